@@ -1,0 +1,77 @@
+/**
+ * The one error catalogue of qplane: every failure the engine, CLI and (later) API report
+ * has a code `QPLANE_ERR_<AREA>_<PROBLEM>`, an HTTP status and a retryable flag.
+ * Messages are written at the throw site and name the field/value or line/column at fault.
+ */
+export const ERROR_CATALOGUE = {
+  QPLANE_ERR_QASM_SYNTAX: { httpStatus: 400, retryable: false, summary: "OpenQASM text is malformed" },
+  QPLANE_ERR_QASM_UNSUPPORTED: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "OpenQASM statement outside the supported subset",
+  },
+  QPLANE_ERR_CIRCUIT_UNKNOWN_GATE: { httpStatus: 400, retryable: false, summary: "unknown gate name" },
+  QPLANE_ERR_CIRCUIT_ARITY: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "gate applied to the wrong number of qubits or arguments",
+  },
+  QPLANE_ERR_CIRCUIT_QUBIT_RANGE: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "qubit or classical bit index out of range, or repeated in one gate",
+  },
+  QPLANE_ERR_CIRCUIT_PARAMETER: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "invalid gate argument or parameter declaration",
+  },
+  QPLANE_ERR_PARAMS_SHAPE: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "parameter matrix does not match the circuit's parameter columns",
+  },
+  QPLANE_ERR_PARAMS_NON_FINITE: { httpStatus: 400, retryable: false, summary: "parameter value is not finite" },
+  QPLANE_ERR_SIM_TOO_MANY_QUBITS: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "circuit exceeds the simulator's qubit limit",
+  },
+  QPLANE_ERR_SIM_SHOTS: { httpStatus: 400, retryable: false, summary: "shot count out of range" },
+  QPLANE_ERR_SIM_NOISE: { httpStatus: 400, retryable: false, summary: "invalid noise model" },
+  QPLANE_ERR_GRADIENT_UNSUPPORTED: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "gradient method cannot differentiate this circuit",
+  },
+  QPLANE_ERR_CLI_USAGE: { httpStatus: 400, retryable: false, summary: "bad command-line usage" },
+  QPLANE_ERR_IO: { httpStatus: 400, retryable: false, summary: "file could not be read" },
+} as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Where in a source text an error was found (1-based). */
+export interface SourceLocation {
+  readonly line: number;
+  readonly column: number;
+}
+
+export class QplaneError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, location?: SourceLocation) {
+    super(location ? `line ${location.line}, column ${location.column}: ${message}` : message);
+    this.name = "QplaneError";
+    this.code = code;
+    this.httpStatus = ERROR_CATALOGUE[code].httpStatus;
+    this.retryable = ERROR_CATALOGUE[code].retryable;
+    this.location = location;
+  }
+}
+
+export function isQplaneError(value: unknown): value is QplaneError {
+  return value instanceof QplaneError;
+}
