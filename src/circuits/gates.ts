@@ -39,7 +39,12 @@ export interface GateSpec {
   readonly inStdGates: boolean;
 }
 
-function spec(name: GateName, qubitCount: 1 | 2, paramCount: 0 | 1 | 3, inStdGates = true): GateSpec {
+function spec(
+  name: GateName,
+  qubitCount: 1 | 2,
+  paramCount: 0 | 1 | 3,
+  inStdGates = true,
+): GateSpec {
   return { name, qubitCount, paramCount, inStdGates };
 }
 

@@ -101,7 +101,10 @@ function checkIndex(value: number, limit: number, what: string): void {
 function checkGate(gate: Gate, index: number, numQubits: number): Gate {
   const where = `gate ${index} (${gate.name})`;
   if (!isGateName(gate.name)) {
-    throw new QplaneError("QPLANE_ERR_CIRCUIT_UNKNOWN_GATE", `${where}: unknown gate "${gate.name}"`);
+    throw new QplaneError(
+      "QPLANE_ERR_CIRCUIT_UNKNOWN_GATE",
+      `${where}: unknown gate "${gate.name}"`,
+    );
   }
   const gateSpec = GATES[gate.name];
   if (gate.qubits.length !== gateSpec.qubitCount) {
@@ -116,7 +119,7 @@ function checkGate(gate: Gate, index: number, numQubits: number): Gate {
       `${where}: takes ${gateSpec.paramCount} argument(s), got ${gate.args.length}`,
     );
   }
-  gate.qubits.forEach((qubit) => checkIndex(qubit, numQubits, `${where}: qubit`));
+  for (const qubit of gate.qubits) checkIndex(qubit, numQubits, `${where}: qubit`);
   if (gateSpec.qubitCount === 2 && gate.qubits[0] === gate.qubits[1]) {
     throw new QplaneError(
       "QPLANE_ERR_CIRCUIT_QUBIT_RANGE",
@@ -192,7 +195,8 @@ export function createCircuit(definition: CircuitDefinition): Circuit {
       );
     }
     const key = parameterKey(parameter);
-    if (!declared.has(key)) declared.set(key, Object.freeze({ kind: parameter.kind, name: parameter.name }));
+    if (!declared.has(key))
+      declared.set(key, Object.freeze({ kind: parameter.kind, name: parameter.name }));
   };
   for (const parameter of definition.parameters ?? []) declare(parameter);
   for (const gate of gates) for (const arg of gate.args) if (isParameterAngle(arg)) declare(arg);
@@ -242,7 +246,10 @@ export function withMeasureAll(circuit: Circuit): Circuit {
   return createCircuit({
     ...circuit,
     numClbits: circuit.numQubits,
-    measurements: Array.from({ length: circuit.numQubits }, (_, qubit) => ({ qubit, clbit: qubit })),
+    measurements: Array.from({ length: circuit.numQubits }, (_, qubit) => ({
+      qubit,
+      clbit: qubit,
+    })),
   });
 }
 
@@ -270,13 +277,18 @@ export class CircuitBuilder {
 
   /** Measures `qubits[i]` into clbit `clbitOffset + i`, growing the register as needed. */
   measure(qubits: readonly number[], clbitOffset = this.numClbits): this {
-    qubits.forEach((qubit, i) => this.measurements.push({ qubit, clbit: clbitOffset + i }));
+    qubits.forEach((qubit, i) => {
+      this.measurements.push({ qubit, clbit: clbitOffset + i });
+    });
     this.numClbits = Math.max(this.numClbits, clbitOffset + qubits.length);
     return this;
   }
 
   measureAll(): this {
-    return this.measure(Array.from({ length: this.numQubits }, (_, qubit) => qubit), 0);
+    return this.measure(
+      Array.from({ length: this.numQubits }, (_, qubit) => qubit),
+      0,
+    );
   }
 
   build(): Circuit {

@@ -192,13 +192,25 @@ function zero(out: Float64Array, o: number, length: number): void {
   out.fill(0, o, o + length);
 }
 
-function setEntry(out: Float64Array, o: number, row: number, col: number, re: number, im: number): void {
+function setEntry(
+  out: Float64Array,
+  o: number,
+  row: number,
+  col: number,
+  re: number,
+  im: number,
+): void {
   out[o + 8 * row + 2 * col] = re;
   out[o + 8 * row + 2 * col + 1] = im;
 }
 
 /** Embeds a 2×2 block as the target action of a controlled gate (control = low bit). */
-function writeControlledFromBlock(block: Float64Array, out: Float64Array, o: number, identity: boolean): void {
+function writeControlledFromBlock(
+  block: Float64Array,
+  out: Float64Array,
+  o: number,
+  identity: boolean,
+): void {
   zero(out, o, MATRIX2_SIZE);
   if (identity) {
     setEntry(out, o, 0, 0, 1, 0);
@@ -261,7 +273,8 @@ export function writeDerivative2(name: GateName, a0: number, out: Float64Array, 
     writeDerivative1(base, a0, 0, 0, 0, scratch1);
     return writeControlledFromBlock(scratch1, out, o, false);
   }
-  if (name !== "rzz") throw new Error(`writeDerivative2: ${name} has no arguments to differentiate`);
+  if (name !== "rzz")
+    throw new Error(`writeDerivative2: ${name} has no arguments to differentiate`);
   zero(out, o, MATRIX2_SIZE);
   const c = Math.cos(a0 / 2) / 2;
   const s = Math.sin(a0 / 2) / 2;

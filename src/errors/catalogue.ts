@@ -4,13 +4,21 @@
  * Messages are written at the throw site and name the field/value or line/column at fault.
  */
 export const ERROR_CATALOGUE = {
-  QPLANE_ERR_QASM_SYNTAX: { httpStatus: 400, retryable: false, summary: "OpenQASM text is malformed" },
+  QPLANE_ERR_QASM_SYNTAX: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "OpenQASM text is malformed",
+  },
   QPLANE_ERR_QASM_UNSUPPORTED: {
     httpStatus: 400,
     retryable: false,
     summary: "OpenQASM statement outside the supported subset",
   },
-  QPLANE_ERR_CIRCUIT_UNKNOWN_GATE: { httpStatus: 400, retryable: false, summary: "unknown gate name" },
+  QPLANE_ERR_CIRCUIT_UNKNOWN_GATE: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "unknown gate name",
+  },
   QPLANE_ERR_CIRCUIT_ARITY: {
     httpStatus: 400,
     retryable: false,
@@ -31,7 +39,11 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     summary: "parameter matrix does not match the circuit's parameter columns",
   },
-  QPLANE_ERR_PARAMS_NON_FINITE: { httpStatus: 400, retryable: false, summary: "parameter value is not finite" },
+  QPLANE_ERR_PARAMS_NON_FINITE: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "parameter value is not finite",
+  },
   QPLANE_ERR_SIM_TOO_MANY_QUBITS: {
     httpStatus: 400,
     retryable: false,

@@ -12,7 +12,11 @@ export interface DenseState {
   im: Float64Array;
 }
 
-export function angleValue(angle: Angle, row: readonly number[], columns: ReadonlyMap<string, number>): number {
+export function angleValue(
+  angle: Angle,
+  row: readonly number[],
+  columns: ReadonlyMap<string, number>,
+): number {
   if (typeof angle === "number") return angle;
   const column = columns.get(angle.name);
   if (column === undefined) throw new Error(`no column for ${angle.name}`);

@@ -1,0 +1,162 @@
+/**
+ * The local statevector simulator's entry points: exact register probabilities, seeded
+ * shot counts and statevectors for one circuit over a matrix of parameter rows. Compiled
+ * programs and state buffers are cached per (immutable) circuit and reused across calls.
+ */
+import type { Circuit } from "../../src/circuits/ir.js";
+import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import { createRng, type Rng } from "../../src/random/rng.js";
+import { bindRow, compileProgram, type Program } from "./program.js";
+import { applyReadoutError, clbitConfusion, type ReadoutErrorModel } from "./readout-noise.js";
+import { sampleCounts } from "./sampling.js";
+import {
+  allocateState,
+  buildOutcomeMap,
+  type OutcomeMap,
+  registerProbabilities,
+  runForward,
+  type Statevector,
+} from "./statevector.js";
+
+/** Default largest circuit the simulator accepts (2^24 amplitudes = 256 MiB of state). */
+export const DEFAULT_MAX_QUBITS = 24;
+/** Hard ceiling for the configurable limit: 2^30 amplitudes need 16 GiB. */
+export const HARD_MAX_QUBITS = 30;
+export const DEFAULT_MAX_SHOTS = 1_000_000;
+
+export interface SimulatorOptions {
+  /** Largest circuit accepted. @defaultValue 24 */
+  readonly maxQubits?: number;
+  /** Largest shot count accepted per row. @defaultValue 1 000 000 */
+  readonly maxShots?: number;
+  /** Readout errors applied to probabilities and counts. @defaultValue none */
+  readonly readoutError?: ReadoutErrorModel;
+}
+
+export interface RegisterProbabilities {
+  readonly rows: number;
+  /** 2^numClbits; outcome index Σ c[i]·2^i. */
+  readonly outcomeCount: number;
+  /** Row-major: values[row · outcomeCount + outcome]. */
+  readonly values: Float64Array;
+}
+
+export interface RegisterCounts {
+  readonly rows: number;
+  readonly outcomeCount: number;
+  readonly shots: number;
+  /** Row-major: values[row · outcomeCount + outcome]. */
+  readonly values: Uint32Array;
+}
+
+export interface SamplingOptions {
+  readonly shots: number;
+  /** A seed, or a generator whose state advances (for reproducible training runs). */
+  readonly seed?: number;
+  readonly rng?: Rng;
+}
+
+/** Compiled program plus reusable buffers for one circuit. */
+export interface Workspace {
+  readonly program: Program;
+  readonly state: Statevector;
+  readonly outcomes: OutcomeMap;
+}
+
+const workspaces = new WeakMap<Circuit, Workspace>();
+
+export function checkQubitLimit(circuit: Circuit, maxQubits = DEFAULT_MAX_QUBITS): void {
+  if (!Number.isInteger(maxQubits) || maxQubits < 1 || maxQubits > HARD_MAX_QUBITS) {
+    throw new QplaneError(
+      "QPLANE_ERR_SIM_TOO_MANY_QUBITS",
+      `maxQubits must be an integer in 1..${HARD_MAX_QUBITS}, got ${maxQubits}`,
+    );
+  }
+  const needed = Math.max(circuit.numQubits, circuit.numClbits);
+  if (needed > maxQubits) {
+    const what =
+      circuit.numQubits >= circuit.numClbits
+        ? `${circuit.numQubits} qubits`
+        : `${circuit.numClbits} classical bits`;
+    throw new QplaneError(
+      "QPLANE_ERR_SIM_TOO_MANY_QUBITS",
+      `circuit has ${what}; the local simulator's limit is ${maxQubits} (raise maxQubits, at most ${HARD_MAX_QUBITS})`,
+    );
+  }
+}
+
+export function workspaceFor(circuit: Circuit, options: SimulatorOptions = {}): Workspace {
+  checkQubitLimit(circuit, options.maxQubits);
+  let workspace = workspaces.get(circuit);
+  if (workspace === undefined) {
+    const program = compileProgram(circuit);
+    workspace = { program, state: allocateState(program.dim), outcomes: buildOutcomeMap(program) };
+    workspaces.set(circuit, workspace);
+  }
+  return workspace;
+}
+
+/** Exact Born probabilities of the classical register for every parameter row. */
+export function exactProbabilities(
+  circuit: Circuit,
+  rows: ParameterRowsInput,
+  options: SimulatorOptions = {},
+): RegisterProbabilities {
+  const { program, state, outcomes } = workspaceFor(circuit, options);
+  const matrix = toParameterMatrix(circuit, rows);
+  const confusion = options.readoutError
+    ? clbitConfusion(circuit, options.readoutError)
+    : undefined;
+  const outcomeCount = outcomes.outcomeCount;
+  const values = new Float64Array(matrix.rows * outcomeCount);
+  for (let row = 0; row < matrix.rows; row++) {
+    bindRow(program, matrix.values, matrix.cols, row);
+    runForward(program, state);
+    registerProbabilities(outcomes, state, values, row * outcomeCount);
+    if (confusion) applyReadoutError(confusion, values, row * outcomeCount);
+  }
+  return { rows: matrix.rows, outcomeCount, values };
+}
+
+export function checkShots(shots: number, maxShots = DEFAULT_MAX_SHOTS): void {
+  if (!Number.isInteger(shots) || shots < 1 || shots > maxShots) {
+    throw new QplaneError(
+      "QPLANE_ERR_SIM_SHOTS",
+      `shots must be an integer in 1..${maxShots}, got ${shots}`,
+    );
+  }
+}
+
+/** Seeded shot counts of the classical register for every parameter row. */
+export function sampledCounts(
+  circuit: Circuit,
+  rows: ParameterRowsInput,
+  sampling: SamplingOptions,
+  options: SimulatorOptions = {},
+): RegisterCounts {
+  checkShots(sampling.shots, options.maxShots);
+  const rng = sampling.rng ?? createRng(sampling.seed ?? 0);
+  const probabilities = exactProbabilities(circuit, rows, options);
+  const { outcomeCount } = probabilities;
+  const cdf = new Float64Array(outcomeCount);
+  const values = new Uint32Array(probabilities.rows * outcomeCount);
+  for (let row = 0; row < probabilities.rows; row++) {
+    const o = row * outcomeCount;
+    sampleCounts(probabilities.values, o, outcomeCount, sampling.shots, rng, cdf, values, o);
+  }
+  return { rows: probabilities.rows, outcomeCount, shots: sampling.shots, values };
+}
+
+/** The final statevector for one parameter row (copies). */
+export function finalStatevector(
+  circuit: Circuit,
+  row: readonly number[] = [],
+  options: SimulatorOptions = {},
+): Statevector {
+  const { program, state } = workspaceFor(circuit, options);
+  const matrix = toParameterMatrix(circuit, circuit.parameters.length === 0 ? [] : [row]);
+  bindRow(program, matrix.values, matrix.cols, 0);
+  runForward(program, state);
+  return { re: state.re.slice(), im: state.im.slice() };
+}
