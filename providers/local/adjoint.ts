@@ -9,39 +9,62 @@
  * Outcome probabilities are handled through their vector–Jacobian product: with
  * cotangent g over register outcomes, Σ_t g_t ∂p_t/∂θ = ∂⟨O⟩/∂θ for O = Σ_t g_t Π_t.
  */
-import { GATES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
   CONTROLLED_BASE,
+  MATRIX1_SIZE,
+  MATRIX2_SIZE,
   writeDerivative1,
   writeDerivative2,
 } from "../../src/circuits/matrices.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import { reduceDiagonal2, reduceMatrix1 } from "./kernels.js";
-import { bindRow, type Program } from "./program.js";
+import {
+  applyCXBoth,
+  applyCZBoth,
+  backwardStep1,
+  reduceDiagonal2,
+  reduceMatrix1,
+} from "./kernels.js";
+import { bindRow, Kernel, multiply2x2, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
 import type { RegisterProbabilities, SimulatorOptions } from "./simulator.js";
 import { workspaceFor } from "./simulator.js";
 import {
   allocateState,
-  applyGateInverse,
+  applyOpInverse,
   outcomeOf,
   registerProbabilities,
   runForward,
   type Statevector,
+  writeAdjoint,
 } from "./statevector.js";
 
 interface AdjointBuffers {
   readonly lambda: Statevector;
   readonly scratch: Float64Array;
-  readonly derivative: Float64Array;
+  /** Derivative matrices of one operation's weight arguments, 8 numbers each. */
+  readonly derivatives: Float64Array;
+  /** Argument slot of each derivative in `derivatives`. */
+  readonly derivativeSlots: Int32Array;
+  readonly sums: Float64Array;
+  readonly prefix: Float64Array;
+  readonly product: Float64Array;
   /** Index into the gradient vector for each parameter column; −1 for inputs. */
   readonly weightIndexOfColumn: Int32Array;
   readonly weightCount: number;
+  /** Operations containing at least one weight argument. */
+  readonly opHasWeight: Uint8Array;
+  /** The earliest such operation (−1 if none): nothing before it needs un-computing. */
+  readonly firstWeightOp: number;
 }
 
 const buffers = new WeakMap<Program, AdjointBuffers>();
+
+function isWeightSlot(program: Program, weightIndexOfColumn: Int32Array, slot: number): boolean {
+  const column = program.argColumn[slot]!;
+  return column >= 0 && weightIndexOfColumn[column]! >= 0;
+}
 
 function buffersFor(program: Program): AdjointBuffers {
   let found = buffers.get(program);
@@ -52,21 +75,90 @@ function buffersFor(program: Program): AdjointBuffers {
     parameters.forEach((parameter, column) => {
       if (parameter.kind === "weight") weightIndexOfColumn[column] = weightCount++;
     });
+    const opHasWeight = new Uint8Array(program.opCount);
+    let mostSlots = 1;
+    for (let op = 0; op < program.opCount; op++) {
+      let slots = 0;
+      for (let k = program.opGateStart[op]!; k < program.opGateStart[op + 1]!; k++) {
+        const g = program.opGates[k]!;
+        for (let s = program.argStart[g]!; s < program.argStart[g + 1]!; s++) {
+          if (isWeightSlot(program, weightIndexOfColumn, s)) slots++;
+        }
+      }
+      opHasWeight[op] = slots > 0 ? 1 : 0;
+      mostSlots = Math.max(mostSlots, slots);
+    }
     found = {
       lambda: allocateState(program.dim),
-      scratch: new Float64Array(32),
-      derivative: new Float64Array(32),
+      scratch: new Float64Array(MATRIX2_SIZE),
+      derivatives: new Float64Array(Math.max(MATRIX2_SIZE, MATRIX1_SIZE * mostSlots)),
+      derivativeSlots: new Int32Array(mostSlots),
+      sums: new Float64Array(2),
+      prefix: new Float64Array(2 * MATRIX1_SIZE),
+      product: new Float64Array(2 * MATRIX1_SIZE),
       weightIndexOfColumn,
       weightCount,
+      opHasWeight,
+      firstWeightOp: opHasWeight.indexOf(1),
     };
     buffers.set(program, found);
   }
   return found;
 }
 
+const IDENTITY_2X2 = new Float64Array([1, 0, 0, 0, 0, 0, 1, 0]);
+
 /**
- * The backward sweep. On entry `phi` holds the final state and buffers.lambda holds O·ψ;
- * adds d⟨O⟩/d(weight) into grads[go + weightIndex]. Destroys both states.
+ * Writes ∂B/∂(argument) for every weight argument of one-qubit operation `op`, where
+ * B = G_m ⋯ G_1: D = (G_m ⋯ G_{j+1}) · ∂G_j · (G_{j−1} ⋯ G_1). Returns how many.
+ */
+function writeOpDerivatives1(program: Program, op: number, b: AdjointBuffers): number {
+  const { opGateStart, opGates, argStart, argValue, gateNames, matrices, gateMatrixOffset } =
+    program;
+  const { prefix, product, derivatives, derivativeSlots } = b;
+  const start = opGateStart[op]!;
+  const end = opGateStart[op + 1]!;
+  prefix.set(IDENTITY_2X2, 0); // G_{j−1} ⋯ G_1, kept at prefix[0..8)
+  let count = 0;
+  for (let k = start; k < end; k++) {
+    const g = opGates[k]!;
+    const a = argStart[g]!;
+    for (let s = a; s < argStart[g + 1]!; s++) {
+      if (!isWeightSlot(program, b.weightIndexOfColumn, s)) continue;
+      writeDerivative1(
+        gateNames[g]!,
+        argValue[a]!,
+        argValue[a + 1] ?? 0,
+        argValue[a + 2] ?? 0,
+        s - a,
+        product,
+        0,
+      );
+      multiply2x2(product, 0, prefix, 0, product, MATRIX1_SIZE); // ∂G_j · prefix
+      for (let later = k + 1; later < end; later++) {
+        multiply2x2(
+          matrices,
+          gateMatrixOffset[opGates[later]!]!,
+          product,
+          MATRIX1_SIZE,
+          product,
+          0,
+        );
+        product.copyWithin(MATRIX1_SIZE, 0, MATRIX1_SIZE);
+      }
+      for (let i = 0; i < MATRIX1_SIZE; i++)
+        derivatives[MATRIX1_SIZE * count + i] = product[MATRIX1_SIZE + i]!;
+      derivativeSlots[count++] = s;
+    }
+    multiply2x2(matrices, gateMatrixOffset[g]!, prefix, 0, prefix, MATRIX1_SIZE);
+    prefix.copyWithin(0, MATRIX1_SIZE, 2 * MATRIX1_SIZE);
+  }
+  return count;
+}
+
+/**
+ * The backward sweep. On entry `phi` holds the final state and b.lambda holds O·ψ; adds
+ * d⟨O⟩/d(weight) into grads[go + weightIndex]. Destroys both states.
  */
 function backwardSweep(
   program: Program,
@@ -75,80 +167,111 @@ function backwardSweep(
   grads: Float64Array,
   go: number,
 ): void {
-  const { argStart, argColumn, argScale, argValue, gateNames, qubitA, qubitB, dim } = program;
-  const { lambda, scratch, derivative, weightIndexOfColumn } = b;
-  // the earliest gate carrying a weight: nothing before it needs un-computing
-  let first = -1;
-  for (let g = 0; g < program.gateCount && first < 0; g++) {
-    for (let s = argStart[g]!; s < argStart[g + 1]!; s++) {
-      const column = argColumn[s]!;
-      if (column >= 0 && weightIndexOfColumn[column]! >= 0) first = g;
-    }
-  }
+  const {
+    argColumn,
+    argScale,
+    argStart,
+    argValue,
+    gateNames,
+    opGates,
+    opGateStart,
+    qubitA,
+    qubitB,
+    dim,
+  } = program;
+  const { lambda, scratch, derivatives, derivativeSlots, sums, weightIndexOfColumn, opHasWeight } =
+    b;
+  const first = b.firstWeightOp;
   if (first < 0) return;
-  for (let g = program.gateCount - 1; g >= first; g--) {
-    applyGateInverse(program, g, phi, scratch);
-    const start = argStart[g]!;
-    const end = argStart[g + 1]!;
-    for (let s = start; s < end; s++) {
-      const column = argColumn[s]!;
-      if (column < 0) continue;
-      const weightIndex = weightIndexOfColumn[column]!;
-      if (weightIndex < 0) continue;
-      const name = gateNames[g]!;
-      const a0 = argValue[start]!;
-      let overlap: number;
-      if (GATES[name].qubitCount === 1) {
-        writeDerivative1(
-          name,
-          a0,
-          argValue[start + 1] ?? 0,
-          argValue[start + 2] ?? 0,
-          s - start,
-          derivative,
-          0,
-        );
-        overlap = reduceMatrix1(
-          lambda.re,
-          lambda.im,
-          phi.re,
-          phi.im,
-          dim,
-          -1,
-          qubitA[g]!,
-          derivative,
-          0,
-        );
-      } else if (CONTROLLED_BASE[name] !== undefined) {
-        writeDerivative1(CONTROLLED_BASE[name], a0, 0, 0, 0, derivative, 0);
-        overlap = reduceMatrix1(
-          lambda.re,
-          lambda.im,
-          phi.re,
-          phi.im,
-          dim,
-          qubitA[g]!,
-          qubitB[g]!,
-          derivative,
-          0,
-        );
+  const addGradient = (slot: number, overlap: number): void => {
+    grads[go + weightIndexOfColumn[argColumn[slot]!]!]! += 2 * argScale[slot]! * overlap;
+  };
+  for (let op = program.opCount - 1; op >= first; op--) {
+    if (opHasWeight[op] === 0) {
+      const kernel = program.kernels[op];
+      if (kernel === Kernel.cx) {
+        applyCXBoth(phi.re, phi.im, lambda.re, lambda.im, dim, qubitA[op]!, qubitB[op]!);
+      } else if (kernel === Kernel.cz) {
+        applyCZBoth(phi.re, phi.im, lambda.re, lambda.im, dim, qubitA[op]!, qubitB[op]!);
       } else {
-        writeDerivative2(name, a0, derivative, 0);
-        overlap = reduceDiagonal2(
-          lambda.re,
-          lambda.im,
+        applyOpInverse(program, op, phi, scratch);
+        applyOpInverse(program, op, lambda, scratch);
+      }
+      continue;
+    }
+    if (qubitB[op]! < 0) {
+      const count = writeOpDerivatives1(program, op, b);
+      if (count <= 2) {
+        writeAdjoint(program.matrices, program.matrixOffset[op]!, 2, scratch);
+        backwardStep1(
           phi.re,
           phi.im,
+          lambda.re,
+          lambda.im,
           dim,
-          qubitA[g]!,
-          qubitB[g]!,
-          derivative,
-          0,
+          qubitA[op]!,
+          scratch,
+          derivatives,
+          count as 1 | 2,
+          sums,
         );
+        for (let k = 0; k < count; k++) addGradient(derivativeSlots[k]!, sums[k]!);
+      } else {
+        applyOpInverse(program, op, phi, scratch);
+        for (let k = 0; k < count; k++) {
+          const overlap = reduceMatrix1(
+            lambda.re,
+            lambda.im,
+            phi.re,
+            phi.im,
+            dim,
+            -1,
+            qubitA[op]!,
+            derivatives,
+            MATRIX1_SIZE * k,
+          );
+          addGradient(derivativeSlots[k]!, overlap);
+        }
+        applyOpInverse(program, op, lambda, scratch);
       }
-      grads[go + weightIndex]! += 2 * argScale[s]! * overlap;
+      continue;
     }
-    if (g > first) applyGateInverse(program, g, lambda, scratch);
+    // a parametric two-qubit gate (never fused): crx cry crz rzz
+    applyOpInverse(program, op, phi, scratch);
+    const g = opGates[opGateStart[op]!]!;
+    const slot = argStart[g]!;
+    const name = gateNames[g]!;
+    const base = CONTROLLED_BASE[name];
+    let overlap: number;
+    if (base !== undefined) {
+      writeDerivative1(base, argValue[slot]!, 0, 0, 0, derivatives, 0);
+      overlap = reduceMatrix1(
+        lambda.re,
+        lambda.im,
+        phi.re,
+        phi.im,
+        dim,
+        qubitA[op]!,
+        qubitB[op]!,
+        derivatives,
+        0,
+      );
+    } else {
+      writeDerivative2(name, argValue[slot]!, derivatives, 0);
+      overlap = reduceDiagonal2(
+        lambda.re,
+        lambda.im,
+        phi.re,
+        phi.im,
+        dim,
+        qubitA[op]!,
+        qubitB[op]!,
+        derivatives,
+        0,
+      );
+    }
+    addGradient(slot, overlap);
+    if (op > first) applyOpInverse(program, op, lambda, scratch);
   }
 }
 

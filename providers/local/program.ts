@@ -1,9 +1,15 @@
 /**
- * Compiles an immutable Circuit once into a flat program for the statevector kernels:
- * one kernel kind and operand pair per gate, a matrix buffer, and for each gate argument
- * its parameter column (or −1), scale and offset. Binding a parameter row rewrites only the
- * matrices of parametric gates in place, so evaluating thousands of rows never copies the
- * circuit or allocates.
+ * Compiles an immutable Circuit once into a flat program for the statevector kernels.
+ *
+ * Gate fusion: runs of one-qubit gates on the same qubit with no two-qubit gate touching
+ * that qubit in between are merged into one operation whose matrix is their product
+ * (gates on other qubits commute with them). The standard layer [ry(x) ry(θ) rz(φ) on each
+ * qubit, CNOT chain] thus costs one pass per qubit instead of three. A fused operation is
+ * diagonal or real when all its gates are, and gets the matching specialised kernel.
+ *
+ * Binding a parameter row rewrites, in place, only the matrices of gates with parametric
+ * arguments and of the operations containing them: evaluating thousands of rows never
+ * copies the circuit or allocates.
  */
 import { GATES, type GateName } from "../../src/circuits/gates.js";
 import { type Circuit, isParameterAngle } from "../../src/circuits/ir.js";
@@ -15,7 +21,7 @@ import {
   writeMatrix2,
 } from "../../src/circuits/matrices.js";
 
-/** Kernel kinds; each names the specialised kernel in kernels.ts that applies the gate. */
+/** Kernel kinds; each names the specialised kernel in kernels.ts that applies an operation. */
 export const Kernel = {
   skip: 0,
   matrix1: 1,
@@ -58,20 +64,23 @@ const KERNEL_OF_GATE: Readonly<Record<GateName, KernelKind>> = {
   rzz: Kernel.diagonal2,
 };
 
+const DIAGONAL_1Q: ReadonlySet<GateName> = new Set(["z", "s", "sdg", "t", "tdg", "rz", "p"]);
+const REAL_1Q: ReadonlySet<GateName> = new Set(["h", "x", "z", "ry"]);
+
+export interface CompileOptions {
+  /** Merge runs of one-qubit gates per qubit. @defaultValue true */
+  readonly fuse?: boolean;
+}
+
 export interface Program {
   readonly circuit: Circuit;
   readonly numQubits: number;
   readonly dim: number;
-  readonly gateCount: number;
+
+  // ---- per circuit gate ----
   readonly gateNames: readonly GateName[];
-  readonly kernels: Uint8Array;
-  /** First and second operand qubit per gate (second = −1 for one-qubit gates). */
-  readonly qubitA: Int32Array;
-  readonly qubitB: Int32Array;
-  /** Offset of each gate's matrix in `matrices` (the 2×2 target block for controlled gates). */
-  readonly matrixOffset: Int32Array;
-  /** Current matrices; parametric entries are rewritten by {@link bindRow}. */
-  readonly matrices: Float64Array;
+  /** Offset of each gate's own matrix in `matrices` (2×2 target block for controlled gates). */
+  readonly gateMatrixOffset: Int32Array;
   /** Index of each gate's first argument in the arg* arrays; argStart[g+1] − argStart[g] args. */
   readonly argStart: Int32Array;
   /** Parameter column of each argument, −1 for a constant. */
@@ -80,15 +89,25 @@ export interface Program {
   readonly argOffset: Float64Array;
   /** Values of the arguments for the row last bound. */
   readonly argValue: Float64Array;
-  /** Gates with at least one parametric argument, in circuit order. */
-  readonly parametricGates: Int32Array;
+
+  // ---- per (possibly fused) operation, in application order ----
+  readonly opCount: number;
+  readonly kernels: Uint8Array;
+  /** First and second operand qubit per operation (second = −1 for one-qubit operations). */
+  readonly qubitA: Int32Array;
+  readonly qubitB: Int32Array;
+  readonly matrixOffset: Int32Array;
+  /** Circuit gates of operation o, in application order: opGates[opGateStart[o] .. opGateStart[o+1]). */
+  readonly opGateStart: Int32Array;
+  readonly opGates: Int32Array;
+  /** Operations containing a parametric gate, in order. */
+  readonly parametricOps: Int32Array;
+
+  /** Gate and fused-operation matrices; parametric entries are rewritten by {@link bindRow}. */
+  readonly matrices: Float64Array;
 }
 
-function matrixSize(kernel: KernelKind): number {
-  return kernel === Kernel.matrix2 || kernel === Kernel.diagonal2 ? MATRIX2_SIZE : MATRIX1_SIZE;
-}
-
-/** Writes gate g's matrix from the current argValue entries. */
+/** Writes gate g's own matrix from the current argValue entries. */
 export function writeGateMatrix(program: Program, g: number, out: Float64Array, o: number): void {
   const name = program.gateNames[g]!;
   const start = program.argStart[g]!;
@@ -105,85 +124,205 @@ export function writeGateMatrix(program: Program, g: number, out: Float64Array, 
   else writeMatrix2(name, a0, out, o);
 }
 
-export function compileProgram(circuit: Circuit): Program {
+/** out[oo..] = a[ao..] · b[bo..] for 2×2 complex matrices (out may alias neither input). */
+export function multiply2x2(
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  out: Float64Array,
+  oo: number,
+): void {
+  for (let r = 0; r < 2; r++) {
+    for (let c = 0; c < 2; c++) {
+      const x0r = a[ao + 4 * r]!;
+      const x0i = a[ao + 4 * r + 1]!;
+      const x1r = a[ao + 4 * r + 2]!;
+      const x1i = a[ao + 4 * r + 3]!;
+      const y0r = b[bo + 2 * c]!;
+      const y0i = b[bo + 2 * c + 1]!;
+      const y1r = b[bo + 4 + 2 * c]!;
+      const y1i = b[bo + 4 + 2 * c + 1]!;
+      out[oo + 4 * r + 2 * c] = x0r * y0r - x0i * y0i + x1r * y1r - x1i * y1i;
+      out[oo + 4 * r + 2 * c + 1] = x0r * y0i + x0i * y0r + x1r * y1i + x1i * y1r;
+    }
+  }
+}
+
+const productScratch = new Float64Array(2 * MATRIX1_SIZE);
+
+/** Recomputes a fused operation's matrix as the product of its gates' matrices. */
+function writeFusedMatrix(program: Program, op: number): void {
+  const start = program.opGateStart[op]!;
+  const end = program.opGateStart[op + 1]!;
+  const { matrices, gateMatrixOffset, opGates } = program;
+  const target = program.matrixOffset[op]!;
+  if (target === gateMatrixOffset[opGates[start]!]!) return; // single gate: shares its matrix
+  // accumulate U_k ⋯ U_1 in scratch, ping-ponging between its two halves
+  const first = gateMatrixOffset[opGates[start]!]!;
+  for (let i = 0; i < MATRIX1_SIZE; i++) productScratch[i] = matrices[first + i]!;
+  let current = 0;
+  for (let k = start + 1; k < end; k++) {
+    const next = current === 0 ? MATRIX1_SIZE : 0;
+    multiply2x2(
+      matrices,
+      gateMatrixOffset[opGates[k]!]!,
+      productScratch,
+      current,
+      productScratch,
+      next,
+    );
+    current = next;
+  }
+  for (let i = 0; i < MATRIX1_SIZE; i++) matrices[target + i] = productScratch[current + i]!;
+}
+
+function fusedKernel(names: readonly GateName[]): KernelKind {
+  if (names.length === 1) return KERNEL_OF_GATE[names[0]!];
+  if (names.every((name) => DIAGONAL_1Q.has(name))) return Kernel.diagonal1;
+  if (names.every((name) => REAL_1Q.has(name))) return Kernel.real1;
+  return Kernel.matrix1;
+}
+
+export function compileProgram(circuit: Circuit, options: CompileOptions = {}): Program {
+  const fuse = options.fuse ?? true;
   const gateCount = circuit.gates.length;
   const columns = new Map(circuit.parameters.map((p, column) => [`${p.kind}:${p.name}`, column]));
-  const kernels = new Uint8Array(gateCount);
-  const qubitA = new Int32Array(gateCount);
-  const qubitB = new Int32Array(gateCount).fill(-1);
-  const matrixOffset = new Int32Array(gateCount);
+
+  // per-gate matrices and arguments
+  const gateMatrixOffset = new Int32Array(gateCount);
   const argStart = new Int32Array(gateCount + 1);
   let matrixLength = 0;
   let argCount = 0;
   circuit.gates.forEach((gate, g) => {
-    const kernel = KERNEL_OF_GATE[gate.name];
-    kernels[g] = kernel;
-    qubitA[g] = gate.qubits[0]!;
-    if (gate.qubits.length > 1) qubitB[g] = gate.qubits[1]!;
-    matrixOffset[g] = matrixLength;
-    matrixLength += matrixSize(kernel);
+    gateMatrixOffset[g] = matrixLength;
+    matrixLength +=
+      KERNEL_OF_GATE[gate.name] === Kernel.matrix2 || gate.name === "rzz"
+        ? MATRIX2_SIZE
+        : MATRIX1_SIZE;
     argStart[g] = argCount;
     argCount += gate.args.length;
   });
   argStart[gateCount] = argCount;
-
   const argColumn = new Int32Array(argCount).fill(-1);
   const argScale = new Float64Array(argCount);
   const argOffset = new Float64Array(argCount);
   const argValue = new Float64Array(argCount);
-  const parametric: number[] = [];
-  circuit.gates.forEach((gate, g) => {
-    let isParametric = false;
+  const gateIsParametric = circuit.gates.map((gate, g) => {
+    let parametric = false;
     gate.args.forEach((arg, k) => {
       const slot = argStart[g]! + k;
       if (isParameterAngle(arg)) {
         argColumn[slot] = columns.get(`${arg.kind}:${arg.name}`)!;
         argScale[slot] = arg.scale;
         argOffset[slot] = arg.offset;
-        isParametric = true;
+        parametric = true;
       } else {
         argOffset[slot] = arg;
         argValue[slot] = arg;
       }
     });
-    if (isParametric) parametric.push(g);
+    return parametric;
   });
+
+  // group gates into operations
+  const opGateLists: number[][] = [];
+  const openOpOnQubit = new Int32Array(circuit.numQubits).fill(-1);
+  circuit.gates.forEach((gate, g) => {
+    if (gate.name === "id") return;
+    if (gate.qubits.length === 1) {
+      const q = gate.qubits[0]!;
+      const open = openOpOnQubit[q]!;
+      if (fuse && open >= 0) {
+        opGateLists[open]!.push(g);
+        return;
+      }
+      openOpOnQubit[q] = opGateLists.length;
+    } else {
+      for (const q of gate.qubits) openOpOnQubit[q] = -1;
+    }
+    opGateLists.push([g]);
+  });
+
+  const opCount = opGateLists.length;
+  const kernels = new Uint8Array(opCount);
+  const qubitA = new Int32Array(opCount);
+  const qubitB = new Int32Array(opCount).fill(-1);
+  const matrixOffset = new Int32Array(opCount);
+  const opGateStart = new Int32Array(opCount + 1);
+  const opGates = new Int32Array(gateCount);
+  const parametricOps: number[] = [];
+  let cursor = 0;
+  opGateLists.forEach((gates, op) => {
+    const first = circuit.gates[gates[0]!]!;
+    kernels[op] = fusedKernel(gates.map((g) => circuit.gates[g]!.name));
+    qubitA[op] = first.qubits[0]!;
+    if (first.qubits.length > 1) qubitB[op] = first.qubits[1]!;
+    if (gates.length === 1) {
+      matrixOffset[op] = gateMatrixOffset[gates[0]!]!;
+    } else {
+      matrixOffset[op] = matrixLength;
+      matrixLength += MATRIX1_SIZE;
+    }
+    opGateStart[op] = cursor;
+    for (const g of gates) opGates[cursor++] = g;
+    if (gates.some((g) => gateIsParametric[g])) parametricOps.push(op);
+  });
+  opGateStart[opCount] = cursor;
 
   const program: Program = {
     circuit,
     numQubits: circuit.numQubits,
     dim: 2 ** circuit.numQubits,
-    gateCount,
     gateNames: circuit.gates.map((gate) => gate.name),
-    kernels,
-    qubitA,
-    qubitB,
-    matrixOffset,
-    matrices: new Float64Array(matrixLength),
+    gateMatrixOffset,
     argStart,
     argColumn,
     argScale,
     argOffset,
     argValue,
-    parametricGates: Int32Array.from(parametric),
+    opCount,
+    kernels,
+    qubitA,
+    qubitB,
+    matrixOffset,
+    opGateStart,
+    opGates: opGates.subarray(0, cursor),
+    parametricOps: Int32Array.from(parametricOps),
+    matrices: new Float64Array(matrixLength),
   };
-  // constant gates keep the matrix written here; parametric ones are rewritten per row
+  // constant gates and operations keep the matrices written here
   for (let g = 0; g < gateCount; g++)
-    writeGateMatrix(program, g, program.matrices, matrixOffset[g]!);
+    writeGateMatrix(program, g, program.matrices, gateMatrixOffset[g]!);
+  for (let op = 0; op < opCount; op++) writeFusedMatrix(program, op);
   return program;
 }
 
-/** Binds row `row` of a row-major parameter matrix: argument values and parametric matrices. */
+/** Binds row `row` of a row-major parameter matrix: argument values, then matrices. */
 export function bindRow(program: Program, values: Float64Array, cols: number, row: number): void {
-  const { argColumn, argScale, argOffset, argValue, parametricGates } = program;
+  const {
+    argColumn,
+    argScale,
+    argOffset,
+    argValue,
+    parametricOps,
+    opGateStart,
+    opGates,
+    argStart,
+  } = program;
   const rowStart = row * cols;
   for (let slot = 0; slot < argColumn.length; slot++) {
     const column = argColumn[slot]!;
     if (column >= 0)
       argValue[slot] = argScale[slot]! * values[rowStart + column]! + argOffset[slot]!;
   }
-  for (let k = 0; k < parametricGates.length; k++) {
-    const g = parametricGates[k]!;
-    writeGateMatrix(program, g, program.matrices, program.matrixOffset[g]!);
+  for (let k = 0; k < parametricOps.length; k++) {
+    const op = parametricOps[k]!;
+    for (let i = opGateStart[op]!; i < opGateStart[op + 1]!; i++) {
+      const g = opGates[i]!;
+      if (argStart[g + 1]! > argStart[g]!)
+        writeGateMatrix(program, g, program.matrices, program.gateMatrixOffset[g]!);
+    }
+    writeFusedMatrix(program, op);
   }
 }

@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   readonly maxShots?: number;
   /** Readout errors applied to probabilities and counts. @defaultValue none */
   readonly readoutError?: ReadoutErrorModel;
+  /** Merge runs of one-qubit gates on a qubit into one kernel pass. @defaultValue true */
+  readonly fuseGates?: boolean;
 }
 
 export interface RegisterProbabilities {
@@ -64,7 +66,8 @@ export interface Workspace {
   readonly outcomes: OutcomeMap;
 }
 
-const workspaces = new WeakMap<Circuit, Workspace>();
+const fusedWorkspaces = new WeakMap<Circuit, Workspace>();
+const unfusedWorkspaces = new WeakMap<Circuit, Workspace>();
 
 export function checkQubitLimit(circuit: Circuit, maxQubits = DEFAULT_MAX_QUBITS): void {
   if (!Number.isInteger(maxQubits) || maxQubits < 1 || maxQubits > HARD_MAX_QUBITS) {
@@ -88,9 +91,11 @@ export function checkQubitLimit(circuit: Circuit, maxQubits = DEFAULT_MAX_QUBITS
 
 export function workspaceFor(circuit: Circuit, options: SimulatorOptions = {}): Workspace {
   checkQubitLimit(circuit, options.maxQubits);
+  const fuse = options.fuseGates ?? true;
+  const workspaces = fuse ? fusedWorkspaces : unfusedWorkspaces;
   let workspace = workspaces.get(circuit);
   if (workspace === undefined) {
-    const program = compileProgram(circuit);
+    const program = compileProgram(circuit, { fuse });
     workspace = { program, state: allocateState(program.dim), outcomes: buildOutcomeMap(program) };
     workspaces.set(circuit, workspace);
   }

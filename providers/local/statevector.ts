@@ -32,19 +32,19 @@ export function resetState(state: Statevector): void {
   state.re[0] = 1;
 }
 
-/** Applies gate g with the matrix at m[o..). */
-export function applyGate(
+/** Applies operation `op` with the matrix at m[o..). */
+export function applyOp(
   program: Program,
-  g: number,
+  op: number,
   state: Statevector,
   m: Float64Array,
   o: number,
 ): void {
   const { re, im } = state;
   const dim = program.dim;
-  const a = program.qubitA[g]!;
-  const b = program.qubitB[g]!;
-  switch (program.kernels[g]) {
+  const a = program.qubitA[op]!;
+  const b = program.qubitB[op]!;
+  switch (program.kernels[op]) {
     case Kernel.skip:
       return;
     case Kernel.matrix1:
@@ -73,8 +73,8 @@ export function applyGate(
 /** Runs the whole bound program on |0…0⟩. */
 export function runForward(program: Program, state: Statevector): void {
   resetState(state);
-  const { matrices, matrixOffset, gateCount } = program;
-  for (let g = 0; g < gateCount; g++) applyGate(program, g, state, matrices, matrixOffset[g]!);
+  const { matrices, matrixOffset, opCount } = program;
+  for (let op = 0; op < opCount; op++) applyOp(program, op, state, matrices, matrixOffset[op]!);
 }
 
 /** Writes the conjugate transpose of the n×n complex matrix at m[o..) into out[0..). */
@@ -89,14 +89,14 @@ export function writeAdjoint(m: Float64Array, o: number, size: 2 | 4, out: Float
   }
 }
 
-/** Applies U_g^† (scratch must hold 32 numbers). */
-export function applyGateInverse(
+/** Applies the inverse of operation `op` (scratch must hold 32 numbers). */
+export function applyOpInverse(
   program: Program,
-  g: number,
+  op: number,
   state: Statevector,
   scratch: Float64Array,
 ): void {
-  const kernel = program.kernels[g];
+  const kernel = program.kernels[op];
   if (
     kernel === Kernel.skip ||
     kernel === Kernel.x ||
@@ -105,12 +105,12 @@ export function applyGateInverse(
     kernel === Kernel.swap
   ) {
     // self-inverse permutations and sign flips
-    applyGate(program, g, state, program.matrices, program.matrixOffset[g]!);
+    applyOp(program, op, state, program.matrices, program.matrixOffset[op]!);
     return;
   }
   const size = kernel === Kernel.matrix2 || kernel === Kernel.diagonal2 ? 4 : 2;
-  writeAdjoint(program.matrices, program.matrixOffset[g]!, size, scratch);
-  applyGate(program, g, state, scratch, 0);
+  writeAdjoint(program.matrices, program.matrixOffset[op]!, size, scratch);
+  applyOp(program, op, state, scratch, 0);
 }
 
 /**

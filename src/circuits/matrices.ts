@@ -55,27 +55,7 @@ export function writeMatrix1(
   o = 0,
 ): void {
   switch (name) {
-    case "id":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, 1, 0);
-    case "h":
-      return set1(out, o, SQRT1_2, 0, SQRT1_2, 0, SQRT1_2, 0, -SQRT1_2, 0);
-    case "x":
-      return set1(out, o, 0, 0, 1, 0, 1, 0, 0, 0);
-    case "y":
-      return set1(out, o, 0, 0, 0, -1, 0, 1, 0, 0);
-    case "z":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, -1, 0);
-    case "s":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, 0, 1);
-    case "sdg":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, 0, -1);
-    case "t":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, SQRT1_2, SQRT1_2);
-    case "tdg":
-      return set1(out, o, 1, 0, 0, 0, 0, 0, SQRT1_2, -SQRT1_2);
-    case "sx":
-      // √X = ½[[1+i, 1−i], [1−i, 1+i]]
-      return set1(out, o, 0.5, 0.5, 0.5, -0.5, 0.5, -0.5, 0.5, 0.5);
+    // parametric gates first: they are the ones rewritten for every parameter row
     case "rx": {
       const c = Math.cos(a0 / 2);
       const s = Math.sin(a0 / 2);
@@ -110,6 +90,27 @@ export function writeMatrix1(
         Math.sin(a1 + a2) * c,
       );
     }
+    case "id":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, 1, 0);
+    case "h":
+      return set1(out, o, SQRT1_2, 0, SQRT1_2, 0, SQRT1_2, 0, -SQRT1_2, 0);
+    case "x":
+      return set1(out, o, 0, 0, 1, 0, 1, 0, 0, 0);
+    case "y":
+      return set1(out, o, 0, 0, 0, -1, 0, 1, 0, 0);
+    case "z":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, -1, 0);
+    case "s":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, 0, 1);
+    case "sdg":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, 0, -1);
+    case "t":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, SQRT1_2, SQRT1_2);
+    case "tdg":
+      return set1(out, o, 1, 0, 0, 0, 0, 0, SQRT1_2, -SQRT1_2);
+    case "sx":
+      // √X = ½[[1+i, 1−i], [1−i, 1+i]]
+      return set1(out, o, 0.5, 0.5, 0.5, -0.5, 0.5, -0.5, 0.5, 0.5);
     default:
       throw new Error(`writeMatrix1: ${name} is not a one-qubit gate`);
   }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compileProgram, Kernel } from "../../../providers/local/program.js";
 import {
   exactProbabilities,
   finalStatevector,
@@ -42,6 +43,31 @@ describe("statevector kernels", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("fuses runs of one-qubit gates per qubit, closing a run at any two-qubit gate", () => {
+    const circuit = new CircuitBuilder(2)
+      .add("ry", [0], 0.1)
+      .add("rz", [1], 0.2)
+      .add("rz", [0], 0.3) // joins ry on q0 (nothing touched q0 in between)
+      .add("cx", [0, 1])
+      .add("h", [0]) // new run on q0 after the cx
+      .add("s", [1])
+      .add("t", [1])
+      .build();
+    const program = compileProgram(circuit);
+    const groups = Array.from({ length: program.opCount }, (_, op) =>
+      Array.from(program.opGates.subarray(program.opGateStart[op]!, program.opGateStart[op + 1]!)),
+    );
+    expect(groups).toEqual([[0, 2], [1], [3], [4], [5, 6]]);
+    expect(Array.from(program.kernels)).toEqual([
+      Kernel.matrix1,
+      Kernel.diagonal1,
+      Kernel.cx,
+      Kernel.real1,
+      Kernel.diagonal1,
+    ]);
+    expect(compileProgram(circuit, { fuse: false }).opCount).toBe(7);
   });
 
   it("prepares a Bell state exactly", () => {

@@ -1,0 +1,192 @@
+/**
+ * Simulator benchmark: the standard workload of ../shared/bench/refsim.c (L = 4 layers of
+ * [ry(x) encoding on every qubit, ry(θ) rz(θ) on every qubit, CNOT chain]) for 4–20 qubits,
+ * run by qplane's batch API and by the native C reference compiled with gcc -O3
+ * -march=native in the same run; then forward vs forward + adjoint gradient on the
+ * 8-qubit model. Prints a table; with --json, also one JSON line at the end.
+ *
+ *   npm run bench:sim            npm run bench:sim -- --json
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { adjointProbabilityGradients } from "../providers/local/adjoint.js";
+import { exactProbabilities } from "../providers/local/simulator.js";
+import { type Circuit, CircuitBuilder, input, weight } from "../src/circuits/ir.js";
+import type { ParameterMatrix } from "../src/circuits/parameters.js";
+
+const QUBIT_COUNTS = [4, 8, 12, 16, 20];
+const LAYERS = 4;
+const MIN_SECONDS = 1;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, here.includes(`${join("dist", "bench")}`) ? "../.." : "..");
+const referenceSource = resolve(projectRoot, "../shared/bench/refsim.c");
+
+/** The refsim workload as a circuit: inputs x_q re-uploaded each layer, fresh weights per layer. */
+export function workloadCircuit(qubits: number, layers = LAYERS): Circuit {
+  const builder = new CircuitBuilder(qubits);
+  for (let layer = 0; layer < layers; layer++) {
+    for (let q = 0; q < qubits; q++) builder.add("ry", [q], input(`x${q}`));
+    for (let q = 0; q < qubits; q++) {
+      builder.add("ry", [q], weight(`ry_${layer}_${q}`)).add("rz", [q], weight(`rz_${layer}_${q}`));
+    }
+    for (let q = 0; q + 1 < qubits; q++) builder.add("cx", [q, q + 1]);
+  }
+  return builder.measureAll().build();
+}
+
+/** Rows as refsim draws them: x_q = 0.1·q + r·1e-6, ry weight 0.3 + q, rz weight 0.7 − q. */
+function workloadRows(circuit: Circuit, rows: number, firstRep: number): ParameterMatrix {
+  const cols = circuit.parameters.length;
+  const values = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    circuit.parameters.forEach((parameter, column) => {
+      const q = Number(parameter.name.split(/[_x]/).at(-1));
+      const value =
+        parameter.kind === "input"
+          ? 0.1 * q + (firstRep + r) * 1e-6
+          : parameter.name.startsWith("ry")
+            ? 0.3 + q
+            : 0.7 - q;
+      values[r * cols + column] = value;
+    });
+  }
+  return { rows, cols, values };
+}
+
+function gateCount(qubits: number): number {
+  return LAYERS * (3 * qubits + qubits - 1);
+}
+
+/** Seconds per circuit of `run(batchRows)`, repeated until MIN_SECONDS have passed. */
+function timePerRow(batchRows: number, run: () => void): number {
+  run(); // warm-up: compiles the program and lets V8 optimise the kernels
+  let rows = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < MIN_SECONDS) {
+    run();
+    rows += batchRows;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  }
+  return elapsed / rows;
+}
+
+interface NativeRow {
+  readonly usPerCircuit: number;
+  readonly nsPerGateAmp: number;
+}
+
+function runNative(): Map<number, NativeRow> | string {
+  if (!existsSync(referenceSource)) return `reference source not found at ${referenceSource}`;
+  const outputDir = join(projectRoot, "bench", ".native");
+  mkdirSync(outputDir, { recursive: true });
+  const binary = join(outputDir, "refsim");
+  try {
+    execFileSync("gcc", ["-O3", "-march=native", "-o", binary, referenceSource, "-lm"], {
+      stdio: "pipe",
+    });
+  } catch (error) {
+    return `gcc failed: ${(error as Error).message.split("\n")[0]}`;
+  }
+  const output = execFileSync(binary, { encoding: "utf8" });
+  const rows = new Map<number, NativeRow>();
+  for (const line of output.split("\n")) {
+    const match = /n=\s*(\d+).*?([\d.]+) us\/circuit\s+([\d.]+) ns/.exec(line);
+    if (match)
+      rows.set(Number(match[1]), {
+        usPerCircuit: Number(match[2]),
+        nsPerGateAmp: Number(match[3]),
+      });
+  }
+  return rows;
+}
+
+/** µs per circuit through the public batch API (parameter binding + probabilities included). */
+function benchmarkQubits(
+  qubits: number,
+  fuseGates: boolean,
+): { usPerCircuit: number; nsPerGateAmp: number } {
+  const circuit = workloadCircuit(qubits);
+  const batch = qubits <= 8 ? 2000 : qubits <= 12 ? 100 : qubits <= 16 ? 8 : 1;
+  // distinct rows per batch as in refsim (x shifts by 1e-6 per repetition), built up front
+  const batches = Array.from({ length: 4 }, (_, k) => workloadRows(circuit, batch, k * batch));
+  let k = 0;
+  const seconds = timePerRow(batch, () => {
+    exactProbabilities(circuit, batches[k++ % batches.length]!, { fuseGates });
+  });
+  return {
+    usPerCircuit: seconds * 1e6,
+    nsPerGateAmp: (seconds * 1e9) / (gateCount(qubits) * 2 ** qubits),
+  };
+}
+
+function benchmarkAdjoint(qubits: number, layers: number) {
+  const circuit = workloadCircuit(qubits, layers);
+  const batch = 500;
+  const rows = workloadRows(circuit, batch, 0);
+  const forward = timePerRow(batch, () => exactProbabilities(circuit, rows));
+  const withGradient = timePerRow(batch, () =>
+    adjointProbabilityGradients(circuit, rows, (_row, probabilities, cotangent) => {
+      // cross-entropy-like cotangent: −1/p on the outcome "0…0"
+      cotangent[0] = -1 / Math.max(probabilities[0]!, 1e-12);
+    }),
+  );
+  return {
+    qubits,
+    layers,
+    weights: circuit.parameters.filter((p) => p.kind === "weight").length,
+    forwardSamplesPerSecond: 1 / forward,
+    gradientSamplesPerSecond: 1 / withGradient,
+    ratio: withGradient / forward,
+  };
+}
+
+function main(): void {
+  const json = process.argv.includes("--json");
+  const native = runNative();
+  if (typeof native === "string") console.log(`native reference unavailable: ${native}`);
+  const rows = QUBIT_COUNTS.map((qubits) => {
+    const ours = benchmarkQubits(qubits, true);
+    const unfused = benchmarkQubits(qubits, false);
+    const reference = typeof native === "string" ? undefined : native.get(qubits);
+    return {
+      qubits,
+      gates: gateCount(qubits),
+      usPerCircuit: ours.usPerCircuit,
+      nsPerGateAmp: ours.nsPerGateAmp,
+      unfusedUsPerCircuit: unfused.usPerCircuit,
+      unfusedRatioToNative: reference ? unfused.usPerCircuit / reference.usPerCircuit : null,
+      nativeUsPerCircuit: reference?.usPerCircuit ?? null,
+      nativeNsPerGateAmp: reference?.nsPerGateAmp ?? null,
+      ratioToNative: reference ? ours.usPerCircuit / reference.usPerCircuit : null,
+    };
+  });
+  console.log(
+    "qubits gates  qplane µs/circuit  ns/(gate·amp) | native µs/circuit  ns/(gate·amp) | ratio | unfused µs  ratio",
+  );
+  for (const row of rows) {
+    console.log(
+      `${String(row.qubits).padStart(6)} ${String(row.gates).padStart(5)}  ${row.usPerCircuit.toFixed(2).padStart(17)}  ${row.nsPerGateAmp.toFixed(3).padStart(13)} | ${(row.nativeUsPerCircuit?.toFixed(2) ?? "n/a").padStart(17)}  ${(row.nativeNsPerGateAmp?.toFixed(3) ?? "n/a").padStart(13)} | ${(row.ratioToNative?.toFixed(2) ?? "n/a").padStart(5)} | ${row.unfusedUsPerCircuit.toFixed(2).padStart(10)}  ${row.unfusedRatioToNative?.toFixed(2) ?? "n/a"}`,
+    );
+  }
+  console.log("(ns/(gate·amp) counts the workload's gates before fusion, as refsim does)");
+  const adjoint = [1, 2, 4, 8].map((layers) => benchmarkAdjoint(8, layers));
+  console.log(
+    "\nadjoint gradient, 8 qubits: forward vs forward + gradient of all weights (batch API)",
+  );
+  console.log("layers weights  forward samples/s  +gradient samples/s  cost ratio");
+  for (const a of adjoint) {
+    console.log(
+      `${String(a.layers).padStart(6)} ${String(a.weights).padStart(7)}  ${a.forwardSamplesPerSecond.toFixed(0).padStart(17)}  ${a.gradientSamplesPerSecond.toFixed(0).padStart(19)}  ${a.ratio.toFixed(2).padStart(10)}`,
+    );
+  }
+  if (json) {
+    const model = adjoint.find((a) => a.layers === LAYERS)!;
+    console.log(JSON.stringify({ rows, adjoint: { ...model, byLayers: adjoint } }));
+  }
+}
+
+main();

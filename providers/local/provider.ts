@@ -1,0 +1,110 @@
+/**
+ * The local statevector simulator behind the provider interface. Runs synchronously inside
+ * `run`; the returned handle is already complete (or failed), so callers treat it exactly
+ * like a remote job.
+ */
+import { randomUUID } from "node:crypto";
+import { GATE_NAMES } from "../../src/circuits/gates.js";
+import type { Circuit } from "../../src/circuits/ir.js";
+import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import type {
+  ExecutionConfig,
+  ExecutionEstimate,
+  ExecutionResult,
+  JobHandle,
+  Provider,
+  ProviderCapabilities,
+  ProviderStatus,
+} from "../types.js";
+import {
+  checkQubitLimit,
+  checkShots,
+  DEFAULT_MAX_QUBITS,
+  DEFAULT_MAX_SHOTS,
+  exactProbabilities,
+  type SimulatorOptions,
+  sampledCounts,
+} from "./simulator.js";
+
+export interface LocalProviderOptions extends SimulatorOptions {
+  /** Name reported as the device. @defaultValue "statevector" */
+  readonly device?: string;
+}
+
+function completedHandle(result: ExecutionResult): JobHandle {
+  return {
+    id: `local-${randomUUID()}`,
+    status: async () => "completed",
+    result: async () => result,
+    cancel: async () => {},
+  };
+}
+
+export class LocalProvider implements Provider {
+  private readonly options: LocalProviderOptions;
+
+  constructor(options: LocalProviderOptions = {}) {
+    this.options = Object.freeze({ ...options });
+  }
+
+  async capabilities(): Promise<ProviderCapabilities> {
+    return {
+      provider: "local",
+      device: this.options.device ?? "statevector",
+      numQubits: this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
+      nativeGates: GATE_NAMES,
+      couplingMap: null,
+      exactProbabilities: true,
+      minShots: 1,
+      maxShots: this.options.maxShots ?? DEFAULT_MAX_SHOTS,
+      batchesParameterRows: true,
+    };
+  }
+
+  /** Validates everything a run needs before any compute is spent. */
+  private validate(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig) {
+    checkQubitLimit(circuit, this.options.maxQubits);
+    if (config.shots !== 0) checkShots(config.shots, this.options.maxShots);
+    return toParameterMatrix(circuit, rows);
+  }
+
+  async run(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<JobHandle> {
+    if (config.signal?.aborted) {
+      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
+    }
+    const matrix = this.validate(circuit, rows, config);
+    if (config.shots === 0) {
+      const probabilities = exactProbabilities(circuit, matrix, this.options);
+      return completedHandle({ kind: "probabilities", ...probabilities });
+    }
+    const sampling =
+      config.rng !== undefined
+        ? { shots: config.shots, rng: config.rng }
+        : { shots: config.shots, seed: config.seed ?? 0 };
+    const counts = sampledCounts(circuit, matrix, sampling, this.options);
+    return completedHandle({ kind: "counts", ...counts });
+  }
+
+  async estimate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    const matrix = this.validate(circuit, rows, config);
+    return {
+      submissions: 1,
+      circuits: matrix.rows,
+      totalShots: matrix.rows * config.shots,
+      estimatedCostUsd: 0,
+    };
+  }
+
+  async status(): Promise<ProviderStatus> {
+    return { operational: true, message: "local simulator", queueLength: 0 };
+  }
+}

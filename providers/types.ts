@@ -1,0 +1,111 @@
+/**
+ * The provider seam: every backend (local simulator, IBM Quantum, Amazon Braket) runs one
+ * parameterised circuit over a matrix of parameter rows and returns per-row outcome
+ * probabilities (exact) or counts (shots). The training loop and service use nothing else.
+ *
+ * `run` returns a handle (as Braket's SDK does); the local simulator's handle is already
+ * complete, so callers never branch on the backend.
+ */
+import type { GateName } from "../src/circuits/gates.js";
+import type { Circuit } from "../src/circuits/ir.js";
+import type { ParameterRowsInput } from "../src/circuits/parameters.js";
+import type { Rng } from "../src/random/rng.js";
+
+export type ProviderKind = "local" | "ibm" | "braket";
+
+/** What a backend can do; static for `local`, fetched and cached for remote devices. */
+export interface ProviderCapabilities {
+  readonly provider: ProviderKind;
+  readonly device: string;
+  readonly numQubits: number;
+  readonly nativeGates: readonly GateName[];
+  /** Directed coupled pairs; null means all-to-all. */
+  readonly couplingMap: readonly (readonly [number, number])[] | null;
+  /** Whether shots = 0 (exact Born probabilities) is available. */
+  readonly exactProbabilities: boolean;
+  readonly minShots: number;
+  readonly maxShots: number;
+  /** Whether a whole parameter matrix runs as one submission. */
+  readonly batchesParameterRows: boolean;
+}
+
+/** Per-run settings (frozen per call, not stored on the provider). */
+export interface ExecutionConfig {
+  /** 0 = exact probabilities (where supported); otherwise shots per parameter row. */
+  readonly shots: number;
+  /** Seed for sampling on simulators; ignored by hardware. */
+  readonly seed?: number;
+  /** Generator to draw sampling randomness from (advances; for reproducible training). */
+  readonly rng?: Rng;
+  /** Aborts a run that has not finished (cancels in-flight remote jobs). */
+  readonly signal?: AbortSignal;
+}
+
+export interface ProbabilitiesResult {
+  readonly kind: "probabilities";
+  readonly rows: number;
+  /** 2^numClbits; outcome index Σ c[i]·2^i. */
+  readonly outcomeCount: number;
+  /** Row-major rows × outcomeCount. */
+  readonly values: Float64Array;
+}
+
+export interface CountsResult {
+  readonly kind: "counts";
+  readonly rows: number;
+  readonly outcomeCount: number;
+  readonly shots: number;
+  /** Row-major rows × outcomeCount. */
+  readonly values: Uint32Array;
+}
+
+export type ExecutionResult = ProbabilitiesResult | CountsResult;
+
+export const JOB_STATES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+/** States a run never leaves. */
+export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
+  "completed",
+  "failed",
+  "cancelled",
+]);
+
+export interface JobHandle {
+  readonly id: string;
+  status(): Promise<JobState>;
+  result(): Promise<ExecutionResult>;
+  cancel(): Promise<void>;
+}
+
+/** What a run would cost before it is submitted. */
+export interface ExecutionEstimate {
+  readonly submissions: number;
+  readonly circuits: number;
+  readonly totalShots: number;
+  /** Estimated cost in USD; 0 for simulators. */
+  readonly estimatedCostUsd: number;
+}
+
+export interface ProviderStatus {
+  readonly operational: boolean;
+  readonly message: string;
+  readonly queueLength: number;
+}
+
+export interface Provider {
+  capabilities(): Promise<ProviderCapabilities>;
+  run(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig): Promise<JobHandle>;
+  estimate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate>;
+  status(): Promise<ProviderStatus>;
+}
+
+/** Outcome probabilities from a result: exact values, or counts / shots. */
+export function resultProbabilities(result: ExecutionResult): Float64Array {
+  if (result.kind === "probabilities") return result.values;
+  const { shots } = result;
+  return Float64Array.from(result.values, (count) => count / shots);
+}
