@@ -20,11 +20,12 @@ import {
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import {
+  accumulateOverlap1,
   applyCXBoth,
   applyCZBoth,
-  backwardStep1,
   reduceDiagonal2,
   reduceMatrix1,
+  traceOverlap,
 } from "./kernels.js";
 import { bindRow, Kernel, multiply2x2, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
@@ -32,12 +33,13 @@ import type { RegisterProbabilities, SimulatorOptions } from "./simulator.js";
 import { workspaceFor } from "./simulator.js";
 import {
   allocateState,
+  applyOp,
   applyOpInverse,
   outcomeOf,
   registerProbabilities,
+  resetState,
   runForward,
   type Statevector,
-  writeAdjoint,
 } from "./statevector.js";
 
 interface AdjointBuffers {
@@ -47,7 +49,8 @@ interface AdjointBuffers {
   readonly derivatives: Float64Array;
   /** Argument slot of each derivative in `derivatives`. */
   readonly derivativeSlots: Int32Array;
-  readonly sums: Float64Array;
+  /** The 2×2 overlap N of one backward step (see adjointStep1). */
+  readonly overlap: Float64Array;
   readonly prefix: Float64Array;
   readonly product: Float64Array;
   /** Index into the gradient vector for each parameter column; −1 for inputs. */
@@ -57,6 +60,26 @@ interface AdjointBuffers {
   readonly opHasWeight: Uint8Array;
   /** The earliest such operation (−1 if none): nothing before it needs un-computing. */
   readonly firstWeightOp: number;
+  /**
+   * States saved before each weight operation in the forward pass, when they fit the
+   * snapshot budget; then the backward sweep reads them instead of un-computing φ.
+   */
+  readonly snapshots: readonly Statevector[] | null;
+  /** Index into `snapshots` per operation, −1 where none is kept. */
+  readonly snapshotOfOp: Int32Array;
+  readonly snapshotBudgetBytes: number;
+}
+
+/** Default memory for saved forward states: 64 MiB (e.g. 4096 states of 8 qubits). */
+export const DEFAULT_SNAPSHOT_BUDGET_BYTES = 64 * 1024 * 1024;
+
+export interface AdjointOptions extends SimulatorOptions {
+  /**
+   * Memory for states saved in the forward pass. When every weight operation's input state
+   * fits, the backward sweep reads them instead of un-computing φ (about a third cheaper);
+   * otherwise it un-computes. @defaultValue 64 MiB
+   */
+  readonly snapshotBudgetBytes?: number;
 }
 
 const buffers = new WeakMap<Program, AdjointBuffers>();
@@ -66,9 +89,9 @@ function isWeightSlot(program: Program, weightIndexOfColumn: Int32Array, slot: n
   return column >= 0 && weightIndexOfColumn[column]! >= 0;
 }
 
-function buffersFor(program: Program): AdjointBuffers {
+function buffersFor(program: Program, snapshotBudgetBytes: number): AdjointBuffers {
   let found = buffers.get(program);
-  if (found === undefined) {
+  if (found === undefined || found.snapshotBudgetBytes !== snapshotBudgetBytes) {
     const parameters = program.circuit.parameters;
     const weightIndexOfColumn = new Int32Array(parameters.length).fill(-1);
     let weightCount = 0;
@@ -88,12 +111,26 @@ function buffersFor(program: Program): AdjointBuffers {
       opHasWeight[op] = slots > 0 ? 1 : 0;
       mostSlots = Math.max(mostSlots, slots);
     }
+    const weightOps = opHasWeight.reduce((total, flag) => total + flag, 0);
+    const useSnapshots = weightOps * program.dim * 16 <= snapshotBudgetBytes;
+    const snapshotOfOp = new Int32Array(program.opCount).fill(-1);
+    const snapshots: Statevector[] = [];
+    if (useSnapshots) {
+      for (let op = 0; op < program.opCount; op++) {
+        if (opHasWeight[op] === 0) continue;
+        snapshotOfOp[op] = snapshots.length;
+        snapshots.push(allocateState(program.dim));
+      }
+    }
     found = {
+      snapshots: useSnapshots ? snapshots : null,
+      snapshotOfOp,
+      snapshotBudgetBytes,
       lambda: allocateState(program.dim),
       scratch: new Float64Array(MATRIX2_SIZE),
       derivatives: new Float64Array(Math.max(MATRIX2_SIZE, MATRIX1_SIZE * mostSlots)),
       derivativeSlots: new Int32Array(mostSlots),
-      sums: new Float64Array(2),
+      overlap: new Float64Array(MATRIX1_SIZE),
       prefix: new Float64Array(2 * MATRIX1_SIZE),
       product: new Float64Array(2 * MATRIX1_SIZE),
       weightIndexOfColumn,
@@ -104,6 +141,25 @@ function buffersFor(program: Program): AdjointBuffers {
     buffers.set(program, found);
   }
   return found;
+}
+
+/** The forward pass, saving the input state of every weight operation when snapshotting. */
+function forwardSaving(program: Program, state: Statevector, b: AdjointBuffers): void {
+  const { snapshots, snapshotOfOp } = b;
+  if (snapshots === null) {
+    runForward(program, state);
+    return;
+  }
+  resetState(state);
+  const { matrices, matrixOffset, opCount } = program;
+  for (let op = 0; op < opCount; op++) {
+    const k = snapshotOfOp[op]!;
+    if (k >= 0) {
+      snapshots[k]!.re.set(state.re);
+      snapshots[k]!.im.set(state.im);
+    }
+    applyOp(program, op, state, matrices, matrixOffset[op]!);
+  }
 }
 
 const IDENTITY_2X2 = new Float64Array([1, 0, 0, 0, 0, 0, 1, 0]);
@@ -179,15 +235,27 @@ function backwardSweep(
     qubitB,
     dim,
   } = program;
-  const { lambda, scratch, derivatives, derivativeSlots, sums, weightIndexOfColumn, opHasWeight } =
-    b;
+  const {
+    lambda,
+    scratch,
+    derivatives,
+    derivativeSlots,
+    overlap,
+    weightIndexOfColumn,
+    opHasWeight,
+  } = b;
   const first = b.firstWeightOp;
   if (first < 0) return;
+  const { snapshots, snapshotOfOp } = b;
   const addGradient = (slot: number, overlap: number): void => {
     grads[go + weightIndexOfColumn[argColumn[slot]!]!]! += 2 * argScale[slot]! * overlap;
   };
   for (let op = program.opCount - 1; op >= first; op--) {
     if (opHasWeight[op] === 0) {
+      if (snapshots !== null) {
+        applyOpInverse(program, op, lambda, scratch);
+        continue;
+      }
       const kernel = program.kernels[op];
       if (kernel === Kernel.cx) {
         applyCXBoth(phi.re, phi.im, lambda.re, lambda.im, dim, qubitA[op]!, qubitB[op]!);
@@ -199,57 +267,33 @@ function backwardSweep(
       }
       continue;
     }
+    // φ = the state before this operation: saved, or un-computed
+    const saved = snapshots === null ? null : snapshots[snapshotOfOp[op]!]!;
+    const before = saved ?? phi;
     if (qubitB[op]! < 0) {
       const count = writeOpDerivatives1(program, op, b);
-      if (count <= 2) {
-        writeAdjoint(program.matrices, program.matrixOffset[op]!, 2, scratch);
-        backwardStep1(
-          phi.re,
-          phi.im,
-          lambda.re,
-          lambda.im,
-          dim,
-          qubitA[op]!,
-          scratch,
-          derivatives,
-          count as 1 | 2,
-          sums,
-        );
-        for (let k = 0; k < count; k++) addGradient(derivativeSlots[k]!, sums[k]!);
-      } else {
-        applyOpInverse(program, op, phi, scratch);
-        for (let k = 0; k < count; k++) {
-          const overlap = reduceMatrix1(
-            lambda.re,
-            lambda.im,
-            phi.re,
-            phi.im,
-            dim,
-            -1,
-            qubitA[op]!,
-            derivatives,
-            MATRIX1_SIZE * k,
-          );
-          addGradient(derivativeSlots[k]!, overlap);
-        }
-        applyOpInverse(program, op, lambda, scratch);
+      if (saved === null) applyOpInverse(program, op, phi, scratch);
+      accumulateOverlap1(lambda.re, lambda.im, before.re, before.im, dim, qubitA[op]!, overlap);
+      applyOpInverse(program, op, lambda, scratch);
+      for (let k = 0; k < count; k++) {
+        addGradient(derivativeSlots[k]!, traceOverlap(derivatives, MATRIX1_SIZE * k, overlap));
       }
       continue;
     }
     // a parametric two-qubit gate (never fused): crx cry crz rzz
-    applyOpInverse(program, op, phi, scratch);
+    if (saved === null) applyOpInverse(program, op, phi, scratch);
     const g = opGates[opGateStart[op]!]!;
     const slot = argStart[g]!;
     const name = gateNames[g]!;
     const base = CONTROLLED_BASE[name];
-    let overlap: number;
+    let gateOverlap: number;
     if (base !== undefined) {
       writeDerivative1(base, argValue[slot]!, 0, 0, 0, derivatives, 0);
-      overlap = reduceMatrix1(
+      gateOverlap = reduceMatrix1(
         lambda.re,
         lambda.im,
-        phi.re,
-        phi.im,
+        before.re,
+        before.im,
         dim,
         qubitA[op]!,
         qubitB[op]!,
@@ -258,11 +302,11 @@ function backwardSweep(
       );
     } else {
       writeDerivative2(name, argValue[slot]!, derivatives, 0);
-      overlap = reduceDiagonal2(
+      gateOverlap = reduceDiagonal2(
         lambda.re,
         lambda.im,
-        phi.re,
-        phi.im,
+        before.re,
+        before.im,
         dim,
         qubitA[op]!,
         qubitB[op]!,
@@ -270,7 +314,7 @@ function backwardSweep(
         0,
       );
     }
-    addGradient(slot, overlap);
+    addGradient(slot, gateOverlap);
     if (op > first) applyOpInverse(program, op, lambda, scratch);
   }
 }
@@ -301,10 +345,10 @@ export function adjointProbabilityGradients(
   circuit: Circuit,
   rows: ParameterRowsInput,
   cotangentOf: CotangentFunction,
-  options: SimulatorOptions = {},
+  options: AdjointOptions = {},
 ): ProbabilityGradients {
   const { program, state, outcomes } = workspaceFor(circuit, options);
-  const b = buffersFor(program);
+  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
   const matrix = toParameterMatrix(circuit, rows);
   const confusion = options.readoutError
     ? clbitConfusion(circuit, options.readoutError)
@@ -319,7 +363,7 @@ export function adjointProbabilityGradients(
   for (let row = 0; row < matrix.rows; row++) {
     const o = row * outcomeCount;
     bindRow(program, matrix.values, matrix.cols, row);
-    runForward(program, state);
+    forwardSaving(program, state, b);
     registerProbabilities(outcomes, state, values, o);
     if (confusion) applyReadoutError(confusion, values, o);
     cotangent.fill(0);
@@ -361,7 +405,7 @@ export function adjointExpectationZ(
   circuit: Circuit,
   rows: ParameterRowsInput,
   qubit: number,
-  options: SimulatorOptions = {},
+  options: AdjointOptions = {},
 ): ExpectationGradients {
   if (!Number.isInteger(qubit) || qubit < 0 || qubit >= circuit.numQubits) {
     throw new QplaneError(
@@ -370,7 +414,7 @@ export function adjointExpectationZ(
     );
   }
   const { program, state } = workspaceFor(circuit, options);
-  const b = buffersFor(program);
+  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
   const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows);
   const gradients = new Float64Array(matrix.rows * b.weightCount);
@@ -380,7 +424,7 @@ export function adjointExpectationZ(
   const mask = 1 << qubit;
   for (let row = 0; row < matrix.rows; row++) {
     bindRow(program, matrix.values, matrix.cols, row);
-    runForward(program, state);
+    forwardSaving(program, state, b);
     let expectation = 0;
     for (let i = 0; i < program.dim; i++) {
       const sign = (i & mask) === 0 ? 1 : -1;
@@ -401,7 +445,7 @@ export function adjointExpectationZ(
 export function adjointProbabilityJacobian(
   circuit: Circuit,
   row: readonly number[],
-  options: SimulatorOptions = {},
+  options: AdjointOptions = {},
 ): {
   readonly probabilities: Float64Array;
   readonly weightCount: number;

@@ -488,96 +488,6 @@ export function reduceDiagonal2(
   return sum;
 }
 
-/**
- * One fused backward step of adjoint differentiation for a one-qubit operation B on qubit q,
- * in a single pass over the state: φ ← B^†φ; sums[k] += Re⟨λ|D_k|φ⟩ for the `count` (1 or 2)
- * derivative matrices D_k at derivs[8k..]; λ ← B^†λ. `inv` holds B^† at offset 0.
- */
-export function backwardStep1(
-  pre: Float64Array,
-  pim: Float64Array,
-  lre: Float64Array,
-  lim: Float64Array,
-  dim: number,
-  q: number,
-  inv: Float64Array,
-  derivs: Float64Array,
-  count: 1 | 2,
-  sums: Float64Array,
-): void {
-  const ar = inv[0]!;
-  const ai = inv[1]!;
-  const br = inv[2]!;
-  const bi = inv[3]!;
-  const cr = inv[4]!;
-  const ci = inv[5]!;
-  const dr = inv[6]!;
-  const di = inv[7]!;
-  const e0r = derivs[0]!;
-  const e0i = derivs[1]!;
-  const e1r = derivs[2]!;
-  const e1i = derivs[3]!;
-  const e2r = derivs[4]!;
-  const e2i = derivs[5]!;
-  const e3r = derivs[6]!;
-  const e3i = derivs[7]!;
-  const two = count === 2;
-  const f0r = two ? derivs[8]! : 0;
-  const f0i = two ? derivs[9]! : 0;
-  const f1r = two ? derivs[10]! : 0;
-  const f1i = two ? derivs[11]! : 0;
-  const f2r = two ? derivs[12]! : 0;
-  const f2i = two ? derivs[13]! : 0;
-  const f3r = two ? derivs[14]! : 0;
-  const f3i = two ? derivs[15]! : 0;
-  let sum0 = 0;
-  let sum1 = 0;
-  const stride = 1 << q;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      // φ ← B^†φ
-      let xr = pre[i]!;
-      let xi = pim[i]!;
-      let yr = pre[j]!;
-      let yi = pim[j]!;
-      const ur = ar * xr - ai * xi + br * yr - bi * yi;
-      const ui = ar * xi + ai * xr + br * yi + bi * yr;
-      const vr = cr * xr - ci * xi + dr * yr - di * yi;
-      const vi = cr * xi + ci * xr + dr * yi + di * yr;
-      pre[i] = ur;
-      pim[i] = ui;
-      pre[j] = vr;
-      pim[j] = vi;
-      // Re⟨λ|Dφ⟩ with the pre-update λ
-      xr = lre[i]!;
-      xi = lim[i]!;
-      yr = lre[j]!;
-      yi = lim[j]!;
-      sum0 +=
-        xr * (e0r * ur - e0i * ui + e1r * vr - e1i * vi) +
-        xi * (e0r * ui + e0i * ur + e1r * vi + e1i * vr) +
-        yr * (e2r * ur - e2i * ui + e3r * vr - e3i * vi) +
-        yi * (e2r * ui + e2i * ur + e3r * vi + e3i * vr);
-      if (two) {
-        sum1 +=
-          xr * (f0r * ur - f0i * ui + f1r * vr - f1i * vi) +
-          xi * (f0r * ui + f0i * ur + f1r * vi + f1i * vr) +
-          yr * (f2r * ur - f2i * ui + f3r * vr - f3i * vi) +
-          yi * (f2r * ui + f2i * ur + f3r * vi + f3i * vr);
-      }
-      // λ ← B^†λ
-      lre[i] = ar * xr - ai * xi + br * yr - bi * yi;
-      lim[i] = ar * xi + ai * xr + br * yi + bi * yr;
-      lre[j] = cr * xr - ci * xi + dr * yr - di * yi;
-      lim[j] = cr * xi + ci * xr + dr * yi + di * yr;
-    }
-  }
-  sums[0] = sum0;
-  sums[1] = sum1;
-}
-
 /** CNOT applied to two states in one pass (the adjoint sweep moves φ and λ together). */
 export function applyCXBoth(
   re: Float64Array,
@@ -642,4 +552,69 @@ export function applyCZBoth(
       }
     }
   }
+}
+
+/**
+ * The 2×2 overlap N_ab = Σ conj(λ_a)·φ_b over the index pairs of qubit q (a, b ∈ {0, 1} the
+ * value of bit q), written to overlap[0..8) in the matrix layout. Then
+ * Re⟨λ|D|φ⟩ = Re Σ_ab D_ab N_ab for ANY one-qubit matrix D: one read-only pass serves every
+ * weight inside a fused operation. (Kept apart from the λ update: fusing both into one loop
+ * needs more live values than x64 has registers and runs slower.)
+ */
+export function accumulateOverlap1(
+  lre: Float64Array,
+  lim: Float64Array,
+  pre: Float64Array,
+  pim: Float64Array,
+  dim: number,
+  q: number,
+  overlap: Float64Array,
+): void {
+  let n00r = 0;
+  let n00i = 0;
+  let n01r = 0;
+  let n01i = 0;
+  let n10r = 0;
+  let n10i = 0;
+  let n11r = 0;
+  let n11i = 0;
+  const stride = 1 << q;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const ur = pre[i]!;
+      const ui = pim[i]!;
+      const vr = pre[j]!;
+      const vi = pim[j]!;
+      const xr = lre[i]!;
+      const xi = lim[i]!;
+      const yr = lre[j]!;
+      const yi = lim[j]!;
+      // conj(λ_a)·φ_b = (λr φr + λi φi) + i(λr φi − λi φr)
+      n00r += xr * ur + xi * ui;
+      n00i += xr * ui - xi * ur;
+      n01r += xr * vr + xi * vi;
+      n01i += xr * vi - xi * vr;
+      n10r += yr * ur + yi * ui;
+      n10i += yr * ui - yi * ur;
+      n11r += yr * vr + yi * vi;
+      n11i += yr * vi - yi * vr;
+    }
+  }
+  overlap[0] = n00r;
+  overlap[1] = n00i;
+  overlap[2] = n01r;
+  overlap[3] = n01i;
+  overlap[4] = n10r;
+  overlap[5] = n10i;
+  overlap[6] = n11r;
+  overlap[7] = n11i;
+}
+
+/** Re Σ_ab D_ab N_ab for 2×2 complex D at d[o..) and N at n[0..8). */
+export function traceOverlap(d: Float64Array, o: number, n: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < 8; k += 2) sum += d[o + k]! * n[k]! - d[o + k + 1]! * n[k + 1]!;
+  return sum;
 }

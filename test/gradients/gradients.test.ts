@@ -56,13 +56,19 @@ describe("gradients of outcome probabilities", () => {
     fc.integer(),
   );
 
-  it("adjoint matches central finite differences to 1e-6 on random circuits", () => {
+  it("adjoint matches central finite differences to 1e-6 on random circuits, with and without saved states", () => {
     fc.assert(
-      fc.property(randomCase, ([circuit, seed]) => {
-        const row = rowFor(circuit, seed);
-        const { jacobian } = adjointProbabilityJacobian(circuit, row);
-        expectAllClose(jacobian, finiteDifferenceJacobian(circuit, row), 1e-6);
-      }),
+      fc.property(
+        randomCase,
+        fc.boolean(),
+        fc.boolean(),
+        ([circuit, seed], snapshots, fuseGates) => {
+          const row = rowFor(circuit, seed);
+          const options = { snapshotBudgetBytes: snapshots ? undefined : 0, fuseGates };
+          const { jacobian } = adjointProbabilityJacobian(circuit, row, options);
+          expectAllClose(jacobian, finiteDifferenceJacobian(circuit, row), 1e-6);
+        },
+      ),
       { numRuns: 200 },
     );
   });
