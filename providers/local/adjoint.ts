@@ -17,7 +17,11 @@ import {
   writeDerivative1,
   writeDerivative2,
 } from "../../src/circuits/matrices.js";
-import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import {
+  type ParameterMatrix,
+  type ParameterRowsInput,
+  toParameterMatrix,
+} from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import {
   accumulateOverlap1,
@@ -319,6 +323,31 @@ function backwardSweep(
   }
 }
 
+/**
+ * Writes λ = O·ψ for one row into `lambda` (after the forward pass left ψ in `state`),
+ * recording whatever the caller reports for that row.
+ */
+type SeedAdjoint = (row: number, state: Statevector, lambda: Statevector) => void;
+
+/** The shared driver: per (validated) row, bind, forward (saving states), seed λ, sweep back. */
+function adjointRows(
+  circuit: Circuit,
+  matrix: ParameterMatrix,
+  options: AdjointOptions,
+  seed: SeedAdjoint,
+): { readonly weightCount: number; readonly gradients: Float64Array } {
+  const { program, state } = workspaceFor(circuit, options);
+  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
+  const gradients = new Float64Array(matrix.rows * b.weightCount);
+  for (let row = 0; row < matrix.rows; row++) {
+    bindRow(program, matrix.values, matrix.cols, row);
+    forwardSaving(program, state, b);
+    seed(row, state, b.lambda);
+    backwardSweep(program, state, b, gradients, row * b.weightCount);
+  }
+  return { weightCount: b.weightCount, gradients };
+}
+
 export interface ProbabilityGradients {
   readonly probabilities: RegisterProbabilities;
   /** Number of weights; gradient columns follow the circuit's weight order. */
@@ -347,48 +376,42 @@ export function adjointProbabilityGradients(
   cotangentOf: CotangentFunction,
   options: AdjointOptions = {},
 ): ProbabilityGradients {
-  const { program, state, outcomes } = workspaceFor(circuit, options);
-  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
-  const matrix = toParameterMatrix(circuit, rows);
+  const { outcomes } = workspaceFor(circuit, options);
   const confusion = options.readoutError
     ? clbitConfusion(circuit, options.readoutError)
     : undefined;
   const { outcomeCount } = outcomes;
+  const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows * outcomeCount);
-  const gradients = new Float64Array(matrix.rows * b.weightCount);
   const cotangent = new Float64Array(outcomeCount);
-  const { re, im } = state;
-  const lre = b.lambda.re;
-  const lim = b.lambda.im;
-  for (let row = 0; row < matrix.rows; row++) {
+  const result = adjointRows(circuit, matrix, options, (row, state, lambda) => {
     const o = row * outcomeCount;
-    bindRow(program, matrix.values, matrix.cols, row);
-    forwardSaving(program, state, b);
     registerProbabilities(outcomes, state, values, o);
     if (confusion) applyReadoutError(confusion, values, o);
     cotangent.fill(0);
     cotangentOf(row, values.subarray(o, o + outcomeCount), cotangent);
     // noisy p̃ = C·p, so the cotangent of p is Cᵀ·(cotangent of p̃)
     if (confusion) applyReadoutError(confusion, cotangent, 0, true);
+    // λ = O·ψ with O = Σ_t cotangent_t Π_t, diagonal in the computational basis
+    const { re, im } = state;
+    const dim = re.length;
     if (outcomes.identity) {
-      for (let i = 0; i < program.dim; i++) {
-        const weight = cotangent[i]!;
-        lre[i] = weight * re[i]!;
-        lim[i] = weight * im[i]!;
+      for (let i = 0; i < dim; i++) {
+        lambda.re[i] = cotangent[i]! * re[i]!;
+        lambda.im[i] = cotangent[i]! * im[i]!;
       }
     } else {
-      for (let i = 0; i < program.dim; i++) {
+      for (let i = 0; i < dim; i++) {
         const weight = cotangent[outcomeOf(outcomes, i)]!;
-        lre[i] = weight * re[i]!;
-        lim[i] = weight * im[i]!;
+        lambda.re[i] = weight * re[i]!;
+        lambda.im[i] = weight * im[i]!;
       }
     }
-    backwardSweep(program, state, b, gradients, row * b.weightCount);
-  }
+  });
   return {
     probabilities: { rows: matrix.rows, outcomeCount, values },
-    weightCount: b.weightCount,
-    gradients,
+    weightCount: result.weightCount,
+    gradients: result.gradients,
   };
 }
 
@@ -413,29 +436,21 @@ export function adjointExpectationZ(
       `expectation qubit ${qubit} is out of range 0..${circuit.numQubits - 1}`,
     );
   }
-  const { program, state } = workspaceFor(circuit, options);
-  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
   const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows);
-  const gradients = new Float64Array(matrix.rows * b.weightCount);
-  const { re, im } = state;
-  const lre = b.lambda.re;
-  const lim = b.lambda.im;
   const mask = 1 << qubit;
-  for (let row = 0; row < matrix.rows; row++) {
-    bindRow(program, matrix.values, matrix.cols, row);
-    forwardSaving(program, state, b);
+  const result = adjointRows(circuit, matrix, options, (row, state, lambda) => {
+    const { re, im } = state;
     let expectation = 0;
-    for (let i = 0; i < program.dim; i++) {
+    for (let i = 0; i < re.length; i++) {
       const sign = (i & mask) === 0 ? 1 : -1;
-      lre[i] = sign * re[i]!;
-      lim[i] = sign * im[i]!;
+      lambda.re[i] = sign * re[i]!;
+      lambda.im[i] = sign * im[i]!;
       expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
     }
     values[row] = expectation;
-    backwardSweep(program, state, b, gradients, row * b.weightCount);
-  }
-  return { values, weightCount: b.weightCount, gradients };
+  });
+  return { values, weightCount: result.weightCount, gradients: result.gradients };
 }
 
 /**

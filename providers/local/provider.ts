@@ -82,10 +82,7 @@ export class LocalProvider implements Provider {
       const probabilities = exactProbabilities(circuit, matrix, this.options);
       return completedHandle({ kind: "probabilities", ...probabilities });
     }
-    const sampling =
-      config.rng !== undefined
-        ? { shots: config.shots, rng: config.rng }
-        : { shots: config.shots, seed: config.seed ?? 0 };
+    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
     const counts = sampledCounts(circuit, matrix, sampling, this.options);
     return completedHandle({ kind: "counts", ...counts });
   }
