@@ -1,0 +1,54 @@
+/** What training reports: one record per epoch, and the run summary. */
+
+/** Estimator behind an information-plane value: exact Born probabilities, or shots. */
+export type EstimatorName = "exact" | "plugin" | "miller-madow";
+
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly testLoss: number;
+  /** Classification only. */
+  readonly trainAccuracy?: number;
+  readonly testAccuracy?: number;
+  /** Regression only. */
+  readonly trainMse?: number;
+  readonly testMse?: number;
+  readonly testR2?: number;
+  /** Effective learning rate of the epoch's last step (η₀ unless feedback mode is "lr"). */
+  readonly learningRate: number;
+  /** I(X;T) in bits, measured on the split named by infoPlane.split. */
+  readonly ixt: number;
+  /** I(T;Y) in bits. */
+  readonly ity: number;
+  /** H(Y) in bits of the same split's labels (binned targets for regression). */
+  readonly hy: number;
+  /** H(T) in bits. */
+  readonly ht: number;
+  /** Holevo quantity of the readout register in bits, when asked for (exact simulator). */
+  readonly holevo?: number;
+  /** L_comp used by the feedback during this epoch's last step (0 when feedback is off). */
+  readonly compressionPenalty: number;
+  /** The compression target I* in bits (null when feedback is off). */
+  readonly compressionTarget: number | null;
+  readonly alpha: number;
+  readonly estimator: EstimatorName;
+  /** Shots per circuit behind ixt/ity (0 = exact). */
+  readonly shots: number;
+  /** Circuit evaluations spent in this epoch (training, evaluation and probes). */
+  readonly circuitEvaluations: number;
+  /** Wall time of this epoch. */
+  readonly elapsedMs: number;
+}
+
+export interface RunSummary {
+  readonly epochs: number;
+  readonly task: "classification" | "regression";
+  readonly testAccuracy?: number;
+  readonly testMse?: number;
+  readonly testR2?: number;
+  readonly finalIxt: number;
+  readonly finalIty: number;
+  readonly circuitEvaluations: number;
+  readonly elapsedMs: number;
+}

@@ -1,0 +1,192 @@
+/**
+ * The training job spec: one zod schema used by the CLI (`qplane train`) and, later, the
+ * HTTP API and the dashboard. It is the single source of defaults: every field has one,
+ * except `dataset.name`. Unknown keys and out-of-range values are refused with the field's
+ * path in the message.
+ */
+import { z } from "zod";
+import { QplaneError } from "../errors/catalogue.js";
+
+export const DATASET_NAMES = [
+  "moons",
+  "circles",
+  "xor",
+  "blobs",
+  "sine",
+  "polynomial",
+  "iris",
+  "penguins",
+  "cars",
+  "csv",
+] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+const finite = () => z.number().refine(Number.isFinite, { message: "must be a finite number" });
+const integer = (min: number, max: number) => z.number().int().min(min).max(max);
+const seed = () => integer(0, Number.MAX_SAFE_INTEGER);
+
+export const datasetSpecSchema = z
+  .strictObject({
+    name: z.enum(DATASET_NAMES),
+    /** Samples drawn by synthetic generators. */
+    samples: integer(4, 1_000_000).default(200),
+    /** Noise level of synthetic generators (std of added Gaussian noise). */
+    noise: finite().pipe(z.number().min(0).max(10)).default(0.1),
+    testFraction: z.number().gt(0).lt(1).default(0.25),
+    seed: seed().default(1),
+    /** Classes of `blobs`. */
+    classes: integer(2, 64).default(3),
+    /** Degree of the `polynomial` regression target. */
+    degree: integer(1, 10).default(3),
+    /** `csv`: file path (server-side path rules apply in the API). */
+    path: z.string().min(1).optional(),
+    /** `csv`: target column name. */
+    target: z.string().min(1).optional(),
+    /** `csv`: feature column names (default: every other column). */
+    features: z.array(z.string().min(1)).min(1).optional(),
+    /** `csv`: task; default: classification for non-numeric targets, regression otherwise. */
+    task: z.enum(["classification", "regression"]).optional(),
+  })
+  .superRefine((dataset, context) => {
+    if (dataset.name === "csv") {
+      for (const field of ["path", "target"] as const) {
+        if (dataset[field] === undefined) {
+          context.addIssue({ code: "custom", path: [field], message: `is required when dataset.name is "csv"` });
+        }
+      }
+    } else {
+      for (const field of ["path", "target", "features", "task"] as const) {
+        if (dataset[field] !== undefined) {
+          context.addIssue({ code: "custom", path: [field], message: `only applies to dataset.name "csv"` });
+        }
+      }
+    }
+  });
+
+export const modelSpecSchema = z.strictObject({
+  /** `vqc`: variational quantum circuit; `mlp`: classical tanh MLP for comparison. */
+  kind: z.enum(["vqc", "mlp"]).default("vqc"),
+  qubits: integer(1, 24).default(4),
+  layers: integer(1, 200).default(3),
+  reupload: z.boolean().default(true),
+  entangler: z.enum(["linear", "ring", "full"]).default("linear"),
+  entanglingGate: z.enum(["cx", "cz"]).default("cx"),
+  /** `auto`: ceil(log2 C) qubits for C classes (1 for regression); or explicit qubits. */
+  readout: z.union([z.literal("auto"), z.array(integer(0, 23)).min(1).max(16)]).default("auto"),
+  /** Angle scaling: features are mapped linearly onto [−s·π/2, s·π/2] (train split only). */
+  encodingScale: finite().pipe(z.number().gt(0).max(10)).default(1),
+  /** `mlp`: hidden layer widths. */
+  hidden: z.array(integer(1, 1024)).min(1).max(8).default([8]),
+  /** `mlp`: equal-width bins of the hidden activation for I(X;T). */
+  bins: integer(2, 1000).default(30),
+});
+
+export const trainingSpecSchema = z.strictObject({
+  epochs: integer(1, 100_000).default(30),
+  batchSize: integer(1, 100_000).default(16),
+  optimizer: z.enum(["adam", "sgd"]).default("adam"),
+  learningRate: finite().pipe(z.number().gt(0).max(100)).default(0.05),
+  /** SGD momentum (0 = plain gradient descent). */
+  momentum: finite().pipe(z.number().min(0).lt(1)).default(0),
+  gradient: z.enum(["adjoint", "parameter-shift", "spsa"]).default("adjoint"),
+  seed: seed().default(1),
+  /** Half-width of the weight initialisation interval [−w, w] (radians for the VQC). */
+  initScale: finite().pipe(z.number().gt(0).max(10)).default(Math.PI),
+});
+
+const targetSchema = z.union([z.enum(["label-entropy", "relevance"]), finite().pipe(z.number().min(0).max(64))]);
+
+export const feedbackSpecSchema = z.strictObject({
+  mode: z.enum(["off", "loss", "lr"]).default("off"),
+  alpha: finite().pipe(z.number().min(0).max(1000)).default(1),
+  /** I*: H(Y) of the training labels, the current I(T;Y), or a number of bits. */
+  target: targetSchema.default("label-entropy"),
+  /** Measure I(X;T) every this many optimisation steps (default: once per epoch). */
+  every: z.union([z.literal("epoch"), integer(1, 1_000_000)]).default("epoch"),
+  probeSize: integer(2, 100_000).default(128),
+  /** Divide L_comp by |R| bits. */
+  normalize: z.boolean().default(false),
+});
+
+export const infoPlaneSpecSchema = z.strictObject({
+  register: z.enum(["readout", "all"]).default("readout"),
+  /** Default: miller-madow with shots, exact (plugin on exact probabilities) without. */
+  estimator: z.enum(["plugin", "miller-madow"]).optional(),
+  shots: integer(0, 1_000_000).default(0),
+  /** Equal-frequency bins of a regression target for I(T;Y). */
+  bins: integer(2, 1000).default(8),
+  /** Also report the Holevo quantity of the readout register (exact simulator only). */
+  holevo: z.boolean().default(false),
+  /** Which split the per-epoch I(X;T), I(T;Y) are measured on. */
+  split: z.enum(["train", "test"]).default("train"),
+});
+
+const BACKEND_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const backendSpecSchema = z.strictObject({
+  /** A configured backend's name (never a URL). */
+  name: z
+    .string()
+    .regex(BACKEND_NAME, { message: "must be a configured backend name (lowercase letters, digits, dashes), not a URL" })
+    .default("local"),
+  /** Shots per circuit evaluation in training; 0 = exact probabilities (simulators only). */
+  shots: integer(0, 1_000_000).default(0),
+});
+
+export const jobSpecSchema = z.strictObject({
+  dataset: datasetSpecSchema,
+  model: modelSpecSchema.default(modelSpecSchema.parse({})),
+  training: trainingSpecSchema.default(trainingSpecSchema.parse({})),
+  feedback: feedbackSpecSchema.default(feedbackSpecSchema.parse({})),
+  infoPlane: infoPlaneSpecSchema.default(infoPlaneSpecSchema.parse({})),
+  backend: backendSpecSchema.default(backendSpecSchema.parse({})),
+});
+
+/** A spec as written by a user (defaults not yet applied). */
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+/** A complete spec with every default applied. */
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type DatasetSpec = JobSpec["dataset"];
+export type ModelSpec = JobSpec["model"];
+export type TrainingSpec = JobSpec["training"];
+export type FeedbackSpec = JobSpec["feedback"];
+export type InfoPlaneSpec = JobSpec["infoPlane"];
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "number") return String(value);
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** One line per problem: `<path>: <message> (got <value>)`. */
+export function describeSpecIssues(error: z.ZodError, input: unknown, prefix = "spec"): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === "unrecognized_keys") {
+        const at = [prefix, ...issue.path.map(String)].join(".");
+        return issue.keys.map((key) => `${at}.${key}: unknown field`).join("; ");
+      }
+      const at = [prefix, ...issue.path.map(String)].join(".");
+      return `${at}: ${issue.message} (got ${describeValue(valueAt(input, issue.path))})`;
+    })
+    .join("; ");
+}
+
+/** Validates a spec and applies every default; throws QPLANE_ERR_SPEC_INVALID naming fields. */
+export function parseJobSpec(input: unknown): JobSpec {
+  const result = jobSpecSchema.safeParse(input);
+  if (!result.success) {
+    throw new QplaneError("QPLANE_ERR_SPEC_INVALID", describeSpecIssues(result.error, input));
+  }
+  return result.data;
+}
