@@ -36,10 +36,15 @@ export interface Ansatz {
   readonly readoutQubits: readonly number[];
 }
 
-/** Readout qubits for C classes: k = ceil(log2 C) qubits, 0..k−1 (at least one). */
-export function readoutQubitsForClasses(classes: number): number[] {
+/**
+ * Readout qubits for C classes: k = ceil(log2 C) qubits (at least one), the LAST k of the
+ * model: a CNOT chain carries information from qubit 0 towards qubit n−1, so the end of
+ * the chain is where every feature's influence reaches. (Qubit 0 of a linear chain is only
+ * ever a control, and its Z-basis outcome never sees the other features.)
+ */
+export function readoutQubitsForClasses(classes: number, qubits: number): number[] {
   const k = Math.max(1, Math.ceil(Math.log2(classes)));
-  return Array.from({ length: k }, (_, q) => q);
+  return Array.from({ length: k }, (_, j) => qubits - k + j);
 }
 
 /** Entangling pairs (control, target) of one layer. */

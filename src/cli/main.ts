@@ -4,7 +4,13 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { QplaneError } from "../errors/catalogue.js";
-import { runDemo } from "./demo.js";
+import { runEngineCheck } from "./engine-check.js";
+import { infoPlaneFromCountsFile } from "./infoplane-command.js";
+import { TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
+
+/** The demo run: moons, 4 qubits, learning-rate feedback towards I* = H(Y). */
+const DEMO_FLAGS: TrainFlags = { dataset: "moons", epochs: "30", feedback: "lr", alpha: "1" };
+
 import { type OutputFormat, runQasmFiles } from "./run-qasm.js";
 
 function integerOption(name: string, min: number) {
@@ -93,15 +99,77 @@ A program without measurements measures every qubit q[i] into c[i].`,
       },
     );
 
+  const train = program
+    .command("train")
+    .description(
+      "Train a model in-process (no services) and write a run folder with metrics and information-plane plots.",
+    )
+    .option("--spec <file>", "job spec, JSON or YAML (flags below override its fields)")
+    .option("--runs-dir <dir>", "where run folders go", "runs")
+    .option("--json", "print one final JSON line {runDir, summary, metrics}")
+    .option("--quiet", "print nothing but errors");
+  for (const [flag, { path }] of Object.entries(TRAIN_FLAGS)) {
+    const option = flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    train.option(`--${option} <value>`, `sets ${path}`);
+  }
+  train.action(
+    async (
+      options: TrainFlags & { spec?: string; runsDir: string; json?: boolean; quiet?: boolean },
+    ) => {
+      const { spec, runsDir, json, quiet, ...flags } = options;
+      await trainCommand(
+        { specPath: spec, flags, runsDir, json: json ?? false, quiet: quiet ?? false },
+        write,
+      );
+    },
+  );
+
   program
     .command("demo")
     .description(
-      "Run the engine end to end on a real model: forward pass, shots, and gradients checked two ways.",
+      "The main job: a real training run with compression-gnostic feedback on the local simulator (under a minute).",
     )
-    .option("--qubits <n>", "qubits of the demo model", integerOption("--qubits", 1), 8)
+    .option("--runs-dir <dir>", "where the run folder goes", "runs")
+    .action(async (options: { runsDir: string }) => {
+      await trainCommand(
+        {
+          flags: DEMO_FLAGS,
+          runsDir: options.runsDir,
+          json: false,
+          quiet: false,
+          epochLines: true,
+        },
+        write,
+      );
+    });
+
+  program
+    .command("engine-check")
+    .description(
+      "Exercise the quantum engine on a real model: exact and shot evaluation, gradients checked two ways, QASM round trip.",
+    )
+    .option("--qubits <n>", "qubits of the model", integerOption("--qubits", 1), 8)
     .option("--seed <s>", "seed", integerOption("--seed", 0), 1)
     .action(async (options: { qubits: number; seed: number }) => {
-      await runDemo(options, write);
+      await runEngineCheck(options, write);
+    });
+
+  program
+    .command("infoplane")
+    .description(
+      "Information plane of measured data: I(X;T), I(T;Y), H(T) from per-sample counts (e.g. hardware results).",
+    )
+    .requiredOption(
+      "--counts <file>",
+      'JSON {"samples": [{"label": 0, "counts": {"0": 12, "3": 88}}, ...]}',
+    )
+    .addOption(
+      new Option("--estimator <name>", "entropy estimator")
+        .choices(["plugin", "miller-madow"])
+        .default("miller-madow"),
+    )
+    .action((options: { counts: string; estimator: "plugin" | "miller-madow" }) => {
+      write(`${infoPlaneFromCountsFile(options.counts, options.estimator)}\n`);
     });
 
   return program;

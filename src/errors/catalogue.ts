@@ -57,8 +57,16 @@ export const ERROR_CATALOGUE = {
     summary: "gradient method cannot differentiate this circuit",
   },
   QPLANE_ERR_RUN_CANCELLED: { httpStatus: 409, retryable: false, summary: "run was cancelled" },
-  QPLANE_ERR_SPEC_INVALID: { httpStatus: 400, retryable: false, summary: "job spec failed validation" },
-  QPLANE_ERR_DATASET: { httpStatus: 400, retryable: false, summary: "dataset could not be loaded or is unusable" },
+  QPLANE_ERR_SPEC_INVALID: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "job spec failed validation",
+  },
+  QPLANE_ERR_DATASET: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "dataset could not be loaded or is unusable",
+  },
   QPLANE_ERR_CLI_USAGE: { httpStatus: 400, retryable: false, summary: "bad command-line usage" },
   QPLANE_ERR_IO: { httpStatus: 400, retryable: false, summary: "file could not be read" },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;

@@ -118,8 +118,18 @@ export interface ParameterShiftJacobian {
   readonly weightCount: number;
   /** jacobian[(row · outcomeCount + t) · weightCount + w] = ∂p_t/∂w at that row. */
   readonly jacobian: Float64Array;
+  /** With `includeUnshifted`: p_t at the unshifted point, rows × outcomeCount. */
+  readonly probabilities: Float64Array | null;
   /** Number of circuit evaluations spent. */
   readonly evaluations: number;
+}
+
+export interface ParameterShiftOptions {
+  /**
+   * Also evaluate every row unshifted, in the same batch (one submission per step), and
+   * return those probabilities. @defaultValue false
+   */
+  readonly includeUnshifted?: boolean;
 }
 
 /** ∂p_t/∂w for every row, outcome and weight, from one batched evaluator call. */
@@ -127,15 +137,16 @@ export async function parameterShiftJacobian(
   circuit: Circuit,
   rows: ParameterRowsInput,
   evaluate: ProbabilityEvaluator,
+  options: ParameterShiftOptions = {},
 ): Promise<ParameterShiftJacobian> {
+  const includeUnshifted = options.includeUnshifted ?? false;
   const matrix = toParameterMatrix(circuit, rows);
   const { circuit: expanded, occurrences, inputColumns } = expandWeightOccurrences(circuit);
   const weightCount = circuit.parameters.filter((p) => p.kind === "weight").length;
   const outcomeCount = 2 ** circuit.numClbits;
-  const shiftsPerRow = occurrences.reduce(
-    (total, occurrence) => total + occurrence.shifts.length,
-    0,
-  );
+  const shiftsPerRow =
+    occurrences.reduce((total, occurrence) => total + occurrence.shifts.length, 0) +
+    (includeUnshifted ? 1 : 0);
   const cols = expanded.parameters.length;
   const shiftedRows = matrix.rows * shiftsPerRow;
   const values = new Float64Array(shiftedRows * cols);
@@ -150,6 +161,7 @@ export async function parameterShiftJacobian(
       base[occurrence.expandedColumn] =
         occurrence.scale * matrix.values[source + occurrence.weightColumn]! + occurrence.offset;
     }
+    if (includeUnshifted) values.set(base, r++ * cols);
     for (const occurrence of occurrences) {
       for (const shift of occurrence.shifts) {
         values.set(base, r * cols);
@@ -163,8 +175,14 @@ export async function parameterShiftJacobian(
       ? new Float64Array(0)
       : await evaluate(expanded, { rows: shiftedRows, cols, values });
   const jacobian = new Float64Array(matrix.rows * outcomeCount * weightCount);
+  const unshifted = includeUnshifted ? new Float64Array(matrix.rows * outcomeCount) : null;
   r = 0;
   for (let row = 0; row < matrix.rows; row++) {
+    if (unshifted) {
+      for (let t = 0; t < outcomeCount; t++)
+        unshifted[row * outcomeCount + t] = probabilities[r * outcomeCount + t]!;
+      r++;
+    }
     for (const occurrence of occurrences) {
       for (const shift of occurrence.shifts) {
         const factor = occurrence.scale * shift.coefficient;
@@ -176,5 +194,12 @@ export async function parameterShiftJacobian(
       }
     }
   }
-  return { rows: matrix.rows, outcomeCount, weightCount, jacobian, evaluations: shiftedRows };
+  return {
+    rows: matrix.rows,
+    outcomeCount,
+    weightCount,
+    jacobian,
+    probabilities: unshifted,
+    evaluations: shiftedRows,
+  };
 }

@@ -51,13 +51,21 @@ export const datasetSpecSchema = z
     if (dataset.name === "csv") {
       for (const field of ["path", "target"] as const) {
         if (dataset[field] === undefined) {
-          context.addIssue({ code: "custom", path: [field], message: `is required when dataset.name is "csv"` });
+          context.addIssue({
+            code: "custom",
+            path: [field],
+            message: `is required when dataset.name is "csv"`,
+          });
         }
       }
     } else {
       for (const field of ["path", "target", "features", "task"] as const) {
         if (dataset[field] !== undefined) {
-          context.addIssue({ code: "custom", path: [field], message: `only applies to dataset.name "csv"` });
+          context.addIssue({
+            code: "custom",
+            path: [field],
+            message: `only applies to dataset.name "csv"`,
+          });
         }
       }
     }
@@ -94,7 +102,10 @@ export const trainingSpecSchema = z.strictObject({
   initScale: finite().pipe(z.number().gt(0).max(10)).default(Math.PI),
 });
 
-const targetSchema = z.union([z.enum(["label-entropy", "relevance"]), finite().pipe(z.number().min(0).max(64))]);
+const targetSchema = z.union([
+  z.enum(["label-entropy", "relevance"]),
+  finite().pipe(z.number().min(0).max(64)),
+]);
 
 export const feedbackSpecSchema = z.strictObject({
   mode: z.enum(["off", "loss", "lr"]).default("off"),
@@ -127,7 +138,9 @@ export const backendSpecSchema = z.strictObject({
   /** A configured backend's name (never a URL). */
   name: z
     .string()
-    .regex(BACKEND_NAME, { message: "must be a configured backend name (lowercase letters, digits, dashes), not a URL" })
+    .regex(BACKEND_NAME, {
+      message: "must be a configured backend name (lowercase letters, digits, dashes), not a URL",
+    })
     .default("local"),
   /** Shots per circuit evaluation in training; 0 = exact probabilities (simulators only). */
   shots: integer(0, 1_000_000).default(0),

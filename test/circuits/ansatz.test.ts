@@ -87,9 +87,9 @@ describe("ansatz builders", () => {
       [2, 3],
     ]);
     expect(entanglingPairs(2, "ring")).toEqual([[0, 1]]);
-    expect(readoutQubitsForClasses(2)).toEqual([0]);
-    expect(readoutQubitsForClasses(3)).toEqual([0, 1]);
-    expect(readoutQubitsForClasses(5)).toEqual([0, 1, 2]);
+    expect(readoutQubitsForClasses(2, 4)).toEqual([3]);
+    expect(readoutQubitsForClasses(3, 4)).toEqual([2, 3]);
+    expect(readoutQubitsForClasses(5, 4)).toEqual([1, 2, 3]);
   });
 
   it("refuses bad options naming the field and value", () => {

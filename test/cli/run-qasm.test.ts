@@ -117,9 +117,9 @@ describe("qplane run-qasm", () => {
   });
 });
 
-describe("qplane demo", () => {
+describe("qplane engine-check", () => {
   it("runs the engine end to end and agrees on gradients two ways", () => {
-    const { code, stdout } = qplane("demo", "--qubits", "4");
+    const { code, stdout } = qplane("engine-check", "--qubits", "4");
     expect(code).toBe(0);
     expect(stdout).toMatch(/model: 4 qubits, 4 re-uploading layers/);
     const difference = Number(/max \|difference\| = ([\d.e+-]+)/.exec(stdout)?.[1]);

@@ -77,8 +77,11 @@ describe("gradients of outcome probabilities", () => {
     await fc.assert(
       fc.asyncProperty(randomCase, async ([circuit, seed]) => {
         const row = rowFor(circuit, seed);
-        const shifted = await parameterShiftJacobian(circuit, [row], exactEvaluator);
+        const shifted = await parameterShiftJacobian(circuit, [row], exactEvaluator, {
+          includeUnshifted: true,
+        });
         expectAllClose(shifted.jacobian, finiteDifferenceJacobian(circuit, row), 1e-6);
+        expectAllClose(shifted.probabilities!, exactProbabilities(circuit, [row]).values, 1e-12);
         expectAllClose(shifted.jacobian, adjointProbabilityJacobian(circuit, row).jacobian, 1e-10);
       }),
       { numRuns: 200 },

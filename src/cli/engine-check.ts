@@ -1,5 +1,5 @@
 /**
- * `qplane demo`: exercises the engine end to end on a real model, with no services: the
+ * `qplane engine-check`: exercises the engine end to end on a real model, with no services: the
  * re-uploading hardware-efficient classifier circuit evaluated exactly and with shots over a
  * batch of inputs, its loss gradient by adjoint differentiation checked against the
  * parameter-shift rule, and an OpenQASM 3 round trip of the circuit.
@@ -13,7 +13,7 @@ import { emitQasm3, parseQasm3 } from "../circuits/qasm3/index.js";
 import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
 import { createRng } from "../random/rng.js";
 
-export interface DemoOptions {
+export interface EngineCheckOptions {
   readonly qubits: number;
   readonly seed: number;
 }
@@ -26,7 +26,10 @@ function elapsedMs(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-export async function runDemo(options: DemoOptions, write: (text: string) => void): Promise<void> {
+export async function runEngineCheck(
+  options: EngineCheckOptions,
+  write: (text: string) => void,
+): Promise<void> {
   const { qubits, seed } = options;
   const rng = createRng(seed);
   const ansatz = buildAnsatz({ qubits, layers: 4, readoutQubits: [0, 1] });

@@ -1,0 +1,166 @@
+/**
+ * `qplane train`: one training run in-process (no Redis, no server). The spec comes from
+ * `--spec FILE` (JSON or YAML) and/or flags for common fields (flags win); the run folder
+ * `runs/<id>/` receives spec.json, metrics.json, metrics.csv, infoplane.svg, curves.svg.
+ */
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { QplaneError } from "../errors/catalogue.js";
+import { createProgressReporter } from "../runs/progress.js";
+import { newRunId, writeRunFolder } from "../runs/run-folder.js";
+import type { TrainingEvent } from "../training/loop.js";
+import type { EpochRecord } from "../training/records.js";
+import { runTraining } from "../training/run.js";
+import { parseJobSpec } from "../training/spec.js";
+
+/** Flag name → spec path, and how its text becomes a value. */
+export const TRAIN_FLAGS = {
+  dataset: { path: "dataset.name", kind: "string" },
+  samples: { path: "dataset.samples", kind: "number" },
+  noise: { path: "dataset.noise", kind: "number" },
+  model: { path: "model.kind", kind: "string" },
+  qubits: { path: "model.qubits", kind: "number" },
+  layers: { path: "model.layers", kind: "number" },
+  entangler: { path: "model.entangler", kind: "string" },
+  epochs: { path: "training.epochs", kind: "number" },
+  batchSize: { path: "training.batchSize", kind: "number" },
+  optimizer: { path: "training.optimizer", kind: "string" },
+  lr: { path: "training.learningRate", kind: "number" },
+  gradient: { path: "training.gradient", kind: "string" },
+  seed: { path: "training.seed", kind: "number" },
+  feedback: { path: "feedback.mode", kind: "string" },
+  alpha: { path: "feedback.alpha", kind: "number" },
+  target: { path: "feedback.target", kind: "number-or-string" },
+  backend: { path: "backend.name", kind: "string" },
+  shots: { path: "backend.shots", kind: "number" },
+  infoShots: { path: "infoPlane.shots", kind: "number" },
+  estimator: { path: "infoPlane.estimator", kind: "string" },
+  register: { path: "infoPlane.register", kind: "string" },
+} as const;
+
+export type TrainFlags = { [K in keyof typeof TRAIN_FLAGS]?: string };
+
+function flagValue(kind: string, text: string): string | number {
+  if (kind === "string") return text;
+  const value = Number(text);
+  if (kind === "number-or-string" && !/^[-+.\d]/.test(text)) return text;
+  // non-numbers pass through as text so the spec validation names the field and the value
+  return text.trim() !== "" && !Number.isNaN(value) ? value : text;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (next === null || typeof next !== "object" || Array.isArray(next)) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `spec.${key} must be an object to set ${path}`,
+      );
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1)!] = value;
+}
+
+/** Reads a JSON or YAML spec file. */
+export function readSpecFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new QplaneError(
+      "QPLANE_ERR_IO",
+      `--spec ${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `--spec ${path}: not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new QplaneError("QPLANE_ERR_SPEC_INVALID", `--spec ${path}: the spec must be an object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The spec a user asked for: the file (if any) with the flags applied on top. */
+export function specFromFlags(
+  specPath: string | undefined,
+  flags: TrainFlags,
+): Record<string, unknown> {
+  const spec = specPath ? readSpecFile(specPath) : {};
+  for (const [flag, text] of Object.entries(flags)) {
+    if (text === undefined) continue;
+    const { path, kind } = TRAIN_FLAGS[flag as keyof typeof TRAIN_FLAGS];
+    setPath(spec, path, flagValue(kind, text));
+  }
+  return spec;
+}
+
+export interface TrainCommandOptions {
+  readonly specPath?: string;
+  readonly flags: TrainFlags;
+  readonly runsDir: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  /** Print one line per epoch even without a TTY (the demo does). */
+  readonly epochLines?: boolean;
+}
+
+function describeMetric(record: EpochRecord): string {
+  return record.testAccuracy !== undefined
+    ? `test accuracy ${record.testAccuracy.toFixed(3)}`
+    : `test MSE ${record.testMse?.toPrecision(4)}, R² ${record.testR2?.toFixed(3)}`;
+}
+
+export async function trainCommand(
+  options: TrainCommandOptions,
+  write: (text: string) => void,
+): Promise<void> {
+  const specInput = specFromFlags(options.specPath, options.flags);
+  const epochs = parseJobSpec(specInput).training.epochs;
+  const runId = newRunId();
+  // a bar on a TTY (quiet otherwise), unless per-epoch lines or JSON output were asked for
+  const progress =
+    options.quiet || options.json || options.epochLines
+      ? undefined
+      : createProgressReporter({ total: epochs, stream: process.stderr });
+  const onEvent = (event: TrainingEvent) => {
+    if (event.type !== "epoch") return;
+    progress?.update(event.record.epoch, event.record);
+    if (options.epochLines && !options.quiet) {
+      const r = event.record;
+      write(
+        `epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  ${describeMetric(r)}  I(X;T) ${r.ixt.toFixed(3)}  I(T;Y) ${r.ity.toFixed(3)}  lr ${r.learningRate.toPrecision(3)}  L_comp ${r.compressionPenalty.toFixed(3)}  ${r.elapsedMs.toFixed(0)} ms\n`,
+      );
+    }
+  };
+  const { spec, result } = await runTraining(specInput, { onEvent }).finally(() =>
+    progress?.stop(),
+  );
+  const runDir = await writeRunFolder(options.runsDir, {
+    id: runId,
+    spec,
+    records: result.records,
+    summary: result.summary,
+  });
+  if (options.json) {
+    write(`${JSON.stringify({ runDir, summary: result.summary, metrics: result.records })}\n`);
+    return;
+  }
+  if (!options.quiet) {
+    const last = result.records.at(-1)!;
+    write(
+      `run ${runDir}: ${describeMetric(last)} after ${result.summary.epochs} epochs; I(X;T) ${last.ixt.toFixed(3)} bits, I(T;Y) ${last.ity.toFixed(3)} bits; ${(result.summary.elapsedMs / 1000).toFixed(1)} s\n`,
+    );
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Feature and target scalers, always fitted on the training split only and then applied
+ * unchanged to any other rows (test values may land outside the training range: no clipping).
+ */
+import { QplaneError } from "../errors/catalogue.js";
+import type { Dataset } from "./types.js";
+
+/** A fitted per-feature map applied to row-major feature matrices. */
+export interface FeatureScaler {
+  readonly featureCount: number;
+  /** Returns a new row-major array (same shape) with every feature mapped. */
+  transform(features: Float64Array): Float64Array;
+}
+
+export interface AngleScaler extends FeatureScaler {
+  readonly kind: "angle";
+  /** Half-width of the target interval: scale·π/2. */
+  readonly halfRange: number;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+export interface StandardScaler extends FeatureScaler {
+  readonly kind: "standard";
+  readonly mean: Float64Array;
+  /** Population standard deviation (divides by n) per feature. */
+  readonly std: Float64Array;
+}
+
+export interface TargetScaler {
+  readonly mean: number;
+  /** Population standard deviation of the training targets (1 when they are constant). */
+  readonly std: number;
+  transform(targets: Float64Array): Float64Array;
+  inverse(standardized: Float64Array): Float64Array;
+}
+
+function fail(message: string): never {
+  throw new QplaneError("QPLANE_ERR_DATASET", message);
+}
+
+function requireRows(train: Dataset, what: string): void {
+  if (train.samples < 1) fail(`dataset "${train.name}": cannot fit ${what} on 0 training samples`);
+}
+
+function mapColumns(
+  featureCount: number,
+  features: Float64Array,
+  map: (value: number, column: number) => number,
+): Float64Array {
+  if (featureCount === 0 || features.length % featureCount !== 0) {
+    throw new RangeError(
+      `scaler fitted on ${featureCount} features cannot transform an array of length ${features.length}`,
+    );
+  }
+  const out = new Float64Array(features.length);
+  for (let i = 0; i < features.length; i++) out[i] = map(features[i]!, i % featureCount);
+  return out;
+}
+
+/**
+ * Angle encoding scaler: per feature, the training minimum maps to −scale·π/2 and the
+ * maximum to +scale·π/2, linearly in between (t = (v − min)/(max − min), angle = h·(2t − 1),
+ * which hits both ends exactly). Columns constant on the training split map to 0.
+ */
+export function fitAngleScaler(train: Dataset, scale: number): AngleScaler {
+  if (!(Number.isFinite(scale) && scale > 0))
+    fail(`model.encodingScale ${scale}: must be a finite number > 0`);
+  requireRows(train, "the angle scaler");
+  const width = train.featureNames.length;
+  const min = new Float64Array(width).fill(Number.POSITIVE_INFINITY);
+  const max = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
+  train.features.forEach((value, i) => {
+    const column = i % width;
+    if (value < min[column]!) min[column] = value;
+    if (value > max[column]!) max[column] = value;
+  });
+  const halfRange = (scale * Math.PI) / 2;
+  return {
+    kind: "angle",
+    featureCount: width,
+    halfRange,
+    min,
+    max,
+    transform: (features) =>
+      mapColumns(width, features, (value, column) => {
+        const low = min[column]!;
+        const span = max[column]! - low;
+        return span === 0 ? 0 : halfRange * (2 * ((value - low) / span) - 1);
+      }),
+  };
+}
+
+function meanAndStd(values: ArrayLike<number>, stride: number, offset: number): [number, number] {
+  let sum = 0;
+  let count = 0;
+  for (let i = offset; i < values.length; i += stride) {
+    sum += values[i]!;
+    count++;
+  }
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = offset; i < values.length; i += stride) squares += (values[i]! - mean) ** 2;
+  return [mean, Math.sqrt(squares / count)];
+}
+
+/** Standardisation z = (v − mean)/std per feature; constant training columns map to 0. */
+export function fitStandardScaler(train: Dataset): StandardScaler {
+  requireRows(train, "the standard scaler");
+  const width = train.featureNames.length;
+  const mean = new Float64Array(width);
+  const std = new Float64Array(width);
+  for (let column = 0; column < width; column++) {
+    [mean[column], std[column]] = meanAndStd(train.features, width, column);
+  }
+  return {
+    kind: "standard",
+    featureCount: width,
+    mean,
+    std,
+    transform: (features) =>
+      mapColumns(width, features, (value, column) =>
+        std[column] === 0 ? 0 : (value - mean[column]!) / std[column]!,
+      ),
+  };
+}
+
+/** Regression targets: z = (y − mean)/std and back; std = 1 when the targets are constant. */
+export function fitTargetScaler(train: Dataset): TargetScaler {
+  if (train.task !== "regression" || !train.targets) {
+    fail(`dataset "${train.name}": target scaling needs a regression dataset with targets`);
+  }
+  requireRows(train, "the target scaler");
+  const [mean, spread] = meanAndStd(train.targets, 1, 0);
+  const std = spread === 0 ? 1 : spread;
+  return {
+    mean,
+    std,
+    transform: (targets) => targets.map((y) => (y - mean) / std),
+    inverse: (standardized) => standardized.map((z) => z * std + mean),
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * The training loop: mini-batches, an optimizer, compression-gnostic feedback, per-epoch
+ * evaluation on the information plane, events for progress, and a checkpoint after every
+ * epoch from which a run resumes exactly (weights, optimizer state, RNG state, feedback
+ * state, records). Knows nothing of HTTP, queues or files.
+ */
+import { QplaneError } from "../errors/catalogue.js";
+import { createRng, type Rng, rngFromState } from "../random/rng.js";
+import { compressionPenalty, resolveTarget, stepScaling } from "./feedback.js";
+import { labelEntropyBits } from "./information.js";
+import type { PreparedData, TrainableModel } from "./model.js";
+import { createOptimizer, type OptimizerState } from "./optimizers.js";
+import type { EpochRecord, RunSummary } from "./records.js";
+import type { JobSpec } from "./spec.js";
+
+export interface TrainingCheckpoint {
+  readonly version: 1;
+  /** Completed epochs. */
+  readonly epoch: number;
+  /** Optimisation steps taken. */
+  readonly step: number;
+  readonly weights: readonly number[];
+  readonly optimizer: OptimizerState;
+  /** State of the training RNG (shuffling, shots, SPSA). */
+  readonly rng: readonly number[];
+  readonly feedback: {
+    readonly penalty: number;
+    readonly target: number | null;
+  };
+  readonly records: readonly EpochRecord[];
+  readonly elapsedMs: number;
+}
+
+export type TrainingEvent =
+  | {
+      readonly type: "step";
+      readonly epoch: number;
+      readonly step: number;
+      readonly stepsPerEpoch: number;
+    }
+  | { readonly type: "epoch"; readonly record: EpochRecord }
+  | { readonly type: "checkpoint"; readonly checkpoint: TrainingCheckpoint };
+
+export interface TrainOptions {
+  /** Receives progress; awaited, so a slow sink (e.g. a store write) applies back-pressure. */
+  readonly onEvent?: (event: TrainingEvent) => void | Promise<void>;
+  /** Continue from a checkpoint of the same spec. */
+  readonly resumeFrom?: TrainingCheckpoint;
+  /** Stops the run within one optimisation step. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainingResult {
+  readonly status: "completed" | "cancelled";
+  readonly records: readonly EpochRecord[];
+  readonly summary: RunSummary;
+  readonly weights: Float64Array;
+  readonly checkpoint: TrainingCheckpoint;
+}
+
+/** Fisher–Yates shuffle of 0..n−1 in place, driven by the run's RNG. */
+function shuffle(order: Int32Array, rng: Rng): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.nextFloat() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
+/** A fixed probe subset of the training split for the feedback measurement. */
+function chooseProbe(samples: number, size: number, rng: Rng): Int32Array {
+  const order = Int32Array.from({ length: samples }, (_, i) => i);
+  shuffle(order, rng);
+  return order.slice(0, Math.min(size, samples)).sort();
+}
+
+function summarise(
+  records: readonly EpochRecord[],
+  task: PreparedData["task"],
+  evaluations: number,
+  elapsedMs: number,
+): RunSummary {
+  const last = records.at(-1);
+  return {
+    epochs: records.length,
+    task,
+    ...(task === "classification"
+      ? { testAccuracy: last?.testAccuracy }
+      : { testMse: last?.testMse, testR2: last?.testR2 }),
+    finalIxt: last?.ixt ?? Number.NaN,
+    finalIty: last?.ity ?? Number.NaN,
+    circuitEvaluations: evaluations,
+    elapsedMs,
+  };
+}
+
+export async function trainModel(
+  spec: JobSpec,
+  data: PreparedData,
+  model: TrainableModel,
+  options: TrainOptions = {},
+): Promise<TrainingResult> {
+  const { training, feedback, infoPlane } = spec;
+  const emit = async (event: TrainingEvent) => {
+    await options.onEvent?.(event);
+  };
+  // initial weights and the probe come from their own stream, so resuming recomputes them
+  const initRng = createRng(training.seed);
+  const initialWeights = model.initialWeights(initRng);
+  const probe = chooseProbe(data.train.samples, feedback.probeSize, initRng);
+  const labelEntropy = labelEntropyBits(data.train.infoLabels, data.infoClasses);
+
+  const resume = options.resumeFrom;
+  if (resume && resume.weights.length !== model.weightCount) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `checkpoint has ${resume.weights.length} weights; this spec's model has ${model.weightCount}`,
+    );
+  }
+  const weights = resume ? Float64Array.from(resume.weights) : initialWeights;
+  const optimizer = createOptimizer(
+    training.optimizer,
+    model.weightCount,
+    { momentum: training.momentum },
+    resume?.optimizer,
+  );
+  const rng = resume ? rngFromState(resume.rng) : createRng(training.seed + 1);
+  const records: EpochRecord[] = resume ? [...resume.records] : [];
+  let step = resume?.step ?? 0;
+  let penalty = resume?.feedback.penalty ?? 0;
+  let target: number | null = resume?.feedback.target ?? null;
+  let elapsedBefore = resume?.elapsedMs ?? 0;
+  let totalEvaluations = records.reduce((total, record) => total + record.circuitEvaluations, 0);
+
+  const gradient = new Float64Array(model.weightCount);
+  const order = Int32Array.from({ length: data.train.samples }, (_, i) => i);
+  const stepsPerEpoch = Math.ceil(data.train.samples / training.batchSize);
+  const feedbackOn = feedback.mode !== "off";
+  let learningRate = training.learningRate;
+
+  const checkpoint = (epoch: number): TrainingCheckpoint => ({
+    version: 1,
+    epoch,
+    step,
+    weights: Array.from(weights),
+    optimizer: optimizer.getState(),
+    rng: rng.getState(),
+    feedback: { penalty, target },
+    records: [...records],
+    elapsedMs: elapsedBefore,
+  });
+
+  const measureCompression = async (): Promise<number> => {
+    const measured = await model.evaluate(weights, data.train, probe, { information: true, rng });
+    const info = measured.information!;
+    target = resolveTarget(feedback.target, labelEntropy, info.ity);
+    penalty = compressionPenalty(info.ixt, target, model.representationBits, feedback.normalize);
+    return measured.circuitEvaluations;
+  };
+
+  // the state a cancelled run hands back: always an epoch boundary, so resuming is exact
+  let lastCheckpoint = resume ?? checkpoint(0);
+
+  for (let epoch = records.length + 1; epoch <= training.epochs; epoch++) {
+    const started = performance.now();
+    let evaluations = 0;
+    shuffle(order, rng);
+    for (
+      let batchStart = 0, batchIndex = 0;
+      batchStart < order.length;
+      batchStart += training.batchSize, batchIndex++
+    ) {
+      if (options.signal?.aborted) {
+        return {
+          status: "cancelled",
+          records,
+          summary: summarise(
+            records,
+            data.task,
+            totalEvaluations + evaluations,
+            elapsedBefore + performance.now() - started,
+          ),
+          weights: Float64Array.from(lastCheckpoint.weights),
+          checkpoint: lastCheckpoint,
+        };
+      }
+      if (feedbackOn) {
+        const due = feedback.every === "epoch" ? batchIndex === 0 : step % feedback.every === 0;
+        if (due) evaluations += await measureCompression();
+      }
+      const batch = order.subarray(
+        batchStart,
+        Math.min(batchStart + training.batchSize, order.length),
+      );
+      const result = await model.lossAndGradient(weights, data.train, batch, gradient, rng, step);
+      evaluations += result.circuitEvaluations;
+      const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
+      if (scaling.gradientScale !== 1)
+        for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
+      learningRate = scaling.learningRate;
+      optimizer.step(weights, gradient, learningRate);
+      step++;
+      await emit({ type: "step", epoch, step: batchIndex + 1, stepsPerEpoch });
+    }
+
+    const onTrain = infoPlane.split === "train";
+    const trainEvaluation = await model.evaluate(weights, data.train, null, {
+      information: onTrain,
+      rng,
+    });
+    const testEvaluation = await model.evaluate(weights, data.test, null, {
+      information: !onTrain,
+      rng,
+    });
+    evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
+    const information = (onTrain ? trainEvaluation : testEvaluation).information!;
+    const holevo =
+      infoPlane.holevo && model.holevo
+        ? model.holevo(weights, onTrain ? data.train : data.test)
+        : undefined;
+    const elapsedMs = performance.now() - started;
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: trainEvaluation.loss,
+      testLoss: testEvaluation.loss,
+      ...(data.task === "classification"
+        ? { trainAccuracy: trainEvaluation.accuracy, testAccuracy: testEvaluation.accuracy }
+        : {
+            trainMse: trainEvaluation.mse,
+            testMse: testEvaluation.mse,
+            testR2: testEvaluation.r2,
+          }),
+      learningRate,
+      ixt: information.ixt,
+      ity: information.ity,
+      hy: information.hy,
+      ht: information.ht,
+      ...(holevo === undefined ? {} : { holevo }),
+      compressionPenalty: feedbackOn ? penalty : 0,
+      compressionTarget: feedbackOn ? target : null,
+      alpha: feedback.alpha,
+      estimator: information.estimator,
+      shots: information.shots,
+      circuitEvaluations: evaluations,
+      elapsedMs,
+    };
+    records.push(record);
+    totalEvaluations += evaluations;
+    elapsedBefore += elapsedMs;
+    lastCheckpoint = checkpoint(epoch);
+    await emit({ type: "epoch", record });
+    await emit({ type: "checkpoint", checkpoint: lastCheckpoint });
+  }
+
+  return {
+    status: "completed",
+    records,
+    summary: summarise(records, data.task, totalEvaluations, elapsedBefore),
+    weights,
+    checkpoint: lastCheckpoint,
+  };
+}

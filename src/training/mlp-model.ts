@@ -1,0 +1,319 @@
+/**
+ * The classical baseline of DESIGN.md §1: a small fully connected tanh network trained on the
+ * same prepared data as the VQC, with T = its LAST hidden layer, binned.
+ *
+ * Architecture: featureCount inputs → tanh hidden layers of widths `spec.model.hidden` → an
+ * output layer: C logits with a softmax (classification, C = data.classes) or one linear unit
+ * (regression, predicting the standardised target).
+ *
+ * Loss, as the VQC's: classification = cross-entropy −ln max(p(y|x), PROBABILITY_FLOOR), mean
+ * over the batch (where the floor is active the loss is constant and its gradient is 0);
+ * regression = squared error on the standardised target, mean over the batch, with MSE and R²
+ * reported in the target's original units.
+ *
+ * Flat weight vector: the layers in order (hidden 1, …, hidden L, output); per layer with
+ * n_in inputs and n_out units, first W (n_out × n_in, row-major: W[j·n_in + i] is the weight
+ * from input i to unit j), then b (n_out). So layer ℓ occupies n_out·(n_in + 1) entries.
+ * Initialisation: Glorot/Xavier uniform, W ~ U(−√(6/(n_in+n_out)), +√(6/(n_in+n_out))) drawn
+ * layer by layer in layout order from the given rng, biases 0 (`training.initScale` is the
+ * VQC's angle range and is not used here).
+ *
+ * Information plane (Shwartz-Ziv & Tishby 2017): every unit of the last hidden layer is binned
+ * into B = `spec.model.bins` equal-width bins over the FIXED tanh range [−1, 1] (bin k covers
+ * [−1 + 2k/B, −1 + 2(k+1)/B), the last bin also holding +1), not over the range observed in
+ * the evaluation set, so the bin edges do not move between epochs and values from different
+ * epochs are comparable. T is the vector of bin indices; it is a deterministic function of x,
+ * so I(X;T) = H(T) and I(T;Y) = H(T) − H(T|Y) over the evaluated samples (p(x) = 1/N),
+ * computed by `binnedLayerInformation` (src/infoplane) with its "tanh" range. The
+ * cap |R| = units·log2 B bits is the entropy of a uniform distribution over every possible
+ * binned vector.
+ */
+import { binnedLayerInformation } from "../infoplane/index.js";
+import type { Rng } from "../random/rng.js";
+import {
+  type EvaluateOptions,
+  type Evaluation,
+  type PreparedData,
+  type PreparedSplit,
+  regressionMetrics,
+  type TrainableModel,
+} from "./model.js";
+import type { JobSpec } from "./spec.js";
+
+/**
+ * Floor inside the log of the cross-entropy; the same value as the VQC's PROBABILITY_FLOOR
+ * (vqc-model.ts), repeated here so the classical baseline does not import the simulator.
+ */
+export const MLP_PROBABILITY_FLOOR = 1e-10;
+
+/** Samples pushed through the network at once; work buffers hold this many rows. */
+const CHUNK = 256;
+
+/** Where one layer's parameters sit in the flat weight vector. */
+export interface MlpLayerLayout {
+  readonly inputs: number;
+  readonly units: number;
+  /** Offset of W (units × inputs, row-major). */
+  readonly weightOffset: number;
+  /** Offset of b (units); = weightOffset + units·inputs. */
+  readonly biasOffset: number;
+}
+
+/**
+ * The layers of an MLP with the given input count, hidden widths and output units, with
+ * their offsets in the flat weight vector; the last entry is the output layer.
+ */
+export function mlpLayout(
+  inputs: number,
+  hidden: readonly number[],
+  outputs: number,
+): MlpLayerLayout[] {
+  const layers: MlpLayerLayout[] = [];
+  let offset = 0;
+  let previous = inputs;
+  for (const units of [...hidden, outputs]) {
+    layers.push({
+      inputs: previous,
+      units,
+      weightOffset: offset,
+      biasOffset: offset + units * previous,
+    });
+    offset += units * (previous + 1);
+    previous = units;
+  }
+  return layers;
+}
+
+class MlpModel implements TrainableModel {
+  readonly kind = "mlp";
+  readonly weightCount: number;
+  readonly representationBits: number;
+  readonly layers: readonly MlpLayerLayout[];
+  private readonly classification: boolean;
+  private readonly outputs: number;
+  private readonly bins: number;
+  /** activations[0] = gathered inputs, activations[ℓ] = tanh output of hidden layer ℓ. */
+  private readonly activations: Float64Array[];
+  /** Output layer pre-activations (logits, or the regression prediction). */
+  private readonly output: Float64Array;
+  /** deltas[ℓ] = ∂(batch loss)/∂(pre-activation) of layer ℓ (0-based over `layers`). */
+  private readonly deltas: Float64Array[];
+
+  constructor(
+    private readonly data: PreparedData,
+    hidden: readonly number[],
+    bins: number,
+  ) {
+    this.classification = data.task === "classification";
+    this.outputs = this.classification ? data.classes : 1;
+    this.layers = mlpLayout(data.featureCount, hidden, this.outputs);
+    const last = this.layers[this.layers.length - 1]!;
+    this.weightCount = last.biasOffset + last.units;
+    this.bins = bins;
+    this.representationBits = hidden[hidden.length - 1]! * Math.log2(bins);
+    this.activations = [data.featureCount, ...hidden].map(
+      (width) => new Float64Array(CHUNK * width),
+    );
+    this.output = new Float64Array(CHUNK * this.outputs);
+    this.deltas = this.layers.map((layer) => new Float64Array(CHUNK * layer.units));
+  }
+
+  initialWeights(rng: Rng): Float64Array {
+    const weights = new Float64Array(this.weightCount);
+    for (const layer of this.layers) {
+      const limit = Math.sqrt(6 / (layer.inputs + layer.units));
+      for (let k = 0; k < layer.units * layer.inputs; k++) {
+        weights[layer.weightOffset + k] = (2 * rng.nextFloat() - 1) * limit;
+      }
+    }
+    return weights;
+  }
+
+  /**
+   * Forward pass of samples indices[start..start+n) (n ≤ CHUNK) into the work buffers.
+   */
+  private forward(
+    weights: Float64Array,
+    split: PreparedSplit,
+    indices: ArrayLike<number>,
+    start: number,
+    n: number,
+  ): void {
+    const features = this.data.featureCount;
+    const input = this.activations[0]!;
+    for (let r = 0; r < n; r++) {
+      const sample = indices[start + r]!;
+      for (let j = 0; j < features; j++)
+        input[r * features + j] = split.features[sample * features + j]!;
+    }
+    const hiddenLayers = this.layers.length - 1;
+    for (let l = 0; l < this.layers.length; l++) {
+      const { inputs, units, weightOffset, biasOffset } = this.layers[l]!;
+      const source = this.activations[l]!;
+      const target = l < hiddenLayers ? this.activations[l + 1]! : this.output;
+      for (let r = 0; r < n; r++) {
+        const a = r * inputs;
+        for (let j = 0; j < units; j++) {
+          let z = weights[biasOffset + j]!;
+          const w = weightOffset + j * inputs;
+          for (let i = 0; i < inputs; i++) z += weights[w + i]! * source[a + i]!;
+          target[r * units + j] = l < hiddenLayers ? Math.tanh(z) : z;
+        }
+      }
+    }
+  }
+
+  /**
+   * Loss of row r of the last forward pass (sample `sample`); when `scale` > 0 also writes
+   * scale·∂loss/∂output into the output delta buffer.
+   */
+  private rowLoss(split: PreparedSplit, sample: number, r: number, scale: number): number {
+    const outputs = this.outputs;
+    const o = r * outputs;
+    const delta = this.deltas[this.deltas.length - 1]!;
+    if (!this.classification) {
+      const residual = this.output[o]! - split.targets![sample]!;
+      if (scale > 0) delta[o] = 2 * residual * scale;
+      return residual * residual;
+    }
+    const label = split.labels![sample]!;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < outputs; c++) max = Math.max(max, this.output[o + c]!);
+    let sum = 0;
+    for (let c = 0; c < outputs; c++) sum += Math.exp(this.output[o + c]! - max);
+    const py = Math.exp(this.output[o + label]! - max) / sum;
+    if (scale > 0) {
+      const active = py > MLP_PROBABILITY_FLOOR;
+      for (let c = 0; c < outputs; c++) {
+        const p = Math.exp(this.output[o + c]! - max) / sum;
+        delta[o + c] = active ? scale * (p - (c === label ? 1 : 0)) : 0;
+      }
+    }
+    return -Math.log(Math.max(py, MLP_PROBABILITY_FLOOR));
+  }
+
+  /** Backward pass of the last forward pass (n rows), adding ∂loss/∂w into `gradient`. */
+  private backward(weights: Float64Array, n: number, gradient: Float64Array): void {
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const { inputs, units, weightOffset, biasOffset } = this.layers[l]!;
+      const delta = this.deltas[l]!;
+      const source = this.activations[l]!;
+      for (let r = 0; r < n; r++) {
+        const a = r * inputs;
+        for (let j = 0; j < units; j++) {
+          const d = delta[r * units + j]!;
+          if (d === 0) continue;
+          gradient[biasOffset + j]! += d;
+          const w = weightOffset + j * inputs;
+          for (let i = 0; i < inputs; i++) gradient[w + i]! += d * source[a + i]!;
+        }
+      }
+      if (l === 0) break;
+      // δ_{ℓ−1} = (Wᵀ δ_ℓ) ⊙ (1 − a²), a = tanh output of layer ℓ−1 = this layer's input
+      const previous = this.deltas[l - 1]!;
+      for (let r = 0; r < n; r++) {
+        const a = r * inputs;
+        for (let i = 0; i < inputs; i++) {
+          let sum = 0;
+          for (let j = 0; j < units; j++) {
+            sum += weights[weightOffset + j * inputs + i]! * delta[r * units + j]!;
+          }
+          const h = source[a + i]!;
+          previous[a + i] = sum * (1 - h * h);
+        }
+      }
+    }
+  }
+
+  async lossAndGradient(
+    weights: Float64Array,
+    split: PreparedSplit,
+    batch: Int32Array,
+    gradient: Float64Array,
+    _rng: Rng,
+    _step: number,
+  ): Promise<{ loss: number; circuitEvaluations: number }> {
+    gradient.fill(0);
+    const scale = 1 / batch.length;
+    let loss = 0;
+    for (let start = 0; start < batch.length; start += CHUNK) {
+      const n = Math.min(CHUNK, batch.length - start);
+      this.forward(weights, split, batch, start, n);
+      for (let r = 0; r < n; r++) loss += this.rowLoss(split, batch[start + r]!, r, scale);
+      this.backward(weights, n, gradient);
+    }
+    return { loss: loss / batch.length, circuitEvaluations: 0 };
+  }
+
+  async evaluate(
+    weights: Float64Array,
+    split: PreparedSplit,
+    indices: Int32Array | null,
+    options: EvaluateOptions,
+  ): Promise<Evaluation> {
+    const { data } = this;
+    const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
+    const count = samples.length;
+    if (count === 0) throw new RangeError("evaluate needs at least one sample");
+    const outputs = this.outputs;
+    const predictions = new Float64Array(this.classification ? 0 : count);
+    const lastHidden = this.activations[this.activations.length - 1]!;
+    const units = this.layers[this.layers.length - 1]!.inputs;
+    // T: the last hidden layer's activations of every evaluated sample (binned below)
+    const representation = options.information ? new Float64Array(count * units) : null;
+    let loss = 0;
+    let correct = 0;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      this.forward(weights, split, samples, start, n);
+      for (let r = 0; r < n; r++) {
+        const sample = samples[start + r]!;
+        loss += this.rowLoss(split, sample, r, 0);
+        const o = r * outputs;
+        if (this.classification) {
+          let best = 0;
+          for (let c = 1; c < outputs; c++)
+            if (this.output[o + c]! > this.output[o + best]!) best = c;
+          if (best === split.labels![sample]) correct++;
+        } else {
+          predictions[start + r] = data.targetScale!.mean + data.targetScale!.std * this.output[o]!;
+        }
+      }
+      representation?.set(lastHidden.subarray(0, n * units), start * units);
+    }
+    const metrics: { accuracy?: number; mse?: number; r2?: number } = {};
+    if (this.classification) {
+      metrics.accuracy = correct / count;
+    } else {
+      const { mse, r2 } = regressionMetrics(
+        predictions,
+        Float64Array.from(samples, (s) => split.rawTargets![s]!),
+      );
+      metrics.mse = mse;
+      metrics.r2 = r2;
+    }
+    let information: Evaluation["information"];
+    if (representation) {
+      const labels = Int32Array.from(samples, (s) => split.infoLabels[s]!);
+      const point = binnedLayerInformation(
+        representation,
+        labels,
+        data.infoClasses,
+        this.bins,
+        "tanh",
+      );
+      information = { ...point, estimator: "exact", shots: 0 };
+    }
+    return { loss: loss / count, ...metrics, information, circuitEvaluations: 0 };
+  }
+}
+
+/** Builds the tanh MLP baseline for a spec (`model.hidden`, `model.bins`) and prepared data. */
+export function createMlpModel(spec: JobSpec, data: PreparedData): TrainableModel {
+  if (data.featureCount < 1)
+    throw new RangeError(`the MLP needs at least one feature, got ${data.featureCount}`);
+  if (data.task === "classification" && data.classes < 2) {
+    throw new RangeError(`classification needs at least 2 classes, got ${data.classes}`);
+  }
+  return new MlpModel(data, spec.model.hidden, spec.model.bins);
+}

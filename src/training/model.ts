@@ -1,0 +1,110 @@
+/**
+ * The seam between the training loop and a model (the VQC, or the classical MLP baseline):
+ * a flat weight vector, a mini-batch loss with its gradient, and an evaluation that also
+ * measures the model's representation T on the information plane.
+ */
+import type { Task } from "../data/types.js";
+import type { Rng } from "../random/rng.js";
+import type { EstimatorName } from "./records.js";
+
+/** One split, ready for a model: features scaled, labels or standardised targets. */
+export interface PreparedSplit {
+  readonly samples: number;
+  /** Scaled features, row-major samples × featureCount. */
+  readonly features: Float64Array;
+  /** Classification: class per sample. */
+  readonly labels?: Int32Array;
+  /** Regression: standardised target per sample (what the model fits). */
+  readonly targets?: Float64Array;
+  /** Regression: target in original units (for reported MSE and R²). */
+  readonly rawTargets?: Float64Array;
+  /** Y for I(T;Y): the labels, or equal-frequency bins of the regression target. */
+  readonly infoLabels: Int32Array;
+}
+
+export interface PreparedData {
+  readonly task: Task;
+  readonly featureCount: number;
+  /** Classes (classification) or target bins (regression) of infoLabels. */
+  readonly classes: number;
+  readonly infoClasses: number;
+  readonly train: PreparedSplit;
+  readonly test: PreparedSplit;
+  /** Regression: target = mean + std · standardised. */
+  readonly targetScale?: { readonly mean: number; readonly std: number };
+}
+
+export interface InformationMeasurement {
+  readonly ixt: number;
+  readonly ity: number;
+  readonly ht: number;
+  readonly hy: number;
+  readonly estimator: EstimatorName;
+  /** Shots per sample behind the estimate (0 = exact). */
+  readonly shots: number;
+}
+
+export interface Evaluation {
+  /** Mean error loss L_err (cross-entropy or MSE on standardised targets). */
+  readonly loss: number;
+  readonly accuracy?: number;
+  /** MSE and R² in the target's original units. */
+  readonly mse?: number;
+  readonly r2?: number;
+  readonly information?: InformationMeasurement;
+  readonly circuitEvaluations: number;
+}
+
+export interface EvaluateOptions {
+  /** Also measure I(X;T), I(T;Y) of the representation. */
+  readonly information: boolean;
+  readonly rng: Rng;
+}
+
+export interface TrainableModel {
+  readonly kind: "vqc" | "mlp";
+  readonly weightCount: number;
+  /** |R|: bits of the representation register (the cap on I(X;T)); for normalising L_comp. */
+  readonly representationBits: number;
+  initialWeights(rng: Rng): Float64Array;
+  /**
+   * Mean L_err over the batch; writes ∂L_err/∂w into `gradient`. `step` counts optimisation
+   * steps from 0 (for step-dependent schedules such as SPSA's perturbation size).
+   */
+  lossAndGradient(
+    weights: Float64Array,
+    split: PreparedSplit,
+    batch: Int32Array,
+    gradient: Float64Array,
+    rng: Rng,
+    step: number,
+  ): Promise<{ readonly loss: number; readonly circuitEvaluations: number }>;
+  /** Loss, metrics and (optionally) the information plane on `indices` of a split (all if null). */
+  evaluate(
+    weights: Float64Array,
+    split: PreparedSplit,
+    indices: Int32Array | null,
+    options: EvaluateOptions,
+  ): Promise<Evaluation>;
+  /** Holevo quantity of the readout register over a split (exact simulator only). */
+  holevo?(weights: Float64Array, split: PreparedSplit): number;
+}
+
+/** Classification accuracy and regression metrics shared by all models. */
+export function regressionMetrics(
+  predictions: Float64Array,
+  targets: Float64Array,
+): { mse: number; r2: number } {
+  let mean = 0;
+  for (const y of targets) mean += y / targets.length;
+  let squaredError = 0;
+  let variance = 0;
+  for (let i = 0; i < targets.length; i++) {
+    squaredError += (predictions[i]! - targets[i]!) ** 2;
+    variance += (targets[i]! - mean) ** 2;
+  }
+  return {
+    mse: squaredError / targets.length,
+    r2: variance === 0 ? 0 : 1 - squaredError / variance,
+  };
+}

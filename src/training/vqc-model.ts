@@ -1,0 +1,433 @@
+/**
+ * The variational quantum model of DESIGN.md §1: angle-encoded, re-uploading
+ * hardware-efficient ansatz; T = the measured outcome of the readout register (or of all
+ * qubits). Classification: p(y=c|x) = Σ_{t ≡ c mod C} p(t|x), cross-entropy with a floor
+ * inside the log. Regression: prediction = a·⟨Z₀⟩ + b (a, b trainable), MSE on standardised
+ * targets. Circuits run through the provider interface; gradients by adjoint (exact local
+ * simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
+ */
+
+import { adjointProbabilityGradients } from "../../providers/local/adjoint.js";
+import { finalStatevector } from "../../providers/local/simulator.js";
+import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
+import { buildAnsatz, readoutQubitsForClasses } from "../circuits/ansatz.js";
+import { type Circuit, withMeasureAll } from "../circuits/ir.js";
+import type { ParameterMatrix } from "../circuits/parameters.js";
+import { QplaneError } from "../errors/catalogue.js";
+import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
+import type { Rng } from "../random/rng.js";
+import { holevoOfStates, measureInformation } from "./information.js";
+import {
+  type EvaluateOptions,
+  type Evaluation,
+  type PreparedData,
+  type PreparedSplit,
+  regressionMetrics,
+  type TrainableModel,
+} from "./model.js";
+import type { JobSpec } from "./spec.js";
+
+/** Floor inside the log of the cross-entropy, so a zero probability costs a finite loss. */
+export const PROBABILITY_FLOOR = 1e-10;
+/** SPSA perturbation size c_k = SPSA_C / (k+1)^SPSA_GAMMA (Spall's recommended γ). */
+const SPSA_C = 0.1;
+const SPSA_GAMMA = 0.101;
+
+interface VqcConfig {
+  readonly data: PreparedData;
+  readonly circuit: Circuit;
+  /** The circuit measuring every qubit, when T is all qubits. */
+  readonly representationCircuit: Circuit;
+  readonly circuitWeights: number;
+  readonly shots: number;
+  readonly informationShots: number;
+  readonly estimator: JobSpec["infoPlane"]["estimator"];
+  readonly gradient: JobSpec["training"]["gradient"];
+  readonly initScale: number;
+  readonly readoutQubits: readonly number[];
+}
+
+/**
+ * Loss of one sample from its outcome probabilities; when `cotangent` is given, also writes
+ * ∂(loss/batch)/∂p_t there and adds the classical readout gradients (regression) into
+ * `classical` (∂/∂a, ∂/∂b). Returns the sample's loss.
+ */
+function sampleLoss(
+  data: PreparedData,
+  split: PreparedSplit,
+  sample: number,
+  p: Float64Array,
+  po: number,
+  outcomeCount: number,
+  weights: Float64Array,
+  circuitWeights: number,
+  batchSize: number,
+  cotangent: Float64Array | null,
+  classical: Float64Array | null,
+): number {
+  if (data.task === "classification") {
+    const label = split.labels![sample]!;
+    let pc = 0;
+    for (let t = label; t < outcomeCount; t += data.classes) pc += p[po + t]!;
+    if (cotangent) {
+      const derivative = pc > PROBABILITY_FLOOR ? -1 / (batchSize * pc) : 0;
+      for (let t = label; t < outcomeCount; t += data.classes) cotangent[t] = derivative;
+    }
+    return -Math.log(Math.max(pc, PROBABILITY_FLOOR));
+  }
+  let z = 0;
+  for (let t = 0; t < outcomeCount; t++) z += (t & 1 ? -1 : 1) * p[po + t]!;
+  const a = weights[circuitWeights]!;
+  const b = weights[circuitWeights + 1]!;
+  const residual = a * z + b - split.targets![sample]!;
+  if (cotangent && classical) {
+    const dz = (2 * residual * a) / batchSize;
+    for (let t = 0; t < outcomeCount; t++) cotangent[t] = t & 1 ? -dz : dz;
+    classical[0]! += (2 * residual * z) / batchSize;
+    classical[1]! += (2 * residual) / batchSize;
+  }
+  return residual * residual;
+}
+
+class VqcModel implements TrainableModel {
+  readonly kind = "vqc";
+  readonly weightCount: number;
+  readonly representationBits: number;
+
+  constructor(
+    private readonly config: VqcConfig,
+    private readonly provider: Provider,
+  ) {
+    this.weightCount = config.circuitWeights + (config.data.task === "regression" ? 2 : 0);
+    this.representationBits = config.representationCircuit.numClbits;
+  }
+
+  initialWeights(rng: Rng): Float64Array {
+    const weights = new Float64Array(this.weightCount);
+    const { circuitWeights, initScale, data } = this.config;
+    for (let k = 0; k < circuitWeights; k++) weights[k] = (2 * rng.nextFloat() - 1) * initScale;
+    if (data.task === "regression") weights[circuitWeights] = 1; // a = 1, b = 0
+    return weights;
+  }
+
+  /** Rows [features of each sample, circuit weights] for the given samples. */
+  private rows(
+    split: PreparedSplit,
+    indices: ArrayLike<number>,
+    weights: Float64Array,
+  ): ParameterMatrix {
+    const features = this.config.data.featureCount;
+    const cols = features + this.config.circuitWeights;
+    const values = new Float64Array(indices.length * cols);
+    for (let r = 0; r < indices.length; r++) {
+      const sample = indices[r]!;
+      for (let j = 0; j < features; j++)
+        values[r * cols + j] = split.features[sample * features + j]!;
+      for (let k = 0; k < this.config.circuitWeights; k++)
+        values[r * cols + features + k] = weights[k]!;
+    }
+    return { rows: indices.length, cols, values };
+  }
+
+  private async run(
+    circuit: Circuit,
+    rows: ParameterMatrix,
+    shots: number,
+    rng: Rng,
+  ): Promise<ExecutionResult> {
+    const handle = await this.provider.run(circuit, rows, { shots, rng });
+    return handle.result();
+  }
+
+  async lossAndGradient(
+    weights: Float64Array,
+    split: PreparedSplit,
+    batch: Int32Array,
+    gradient: Float64Array,
+    rng: Rng,
+    step: number,
+  ): Promise<{ loss: number; circuitEvaluations: number }> {
+    const { config } = this;
+    const { circuit, circuitWeights, data } = config;
+    const outcomeCount = 2 ** circuit.numClbits;
+    const rows = this.rows(split, batch, weights);
+    const cotangent = new Float64Array(outcomeCount);
+    const classical = new Float64Array(2);
+    gradient.fill(0);
+    let loss = 0;
+
+    if (config.gradient === "adjoint") {
+      const result = adjointProbabilityGradients(circuit, rows, (row, p, out) => {
+        loss += sampleLoss(
+          data,
+          split,
+          batch[row]!,
+          p,
+          0,
+          outcomeCount,
+          weights,
+          circuitWeights,
+          batch.length,
+          out,
+          classical,
+        );
+      });
+      for (let i = 0; i < result.gradients.length; i++)
+        gradient[i % circuitWeights]! += result.gradients[i]!;
+      this.addClassical(gradient, classical);
+      return { loss: loss / batch.length, circuitEvaluations: batch.length };
+    }
+
+    if (config.gradient === "parameter-shift") {
+      const shifted = await parameterShiftJacobian(
+        circuit,
+        rows,
+        async (expanded, matrix) =>
+          resultProbabilities(await this.run(expanded, matrix, config.shots, rng)),
+        { includeUnshifted: true },
+      );
+      const p = shifted.probabilities!;
+      for (let row = 0; row < batch.length; row++) {
+        cotangent.fill(0);
+        loss += sampleLoss(
+          data,
+          split,
+          batch[row]!,
+          p,
+          row * outcomeCount,
+          outcomeCount,
+          weights,
+          circuitWeights,
+          batch.length,
+          cotangent,
+          classical,
+        );
+        for (let t = 0; t < outcomeCount; t++) {
+          const g = cotangent[t]!;
+          if (g === 0) continue;
+          const base = (row * outcomeCount + t) * circuitWeights;
+          for (let w = 0; w < circuitWeights; w++) gradient[w]! += g * shifted.jacobian[base + w]!;
+        }
+      }
+      this.addClassical(gradient, classical);
+      return { loss: loss / batch.length, circuitEvaluations: shifted.evaluations };
+    }
+
+    // SPSA: ĝ = (L(w + cΔ) − L(w − cΔ)) / (2c) · Δ with Δ ∈ {±1}^W, both points in one batch
+    const c = SPSA_C / (step + 1) ** SPSA_GAMMA;
+    const delta = new Float64Array(this.weightCount);
+    for (let k = 0; k < delta.length; k++) delta[k] = rng.nextFloat() < 0.5 ? -1 : 1;
+    const plus = Float64Array.from(weights, (w, k) => w + c * delta[k]!);
+    const minus = Float64Array.from(weights, (w, k) => w - c * delta[k]!);
+    const plusRows = this.rows(split, batch, plus);
+    const both: ParameterMatrix = {
+      rows: 2 * batch.length,
+      cols: plusRows.cols,
+      values: new Float64Array(2 * plusRows.values.length),
+    };
+    both.values.set(plusRows.values, 0);
+    both.values.set(this.rows(split, batch, minus).values, plusRows.values.length);
+    const p = resultProbabilities(await this.run(circuit, both, config.shots, rng));
+    let lossPlus = 0;
+    let lossMinus = 0;
+    for (let row = 0; row < batch.length; row++) {
+      const sample = batch[row]!;
+      lossPlus += sampleLoss(
+        data,
+        split,
+        sample,
+        p,
+        row * outcomeCount,
+        outcomeCount,
+        plus,
+        circuitWeights,
+        1,
+        null,
+        null,
+      );
+      lossMinus += sampleLoss(
+        data,
+        split,
+        sample,
+        p,
+        (batch.length + row) * outcomeCount,
+        outcomeCount,
+        minus,
+        circuitWeights,
+        1,
+        null,
+        null,
+      );
+    }
+    lossPlus /= batch.length;
+    lossMinus /= batch.length;
+    const scale = (lossPlus - lossMinus) / (2 * c);
+    for (let k = 0; k < gradient.length; k++) gradient[k] = scale * delta[k]!;
+    return { loss: (lossPlus + lossMinus) / 2, circuitEvaluations: 2 * batch.length };
+  }
+
+  private addClassical(gradient: Float64Array, classical: Float64Array): void {
+    if (this.config.data.task !== "regression") return;
+    gradient[this.config.circuitWeights]! += classical[0]!;
+    gradient[this.config.circuitWeights + 1]! += classical[1]!;
+  }
+
+  async evaluate(
+    weights: Float64Array,
+    split: PreparedSplit,
+    indices: Int32Array | null,
+    options: EvaluateOptions,
+  ): Promise<Evaluation> {
+    const { config } = this;
+    const { circuit, circuitWeights, data } = config;
+    const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
+    const rows = this.rows(split, samples, weights);
+    const result = await this.run(circuit, rows, config.shots, options.rng);
+    let circuitEvaluations = samples.length;
+    const p = resultProbabilities(result);
+    const outcomeCount = result.outcomeCount;
+    let loss = 0;
+    let correct = 0;
+    const predictions = new Float64Array(data.task === "regression" ? samples.length : 0);
+    for (let row = 0; row < samples.length; row++) {
+      const sample = samples[row]!;
+      const po = row * outcomeCount;
+      loss += sampleLoss(
+        data,
+        split,
+        sample,
+        p,
+        po,
+        outcomeCount,
+        weights,
+        circuitWeights,
+        1,
+        null,
+        null,
+      );
+      if (data.task === "classification") {
+        let best = 0;
+        let bestProbability = -1;
+        for (let c = 0; c < data.classes; c++) {
+          let pc = 0;
+          for (let t = c; t < outcomeCount; t += data.classes) pc += p[po + t]!;
+          if (pc > bestProbability) {
+            bestProbability = pc;
+            best = c;
+          }
+        }
+        if (best === split.labels![sample]) correct++;
+      } else {
+        let z = 0;
+        for (let t = 0; t < outcomeCount; t++) z += (t & 1 ? -1 : 1) * p[po + t]!;
+        const standardised = weights[circuitWeights]! * z + weights[circuitWeights + 1]!;
+        predictions[row] = data.targetScale!.mean + data.targetScale!.std * standardised;
+      }
+    }
+    const metrics: { accuracy?: number; mse?: number; r2?: number } = {};
+    if (data.task === "classification") metrics.accuracy = correct / samples.length;
+    else
+      metrics.mse = regressionMetrics(
+        predictions,
+        Float64Array.from(samples, (s) => split.rawTargets![s]!),
+      ).mse;
+    if (data.task === "regression") {
+      metrics.r2 = regressionMetrics(
+        predictions,
+        Float64Array.from(samples, (s) => split.rawTargets![s]!),
+      ).r2;
+    }
+
+    let information: Evaluation["information"];
+    if (options.information) {
+      const sameRun =
+        config.representationCircuit === circuit && config.informationShots === config.shots;
+      const representation = sameRun
+        ? result
+        : await this.run(config.representationCircuit, rows, config.informationShots, options.rng);
+      if (!sameRun) circuitEvaluations += samples.length;
+      const labels = Int32Array.from(samples, (s) => split.infoLabels[s]!);
+      information = measureInformation(representation, labels, data.infoClasses, config.estimator);
+    }
+    return { loss: loss / samples.length, ...metrics, information, circuitEvaluations };
+  }
+
+  holevo(weights: Float64Array, split: PreparedSplit): number {
+    const samples = Int32Array.from({ length: split.samples }, (_, i) => i);
+    const rows = this.rows(split, samples, weights);
+    const states = Array.from({ length: rows.rows }, (_, r) =>
+      finalStatevector(
+        this.config.circuit,
+        Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols)),
+      ),
+    );
+    return holevoOfStates(states, this.config.readoutQubits, this.config.circuit.numQubits);
+  }
+}
+
+/** Builds the VQC for a spec and prepared data, validating what the spec asks of it. */
+export function createVqcModel(
+  spec: JobSpec,
+  data: PreparedData,
+  provider: Provider,
+  exactAvailable: boolean,
+): TrainableModel {
+  const { model, training, infoPlane, backend } = spec;
+  const readoutQubits =
+    model.readout === "auto"
+      ? data.task === "classification"
+        ? readoutQubitsForClasses(data.classes, model.qubits)
+        : readoutQubitsForClasses(1, model.qubits)
+      : model.readout;
+  for (const q of readoutQubits) {
+    if (q < 0 || q >= model.qubits) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `spec.model.readout: qubit ${q} does not exist in a ${model.qubits}-qubit model${model.readout === "auto" ? ` (${data.classes} classes need ${readoutQubits.length} readout qubits)` : ""}`,
+      );
+    }
+  }
+  if (data.task === "classification" && 2 ** readoutQubits.length < data.classes) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.readout: ${readoutQubits.length} readout qubit(s) give ${2 ** readoutQubits.length} outcomes, fewer than the ${data.classes} classes`,
+    );
+  }
+  if (training.gradient === "adjoint" && (backend.shots > 0 || !exactAvailable)) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.training.gradient: "adjoint" needs exact probabilities on the local simulator (backend "${backend.name}", shots ${backend.shots}); use "parameter-shift" or "spsa"`,
+    );
+  }
+  if (!exactAvailable && (backend.shots === 0 || infoPlane.shots === 0)) {
+    // hardware: exact probabilities do not exist
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.backend.shots: backend "${backend.name}" has no exact probabilities; set backend.shots ≥ 1`,
+    );
+  }
+  const ansatz = buildAnsatz({
+    qubits: model.qubits,
+    layers: model.layers,
+    features: data.featureCount,
+    reupload: model.reupload,
+    entangler: model.entangler,
+    entanglingGate: model.entanglingGate,
+    readoutQubits,
+  });
+  const informationShots = infoPlane.shots > 0 ? infoPlane.shots : backend.shots;
+  const config: VqcConfig = {
+    data,
+    circuit: ansatz.circuit,
+    representationCircuit:
+      infoPlane.register === "all" ? withMeasureAll(ansatz.circuit) : ansatz.circuit,
+    circuitWeights: ansatz.weightNames.length,
+    shots: backend.shots,
+    informationShots,
+    estimator: infoPlane.estimator,
+    gradient: training.gradient,
+    initScale: training.initScale,
+    readoutQubits,
+  };
+  return new VqcModel(config, provider);
+}

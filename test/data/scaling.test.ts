@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fitAngleScaler, fitStandardScaler, fitTargetScaler } from "../../src/data/scaling.js";
+import type { Dataset } from "../../src/data/types.js";
+
+function dataset(features: number[], width: number, targets?: number[]): Dataset {
+  return {
+    name: "toy",
+    task: targets ? "regression" : "classification",
+    featureNames: Array.from({ length: width }, (_, j) => `f${j}`),
+    samples: features.length / width,
+    features: Float64Array.from(features),
+    ...(targets
+      ? { targets: Float64Array.from(targets) }
+      : { labels: new Int32Array(features.length / width), classNames: ["a", "b"] }),
+    droppedRows: 0,
+  };
+}
+
+describe("angle scaler", () => {
+  it("maps train min/max exactly to ∓scale·π/2 for any data and scale (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 40 }),
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        (values, scale) => {
+          const train = dataset(values, 1);
+          const scaler = fitAngleScaler(train, scale);
+          const out = scaler.transform(train.features);
+          const low = Math.min(...values);
+          const high = Math.max(...values);
+          const h = (scale * Math.PI) / 2;
+          values.forEach((v, i) => {
+            if (low === high) expect(out[i]).toBe(0);
+            else if (v === low) expect(out[i]).toBe(-h);
+            else if (v === high) expect(out[i]).toBe(h);
+            else {
+              expect(out[i]).toBeGreaterThanOrEqual(-h);
+              expect(out[i]).toBeLessThanOrEqual(h);
+            }
+          });
+        },
+      ),
+    );
+  });
+
+  it("uses train statistics for test data (no clipping); constant columns → 0", () => {
+    const train = dataset([0, 5, 10, 5, 4, 5], 2);
+    const scaler = fitAngleScaler(train, 2);
+    expect([...scaler.min]).toEqual([0, 5]);
+    expect([...scaler.max]).toEqual([10, 5]);
+    const out = scaler.transform(train.features);
+    expect([out[0], out[1], out[2], out[3], out[5]]).toEqual([-Math.PI, 0, Math.PI, 0, 0]);
+    expect(out[4]).toBeCloseTo(-Math.PI / 5, 15);
+    // Test rows: 15 is beyond the train max, −5 below the min, 7 in a constant column.
+    const test = Float64Array.of(15, 7, -5, 5, 5, -100);
+    expect([...scaler.transform(test)]).toEqual([2 * Math.PI, 0, -2 * Math.PI, 0, 0, 0]);
+    expect(() => scaler.transform(Float64Array.of(1, 2, 3))).toThrow(RangeError);
+  });
+});
+
+describe("standard scaler", () => {
+  it("centres and scales by the train mean and population std", () => {
+    const train = dataset([1, 3, 3, 3, 5, 3], 2);
+    const scaler = fitStandardScaler(train);
+    expect([...scaler.mean]).toEqual([3, 3]);
+    expect(scaler.std[0]).toBeCloseTo(Math.sqrt(8 / 3), 15);
+    expect(scaler.std[1]).toBe(0);
+    const z = scaler.transform(train.features);
+    expect(z[0]).toBeCloseTo(-2 / Math.sqrt(8 / 3), 14);
+    expect(z[1]).toBe(0);
+    expect(scaler.transform(Float64Array.of(3 + Math.sqrt(8 / 3), 99))[0]).toBeCloseTo(1, 14);
+    expect(scaler.transform(Float64Array.of(3 + Math.sqrt(8 / 3), 99))[1]).toBe(0);
+  });
+});
+
+describe("target scaler", () => {
+  it("standardizes train targets and inverts exactly enough", () => {
+    const train = dataset([0, 1, 2, 3], 1, [2, 4, 4, 6]);
+    const scaler = fitTargetScaler(train);
+    expect(scaler.mean).toBe(4);
+    expect(scaler.std).toBeCloseTo(Math.sqrt(2), 15);
+    const z = scaler.transform(train.targets!);
+    expect(z[1]).toBe(0);
+    expect(z[0]).toBeCloseTo(-Math.SQRT2, 14);
+    const back = scaler.inverse(z);
+    train.targets!.forEach((y, i) => {
+      expect(back[i]).toBeCloseTo(y, 13);
+    });
+    expect(fitTargetScaler(dataset([0, 1], 1, [3, 3])).std).toBe(1);
+    expect(() => fitTargetScaler(dataset([0, 1], 1))).toThrow(
+      /target scaling needs a regression dataset/,
+    );
+  });
+});
