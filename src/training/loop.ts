@@ -165,6 +165,8 @@ export async function trainModel(
   for (let epoch = records.length + 1; epoch <= training.epochs; epoch++) {
     const started = performance.now();
     let evaluations = 0;
+    // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
+    for (let i = 0; i < order.length; i++) order[i] = i;
     shuffle(order, rng);
     for (
       let batchStart = 0, batchIndex = 0;
