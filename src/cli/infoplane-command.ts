@@ -2,9 +2,9 @@
  * `qplane infoplane FILE`: the information plane of measured shot counts, e.g. from hardware.
  * Reads a JSON counts file and prints one JSON line with I(X;T), I(T;Y), H(T), H(Y) in bits.
  */
-import { readFileSync } from "node:fs";
 import { QplaneError } from "../errors/catalogue.js";
 import { informationPlaneFromCounts, type ShotEstimator } from "../infoplane/index.js";
+import { readTextFile } from "./read-text-file.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -45,13 +45,7 @@ export function infoPlaneFromCountsFile(path: string, estimator: ShotEstimator):
       `estimator must be "plugin" or "miller-madow", got "${String(estimator)}"`,
     );
   }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new QplaneError("QPLANE_ERR_IO", `${path}: cannot read file (${reason})`);
-  }
+  const text = readTextFile(path);
   let document: Json;
   try {
     document = JSON.parse(text) as Json;

@@ -3,7 +3,6 @@
  * and prints one JSON object per file, one per line, in the order given. All files are read
  * and parsed before anything is simulated, so a bad file costs no compute.
  */
-import { readFileSync } from "node:fs";
 import {
   checkQubitLimit,
   checkShots,
@@ -15,6 +14,7 @@ import { rowFromNamedValues } from "../circuits/parameters.js";
 import { parseQasm3Program } from "../circuits/qasm3/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { bitstringJson } from "./outcomes.js";
+import { readTextFile } from "./read-text-file.js";
 
 export type OutputFormat = "counts" | "probs" | "array";
 
@@ -34,15 +34,6 @@ interface LoadedFile {
   /** Each parameter column's names: its IR name and its name in the file. */
   readonly names: readonly (readonly [string, string])[];
   readonly row: number[];
-}
-
-function readSource(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new QplaneError("QPLANE_ERR_IO", `${path}: cannot read file (${reason})`);
-  }
 }
 
 /** Parameter values keyed by IR name, accepting the file's own `input` names too. */
@@ -70,7 +61,7 @@ function rowFor(
 }
 
 function load(path: string, options: RunQasmOptions): LoadedFile {
-  const source = readSource(path);
+  const source = readTextFile(path);
   let circuit: Circuit;
   let fileNames: readonly string[];
   try {

@@ -3,7 +3,6 @@
  * `--spec FILE` (JSON or YAML) and/or flags for common fields (flags win); the run folder
  * `runs/<id>/` receives spec.json, metrics.json, metrics.csv, infoplane.svg, curves.svg.
  */
-import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { QplaneError } from "../errors/catalogue.js";
@@ -13,6 +12,7 @@ import type { TrainingEvent } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
 import { runTraining } from "../training/run.js";
 import { parseJobSpec } from "../training/spec.js";
+import { readTextFile } from "./read-text-file.js";
 
 /** Flag name → spec path, and how its text becomes a value. */
 export const TRAIN_FLAGS = {
@@ -68,15 +68,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 
 /** Reads a JSON or YAML spec file. */
 export function readSpecFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new QplaneError(
-      "QPLANE_ERR_IO",
-      `--spec ${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
+  const text = readTextFile(path, `--spec ${path}`);
   let parsed: unknown;
   try {
     parsed = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);

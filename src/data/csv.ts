@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { QplaneError } from "../errors/catalogue.js";
+import { systemErrorReason } from "../errors/describe.js";
 import { sortClassNames } from "./natural-order.js";
 import type { Dataset, Task } from "./types.js";
 
@@ -39,18 +40,6 @@ function fail(message: string): never {
   throw new QplaneError("QPLANE_ERR_DATASET", message);
 }
 
-function errorCode(error: unknown): string {
-  if (
-    error !== null &&
-    typeof error === "object" &&
-    "code" in error &&
-    typeof error.code === "string"
-  ) {
-    return error.code;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 interface CsvRow {
   readonly cells: readonly string[];
   /** File line where the record ends (1-based). */
@@ -63,7 +52,7 @@ function readRows(path: string): CsvRow[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    fail(`${at}: cannot read file (${errorCode(error)})`);
+    fail(`${at}: cannot read file (${systemErrorReason(error)})`);
   }
   if (text.replace(/^\uFEFF/, "").trim() === "") fail(`${at}: file is empty`);
   let parsed: unknown;

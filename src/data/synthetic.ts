@@ -12,7 +12,7 @@
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng } from "../random/rng.js";
-import { createGaussian, shuffleInPlace } from "./sampling.js";
+import { createGaussian, shuffleInPlace } from "../random/sampling.js";
 import type { Dataset } from "./types.js";
 
 export interface SyntheticOptions {

@@ -6,6 +6,7 @@
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
+import { shuffleInPlace } from "../random/sampling.js";
 import { compressionPenalty, resolveTarget, stepScaling } from "./feedback.js";
 import { labelEntropyBits } from "./information.js";
 import type { PreparedData, TrainableModel } from "./model.js";
@@ -58,20 +59,10 @@ export interface TrainingResult {
   readonly checkpoint: TrainingCheckpoint;
 }
 
-/** Fisher–Yates shuffle of 0..n−1 in place, driven by the run's RNG. */
-function shuffle(order: Int32Array, rng: Rng): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.nextFloat() * (i + 1));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
-}
-
 /** A fixed probe subset of the training split for the feedback measurement. */
 function chooseProbe(samples: number, size: number, rng: Rng): Int32Array {
   const order = Int32Array.from({ length: samples }, (_, i) => i);
-  shuffle(order, rng);
+  shuffleInPlace(order, rng);
   return order.slice(0, Math.min(size, samples)).sort();
 }
 
@@ -167,7 +158,7 @@ export async function trainModel(
     let evaluations = 0;
     // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
     for (let i = 0; i < order.length; i++) order[i] = i;
-    shuffle(order, rng);
+    shuffleInPlace(order, rng);
     for (
       let batchStart = 0, batchIndex = 0;
       batchStart < order.length;

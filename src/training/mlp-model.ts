@@ -33,18 +33,13 @@ import type { Rng } from "../random/rng.js";
 import {
   type EvaluateOptions,
   type Evaluation,
+  PROBABILITY_FLOOR,
   type PreparedData,
   type PreparedSplit,
   regressionMetrics,
   type TrainableModel,
 } from "./model.js";
 import type { JobSpec } from "./spec.js";
-
-/**
- * Floor inside the log of the cross-entropy; the same value as the VQC's PROBABILITY_FLOOR
- * (vqc-model.ts), repeated here so the classical baseline does not import the simulator.
- */
-export const MLP_PROBABILITY_FLOOR = 1e-10;
 
 /** Samples pushed through the network at once; work buffers hold this many rows. */
 const CHUNK = 256;
@@ -183,13 +178,13 @@ class MlpModel implements TrainableModel {
     for (let c = 0; c < outputs; c++) sum += Math.exp(this.output[o + c]! - max);
     const py = Math.exp(this.output[o + label]! - max) / sum;
     if (scale > 0) {
-      const active = py > MLP_PROBABILITY_FLOOR;
+      const active = py > PROBABILITY_FLOOR;
       for (let c = 0; c < outputs; c++) {
         const p = Math.exp(this.output[o + c]! - max) / sum;
         delta[o + c] = active ? scale * (p - (c === label ? 1 : 0)) : 0;
       }
     }
-    return -Math.log(Math.max(py, MLP_PROBABILITY_FLOOR));
+    return -Math.log(Math.max(py, PROBABILITY_FLOOR));
   }
 
   /** Backward pass of the last forward pass (n rows), adding ∂loss/∂w into `gradient`. */

@@ -7,6 +7,9 @@ import type { Task } from "../data/types.js";
 import type { Rng } from "../random/rng.js";
 import type { EstimatorName } from "./records.js";
 
+/** Floor inside the log of the cross-entropy, so a zero probability costs a finite loss. */
+export const PROBABILITY_FLOOR = 1e-10;
+
 /** One split, ready for a model: features scaled, labels or standardised targets. */
 export interface PreparedSplit {
   readonly samples: number;

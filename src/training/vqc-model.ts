@@ -20,6 +20,7 @@ import { holevoOfStates, measureInformation } from "./information.js";
 import {
   type EvaluateOptions,
   type Evaluation,
+  PROBABILITY_FLOOR,
   type PreparedData,
   type PreparedSplit,
   regressionMetrics,
@@ -27,8 +28,6 @@ import {
 } from "./model.js";
 import type { JobSpec } from "./spec.js";
 
-/** Floor inside the log of the cross-entropy, so a zero probability costs a finite loss. */
-export const PROBABILITY_FLOOR = 1e-10;
 /** SPSA perturbation size c_k = SPSA_C / (k+1)^SPSA_GAMMA (Spall's recommended γ). */
 const SPSA_C = 0.1;
 const SPSA_GAMMA = 0.101;

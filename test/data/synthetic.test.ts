@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { createGaussian, permutation } from "../../src/data/sampling.js";
 import {
   balancedCounts,
   evaluatePolynomial,
@@ -13,6 +12,7 @@ import {
 } from "../../src/data/synthetic.js";
 import type { Dataset } from "../../src/data/types.js";
 import { createRng } from "../../src/random/rng.js";
+import { createGaussian, permutation } from "../../src/random/sampling.js";
 
 const bytes = (array: Float64Array | Int32Array) =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength);

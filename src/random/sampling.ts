@@ -3,7 +3,7 @@
  * Fisher–Yates shuffle. Every draw comes from the given generator, so results are
  * reproducible bit-for-bit from a seed.
  */
-import type { Rng } from "../random/rng.js";
+import type { Rng } from "./rng.js";
 
 /**
  * Returns a standard-normal sampler N(0, 1) using the Box–Muller transform. Each pair of
@@ -31,8 +31,11 @@ export function uniformIndex(rng: Rng, n: number): number {
   return Math.floor(rng.nextFloat() * n);
 }
 
-/** Fisher–Yates shuffle in place; returns the same array. */
-export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
+/** Fisher–Yates shuffle in place (arrays or typed arrays); returns the same array. */
+export function shuffleInPlace<A extends { length: number; [index: number]: unknown }>(
+  items: A,
+  rng: Rng,
+): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = uniformIndex(rng, i + 1);
     const held = items[i]!;
