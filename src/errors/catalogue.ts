@@ -51,11 +51,6 @@ export const ERROR_CATALOGUE = {
   },
   QPLANE_ERR_SIM_SHOTS: { httpStatus: 400, retryable: false, summary: "shot count out of range" },
   QPLANE_ERR_SIM_NOISE: { httpStatus: 400, retryable: false, summary: "invalid noise model" },
-  QPLANE_ERR_GRADIENT_UNSUPPORTED: {
-    httpStatus: 400,
-    retryable: false,
-    summary: "gradient method cannot differentiate this circuit",
-  },
   QPLANE_ERR_RUN_CANCELLED: { httpStatus: 409, retryable: false, summary: "run was cancelled" },
   QPLANE_ERR_SPEC_INVALID: {
     httpStatus: 400,

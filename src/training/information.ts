@@ -4,10 +4,8 @@
  * by default with shots). The record says which one, and with how many shots.
  */
 
-import type { Statevector } from "../../providers/local/statevector.js";
 import type { ExecutionResult } from "../../providers/types.js";
 import { entropyBits } from "../infoplane/entropy.js";
-import { createHolevoAccumulator } from "../infoplane/holevo.js";
 import { informationPlane, informationPlaneFromCounts } from "../infoplane/mutual-information.js";
 import type { InformationMeasurement } from "./model.js";
 
@@ -48,15 +46,4 @@ export function labelEntropyBits(labels: Int32Array, classes: number): number {
   const frequencies = new Float64Array(classes);
   for (const label of labels) frequencies[label]! += 1 / labels.length;
   return entropyBits(frequencies);
-}
-
-/** χ of the register `qubits` over the ensemble of pure states, p_i = 1/N. */
-export function holevoOfStates(
-  states: readonly Statevector[],
-  qubits: readonly number[],
-  numQubits: number,
-): number {
-  const accumulator = createHolevoAccumulator([...qubits], numQubits);
-  for (const state of states) accumulator.add(state);
-  return accumulator.value();
 }

@@ -15,8 +15,9 @@ import { type Circuit, withMeasureAll } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
+import { createHolevoAccumulator } from "../infoplane/holevo.js";
 import type { Rng } from "../random/rng.js";
-import { holevoOfStates, measureInformation } from "./information.js";
+import { measureInformation } from "./information.js";
 import {
   type EvaluateOptions,
   type Evaluation,
@@ -352,15 +353,16 @@ class VqcModel implements TrainableModel {
   }
 
   holevo(weights: Float64Array, split: PreparedSplit): number {
+    const { circuit, readoutQubits } = this.config;
     const samples = Int32Array.from({ length: split.samples }, (_, i) => i);
     const rows = this.rows(split, samples, weights);
-    const states = Array.from({ length: rows.rows }, (_, r) =>
-      finalStatevector(
-        this.config.circuit,
-        Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols)),
-      ),
-    );
-    return holevoOfStates(states, this.config.readoutQubits, this.config.circuit.numQubits);
+    // one state at a time: the ensemble is never held in memory
+    const accumulator = createHolevoAccumulator(readoutQubits, circuit.numQubits);
+    for (let r = 0; r < rows.rows; r++) {
+      const row = Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols));
+      accumulator.add(finalStatevector(circuit, row));
+    }
+    return accumulator.value();
   }
 }
 
