@@ -30,6 +30,10 @@ describe("the error catalogue", () => {
     }
     const error = new QplaneError("QPLANE_ERR_QASM_SYNTAX", "expected ';'", { line: 3, column: 7 });
     expect(error.message).toBe("line 3, column 7: expected ';'");
-    expect(error).toMatchObject({ httpStatus: 400, retryable: false, location: { line: 3, column: 7 } });
+    expect(error).toMatchObject({
+      httpStatus: 400,
+      retryable: false,
+      location: { line: 3, column: 7 },
+    });
   });
 });
