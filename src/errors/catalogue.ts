@@ -62,6 +62,26 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     summary: "dataset could not be loaded or is unusable",
   },
+  QPLANE_ERR_JOB_NOT_FOUND: { httpStatus: 404, retryable: false, summary: "no such job" },
+  QPLANE_ERR_JOB_STATE: {
+    httpStatus: 409,
+    retryable: false,
+    summary: "the job's status does not allow this operation",
+  },
+  QPLANE_ERR_IDEMPOTENCY_CONFLICT: {
+    httpStatus: 409,
+    retryable: false,
+    summary: "Idempotency-Key reused with a different body",
+  },
+  QPLANE_ERR_LIMIT_EXCEEDED: { httpStatus: 400, retryable: false, summary: "request exceeds a configured limit" },
+  QPLANE_ERR_TOO_MANY_JOBS: {
+    httpStatus: 429,
+    retryable: true,
+    summary: "too many concurrent jobs for this API key",
+  },
+  QPLANE_ERR_UNAUTHORIZED: { httpStatus: 401, retryable: false, summary: "missing or invalid API key" },
+  QPLANE_ERR_UNAVAILABLE: { httpStatus: 503, retryable: true, summary: "a dependency (Redis) is unavailable" },
+  QPLANE_ERR_CONFIG: { httpStatus: 500, retryable: false, summary: "invalid server configuration" },
   QPLANE_ERR_CLI_USAGE: { httpStatus: 400, retryable: false, summary: "bad command-line usage" },
   QPLANE_ERR_IO: { httpStatus: 400, retryable: false, summary: "file could not be read" },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;

@@ -1,0 +1,115 @@
+/**
+ * The shapes shared by the job store, the queue's worker and the HTTP API. A job is a
+ * training spec plus what happened to it; per-epoch metrics and checkpoints live beside it.
+ */
+import type { TrainingCheckpoint } from "../training/loop.js";
+import type { EpochRecord, RunSummary } from "../training/records.js";
+import type { JobSpec } from "../training/spec.js";
+
+export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+/** Statuses a job never leaves. */
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
+
+export interface JobError {
+  /** A QPLANE_ERR_* code from the error catalogue (or QPLANE_ERR_INTERNAL). */
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface JobRecord {
+  readonly id: string;
+  readonly status: JobStatus;
+  readonly name: string | null;
+  readonly tags: readonly string[];
+  /** The validated spec with every default applied. */
+  readonly spec: JobSpec;
+  readonly progress: { readonly epoch: number; readonly epochs: number };
+  /** Seconds to completion estimated from the mean epoch time so far (null before one epoch). */
+  readonly etaSeconds: number | null;
+  /** The last epoch record. */
+  readonly latest: EpochRecord | null;
+  readonly summary: RunSummary | null;
+  readonly error: JobError | null;
+  /** ISO-8601 timestamps. */
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** A cancel was asked for; the worker stops within one optimisation step. */
+  readonly cancelRequested: boolean;
+  /** Times a worker started (or resumed) this job. */
+  readonly attempts: number;
+  /** Which API key submitted the job (a hash, never the key), for per-key limits. */
+  readonly owner: string | null;
+}
+
+/** What the API and dashboards stream (Server-Sent Events) while a job runs. */
+export type JobEvent =
+  | { readonly type: "status"; readonly status: JobStatus; readonly at: string }
+  | {
+      readonly type: "progress";
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly step: number;
+      readonly stepsPerEpoch: number;
+    }
+  | { readonly type: "metric"; readonly record: EpochRecord };
+
+export interface JobListQuery {
+  readonly status?: JobStatus;
+  readonly tag?: string;
+  readonly backend?: string;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+export interface JobPage {
+  readonly jobs: readonly JobRecord[];
+  readonly nextCursor: string | null;
+}
+
+export type CheckpointState = TrainingCheckpoint;
+
+export interface SubmitOptions {
+  readonly name?: string | null;
+  readonly tags?: readonly string[];
+  /** Same key + same body → the same job; same key + different body → QPLANE_ERR_IDEMPOTENCY_CONFLICT. */
+  readonly idempotencyKey?: string;
+  /** Hash of the submitting API key (null when auth is off). */
+  readonly owner?: string | null;
+}
+
+export interface SubmitResult {
+  /** False when an Idempotency-Key matched an earlier identical submission. */
+  readonly created: boolean;
+  readonly job: JobRecord;
+}
+
+export interface QueueStats {
+  readonly byStatus: Readonly<Record<JobStatus, number>>;
+  /** Jobs waiting in the queue for a worker. */
+  readonly queueDepth: number;
+}
+
+/**
+ * What the API needs from the job system (store + queue). Implemented over Redis and BullMQ;
+ * methods throw QplaneError with catalogue codes (not found → QPLANE_ERR_JOB_NOT_FOUND, etc.).
+ */
+export interface JobService {
+  submit(spec: JobSpec, options?: SubmitOptions): Promise<SubmitResult>;
+  get(id: string): Promise<JobRecord>;
+  list(query: JobListQuery): Promise<JobPage>;
+  /** Per-epoch records with epoch > sinceEpoch (all when omitted). */
+  metrics(id: string, sinceEpoch?: number): Promise<readonly EpochRecord[]>;
+  /** Stops a queued or running job (within one optimisation step); terminal jobs → 409. */
+  cancel(id: string): Promise<JobRecord>;
+  /** Removes a finished job and its data; unfinished → 409. */
+  remove(id: string): Promise<void>;
+  /** Live events of one job until the returned function is called. */
+  subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>>;
+  /** Whether Redis answers. */
+  ready(): Promise<boolean>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}
