@@ -109,6 +109,29 @@ describe("compression-gnostic feedback in the training loop", () => {
     ).toBe(true);
   });
 
+  it("aims at the current I(T;Y) with target relevance, and measures every k steps when asked", async () => {
+    const model = quadraticModel();
+    let probes = 0;
+    const counting: TrainableModel = {
+      ...model,
+      evaluate: (weights, split, indices, options) => {
+        if (indices !== null) probes++;
+        return model.evaluate(weights, split, indices, options);
+      },
+    };
+    const relevance = parseJobSpec({
+      dataset: { name: "moons" },
+      training: { epochs: 3, batchSize: 4 },
+      feedback: { mode: "loss", target: "relevance", every: 1 },
+    });
+    const result = await trainModel(relevance, data, counting);
+    expect(result.records.every((r) => r.compressionTarget === 0.1)).toBe(true);
+    expect(probes).toBe(3 * 2); // 2 steps per epoch, measured before each
+    probes = 0;
+    await trainModel(spec("sgd", "loss", { epochs: 3 }), data, counting);
+    expect(probes).toBe(3); // default: once per epoch
+  });
+
   it("resumes from an epoch checkpoint with exactly the uninterrupted result", async () => {
     const full = await trainModel(spec("adam", "lr", { epochs: 6 }), data, quadraticModel());
     const checkpoints: TrainingCheckpoint[] = [];
