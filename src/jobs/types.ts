@@ -9,7 +9,11 @@ import type { JobSpec } from "../training/spec.js";
 export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Statuses a job never leaves. */
-export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
+  "completed",
+  "failed",
+  "cancelled",
+]);
 
 export interface JobError {
   /** A QPLANE_ERR_* code from the error catalogue (or QPLANE_ERR_INTERNAL). */

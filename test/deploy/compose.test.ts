@@ -75,7 +75,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("names only environment variables the server's config accepts", () => {
-    const variables = { QPLANE_API_KEYS: "k1,k2" };
+    const variables = { QPLANE_API_KEYS: "alpha-0123456789abcdef,beta-0123456789abcdef" };
     const api = loadConfig(interpolate(compose.services.api!.environment!, variables));
     expect(api).toMatchObject({ role: "api", port: 8080 });
     const worker = loadConfig(interpolate(compose.services.worker!.environment!, variables));

@@ -1,0 +1,71 @@
+/**
+ * API keys: `Authorization: Bearer <key>`. Keys are compared in constant time (both sides
+ * hashed to SHA-256 first, so neither content nor length leaks through timing), and a job's
+ * owner is a hash of its key, never the key.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { QplaneError } from "../errors/catalogue.js";
+
+/** Who made a request: the owner hash of a valid key, or nobody (auth off or no valid key). */
+export interface Identity {
+  /** Hash of the presented key when it is valid; null otherwise. */
+  readonly owner: string | null;
+  /** Why a request without a valid key is refused (null when the key is valid). */
+  readonly problem: string | null;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
+
+/** The owner recorded for jobs submitted with `apiKey`: `key_` + 32 hex digits of SHA-256. */
+export function ownerOf(apiKey: string): string {
+  return `key_${sha256(apiKey).toString("hex").slice(0, 32)}`;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null when it is not one. */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+export class ApiKeyRing {
+  private readonly digests: readonly Buffer[];
+  private readonly owners: readonly string[];
+
+  constructor(keys: readonly string[]) {
+    this.digests = keys.map(sha256);
+    this.owners = keys.map(ownerOf);
+  }
+
+  /** Whether requests must carry a key. */
+  get enabled(): boolean {
+    return this.digests.length > 0;
+  }
+
+  /** Matches an Authorization header against every key without stopping at the first hit. */
+  identify(header: string | undefined): Identity {
+    if (!this.enabled) return { owner: null, problem: null };
+    if (header === undefined) {
+      return { owner: null, problem: "missing API key: send `Authorization: Bearer <key>`" };
+    }
+    const token = bearerToken(header);
+    if (token === null) {
+      return { owner: null, problem: "the Authorization header must be `Bearer <key>`" };
+    }
+    const digest = sha256(token);
+    let found = -1;
+    for (let i = 0; i < this.digests.length; i++) {
+      if (timingSafeEqual(digest, this.digests[i]!) && found < 0) found = i;
+    }
+    return found < 0
+      ? { owner: null, problem: "invalid API key" }
+      : { owner: this.owners[found]!, problem: null };
+  }
+}
+
+/** Throws QPLANE_ERR_UNAUTHORIZED unless the identity carries a valid key (or auth is off). */
+export function requireKey(ring: ApiKeyRing, identity: Identity): void {
+  if (ring.enabled && identity.problem !== null) {
+    throw new QplaneError("QPLANE_ERR_UNAUTHORIZED", identity.problem);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * `GET /v1/jobs/:id/events`: Server-Sent Events of one job.
+ *
+ * Each event is `event: <type>` plus one `data:` line holding the JobEvent as JSON
+ * (`{"type":"status","status":"running","at":"…"}`, `{"type":"progress",…}`,
+ * `{"type":"metric","record":{…}}`). The first event is always the job's current status; the
+ * stream ends after a terminal status (completed, failed, cancelled), so a client that sees one
+ * should close its EventSource rather than let it reconnect. `: heartbeat` comments keep idle
+ * connections open through proxies. The subscription is released when either side closes, and
+ * open streams end when the app closes (so a graceful shutdown does not wait on them).
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
+import { errorResponse, jobParamsSchema } from "../schemas.js";
+import { commonErrors } from "./jobs.js";
+
+/** One SSE frame. JSON text has no raw newlines, so `data` is always a single line. */
+export function sseFrame(event: JobEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The status event a stream opens with: the job's status and when it entered it. */
+export function currentStatusEvent(job: JobRecord): JobEvent {
+  return {
+    type: "status",
+    status: job.status,
+    at: job.finishedAt ?? job.startedAt ?? job.createdAt,
+  };
+}
+
+export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { service, options } = app.qplane;
+  /** Open streams, ended when the app closes (server.close waits for open connections). */
+  const open = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const close of [...open]) close();
+  });
+
+  app.get(
+    "/jobs/:id/events",
+    {
+      // A HEAD request would open a stream with no body to carry it.
+      exposeHeadRoute: false,
+      schema: {
+        operationId: "streamJobEvents",
+        summary: "Live status, progress and metric events (Server-Sent Events)",
+        description:
+          "`event: status|progress|metric`, `data:` the event as JSON. The current status comes " +
+          "first; the stream ends after a terminal status. Comments (`: heartbeat`) keep it alive.",
+        tags: ["jobs"],
+        security: [{ bearerAuth: [] }],
+        params: jobParamsSchema,
+        response: {
+          200: {
+            description: "An event stream.",
+            content: { "text/event-stream": { schema: z.string() } },
+          },
+          ...commonErrors,
+          404: errorResponse("No such job."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      // Subscribe before reading the status so no event falls between the two; hold events
+      // until the current status is out.
+      let pending: JobEvent[] | null = [];
+      let write: (event: JobEvent) => void = (event) => pending?.push(event);
+      const unsubscribe = await service.subscribe(id, (event) => write(event));
+      let job: JobRecord;
+      try {
+        job = await service.get(id);
+      } catch (error) {
+        await unsubscribe().catch(() => {});
+        throw error;
+      }
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+
+      let closed = false;
+      const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), options.sseHeartbeatMs);
+      heartbeat.unref();
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        open.delete(close);
+        clearInterval(heartbeat);
+        unsubscribe().catch((error: unknown) =>
+          request.log.warn({ err: error }, "unsubscribe failed"),
+        );
+        if (!raw.writableEnded) raw.end();
+      };
+      raw.on("close", close);
+      open.add(close);
+
+      const send = (event: JobEvent) => {
+        if (closed) return;
+        raw.write(sseFrame(event));
+        if (event.type === "status" && TERMINAL_JOB_STATUSES.has(event.status)) close();
+      };
+      const held = pending;
+      pending = null;
+      write = send;
+      send(currentStatusEvent(job));
+      for (const event of held) send(event);
+    },
+  );
+};

@@ -1,0 +1,265 @@
+/**
+ * `/v1/jobs…`: submit, list, read, metrics (JSON/CSV), plots (SVG), cancel, delete.
+ * Server-Sent Events live in `events.ts`.
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { checkSpecLimits } from "../../config.js";
+import { QplaneError } from "../../errors/catalogue.js";
+import { curvesSvg } from "../../plots/curves.js";
+import { infoPlaneSvg } from "../../plots/infoplane.js";
+import { metricsCsv } from "../../runs/run-folder.js";
+import type { JobSpec } from "../../training/spec.js";
+import { identify } from "../context.js";
+import { confineDatasetPath } from "../dataset-path.js";
+import {
+  errorResponse,
+  jobPageSchema,
+  jobParamsSchema,
+  jobSchema,
+  jobSubmissionSchema,
+  listQuerySchema,
+  metricsQuerySchema,
+  metricsResponseSchema,
+  removedSchema,
+  replayedSchema,
+  submitHeadersSchema,
+  submittedSchema,
+} from "../schemas.js";
+import { epochView, jobLocation, jobView } from "../views.js";
+
+const SECURITY = [{ bearerAuth: [] }];
+
+/** Error responses every job route can give (documented in OpenAPI). */
+export const commonErrors = {
+  400: errorResponse("Bad input; the message names the field."),
+  401: errorResponse("Missing or invalid API key (when keys are configured)."),
+  429: errorResponse("Rate limited; see Retry-After."),
+  503: errorResponse("The job store (Redis) is unavailable; retry later."),
+};
+const withJob = { ...commonErrors, 404: errorResponse("No such job.") };
+
+const svgResponse = (description: string) => ({
+  description,
+  content: { "image/svg+xml": { schema: z.string() } },
+});
+
+export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { service, keys, options } = app.qplane;
+  const backendNames = new Set(options.backends.map((backend) => backend.name));
+
+  /**
+   * Checks what only the server knows before the job service is asked: the limits, that the
+   * backend exists, that a CSV path stays in its directory.
+   */
+  async function admit(spec: JobSpec): Promise<JobSpec> {
+    if (options.specLimits !== undefined) checkSpecLimits(spec, options.specLimits);
+    if (!backendNames.has(spec.backend.name)) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `spec.backend.name: unknown backend ${JSON.stringify(spec.backend.name)} (configured: ${[...backendNames].join(", ")})`,
+      );
+    }
+    return confineDatasetPath(spec, options.datasetDir);
+  }
+
+  app.post(
+    "/jobs",
+    {
+      schema: {
+        operationId: "submitJob",
+        summary: "Submit a training job",
+        description:
+          "The body is the training spec (the same as `qplane train` reads) with optional `name` " +
+          "and `tags` beside its sections. Limits configured on the server (qubits, shots, epochs, " +
+          "dataset rows, concurrent jobs per key) are checked before the job is queued.",
+        tags: ["jobs"],
+        security: SECURITY,
+        headers: submitHeadersSchema,
+        body: jobSubmissionSchema,
+        response: {
+          202: submittedSchema,
+          200: replayedSchema,
+          ...commonErrors,
+          409: errorResponse("`Idempotency-Key` reused with a different body."),
+          413: errorResponse("Body larger than the configured limit."),
+          415: errorResponse("Body is not application/json."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { name, tags, ...fields } = request.body;
+      const spec = await admit(fields);
+      const { created, job } = await service.submit(spec, {
+        name: name ?? null,
+        tags: tags ?? [],
+        idempotencyKey: request.headers["idempotency-key"],
+        owner: identify(keys, request).owner,
+      });
+      reply.header("location", jobLocation(job.id));
+      if (created) return reply.code(202).send({ id: job.id, status: "queued" as const });
+      reply.header("idempotent-replayed", "true");
+      return reply.code(200).send({ id: job.id, status: job.status });
+    },
+  );
+
+  app.get(
+    "/jobs",
+    {
+      schema: {
+        operationId: "listJobs",
+        summary: "List jobs, newest first",
+        tags: ["jobs"],
+        security: SECURITY,
+        querystring: listQuerySchema,
+        response: { 200: jobPageSchema, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const page = await service.list(request.query);
+      return { jobs: page.jobs.map(jobView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    "/jobs/:id",
+    {
+      schema: {
+        operationId: "getJob",
+        summary: "A job's status, progress, latest metrics and spec",
+        tags: ["jobs"],
+        security: SECURITY,
+        params: jobParamsSchema,
+        response: { 200: jobSchema, ...withJob },
+      },
+    },
+    async (request) => jobView(await service.get(request.params.id)),
+  );
+
+  app.get(
+    "/jobs/:id/metrics",
+    {
+      schema: {
+        operationId: "getJobMetrics",
+        summary: "Per-epoch metrics (JSON or CSV)",
+        description:
+          "The same per-epoch records as the CLI's metrics.json (`ixt`, `ity` in bits); " +
+          "`format=csv` gives its metrics.csv. `sinceEpoch=N` returns only epochs after N.",
+        tags: ["jobs"],
+        security: SECURITY,
+        params: jobParamsSchema,
+        querystring: metricsQuerySchema,
+        response: {
+          200: {
+            description: "The records, oldest first.",
+            content: {
+              "application/json": { schema: metricsResponseSchema },
+              "text/csv": { schema: z.string() },
+            },
+          },
+          ...withJob,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { format, sinceEpoch } = request.query;
+      const records = await service.metrics(id, sinceEpoch);
+      if (format === "csv") {
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `inline; filename="${id}-metrics.csv"`)
+          .send(metricsCsv(records));
+      }
+      return reply.type("application/json").send({ metrics: records.map(epochView) });
+    },
+  );
+
+  const plot = (
+    path: string,
+    operationId: string,
+    summary: string,
+    render: (records: Parameters<typeof infoPlaneSvg>[0], title: string) => Promise<string>,
+  ) =>
+    app.get(
+      path,
+      {
+        schema: {
+          operationId,
+          summary,
+          tags: ["jobs"],
+          security: SECURITY,
+          params: jobParamsSchema,
+          response: {
+            200: svgResponse("An SVG image (the same plot as the CLI's run folder)."),
+            ...withJob,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const [job, records] = await Promise.all([service.get(id), service.metrics(id)]);
+        const svg = await render(records, job.name ?? `job ${job.id}`);
+        return reply
+          .type("image/svg+xml; charset=utf-8")
+          .header("cache-control", "no-cache")
+          .send(svg);
+      },
+    );
+
+  plot(
+    "/jobs/:id/infoplane.svg",
+    "getJobInfoPlane",
+    "The information plane (I(X;T), I(T;Y))",
+    (records, title) => infoPlaneSvg(records, { title: `Information plane — ${title}` }),
+  );
+  plot(
+    "/jobs/:id/curves.svg",
+    "getJobCurves",
+    "Training curves (loss, accuracy, I(X;T), I(T;Y))",
+    (records, title) => curvesSvg(records, { title: `Training curves — ${title}` }),
+  );
+
+  app.post(
+    "/jobs/:id/cancel",
+    {
+      schema: {
+        operationId: "cancelJob",
+        summary: "Cancel a queued or running job",
+        description: "The job stops within one optimisation step; its status becomes `cancelled`.",
+        tags: ["jobs"],
+        security: SECURITY,
+        params: jobParamsSchema,
+        response: {
+          202: jobSchema,
+          ...withJob,
+          409: errorResponse("The job already finished."),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(jobView(await service.cancel(request.params.id))),
+  );
+
+  app.delete(
+    "/jobs/:id",
+    {
+      schema: {
+        operationId: "deleteJob",
+        summary: "Remove a finished job and its data",
+        tags: ["jobs"],
+        security: SECURITY,
+        params: jobParamsSchema,
+        response: {
+          204: removedSchema,
+          ...withJob,
+          409: errorResponse("The job has not finished (cancel it first)."),
+        },
+      },
+    },
+    async (request, reply) => {
+      await service.remove(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,314 @@
+/**
+ * The zod schemas of the HTTP API: requests are validated with them and the OpenAPI document
+ * is generated from them. The job spec itself is `jobSpecSchema` (src/training/spec.ts),
+ * the same schema `qplane train` uses, so defaults and limits have one source.
+ *
+ * Component names and descriptions live in `apiSchemas`, a registry of this module (not zod's
+ * global one, which would be shared with every other user of the spec schemas).
+ */
+import { z } from "zod";
+import { JOB_ID_PATTERN } from "../jobs/ids.js";
+import { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_NAME_LENGTH, MAX_TAGS } from "../jobs/service.js";
+import { JOB_STATUSES } from "../jobs/types.js";
+import {
+  backendSpecSchema,
+  DATASET_NAMES,
+  datasetSpecSchema,
+  feedbackSpecSchema,
+  infoPlaneSpecSchema,
+  jobSpecSchema,
+  modelSpecSchema,
+  trainingSpecSchema,
+} from "../training/spec.js";
+
+export interface ApiSchemaMeta {
+  id?: string | undefined;
+  description?: string | undefined;
+  [key: string]: unknown;
+}
+
+export const apiSchemas = z.registry<ApiSchemaMeta>();
+
+function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
+  return schema;
+}
+
+function doc<T extends z.ZodType>(schema: T, description: string): T {
+  apiSchemas.add(schema, { description });
+  return schema;
+}
+
+named("DatasetSpec", datasetSpecSchema, "Which data to train on (only `name` is required).");
+named("ModelSpec", modelSpecSchema, "The variational circuit (or the classical MLP baseline).");
+named("TrainingSpec", trainingSpecSchema, "Optimisation settings.");
+named("FeedbackSpec", feedbackSpecSchema, "Compression-gnostic feedback (arXiv:2411.02313).");
+named("InfoPlaneSpec", infoPlaneSpecSchema, "How I(X;T) and I(T;Y) are measured.");
+named("BackendSpec", backendSpecSchema, "A configured backend (a name, never a URL).");
+named("JobSpec", jobSpecSchema, "A training spec; every field but `dataset.name` has a default.");
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** Same rule as `backend.name` in the spec. */
+const BACKEND_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Visible ASCII (a subset of what the job service accepts: no control characters). */
+const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
+const CURSOR_PATTERN = /^[A-Za-z0-9_.:=-]{1,512}$/;
+/** No control characters (they would forge log lines and break terminals). */
+const PRINTABLE = /^[^\p{Cc}]*$/u;
+
+export const jobIdSchema = doc(
+  z.string().regex(JOB_ID_PATTERN, {
+    message: "must be a job id (26 characters of 0-9 and A-Z without I, L, O, U)",
+  }),
+  "Job id (ULID-style: 26 characters of Crockford base 32, ordered by creation time).",
+);
+
+export const jobParamsSchema = z.strictObject({ id: jobIdSchema });
+
+const tagSchema = () =>
+  z.string().regex(TAG_PATTERN, {
+    message: "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+  });
+
+/** A query-string whole number (`?limit=20`): digits only, then range-checked. */
+const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, { message: "must be a whole number" })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+export const jobSubmissionSchema = named(
+  "JobSubmission",
+  jobSpecSchema.extend({
+    name: doc(
+      z
+        .string()
+        .min(1)
+        .max(MAX_NAME_LENGTH)
+        .regex(PRINTABLE, { message: "must not contain control characters" })
+        .optional(),
+      "A label for people; not unique.",
+    ),
+    tags: doc(
+      z
+        .array(tagSchema())
+        .max(MAX_TAGS)
+        .refine((tags) => new Set(tags).size === tags.length, { message: "must not repeat a tag" })
+        .optional(),
+      "Labels to filter `GET /v1/jobs` by (`?tag=`).",
+    ),
+  }),
+  "The training spec (the six sections `qplane train` reads) plus optional `name` and `tags`.",
+);
+export type JobSubmission = z.output<typeof jobSubmissionSchema>;
+
+export const submitHeadersSchema = z.looseObject({
+  "idempotency-key": doc(
+    z
+      .string()
+      .regex(IDEMPOTENCY_KEY_PATTERN, {
+        message: `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters`,
+      })
+      .optional(),
+    "Repeat a submission safely: the same key with the same body returns the job created the " +
+      "first time (200); the same key with a different body is refused (409).",
+  ),
+});
+
+export const listQuerySchema = z.strictObject({
+  status: z.enum(JOB_STATUSES).optional(),
+  tag: doc(tagSchema().optional(), "Only jobs carrying this tag."),
+  backend: doc(
+    z.string().regex(BACKEND_NAME_PATTERN, { message: "must be a backend name" }).optional(),
+    "Only jobs on this backend.",
+  ),
+  cursor: doc(
+    z.string().regex(CURSOR_PATTERN, { message: "must be a cursor from `nextCursor`" }).optional(),
+    "`nextCursor` of the previous page.",
+  ),
+  limit: doc(queryInteger(1, 100).default(20), "Jobs per page (1-100, default 20)."),
+});
+
+export const METRICS_FORMATS = ["json", "csv"] as const;
+
+export const metricsQuerySchema = z.strictObject({
+  format: doc(
+    z.enum(METRICS_FORMATS).default("json"),
+    "`json` (default) or `csv` (the CLI's metrics.csv).",
+  ),
+  sinceEpoch: doc(
+    queryInteger(0, 1_000_000_000).optional(),
+    "Only epochs after this one (cheap polling: pass the last epoch you have).",
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/** A metric value; null where the run produced a non-finite number (a diverged loss). */
+const metric = () => z.number().nullable();
+
+export const epochRecordSchema = named(
+  "EpochRecord",
+  z.looseObject({
+    epoch: z.number().int(),
+    trainLoss: metric(),
+    testLoss: metric(),
+    trainAccuracy: metric().optional(),
+    testAccuracy: metric().optional(),
+    trainMse: metric().optional(),
+    testMse: metric().optional(),
+    testR2: metric().optional(),
+    learningRate: metric(),
+    ixt: doc(metric(), "I(X;T) in bits."),
+    ity: doc(metric(), "I(T;Y) in bits."),
+    hy: doc(metric(), "H(Y) in bits."),
+    ht: doc(metric(), "H(T) in bits."),
+    holevo: doc(metric().optional(), "Holevo quantity of the readout register in bits."),
+    compressionPenalty: metric(),
+    compressionTarget: metric(),
+    alpha: metric(),
+    estimator: z.enum(["exact", "plugin", "miller-madow"]),
+    shots: z.number().int(),
+    circuitEvaluations: z.number().int(),
+    elapsedMs: metric(),
+  }),
+  "One epoch of training: the same record as the CLI's metrics.json.",
+);
+
+export type EpochRecordView = z.output<typeof epochRecordSchema>;
+
+export const runSummarySchema = named(
+  "RunSummary",
+  z.looseObject({
+    epochs: z.number().int(),
+    task: z.enum(["classification", "regression"]),
+    testAccuracy: metric().optional(),
+    testMse: metric().optional(),
+    testR2: metric().optional(),
+    finalIxt: metric(),
+    finalIty: metric(),
+    circuitEvaluations: z.number().int(),
+    elapsedMs: metric(),
+  }),
+);
+
+export type RunSummaryView = z.output<typeof runSummarySchema>;
+
+export const jobSchema = named(
+  "Job",
+  z.object({
+    id: z.string(),
+    status: z.enum(JOB_STATUSES),
+    name: z.string().nullable(),
+    tags: z.array(z.string()),
+    progress: z.object({ epoch: z.number().int(), epochs: z.number().int() }),
+    etaSeconds: doc(
+      z.number().nullable(),
+      "Estimated seconds to completion (null before one epoch).",
+    ),
+    latest: doc(epochRecordSchema.nullable(), "The last epoch record."),
+    summary: runSummarySchema.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    cancelRequested: z.boolean(),
+    attempts: doc(z.number().int(), "Times a worker started or resumed the job."),
+    spec: jobSpecSchema,
+  }),
+);
+export type JobView = z.output<typeof jobSchema>;
+
+export const submittedSchema = doc(
+  z.object({ id: z.string(), status: z.literal("queued") }),
+  "Queued; `Location` is the job's URL.",
+);
+export const replayedSchema = doc(
+  z.object({ id: z.string(), status: z.enum(JOB_STATUSES) }),
+  "An `Idempotency-Key` matched an earlier identical submission: that job (in its current " +
+    "status), not a new one. `Location` is its URL; `Idempotent-Replayed: true`.",
+);
+export const removedSchema = doc(z.undefined(), "Removed.");
+
+export const jobPageSchema = z.object({
+  jobs: z.array(jobSchema),
+  nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
+});
+
+export const metricsResponseSchema = z.object({ metrics: z.array(epochRecordSchema) });
+
+export const errorSchema = named(
+  "Error",
+  z.object({
+    error: z.object({
+      code: doc(z.string(), "A QPLANE_ERR_* code of the error catalogue."),
+      message: doc(z.string(), "What went wrong, naming the field at fault."),
+    }),
+  }),
+);
+
+/** An error response of one status, described for OpenAPI (the body is always `Error`). */
+export const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: errorSchema } },
+});
+
+const capabilitiesSchema = z.object({
+  provider: z.enum(["local", "ibm", "braket"]),
+  device: z.string(),
+  numQubits: z.number().int(),
+  nativeGates: z.array(z.string()),
+  couplingMap: z.array(z.tuple([z.number().int(), z.number().int()])).nullable(),
+  exactProbabilities: z.boolean(),
+  minShots: z.number().int(),
+  maxShots: z.number().int(),
+  batchesParameterRows: z.boolean(),
+});
+
+export const backendsResponseSchema = z.object({
+  backends: z.array(
+    named(
+      "Backend",
+      z.object({
+        name: doc(z.string(), "What a spec names in `backend.name`."),
+        provider: z.enum(["local", "ibm", "braket"]).nullable(),
+        device: z.string().nullable(),
+        capabilities: doc(
+          capabilitiesSchema.nullable(),
+          "Null (with `provider` and `device`) while a remote backend cannot be reached.",
+        ),
+        status: z.object({
+          operational: z.boolean(),
+          message: z.string(),
+          queueLength: z.number().int(),
+        }),
+      }),
+    ),
+  ),
+});
+
+export const datasetsResponseSchema = z.object({
+  datasets: z.array(
+    named(
+      "Dataset",
+      z.object({
+        name: z.enum(DATASET_NAMES),
+        task: z.enum(["classification", "regression"]).nullable(),
+        features: z.number().int().nullable(),
+        classes: z.number().int().nullable(),
+        description: z.string(),
+      }),
+    ),
+  ),
+});
+
+export const healthSchema = z.object({ status: z.literal("ok") });
+export const readySchema = z.object({ status: z.literal("ready") });

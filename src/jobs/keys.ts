@@ -1,0 +1,76 @@
+/**
+ * Every Redis key and channel of the job system, under one configurable prefix `<p>`:
+ *
+ * | key                             | type   | holds                                              |
+ * |---------------------------------|--------|----------------------------------------------------|
+ * | `<p>:job:<id>`                  | hash   | the JobRecord, one JSON-encoded field per property |
+ * | `<p>:job:<id>:metrics`          | list   | JSON EpochRecords; index i holds epoch i + 1        |
+ * | `<p>:job:<id>:checkpoint`       | string | JSON TrainingCheckpoint of the last epoch (records omitted: they are the metrics list) |
+ * | `<p>:jobs`                      | zset   | every job id, scored by creation time (ms)          |
+ * | `<p>:jobs:status:<status>`      | zset   | ids by status, same scores                         |
+ * | `<p>:jobs:tag:<tag>`            | zset   | ids by tag (URI-encoded), same scores               |
+ * | `<p>:jobs:backend:<name>`       | zset   | ids by backend name, same scores                   |
+ * | `<p>:jobs:expiring`             | zset   | finished jobs' index entries, scored by expiry (ms) |
+ * | `<p>:owner:<owner>:active`      | zset   | an API key's unfinished job ids (per-key limit)     |
+ * | `<p>:idem:<sha256>`             | string | Idempotency-Key claim {jobId, bodyHash}, with TTL   |
+ * | channel `<p>:events:<id>`       | pubsub | JobEvents of one job                               |
+ * | channel `<p>:cancel`            | pubsub | ids of jobs whose cancel was asked for             |
+ *
+ * BullMQ's own keys live under `<p>:<p>-training:*`. Finished jobs' record, metrics and
+ * checkpoint carry a TTL (QPLANE_RETENTION_SECONDS); index entries of expired jobs are
+ * removed by the sweeper (`<p>:jobs:expiring`) and, lazily, by listing.
+ */
+import type { JobStatus } from "./types.js";
+
+export class JobKeys {
+  constructor(readonly prefix: string) {}
+
+  job(id: string): string {
+    return `${this.prefix}:job:${id}`;
+  }
+
+  metrics(id: string): string {
+    return `${this.prefix}:job:${id}:metrics`;
+  }
+
+  checkpoint(id: string): string {
+    return `${this.prefix}:job:${id}:checkpoint`;
+  }
+
+  get jobs(): string {
+    return `${this.prefix}:jobs`;
+  }
+
+  status(status: JobStatus): string {
+    return `${this.prefix}:jobs:status:${status}`;
+  }
+
+  tag(tag: string): string {
+    return `${this.prefix}:jobs:tag:${encodeURIComponent(tag)}`;
+  }
+
+  backend(name: string): string {
+    return `${this.prefix}:jobs:backend:${encodeURIComponent(name)}`;
+  }
+
+  get expiring(): string {
+    return `${this.prefix}:jobs:expiring`;
+  }
+
+  /** The active set of an owner (API-key hash); `-` stands for "no owner" and is never used. */
+  owner(owner: string | null): string {
+    return `${this.prefix}:owner:${owner === null ? "-" : encodeURIComponent(owner)}:active`;
+  }
+
+  idempotency(digest: string): string {
+    return `${this.prefix}:idem:${digest}`;
+  }
+
+  events(id: string): string {
+    return `${this.prefix}:events:${id}`;
+  }
+
+  get cancel(): string {
+    return `${this.prefix}:cancel`;
+  }
+}

@@ -1,0 +1,443 @@
+/**
+ * Bad input gets a 4xx whose message names the field at fault; nothing a client sends gets a
+ * 500. Each case states the exact status, code and the field path its message must name.
+ */
+import fc from "fast-check";
+import type { FastifyInstance, InjectOptions } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FakeJobService } from "./fake-job-service.js";
+import { spec, submit, TEST_LIMITS, testApp } from "./helpers.js";
+
+const MAX_BODY_BYTES = 8192;
+const UNKNOWN_ID = "01JGFJJZZ8R6KSXNFH4AEYB48F";
+
+let app: FastifyInstance;
+let service: FakeJobService;
+let jobId: string;
+
+beforeAll(async () => {
+  ({ app, service } = await testApp({
+    limits: { ...TEST_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimitPerMinute: 0 },
+  }));
+  jobId = await submit(app);
+  service.start(jobId);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+interface Case {
+  readonly name: string;
+  readonly request: () => InjectOptions;
+  readonly status: number;
+  readonly code: string;
+  /** Text the message must contain: the field path, and sometimes why. */
+  readonly mentions: readonly string[];
+}
+
+const post = (payload: unknown, headers: Record<string, string> = {}): InjectOptions => ({
+  method: "POST",
+  url: "/v1/jobs",
+  payload: typeof payload === "string" ? payload : JSON.stringify(payload),
+  headers: { "content-type": "application/json", ...headers },
+});
+const invalidSpec = (
+  overrides: Record<string, unknown>,
+  ...mentions: string[]
+): Omit<Case, "name"> => ({
+  request: () => post(spec(overrides)),
+  status: 400,
+  code: "QPLANE_ERR_SPEC_INVALID",
+  mentions,
+});
+const overLimit = (
+  overrides: Record<string, unknown>,
+  field: string,
+  limit: number,
+): Omit<Case, "name"> => ({
+  request: () => post(spec(overrides)),
+  status: 400,
+  code: "QPLANE_ERR_LIMIT_EXCEEDED",
+  mentions: [field, `limit of ${limit}`],
+});
+const badQuery = (url: string, ...mentions: string[]): Omit<Case, "name"> => ({
+  request: () => ({ method: "GET", url: url.replace("{id}", jobId) }),
+  status: 400,
+  code: "QPLANE_ERR_REQUEST_INVALID",
+  mentions,
+});
+
+const CASES: Case[] = [
+  {
+    name: 'wrong type: training.epochs "ten"',
+    ...invalidSpec(
+      { training: { epochs: "ten" } },
+      "spec.training.epochs",
+      "expected number",
+      '"ten"',
+    ),
+  },
+  {
+    name: "unknown top-level field",
+    ...invalidSpec({ colour: "blue" }, "spec.colour: unknown field"),
+  },
+  {
+    name: "unknown nested field",
+    ...invalidSpec({ model: { depth: 3 } }, "spec.model.depth: unknown field"),
+  },
+  {
+    name: "batchSize 0",
+    ...invalidSpec({ training: { batchSize: 0 } }, "spec.training.batchSize", "(got 0)"),
+  },
+  {
+    name: "learningRate NaN (null in JSON)",
+    ...invalidSpec({ training: { learningRate: null } }, "spec.training.learningRate"),
+  },
+  {
+    name: 'learningRate "NaN"',
+    ...invalidSpec({ training: { learningRate: "NaN" } }, "spec.training.learningRate"),
+  },
+  {
+    name: "learningRate negative",
+    ...invalidSpec(
+      { training: { learningRate: -0.1 } },
+      "spec.training.learningRate",
+      "(got -0.1)",
+    ),
+  },
+  {
+    name: "alpha -1",
+    ...invalidSpec({ feedback: { mode: "loss", alpha: -1 } }, "spec.feedback.alpha", "(got -1)"),
+  },
+  {
+    name: "qubits above the configured max",
+    ...overLimit({ model: { qubits: 9 } }, "spec.model.qubits", TEST_LIMITS.maxQubits),
+  },
+  {
+    name: "backend shots above max",
+    ...overLimit({ backend: { shots: 20_000 } }, "spec.backend.shots", TEST_LIMITS.maxShots),
+  },
+  {
+    name: "info-plane shots above max",
+    ...overLimit({ infoPlane: { shots: 20_000 } }, "spec.infoPlane.shots", TEST_LIMITS.maxShots),
+  },
+  {
+    name: "epochs above max",
+    ...overLimit({ training: { epochs: 51 } }, "spec.training.epochs", TEST_LIMITS.maxEpochs),
+  },
+  {
+    name: "samples above max rows",
+    ...overLimit(
+      { dataset: { name: "moons", samples: 5001 } },
+      "spec.dataset.samples",
+      TEST_LIMITS.maxDatasetRows,
+    ),
+  },
+  {
+    name: "unknown dataset",
+    ...invalidSpec({ dataset: { name: "mnist" } }, "spec.dataset.name", '"mnist"'),
+  },
+  {
+    name: "missing dataset.name",
+    ...invalidSpec({ dataset: { samples: 100 } }, "spec.dataset.name", "(got nothing)"),
+  },
+  {
+    name: "missing dataset",
+    request: () => post({ training: { epochs: 2 } }),
+    status: 400,
+    code: "QPLANE_ERR_SPEC_INVALID",
+    mentions: ["spec.dataset"],
+  },
+  {
+    name: "unknown backend name",
+    ...invalidSpec(
+      { backend: { name: "ibm-nowhere" } },
+      "spec.backend.name",
+      'unknown backend "ibm-nowhere"',
+      "configured: local",
+    ),
+  },
+  {
+    name: "a URL where a backend name belongs",
+    ...invalidSpec({ backend: { name: "http://evil.example" } }, "spec.backend.name", "not a URL"),
+  },
+  {
+    name: "csv dataset without a dataset directory",
+    ...invalidSpec(
+      { dataset: { name: "csv", path: "../../etc/passwd", target: "y" } },
+      "spec.dataset.name",
+      "not available over HTTP",
+    ),
+  },
+  {
+    name: "name with control characters",
+    ...invalidSpec({ name: "line\nbreak" }, "spec.name", "control characters"),
+  },
+  {
+    name: "tags not an array",
+    ...invalidSpec({ tags: "baseline" }, "spec.tags", "expected array"),
+  },
+  { name: "tag with a space", ...invalidSpec({ tags: ["ok", "not ok"] }, "spec.tags.1") },
+  {
+    name: "body is an array",
+    request: () => post([1, 2]),
+    status: 400,
+    code: "QPLANE_ERR_SPEC_INVALID",
+    mentions: ["spec: ", "expected object"],
+  },
+  {
+    name: "empty JSON body",
+    request: () => post(""),
+    status: 400,
+    code: "QPLANE_ERR_SPEC_INVALID",
+    mentions: ["spec: ", "expected object"],
+  },
+  {
+    name: "__proto__ member",
+    request: () => post('{"dataset":{"name":"moons"},"__proto__":{"admin":true}}'),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["body: ", "__proto__"],
+  },
+  {
+    name: "malformed JSON: raw NaN",
+    request: () => post('{"dataset":{"name":"moons"},"training":{"learningRate":NaN}}'),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["body: not valid JSON (unexpected token 'N')"],
+  },
+  {
+    name: "malformed JSON: trailing comma",
+    request: () => post('{\n  "dataset": {"name": "moons"},\n}'),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["body: not valid JSON", "line 3, column 1"],
+  },
+  {
+    name: "oversize body",
+    request: () => post(spec({ name: "x".repeat(MAX_BODY_BYTES) })),
+    status: 413,
+    code: "QPLANE_ERR_BODY_TOO_LARGE",
+    mentions: ["body: larger than the limit of 8192 bytes"],
+  },
+  {
+    name: "body not JSON",
+    request: () => ({
+      method: "POST",
+      url: "/v1/jobs",
+      payload: "dataset=moons",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    }),
+    status: 415,
+    code: "QPLANE_ERR_MEDIA_TYPE",
+    mentions: ["header.content-type"],
+  },
+  {
+    name: "Idempotency-Key too long",
+    request: () => post(spec(), { "idempotency-key": "k".repeat(300) }),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["header.idempotency-key"],
+  },
+  {
+    name: "bad job id format",
+    ...badQuery("/v1/jobs/not-a-job", "path.id", "must be a job id", '"not-a-job"'),
+  },
+  {
+    name: "job id with path traversal",
+    ...badQuery("/v1/jobs/..%2F..%2Fetc%2Fpasswd/metrics", "path.id"),
+  },
+  {
+    name: "bad job id on cancel",
+    request: () => ({ method: "POST", url: "/v1/jobs/1234/cancel" }),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["path.id"],
+  },
+  {
+    name: "bad job id on delete",
+    request: () => ({ method: "DELETE", url: "/v1/jobs/abc%20def" }),
+    status: 400,
+    code: "QPLANE_ERR_REQUEST_INVALID",
+    mentions: ["path.id"],
+  },
+  { name: "broken percent-encoding", ...badQuery("/v1/jobs/%E0%A4%A", "path") },
+  { name: "limit not a number", ...badQuery("/v1/jobs?limit=abc", "query.limit", "whole number") },
+  { name: "limit 0", ...badQuery("/v1/jobs?limit=0", "query.limit", '(got "0")') },
+  { name: "limit above 100", ...badQuery("/v1/jobs?limit=1000", "query.limit") },
+  { name: "cursor with bad characters", ...badQuery("/v1/jobs?cursor=%24%24%24", "query.cursor") },
+  {
+    name: "cursor from nowhere",
+    ...badQuery("/v1/jobs?cursor=bm90LWFuLWlk", "cursor: not a cursor"),
+  },
+  { name: "unknown status", ...badQuery("/v1/jobs?status=done", "query.status", '"done"') },
+  {
+    name: "status given twice",
+    ...badQuery("/v1/jobs?status=queued&status=running", "query.status"),
+  },
+  {
+    name: "unknown query parameter",
+    ...badQuery("/v1/jobs?colour=blue", "query.colour: unknown field"),
+  },
+  {
+    name: "sinceEpoch negative",
+    ...badQuery("/v1/jobs/{id}/metrics?sinceEpoch=-1", "query.sinceEpoch"),
+  },
+  {
+    name: "sinceEpoch not a number",
+    ...badQuery("/v1/jobs/{id}/metrics?sinceEpoch=two", "query.sinceEpoch", "whole number"),
+  },
+  { name: "format=xml", ...badQuery("/v1/jobs/{id}/metrics?format=xml", "query.format", '"xml"') },
+  {
+    name: "unknown route",
+    request: () => ({ method: "GET", url: "/v1/job" }),
+    status: 404,
+    code: "QPLANE_ERR_ROUTE_NOT_FOUND",
+    mentions: ["/v1/job"],
+  },
+  {
+    name: "unknown job",
+    request: () => ({ method: "GET", url: `/v1/jobs/${UNKNOWN_ID}` }),
+    status: 404,
+    code: "QPLANE_ERR_JOB_NOT_FOUND",
+    mentions: [UNKNOWN_ID],
+  },
+  {
+    name: "delete a running job",
+    request: () => ({ method: "DELETE", url: `/v1/jobs/${jobId}` }),
+    status: 409,
+    code: "QPLANE_ERR_JOB_STATE",
+    mentions: ["running"],
+  },
+];
+
+describe("bad input", () => {
+  it("has at least 20 cases", () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(CASES)("$name → $status $code", async ({ request, status, code, mentions }) => {
+    const response = await app.inject(request());
+    expect(response.statusCode).toBe(status);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    const body = response.json();
+    expect(Object.keys(body)).toEqual(["error"]);
+    expect(body.error.code).toBe(code);
+    for (const text of mentions) expect(body.error.message).toContain(text);
+    expect(body.error.message).not.toMatch(/\n\s+at /); // never a stack trace
+  });
+
+  it("does not quote a malformed body back", async () => {
+    const response = await app.inject(post('{"dataset":{"name":"moons"},"secretish":NaN}'));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).not.toContain("secretish");
+  });
+
+  it("names every bad field of one body in one message", async () => {
+    const response = await app.inject(
+      post(
+        spec({ training: { epochs: 0, batchSize: "16" }, model: { qubits: -1, colour: "red" } }),
+      ),
+    );
+    expect(response.statusCode).toBe(400);
+    const { message } = response.json().error;
+    for (const field of [
+      "spec.training.epochs",
+      "spec.training.batchSize",
+      "spec.model.qubits",
+      "spec.model.colour: unknown field",
+    ]) {
+      expect(message).toContain(field);
+    }
+  });
+
+  it("never answers arbitrary JSON bodies with a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const response = await app.inject(post(JSON.stringify(value)));
+        expect([202, 400, 413]).toContain(response.statusCode);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never answers arbitrary text bodies with a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => {
+        const response = await app.inject(post(text));
+        expect([202, 400, 413]).toContain(response.statusCode);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never answers specs with random section fields with a 5xx", async () => {
+    const section = fc.dictionary(
+      fc.constantFrom(
+        "epochs",
+        "batchSize",
+        "learningRate",
+        "qubits",
+        "layers",
+        "name",
+        "shots",
+        "alpha",
+        "mode",
+        "samples",
+        "readout",
+        "target",
+        "every",
+      ),
+      fc.oneof(
+        fc.integer({ min: -5, max: 1_000_000 }),
+        fc.double(),
+        fc.string(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.integer({ min: -2, max: 30 })),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            dataset: section,
+            model: section,
+            training: section,
+            feedback: section,
+            infoPlane: section,
+            backend: section,
+          },
+          { requiredKeys: [] },
+        ),
+        async (body) => {
+          const response = await app.inject(
+            post(JSON.stringify({ dataset: { name: "moons" }, ...body })),
+          );
+          expect(
+            response.statusCode === 202 ||
+              (response.statusCode >= 400 && response.statusCode < 500),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("never answers random paths and query strings with a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("", "/metrics", "/infoplane.svg", "/curves.svg", "/cancel"),
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        async (suffix, id, query) => {
+          const url = `/v1/jobs/${encodeURIComponent(id)}${suffix}?${encodeURIComponent(query)}=${encodeURIComponent(query)}`;
+          const response = await app.inject({ method: suffix === "/cancel" ? "POST" : "GET", url });
+          expect(response.statusCode).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * An in-memory JobService with the rules of the real one: spec limits and per-key concurrency
+ * at submit, idempotency keys (same key + same body → same job, different body → 409), cancel
+ * (queued → cancelled at once, running → cancel requested until the worker stops, finished →
+ * 409), remove (finished only), newest-first listing with opaque cursors, live events.
+ * Tests drive the "worker" with start / epoch / complete / fail / finishCancel, and take the
+ * "Redis" down with `down`.
+ */
+import { checkSpecLimits, type SpecLimits } from "../../src/config.js";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import { assertJobId, newJobId } from "../../src/jobs/ids.js";
+import {
+  JOB_STATUSES,
+  type JobEvent,
+  type JobListQuery,
+  type JobPage,
+  type JobRecord,
+  type JobService,
+  type JobStatus,
+  type QueueStats,
+  type SubmitOptions,
+  type SubmitResult,
+  TERMINAL_JOB_STATUSES,
+} from "../../src/jobs/types.js";
+import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+import type { JobSpec } from "../../src/training/spec.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Entry {
+  record: Mutable<JobRecord>;
+  metrics: EpochRecord[];
+}
+
+export interface FakeJobServiceOptions {
+  readonly limits?: SpecLimits;
+  readonly maxConcurrentJobsPerKey?: number;
+}
+
+/** A plausible epoch record (classification, exact simulator). */
+export function sampleEpoch(epoch: number, overrides: Partial<EpochRecord> = {}): EpochRecord {
+  return {
+    epoch,
+    trainLoss: 0.7 - 0.05 * epoch,
+    testLoss: 0.72 - 0.05 * epoch,
+    trainAccuracy: 0.5 + 0.04 * epoch,
+    testAccuracy: 0.5 + 0.035 * epoch,
+    learningRate: 0.05,
+    ixt: 0.4 + 0.1 * epoch,
+    ity: 0.2 + 0.07 * epoch,
+    hy: 1,
+    ht: 0.9 + 0.05 * epoch,
+    compressionPenalty: 0,
+    compressionTarget: null,
+    alpha: 1,
+    estimator: "exact",
+    shots: 0,
+    circuitEvaluations: 1200,
+    elapsedMs: 40 + epoch,
+    ...overrides,
+  };
+}
+
+export function sampleSummary(records: readonly EpochRecord[]): RunSummary {
+  const last = records.at(-1)!;
+  return {
+    epochs: records.length,
+    task: "classification",
+    testAccuracy: last.testAccuracy ?? 0,
+    finalIxt: last.ixt,
+    finalIty: last.ity,
+    circuitEvaluations: records.reduce((sum, record) => sum + record.circuitEvaluations, 0),
+    elapsedMs: records.reduce((sum, record) => sum + record.elapsedMs, 0),
+  };
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === "object" && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : field,
+  );
+}
+
+export class FakeJobService implements JobService {
+  /** Simulates Redis being away: "qplane" throws QPLANE_ERR_UNAVAILABLE, "raw" a socket error. */
+  down: false | "qplane" | "raw" = false;
+  closed = false;
+  private readonly jobs = new Map<string, Entry>();
+  private readonly idempotency = new Map<string, { id: string; fingerprint: string }>();
+  private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
+  private clock = Date.parse("2025-01-01T00:00:00.000Z");
+  readonly submitted: { spec: JobSpec; options: SubmitOptions }[] = [];
+
+  constructor(private readonly options: FakeJobServiceOptions = {}) {}
+
+  private now(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private guard(): void {
+    if (this.down === "qplane") {
+      throw new QplaneError("QPLANE_ERR_UNAVAILABLE", "the job store (Redis) is unavailable");
+    }
+    if (this.down === "raw") {
+      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), {
+        code: "ECONNREFUSED",
+      });
+    }
+  }
+
+  private entry(id: string): Entry {
+    assertJobId(id);
+    const entry = this.jobs.get(id);
+    if (entry === undefined) throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `id: no job ${id}`);
+    return entry;
+  }
+
+  private emit(id: string, event: JobEvent): void {
+    for (const listener of this.listeners.get(id) ?? []) listener(event);
+  }
+
+  private transition(entry: Entry, status: JobStatus): void {
+    const at = this.now();
+    entry.record.status = status;
+    if (status === "running") entry.record.startedAt = at;
+    if (TERMINAL_JOB_STATUSES.has(status)) {
+      entry.record.finishedAt = at;
+      entry.record.etaSeconds = null;
+    }
+    this.emit(entry.record.id, { type: "status", status, at });
+  }
+
+  async submit(spec: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
+    this.guard();
+    if (this.options.limits !== undefined) checkSpecLimits(spec, this.options.limits);
+    const name = options.name ?? null;
+    const tags = [...(options.tags ?? [])];
+    const owner = options.owner ?? null;
+    const fingerprint = canonical({ spec, name, tags });
+    const scope =
+      options.idempotencyKey === undefined ? null : `${owner}\n${options.idempotencyKey}`;
+    if (scope !== null) {
+      const earlier = this.idempotency.get(scope);
+      if (earlier !== undefined && this.jobs.has(earlier.id)) {
+        if (earlier.fingerprint !== fingerprint) {
+          throw new QplaneError(
+            "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
+            "Idempotency-Key was used with a different body",
+          );
+        }
+        return { created: false, job: structuredClone(this.jobs.get(earlier.id)!.record) };
+      }
+    }
+    const limit = this.options.maxConcurrentJobsPerKey;
+    if (owner !== null && limit !== undefined) {
+      const active = [...this.jobs.values()].filter(
+        (entry) => entry.record.owner === owner && !TERMINAL_JOB_STATUSES.has(entry.record.status),
+      ).length;
+      if (active >= limit) {
+        throw new QplaneError(
+          "QPLANE_ERR_TOO_MANY_JOBS",
+          `this API key has ${active} unfinished jobs (limit ${limit})`,
+        );
+      }
+    }
+    const createdAt = this.now();
+    const id = newJobId(this.clock);
+    const record: Mutable<JobRecord> = {
+      id,
+      status: "queued",
+      name,
+      tags,
+      spec,
+      progress: { epoch: 0, epochs: spec.training.epochs },
+      etaSeconds: null,
+      latest: null,
+      summary: null,
+      error: null,
+      createdAt,
+      startedAt: null,
+      finishedAt: null,
+      cancelRequested: false,
+      attempts: 0,
+      owner,
+    };
+    this.jobs.set(id, { record, metrics: [] });
+    if (scope !== null) this.idempotency.set(scope, { id, fingerprint });
+    this.submitted.push({ spec, options });
+    return { created: true, job: structuredClone(record) };
+  }
+
+  async get(id: string): Promise<JobRecord> {
+    this.guard();
+    return structuredClone(this.entry(id).record);
+  }
+
+  async list(query: JobListQuery): Promise<JobPage> {
+    this.guard();
+    let after: string | null = null;
+    if (query.cursor !== undefined) {
+      after = Buffer.from(query.cursor, "base64url").toString("utf8");
+      if (!/^[0-9A-Z]{26}$/.test(after)) {
+        throw new QplaneError(
+          "QPLANE_ERR_REQUEST_INVALID",
+          "cursor: not a cursor from a previous page of this listing",
+        );
+      }
+    }
+    const matching = [...this.jobs.values()]
+      .map((entry) => entry.record)
+      .filter(
+        (job) =>
+          (query.status === undefined || job.status === query.status) &&
+          (query.tag === undefined || job.tags.includes(query.tag)) &&
+          (query.backend === undefined || job.spec.backend.name === query.backend) &&
+          (after === null || job.id < after),
+      )
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    const jobs = matching.slice(0, query.limit);
+    const nextCursor =
+      matching.length > query.limit ? Buffer.from(jobs.at(-1)!.id).toString("base64url") : null;
+    return { jobs: structuredClone(jobs), nextCursor };
+  }
+
+  async metrics(id: string, sinceEpoch?: number): Promise<readonly EpochRecord[]> {
+    this.guard();
+    const { metrics } = this.entry(id);
+    return metrics.filter((record) => sinceEpoch === undefined || record.epoch > sinceEpoch);
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    this.guard();
+    const entry = this.entry(id);
+    if (TERMINAL_JOB_STATUSES.has(entry.record.status)) {
+      throw new QplaneError("QPLANE_ERR_JOB_STATE", `job ${id} is already ${entry.record.status}`);
+    }
+    entry.record.cancelRequested = true;
+    if (entry.record.status === "queued") this.transition(entry, "cancelled");
+    return structuredClone(entry.record);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.guard();
+    const entry = this.entry(id);
+    if (!TERMINAL_JOB_STATUSES.has(entry.record.status)) {
+      throw new QplaneError(
+        "QPLANE_ERR_JOB_STATE",
+        `job ${id} is ${entry.record.status}: cancel it first`,
+      );
+    }
+    this.jobs.delete(id);
+  }
+
+  async subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>> {
+    this.guard();
+    this.entry(id);
+    const set = this.listeners.get(id) ?? new Set();
+    this.listeners.set(id, set);
+    const listener = (event: JobEvent) => onEvent(event);
+    set.add(listener);
+    return async () => {
+      set.delete(listener);
+    };
+  }
+
+  async ready(): Promise<boolean> {
+    return this.down === false;
+  }
+
+  async stats(): Promise<QueueStats> {
+    this.guard();
+    const byStatus = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<
+      JobStatus,
+      number
+    >;
+    for (const { record } of this.jobs.values()) byStatus[record.status]++;
+    return { byStatus, queueDepth: byStatus.queued };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  // ---- the "worker" -------------------------------------------------------------------------
+
+  subscriberCount(id: string): number {
+    return this.listeners.get(id)?.size ?? 0;
+  }
+
+  start(id: string): void {
+    const entry = this.entry(id);
+    entry.record.attempts++;
+    this.transition(entry, "running");
+  }
+
+  /** Records one epoch: progress and metric events, latest, progress and ETA updated. */
+  epoch(id: string, record: EpochRecord = sampleEpoch(this.entry(id).metrics.length + 1)): void {
+    const entry = this.entry(id);
+    entry.metrics.push(record);
+    const epochs = entry.record.progress.epochs;
+    entry.record.progress = { epoch: record.epoch, epochs };
+    entry.record.latest = record;
+    const meanMs = entry.metrics.reduce((sum, r) => sum + r.elapsedMs, 0) / entry.metrics.length;
+    entry.record.etaSeconds = ((epochs - record.epoch) * meanMs) / 1000;
+    this.emit(id, { type: "progress", epoch: record.epoch, epochs, step: 4, stepsPerEpoch: 4 });
+    this.emit(id, { type: "metric", record });
+  }
+
+  complete(id: string): void {
+    const entry = this.entry(id);
+    entry.record.summary = entry.metrics.length === 0 ? null : sampleSummary(entry.metrics);
+    this.transition(entry, "completed");
+  }
+
+  fail(id: string, code: string, message: string): void {
+    const entry = this.entry(id);
+    entry.record.error = { code, message };
+    this.transition(entry, "failed");
+  }
+
+  /** The worker noticed a requested cancel and stopped. */
+  finishCancel(id: string): void {
+    this.transition(this.entry(id), "cancelled");
+  }
+
+  /** Runs a job to completion: start, `epochs` epochs, complete. */
+  run(id: string, epochs = this.entry(id).record.progress.epochs): void {
+    this.start(id);
+    for (let epoch = 1; epoch <= epochs; epoch++) this.epoch(id);
+    this.complete(id);
+  }
+}

@@ -1,0 +1,63 @@
+/** Shared by the job-system tests: unique key prefixes, key cleanup, polling, configs. */
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { type Config, loadConfig } from "../../src/config.js";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export const silentLogger = pino({ level: "silent" });
+
+/** A prefix no other test file or run shares (the suite runs files in parallel). */
+export function testPrefix(name: string): string {
+  return `qplane-test-${name}-${randomBytes(4).toString("hex")}`;
+}
+
+export function testConfig(prefix: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ REDIS_URL, QPLANE_KEY_PREFIX: prefix, LOG_LEVEL: "silent", ...env });
+}
+
+export function connect(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+}
+
+/** Every key under `prefix` (SCAN, so a large shared Redis is not blocked). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== "0");
+  return keys;
+}
+
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+  intervalMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Epoch records without their wall times, for comparing two runs. */
+export function withoutTimes<T extends { elapsedMs: number }>(
+  records: readonly T[],
+): Omit<T, "elapsedMs">[] {
+  return records.map(({ elapsedMs: _elapsed, ...rest }) => rest);
+}
