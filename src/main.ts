@@ -21,17 +21,24 @@ type Closer = () => Promise<unknown>;
 
 async function startApi(config: Config, closers: Closer[]): Promise<FastifyInstance> {
   const service: JobService = createJobService({ config });
+  const metrics = new ServiceMetrics();
   const app = await buildApp({
     service,
     apiKeys: config.apiKeys,
     limits: config.limits,
     log: { level: config.logLevel },
-    metrics: new ServiceMetrics(),
+    metrics,
   });
   closers.push(
     () => service.close(),
     () => app.close(),
   );
+  // every worker's epochs, wherever it runs, feed the /metrics epoch-duration histogram
+  try {
+    closers.push(await service.onEpoch((record) => metrics.observeEpochDuration(record.elapsedMs)));
+  } catch (error) {
+    app.log.warn({ err: error }, "epoch durations unavailable until restart: Redis did not answer");
+  }
   await app.listen({ port: config.port, host: config.host });
   if (config.hostForced) {
     app.log.warn(

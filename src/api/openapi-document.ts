@@ -29,6 +29,7 @@ function documentOnlyService(): JobService {
     cancel: unavailable,
     remove: unavailable,
     subscribe: unavailable,
+    onEpoch: unavailable,
     ready: async () => false,
     stats: unavailable,
     close: async () => {},

@@ -123,6 +123,7 @@ class RedisJobService implements JobService {
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
   private subscriber: Redis | null = null;
+  private readonly epochListeners = new Set<(record: EpochRecord) => void>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
   private closed = false;
 
@@ -385,11 +386,34 @@ class RedisJobService implements JobService {
     });
   }
 
+  async onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>> {
+    return this.guarded(async () => {
+      const subscriber = await this.connectSubscriber();
+      if (this.epochListeners.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
+      this.epochListeners.add(listener);
+      return async () => {
+        if (!this.epochListeners.delete(listener) || this.epochListeners.size > 0) return;
+        await subscriber.punsubscribe(this.store.keys.events("*")).catch(() => {});
+      };
+    });
+  }
+
   /** The one connection in subscriber mode, shared by all subscriptions. */
   private async connectSubscriber(): Promise<Redis> {
     if (!this.subscriber) {
       const subscriber = createRedis(this.config.redisUrl, "patient", {
         name: `${this.config.keyPrefix}:api-events`,
+      });
+      subscriber.on("pmessage", (_pattern: string, _channel: string, message: string) => {
+        const event = JSON.parse(message) as JobEvent;
+        if (event.type !== "metric") return;
+        for (const listener of this.epochListeners) {
+          try {
+            listener(event.record);
+          } catch (error) {
+            this.logger.warn({ err: error }, "an epoch listener threw");
+          }
+        }
       });
       subscriber.on("message", (channel: string, message: string) => {
         const listeners = this.listeners.get(channel);

@@ -112,6 +112,8 @@ export interface JobService {
   remove(id: string): Promise<void>;
   /** Live events of one job until the returned function is called. */
   subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>>;
+  /** Every finished epoch of every job, from any worker (e.g. for the epoch-duration histogram). */
+  onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>>;
   /** Whether Redis answers. */
   ready(): Promise<boolean>;
   stats(): Promise<QueueStats>;

@@ -117,7 +117,10 @@ export class FakeJobService implements JobService {
     return entry;
   }
 
+  private readonly epochListeners = new Set<(record: EpochRecord) => void>();
+
   private emit(id: string, event: JobEvent): void {
+    if (event.type === "metric") for (const listener of this.epochListeners) listener(event.record);
     for (const listener of this.listeners.get(id) ?? []) listener(event);
   }
 
@@ -262,6 +265,14 @@ export class FakeJobService implements JobService {
     set.add(listener);
     return async () => {
       set.delete(listener);
+    };
+  }
+
+  async onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>> {
+    this.guard();
+    this.epochListeners.add(listener);
+    return async () => {
+      this.epochListeners.delete(listener);
     };
   }
 

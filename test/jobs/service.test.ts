@@ -97,6 +97,8 @@ describe("job service with an in-process worker", () => {
     });
     const events: JobEvent[] = [];
     const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
+    const epochsSeen: number[] = [];
+    const stopEpochs = await service.onEpoch((record) => epochsSeen.push(record.epoch));
     // the worker starts after the subscription, so no event can be missed
     await startedWorker();
     const done = await finished(service, job.id);
@@ -137,7 +139,10 @@ describe("job service with an in-process worker", () => {
     expect(metricEvents.map((event) => event.record)).toEqual(metrics);
     const progress = events.filter((event) => event.type === "progress");
     expect(progress.at(-1)).toMatchObject({ epoch: 3, epochs: 3 });
+    // onEpoch sees every job's epochs (what feeds the API's epoch-duration histogram)
+    expect(epochsSeen).toEqual([1, 2, 3]);
     await unsubscribe();
+    await stopEpochs();
   });
 
   it("cancels a running job within a step: it stops mid-epoch, and its metrics stop", async () => {
@@ -145,6 +150,8 @@ describe("job service with an in-process worker", () => {
     const { job } = await service.submit(LONG);
     const events: JobEvent[] = [];
     const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
+    const epochsSeen: number[] = [];
+    const stopEpochs = await service.onEpoch((record) => epochsSeen.push(record.epoch));
     await waitFor(
       () =>
         events.some((event) => event.type === "progress" && event.epoch === 1 && event.step >= 2),
