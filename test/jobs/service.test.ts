@@ -150,8 +150,6 @@ describe("job service with an in-process worker", () => {
     const { job } = await service.submit(LONG);
     const events: JobEvent[] = [];
     const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
-    const epochsSeen: number[] = [];
-    const stopEpochs = await service.onEpoch((record) => epochsSeen.push(record.epoch));
     await waitFor(
       () =>
         events.some((event) => event.type === "progress" && event.epoch === 1 && event.step >= 2),
