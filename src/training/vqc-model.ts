@@ -325,17 +325,11 @@ class VqcModel implements TrainableModel {
       }
     }
     const metrics: { accuracy?: number; mse?: number; r2?: number } = {};
-    if (data.task === "classification") metrics.accuracy = correct / samples.length;
-    else
-      metrics.mse = regressionMetrics(
-        predictions,
-        Float64Array.from(samples, (s) => split.rawTargets![s]!),
-      ).mse;
-    if (data.task === "regression") {
-      metrics.r2 = regressionMetrics(
-        predictions,
-        Float64Array.from(samples, (s) => split.rawTargets![s]!),
-      ).r2;
+    if (data.task === "classification") {
+      metrics.accuracy = correct / samples.length;
+    } else {
+      const targets = Float64Array.from(samples, (s) => split.rawTargets![s]!);
+      Object.assign(metrics, regressionMetrics(predictions, targets));
     }
 
     let information: Evaluation["information"];
