@@ -1,0 +1,119 @@
+/**
+ * Named backends from configuration: `QPLANE_BACKENDS` names a YAML or JSON file listing
+ * backends (`{backends: [...]}` or a bare list); `local` (exact statevector simulator) and
+ * `local-noisy` (the same with readout errors) always exist. A job only ever names a
+ * backend; endpoints (`baseUrl`, `endpoint`) exist here, server-side, for testing, and
+ * credentials come from the environment only (IBM_CLOUD_API_KEY, the standard AWS_*).
+ */
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { QplaneError } from "../errors/catalogue.js";
+import { systemErrorReason } from "../errors/describe.js";
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "must be lowercase letters, digits and dashes" });
+const url = z.url();
+
+export const localBackendSchema = z.strictObject({
+  name,
+  provider: z.literal("local"),
+  maxQubits: z.number().int().min(1).max(30).optional(),
+  /** Per-qubit readout flips applied to probabilities and counts. */
+  readoutError: z
+    .strictObject({ p1Given0: z.number().min(0).max(1), p0Given1: z.number().min(0).max(1) })
+    .optional(),
+});
+
+export const ibmBackendSchema = z.strictObject({
+  name,
+  provider: z.literal("ibm"),
+  /** IBM device name, e.g. ibm_fez. */
+  device: z.string().min(1),
+  /** Service-CRN of the instance; its 6th field is the region. */
+  instanceCrn: z.string().regex(/^crn:v1:[^:]*:[^:]*:quantum-computing:[^:]+:/, {
+    message: "must be an IBM Quantum instance CRN (crn:v1:…:quantum-computing:<region>:…)",
+  }),
+  /** Test-only override of the Qiskit Runtime base URL. */
+  baseUrl: url.optional(),
+  /** Test-only override of the IAM endpoint. */
+  iamUrl: url.optional(),
+});
+
+export const braketBackendSchema = z.strictObject({
+  name,
+  provider: z.literal("braket"),
+  deviceArn: z
+    .string()
+    .regex(/^arn:aws:braket:/, { message: "must be an Amazon Braket device ARN" }),
+  s3Bucket: z.string().min(3).max(63),
+  s3Prefix: z.string().min(1).max(1024),
+  region: z.string().min(1),
+  /** Test-only override of the Braket and S3 endpoint. */
+  endpoint: url.optional(),
+});
+
+export const backendConfigSchema = z.discriminatedUnion("provider", [
+  localBackendSchema,
+  ibmBackendSchema,
+  braketBackendSchema,
+]);
+export type BackendConfig = z.infer<typeof backendConfigSchema>;
+
+/** The backends that exist without any configuration. */
+export const BUILTIN_BACKENDS: readonly BackendConfig[] = Object.freeze([
+  { name: "local", provider: "local" },
+  // a typical superconducting readout: 1 → 0 flips more often than 0 → 1
+  { name: "local-noisy", provider: "local", readoutError: { p1Given0: 0.015, p0Given1: 0.03 } },
+]);
+
+const fileSchema = z.union([
+  z.strictObject({ backends: z.array(backendConfigSchema) }),
+  z.array(backendConfigSchema),
+]);
+
+/** Every configured backend, built-ins first; throws QPLANE_ERR_CONFIG with the file and field. */
+export function loadBackends(path: string | undefined): readonly BackendConfig[] {
+  if (path === undefined || path === "") return BUILTIN_BACKENDS;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new QplaneError(
+      "QPLANE_ERR_CONFIG",
+      `QPLANE_BACKENDS: cannot read ${path} (${systemErrorReason(error)})`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new QplaneError(
+      "QPLANE_ERR_CONFIG",
+      `QPLANE_BACKENDS: ${path} is not valid JSON/YAML: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  const parsed = fileSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new QplaneError(
+      "QPLANE_ERR_CONFIG",
+      `QPLANE_BACKENDS: ${path}: ${["backends", ...issue.path.map(String)].join(".")}: ${issue.message}`,
+    );
+  }
+  const listed = Array.isArray(parsed.data) ? parsed.data : parsed.data.backends;
+  const all = [...BUILTIN_BACKENDS, ...listed];
+  const seen = new Set<string>();
+  for (const backend of all) {
+    if (seen.has(backend.name)) {
+      throw new QplaneError(
+        "QPLANE_ERR_CONFIG",
+        `QPLANE_BACKENDS: ${path}: backend "${backend.name}" is defined twice (local and local-noisy are built in)`,
+      );
+    }
+    seen.add(backend.name);
+  }
+  return Object.freeze(all);
+}
