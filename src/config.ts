@@ -7,7 +7,9 @@
  * Also the server-side limits on job specs (`checkSpecLimits`), applied before any compute
  * is spent.
  */
+
 import { z } from "zod";
+import { type BackendConfig, loadBackends } from "./backends/config.js";
 import { QplaneError } from "./errors/catalogue.js";
 import type { DatasetName, JobSpec } from "./training/spec.js";
 
@@ -83,6 +85,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly worker: WorkerSettings;
   readonly limits: Limits;
+  /** Named backends: `local`, `local-noisy` and those of the `QPLANE_BACKENDS` file. */
+  readonly backends: readonly BackendConfig[];
 }
 
 const MIB = 1024 * 1024;
@@ -174,6 +178,8 @@ const envSchema = z.object({
   QPLANE_MAX_BODY_BYTES: wholeNumber(1024, 100 * MIB, MIB),
   QPLANE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 600),
   LOG_LEVEL: choice(LOG_LEVELS, "info"),
+  /** Path of a YAML/JSON file of named backends (src/backends/config.ts). */
+  QPLANE_BACKENDS: z.string().optional(),
 });
 
 type EnvName = keyof typeof envSchema.shape;
@@ -230,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlSeconds: e.QPLANE_IDEMPOTENCY_TTL_SECONDS,
     redisTimeoutMs: e.QPLANE_REDIS_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    backends: loadBackends(e.QPLANE_BACKENDS),
     worker: Object.freeze({
       concurrency: e.QPLANE_WORKER_CONCURRENCY,
       lockDurationMs: e.QPLANE_LOCK_DURATION_MS,

@@ -11,6 +11,7 @@
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./api/app.js";
 import { ServiceMetrics } from "./api/metrics.js";
+import { createBackendRegistry } from "./backends/registry.js";
 import { type Config, loadConfig } from "./config.js";
 import { isQplaneError } from "./errors/catalogue.js";
 import { createJobService } from "./jobs/service.js";
@@ -24,6 +25,7 @@ async function startApi(config: Config, closers: Closer[]): Promise<FastifyInsta
   const metrics = new ServiceMetrics();
   const app = await buildApp({
     service,
+    backends: createBackendRegistry(config.backends).backends,
     apiKeys: config.apiKeys,
     limits: config.limits,
     log: { level: config.logLevel },
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
   // closed in reverse order of start: API first (no new work), then workers, then Redis
   const closers: Closer[] = [];
   if (config.role === "worker") {
-    const worker = await startWorker(config);
+    const worker = await startWorker(config, {
+      resolveBackend: createBackendRegistry(config.backends).resolve,
+    });
     closers.push(() => worker.close());
   } else {
     if (config.role === "all") {

@@ -33,6 +33,10 @@ describe("loadConfig", () => {
       idempotencyTtlSeconds: 24 * 3600,
       redisTimeoutMs: 2000,
       logLevel: "info",
+      backends: [
+        { name: "local", provider: "local" },
+        { name: "local-noisy", provider: "local", readoutError: { p1Given0: 0.015, p0Given1: 0.03 } },
+      ],
       worker: {
         concurrency: 1,
         lockDurationMs: 30_000,

@@ -4,6 +4,7 @@
  * at their last checkpoint, see worker-process.ts); a second signal exits at once.
  * Invalid configuration exits with status 1 and one line on stderr.
  */
+import { createBackendRegistry } from "../backends/registry.js";
 import { loadConfig } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
 import { startWorker } from "./worker-process.js";
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const worker = await startWorker(config);
+  const worker = await startWorker(config, {
+    resolveBackend: createBackendRegistry(config.backends).resolve,
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
