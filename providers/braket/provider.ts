@@ -1,0 +1,641 @@
+/**
+ * Amazon Braket behind the provider interface (AWS SDK v3).
+ *
+ * One `run` = one program set task per ≤ `maximumExecutables` parameter rows where the
+ * device has the `braket.ir.openqasm.program_set` action, else one task per row, created
+ * with bounded concurrency. Every CreateQuantumTask carries a deterministic `clientToken`
+ * (job id + batch index), tasks are polled until terminal, `results.json` is read from
+ * S3 at `<outputS3Directory>/results.json`, and counts are decoded with Braket's bit
+ * order (see results.ts). Cancelling (signal or handle) cancels every created task that
+ * has not finished; a failing task cancels the others too.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import {
+  BraketClient,
+  CancelQuantumTaskCommand,
+  CreateQuantumTaskCommand,
+  GetDeviceCommand,
+  GetQuantumTaskCommand,
+} from "@aws-sdk/client-braket";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { Circuit } from "../../src/circuits/ir.js";
+import {
+  type ParameterMatrix,
+  type ParameterRowsInput,
+  toParameterMatrix,
+} from "../../src/circuits/parameters.js";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import type {
+  ExecutionConfig,
+  ExecutionEstimate,
+  ExecutionResult,
+  JobHandle,
+  JobState,
+  Provider,
+  ProviderCapabilities,
+  ProviderStatus,
+} from "../types.js";
+import {
+  type BraketDevice,
+  nativeIrGates,
+  OPENQASM_PROGRAM,
+  OPENQASM_PROGRAM_SET,
+  parseDevice,
+} from "./device.js";
+import { type BraketProgram, emitBraketQasm } from "./gates.js";
+import { addCounts, type MeasuredResult } from "./results.js";
+
+/** GetDevice omits OpenQASM capabilities for user agents older than this. */
+export const BRAKET_SCHEMAS_USER_AGENT = "BraketSchemas/1.8.0";
+
+export interface BraketProviderOptions {
+  readonly deviceArn: string;
+  readonly s3Bucket: string;
+  readonly s3Prefix: string;
+  readonly region: string;
+  /** Server-side endpoint override (tests, VPC endpoints); S3 then uses path-style URLs. */
+  readonly endpoint?: string;
+  /** Static credentials; by default the SDK's chain (AWS_* environment, profiles, …). */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+  /** Poll interval when the device gives no `getTaskPollIntervalMillis`. @defaultValue 1000 */
+  readonly pollIntervalMs?: number;
+  /** Tasks in flight at once. @defaultValue 10 */
+  readonly maxConcurrentTasks?: number;
+  /** SDK attempts per request (standard retry mode: throttling, 5xx, network). @defaultValue 3 */
+  readonly maxAttempts?: number;
+  /** A run not finished after this long fails (and its tasks are cancelled). @defaultValue 5 days */
+  readonly timeoutMs?: number;
+  /** Price for estimates. @defaultValue 0 and 0 */
+  readonly pricing?: { readonly perTaskUsd: number; readonly perShotUsd: number };
+}
+
+/** Deterministic idempotency token of one CreateQuantumTask (≤ 64 characters). */
+export function clientTokenFor(jobId: string, batchIndex: number): string {
+  return createHash("sha256").update(`${jobId}:${batchIndex}`).digest("hex").slice(0, 64);
+}
+
+const AUTH_ERRORS = new Set([
+  "AccessDeniedException",
+  "AccessDenied",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "InvalidAccessKeyId",
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "CredentialsProviderError",
+]);
+const UNAVAILABLE_ERRORS = new Set([
+  "ThrottlingException",
+  "ServiceQuotaExceededException",
+  "DeviceOfflineException",
+  "DeviceRetiredException",
+  "InternalServiceException",
+]);
+
+interface AwsErrorLike {
+  name?: string;
+  message?: string;
+  reason?: string;
+  programSetValidationFailures?: {
+    programIndex?: number;
+    inputsIndex?: number;
+    errors?: string[];
+  }[];
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** An AWS SDK error (or anything thrown) as a QplaneError carrying the AWS message. */
+export function mapBraketError(error: unknown, what: string): QplaneError {
+  if (error instanceof QplaneError) return error;
+  const aws = (error ?? {}) as AwsErrorLike;
+  const name = aws.name ?? "Error";
+  const status = aws.$metadata?.httpStatusCode;
+  const attempts = aws.$metadata?.attempts;
+  const detail = `${name}${status ? ` (HTTP ${status})` : ""}: ${aws.message ?? String(error)}`;
+  if (AUTH_ERRORS.has(name) || status === 401 || status === 403) {
+    return new QplaneError(
+      "QPLANE_ERR_PROVIDER_AUTH",
+      `Amazon Braket refused the credentials (${what}): ${detail}; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+  if (name === "ValidationException") {
+    const failures = (aws.programSetValidationFailures ?? [])
+      .map(
+        (f) =>
+          `program ${f.programIndex ?? "?"} inputs ${f.inputsIndex ?? "?"}: ${(f.errors ?? []).join("; ")}`,
+      )
+      .join(" | ");
+    return new QplaneError(
+      "QPLANE_ERR_PROVIDER_REJECTED",
+      `Amazon Braket rejected ${what}: ${detail}${aws.reason ? ` [reason ${aws.reason}]` : ""}${failures ? ` [${failures}]` : ""}`,
+    );
+  }
+  if (
+    UNAVAILABLE_ERRORS.has(name) ||
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    status === undefined
+  ) {
+    return new QplaneError(
+      "QPLANE_ERR_PROVIDER_UNAVAILABLE",
+      `Amazon Braket ${what} failed${attempts ? ` after ${attempts} attempt(s)` : ""}: ${detail}`,
+    );
+  }
+  return new QplaneError("QPLANE_ERR_PROVIDER_REJECTED", `Amazon Braket ${what}: ${detail}`);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** A slice of parameter rows submitted as one task. */
+interface Batch {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Plan {
+  readonly device: BraketDevice;
+  readonly matrix: ParameterMatrix;
+  readonly program: BraketProgram;
+  readonly programSet: boolean;
+  readonly batches: readonly Batch[];
+}
+
+const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
+
+export class BraketProvider implements Provider {
+  readonly options: BraketProviderOptions;
+  readonly braket: BraketClient;
+  readonly s3: S3Client;
+  private devicePromise: Promise<BraketDevice> | undefined;
+
+  constructor(options: BraketProviderOptions) {
+    this.options = Object.freeze({ ...options });
+    const common = {
+      region: options.region,
+      maxAttempts: options.maxAttempts ?? 3,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    };
+    this.braket = new BraketClient({ ...common, customUserAgent: BRAKET_SCHEMAS_USER_AGENT });
+    this.s3 = new S3Client({ ...common, forcePathStyle: options.endpoint !== undefined });
+  }
+
+  /** The device's parsed capabilities (fetched once; refetched after a failure). */
+  device(): Promise<BraketDevice> {
+    if (this.devicePromise === undefined) {
+      this.devicePromise = this.braket
+        .send(new GetDeviceCommand({ deviceArn: this.options.deviceArn }))
+        .then(parseDevice, (error: unknown) => {
+          throw mapBraketError(error, `GetDevice ${this.options.deviceArn}`);
+        });
+      this.devicePromise.catch(() => {
+        this.devicePromise = undefined;
+      });
+    }
+    return this.devicePromise;
+  }
+
+  async capabilities(): Promise<ProviderCapabilities> {
+    const device = await this.device();
+    return {
+      provider: "braket",
+      device: device.name,
+      numQubits: device.qubitCount,
+      nativeGates: nativeIrGates(device),
+      couplingMap: device.couplingMap,
+      exactProbabilities: false,
+      minShots: Math.max(1, device.shotsRange[0]),
+      maxShots: device.shotsRange[1],
+      batchesParameterRows: device.programSet !== null,
+    };
+  }
+
+  /** Everything checked before any task is created. */
+  private async plan(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<Plan> {
+    const matrix = toParameterMatrix(circuit, rows);
+    const device = await this.device();
+    const where = `device ${device.name} (${device.arn})`;
+    const [minShots, maxShots] = device.shotsRange;
+    if (config.shots === 0) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `shots = 0 (exact probabilities) is not available on ${where}: Braket QPUs only sample, and qplane does not submit result types`,
+      );
+    }
+    if (!Number.isInteger(config.shots) || config.shots < Math.max(1, minShots)) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `shots must be an integer in ${Math.max(1, minShots)}..${maxShots} on ${where}, got ${config.shots}`,
+      );
+    }
+    if (config.shots > maxShots) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `shots ${config.shots} exceed the maximum ${maxShots} of ${where}`,
+      );
+    }
+    if (circuit.numQubits > device.qubitCount) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `circuit uses ${circuit.numQubits} qubits; ${where} has ${device.qubitCount}`,
+      );
+    }
+    const program = emitBraketQasm(circuit, {
+      supportedOperations: device.supportedOperations,
+      device: where,
+    });
+    const batches: Batch[] = [];
+    if (device.programSet !== null) {
+      const { maximumExecutables, maximumTotalShots } = device.programSet;
+      const perTask = Math.min(maximumExecutables, Math.floor(maximumTotalShots / config.shots));
+      if (perTask < 1) {
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_CIRCUIT",
+          `shots ${config.shots} exceed the program-set maximumTotalShots ${maximumTotalShots} of ${where}`,
+        );
+      }
+      for (let start = 0; start < matrix.rows; start += perTask) {
+        batches.push({ index: batches.length, start, end: Math.min(matrix.rows, start + perTask) });
+      }
+    } else {
+      for (let row = 0; row < matrix.rows; row++)
+        batches.push({ index: row, start: row, end: row + 1 });
+    }
+    return { device, matrix, program, programSet: device.programSet !== null, batches };
+  }
+
+  async run(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<JobHandle> {
+    if (config.signal?.aborted) {
+      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
+    }
+    const plan = await this.plan(circuit, rows, config);
+    return new BraketJob(this, circuit, plan, config);
+  }
+
+  async estimate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    const plan = await this.plan(circuit, rows, config);
+    const totalShots = plan.matrix.rows * config.shots;
+    const pricing = this.options.pricing ?? { perTaskUsd: 0, perShotUsd: 0 };
+    return {
+      submissions: plan.batches.length,
+      circuits: plan.matrix.rows,
+      totalShots,
+      estimatedCostUsd: plan.batches.length * pricing.perTaskUsd + totalShots * pricing.perShotUsd,
+    };
+  }
+
+  async status(): Promise<ProviderStatus> {
+    try {
+      const device = parseDevice(
+        await this.braket.send(new GetDeviceCommand({ deviceArn: this.options.deviceArn })),
+      );
+      return {
+        operational: device.status === "ONLINE",
+        message: `${device.name}: ${device.status}`,
+        queueLength: device.queueLength,
+      };
+    } catch (error) {
+      return {
+        operational: false,
+        message: mapBraketError(error, "GetDevice").message,
+        queueLength: 0,
+      };
+    }
+  }
+}
+
+/** One qplane run on Braket: its tasks, their states, and cancellation. */
+class BraketJob implements JobHandle {
+  readonly id = `braket-${randomUUID()}`;
+  /** Created tasks not known to be terminal. */
+  private readonly inFlight = new Set<string>();
+  private readonly cancelRequested = new Set<string>();
+  private readonly cancelCalls: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+  private state: JobState = "queued";
+  private readonly done: Promise<ExecutionResult>;
+
+  constructor(
+    private readonly provider: BraketProvider,
+    private readonly circuit: Circuit,
+    private readonly plan: Plan,
+    private readonly config: ExecutionConfig,
+  ) {
+    const external = config.signal;
+    const onAbort = () =>
+      this.stop(new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled"));
+    external?.addEventListener("abort", onAbort, { once: true });
+    this.done = this.execute().finally(() => external?.removeEventListener("abort", onAbort));
+    this.done.catch(() => {});
+  }
+
+  async status(): Promise<JobState> {
+    return this.state;
+  }
+
+  result(): Promise<ExecutionResult> {
+    return this.done;
+  }
+
+  async cancel(): Promise<void> {
+    this.stop(new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled"));
+    await this.done.catch(() => {});
+  }
+
+  /** Stops submitting and cancels every created, unfinished task (first reason wins). */
+  private stop(reason: QplaneError): void {
+    if (!this.abort.signal.aborted) this.abort.abort(reason);
+    for (const arn of this.inFlight) this.cancelTask(arn);
+  }
+
+  private cancelTask(arn: string): void {
+    if (this.cancelRequested.has(arn)) return;
+    this.cancelRequested.add(arn);
+    this.cancelCalls.push(
+      this.provider.braket
+        .send(
+          new CancelQuantumTaskCommand({
+            quantumTaskArn: arn,
+            clientToken: clientTokenFor(`${this.id}:cancel`, this.cancelCalls.length),
+          }),
+        )
+        .then(
+          () => {},
+          () => {}, // already terminal (ConflictException) or unreachable: nothing more to do
+        ),
+    );
+  }
+
+  private async execute(): Promise<ExecutionResult> {
+    const { matrix, batches } = this.plan;
+    const outcomeCount = 2 ** this.circuit.numClbits;
+    const values = new Uint32Array(matrix.rows * outcomeCount);
+    const timeoutMs = this.provider.options.timeoutMs ?? 5 * 24 * 3600 * 1000;
+    const timer = setTimeout(
+      () =>
+        this.stop(
+          new QplaneError(
+            "QPLANE_ERR_PROVIDER_TIMEOUT",
+            `Braket run ${this.id} did not finish within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length && !this.abort.signal.aborted) {
+        const batch = batches[next++]!;
+        try {
+          await this.runBatch(batch, values, outcomeCount);
+        } catch (error) {
+          this.stop(
+            error instanceof QplaneError ? error : mapBraketError(error, `task ${batch.index}`),
+          );
+        }
+      }
+    };
+    const width = Math.max(
+      1,
+      Math.min(this.provider.options.maxConcurrentTasks ?? 10, batches.length),
+    );
+    try {
+      await Promise.all(Array.from({ length: width }, worker));
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.abort.signal.aborted) {
+      for (const arn of this.inFlight) this.cancelTask(arn);
+      await Promise.all(this.cancelCalls);
+      const reason = this.abort.signal.reason as QplaneError;
+      this.state = reason.code === "QPLANE_ERR_RUN_CANCELLED" ? "cancelled" : "failed";
+      throw reason;
+    }
+    this.state = "completed";
+    return { kind: "counts", rows: matrix.rows, outcomeCount, shots: this.config.shots, values };
+  }
+
+  private action(batch: Batch): string {
+    const { program, matrix, programSet } = this.plan;
+    const header = { name: OPENQASM_PROGRAM, version: "1" };
+    const column = (col: number, row: number) => matrix.values[row * matrix.cols + col]!;
+    if (!programSet) {
+      const inputs = Object.fromEntries(
+        program.inputNames.map((name, col) => [name, column(col, batch.start)]),
+      );
+      return JSON.stringify({ braketSchemaHeader: header, source: program.source, inputs });
+    }
+    const rows = Array.from({ length: batch.end - batch.start }, (_, k) => batch.start + k);
+    const programs =
+      matrix.cols === 0
+        ? rows.map(() => ({ braketSchemaHeader: header, source: program.source, inputs: {} }))
+        : [
+            {
+              braketSchemaHeader: header,
+              source: program.source,
+              inputs: Object.fromEntries(
+                program.inputNames.map((name, col) => [name, rows.map((row) => column(col, row))]),
+              ),
+            },
+          ];
+    return JSON.stringify({
+      braketSchemaHeader: { name: OPENQASM_PROGRAM_SET, version: "1" },
+      programs,
+    });
+  }
+
+  private async runBatch(batch: Batch, values: Uint32Array, outcomeCount: number): Promise<void> {
+    const { braket } = this.provider;
+    const options = this.provider.options;
+    const signal = this.abort.signal;
+    const rowCount = batch.end - batch.start;
+    const created = await braket
+      .send(
+        new CreateQuantumTaskCommand({
+          clientToken: clientTokenFor(this.id, batch.index),
+          deviceArn: options.deviceArn,
+          shots: this.config.shots * (this.plan.programSet ? rowCount : 1),
+          outputS3Bucket: options.s3Bucket,
+          outputS3KeyPrefix: options.s3Prefix,
+          action: this.action(batch),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw mapBraketError(error, `CreateQuantumTask (batch ${batch.index})`);
+      });
+    const arn = created.quantumTaskArn!;
+    this.inFlight.add(arn);
+    if (signal.aborted) {
+      this.cancelTask(arn);
+      return;
+    }
+    const interval = this.plan.device.pollIntervalMs ?? options.pollIntervalMs ?? 1000;
+    let task: Awaited<ReturnType<typeof this.getTask>>;
+    let notFound = 0;
+    for (;;) {
+      await sleep(interval, signal).catch(() => undefined);
+      if (signal.aborted) return;
+      try {
+        task = await this.getTask(arn);
+      } catch (error) {
+        // Just after creation a task may not be visible yet (eventual consistency).
+        if ((error as AwsErrorLike).name === "ResourceNotFoundException" && ++notFound < 3)
+          continue;
+        throw mapBraketError(error, `GetQuantumTask ${arn}`);
+      }
+      if (task.status === "RUNNING" && this.state === "queued") this.state = "running";
+      if (task.status !== undefined && TERMINAL.has(task.status)) break;
+    }
+    this.inFlight.delete(arn);
+    if (task.status === "CANCELLED") {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_JOB_FAILED",
+        `Braket task ${arn} was cancelled outside qplane`,
+      );
+    }
+    if (task.status === "FAILED" && !this.plan.programSet) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_JOB_FAILED",
+        `Braket task ${arn} failed: ${task.failureReason ?? "no reason given"}`,
+      );
+    }
+    const bucket = task.outputS3Bucket ?? options.s3Bucket;
+    const directory = task.outputS3Directory!;
+    let results: Record<string, unknown>;
+    try {
+      results = (await this.readJson(bucket, `${directory}/results.json`)) as Record<
+        string,
+        unknown
+      >;
+    } catch (error) {
+      // A FAILED program-set task may or may not have written partial results.
+      if (task.status !== "FAILED") throw error;
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_JOB_FAILED",
+        `Braket task ${arn} failed: ${task.failureReason ?? "no reason given"}`,
+      );
+    }
+    if (!this.plan.programSet) {
+      addCounts(
+        this.circuit,
+        results as MeasuredResult,
+        this.config.shots,
+        values,
+        batch.start * outcomeCount,
+      );
+      return;
+    }
+    await this.decodeProgramSet(results, bucket, directory, batch, values, outcomeCount, task);
+  }
+
+  private getTask(arn: string) {
+    return this.provider.braket.send(new GetQuantumTaskCommand({ quantumTaskArn: arn }));
+  }
+
+  private async readJson(bucket: string, key: string): Promise<unknown> {
+    try {
+      const object = await this.provider.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+      );
+      return JSON.parse(await object.Body!.transformToString());
+    } catch (error) {
+      if (error instanceof SyntaxError) {
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_JOB_FAILED",
+          `s3://${bucket}/${key} is not JSON: ${error.message}`,
+        );
+      }
+      throw mapBraketError(error, `reading s3://${bucket}/${key}`);
+    }
+  }
+
+  /** Program-set results: entries inline or as S3 paths relative to the result location. */
+  private async decodeProgramSet(
+    results: Record<string, unknown>,
+    bucket: string,
+    directory: string,
+    batch: Batch,
+    values: Uint32Array,
+    outcomeCount: number,
+    task: { status?: string; failureReason?: string; quantumTaskArn?: string },
+  ): Promise<void> {
+    const location = Array.isArray(results.s3Location) ? results.s3Location : undefined;
+    const base = {
+      bucket: typeof location?.[0] === "string" ? location[0] : bucket,
+      prefix: typeof location?.[1] === "string" ? location[1] : directory,
+    };
+    const resolve = async (entry: unknown): Promise<Record<string, unknown>> => {
+      if (typeof entry !== "string") return (entry ?? {}) as Record<string, unknown>;
+      const key = `${base.prefix.replace(/\/$/, "")}/${entry.replace(/^\//, "")}`;
+      return (await this.readJson(base.bucket, key)) as Record<string, unknown>;
+    };
+    const programResults = Array.isArray(results.programResults) ? results.programResults : [];
+    const rowCount = batch.end - batch.start;
+    const seen = new Uint8Array(rowCount);
+    for (let p = 0; p < programResults.length; p++) {
+      const programResult = await resolve(programResults[p]);
+      const executables = Array.isArray(programResult.executableResults)
+        ? programResult.executableResults
+        : [];
+      for (let e = 0; e < executables.length; e++) {
+        const executable = await resolve(executables[e]);
+        const inputsIndex = typeof executable.inputsIndex === "number" ? executable.inputsIndex : e;
+        const k = this.plan.matrix.cols === 0 ? p : inputsIndex;
+        const failure = executable.failureMetadata as { failureReason?: string } | undefined;
+        if (failure) {
+          throw new QplaneError(
+            "QPLANE_ERR_PROVIDER_JOB_FAILED",
+            `Braket task ${task.quantumTaskArn} executable ${k} failed: ${failure.failureReason ?? "no reason given"}`,
+          );
+        }
+        if (k < 0 || k >= rowCount) continue;
+        addCounts(
+          this.circuit,
+          executable as MeasuredResult,
+          this.config.shots,
+          values,
+          (batch.start + k) * outcomeCount,
+        );
+        seen[k] = 1;
+      }
+    }
+    const missing = seen.indexOf(0);
+    if (missing >= 0) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_JOB_FAILED",
+        `Braket task ${task.quantumTaskArn} (${task.status}) has no result for parameter row ${batch.start + missing}${task.failureReason ? `: ${task.failureReason}` : ""}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Initial layout: which physical qubit holds each virtual qubit.
+ *
+ * Candidates are connected sets of `n` usable (non-faulty) physical qubits: every simple
+ * path of `n` qubits (enumeration capped by `maxCandidates`) and a greedy growth from every
+ * qubit (repeatedly add the neighbour with the lowest readout + coupling error). Each
+ * candidate gets a virtual → physical placement: the circuit's interaction chains laid
+ * along the path when the interaction graph is a union of chains, else a greedy placement
+ * (most-connected virtual qubit first, each next one on the free candidate qubit adjacent
+ * to most of its already-placed partners). Scores are compared lexicographically:
+ * (1) routing cost Σ gates·(distance − 1) over interacting pairs, then (2) error cost
+ * Σ readout error of the used qubits + Σ gates·two-qubit error over coupled interacting
+ * pairs. The 32 best candidates (and, for n ≤ 5, every permutation of their qubit sets)
+ * are then routed for real ({@link route}); fewest SWAPs wins, then lowest error cost, then
+ * the static order (deterministic).
+ */
+import { QplaneError } from "../../errors/catalogue.js";
+import { GATES } from "../gates.js";
+import type { Circuit } from "../ir.js";
+import { route } from "./routing.js";
+import { adjacency, faultySet, pairErrorOf, readoutErrorOf, type Target } from "./target.js";
+
+export interface LayoutOptions {
+  /** Cap on enumerated path candidates (default 20 000). */
+  readonly maxCandidates?: number;
+  /** How many of the best static candidates are routed for real (default 32). */
+  readonly maxRouted?: number;
+}
+
+/** Interacting virtual pairs (u < v) with the number of two-qubit gates on them. */
+export function interactionGraph(circuit: Circuit): Map<string, [number, number, number]> {
+  const pairs = new Map<string, [number, number, number]>();
+  for (const gate of circuit.gates) {
+    if (GATES[gate.name].qubitCount !== 2) continue;
+    const u = Math.min(gate.qubits[0]!, gate.qubits[1]!);
+    const v = Math.max(gate.qubits[0]!, gate.qubits[1]!);
+    const key = `${u},${v}`;
+    const entry = pairs.get(key);
+    if (entry) entry[2] += 1;
+    else pairs.set(key, [u, v, 1]);
+  }
+  return pairs;
+}
+
+/** All-pairs hop distances over the usable coupling graph (Infinity when disconnected). */
+export function distances(adj: readonly (readonly number[])[]): number[][] {
+  return adj.map((_, start) => {
+    const dist = Array.from({ length: adj.length }, () => Number.POSITIVE_INFINITY);
+    dist[start] = 0;
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      for (const next of adj[node]!) {
+        if (dist[next] === Number.POSITIVE_INFINITY) {
+          dist[next] = dist[node]! + 1;
+          queue.push(next);
+        }
+      }
+    }
+    return dist;
+  });
+}
+
+/** Chains covering the interaction graph (each from an end), or null if it has a cycle or a branch. */
+function interactionChains(
+  n: number,
+  edges: readonly [number, number, number][],
+): number[][] | null {
+  const nbrs: number[][] = Array.from({ length: n }, () => []);
+  for (const [u, v] of edges) {
+    nbrs[u]!.push(v);
+    nbrs[v]!.push(u);
+  }
+  if (nbrs.some((list) => list.length > 2)) return null;
+  const seen = new Set<number>();
+  const chains: number[][] = [];
+  for (let start = 0; start < n; start++) {
+    if (seen.has(start) || nbrs[start]!.length === 2) continue;
+    const chain = [start];
+    seen.add(start);
+    let current = start;
+    for (;;) {
+      const next = nbrs[current]!.find((q) => !seen.has(q));
+      if (next === undefined) break;
+      chain.push(next);
+      seen.add(next);
+      current = next;
+    }
+    chains.push(chain);
+  }
+  return seen.size === n ? chains : null;
+}
+
+interface Scored {
+  readonly layout: number[];
+  readonly routing: number;
+  readonly error: number;
+}
+
+/** Chooses the initial layout (virtual qubit i → physical qubit `layout[i]`). */
+export function chooseLayout(
+  circuit: Circuit,
+  target: Target,
+  options: LayoutOptions = {},
+): number[] {
+  const n = circuit.numQubits;
+  const faulty = faultySet(target);
+  const usable = Array.from({ length: target.numQubits }, (_, q) => q).filter(
+    (q) => !faulty.has(q),
+  );
+  if (n > usable.length) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `circuit needs ${n} qubits but the target has ${usable.length} usable qubits`,
+    );
+  }
+  const adj = adjacency(target);
+  const dist = distances(adj);
+  const edges = [...interactionGraph(circuit).values()];
+  const weightOf: number[][] = Array.from({ length: n }, () => Array<number>(n).fill(0));
+  for (const [u, v, count] of edges) {
+    weightOf[u]![v] = count;
+    weightOf[v]![u] = count;
+  }
+  const chains = interactionChains(n, edges);
+
+  const score = (layout: number[]): Scored => {
+    let routing = 0;
+    let error = 0;
+    for (const p of layout) error += readoutErrorOf(target, p);
+    for (const [u, v, count] of edges) {
+      const d = dist[layout[u]!]![layout[v]!]!;
+      if (d === 1) error += count * pairErrorOf(target, layout[u]!, layout[v]!);
+      else routing += count * (d - 1);
+    }
+    return { layout, routing, error };
+  };
+
+  const greedyPlacement = (candidate: readonly number[]): number[] => {
+    const layout = Array<number>(n).fill(-1);
+    const free = new Set(candidate);
+    const degree = (u: number): number => weightOf[u]!.reduce((s, w) => s + w, 0);
+    const placed: number[] = [];
+    while (placed.length < n) {
+      let best = -1;
+      let bestKey: [number, number] = [-1, -1];
+      for (let u = 0; u < n; u++) {
+        if (layout[u] !== -1) continue;
+        const toPlaced = placed.reduce((s, w) => s + weightOf[u]![w]!, 0);
+        const key: [number, number] = [toPlaced, degree(u)];
+        if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
+          best = u;
+          bestKey = key;
+        }
+      }
+      let bestP = -1;
+      let bestPKey: [number, number, number] = [-1, 0, 0];
+      for (const p of free) {
+        let adjacentWeight = 0;
+        let distanceCost = 0;
+        for (const w of placed) {
+          const wt = weightOf[best]![w]!;
+          if (wt === 0) continue;
+          const d = dist[p]![layout[w]!]!;
+          if (d === 1) adjacentWeight += wt;
+          distanceCost += wt * d;
+        }
+        const inner = adj[p]!.filter((q) => free.has(q)).length;
+        // more adjacent partners, then shorter distances, then room to grow, then low error
+        const key: [number, number, number] = [
+          adjacentWeight,
+          -distanceCost,
+          placed.length === 0 ? inner - readoutErrorOf(target, p) : -readoutErrorOf(target, p),
+        ];
+        if (
+          bestP === -1 ||
+          key[0] > bestPKey[0] ||
+          (key[0] === bestPKey[0] &&
+            (key[1] > bestPKey[1] || (key[1] === bestPKey[1] && key[2] > bestPKey[2])))
+        ) {
+          bestP = p;
+          bestPKey = key;
+        }
+      }
+      layout[best] = bestP;
+      free.delete(bestP);
+      placed.push(best);
+    }
+    return layout;
+  };
+
+  const chainPlacement = (path: readonly number[]): number[] | null => {
+    if (chains === null) return null;
+    const layout = Array<number>(n).fill(-1);
+    let i = 0;
+    for (const chain of chains) for (const u of chain) layout[u] = path[i++]!;
+    return layout;
+  };
+
+  const scored: Scored[] = [];
+  const consider = (layout: number[] | null): void => {
+    if (layout !== null) scored.push(score(layout));
+  };
+
+  // simple paths of n qubits
+  const maxCandidates = options.maxCandidates ?? 20_000;
+  let found = 0;
+  let steps = 0;
+  const path: number[] = [];
+  const onPath = new Set<number>();
+  const extend = (node: number): void => {
+    if (found >= maxCandidates || steps++ > 50 * maxCandidates) return;
+    path.push(node);
+    onPath.add(node);
+    if (path.length === n) {
+      found++;
+      const placed = chainPlacement(path);
+      consider(placed ?? greedyPlacement(path));
+    } else {
+      for (const next of adj[node]!) if (!onPath.has(next)) extend(next);
+    }
+    path.pop();
+    onPath.delete(node);
+  };
+  for (const start of usable) extend(start);
+
+  // greedy connected growth from every qubit
+  for (const start of usable) {
+    const set = [start];
+    const inSet = new Set(set);
+    while (set.length < n) {
+      let bestQ = -1;
+      let bestCost = Number.POSITIVE_INFINITY;
+      for (const p of set) {
+        for (const q of adj[p]!) {
+          if (inSet.has(q)) continue;
+          const cost = readoutErrorOf(target, q) + pairErrorOf(target, p, q);
+          if (cost < bestCost) {
+            bestCost = cost;
+            bestQ = q;
+          }
+        }
+      }
+      if (bestQ === -1) break;
+      set.push(bestQ);
+      inSet.add(bestQ);
+    }
+    if (set.length === n) consider(greedyPlacement(set));
+  }
+
+  const ranked = rankBySimulatedRouting(circuit, scored, adj, score, options);
+  const chosen = ranked[0];
+  if (chosen === undefined || !Number.isFinite(chosen.routing)) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `no connected set of ${n} usable qubits in the target's coupling map`,
+    );
+  }
+  return chosen.layout;
+}
+
+function permutations(items: readonly number[]): number[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/**
+ * Second stage: the best static candidates (and, for n ≤ 5, every placement of their
+ * qubit sets) are routed for real; fewest SWAPs wins, then lowest error, then static order.
+ */
+function rankBySimulatedRouting(
+  circuit: Circuit,
+  scored: Scored[],
+  adj: readonly (readonly number[])[],
+  score: (layout: number[]) => Scored,
+  options: LayoutOptions,
+): Scored[] {
+  const byStatic = (a: Scored, b: Scored): number => a.routing - b.routing || a.error - b.error;
+  const sorted = scored
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => byStatic(a.s, b.s) || a.i - b.i)
+    .map(({ s }) => s);
+  const twoQubit = circuit.gates.filter((gate) => GATES[gate.name].qubitCount === 2);
+  if (sorted.length === 0 || twoQubit.length === 0 || !Number.isFinite(sorted[0]!.routing)) {
+    return sorted;
+  }
+  const top = sorted.slice(0, options.maxRouted ?? 32);
+  const pool: Scored[] = [...top];
+  const n = circuit.numQubits;
+  if (n <= 5 && twoQubit.length * top.length * 120 <= 2_000_000) {
+    const seenSets = new Set<string>();
+    for (const candidate of top) {
+      const set = [...candidate.layout].sort((a, b) => a - b);
+      const key = set.join(",");
+      if (seenSets.has(key)) continue;
+      seenSets.add(key);
+      for (const layout of permutations(set)) pool.push(score(layout));
+    }
+  }
+  const swapsOf = new Map<Scored, number>();
+  for (const candidate of pool) {
+    swapsOf.set(candidate, route(twoQubit, candidate.layout, adj).swaps);
+  }
+  return pool
+    .map((s, i) => ({ s, i }))
+    .sort(
+      (a, b) =>
+        swapsOf.get(a.s)! - swapsOf.get(b.s)! ||
+        a.s.error - b.s.error ||
+        a.s.routing - b.s.routing ||
+        a.i - b.i,
+    )
+    .map(({ s }) => s);
+}

@@ -1,0 +1,507 @@
+/**
+ * A fake Amazon Braket + S3 on loopback (one fastify app) for contract tests.
+ *
+ * Braket (restJson1): `GET /device/{arn}`, `POST /quantum-task`, `GET /quantum-task/{arn}`,
+ * `PUT /quantum-task/{arn}/cancel`. S3 (path-style): `GET /{bucket}/{key}`.
+ *
+ * Enforced: a SigV4 `Authorization` header naming the configured access key id (else 403
+ * AccessDeniedException / S3 AccessDenied); GetDevice returns OpenQASM capabilities only to
+ * user agents with BraketSchemas ≥ 1.8.0; CreateQuantumTask's required fields and sizes,
+ * `action` a JSON string of a program or program set, program-set inputs all lists of one
+ * length, at most `maximumExecutables`, `shots` divisible by the executables, gates within
+ * the device's supportedOperations (ValidationException with `reason`); idempotent
+ * `clientToken`. Tasks go QUEUED → RUNNING → COMPLETED over polls; the program is run with
+ * qplane's own parser and simulator (seeded) and `results.json` is written in Braket's
+ * result schema. Cancel: CANCELLING, then CANCELLED at the next poll. Throttling injection.
+ */
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import { sampledCounts } from "../../../providers/local/simulator.js";
+import { parseQasm3Program } from "../../../src/circuits/qasm3/index.js";
+
+export interface FakeDevice {
+  readonly arn: string;
+  readonly name: string;
+  readonly type?: "QPU" | "SIMULATOR";
+  readonly qubitCount: number;
+  readonly supportedOperations: readonly string[];
+  /** Program-set limits; null = no program-set action. */
+  readonly programSet: { maximumExecutables: number; maximumTotalShots: number } | null;
+  readonly pollIntervalMs?: number;
+  readonly shotsRange?: [number, number];
+}
+
+export interface FakeTask {
+  readonly arn: string;
+  readonly clientToken: string;
+  readonly deviceArn: string;
+  readonly shots: number;
+  readonly action: Record<string, unknown>;
+  readonly outputS3Bucket: string;
+  readonly outputS3Directory: string;
+  status: string;
+  polls: number;
+  failureReason?: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: unknown;
+}
+
+export interface FakeBraketOptions {
+  readonly devices: readonly FakeDevice[];
+  readonly accessKeyId?: string;
+  /** Program-set executables written as relative S3 paths instead of inline. */
+  readonly programSetResultsAsPaths?: boolean;
+  /** Polls spent in QUEUED and in RUNNING each. @defaultValue 1 */
+  readonly pollsPerState?: number;
+  readonly seed?: number;
+}
+
+/** Braket name → a name qplane's parser knows. */
+const REVERSE_GATES: Record<string, string> = {
+  cnot: "cx",
+  si: "sdg",
+  ti: "tdg",
+  phaseshift: "p",
+  i: "id",
+  v: "sx",
+  zz: "rzz",
+  U: "u3",
+};
+const NOT_GATES = new Set(["OPENQASM", "input", "qubit", "bit", "c", "measure", "include"]);
+
+class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly failures?: { programIndex: number; inputsIndex: number; errors: string[] }[],
+  ) {
+    super(message);
+  }
+}
+
+function gatesOf(source: string): string[] {
+  const names: string[] = [];
+  for (const line of source.split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*[( $q]/.exec(line);
+    if (match && !NOT_GATES.has(match[1]!) && !line.includes("=")) names.push(match[1]!);
+  }
+  return names;
+}
+
+function toQplaneSource(source: string): string {
+  return source.replace(/^(\s*)([A-Za-z_][A-Za-z0-9_]*)(?=[\s(])/gm, (whole, space, name) =>
+    REVERSE_GATES[name] ? `${space}${REVERSE_GATES[name]}` : whole,
+  );
+}
+
+export class FakeBraket {
+  readonly app = Fastify();
+  readonly tasks = new Map<string, FakeTask>();
+  readonly objects = new Map<string, string>();
+  readonly requests: RecordedRequest[] = [];
+  createAttempts = 0;
+  /** Highest number of tasks that were QUEUED or RUNNING at once. */
+  maxActive = 0;
+  private throttleCreates = 0;
+  private failTasks: string[] = [];
+  private counter = 0;
+  private readonly devices: Map<string, FakeDevice>;
+  private readonly accessKeyId: string;
+  private readonly options: FakeBraketOptions;
+  /** Polls spent in QUEUED and in RUNNING each (settable between tests). */
+  pollsPerState: number;
+  endpoint = "";
+
+  constructor(options: FakeBraketOptions) {
+    this.options = options;
+    this.devices = new Map(options.devices.map((device) => [device.arn, device]));
+    this.accessKeyId = options.accessKeyId ?? "test";
+    this.pollsPerState = options.pollsPerState ?? 1;
+    this.routes();
+  }
+
+  async start(): Promise<string> {
+    await this.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = this.app.server.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    this.endpoint = `http://127.0.0.1:${address.port}`;
+    return this.endpoint;
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** The next `n` CreateQuantumTask requests get 429 ThrottlingException. */
+  throttleNextCreates(n: number): void {
+    this.throttleCreates = n;
+  }
+
+  /** The next task(s) to finish end FAILED with this reason instead of COMPLETED. */
+  failNextTask(reason: string): void {
+    this.failTasks.push(reason);
+  }
+
+  /** Tasks neither terminal nor cancelling. */
+  activeTasks(): FakeTask[] {
+    return [...this.tasks.values()].filter((t) => t.status === "QUEUED" || t.status === "RUNNING");
+  }
+
+  private authorized(request: FastifyRequest): boolean {
+    const header = String(request.headers.authorization ?? "");
+    return (
+      header.startsWith("AWS4-HMAC-SHA256 ") && header.includes(`Credential=${this.accessKeyId}/`)
+    );
+  }
+
+  private braketError(reply: FastifyReply, status: number, type: string, body: object) {
+    return reply.code(status).header("x-amzn-errortype", type).send(body);
+  }
+
+  private routes(): void {
+    const app = this.app;
+    app.addHook("preHandler", async (request, reply) => {
+      this.requests.push({
+        method: request.method,
+        url: request.url,
+        headers: { ...request.headers },
+        body: request.body,
+      });
+      if (this.authorized(request)) return;
+      const message = "The security token included in the request is invalid.";
+      if (request.url.startsWith("/device/") || request.url.startsWith("/quantum-task")) {
+        return this.braketError(reply, 403, "AccessDeniedException", { message });
+      }
+      return reply
+        .code(403)
+        .header("content-type", "application/xml")
+        .send(`<Error><Code>AccessDenied</Code><Message>${message}</Message></Error>`);
+    });
+
+    app.get<{ Params: { arn: string } }>("/device/:arn", async (request, reply) => {
+      const device = this.devices.get(request.params.arn);
+      if (!device) {
+        return this.braketError(reply, 404, "ResourceNotFoundException", {
+          message: `Device ${request.params.arn} not found`,
+        });
+      }
+      const ua = `${request.headers["user-agent"] ?? ""} ${request.headers["x-amz-user-agent"] ?? ""}`;
+      const version = /BraketSchemas\/(\d+)\.(\d+)/.exec(ua);
+      const modern = version !== null && (Number(version[1]) > 1 || Number(version[2]) >= 8);
+      const action: Record<string, unknown> = {
+        "braket.ir.jaqcd.program": { version: ["1"], actionType: "braket.ir.jaqcd.program" },
+      };
+      if (modern) {
+        action["braket.ir.openqasm.program"] = {
+          version: ["1"],
+          actionType: "braket.ir.openqasm.program",
+          supportedOperations: device.supportedOperations,
+        };
+        if (device.programSet) {
+          action["braket.ir.openqasm.program_set"] = {
+            version: ["1"],
+            actionType: "braket.ir.openqasm.program_set",
+            ...device.programSet,
+          };
+        }
+      }
+      const capabilities = {
+        action,
+        paradigm: {
+          qubitCount: device.qubitCount,
+          connectivity: { fullyConnected: true, connectivityGraph: {} },
+        },
+        service: {
+          shotsRange: device.shotsRange ?? [1, 100_000],
+          ...(device.pollIntervalMs ? { getTaskPollIntervalMillis: device.pollIntervalMs } : {}),
+        },
+      };
+      return {
+        deviceArn: device.arn,
+        deviceName: device.name,
+        providerName: "Fake",
+        deviceType: device.type ?? "QPU",
+        deviceStatus: "ONLINE",
+        deviceCapabilities: JSON.stringify(capabilities),
+        deviceQueueInfo: [
+          { queue: "QUANTUM_TASKS_QUEUE", queueSize: "3", queuePriority: "Normal" },
+        ],
+      };
+    });
+
+    app.post("/quantum-task", async (request, reply) => {
+      this.createAttempts++;
+      if (this.throttleCreates > 0) {
+        this.throttleCreates--;
+        return this.braketError(reply, 429, "ThrottlingException", { message: "Rate exceeded" });
+      }
+      try {
+        const task = this.createTask(request.body as Record<string, unknown>);
+        return reply.code(201).send({ quantumTaskArn: task.arn });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return this.braketError(reply, 400, "ValidationException", {
+          message: error.message,
+          reason: error.reason,
+          ...(error.failures ? { programSetValidationFailures: error.failures } : {}),
+        });
+      }
+    });
+
+    app.get<{ Params: { arn: string } }>("/quantum-task/:arn", async (request, reply) => {
+      const task = this.tasks.get(request.params.arn);
+      if (!task) {
+        return this.braketError(reply, 404, "ResourceNotFoundException", {
+          message: `Task ${request.params.arn} not found`,
+        });
+      }
+      this.advance(task);
+      return {
+        quantumTaskArn: task.arn,
+        status: task.status,
+        deviceArn: task.deviceArn,
+        shots: task.shots,
+        outputS3Bucket: task.outputS3Bucket,
+        outputS3Directory: task.outputS3Directory,
+        ...(task.failureReason ? { failureReason: task.failureReason } : {}),
+        createdAt: new Date().toISOString(),
+      };
+    });
+
+    app.put<{ Params: { arn: string } }>("/quantum-task/:arn/cancel", async (request, reply) => {
+      const task = this.tasks.get(request.params.arn);
+      if (!task) {
+        return this.braketError(reply, 404, "ResourceNotFoundException", {
+          message: `Task ${request.params.arn} not found`,
+        });
+      }
+      if (task.status === "COMPLETED" || task.status === "FAILED" || task.status === "CANCELLED") {
+        return this.braketError(reply, 409, "ConflictException", {
+          message: `Task is ${task.status}`,
+        });
+      }
+      task.status = "CANCELLING";
+      return { quantumTaskArn: task.arn, cancellationStatus: "CANCELLING" };
+    });
+
+    app.get<{ Params: { bucket: string; "*": string } }>("/:bucket/*", async (request, reply) => {
+      const body = this.objects.get(`${request.params.bucket}/${request.params["*"]}`);
+      if (body === undefined) {
+        return reply
+          .code(404)
+          .header("content-type", "application/xml")
+          .send("<Error><Code>NoSuchKey</Code><Message>The key does not exist</Message></Error>");
+      }
+      return reply.header("content-type", "application/json").send(body);
+    });
+  }
+
+  private createTask(body: Record<string, unknown>): FakeTask {
+    const fail = (message: string): never => {
+      throw new ValidationError(message, "InvalidInput");
+    };
+    const str = (name: string, min: number, max: number): string => {
+      const value = body[name];
+      if (typeof value !== "string" || value.length < min || value.length > max)
+        fail(`${name} must be a string of ${min}..${max} characters`);
+      return value as string;
+    };
+    const clientToken = str("clientToken", 1, 64);
+    const deviceArn = str("deviceArn", 1, 256);
+    const bucket = str("outputS3Bucket", 3, 63);
+    const prefix = str("outputS3KeyPrefix", 1, 1024);
+    const actionText = str("action", 1, 1_000_000);
+    const shots = typeof body.shots === "number" ? body.shots : Number.NaN;
+    if (!Number.isInteger(shots) || shots < 0) fail("shots must be an integer >= 0");
+    const existing = [...this.tasks.values()].find((t) => t.clientToken === clientToken);
+    if (existing) return existing;
+    const device = this.devices.get(deviceArn);
+    if (!device) throw new ValidationError(`Device ${deviceArn} does not exist`, "InvalidInput");
+    let action: Record<string, unknown>;
+    try {
+      action = JSON.parse(actionText) as Record<string, unknown>;
+    } catch {
+      return fail("action is not valid JSON");
+    }
+    const header = action.braketSchemaHeader as { name?: string } | undefined;
+    const programs = header?.name === "braket.ir.openqasm.program_set" ? action.programs : [action];
+    if (header?.name === "braket.ir.openqasm.program_set" && !device.programSet)
+      fail(`Device ${deviceArn} does not support program sets`);
+    if (
+      header?.name !== "braket.ir.openqasm.program_set" &&
+      header?.name !== "braket.ir.openqasm.program"
+    )
+      fail(`unsupported action ${header?.name}`);
+    if (!Array.isArray(programs) || programs.length === 0)
+      fail("programs must be a non-empty list");
+    const isSet = header?.name === "braket.ir.openqasm.program_set";
+    let executables = 0;
+    (programs as Record<string, unknown>[]).forEach((program, programIndex) => {
+      const source = program.source;
+      if (typeof source !== "string") fail(`program ${programIndex}: source missing`);
+      for (const gate of gatesOf(source as string)) {
+        if (!device.supportedOperations.includes(gate))
+          throw new ValidationError(
+            `Gate '${gate}' is not supported by device ${device.name}`,
+            "UnsupportedOperation",
+          );
+      }
+      const inputs = (program.inputs ?? {}) as Record<string, unknown>;
+      const values = Object.values(inputs);
+      if (!isSet) {
+        executables += 1;
+        return;
+      }
+      if (values.some((v) => !Array.isArray(v))) {
+        throw new ValidationError("Program set validation failed", "ProgramSetValidationFailed", [
+          { programIndex, inputsIndex: 0, errors: ["every inputs value must be a list"] },
+        ]);
+      }
+      const lengths = new Set(values.map((v) => (v as unknown[]).length));
+      if (lengths.size > 1) {
+        throw new ValidationError("Program set validation failed", "ProgramSetValidationFailed", [
+          { programIndex, inputsIndex: 0, errors: ["inputs lists differ in length"] },
+        ]);
+      }
+      executables += values.length === 0 ? 1 : (values[0] as unknown[]).length;
+    });
+    if (isSet) {
+      if (executables > device.programSet!.maximumExecutables)
+        fail(
+          `${executables} executables exceed maximumExecutables ${device.programSet!.maximumExecutables}`,
+        );
+      if (shots > device.programSet!.maximumTotalShots)
+        fail(`shots ${shots} exceed maximumTotalShots ${device.programSet!.maximumTotalShots}`);
+      if ((shots as number) % executables !== 0)
+        fail(`shots ${shots} are not divisible by the ${executables} executables`);
+    }
+    const id = `task-${++this.counter}`;
+    const task: FakeTask = {
+      arn: `arn:aws:braket:us-east-1:123456789012:quantum-task/${id}`,
+      clientToken,
+      deviceArn,
+      shots: shots as number,
+      action,
+      outputS3Bucket: bucket,
+      outputS3Directory: `${prefix}/${id}`,
+      status: "QUEUED",
+      polls: 0,
+    };
+    this.tasks.set(task.arn, task);
+    this.maxActive = Math.max(this.maxActive, this.activeTasks().length);
+    return task;
+  }
+
+  private advance(task: FakeTask): void {
+    const per = this.pollsPerState;
+    if (task.status === "CANCELLING") {
+      task.status = "CANCELLED";
+      return;
+    }
+    if (task.status !== "QUEUED" && task.status !== "RUNNING") return;
+    task.polls++;
+    if (task.status === "QUEUED" && task.polls >= per) {
+      task.status = "RUNNING";
+      task.polls = 0;
+    } else if (task.status === "RUNNING" && task.polls >= per) {
+      const failure = this.failTasks.shift();
+      if (failure !== undefined) {
+        task.status = "FAILED";
+        task.failureReason = failure;
+        return;
+      }
+      this.execute(task);
+      task.status = "COMPLETED";
+    }
+  }
+
+  /** Runs a program (one row per input index) and returns per-executable measurements. */
+  private runProgram(program: Record<string, unknown>, shotsEach: number) {
+    const parsed = parseQasm3Program(toQplaneSource(program.source as string));
+    const inputs = (program.inputs ?? {}) as Record<string, unknown>;
+    const lists = parsed.parameterNames.map((name) => {
+      const value = inputs[name];
+      if (value === undefined) throw new Error(`input ${name} missing`);
+      return Array.isArray(value) ? (value as number[]) : [value as number];
+    });
+    const rows = lists.length === 0 ? 1 : lists[0]!.length;
+    const matrix = Array.from({ length: rows }, (_, r) => lists.map((list) => list[r]!));
+    const { circuit } = parsed;
+    const counts = sampledCounts(circuit, lists.length === 0 ? [] : matrix, {
+      shots: shotsEach,
+      seed: (this.options.seed ?? 7) + this.counter * 1000 + rows,
+    });
+    const measuredQubits = circuit.measurements.map((m) => m.qubit);
+    return Array.from({ length: rows }, (_, r) => {
+      const measurements: number[][] = [];
+      for (let outcome = 0; outcome < counts.outcomeCount; outcome++) {
+        const n = counts.values[r * counts.outcomeCount + outcome]!;
+        const bits = circuit.measurements.map((m) => (outcome >> m.clbit) & 1);
+        for (let s = 0; s < n; s++) measurements.push(bits);
+      }
+      return { inputsIndex: r, measurements, measuredQubits };
+    });
+  }
+
+  private execute(task: FakeTask): void {
+    const key = (name: string) => `${task.outputS3Bucket}/${task.outputS3Directory}/${name}`;
+    const header = (task.action.braketSchemaHeader as { name: string }).name;
+    if (header === "braket.ir.openqasm.program") {
+      const [result] = this.runProgram(task.action, task.shots);
+      this.objects.set(
+        key("results.json"),
+        JSON.stringify({
+          braketSchemaHeader: { name: "braket.task_result.gate_model_task_result", version: "1" },
+          measurements: result!.measurements,
+          measuredQubits: result!.measuredQubits,
+          taskMetadata: { id: task.arn, shots: task.shots, deviceId: task.deviceArn },
+        }),
+      );
+      return;
+    }
+    const programs = task.action.programs as Record<string, unknown>[];
+    const executables = programs.reduce((sum, p) => {
+      const values = Object.values((p.inputs ?? {}) as Record<string, unknown[]>);
+      return sum + (values.length === 0 ? 1 : values[0]!.length);
+    }, 0);
+    const shotsEach = task.shots / executables;
+    const programResults = programs.map((program, p) => {
+      const executableResults = this.runProgram(program, shotsEach).map((result, k) => {
+        const body = {
+          braketSchemaHeader: {
+            name: "braket.task_result.program_set_executable_result",
+            version: "1",
+          },
+          ...result,
+        };
+        if (!this.options.programSetResultsAsPaths) return body;
+        const path = `program_${p}/executable_${k}.json`;
+        this.objects.set(key(path), JSON.stringify(body));
+        return path;
+      });
+      return {
+        braketSchemaHeader: { name: "braket.task_result.program_result", version: "1" },
+        executableResults,
+        source: program,
+      };
+    });
+    this.objects.set(
+      key("results.json"),
+      JSON.stringify({
+        braketSchemaHeader: { name: "braket.task_result.program_set_task_result", version: "1" },
+        programResults,
+        s3Location: [task.outputS3Bucket, task.outputS3Directory],
+        taskMetadata: {
+          id: task.arn,
+          requestedShots: task.shots,
+          successfulShots: task.shots,
+          totalFailedExecutables: 0,
+        },
+      }),
+    );
+  }
+}
