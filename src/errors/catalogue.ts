@@ -122,6 +122,36 @@ export const ERROR_CATALOGUE = {
   QPLANE_ERR_CONFIG: { httpStatus: 500, retryable: false, summary: "invalid server configuration" },
   QPLANE_ERR_CLI_USAGE: { httpStatus: 400, retryable: false, summary: "bad command-line usage" },
   QPLANE_ERR_IO: { httpStatus: 400, retryable: false, summary: "file could not be read" },
+  QPLANE_ERR_PROVIDER_AUTH: {
+    httpStatus: 401,
+    retryable: false,
+    summary: "the hardware provider refused the credentials",
+  },
+  QPLANE_ERR_PROVIDER_REJECTED: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "the hardware provider rejected the request (its code and reason in the message)",
+  },
+  QPLANE_ERR_PROVIDER_CIRCUIT: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "circuit or shots cannot run on the device (too wide, not native gates, shots = 0)",
+  },
+  QPLANE_ERR_PROVIDER_UNAVAILABLE: {
+    httpStatus: 424,
+    retryable: true,
+    summary: "the hardware provider stayed unavailable or rate-limited after bounded retries",
+  },
+  QPLANE_ERR_PROVIDER_TIMEOUT: {
+    httpStatus: 408,
+    retryable: true,
+    summary: "the hardware job did not finish within the configured time",
+  },
+  QPLANE_ERR_PROVIDER_JOB_FAILED: {
+    httpStatus: 422,
+    retryable: false,
+    summary: "the hardware job ended as failed (provider reason in the message)",
+  },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
