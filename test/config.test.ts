@@ -35,7 +35,11 @@ describe("loadConfig", () => {
       logLevel: "info",
       backends: [
         { name: "local", provider: "local" },
-        { name: "local-noisy", provider: "local", readoutError: { p1Given0: 0.015, p0Given1: 0.03 } },
+        {
+          name: "local-noisy",
+          provider: "local",
+          readoutError: { p1Given0: 0.015, p0Given1: 0.03 },
+        },
       ],
       worker: {
         concurrency: 1,

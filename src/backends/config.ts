@@ -40,6 +40,8 @@ export const ibmBackendSchema = z.strictObject({
   baseUrl: url.optional(),
   /** Test-only override of the IAM endpoint. */
   iamUrl: url.optional(),
+  /** First job-status poll interval (grows ×1.5 per poll). @defaultValue the provider's */
+  pollIntervalMs: z.number().int().min(1).max(600_000).optional(),
 });
 
 export const braketBackendSchema = z.strictObject({
@@ -53,6 +55,8 @@ export const braketBackendSchema = z.strictObject({
   region: z.string().min(1),
   /** Test-only override of the Braket and S3 endpoint. */
   endpoint: url.optional(),
+  /** Task-status poll interval when the device does not advertise one. @defaultValue the provider's */
+  pollIntervalMs: z.number().int().min(1).max(600_000).optional(),
 });
 
 export const backendConfigSchema = z.discriminatedUnion("provider", [

@@ -4,6 +4,9 @@
  * the environment only, and never leave the provider objects.
  */
 
+import { BraketProvider } from "../../providers/braket/provider.js";
+import { IbmProvider } from "../../providers/ibm/provider.js";
+import { TranspilingIbmProvider } from "../../providers/ibm/transpiling-provider.js";
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
@@ -22,7 +25,25 @@ export interface BackendRegistry {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function createProvider(config: BackendConfig, _env: Env): ResolvedBackend {
+/**
+ * Builds the provider on first use, so a backend whose credentials are missing does not stop
+ * the server from starting: the jobs that name it fail with the provider's clear message.
+ */
+function lazyProvider(create: () => Provider): Provider {
+  let provider: Provider | undefined;
+  const get = () => {
+    provider ??= create();
+    return provider;
+  };
+  return {
+    capabilities: async () => get().capabilities(),
+    status: async () => get().status(),
+    run: async (circuit, rows, config) => get().run(circuit, rows, config),
+    estimate: async (circuit, rows, config) => get().estimate(circuit, rows, config),
+  };
+}
+
+function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
   switch (config.provider) {
     case "local":
       return {
@@ -33,11 +54,33 @@ function createProvider(config: BackendConfig, _env: Env): ResolvedBackend {
         }),
         exactProbabilities: true,
       };
-    default:
-      throw new QplaneError(
-        "QPLANE_ERR_CONFIG",
-        `backend "${config.name}": provider "${config.provider}" is not available in this build`,
-      );
+    case "ibm": {
+      const create = () =>
+        new TranspilingIbmProvider(
+          new IbmProvider({
+            device: config.device,
+            instanceCrn: config.instanceCrn,
+            apiKey: env.IBM_CLOUD_API_KEY ?? "",
+            baseUrl: config.baseUrl,
+            iamUrl: config.iamUrl,
+            pollIntervalMs: config.pollIntervalMs,
+          }),
+        );
+      return { provider: lazyProvider(create), exactProbabilities: false };
+    }
+    case "braket":
+      // credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …)
+      return {
+        provider: new BraketProvider({
+          deviceArn: config.deviceArn,
+          s3Bucket: config.s3Bucket,
+          s3Prefix: config.s3Prefix,
+          region: config.region,
+          endpoint: config.endpoint,
+          pollIntervalMs: config.pollIntervalMs,
+        }),
+        exactProbabilities: false,
+      };
   }
 }
 

@@ -394,7 +394,8 @@ export function createVqcModel(
       `spec.training.gradient: "adjoint" needs exact probabilities on the local simulator (backend "${backend.name}", shots ${backend.shots}); use "parameter-shift" or "spsa"`,
     );
   }
-  if (!exactAvailable && (backend.shots === 0 || infoPlane.shots === 0)) {
+  // infoPlane.shots 0 means "as backend.shots", so only backend.shots must be set on hardware
+  if (!exactAvailable && backend.shots === 0) {
     // hardware: exact probabilities do not exist
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",

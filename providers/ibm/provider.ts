@@ -1,0 +1,437 @@
+/**
+ * IBM Quantum (Qiskit Runtime REST) behind the provider interface. One `run` = one Sampler
+ * V2 job whose single PUB carries the whole parameter matrix; the circuit must already be
+ * ISA (physical qubits `$k`, the device's basis gates, two-qubit gates on coupled pairs):
+ * the service does not transpile, so anything else is refused before submission.
+ */
+import { GATES, type GateName, isGateName } from "../../src/circuits/gates.js";
+import type { Circuit } from "../../src/circuits/ir.js";
+import {
+  type ParameterMatrix,
+  type ParameterRowsInput,
+  toParameterMatrix,
+} from "../../src/circuits/parameters.js";
+import { emitQasm3 } from "../../src/circuits/qasm3/emit.js";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import type {
+  ExecutionConfig,
+  ExecutionEstimate,
+  ExecutionResult,
+  JobHandle,
+  JobState,
+  Provider,
+  ProviderCapabilities,
+  ProviderStatus,
+} from "../types.js";
+import { IamTokenSource } from "./auth.js";
+import { IbmRuntimeClient, type RetryOptions, sleep } from "./client.js";
+import { denseCounts, registerSamples } from "./results.js";
+
+/** Largest classical register returned as dense counts (2^24 outcomes per row). */
+export const MAX_DENSE_CLBITS = 24;
+/** Sampler limit: circuits × shots per job. */
+export const MAX_EXECUTIONS_PER_JOB = 10_000_000;
+
+export interface IbmProviderOptions {
+  /** Backend name, e.g. "ibm_fez". */
+  readonly device: string;
+  /** Service-CRN of the Qiskit Runtime instance; its region selects the host. */
+  readonly instanceCrn: string;
+  /** IBM Cloud API key (the caller reads IBM_CLOUD_API_KEY). */
+  readonly apiKey: string;
+  /** Server-side override of the API base URL (…/api/v1), for tests. */
+  readonly baseUrl?: string;
+  /** Server-side override of the IAM origin, for tests. */
+  readonly iamUrl?: string;
+  /** First poll interval; grows ×1.5 per poll up to maxPollIntervalMs. @defaultValue 2 000 */
+  readonly pollIntervalMs?: number;
+  /** @defaultValue 30 000 */
+  readonly maxPollIntervalMs?: number;
+  /** Give up (and cancel the job) after this long. @defaultValue 3 h + 1 h of queue = 4 h */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryOptions;
+  /** How long capabilities and configuration stay cached. @defaultValue 10 min */
+  readonly capabilitiesTtlMs?: number;
+}
+
+interface BackendConfiguration {
+  readonly backend_name?: string;
+  readonly n_qubits: number;
+  readonly basis_gates: readonly string[];
+  readonly coupling_map?: readonly (readonly [number, number])[] | null;
+  readonly max_shots?: number;
+}
+
+interface JobResponse {
+  readonly id?: string;
+  readonly status?: string;
+  readonly state?: { status?: string; reason?: string; reason_code?: number };
+}
+
+/** IBM job status → qplane job state. */
+export function mapJobStatus(status: string | undefined): JobState {
+  switch (status) {
+    case "Queued":
+      return "queued";
+    case "Running":
+      return "running";
+    case "Completed":
+      return "completed";
+    case "Failed":
+      return "failed";
+    default:
+      if (status?.startsWith("Cancelled")) return "cancelled";
+      return "queued";
+  }
+}
+
+function isTerminal(state: JobState): boolean {
+  return state === "completed" || state === "failed" || state === "cancelled";
+}
+
+/** Why a circuit is not ISA for the device, or undefined when it is. */
+export function isaViolation(circuit: Circuit, capabilities: ProviderCapabilities) {
+  if (!circuit.physicalQubits) {
+    return "it uses virtual qubits; IBM Quantum runs only ISA circuits on physical qubits $k (transpile it first)";
+  }
+  const native = new Set<string>(capabilities.nativeGates);
+  const coupled = new Set((capabilities.couplingMap ?? []).map(([a, b]) => `${a},${b}`));
+  for (const [index, gate] of circuit.gates.entries()) {
+    const on = gate.qubits.map((q) => `$${q}`).join(", ");
+    if (!native.has(gate.name)) {
+      return `gate ${index} (${gate.name} on ${on}) is not a basis gate of ${capabilities.device} (${capabilities.nativeGates.join(", ")})`;
+    }
+    if (
+      GATES[gate.name].qubitCount === 2 &&
+      capabilities.couplingMap !== null &&
+      !coupled.has(`${gate.qubits[0]},${gate.qubits[1]}`)
+    ) {
+      return `gate ${index} (${gate.name} on ${on}) acts on qubits that are not coupled on ${capabilities.device}`;
+    }
+  }
+  return undefined;
+}
+
+class IbmJob implements JobHandle {
+  private state: JobState = "queued";
+  private cancelRequested = false;
+  /** The cancel call; the run settles only after it, so nothing is left running. */
+  private cancelling: Promise<void> | undefined;
+  private readonly wake = new AbortController();
+  readonly completion: Promise<ExecutionResult>;
+
+  constructor(
+    readonly id: string,
+    private readonly client: IbmRuntimeClient,
+    private readonly plan: {
+      readonly rows: number;
+      readonly shots: number;
+      readonly numClbits: number;
+      readonly splitFlat: boolean;
+      readonly pollIntervalMs: number;
+      readonly maxPollIntervalMs: number;
+      readonly timeoutMs: number;
+    },
+    signal: AbortSignal | undefined,
+  ) {
+    const onAbort = () => void this.cancel().catch(() => {});
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.completion = this.poll().finally(() => signal?.removeEventListener("abort", onAbort));
+    this.completion.catch(() => {}); // observed through result()
+    if (signal?.aborted) onAbort();
+  }
+
+  private path(suffix = ""): string {
+    return `/jobs/${encodeURIComponent(this.id)}${suffix}`;
+  }
+
+  private async stopCancelled(): Promise<never> {
+    await this.cancelling?.catch(() => {});
+    throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", `IBM job ${this.id} was cancelled`);
+  }
+
+  private async poll(): Promise<ExecutionResult> {
+    const started = Date.now();
+    let interval = this.plan.pollIntervalMs;
+    for (;;) {
+      if (this.cancelRequested) return this.stopCancelled();
+      const { data } = await this.client.get<JobResponse>(this.path("?exclude_params=true"));
+      if (this.cancelRequested) return this.stopCancelled();
+      const status = data.status ?? data.state?.status;
+      this.state = mapJobStatus(status);
+      if (this.state === "completed") return this.fetchResult();
+      if (this.state === "failed") {
+        const reason = data.state?.reason ?? "no reason given";
+        const code =
+          data.state?.reason_code !== undefined ? ` (code ${data.state.reason_code})` : "";
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_JOB_FAILED",
+          `IBM job ${this.id} failed${code}: ${reason}`,
+        );
+      }
+      if (this.state === "cancelled") {
+        throw new QplaneError(
+          "QPLANE_ERR_RUN_CANCELLED",
+          `IBM job ${this.id} ended as "${status}"${data.state?.reason ? `: ${data.state.reason}` : ""}`,
+        );
+      }
+      if (Date.now() - started > this.plan.timeoutMs) {
+        await this.requestCancel();
+        this.state = "cancelled";
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_TIMEOUT",
+          `IBM job ${this.id} did not finish within ${this.plan.timeoutMs} ms (last status ${status}); it was cancelled`,
+        );
+      }
+      try {
+        await sleep(interval, this.wake.signal);
+      } catch {
+        return this.stopCancelled();
+      }
+      interval = Math.min(this.plan.maxPollIntervalMs, Math.ceil(interval * 1.5));
+    }
+  }
+
+  private async fetchResult(): Promise<ExecutionResult> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.client.get<unknown>(this.path("/results"));
+      if (response.status !== 204) {
+        const samples = registerSamples(response.data, "c");
+        return denseCounts(
+          samples,
+          this.plan.numClbits,
+          this.plan.rows,
+          this.plan.shots,
+          this.plan.splitFlat,
+        );
+      }
+      if (attempt >= 4) {
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_JOB_FAILED",
+          `IBM job ${this.id} completed but its results stayed empty (HTTP 204)`,
+        );
+      }
+      await sleep(this.plan.pollIntervalMs);
+    }
+  }
+
+  private async requestCancel(): Promise<void> {
+    // 409: the job already finished; nothing left running.
+    await this.client.post(this.path("/cancel"), undefined, { acceptStatuses: [409] });
+  }
+
+  async status(): Promise<JobState> {
+    return this.state;
+  }
+
+  result(): Promise<ExecutionResult> {
+    return this.completion;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.cancelRequested || isTerminal(this.state)) return;
+    this.cancelRequested = true;
+    this.cancelling = this.requestCancel();
+    this.wake.abort();
+    await this.cancelling;
+    if (!isTerminal(this.state)) this.state = "cancelled";
+  }
+}
+
+export class IbmProvider implements Provider {
+  private readonly options: IbmProviderOptions;
+  private readonly client: IbmRuntimeClient;
+  private cachedCapabilities: { value: ProviderCapabilities; at: number } | undefined;
+
+  constructor(options: IbmProviderOptions) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(options.device)) {
+      throw new QplaneError("QPLANE_ERR_CONFIG", `IBM device name "${options.device}" is invalid`);
+    }
+    const { apiKey: _apiKey, ...rest } = options;
+    this.options = Object.freeze({ ...rest, apiKey: "[redacted]" });
+    const tokens = new IamTokenSource({ apiKey: options.apiKey, iamUrl: options.iamUrl });
+    this.client = new IbmRuntimeClient({
+      instanceCrn: options.instanceCrn,
+      tokens,
+      baseUrl: options.baseUrl,
+      retry: options.retry,
+    });
+  }
+
+  private backendPath(suffix: string): string {
+    return `/backends/${encodeURIComponent(this.options.device)}/${suffix}`;
+  }
+
+  async capabilities(): Promise<ProviderCapabilities> {
+    const ttl = this.options.capabilitiesTtlMs ?? 600_000;
+    const cached = this.cachedCapabilities;
+    if (cached !== undefined && Date.now() - cached.at < ttl) return cached.value;
+    const { data } = await this.client.get<BackendConfiguration>(this.backendPath("configuration"));
+    if (!Number.isInteger(data?.n_qubits) || !Array.isArray(data.basis_gates)) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_REJECTED",
+        `IBM configuration of ${this.options.device} lacks n_qubits or basis_gates`,
+      );
+    }
+    // `id` is listed as a basis gate but fails on submission ("instruction u … not supported").
+    const nativeGates = data.basis_gates.filter(
+      (name): name is GateName => isGateName(name) && name !== "id",
+    );
+    const value: ProviderCapabilities = Object.freeze({
+      provider: "ibm",
+      device: this.options.device,
+      numQubits: data.n_qubits,
+      nativeGates: Object.freeze(nativeGates),
+      couplingMap: Object.freeze((data.coupling_map ?? []).map(([a, b]) => [a, b] as const)),
+      exactProbabilities: false,
+      minShots: 1,
+      maxShots: MAX_EXECUTIONS_PER_JOB,
+      batchesParameterRows: true,
+    });
+    this.cachedCapabilities = { value, at: Date.now() };
+    return value;
+  }
+
+  /** Everything checked before a submission; throws with the reason. */
+  private async validate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ParameterMatrix> {
+    if (config.shots === 0) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        "shots = 0 asks for exact probabilities, which IBM Quantum hardware cannot give; use shots ≥ 1",
+      );
+    }
+    if (!Number.isInteger(config.shots) || config.shots < 1) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `shots must be a positive integer, got ${config.shots}`,
+      );
+    }
+    const matrix = toParameterMatrix(circuit, rows);
+    if (circuit.numClbits === 0) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        "the circuit measures nothing; add measurements to get counts from IBM Quantum",
+      );
+    }
+    if (circuit.numClbits > MAX_DENSE_CLBITS) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `the circuit has ${circuit.numClbits} classical bits; counts are returned for at most ${MAX_DENSE_CLBITS}`,
+      );
+    }
+    if (matrix.rows * config.shots > MAX_EXECUTIONS_PER_JOB) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `${matrix.rows} row(s) × ${config.shots} shots = ${matrix.rows * config.shots} executions exceed IBM's ${MAX_EXECUTIONS_PER_JOB} per job`,
+      );
+    }
+    const capabilities = await this.capabilities();
+    if (circuit.numQubits > capabilities.numQubits) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `the circuit uses ${circuit.numQubits} qubits; ${capabilities.device} has ${capabilities.numQubits}`,
+      );
+    }
+    const violation = isaViolation(circuit, capabilities);
+    if (violation !== undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `circuit is not ISA for ${capabilities.device}: ${violation}`,
+      );
+    }
+    return matrix;
+  }
+
+  /** The `POST /jobs` body for one run (exported through the provider for inspection). */
+  jobBody(circuit: Circuit, matrix: ParameterMatrix, shots: number) {
+    const qasm = emitQasm3(circuit);
+    let values: number[][] | null = null;
+    let pubShots = shots;
+    if (matrix.cols === 0) {
+      // No parameters: one binding; several rows are run as rows × shots and split.
+      pubShots = shots * matrix.rows;
+    } else {
+      values = Array.from({ length: matrix.rows }, (_, r) =>
+        Array.from(matrix.values.subarray(r * matrix.cols, (r + 1) * matrix.cols)),
+      );
+    }
+    return {
+      program_id: "sampler",
+      backend: this.options.device,
+      params: { pubs: [[qasm, values, pubShots]], version: 2, support_qiskit: false },
+    };
+  }
+
+  async run(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<JobHandle> {
+    if (config.signal?.aborted) {
+      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
+    }
+    const matrix = await this.validate(circuit, rows, config);
+    const body = this.jobBody(circuit, matrix, config.shots);
+    // The signal is not passed to the POST: aborting it mid-flight could leave a job
+    // created but unknown to us. An abort during the POST cancels the job right after.
+    const { data } = await this.client.post<JobResponse>("/jobs", body);
+    if (typeof data?.id !== "string") {
+      throw new QplaneError("QPLANE_ERR_PROVIDER_REJECTED", "IBM POST /jobs returned no job id");
+    }
+    return new IbmJob(
+      data.id,
+      this.client,
+      {
+        rows: matrix.rows,
+        shots: config.shots,
+        numClbits: circuit.numClbits,
+        splitFlat: matrix.cols === 0,
+        pollIntervalMs: this.options.pollIntervalMs ?? 2_000,
+        maxPollIntervalMs: this.options.maxPollIntervalMs ?? 30_000,
+        timeoutMs: this.options.timeoutMs ?? 4 * 3_600_000,
+      },
+      config.signal,
+    );
+  }
+
+  async estimate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    const matrix = await this.validate(circuit, rows, config);
+    return {
+      submissions: 1,
+      circuits: matrix.rows,
+      totalShots: matrix.rows * config.shots,
+      estimatedCostUsd: 0,
+    };
+  }
+
+  /**
+   * The device's calibration data (`GET /backends/{device}/properties`: per-qubit T1, T2,
+   * readout error; per-gate error), as returned, for layout selection by the transpiler.
+   */
+  async properties(): Promise<unknown> {
+    const { data } = await this.client.get<unknown>(this.backendPath("properties"));
+    return data;
+  }
+
+  async status(): Promise<ProviderStatus> {
+    const { data } = await this.client.get<{
+      state?: boolean;
+      status?: string;
+      message?: string;
+      length_queue?: number;
+    }>(this.backendPath("status"));
+    return {
+      operational: data.state === true,
+      message: data.message || data.status || "",
+      queueLength: typeof data.length_queue === "number" ? data.length_queue : 0,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * IBM backends need ISA circuits: this provider transpiles each (immutable) circuit once
+ * for the device's current target (basis, coupling map, calibration from
+ * /configuration + /properties) and hands the ISA circuit to the IBM provider. The
+ * transpiler keeps the parameter columns and the classical register, so the same parameter
+ * matrix binds and the counts mean the same outcomes.
+ */
+import type { Circuit } from "../../src/circuits/ir.js";
+import type { ParameterRowsInput } from "../../src/circuits/parameters.js";
+import {
+  type IbmBackendProperties,
+  type Target,
+  type TranspileResult,
+  targetFromIbm,
+  transpile,
+} from "../../src/circuits/transpile/index.js";
+import type {
+  ExecutionConfig,
+  ExecutionEstimate,
+  JobHandle,
+  Provider,
+  ProviderCapabilities,
+  ProviderStatus,
+} from "../types.js";
+import type { IbmProvider } from "./provider.js";
+
+export class TranspilingIbmProvider implements Provider {
+  private target: Promise<Target> | undefined;
+  private readonly transpiled = new WeakMap<Circuit, TranspileResult>();
+
+  constructor(private readonly ibm: IbmProvider) {}
+
+  capabilities(): Promise<ProviderCapabilities> {
+    return this.ibm.capabilities();
+  }
+
+  status(): Promise<ProviderStatus> {
+    return this.ibm.status();
+  }
+
+  /** The device's target, fetched once per provider (calibration changes need a new one). */
+  private async deviceTarget(): Promise<Target> {
+    this.target ??= (async () => {
+      const capabilities = await this.ibm.capabilities();
+      const properties = (await this.ibm.properties()) as IbmBackendProperties;
+      return targetFromIbm(
+        {
+          n_qubits: capabilities.numQubits,
+          basis_gates: [...capabilities.nativeGates],
+          coupling_map: (capabilities.couplingMap ?? []).map(([a, b]) => [a, b]),
+        },
+        properties,
+      );
+    })();
+    return this.target.catch((error: unknown) => {
+      this.target = undefined;
+      throw error;
+    });
+  }
+
+  /** The ISA version of a circuit, with its layout, depth and two-qubit gate count. */
+  async transpileFor(circuit: Circuit): Promise<TranspileResult> {
+    let result = this.transpiled.get(circuit);
+    if (result === undefined) {
+      result = transpile(circuit, await this.deviceTarget());
+      this.transpiled.set(circuit, result);
+    }
+    return result;
+  }
+
+  async run(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<JobHandle> {
+    const { circuit: isa } = await this.transpileFor(circuit);
+    return this.ibm.run(isa, rows, config);
+  }
+
+  async estimate(
+    circuit: Circuit,
+    rows: ParameterRowsInput,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    const { circuit: isa } = await this.transpileFor(circuit);
+    return this.ibm.estimate(isa, rows, config);
+  }
+}

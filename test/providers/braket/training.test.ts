@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackendRegistry } from "../../../src/backends/registry.js";
+import { runTraining } from "../../../src/training/run.js";
+import { FakeBraket, type FakeDevice } from "./fake-server.js";
+
+const DEVICE: FakeDevice = {
+  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet",
+  name: "Garnet",
+  qubitCount: 20,
+  supportedOperations: ["ry", "rz", "cnot", "cz", "x", "v"],
+  // ≥ the 144 rows of a parameter-shift step (16 samples × (8 shifts + 1)): one task per step
+  programSet: { maximumExecutables: 200, maximumTotalShots: 1_000_000 },
+  pollIntervalMs: 2,
+};
+
+let fake: FakeBraket;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  fake = new FakeBraket({ devices: [DEVICE] });
+  const endpoint = await fake.start();
+  // credentials reach the provider only through the environment, as in production
+  process.env.AWS_ACCESS_KEY_ID = "test";
+  process.env.AWS_SECRET_ACCESS_KEY = "test";
+  registry = createBackendRegistry([
+    { name: "local", provider: "local" },
+    {
+      name: "braket-garnet",
+      provider: "braket",
+      deviceArn: DEVICE.arn,
+      s3Bucket: "amazon-braket-qplane",
+      s3Prefix: "tasks",
+      region: "eu-north-1",
+      endpoint,
+    },
+  ]);
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await fake.stop();
+});
+
+let registry: ReturnType<typeof createBackendRegistry>;
+
+describe("training on a (fake) Amazon Braket device named in configuration", () => {
+  it("completes with one program-set task per optimisation step and agrees with the local simulator within shot noise", async () => {
+    const spec = {
+      dataset: { name: "moons", samples: 48 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 3, gradient: "parameter-shift", learningRate: 0.1 },
+      backend: { name: "braket-garnet", shots: 400 },
+    };
+    const before = fake.requests.filter(
+      (r) => r.method === "POST" && r.url === "/quantum-task",
+    ).length;
+    const braket = await runTraining(spec, { resolveBackend: registry.resolve });
+    const tasks =
+      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length - before;
+    const local = await runTraining(
+      { ...spec, backend: { name: "local", shots: 400 } },
+      { resolveBackend: registry.resolve },
+    );
+
+    expect(braket.result.status).toBe("completed");
+    const steps = Math.ceil(braket.data.train.samples / 16) * 3;
+    // per epoch: one task per step, then one evaluation task per split
+    expect(tasks).toBe(steps + 2 * 3);
+    const a = braket.result.records.at(-1)!;
+    const b = local.result.records.at(-1)!;
+    expect(a.estimator).toBe("miller-madow");
+    expect(a.shots).toBe(400);
+    expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(0.15);
+    expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
+  });
+});

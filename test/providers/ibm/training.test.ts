@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackendRegistry } from "../../../src/backends/registry.js";
+import { runTraining } from "../../../src/training/run.js";
+import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
+
+let fake: FakeIbmServer;
+let registry: ReturnType<typeof createBackendRegistry>;
+
+beforeAll(async () => {
+  fake = await startFakeIbm({ queuedPolls: 1, runningPolls: 1 });
+  registry = createBackendRegistry(
+    [
+      { name: "local", provider: "local" },
+      {
+        name: "ibm-fake",
+        provider: "ibm",
+        device: fake.device.name,
+        instanceCrn: fake.instanceCrn,
+        baseUrl: fake.baseUrl,
+        iamUrl: fake.iamUrl,
+        pollIntervalMs: 5,
+      },
+    ],
+    // the API key reaches the provider only through the environment
+    { IBM_CLOUD_API_KEY: fake.apiKey },
+  );
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+const spec = {
+  dataset: { name: "moons", samples: 48 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 2, gradient: "parameter-shift", learningRate: 0.1 },
+  backend: { name: "ibm-fake", shots: 400 },
+};
+
+describe("training on a (fake) IBM Quantum device named in configuration", () => {
+  it("transpiles to ISA, submits one Sampler job per step, and agrees with the local simulator within shot noise", async () => {
+    const posts = () =>
+      fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
+    const before = posts();
+    const ibm = await runTraining(spec, { resolveBackend: registry.resolve });
+    const submitted = posts() - before;
+    const local = await runTraining(
+      { ...spec, backend: { name: "local", shots: 400 } },
+      { resolveBackend: registry.resolve },
+    );
+
+    expect(ibm.result.status).toBe("completed");
+    const steps = Math.ceil(ibm.data.train.samples / 16) * 2;
+    expect(submitted).toBe(steps + 2 * 2); // one job per step, one per evaluated split per epoch
+    const a = ibm.result.records.at(-1)!;
+    const b = local.result.records.at(-1)!;
+    expect(a.shots).toBe(400);
+    expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(0.15);
+    expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
+  });
+
+  it("fails fast with a clear message when the API key is missing", async () => {
+    const keyless = createBackendRegistry(
+      [
+        {
+          name: "ibm-fake",
+          provider: "ibm",
+          device: fake.device.name,
+          instanceCrn: fake.instanceCrn,
+          baseUrl: fake.baseUrl,
+          iamUrl: fake.iamUrl,
+        },
+      ],
+      {},
+    );
+    await expect(runTraining(spec, { resolveBackend: keyless.resolve })).rejects.toThrow(
+      /IBM_CLOUD_API_KEY/,
+    );
+  });
+});
