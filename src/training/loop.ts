@@ -143,7 +143,11 @@ export async function trainModel(
   });
 
   const measureCompression = async (): Promise<number> => {
-    const measured = await model.evaluate(weights, data.train, probe, { information: true, rng });
+    const measured = await model.evaluate(weights, data.train, probe, {
+      information: true,
+      rng,
+      signal: options.signal,
+    });
     const info = measured.information!;
     target = resolveTarget(feedback.target, labelEntropy, info.ity);
     penalty = compressionPenalty(info.ixt, target, model.representationBits, feedback.normalize);
@@ -152,98 +156,115 @@ export async function trainModel(
 
   // the state a cancelled run hands back: always an epoch boundary, so resuming is exact
   let lastCheckpoint = resume ?? checkpoint(0);
+  const cancelled = (evaluations: number, started: number): TrainingResult => ({
+    status: "cancelled",
+    records,
+    summary: summarise(
+      records,
+      data.task,
+      totalEvaluations + evaluations,
+      elapsedBefore + performance.now() - started,
+    ),
+    weights: Float64Array.from(lastCheckpoint.weights),
+    checkpoint: lastCheckpoint,
+  });
+  let epochStarted = performance.now();
 
-  for (let epoch = records.length + 1; epoch <= training.epochs; epoch++) {
-    const started = performance.now();
-    let evaluations = 0;
-    // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    shuffleInPlace(order, rng);
-    for (
-      let batchStart = 0, batchIndex = 0;
-      batchStart < order.length;
-      batchStart += training.batchSize, batchIndex++
-    ) {
-      if (options.signal?.aborted) {
-        return {
-          status: "cancelled",
-          records,
-          summary: summarise(
-            records,
-            data.task,
-            totalEvaluations + evaluations,
-            elapsedBefore + performance.now() - started,
-          ),
-          weights: Float64Array.from(lastCheckpoint.weights),
-          checkpoint: lastCheckpoint,
-        };
+  try {
+    for (let epoch = records.length + 1; epoch <= training.epochs; epoch++) {
+      const started = performance.now();
+      epochStarted = started;
+      let evaluations = 0;
+      // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      shuffleInPlace(order, rng);
+      for (
+        let batchStart = 0, batchIndex = 0;
+        batchStart < order.length;
+        batchStart += training.batchSize, batchIndex++
+      ) {
+        if (options.signal?.aborted) return cancelled(evaluations, started);
+        if (feedbackOn) {
+          const due = feedback.every === "epoch" ? batchIndex === 0 : step % feedback.every === 0;
+          if (due) evaluations += await measureCompression();
+        }
+        const batch = order.subarray(
+          batchStart,
+          Math.min(batchStart + training.batchSize, order.length),
+        );
+        const result = await model.lossAndGradient(
+          weights,
+          data.train,
+          batch,
+          gradient,
+          rng,
+          step,
+          options.signal,
+        );
+        evaluations += result.circuitEvaluations;
+        const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
+        if (scaling.gradientScale !== 1)
+          for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
+        learningRate = scaling.learningRate;
+        optimizer.step(weights, gradient, learningRate);
+        step++;
+        await emit({ type: "step", epoch, step: batchIndex + 1, stepsPerEpoch });
       }
-      if (feedbackOn) {
-        const due = feedback.every === "epoch" ? batchIndex === 0 : step % feedback.every === 0;
-        if (due) evaluations += await measureCompression();
-      }
-      const batch = order.subarray(
-        batchStart,
-        Math.min(batchStart + training.batchSize, order.length),
-      );
-      const result = await model.lossAndGradient(weights, data.train, batch, gradient, rng, step);
-      evaluations += result.circuitEvaluations;
-      const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
-      if (scaling.gradientScale !== 1)
-        for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
-      learningRate = scaling.learningRate;
-      optimizer.step(weights, gradient, learningRate);
-      step++;
-      await emit({ type: "step", epoch, step: batchIndex + 1, stepsPerEpoch });
+
+      const onTrain = infoPlane.split === "train";
+      const trainEvaluation = await model.evaluate(weights, data.train, null, {
+        information: onTrain,
+        rng,
+        signal: options.signal,
+      });
+      const testEvaluation = await model.evaluate(weights, data.test, null, {
+        information: !onTrain,
+        rng,
+        signal: options.signal,
+      });
+      evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
+      const information = (onTrain ? trainEvaluation : testEvaluation).information!;
+      const holevo =
+        infoPlane.holevo && model.holevo
+          ? model.holevo(weights, onTrain ? data.train : data.test)
+          : undefined;
+      const elapsedMs = performance.now() - started;
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: trainEvaluation.loss,
+        testLoss: testEvaluation.loss,
+        ...(data.task === "classification"
+          ? { trainAccuracy: trainEvaluation.accuracy, testAccuracy: testEvaluation.accuracy }
+          : {
+              trainMse: trainEvaluation.mse,
+              testMse: testEvaluation.mse,
+              testR2: testEvaluation.r2,
+            }),
+        learningRate,
+        ixt: information.ixt,
+        ity: information.ity,
+        hy: information.hy,
+        ht: information.ht,
+        ...(holevo === undefined ? {} : { holevo }),
+        compressionPenalty: feedbackOn ? penalty : 0,
+        compressionTarget: feedbackOn ? target : null,
+        alpha: feedback.alpha,
+        estimator: information.estimator,
+        shots: information.shots,
+        circuitEvaluations: evaluations,
+        elapsedMs,
+      };
+      records.push(record);
+      totalEvaluations += evaluations;
+      elapsedBefore += elapsedMs;
+      lastCheckpoint = checkpoint(epoch);
+      await emit({ type: "epoch", record });
+      await emit({ type: "checkpoint", checkpoint: lastCheckpoint });
     }
-
-    const onTrain = infoPlane.split === "train";
-    const trainEvaluation = await model.evaluate(weights, data.train, null, {
-      information: onTrain,
-      rng,
-    });
-    const testEvaluation = await model.evaluate(weights, data.test, null, {
-      information: !onTrain,
-      rng,
-    });
-    evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
-    const information = (onTrain ? trainEvaluation : testEvaluation).information!;
-    const holevo =
-      infoPlane.holevo && model.holevo
-        ? model.holevo(weights, onTrain ? data.train : data.test)
-        : undefined;
-    const elapsedMs = performance.now() - started;
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: trainEvaluation.loss,
-      testLoss: testEvaluation.loss,
-      ...(data.task === "classification"
-        ? { trainAccuracy: trainEvaluation.accuracy, testAccuracy: testEvaluation.accuracy }
-        : {
-            trainMse: trainEvaluation.mse,
-            testMse: testEvaluation.mse,
-            testR2: testEvaluation.r2,
-          }),
-      learningRate,
-      ixt: information.ixt,
-      ity: information.ity,
-      hy: information.hy,
-      ht: information.ht,
-      ...(holevo === undefined ? {} : { holevo }),
-      compressionPenalty: feedbackOn ? penalty : 0,
-      compressionTarget: feedbackOn ? target : null,
-      alpha: feedback.alpha,
-      estimator: information.estimator,
-      shots: information.shots,
-      circuitEvaluations: evaluations,
-      elapsedMs,
-    };
-    records.push(record);
-    totalEvaluations += evaluations;
-    elapsedBefore += elapsedMs;
-    lastCheckpoint = checkpoint(epoch);
-    await emit({ type: "epoch", record });
-    await emit({ type: "checkpoint", checkpoint: lastCheckpoint });
+  } catch (error) {
+    // a backend run aborted by the signal (e.g. a cancelled hardware job) ends the run as cancelled
+    if (options.signal?.aborted) return cancelled(0, epochStarted);
+    throw error;
   }
 
   return {

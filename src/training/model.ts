@@ -62,6 +62,8 @@ export interface EvaluateOptions {
   /** Also measure I(X;T), I(T;Y) of the representation. */
   readonly information: boolean;
   readonly rng: Rng;
+  /** Cancels in-flight backend runs (hardware jobs) when the training run is cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TrainableModel {
@@ -81,6 +83,7 @@ export interface TrainableModel {
     gradient: Float64Array,
     rng: Rng,
     step: number,
+    signal?: AbortSignal,
   ): Promise<{ readonly loss: number; readonly circuitEvaluations: number }>;
   /** Loss, metrics and (optionally) the information plane on `indices` of a split (all if null). */
   evaluate(

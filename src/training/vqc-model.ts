@@ -134,8 +134,9 @@ class VqcModel implements TrainableModel {
     rows: ParameterMatrix,
     shots: number,
     rng: Rng,
+    signal: AbortSignal | undefined,
   ): Promise<ExecutionResult> {
-    const handle = await this.provider.run(circuit, rows, { shots, rng });
+    const handle = await this.provider.run(circuit, rows, { shots, rng, signal });
     return handle.result();
   }
 
@@ -146,6 +147,7 @@ class VqcModel implements TrainableModel {
     gradient: Float64Array,
     rng: Rng,
     step: number,
+    signal?: AbortSignal,
   ): Promise<{ loss: number; circuitEvaluations: number }> {
     const { config } = this;
     const { circuit, circuitWeights, data } = config;
@@ -183,7 +185,7 @@ class VqcModel implements TrainableModel {
         circuit,
         rows,
         async (expanded, matrix) =>
-          resultProbabilities(await this.run(expanded, matrix, config.shots, rng)),
+          resultProbabilities(await this.run(expanded, matrix, config.shots, rng, signal)),
         { includeUnshifted: true },
       );
       const p = shifted.probabilities!;
@@ -227,7 +229,7 @@ class VqcModel implements TrainableModel {
     };
     both.values.set(plusRows.values, 0);
     both.values.set(this.rows(split, batch, minus).values, plusRows.values.length);
-    const p = resultProbabilities(await this.run(circuit, both, config.shots, rng));
+    const p = resultProbabilities(await this.run(circuit, both, config.shots, rng, signal));
     let lossPlus = 0;
     let lossMinus = 0;
     for (let row = 0; row < batch.length; row++) {
@@ -282,7 +284,7 @@ class VqcModel implements TrainableModel {
     const { circuit, circuitWeights, data } = config;
     const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
     const rows = this.rows(split, samples, weights);
-    const result = await this.run(circuit, rows, config.shots, options.rng);
+    const result = await this.run(circuit, rows, config.shots, options.rng, options.signal);
     let circuitEvaluations = samples.length;
     const p = resultProbabilities(result);
     const outcomeCount = result.outcomeCount;
@@ -338,7 +340,13 @@ class VqcModel implements TrainableModel {
         config.representationCircuit === circuit && config.informationShots === config.shots;
       const representation = sameRun
         ? result
-        : await this.run(config.representationCircuit, rows, config.informationShots, options.rng);
+        : await this.run(
+            config.representationCircuit,
+            rows,
+            config.informationShots,
+            options.rng,
+            options.signal,
+          );
       if (!sameRun) circuitEvaluations += samples.length;
       const labels = Int32Array.from(samples, (s) => split.infoLabels[s]!);
       information = measureInformation(representation, labels, data.infoClasses, config.estimator);

@@ -59,6 +59,40 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
   });
 
+  it("cancels the in-flight hardware job when the training run is cancelled mid-step", async () => {
+    const slow = await startFakeIbm({ queuedPolls: 1_000_000, runningPolls: 1 });
+    try {
+      const slowRegistry = createBackendRegistry(
+        [
+          {
+            name: "ibm-slow",
+            provider: "ibm",
+            device: slow.device.name,
+            instanceCrn: slow.instanceCrn,
+            baseUrl: slow.baseUrl,
+            iamUrl: slow.iamUrl,
+            pollIntervalMs: 5,
+          },
+        ],
+        { IBM_CLOUD_API_KEY: slow.apiKey },
+      );
+      const controller = new AbortController();
+      const running = runTraining(
+        { ...spec, backend: { name: "ibm-slow", shots: 100 } },
+        { resolveBackend: slowRegistry.resolve, signal: controller.signal },
+      );
+      // wait for the first Sampler job, then cancel the qplane run
+      while (slow.jobs.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      const { result } = await running;
+      expect(result.status).toBe("cancelled");
+      expect(result.records).toHaveLength(0);
+      expect([...slow.jobs.values()].map((job) => job.status)).toEqual(["Cancelled"]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("fails fast with a clear message when the API key is missing", async () => {
     const keyless = createBackendRegistry(
       [
