@@ -52,6 +52,8 @@ export interface IbmProviderOptions {
   readonly retry?: RetryOptions;
   /** How long capabilities and configuration stay cached. @defaultValue 10 min */
   readonly capabilitiesTtlMs?: number;
+  /** Price for estimates: per Sampler job and per shot. @defaultValue 0 and 0 */
+  readonly pricing?: { readonly perTaskUsd: number; readonly perShotUsd: number };
 }
 
 interface BackendConfiguration {
@@ -404,11 +406,13 @@ export class IbmProvider implements Provider {
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
     const matrix = await this.validate(circuit, rows, config);
+    const totalShots = matrix.rows * config.shots;
+    const pricing = this.options.pricing ?? { perTaskUsd: 0, perShotUsd: 0 };
     return {
       submissions: 1,
       circuits: matrix.rows,
-      totalShots: matrix.rows * config.shots,
-      estimatedCostUsd: 0,
+      totalShots,
+      estimatedCostUsd: pricing.perTaskUsd + totalShots * pricing.perShotUsd,
     };
   }
 

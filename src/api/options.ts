@@ -27,8 +27,14 @@ export interface ApiLimits extends Partial<SpecLimits> {
 /** A backend a spec may name in `backend.name`, with the provider that reports on it. */
 export interface ApiBackend {
   readonly name: string;
-  /** Asked for capabilities and live status on every `GET /v1/backends`. */
-  readonly provider: Pick<Provider, "capabilities" | "status">;
+  /**
+   * Asked for capabilities and live status on every `GET /v1/backends`, and (when it has
+   * `estimate`) for the plan of a dry run (`POST /v1/jobs?dryRun=true`).
+   */
+  readonly provider: Pick<Provider, "capabilities" | "status"> &
+    Partial<Pick<Provider, "estimate">>;
+  /** Whether it gives exact probabilities. @defaultValue from its capabilities */
+  readonly exactProbabilities?: boolean;
 }
 
 export interface ApiLogOptions {

@@ -178,6 +178,12 @@ export const epochRecordSchema = named(
     estimator: z.enum(["exact", "plugin", "miller-madow"]),
     shots: z.number().int(),
     circuitEvaluations: z.number().int(),
+    submissions: doc(z.number().int().optional(), "Provider submissions in this epoch."),
+    shotsUsed: doc(z.number().int().optional(), "Shots spent in this epoch (rows × shots)."),
+    estimatedCostUsd: doc(
+      metric().optional(),
+      "This epoch's estimated cost in USD from the backend's price table.",
+    ),
     elapsedMs: metric(),
   }),
   "One epoch of training: the same record as the CLI's metrics.json.",
@@ -231,6 +237,47 @@ export const submittedSchema = doc(
   z.object({ id: z.string(), status: z.literal("queued") }),
   "Queued; `Location` is the job's URL.",
 );
+export const submitQuerySchema = z.strictObject({
+  dryRun: doc(
+    z.enum(["true", "false"]).optional(),
+    "`true`: validate the spec and return the run's plan (submissions, shots, estimated cost) " +
+      "without queuing anything.",
+  ),
+});
+
+export const runPlanSchema = named(
+  "RunPlan",
+  z.object({
+    epochs: z.number().int(),
+    stepsPerEpoch: z.number().int(),
+    submissionsPerEpoch: z.number().int(),
+    circuitsPerEpoch: z.number().int(),
+    shotsPerEpoch: z.number().int(),
+    costPerEpochUsd: z.number(),
+    totalSubmissions: z.number().int(),
+    totalCircuits: z.number().int(),
+    totalShots: z.number().int(),
+    estimatedCostUsd: doc(z.number(), "From the backend's price table (0 on simulators)."),
+    transpiled: doc(
+      z
+        .object({
+          depth: z.number().int(),
+          twoQubitGates: z.number().int(),
+          swaps: doc(z.number().int().optional(), "Only when the coupling map forced SWAPs."),
+          layout: z.array(z.number().int()),
+        })
+        .optional(),
+      "IBM backends: the ISA circuit the model circuit becomes.",
+    ),
+  }),
+  "What a run would submit and cost, computed without running anything.",
+);
+
+export const dryRunSchema = doc(
+  z.object({ plan: runPlanSchema }),
+  "`dryRun=true`: the plan of the run; nothing was queued.",
+);
+
 export const replayedSchema = doc(
   z.object({ id: z.string(), status: z.enum(JOB_STATUSES) }),
   "An `Idempotency-Key` matched an earlier identical submission: that job (in its current " +

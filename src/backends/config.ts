@@ -17,6 +17,17 @@ const name = z
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "must be lowercase letters, digits and dashes" });
 const url = z.url();
 
+/**
+ * Price table of a hardware backend, for estimates, dry runs and budgets: a fixed price per
+ * submission (a Braket task, an IBM Sampler job) plus a price per shot. Absent: 0 and 0.
+ * IBM bills QPU seconds; express that as an approximate per-job and per-shot price.
+ */
+export const pricingSchema = z.strictObject({
+  perTaskUsd: z.number().min(0).max(1_000_000),
+  perShotUsd: z.number().min(0).max(1_000_000),
+});
+export type Pricing = z.infer<typeof pricingSchema>;
+
 export const localBackendSchema = z.strictObject({
   name,
   provider: z.literal("local"),
@@ -42,6 +53,8 @@ export const ibmBackendSchema = z.strictObject({
   iamUrl: url.optional(),
   /** First job-status poll interval (grows ×1.5 per poll). @defaultValue the provider's */
   pollIntervalMs: z.number().int().min(1).max(600_000).optional(),
+  /** Price table for estimates and budgets. @defaultValue free */
+  pricing: pricingSchema.optional(),
 });
 
 export const braketBackendSchema = z.strictObject({
@@ -57,6 +70,8 @@ export const braketBackendSchema = z.strictObject({
   endpoint: url.optional(),
   /** Task-status poll interval when the device does not advertise one. @defaultValue the provider's */
   pollIntervalMs: z.number().int().min(1).max(600_000).optional(),
+  /** Price table for estimates and budgets. @defaultValue free */
+  pricing: pricingSchema.optional(),
 });
 
 export const backendConfigSchema = z.discriminatedUnion("provider", [

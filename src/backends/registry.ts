@@ -16,6 +16,7 @@ import type { BackendConfig } from "./config.js";
 export interface NamedProvider {
   readonly name: string;
   readonly provider: Provider;
+  readonly exactProbabilities: boolean;
 }
 
 export interface BackendRegistry {
@@ -64,9 +65,20 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
             baseUrl: config.baseUrl,
             iamUrl: config.iamUrl,
             pollIntervalMs: config.pollIntervalMs,
+            pricing: config.pricing,
           }),
         );
-      return { provider: lazyProvider(create), exactProbabilities: false };
+      // the transpiler's report (depth, two-qubit gates, swaps) for plans, built lazily too
+      let ibm: TranspilingIbmProvider | undefined;
+      const get = () => {
+        ibm ??= create();
+        return ibm;
+      };
+      const provider: Provider & Pick<TranspilingIbmProvider, "transpileFor"> = {
+        ...lazyProvider(get),
+        transpileFor: async (circuit) => get().transpileFor(circuit),
+      };
+      return { provider, exactProbabilities: false };
     }
     case "braket":
       // credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …)
@@ -78,6 +90,7 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
           region: config.region,
           endpoint: config.endpoint,
           pollIntervalMs: config.pollIntervalMs,
+          pricing: config.pricing,
         }),
         exactProbabilities: false,
       };
@@ -90,7 +103,11 @@ export function createBackendRegistry(
 ): BackendRegistry {
   const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
   return {
-    backends: [...resolved].map(([name, { provider }]) => ({ name, provider })),
+    backends: [...resolved].map(([name, { provider, exactProbabilities }]) => ({
+      name,
+      provider,
+      exactProbabilities,
+    })),
     resolve: (name) => {
       const backend = resolved.get(name);
       if (backend === undefined) {

@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { QplaneError } from "../errors/catalogue.js";
 import { runEngineCheck } from "./engine-check.js";
 import { infoPlaneFromCountsFile } from "./infoplane-command.js";
-import { TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
+import { estimateCommand, TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
 
 /** The demo run: moons, 4 qubits, learning-rate feedback towards I* = H(Y). */
 const DEMO_FLAGS: TrainFlags = { dataset: "moons", epochs: "30", feedback: "lr", alpha: "1" };
@@ -123,6 +123,21 @@ A program without measurements measures every qubit q[i] into c[i].`,
       );
     },
   );
+
+  const estimate = program
+    .command("estimate")
+    .description(
+      "Print a run's plan as one JSON line without running it: submissions, circuits and shots per epoch, totals, estimated cost (backend price table), and on IBM the transpiled depth and two-qubit gates. Backends: local, local-noisy and those of QPLANE_BACKENDS.",
+    )
+    .option("--spec <file>", "job spec, JSON or YAML (flags below override its fields)");
+  for (const [flag, { path }] of Object.entries(TRAIN_FLAGS)) {
+    const option = flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    estimate.option(`--${option} <value>`, `sets ${path}`);
+  }
+  estimate.action(async (options: TrainFlags & { spec?: string }) => {
+    const { spec, ...flags } = options;
+    await estimateCommand({ specPath: spec, flags }, write);
+  });
 
   program
     .command("demo")

@@ -5,12 +5,15 @@
  */
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { loadBackends } from "../backends/config.js";
+import { createBackendRegistry } from "../backends/registry.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
 import type { TrainingEvent } from "../training/loop.js";
+import { checkBudget, planRun } from "../training/plan.js";
 import type { EpochRecord } from "../training/records.js";
-import { runTraining } from "../training/run.js";
+import { type BackendResolver, prepareRun, runTraining } from "../training/run.js";
 import { parseJobSpec } from "../training/spec.js";
 import { readTextFile } from "./read-text-file.js";
 
@@ -34,6 +37,8 @@ export const TRAIN_FLAGS = {
   target: { path: "feedback.target", kind: "number-or-string" },
   backend: { path: "backend.name", kind: "string" },
   shots: { path: "backend.shots", kind: "number" },
+  maxCost: { path: "backend.maxCost", kind: "number" },
+  maxShots: { path: "backend.maxShots", kind: "number" },
   infoShots: { path: "infoPlane.shots", kind: "number" },
   estimator: { path: "infoPlane.estimator", kind: "string" },
   register: { path: "infoPlane.register", kind: "string" },
@@ -155,4 +160,30 @@ export async function trainCommand(
       `run ${runDir}: ${describeMetric(last)} after ${result.summary.epochs} epochs; I(X;T) ${last.ixt.toFixed(3)} bits, I(T;Y) ${last.ity.toFixed(3)} bits; ${(result.summary.elapsedMs / 1000).toFixed(1)} s\n`,
     );
   }
+}
+
+export interface EstimateCommandOptions {
+  readonly specPath?: string;
+  readonly flags: TrainFlags;
+  /** Resolves `backend.name`. @defaultValue the backends of QPLANE_BACKENDS (local always) */
+  readonly resolveBackend?: BackendResolver;
+}
+
+/**
+ * `qplane estimate`: the run's plan (submissions per epoch, shots, estimated cost; on IBM the
+ * transpiled depth, two-qubit gates and forced SWAPs) as one JSON line, without running it.
+ * A spec over its budget is refused as the run itself would be.
+ */
+export async function estimateCommand(
+  options: EstimateCommandOptions,
+  write: (text: string) => void,
+): Promise<void> {
+  const specInput = specFromFlags(options.specPath, options.flags);
+  const resolveBackend =
+    options.resolveBackend ??
+    createBackendRegistry(loadBackends(process.env.QPLANE_BACKENDS)).resolve;
+  const prepared = prepareRun(specInput, resolveBackend);
+  const plan = await planRun(prepared, prepared.provider);
+  checkBudget(prepared.spec, plan);
+  write(`${JSON.stringify(plan)}\n`);
 }

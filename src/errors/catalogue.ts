@@ -62,6 +62,11 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     summary: "dataset could not be loaded or is unusable",
   },
+  QPLANE_ERR_BUDGET_EXCEEDED: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "the run's planned cost or shots exceed the job's budget",
+  },
   QPLANE_ERR_JOB_NOT_FOUND: { httpStatus: 404, retryable: false, summary: "no such job" },
   QPLANE_ERR_JOB_STATE: {
     httpStatus: 409,

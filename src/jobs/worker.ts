@@ -26,7 +26,12 @@ import { isQplaneError } from "../errors/catalogue.js";
 import type { TrainingEvent } from "../training/loop.js";
 import { trainModel } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
-import { type BackendResolver, localBackendResolver, prepareRun } from "../training/run.js";
+import {
+  type BackendResolver,
+  enforceBudget,
+  localBackendResolver,
+  prepareRun,
+} from "../training/run.js";
 import { isJobId } from "./ids.js";
 import type { TrainingJobData } from "./queue.js";
 import type { JobStore } from "./store.js";
@@ -196,8 +201,10 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
     try {
       const resumeFrom = (await store.loadCheckpoint(id)) ?? undefined;
       log.info({ attempt, resumeFromEpoch: resumeFrom?.epoch ?? 0 }, "training started");
-      const { spec, data, model } = prepareRun(job.spec, resolveBackend);
+      const prepared = prepareRun(job.spec, resolveBackend);
+      const { spec, data, model } = prepared;
       checkDatasetRows(data.train.samples + data.test.samples, deps.limits);
+      await enforceBudget(prepared);
       const epochs = spec.training.epochs;
 
       let epochRecord: EpochRecord | null = null;

@@ -52,6 +52,9 @@ const COLUMN_KINDS: {
   estimator: "required",
   shots: "required",
   circuitEvaluations: "required",
+  submissions: "required",
+  shotsUsed: "required",
+  estimatedCostUsd: "required",
   elapsedMs: "required",
 };
 

@@ -175,6 +175,7 @@ export async function trainModel(
       const started = performance.now();
       epochStarted = started;
       let evaluations = 0;
+      const usageBefore = { ...(model.usage ?? { submissions: 0, shots: 0, costUsd: 0 }) };
       // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
       for (let i = 0; i < order.length; i++) order[i] = i;
       shuffleInPlace(order, rng);
@@ -252,6 +253,9 @@ export async function trainModel(
         estimator: information.estimator,
         shots: information.shots,
         circuitEvaluations: evaluations,
+        submissions: (model.usage?.submissions ?? 0) - usageBefore.submissions,
+        shotsUsed: (model.usage?.shots ?? 0) - usageBefore.shots,
+        estimatedCostUsd: (model.usage?.costUsd ?? 0) - usageBefore.costUsd,
         elapsedMs,
       };
       records.push(record);

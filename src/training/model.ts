@@ -3,6 +3,8 @@
  * a flat weight vector, a mini-batch loss with its gradient, and an evaluation that also
  * measures the model's representation T on the information plane.
  */
+import type { Provider } from "../../providers/types.js";
+import type { Circuit } from "../circuits/ir.js";
 import type { Task } from "../data/types.js";
 import type { Rng } from "../random/rng.js";
 import type { EstimatorName } from "./records.js";
@@ -66,8 +68,31 @@ export interface EvaluateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What a model's provider runs have spent so far (cumulative; the loop takes differences). */
+export interface ProviderUsage {
+  submissions: number;
+  shots: number;
+  costUsd: number;
+}
+
+/** The circuits and settings behind a model's provider runs, for planning a run without running it. */
+export interface ProviderRunShape {
+  readonly provider: Provider;
+  /** The model circuit (evaluation, SPSA). */
+  readonly circuit: Circuit;
+  /** The circuit behind I(X;T), I(T;Y) (the model circuit, or it measuring every qubit). */
+  readonly representationCircuit: Circuit;
+  readonly shots: number;
+  readonly informationShots: number;
+  readonly gradient: "adjoint" | "parameter-shift" | "spsa";
+}
+
 export interface TrainableModel {
   readonly kind: "vqc" | "mlp";
+  /** Submissions, shots and estimated cost of this model's provider runs (none: no provider). */
+  readonly usage?: Readonly<ProviderUsage>;
+  /** How this model uses a provider (none: it never does). */
+  readonly runShape?: ProviderRunShape;
   readonly weightCount: number;
   /** |R|: bits of the representation register (the cap on I(X;T)); for normalising L_comp. */
   readonly representationBits: number;

@@ -37,6 +37,12 @@ export interface EpochRecord {
   readonly shots: number;
   /** Circuit evaluations spent in this epoch (training, evaluation and probes). */
   readonly circuitEvaluations: number;
+  /** Provider submissions in this epoch (jobs / tasks sent to the backend). */
+  readonly submissions: number;
+  /** Shots spent in this epoch: rows × shots of every provider run (0 when exact). */
+  readonly shotsUsed: number;
+  /** This epoch's estimated cost in USD from the backend's price table (0 on simulators). */
+  readonly estimatedCostUsd: number;
   /** Wall time of this epoch. */
   readonly elapsedMs: number;
 }

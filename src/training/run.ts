@@ -10,6 +10,7 @@ import { QplaneError } from "../errors/catalogue.js";
 import { type TrainingResult, type TrainOptions, trainModel } from "./loop.js";
 import { createMlpModel } from "./mlp-model.js";
 import type { PreparedData, TrainableModel } from "./model.js";
+import { checkBudget, hasBudget, planRun, type RunPlan } from "./plan.js";
 import { prepareData } from "./prepare.js";
 import { type JobSpec, parseJobSpec } from "./spec.js";
 import { createVqcModel } from "./vqc-model.js";
@@ -39,6 +40,8 @@ export interface PreparedRun {
   readonly spec: JobSpec;
   readonly data: PreparedData;
   readonly model: TrainableModel;
+  /** The backend's provider (what the run would submit to). */
+  readonly provider: Provider;
 }
 
 /** Validates the spec and builds everything a run needs, before any training compute. */
@@ -53,7 +56,18 @@ export function prepareRun(
     spec.model.kind === "mlp"
       ? createMlpModel(spec, data)
       : createVqcModel(spec, data, backend.provider, backend.exactProbabilities);
-  return { spec, data, model };
+  return { spec, data, model, provider: backend.provider };
+}
+
+/**
+ * When the spec sets a budget (`backend.maxCost`, `backend.maxShots`), plans the run and
+ * refuses it with QPLANE_ERR_BUDGET_EXCEEDED before anything is submitted.
+ */
+export async function enforceBudget(prepared: PreparedRun): Promise<RunPlan | null> {
+  if (!hasBudget(prepared.spec)) return null;
+  const plan = await planRun(prepared, prepared.provider);
+  checkBudget(prepared.spec, plan);
+  return plan;
 }
 
 export async function runTraining(
@@ -61,6 +75,7 @@ export async function runTraining(
   options: RunOptions = {},
 ): Promise<PreparedRun & { readonly result: TrainingResult }> {
   const prepared = prepareRun(specInput, options.resolveBackend);
+  await enforceBudget(prepared);
   const result = await trainModel(prepared.spec, prepared.data, prepared.model, options);
   return { ...prepared, result };
 }

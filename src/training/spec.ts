@@ -144,6 +144,13 @@ export const backendSpecSchema = z.strictObject({
     .default("local"),
   /** Shots per circuit evaluation in training; 0 = exact probabilities (simulators only). */
   shots: integer(0, 1_000_000).default(0),
+  /**
+   * Budget: the most the run may cost in USD (from the backend's price table), checked on the
+   * planned run before anything is submitted. No default: unlimited.
+   */
+  maxCost: finite().pipe(z.number().min(0)).optional(),
+  /** Budget: the most shots the whole run may spend (checked before submission). Unlimited by default. */
+  maxShots: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const jobSpecSchema = z.strictObject({

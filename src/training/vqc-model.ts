@@ -24,6 +24,8 @@ import {
   PROBABILITY_FLOOR,
   type PreparedData,
   type PreparedSplit,
+  type ProviderRunShape,
+  type ProviderUsage,
   regressionMetrics,
   type TrainableModel,
 } from "./model.js";
@@ -93,6 +95,8 @@ class VqcModel implements TrainableModel {
   readonly kind = "vqc";
   readonly weightCount: number;
   readonly representationBits: number;
+  readonly usage: ProviderUsage = { submissions: 0, shots: 0, costUsd: 0 };
+  readonly runShape: ProviderRunShape;
 
   constructor(
     private readonly config: VqcConfig,
@@ -100,6 +104,14 @@ class VqcModel implements TrainableModel {
   ) {
     this.weightCount = config.circuitWeights + (config.data.task === "regression" ? 2 : 0);
     this.representationBits = config.representationCircuit.numClbits;
+    this.runShape = {
+      provider,
+      circuit: config.circuit,
+      representationCircuit: config.representationCircuit,
+      shots: config.shots,
+      informationShots: config.informationShots,
+      gradient: config.gradient,
+    };
   }
 
   initialWeights(rng: Rng): Float64Array {
@@ -136,7 +148,12 @@ class VqcModel implements TrainableModel {
     rng: Rng,
     signal: AbortSignal | undefined,
   ): Promise<ExecutionResult> {
+    // the provider's own estimate of this call: submissions (e.g. Braket's task split) and cost
+    const estimate = await this.provider.estimate(circuit, rows, { shots });
     const handle = await this.provider.run(circuit, rows, { shots, rng, signal });
+    this.usage.submissions += estimate.submissions;
+    this.usage.shots += estimate.totalShots;
+    this.usage.costUsd += estimate.estimatedCostUsd;
     return handle.result();
   }
 

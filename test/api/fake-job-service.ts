@@ -56,6 +56,9 @@ export function sampleEpoch(epoch: number, overrides: Partial<EpochRecord> = {})
     estimator: "exact",
     shots: 0,
     circuitEvaluations: 1200,
+    submissions: 2,
+    shotsUsed: 0,
+    estimatedCostUsd: 0,
     elapsedMs: 40 + epoch,
     ...overrides,
   };

@@ -71,9 +71,52 @@ describe("backends from configuration", () => {
       JSON.stringify([{ name: "https://evil", provider: "local" }]),
       /backends\.0\.name: must be lowercase/,
     ],
+    [
+      "price.json",
+      JSON.stringify([
+        {
+          name: "x",
+          provider: "ibm",
+          device: "d",
+          instanceCrn: CRN,
+          pricing: { perTaskUsd: -1, perShotUsd: 0 },
+        },
+      ]),
+      /backends\.0\.pricing\.perTaskUsd: Too small/,
+    ],
+    [
+      "local-price.json",
+      JSON.stringify([{ name: "x", provider: "local", pricing: { perTaskUsd: 1, perShotUsd: 0 } }]),
+      /backends\.0: Unrecognized key: "pricing"/,
+    ],
     ["broken.json", "{", /is not valid JSON\/YAML/],
   ])("refuses %s with one line naming the field", (name, text, message) => {
     expect(() => loadBackends(file(name, text))).toThrow(message);
+  });
+
+  it("reads a price table on IBM and Braket backends", () => {
+    const pricing = { perTaskUsd: 0.3, perShotUsd: 0.00145 };
+    const backends = loadBackends(
+      file(
+        "priced.json",
+        JSON.stringify([
+          { name: "ibm-x", provider: "ibm", device: "ibm_fez", instanceCrn: CRN, pricing },
+          {
+            name: "braket-x",
+            provider: "braket",
+            deviceArn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet",
+            s3Bucket: "bucket",
+            s3Prefix: "tasks",
+            region: "eu-north-1",
+            pricing,
+          },
+        ]),
+      ),
+    );
+    expect(backends.slice(2).map((backend) => "pricing" in backend && backend.pricing)).toEqual([
+      pricing,
+      pricing,
+    ]);
   });
 
   it("names an unreadable file", () => {

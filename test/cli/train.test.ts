@@ -188,3 +188,51 @@ describe("qplane infoplane", () => {
     expect(plugin.ht).toBeLessThan(a.ht); // Miller–Madow adds (m − 1)/(2 S ln 2) ≥ 0
   });
 });
+
+describe("qplane estimate", () => {
+  it("prints the plan as one JSON line without running anything", () => {
+    const specFile = join(mkdtempSync(join(tmpdir(), "qplane-estimate-")), "spec.json");
+    writeFileSync(
+      specFile,
+      JSON.stringify({ dataset: { name: "iris" }, training: { gradient: "spsa" } }),
+    );
+    const { code, stdout, stderr } = qplane("estimate", "--spec", specFile, "--shots", "100");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const plan = JSON.parse(lines[0]!) as Record<string, number>;
+    // iris: 111 training samples (7 steps of ≤ 16, 2 rows each), 39 test samples
+    expect(plan).toEqual({
+      epochs: 30,
+      stepsPerEpoch: 7,
+      submissionsPerEpoch: 9,
+      circuitsPerEpoch: 2 * 111 + 111 + 39,
+      shotsPerEpoch: 100 * 372,
+      costPerEpochUsd: 0,
+      totalSubmissions: 270,
+      totalCircuits: 30 * 372,
+      totalShots: 30 * 100 * 372,
+      estimatedCostUsd: 0,
+    });
+  });
+
+  it("refuses a plan over the budget with the field, the planned value and the limit", () => {
+    const { code, stdout, stderr } = qplane(
+      "estimate",
+      "--dataset",
+      "moons",
+      "--gradient",
+      "spsa",
+      "--shots",
+      "100",
+      "--max-shots",
+      "1000",
+    );
+    expect(code).not.toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(
+      /^qplane: error: spec\.backend\.maxShots: the run plans \d+ shots, over the limit of 1000\n$/,
+    );
+  });
+});

@@ -327,6 +327,29 @@ describe("job service with an in-process worker", () => {
     });
   });
 
+  it("fails a job over its budget before its first submission, naming the field and numbers", async () => {
+    await startedWorker();
+    const { job } = await service.submit(
+      parseJobSpec({
+        ...TINY,
+        training: { ...TINY.training, gradient: "spsa" },
+        backend: { name: "local", shots: 100, maxShots: 100 },
+      }),
+    );
+    const done = await finished(service, job.id);
+    expect(done).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: {
+        code: "QPLANE_ERR_BUDGET_EXCEEDED",
+        message: expect.stringMatching(
+          /^spec\.backend\.maxShots: the run plans \d+ shots, over the limit of 100$/,
+        ),
+      },
+    });
+    expect(await service.metrics(job.id)).toEqual([]);
+  });
+
   it("answers unknown and malformed ids with JOB_NOT_FOUND", async () => {
     for (const id of [newJobId(), "not-a-job", "../../etc/passwd"]) {
       for (const call of [

@@ -79,6 +79,9 @@ function epochRecord(epoch: number): EpochRecord {
     estimator: "exact",
     shots: 0,
     circuitEvaluations: 100,
+    submissions: 2,
+    shotsUsed: 0,
+    estimatedCostUsd: 0,
     elapsedMs: 12.5,
   };
 }

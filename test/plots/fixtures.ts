@@ -10,6 +10,9 @@ const base = {
   estimator: "exact",
   shots: 0,
   circuitEvaluations: 400,
+  submissions: 0,
+  shotsUsed: 0,
+  estimatedCostUsd: 0,
   elapsedMs: 20,
 } as const;
 

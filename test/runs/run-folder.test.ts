@@ -32,6 +32,9 @@ const known: EpochRecord = {
   estimator: "exact",
   shots: 0,
   circuitEvaluations: 1200,
+  submissions: 2,
+  shotsUsed: 0,
+  estimatedCostUsd: 0,
   elapsedMs: 35.25,
 };
 
@@ -64,11 +67,11 @@ describe("metricsCsv", () => {
     const lines = metricsCsv([known]).split("\n");
     expect(lines[0]).toBe(
       "epoch,trainLoss,testLoss,trainAccuracy,testAccuracy,learningRate,ixt,ity,hy,ht," +
-        "compressionPenalty,compressionTarget,alpha,estimator,shots,circuitEvaluations,elapsedMs",
+        "compressionPenalty,compressionTarget,alpha,estimator,shots,circuitEvaluations,submissions,shotsUsed,estimatedCostUsd,elapsedMs",
     );
     expect(lines[1]).toBe(
       "1,0.1,0.3333333333333333,0.75,0.6666666666666666,0.01,0.30000000000000004,1e-7,1,1.5," +
-        "0,,0,exact,0,1200,35.25",
+        "0,,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines).toHaveLength(3); // header, one row, trailing newline
     expect(lines[2]).toBe("");
@@ -92,15 +95,15 @@ describe("metricsCsv", () => {
     // epoch 1: no trainMse, no holevo; epoch 2: holevo and I*; epoch 3: no accuracies
     expect(lines[1]).toBe(
       "1,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5," +
-        ",0,,0,exact,0,1200,35.25",
+        ",0,,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines[2]).toBe(
       "2,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5," +
-        "0.5,0,0.25,0,exact,0,1200,35.25",
+        "0.5,0,0.25,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines[3]).toBe(
       "3,0.1,0.3333333333333333,,,0.02,0.01,0.30000000000000004,1e-7,1,1.5," +
-        ",0,,0,exact,0,1200,35.25",
+        ",0,,0,exact,0,1200,2,0,0,35.25",
     );
   });
 
@@ -116,7 +119,7 @@ describe("metricsCsv", () => {
   it("writes only the required columns' header for no records", () => {
     expect(metricsCsv([])).toBe(
       "epoch,trainLoss,testLoss,learningRate,ixt,ity,hy,ht,compressionPenalty," +
-        "compressionTarget,alpha,estimator,shots,circuitEvaluations,elapsedMs\n",
+        "compressionTarget,alpha,estimator,shots,circuitEvaluations,submissions,shotsUsed,estimatedCostUsd,elapsedMs\n",
     );
   });
 });

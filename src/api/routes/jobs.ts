@@ -4,15 +4,19 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { Provider } from "../../../providers/types.js";
 import { checkSpecLimits } from "../../config.js";
 import { QplaneError } from "../../errors/catalogue.js";
 import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
+import { checkBudget, planRun } from "../../training/plan.js";
+import { prepareRun } from "../../training/run.js";
 import type { JobSpec } from "../../training/spec.js";
 import { identify } from "../context.js";
 import { confineDatasetPath } from "../dataset-path.js";
 import {
+  dryRunSchema,
   errorResponse,
   jobPageSchema,
   jobParamsSchema,
@@ -24,6 +28,7 @@ import {
   removedSchema,
   replayedSchema,
   submitHeadersSchema,
+  submitQuerySchema,
   submittedSchema,
 } from "../schemas.js";
 import { epochView, jobLocation, jobView } from "../views.js";
@@ -63,6 +68,25 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     return confineDatasetPath(spec, options.datasetDir);
   }
 
+  /** The plan of an admitted spec on its backend (nothing is run or queued). */
+  async function plan(spec: JobSpec) {
+    const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
+    if (backend.provider.estimate === undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `spec.backend.name: backend "${backend.name}" cannot estimate runs`,
+      );
+    }
+    const exactProbabilities =
+      backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
+    // planning only estimates (and asks IBM's transpiler); the model never runs here
+    const provider = backend.provider as Provider;
+    const prepared = prepareRun(spec, () => ({ provider, exactProbabilities }));
+    const result = await planRun(prepared, provider);
+    checkBudget(prepared.spec, result);
+    return result;
+  }
+
   app.post(
     "/jobs",
     {
@@ -72,14 +96,19 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "The body is the training spec (the same as `qplane train` reads) with optional `name` " +
           "and `tags` beside its sections. Limits configured on the server (qubits, shots, epochs, " +
-          "dataset rows, concurrent jobs per key) are checked before the job is queued.",
+          "dataset rows, concurrent jobs per key) are checked before the job is queued. " +
+          "`dryRun=true` validates the same way and returns the run's plan (submissions per " +
+          "epoch, total shots, estimated cost from the backend's price table; on IBM the " +
+          "transpiled depth and two-qubit gates) instead of queuing it; a spec over its budget " +
+          "(`backend.maxCost`, `backend.maxShots`) is then refused with QPLANE_ERR_BUDGET_EXCEEDED.",
         tags: ["jobs"],
         security: SECURITY,
         headers: submitHeadersSchema,
+        querystring: submitQuerySchema,
         body: jobSubmissionSchema,
         response: {
           202: submittedSchema,
-          200: replayedSchema,
+          200: z.union([replayedSchema, dryRunSchema]),
           ...commonErrors,
           409: errorResponse("`Idempotency-Key` reused with a different body."),
           413: errorResponse("Body larger than the configured limit."),
@@ -90,6 +119,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { name, tags, ...fields } = request.body;
       const spec = await admit(fields);
+      if (request.query.dryRun === "true") {
+        return reply.code(200).send({ plan: await plan(spec) });
+      }
       const { created, job } = await service.submit(spec, {
         name: name ?? null,
         tags: tags ?? [],

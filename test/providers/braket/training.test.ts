@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackendRegistry } from "../../../src/backends/registry.js";
-import { runTraining } from "../../../src/training/run.js";
+import { planRun } from "../../../src/training/plan.js";
+import { prepareRun, runTraining } from "../../../src/training/run.js";
 import { FakeBraket, type FakeDevice } from "./fake-server.js";
 
 const DEVICE: FakeDevice = {
@@ -13,11 +14,19 @@ const DEVICE: FakeDevice = {
   pollIntervalMs: 2,
 };
 
+// program sets of at most 50 programs: a parameter-shift step (≤ 144 rows) splits into tasks
+const SMALL: FakeDevice = {
+  ...DEVICE,
+  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet-small",
+  name: "Garnet-small",
+  programSet: { maximumExecutables: 50, maximumTotalShots: 1_000_000 },
+};
+
 let fake: FakeBraket;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [DEVICE] });
+  fake = new FakeBraket({ devices: [DEVICE, SMALL] });
   const endpoint = await fake.start();
   // credentials reach the provider only through the environment, as in production
   process.env.AWS_ACCESS_KEY_ID = "test";
@@ -32,6 +41,16 @@ beforeAll(async () => {
       s3Prefix: "tasks",
       region: "eu-north-1",
       endpoint,
+    },
+    {
+      name: "braket-small",
+      provider: "braket",
+      deviceArn: SMALL.arn,
+      s3Bucket: "amazon-braket-qplane",
+      s3Prefix: "tasks",
+      region: "eu-north-1",
+      endpoint,
+      pricing: { perTaskUsd: 0.3, perShotUsd: 0.00145 },
     },
   ]);
 });
@@ -72,5 +91,39 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
     expect(a.shots).toBe(400);
     expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(0.15);
     expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
+  });
+
+  it("plans exactly the tasks a run creates when program sets split, and prices them", async () => {
+    const spec = {
+      dataset: { name: "moons", samples: 48 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 1, gradient: "parameter-shift", learningRate: 0.1 },
+      backend: { name: "braket-small", shots: 100 },
+    };
+    const posts = () =>
+      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length;
+    const plan = await planRun(prepareRun(spec, registry.resolve));
+    const before = posts();
+    const { result, data } = await runTraining(spec, { resolveBackend: registry.resolve });
+    const tasks = posts() - before;
+
+    const train = data.train.samples;
+    const test = data.test.samples;
+    // steps of 16 samples × 9 rows = 144 rows → 3 tasks of ≤ 50; the last batch likewise
+    const stepTasks =
+      Math.floor(train / 16) * Math.ceil(144 / 50) +
+      (train % 16 ? Math.ceil(((train % 16) * 9) / 50) : 0);
+    const evalTasks = Math.ceil(train / 50) + Math.ceil(test / 50);
+    expect(tasks).toBe(stepTasks + evalTasks);
+    expect(plan.totalSubmissions).toBe(tasks);
+    expect(plan.submissionsPerEpoch).toBe(tasks);
+    const shots = 100 * (train * 9 + train + test);
+    expect(plan.totalShots).toBe(shots);
+    expect(plan.estimatedCostUsd).toBeCloseTo(tasks * 0.3 + shots * 0.00145, 9);
+    expect(plan.transpiled).toBeUndefined();
+    const record = result.records[0]!;
+    expect(record.submissions).toBe(tasks);
+    expect(record.shotsUsed).toBe(shots);
+    expect(record.estimatedCostUsd).toBeCloseTo(plan.estimatedCostUsd, 9);
   });
 });

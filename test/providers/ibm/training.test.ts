@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackendRegistry } from "../../../src/backends/registry.js";
-import { runTraining } from "../../../src/training/run.js";
+import { planRun } from "../../../src/training/plan.js";
+import { prepareRun, runTraining } from "../../../src/training/run.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
 
 let fake: FakeIbmServer;
@@ -19,6 +20,7 @@ beforeAll(async () => {
         baseUrl: fake.baseUrl,
         iamUrl: fake.iamUrl,
         pollIntervalMs: 5,
+        pricing: { perTaskUsd: 1.5, perShotUsd: 0.0002 },
       },
     ],
     // the API key reaches the provider only through the environment
@@ -41,7 +43,9 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
   it("transpiles to ISA, submits one Sampler job per step, and agrees with the local simulator within shot noise", async () => {
     const posts = () =>
       fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
+    const plan = await planRun(prepareRun(spec, registry.resolve));
     const before = posts();
+    expect(plan.totalSubmissions).toBeGreaterThan(0);
     const ibm = await runTraining(spec, { resolveBackend: registry.resolve });
     const submitted = posts() - before;
     const local = await runTraining(
@@ -52,6 +56,26 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     expect(ibm.result.status).toBe("completed");
     const steps = Math.ceil(ibm.data.train.samples / 16) * 2;
     expect(submitted).toBe(steps + 2 * 2); // one job per step, one per evaluated split per epoch
+    // the plan, made before anything ran, and the records agree with what was submitted
+    expect(plan.totalSubmissions).toBe(submitted);
+    expect(plan.submissionsPerEpoch * 2).toBe(submitted);
+    expect(plan.stepsPerEpoch + 2).toBe(plan.submissionsPerEpoch);
+    const { train, test } = ibm.data;
+    // per step: 16 or fewer samples × (4 weight occurrences × 2 shifts + 1); then both splits
+    const circuits = train.samples * 9 + train.samples + test.samples;
+    expect(plan.circuitsPerEpoch).toBe(circuits);
+    expect(plan.totalShots).toBe(2 * 400 * circuits);
+    expect(plan.estimatedCostUsd).toBeCloseTo(submitted * 1.5 + 2 * 400 * circuits * 0.0002, 9);
+    for (const record of ibm.result.records) {
+      expect(record.submissions).toBe(plan.submissionsPerEpoch);
+      expect(record.shotsUsed).toBe(plan.shotsPerEpoch);
+      expect(record.estimatedCostUsd).toBeCloseTo(plan.costPerEpochUsd, 9);
+    }
+    // the transpiled ISA circuit: 2 qubits, one entangler per layer, a coupled pair (no SWAP)
+    expect(plan.transpiled).toMatchObject({ twoQubitGates: 1 });
+    expect(plan.transpiled!.depth).toBeGreaterThan(1);
+    expect(plan.transpiled!.layout).toHaveLength(2);
+    expect(plan.transpiled!.swaps).toBeUndefined();
     const a = ibm.result.records.at(-1)!;
     const b = local.result.records.at(-1)!;
     expect(a.shots).toBe(400);

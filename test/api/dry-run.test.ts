@@ -1,0 +1,88 @@
+import type { FastifyInstance } from "fastify";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { planRun } from "../../src/training/plan.js";
+import { prepareRun } from "../../src/training/run.js";
+import type { FakeJobService } from "./fake-job-service.js";
+import { spec, testApp } from "./helpers.js";
+
+let app: FastifyInstance;
+let service: FakeJobService;
+
+beforeEach(async () => {
+  ({ app, service } = await testApp());
+});
+afterEach(async () => {
+  await app.close();
+});
+
+describe("POST /v1/jobs?dryRun=true", () => {
+  it("returns the run's plan (200) and queues nothing", async () => {
+    const body = spec({ training: { epochs: 3, gradient: "spsa" }, backend: { shots: 100 } });
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: body,
+    });
+    expect(response.statusCode).toBe(200);
+    const { plan } = response.json();
+    expect(plan).toEqual(await planRun(prepareRun(body)));
+    expect(plan).toMatchObject({ epochs: 3, estimatedCostUsd: 0 });
+    expect(plan.totalSubmissions).toBe(3 * plan.submissionsPerEpoch);
+    expect(plan.totalShots).toBeGreaterThan(0);
+    expect(service.submitted).toHaveLength(0);
+    expect(response.headers.location).toBeUndefined();
+  });
+
+  it("validates like a real submission: bad specs and unknown backends are refused", async () => {
+    const invalid = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: spec({ training: { epochs: 0 } }),
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe("QPLANE_ERR_SPEC_INVALID");
+    const unknown = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: spec({ backend: { name: "ibm-nowhere", shots: 10 } }),
+    });
+    expect(unknown.statusCode).toBe(400);
+    const overLimit = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: spec({ model: { qubits: 20 } }),
+    });
+    expect(overLimit.statusCode).toBe(400);
+    const badFlag = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=yes",
+      payload: spec(),
+    });
+    expect(badFlag.statusCode).toBe(400);
+    expect(service.submitted).toHaveLength(0);
+  });
+
+  it("refuses a spec over its budget with QPLANE_ERR_BUDGET_EXCEEDED naming the field", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: spec({ training: { gradient: "spsa" }, backend: { shots: 100, maxShots: 500 } }),
+    });
+    expect(response.statusCode).toBe(400);
+    const { error } = response.json();
+    expect(error.code).toBe("QPLANE_ERR_BUDGET_EXCEEDED");
+    expect(error.message).toMatch(
+      /^spec\.backend\.maxShots: the run plans \d+ shots, over the limit of 500$/,
+    );
+  });
+
+  it("without dryRun (or dryRun=false) queues as before", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=false",
+      payload: spec(),
+    });
+    expect(response.statusCode).toBe(202);
+    expect(service.submitted).toHaveLength(1);
+  });
+});
