@@ -9,6 +9,7 @@
 import type { GateName } from "../src/circuits/gates.js";
 import type { Circuit } from "../src/circuits/ir.js";
 import type { ParameterRowsInput } from "../src/circuits/parameters.js";
+import { QplaneError } from "../src/errors/catalogue.js";
 import type { Rng } from "../src/random/rng.js";
 
 export type ProviderKind = "local" | "ibm" | "braket";
@@ -101,6 +102,13 @@ export interface Provider {
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate>;
   status(): Promise<ProviderStatus>;
+}
+
+/** Refuses to start a run whose signal is already aborted (every provider's first check). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
+  }
 }
 
 /** Outcome probabilities from a result: exact values, or counts / shots. */

@@ -25,15 +25,16 @@ import {
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import type {
-  ExecutionConfig,
-  ExecutionEstimate,
-  ExecutionResult,
-  JobHandle,
-  JobState,
-  Provider,
-  ProviderCapabilities,
-  ProviderStatus,
+import {
+  type ExecutionConfig,
+  type ExecutionEstimate,
+  type ExecutionResult,
+  type JobHandle,
+  type JobState,
+  type Provider,
+  type ProviderCapabilities,
+  type ProviderStatus,
+  throwIfCancelled,
 } from "../types.js";
 import {
   type BraketDevice,
@@ -293,9 +294,7 @@ export class BraketProvider implements Provider {
     rows: ParameterRowsInput,
     config: ExecutionConfig,
   ): Promise<JobHandle> {
-    if (config.signal?.aborted) {
-      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
-    }
+    throwIfCancelled(config.signal);
     const plan = await this.plan(circuit, rows, config);
     return new BraketJob(this, circuit, plan, config);
   }

@@ -13,15 +13,16 @@ import {
 } from "../../src/circuits/parameters.js";
 import { emitQasm3 } from "../../src/circuits/qasm3/emit.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import type {
-  ExecutionConfig,
-  ExecutionEstimate,
-  ExecutionResult,
-  JobHandle,
-  JobState,
-  Provider,
-  ProviderCapabilities,
-  ProviderStatus,
+import {
+  type ExecutionConfig,
+  type ExecutionEstimate,
+  type ExecutionResult,
+  type JobHandle,
+  type JobState,
+  type Provider,
+  type ProviderCapabilities,
+  type ProviderStatus,
+  throwIfCancelled,
 } from "../types.js";
 import { IamTokenSource } from "./auth.js";
 import { IbmRuntimeClient, type RetryOptions, sleep } from "./client.js";
@@ -373,9 +374,7 @@ export class IbmProvider implements Provider {
     rows: ParameterRowsInput,
     config: ExecutionConfig,
   ): Promise<JobHandle> {
-    if (config.signal?.aborted) {
-      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
-    }
+    throwIfCancelled(config.signal);
     const matrix = await this.validate(circuit, rows, config);
     const body = this.jobBody(circuit, matrix, config.shots);
     // The signal is not passed to the POST: aborting it mid-flight could leave a job

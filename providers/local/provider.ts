@@ -7,15 +7,15 @@ import { randomUUID } from "node:crypto";
 import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
-import { QplaneError } from "../../src/errors/catalogue.js";
-import type {
-  ExecutionConfig,
-  ExecutionEstimate,
-  ExecutionResult,
-  JobHandle,
-  Provider,
-  ProviderCapabilities,
-  ProviderStatus,
+import {
+  type ExecutionConfig,
+  type ExecutionEstimate,
+  type ExecutionResult,
+  type JobHandle,
+  type Provider,
+  type ProviderCapabilities,
+  type ProviderStatus,
+  throwIfCancelled,
 } from "../types.js";
 import {
   checkQubitLimit,
@@ -74,9 +74,7 @@ export class LocalProvider implements Provider {
     rows: ParameterRowsInput,
     config: ExecutionConfig,
   ): Promise<JobHandle> {
-    if (config.signal?.aborted) {
-      throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled before it started");
-    }
+    throwIfCancelled(config.signal);
     const matrix = this.validate(circuit, rows, config);
     if (config.shots === 0) {
       const probabilities = exactProbabilities(circuit, matrix, this.options);
