@@ -6,11 +6,10 @@
  * credentials come from the environment only (IBM_CLOUD_API_KEY, the standard AWS_*).
  */
 import { readFileSync } from "node:fs";
-import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { QplaneError } from "../errors/catalogue.js";
 import { systemErrorReason } from "../errors/describe.js";
+import { parseJsonOrYaml } from "../files/json-or-yaml.js";
 
 const name = z
   .string()
@@ -107,11 +106,11 @@ export function loadBackends(path: string | undefined): readonly BackendConfig[]
   }
   let document: unknown;
   try {
-    document = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    document = parseJsonOrYaml(text, path);
   } catch (error) {
     throw new QplaneError(
       "QPLANE_ERR_CONFIG",
-      `QPLANE_BACKENDS: ${path} is not valid JSON/YAML: ${(error as Error).message.split("\n")[0]}`,
+      `QPLANE_BACKENDS: ${path} is not valid JSON/YAML: ${(error as Error).message}`,
     );
   }
   const parsed = fileSchema.safeParse(document);

@@ -3,11 +3,10 @@
  * `--spec FILE` (JSON or YAML) and/or flags for common fields (flags win); the run folder
  * `runs/<id>/` receives spec.json, metrics.json, metrics.csv, infoplane.svg, curves.svg.
  */
-import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { loadBackends } from "../backends/config.js";
 import { createBackendRegistry } from "../backends/registry.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { parseJsonOrYaml, syntaxOf } from "../files/json-or-yaml.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
 import type { TrainingEvent } from "../training/loop.js";
@@ -76,11 +75,11 @@ export function readSpecFile(path: string): Record<string, unknown> {
   const text = readTextFile(path, `--spec ${path}`);
   let parsed: unknown;
   try {
-    parsed = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    parsed = parseJsonOrYaml(text, path);
   } catch (error) {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
-      `--spec ${path}: not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`,
+      `--spec ${path}: not valid ${syntaxOf(path)}: ${(error as Error).message}`,
     );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
