@@ -1,7 +1,8 @@
 /**
  * API benchmark against a real Redis: requests/s and p50/p99 latency of GET /v1/jobs/:id
  * and POST /v1/jobs while a worker (separate process) trains, the queue overhead (submit →
- * worker start), and end-to-end jobs/minute for tiny jobs with 1 and 2 workers.
+ * worker start), end-to-end jobs/minute for tiny jobs with 1 and 2 workers, and an experiment
+ * of 30 tiny jobs on 2 workers (time, and its aggregate table checked against the children).
  *
  *   npm run bench:api            (needs Redis at REDIS_URL, default redis://127.0.0.1:6379)
  */
@@ -11,8 +12,11 @@ import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { buildApp } from "../src/api/app.js";
 import { loadConfig } from "../src/config.js";
+import { meanStd } from "../src/experiments/aggregate.js";
+import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
 import { type ForkedWorker, forkWorker } from "../src/jobs/worker-process.js";
+import { parseJobSpec } from "../src/training/spec.js";
 
 const prefix = `bench${randomBytes(4).toString("hex")}`;
 const env = { ...process.env, QPLANE_KEY_PREFIX: prefix, LOG_LEVEL: "warn" };
@@ -157,6 +161,50 @@ async function main(): Promise<void> {
       await stopWorkers();
       await flush();
     }
+
+    // 4. an experiment of 30 tiny jobs (3 feedback modes × 10 seeds) on 2 workers; its
+    // aggregate table against the children's own metrics
+    startWorkers(2);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const experiments = createExperimentService({ config, jobs: service });
+    const started = Date.now();
+    const submitted = await experiments.submit({
+      spec: parseJobSpec(TINY),
+      grid: {
+        "feedback.mode": ["off", "loss", "lr"],
+        "training.seed": Array.from({ length: 10 }, (_, k) => k + 1),
+      },
+    });
+    await waitFor(
+      async () => (await experiments.get(submitted.id)).status === "completed",
+      120_000,
+    );
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    const view = await experiments.get(submitted.id);
+    let exact = true;
+    for (const arm of view.arms) {
+      const finals = await Promise.all(
+        arm.jobIds.map(async (id) => (await service.metrics(id)).at(-1)!),
+      );
+      const expected = {
+        finalMetric: meanStd(finals.map((record) => record.testAccuracy!)),
+        finalIxt: meanStd(finals.map((record) => record.ixt)),
+        finalIty: meanStd(finals.map((record) => record.ity)),
+      };
+      exact &&=
+        JSON.stringify(expected) ===
+        JSON.stringify({
+          finalMetric: arm.finalMetric,
+          finalIxt: arm.finalIxt,
+          finalIty: arm.finalIty,
+        });
+    }
+    console.log(
+      `experiment of 30 tiny jobs (3 modes × 10 seeds) on 2 workers: completed in ${elapsedSeconds.toFixed(1)} s; aggregate table equals the children's metrics exactly: ${exact ? "yes" : "NO"}`,
+    );
+    await experiments.close();
+    await stopWorkers();
+    await flush();
   } finally {
     await stopWorkers();
     await app.close();

@@ -10,7 +10,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EpochRecord } from "../src/training/records.js";
+import { epochsToThreshold, meanStd } from "../src/experiments/aggregate.js";
+import { formatStat } from "../src/experiments/view.js";
 import { runTraining } from "../src/training/run.js";
 
 interface Benchmark {
@@ -27,24 +28,6 @@ const BENCHMARKS: readonly Benchmark[] = [
   { dataset: "cars", metric: "testR2", threshold: 0.75 },
 ];
 const MODES = ["off", "loss", "lr"] as const;
-
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1);
-  return { mean, std: Math.sqrt(variance) };
-}
-
-function format({ mean, std }: { mean: number; std: number }, digits: number): string {
-  return Number.isNaN(mean) ? "—" : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
-}
-
-/** First epoch whose metric reaches the threshold, or null. */
-function epochsToThreshold(records: readonly EpochRecord[], benchmark: Benchmark): number | null {
-  const hit = records.find(
-    (record) => (record[benchmark.metric] ?? -Infinity) >= benchmark.threshold,
-  );
-  return hit?.epoch ?? null;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -75,7 +58,10 @@ async function main(): Promise<void> {
         finals.push(last[benchmark.metric]!);
         ixt.push(last.ixt);
         ity.push(last.ity);
-        const epochs = epochsToThreshold(result.records, benchmark);
+        const epochs = epochsToThreshold(result.records, {
+          metric: benchmark.metric,
+          value: benchmark.threshold,
+        });
         if (epochs !== null) reached.push(epochs);
         samples += data.train.samples * spec.training.epochs;
         seconds += result.summary.elapsedMs / 1000;
@@ -87,7 +73,7 @@ async function main(): Promise<void> {
         metric: benchmark.metric,
         threshold: benchmark.threshold,
         final: meanStd(finals),
-        epochsToThreshold: reached.length > 0 ? meanStd(reached) : null,
+        epochsToThreshold: meanStd(reached),
         reached: reached.length,
         seeds,
         finalIxt: meanStd(ixt),
@@ -96,7 +82,7 @@ async function main(): Promise<void> {
       };
       rows.push(row);
       lines.push(
-        `| ${benchmark.dataset} | ${mode} | ${metricLabel} ${format(row.final, 3)} | ${row.epochsToThreshold ? format(row.epochsToThreshold, 1) : "—"} (${reached.length}/${seeds} reach ${metricLabel} ≥ ${benchmark.threshold}) | ${format(row.finalIxt, 3)} | ${format(row.finalIty, 3)} | ${row.samplesPerSecond.toFixed(0)} |`,
+        `| ${benchmark.dataset} | ${mode} | ${metricLabel} ${formatStat(row.final, 3)} | ${formatStat(row.epochsToThreshold, 1)} (${reached.length}/${seeds} reach ${metricLabel} ≥ ${benchmark.threshold}) | ${formatStat(row.finalIxt, 3)} | ${formatStat(row.finalIty, 3)} | ${row.samplesPerSecond.toFixed(0)} |`,
       );
     }
   }

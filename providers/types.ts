@@ -102,6 +102,21 @@ export interface Provider {
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate>;
   status(): Promise<ProviderStatus>;
+  /**
+   * A view of this provider for one training run (e.g. IBM batch/session execution: every
+   * job of the run goes into one session, closed when the run ends). Absent: runs need no
+   * scope. Opening is synchronous and cheap; the scope acquires remote resources only on
+   * its first `run`, so a scope that never runs (planning, dry runs) needs no `close`.
+   */
+  openRunScope?(): RunScope;
+}
+
+/** How a training run ended, for a run scope to release its resources accordingly. */
+export type RunOutcome = "completed" | "failed" | "cancelled";
+
+/** A provider bound to one training run; `close` once when the run ends (idempotent). */
+export interface RunScope extends Provider {
+  close(outcome: RunOutcome): Promise<void>;
 }
 
 /** Refuses to start a run whose signal is already aborted (every provider's first check). */

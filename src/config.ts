@@ -35,6 +35,8 @@ export interface SpecLimits {
 export interface Limits extends SpecLimits {
   /** Unfinished (queued or running) jobs one API key may have. @defaultValue 10 (`QPLANE_MAX_CONCURRENT_JOBS_PER_KEY`) */
   readonly maxConcurrentJobsPerKey: number;
+  /** Child jobs one experiment may have. @defaultValue 200 (`QPLANE_MAX_EXPERIMENT_JOBS`) */
+  readonly maxExperimentJobs: number;
   /** @defaultValue 1 MiB (`QPLANE_MAX_BODY_BYTES`) */
   readonly maxBodyBytes: number;
   /** Requests per minute per client. @defaultValue 600 (`QPLANE_RATE_LIMIT_PER_MINUTE`) */
@@ -175,6 +177,7 @@ const envSchema = z.object({
   QPLANE_MAX_EPOCHS: wholeNumber(1, 100_000, 1000),
   QPLANE_MAX_DATASET_ROWS: wholeNumber(4, 1_000_000, 100_000),
   QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: wholeNumber(1, 100_000, 10),
+  QPLANE_MAX_EXPERIMENT_JOBS: wholeNumber(1, 10_000, 200),
   QPLANE_MAX_BODY_BYTES: wholeNumber(1024, 100 * MIB, MIB),
   QPLANE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 600),
   LOG_LEVEL: choice(LOG_LEVELS, "info"),
@@ -250,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEpochs: e.QPLANE_MAX_EPOCHS,
       maxDatasetRows: e.QPLANE_MAX_DATASET_ROWS,
       maxConcurrentJobsPerKey: e.QPLANE_MAX_CONCURRENT_JOBS_PER_KEY,
+      maxExperimentJobs: e.QPLANE_MAX_EXPERIMENT_JOBS,
       maxBodyBytes: e.QPLANE_MAX_BODY_BYTES,
       rateLimitPerMinute: e.QPLANE_RATE_LIMIT_PER_MINUTE,
     }),

@@ -14,6 +14,7 @@ import { ServiceMetrics } from "./api/metrics.js";
 import { createBackendRegistry } from "./backends/registry.js";
 import { type Config, loadConfig } from "./config.js";
 import { isQplaneError } from "./errors/catalogue.js";
+import { createExperimentService } from "./jobs/experiments.js";
 import { createJobService } from "./jobs/service.js";
 import type { JobService } from "./jobs/types.js";
 import { forkWorker, startWorker } from "./jobs/worker-process.js";
@@ -22,9 +23,11 @@ type Closer = () => Promise<unknown>;
 
 async function startApi(config: Config, closers: Closer[]): Promise<FastifyInstance> {
   const service: JobService = createJobService({ config });
+  const experiments = createExperimentService({ config, jobs: service });
   const metrics = new ServiceMetrics();
   const app = await buildApp({
     service,
+    experiments,
     backends: createBackendRegistry(config.backends).backends,
     apiKeys: config.apiKeys,
     limits: config.limits,
@@ -33,11 +36,16 @@ async function startApi(config: Config, closers: Closer[]): Promise<FastifyInsta
   });
   closers.push(
     () => service.close(),
+    () => experiments.close(),
     () => app.close(),
   );
   // every worker's epochs, wherever it runs, feed the /metrics epoch-duration histogram
   try {
-    closers.push(await service.onEpoch((record) => metrics.observeEpochDuration(record.elapsedMs)));
+    closers.push(
+      await service.watchAll((_jobId, event) => {
+        if (event.type === "metric") metrics.observeEpochDuration(event.record.elapsedMs);
+      }),
+    );
   } catch (error) {
     app.log.warn({ err: error }, "epoch durations unavailable until restart: Redis did not answer");
   }

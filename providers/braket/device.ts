@@ -2,9 +2,9 @@
  * Amazon Braket device capabilities: the parts of GetDevice's `deviceCapabilities` JSON
  * (braket.device_schema) that qplane uses to plan and validate submissions.
  */
-import { GATE_NAMES, type GateName } from "../../src/circuits/gates.js";
+import type { GateName } from "../../src/circuits/gates.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import { BRAKET_GATE_NAMES } from "./gates.js";
+import { directlySupported } from "./decompose.js";
 
 export const OPENQASM_PROGRAM = "braket.ir.openqasm.program";
 export const OPENQASM_PROGRAM_SET = "braket.ir.openqasm.program_set";
@@ -25,8 +25,22 @@ export interface BraketDevice {
   readonly qubitCount: number;
   /** Undirected coupled pairs as listed (both directions when listed so); null = all-to-all. */
   readonly couplingMap: readonly (readonly [number, number])[] | null;
+  /**
+   * Qubit indices named by the connectivity graph (keys and neighbours, sorted); null when
+   * fully connected. Devices may skip indices or start at 1 (IQM), so this is not 0..n−1.
+   */
+  readonly graphQubits: readonly number[] | null;
   readonly supportedOperations: readonly string[];
   readonly shotsRange: readonly [number, number];
+  /**
+   * Whether shots = 0 (exact results) is accepted with a probability result type: the
+   * service's shotsRange starts at 0 and the `Probability` result type allows minShots 0.
+   */
+  readonly exactProbabilities: boolean;
+  /** Programs may address physical qubits (`$k`). */
+  readonly supportsPhysicalQubits: boolean;
+  /** Qubit indices a program uses must be 0..n−1 without gaps (simulators). */
+  readonly requiresContiguousQubitIndices: boolean;
   /** Null when the device has no `braket.ir.openqasm.program_set` action. */
   readonly programSet: ProgramSetLimits | null;
   /** `service.getTaskPollIntervalMillis`, when the device gives one. */
@@ -78,15 +92,28 @@ export function parseDevice(response: {
   const paradigm = object(capabilities.paradigm);
   const connectivity = object(paradigm.connectivity);
   let couplingMap: [number, number][] | null = null;
+  let graphQubits: number[] | null = null;
   if (connectivity.fullyConnected === false) {
     couplingMap = [];
+    const nodes = new Set<number>();
     for (const [from, targets] of Object.entries(object(connectivity.connectivityGraph))) {
+      nodes.add(Number(from));
       if (!Array.isArray(targets)) continue;
-      for (const to of targets) couplingMap.push([Number(from), Number(to)]);
+      for (const to of targets) {
+        couplingMap.push([Number(from), Number(to)]);
+        nodes.add(Number(to));
+      }
     }
+    graphQubits = [...nodes].filter(Number.isInteger).sort((a, b) => a - b);
   }
   const service = object(capabilities.service);
   const range = Array.isArray(service.shotsRange) ? service.shotsRange : [1, 100_000];
+  const shotsRange: [number, number] = [finiteOr(range[0], 1), finiteOr(range[1], 100_000)];
+  const probability = (
+    Array.isArray(program.supportedResultTypes) ? program.supportedResultTypes : []
+  )
+    .map(object)
+    .find((resultType) => String(resultType.name).toLowerCase() === "probability");
   const setAction = action[OPENQASM_PROGRAM_SET];
   const set = object(setAction);
   const normalQueue = response.deviceQueueInfo?.find(
@@ -99,10 +126,15 @@ export function parseDevice(response: {
     type: response.deviceType ?? "QPU",
     qubitCount: finiteOr(paradigm.qubitCount, 0),
     couplingMap,
+    graphQubits,
     supportedOperations: Array.isArray(program.supportedOperations)
       ? program.supportedOperations.map(String)
       : [],
-    shotsRange: [finiteOr(range[0], 1), finiteOr(range[1], 100_000)],
+    shotsRange,
+    exactProbabilities:
+      shotsRange[0] === 0 && probability !== undefined && finiteOr(probability.minShots, 1) === 0,
+    supportsPhysicalQubits: program.supportPhysicalQubits === true,
+    requiresContiguousQubitIndices: program.requiresContiguousQubitIndices === true,
     programSet:
       setAction === undefined
         ? null
@@ -119,12 +151,10 @@ export function parseDevice(response: {
   };
 }
 
-/** IR gates the device runs natively (`rzz` also through `cnot`·`rz`·`cnot`). */
+/**
+ * IR gates the device runs as one Braket gate of its `supportedOperations`; the others are
+ * decomposed before submission (decompose.ts).
+ */
 export function nativeIrGates(device: BraketDevice): GateName[] {
-  const supported = new Set(device.supportedOperations.map((name) => name.toLowerCase()));
-  return GATE_NAMES.filter((gate) => {
-    const braketName = BRAKET_GATE_NAMES[gate];
-    if (braketName !== null && supported.has(braketName.toLowerCase())) return true;
-    return gate === "rzz" && supported.has("cnot") && supported.has("rz");
-  });
+  return [...directlySupported(device.supportedOperations)];
 }

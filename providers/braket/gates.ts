@@ -13,12 +13,12 @@
  *   `cx`→`cnot`: identical gates.
  * - `rzz`→`zz`: Braket's `zz(θ)` is the Ising coupling diag(e^{−iθ/2}, e^{iθ/2}, e^{iθ/2},
  *   e^{−iθ/2}) = exp(−iθ/2 Z⊗Z) (amazon-braket-sdk-python `circuits/gates.py`, class ZZ;
- *   some very old SDK versions documented the opposite sign), exactly `rzz`. Where a
- *   device lacks `zz` but has `cnot` and `rz`, `rzz` is written as `cnot; rz; cnot` (exact).
+ *   some very old SDK versions documented the opposite sign), exactly `rzz`.
  * - `u3`→`U`: OpenQASM's `U(θ,φ,λ)`, equal to `u3` up to a global phase.
  * - `ecr`→`ecr`: Braket's big-endian ECR matrix is qplane's little-endian one with the same
  *   argument order.
- * - `crx`, `cry`, `crz` have no Braket gate: they must be transpiled away before submission.
+ * - `crx`, `cry`, `crz` have no Braket gate; they, and any gate outside a device's
+ *   `supportedOperations`, are rewritten by decompose.ts before emission.
  */
 import type { GateName } from "../../src/circuits/gates.js";
 import type { Angle, Circuit } from "../../src/circuits/ir.js";
@@ -61,6 +61,8 @@ export interface BraketEmitOptions {
   readonly supportedOperations?: readonly string[];
   /** Device named in refusals. */
   readonly device?: string;
+  /** Emit a probability result type instead of measurements (shots = 0 on simulators). */
+  readonly exactProbabilities?: boolean;
 }
 
 export interface BraketProgram {
@@ -68,6 +70,8 @@ export interface BraketProgram {
   readonly source: string;
   /** The `input` name of each parameter column, in column order. */
   readonly inputNames: readonly string[];
+  /** Qubits of the probability result type, first = most significant bit of its index. */
+  readonly probabilityTargets?: readonly number[];
 }
 
 function formatAngle(angle: Angle, names: ReadonlyMap<string, string>): string {
@@ -80,62 +84,59 @@ function formatAngle(angle: Angle, names: ReadonlyMap<string, string>): string {
   return `${term} + ${formatQasmNumber(angle.offset)}`;
 }
 
-/** The Braket gate names a circuit needs on a device (after the `rzz` fallback). */
-export function braketOperationsFor(
-  circuit: Circuit,
-  options: BraketEmitOptions = {},
-): Map<GateName, readonly string[]> {
+/**
+ * Refuses a circuit holding a gate the device does not run directly (the provider
+ * decomposes such gates first, see decompose.ts; this is the last guard before emission).
+ */
+function checkSupported(circuit: Circuit, options: BraketEmitOptions): void {
   const supported = options.supportedOperations
     ? new Set(options.supportedOperations.map((name) => name.toLowerCase()))
     : undefined;
-  const has = (name: string) => supported === undefined || supported.has(name.toLowerCase());
-  const device = options.device ?? "the device";
-  const plan = new Map<GateName, readonly string[]>();
   for (const gate of circuit.gates) {
-    if (plan.has(gate.name)) continue;
     const braketName = BRAKET_GATE_NAMES[gate.name];
-    if (braketName !== null && has(braketName)) {
-      plan.set(gate.name, [braketName]);
+    if (braketName !== null && (supported === undefined || supported.has(braketName.toLowerCase())))
       continue;
-    }
-    if (gate.name === "rzz" && has("cnot") && has("rz")) {
-      plan.set(gate.name, ["cnot", "rz"]);
-      continue;
-    }
     const why =
       braketName === null
-        ? "has no Amazon Braket equivalent (transpile it first)"
-        : `(Braket "${braketName}") is not in the supportedOperations of ${device}`;
+        ? "has no Amazon Braket equivalent (decompose it first)"
+        : `(Braket "${braketName}") is not in the supportedOperations of ${options.device ?? "the device"}`;
     throw new QplaneError(
       "QPLANE_ERR_PROVIDER_CIRCUIT",
       `gate "${gate.name}" ${why}; supported: ${options.supportedOperations?.join(", ") ?? "-"}`,
     );
   }
-  return plan;
 }
 
-/** The Braket OpenQASM 3 program of a circuit; refuses gates the device does not support. */
+/** Measured qubits in order of first measurement (each once): the probability targets. */
+export function measuredQubitsOf(circuit: Circuit): number[] {
+  return [...new Set(circuit.measurements.map((m) => m.qubit))];
+}
+
+/**
+ * The Braket OpenQASM 3 program of a circuit; refuses gates the device does not support.
+ * With `exactProbabilities` the program has no measurements and ends with
+ * `#pragma braket result probability` over the measured qubits (for shots = 0).
+ */
 export function emitBraketQasm(circuit: Circuit, options: BraketEmitOptions = {}): BraketProgram {
-  const plan = braketOperationsFor(circuit, options);
+  checkSupported(circuit, options);
   const inputNames = qasmParameterNames(circuit);
   const names = new Map(circuit.parameters.map((p, column) => [p.name, inputNames[column]!]));
   const lines = ["OPENQASM 3;"];
   for (const name of inputNames) lines.push(`input float ${name};`);
   const qubit = circuit.physicalQubits ? (j: number) => `$${j}` : (j: number) => `q[${j}]`;
   if (!circuit.physicalQubits) lines.push(`qubit[${circuit.numQubits}] q;`);
-  if (circuit.numClbits > 0) lines.push(`bit[${circuit.numClbits}] c;`);
+  const exact = options.exactProbabilities === true;
+  if (circuit.numClbits > 0 && !exact) lines.push(`bit[${circuit.numClbits}] c;`);
   for (const gate of circuit.gates) {
     const args = gate.args.map((arg) => formatAngle(arg, names));
-    const qubits = gate.qubits.map(qubit);
-    const ops = plan.get(gate.name)!;
-    if (ops.length === 2) {
-      // rzz(θ) a, b = cnot a, b; rz(θ) b; cnot a, b
-      lines.push(`cnot ${qubits.join(", ")};`, `rz(${args[0]}) ${qubits[1]};`);
-      lines.push(`cnot ${qubits.join(", ")};`);
-      continue;
-    }
     const argText = args.length > 0 ? `(${args.join(", ")})` : "";
-    lines.push(`${ops[0]}${argText} ${qubits.join(", ")};`);
+    lines.push(`${BRAKET_GATE_NAMES[gate.name]}${argText} ${gate.qubits.map(qubit).join(", ")};`);
+  }
+  if (exact) {
+    const targets = measuredQubitsOf(circuit);
+    // no targets would mean "all qubits"; a circuit without measurements has one outcome
+    lines.push(`#pragma braket result probability ${targets.map(qubit).join(", ")}`.trimEnd());
+    return { source: `${lines.join("\n")}\n`, inputNames, probabilityTargets: targets };
   }
   for (const { qubit: q, clbit } of circuit.measurements)
     lines.push(`c[${clbit}] = measure ${qubit(q)};`);

@@ -1,13 +1,23 @@
 /**
  * Amazon Braket behind the provider interface (AWS SDK v3).
  *
+ * Before anything is created the circuit is fitted to the device: shots checked against
+ * `shotsRange` (0 only where the device gives exact results), placed and SWAP-routed on
+ * its connectivity graph (placement.ts), its unsupported gates decomposed into
+ * `supportedOperations` (decompose.ts), contiguous indices checked, and emitted in
+ * Braket's OpenQASM 3 (gates.ts). shots = 0 submits a `probability` result type and returns
+ * exact probabilities.
+ *
  * One `run` = one program set task per ≤ `maximumExecutables` parameter rows where the
  * device has the `braket.ir.openqasm.program_set` action, else one task per row, created
  * with bounded concurrency. Every CreateQuantumTask carries a deterministic `clientToken`
  * (job id + batch index), tasks are polled until terminal, `results.json` is read from
  * S3 at `<outputS3Directory>/results.json`, and counts are decoded with Braket's bit
  * order (see results.ts). Cancelling (signal or handle) cancels every created task that
- * has not finished; a failing task cancels the others too.
+ * has not finished; a failing task cancels the others too. Throttling, 5xx and network
+ * errors are retried by the SDK (standard mode: `maxAttempts`, jittered exponential
+ * back-off); the retried request keeps its clientToken, so a create whose reply was lost
+ * never makes a second task.
  */
 import { createHash, randomUUID } from "node:crypto";
 import {
@@ -36,6 +46,7 @@ import {
   type ProviderStatus,
   throwIfCancelled,
 } from "../types.js";
+import { decomposeForDevice } from "./decompose.js";
 import {
   type BraketDevice,
   nativeIrGates,
@@ -44,7 +55,14 @@ import {
   parseDevice,
 } from "./device.js";
 import { type BraketProgram, emitBraketQasm } from "./gates.js";
-import { addCounts, type MeasuredResult } from "./results.js";
+import { checkContiguous, placeOnDevice } from "./placement.js";
+import { addCounts, addProbabilities, type MeasuredResult } from "./results.js";
+
+/** Fitted circuits kept per provider (see `prepare`). */
+const PREPARED_CACHE_SIZE = 64;
+
+/** Braket's limit on the qubits of one probability result type. */
+const MAX_PROBABILITY_TARGETS = 40;
 
 /** GetDevice omits OpenQASM capabilities for user agents older than this. */
 export const BRAKET_SCHEMAS_USER_AGENT = "BraketSchemas/1.8.0";
@@ -176,9 +194,76 @@ interface Batch {
 interface Plan {
   readonly device: BraketDevice;
   readonly matrix: ParameterMatrix;
+  /** The circuit as submitted: placed, routed and decomposed for the device. */
+  readonly circuit: Circuit;
   readonly program: BraketProgram;
+  /** shots = 0: exact probabilities from a probability result type. */
+  readonly exact: boolean;
   readonly programSet: boolean;
   readonly batches: readonly Batch[];
+}
+
+/** Refuses shot counts the device does not take, naming the device and its limits. */
+function checkShots(shots: number, device: BraketDevice, where: string): void {
+  const [minShots, maxShots] = device.shotsRange;
+  if (shots === 0) {
+    if (device.exactProbabilities) return;
+    const why =
+      device.type === "QPU"
+        ? "it is a QPU and only samples"
+        : "its service.shotsRange or Probability result type does not allow 0 shots";
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `shots = 0 (exact probabilities) is not available on ${where}: ${why} (shotsRange [${minShots}, ${maxShots}]); set shots to ${Math.max(1, minShots)}..${maxShots}`,
+    );
+  }
+  if (!Number.isInteger(shots) || shots < Math.max(1, minShots)) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `shots must be an integer in ${Math.max(1, minShots)}..${maxShots} on ${where}, got ${shots}`,
+    );
+  }
+  if (shots > maxShots) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `shots ${shots} exceed the maximum ${maxShots} of ${where}`,
+    );
+  }
+}
+
+/**
+ * Rows split over as few program-set tasks as the limits allow, balanced so the smallest
+ * task is as large as possible (it must reach `minimumTotalShots`).
+ */
+function programSetBatches(
+  rows: number,
+  shots: number,
+  limits: NonNullable<BraketDevice["programSet"]>,
+  where: string,
+): Batch[] {
+  const { maximumExecutables, maximumTotalShots, minimumTotalShots } = limits;
+  const perTask = Math.min(maximumExecutables, Math.floor(maximumTotalShots / shots));
+  if (perTask < 1) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `shots ${shots} exceed the program-set maximumTotalShots ${maximumTotalShots} of ${where}`,
+    );
+  }
+  const tasks = Math.ceil(rows / perTask);
+  const base = Math.floor(rows / tasks);
+  if (base * shots < minimumTotalShots) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `${rows} parameter row(s) × ${shots} shots in ${tasks} program-set task(s) give ${base * shots} shots in the smallest task, below the minimumTotalShots ${minimumTotalShots} of ${where}; use at least ${Math.ceil(minimumTotalShots / base)} shots`,
+    );
+  }
+  const batches: Batch[] = [];
+  for (let index = 0, start = 0; index < tasks; index++) {
+    const size = base + (index < rows % tasks ? 1 : 0);
+    batches.push({ index, start, end: start + size });
+    start += size;
+  }
+  return batches;
 }
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
@@ -188,6 +273,10 @@ export class BraketProvider implements Provider {
   readonly braket: BraketClient;
   readonly s3: S3Client;
   private devicePromise: Promise<BraketDevice> | undefined;
+  private readonly prepared = new Map<
+    string,
+    { readonly submitted: Circuit; readonly program: BraketProgram }
+  >();
 
   constructor(options: BraketProviderOptions) {
     this.options = Object.freeze({ ...options });
@@ -224,11 +313,41 @@ export class BraketProvider implements Provider {
       numQubits: device.qubitCount,
       nativeGates: nativeIrGates(device),
       couplingMap: device.couplingMap,
-      exactProbabilities: false,
+      exactProbabilities: device.exactProbabilities,
       minShots: Math.max(1, device.shotsRange[0]),
       maxShots: device.shotsRange[1],
       batchesParameterRows: device.programSet !== null,
     };
+  }
+
+  /**
+   * The circuit fitted to the device and its program. Cached by circuit content: layout
+   * search on a large graph takes 0.2–0.9 s and training submits the same circuit shape
+   * every step (once to estimate, once to run), rebuilt as a new object each time.
+   */
+  private prepare(circuit: Circuit, device: BraketDevice, where: string, exact: boolean) {
+    const key = `${exact}|${JSON.stringify(circuit)}`;
+    const cached = this.prepared.get(key);
+    if (cached) {
+      // refresh its place in the (insertion-ordered) LRU
+      this.prepared.delete(key);
+      this.prepared.set(key, cached);
+      return cached;
+    }
+    const placed = placeOnDevice(circuit, device, where).circuit;
+    const submitted = decomposeForDevice(placed, device.supportedOperations, where);
+    checkContiguous(submitted, device, where);
+    const program = emitBraketQasm(submitted, {
+      supportedOperations: device.supportedOperations,
+      device: where,
+      exactProbabilities: exact,
+    });
+    const prepared = { submitted, program };
+    this.prepared.set(key, prepared);
+    if (this.prepared.size > PREPARED_CACHE_SIZE) {
+      this.prepared.delete(this.prepared.keys().next().value!);
+    }
+    return prepared;
   }
 
   /** Everything checked before any task is created. */
@@ -240,53 +359,26 @@ export class BraketProvider implements Provider {
     const matrix = toParameterMatrix(circuit, rows);
     const device = await this.device();
     const where = `device ${device.name} (${device.arn})`;
-    const [minShots, maxShots] = device.shotsRange;
-    if (config.shots === 0) {
+    checkShots(config.shots, device, where);
+    const exact = config.shots === 0;
+    const { submitted, program } = this.prepare(circuit, device, where, exact);
+    const targets = program.probabilityTargets?.length ?? 0;
+    if (targets > MAX_PROBABILITY_TARGETS) {
       throw new QplaneError(
         "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `shots = 0 (exact probabilities) is not available on ${where}: Braket QPUs only sample, and qplane does not submit result types`,
+        `shots = 0 on ${where}: a probability result may target at most ${MAX_PROBABILITY_TARGETS} qubits, the circuit measures ${targets}`,
       );
     }
-    if (!Number.isInteger(config.shots) || config.shots < Math.max(1, minShots)) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `shots must be an integer in ${Math.max(1, minShots)}..${maxShots} on ${where}, got ${config.shots}`,
-      );
-    }
-    if (config.shots > maxShots) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `shots ${config.shots} exceed the maximum ${maxShots} of ${where}`,
-      );
-    }
-    if (circuit.numQubits > device.qubitCount) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `circuit uses ${circuit.numQubits} qubits; ${where} has ${device.qubitCount}`,
-      );
-    }
-    const program = emitBraketQasm(circuit, {
-      supportedOperations: device.supportedOperations,
-      device: where,
-    });
-    const batches: Batch[] = [];
-    if (device.programSet !== null) {
-      const { maximumExecutables, maximumTotalShots } = device.programSet;
-      const perTask = Math.min(maximumExecutables, Math.floor(maximumTotalShots / config.shots));
-      if (perTask < 1) {
-        throw new QplaneError(
-          "QPLANE_ERR_PROVIDER_CIRCUIT",
-          `shots ${config.shots} exceed the program-set maximumTotalShots ${maximumTotalShots} of ${where}`,
-        );
-      }
-      for (let start = 0; start < matrix.rows; start += perTask) {
-        batches.push({ index: batches.length, start, end: Math.min(matrix.rows, start + perTask) });
-      }
-    } else {
-      for (let row = 0; row < matrix.rows; row++)
-        batches.push({ index: row, start: row, end: row + 1 });
-    }
-    return { device, matrix, program, programSet: device.programSet !== null, batches };
+    // Program sets carry measured executables; exact results need one program task per row.
+    const programSet = device.programSet !== null && !exact;
+    const batches = programSet
+      ? programSetBatches(matrix.rows, config.shots, device.programSet!, where)
+      : Array.from({ length: matrix.rows }, (_, row) => ({
+          index: row,
+          start: row,
+          end: row + 1,
+        }));
+    return { device, matrix, circuit: submitted, program, exact, programSet, batches };
   }
 
   async run(
@@ -296,7 +388,7 @@ export class BraketProvider implements Provider {
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const plan = await this.plan(circuit, rows, config);
-    return new BraketJob(this, circuit, plan, config);
+    return new BraketJob(this, plan, config);
   }
 
   async estimate(
@@ -348,7 +440,6 @@ class BraketJob implements JobHandle {
 
   constructor(
     private readonly provider: BraketProvider,
-    private readonly circuit: Circuit,
     private readonly plan: Plan,
     private readonly config: ExecutionConfig,
   ) {
@@ -399,8 +490,10 @@ class BraketJob implements JobHandle {
 
   private async execute(): Promise<ExecutionResult> {
     const { matrix, batches } = this.plan;
-    const outcomeCount = 2 ** this.circuit.numClbits;
-    const values = new Uint32Array(matrix.rows * outcomeCount);
+    const outcomeCount = 2 ** this.plan.circuit.numClbits;
+    const values = this.plan.exact
+      ? new Float64Array(matrix.rows * outcomeCount)
+      : new Uint32Array(matrix.rows * outcomeCount);
     const timeoutMs = this.provider.options.timeoutMs ?? 5 * 24 * 3600 * 1000;
     const timer = setTimeout(
       () =>
@@ -442,6 +535,9 @@ class BraketJob implements JobHandle {
       throw reason;
     }
     this.state = "completed";
+    if (values instanceof Float64Array) {
+      return { kind: "probabilities", rows: matrix.rows, outcomeCount, values };
+    }
     return { kind: "counts", rows: matrix.rows, outcomeCount, shots: this.config.shots, values };
   }
 
@@ -474,7 +570,11 @@ class BraketJob implements JobHandle {
     });
   }
 
-  private async runBatch(batch: Batch, values: Uint32Array, outcomeCount: number): Promise<void> {
+  private async runBatch(
+    batch: Batch,
+    values: Uint32Array | Float64Array,
+    outcomeCount: number,
+  ): Promise<void> {
     const { braket } = this.provider;
     const options = this.provider.options;
     const signal = this.abort.signal;
@@ -545,9 +645,19 @@ class BraketJob implements JobHandle {
         `Braket task ${arn} failed: ${task.failureReason ?? "no reason given"}`,
       );
     }
+    if (values instanceof Float64Array) {
+      addProbabilities(
+        this.plan.circuit,
+        results,
+        this.plan.program.probabilityTargets ?? [],
+        values,
+        batch.start * outcomeCount,
+      );
+      return;
+    }
     if (!this.plan.programSet) {
       addCounts(
-        this.circuit,
+        this.plan.circuit,
         results as MeasuredResult,
         this.config.shots,
         values,
@@ -620,7 +730,7 @@ class BraketJob implements JobHandle {
         }
         if (k < 0 || k >= rowCount) continue;
         addCounts(
-          this.circuit,
+          this.plan.circuit,
           executable as MeasuredResult,
           this.config.shots,
           values,

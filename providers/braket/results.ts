@@ -71,3 +71,51 @@ export function addCounts(
     "Braket result has neither measurements nor measurementProbabilities",
   );
 }
+
+/** A `probability` result type: `value[k]` over `targets`, the first target the MSB of k. */
+interface ProbabilityResultType {
+  readonly type?: { readonly type?: string; readonly targets?: readonly number[] };
+  readonly value?: unknown;
+}
+
+/**
+ * Writes a shots = 0 result's exact outcome probabilities into
+ * `out[offset … offset + 2^numClbits)`. Reads the `probability` entry of `resultTypes`;
+ * its index is big-endian over its targets (the result's own, else `targets`), so target j
+ * is bit (m − 1 − j) of the index, while qplane's outcome has clbit i at bit i.
+ */
+export function addProbabilities(
+  circuit: Circuit,
+  result: { readonly resultTypes?: readonly ProbabilityResultType[] },
+  targets: readonly number[],
+  out: Float64Array,
+  offset: number,
+): void {
+  const entry = (result.resultTypes ?? []).find(
+    (resultType) => resultType.type?.type?.toLowerCase() === "probability",
+  );
+  if (entry === undefined || !Array.isArray(entry.value)) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_JOB_FAILED",
+      "Braket result has no probability result type (resultTypes[].type.type = probability)",
+    );
+  }
+  const qubits = entry.type?.targets ?? targets;
+  const values = entry.value as readonly number[];
+  const width = qubits.length;
+  if (values.length !== 2 ** width) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_JOB_FAILED",
+      `Braket probability result has ${values.length} values for ${width} target qubit(s) [${qubits.join(", ")}]; expected ${2 ** width}`,
+    );
+  }
+  const columns = clbitColumns(circuit, qubits);
+  for (let index = 0; index < values.length; index++) {
+    let outcome = 0;
+    for (let clbit = 0; clbit < columns.length; clbit++) {
+      const column = columns[clbit]!;
+      if (column >= 0 && ((index >> (width - 1 - column)) & 1) === 1) outcome += 2 ** clbit;
+    }
+    out[offset + outcome]! += Number(values[index]);
+  }
+}

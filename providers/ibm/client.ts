@@ -66,6 +66,16 @@ export function baseUrlForCrn(crn: string): string {
     : `https://${region}.quantum.cloud.ibm.com/api/v1`;
 }
 
+/** The code of the first error in IBM's `{errors:[{code, …}]}` body, if any. */
+export function ibmErrorCode(data: unknown): number | undefined {
+  const errors = (data as { errors?: unknown } | null | undefined)?.errors;
+  const code = Array.isArray(errors)
+    ? (errors[0] as { code?: unknown } | undefined)?.code
+    : undefined;
+  if (typeof code === "number") return code;
+  return typeof code === "string" && /^\d+$/.test(code) ? Number(code) : undefined;
+}
+
 /** IBM's `{errors:[{code, message}], trace}` as one line. */
 export function describeIbmError(status: number, data: unknown): string {
   const body = (data ?? {}) as { errors?: unknown; trace?: unknown; message?: unknown };
@@ -148,12 +158,20 @@ export class IbmRuntimeClient {
     return this.request<T>("POST", path, body, options);
   }
 
+  patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<IbmResponse<T>> {
+    return this.request<T>("PATCH", path, body, options);
+  }
+
+  delete<T>(path: string, options: RequestOptions = {}): Promise<IbmResponse<T>> {
+    return this.request<T>("DELETE", path, undefined, options);
+  }
+
   private backoff(attempt: number): number {
     return Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
   }
 
   async request<T>(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PATCH" | "DELETE",
     path: string,
     body: unknown,
     options: RequestOptions = {},

@@ -1,8 +1,10 @@
 /**
  * IBM Quantum (Qiskit Runtime REST) behind the provider interface. One `run` = one Sampler
- * V2 job whose single PUB carries the whole parameter matrix; the circuit must already be
- * ISA (physical qubits `$k`, the device's basis gates, two-qubit gates on coupled pairs):
- * the service does not transpile, so anything else is refused before submission.
+ * V2 job whose PUBs carry the whole parameter matrix (one PUB, or several of at most
+ * `maxRowsPerPub` rows); the circuit must already be ISA (physical qubits `$k`, the
+ * device's basis gates, two-qubit gates on coupled pairs): the service does not transpile,
+ * so anything else is refused before submission. A run scope (`openRunScope`) puts every
+ * job of one training run into one batch or dedicated session when the backend asks for it.
  */
 import { GATES, type GateName, isGateName } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
@@ -13,6 +15,7 @@ import {
 } from "../../src/circuits/parameters.js";
 import { emitQasm3 } from "../../src/circuits/qasm3/emit.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { describeSpecIssues } from "../../src/training/spec.js";
 import {
   type ExecutionConfig,
   type ExecutionEstimate,
@@ -22,16 +25,33 @@ import {
   type Provider,
   type ProviderCapabilities,
   type ProviderStatus,
+  type RunScope,
   throwIfCancelled,
 } from "../types.js";
 import { IamTokenSource } from "./auth.js";
 import { IbmRuntimeClient, type RetryOptions, sleep } from "./client.js";
-import { denseCounts, registerSamples } from "./results.js";
+import { countRows, jobRowSamples, type PubLayout } from "./results.js";
+import {
+  FRACTIONAL_GATES,
+  type SamplerOptions,
+  samplerOptionsConflict,
+  samplerOptionsSchema,
+  samplesPerRow,
+  twirls,
+} from "./sampler-options.js";
+import {
+  DEFAULT_SESSION_MAX_TTL_SECONDS,
+  EXECUTION_MODES,
+  type ExecutionMode,
+  IbmSession,
+} from "./session.js";
 
 /** Largest classical register returned as dense counts (2^24 outcomes per row). */
 export const MAX_DENSE_CLBITS = 24;
 /** Sampler limit: circuits × shots per job. */
 export const MAX_EXECUTIONS_PER_JOB = 10_000_000;
+/** No PUB limit is documented; a job cannot hold more rows than this anyway (≥ 1 shot each). */
+export const DEFAULT_MAX_ROWS_PER_PUB = MAX_EXECUTIONS_PER_JOB;
 
 export interface IbmProviderOptions {
   /** Backend name, e.g. "ibm_fez". */
@@ -55,6 +75,19 @@ export interface IbmProviderOptions {
   readonly capabilitiesTtlMs?: number;
   /** Price for estimates: per Sampler job and per shot. @defaultValue 0 and 0 */
   readonly pricing?: { readonly perTaskUsd: number; readonly perShotUsd: number };
+  /**
+   * How a training run (a run scope) reaches the device: each call its own job, or all jobs
+   * of the run in one batch / dedicated session. @defaultValue "job"
+   */
+  readonly executionMode?: ExecutionMode;
+  /** Session lifetime sent as `max_ttl`. @defaultValue 28 800 s (the service's default) */
+  readonly sessionMaxTtlSeconds?: number;
+  /** Rows per PUB; a larger matrix is split over several PUBs of the same job. */
+  readonly maxRowsPerPub?: number;
+  /** Use the device's fractional gates (rx, rzz) when it offers them. @defaultValue false */
+  readonly fractionalGates?: boolean;
+  /** Sampler V2 `params.options` (dynamical decoupling, twirling), IBM's field names. */
+  readonly samplerOptions?: SamplerOptions;
 }
 
 interface BackendConfiguration {
@@ -68,7 +101,13 @@ interface BackendConfiguration {
 interface JobResponse {
   readonly id?: string;
   readonly status?: string;
-  readonly state?: { status?: string; reason?: string; reason_code?: number };
+  readonly state?: { status?: string; reason?: string; reason_code?: number | string };
+}
+
+/** One PUB of a job: its parameter rows (null: no parameters) and per-PUB shots. */
+interface PubPlan extends PubLayout {
+  readonly values: number[][] | null;
+  readonly shots: number;
 }
 
 /** IBM job status → qplane job state. */
@@ -86,6 +125,32 @@ export function mapJobStatus(status: string | undefined): JobState {
       if (status?.startsWith("Cancelled")) return "cancelled";
       return "queued";
   }
+}
+
+/** Refuses execution settings a backend cannot run with, naming the field and value. */
+function checkExecutionOptions(options: IbmProviderOptions): void {
+  const fail = (message: string) => {
+    throw new QplaneError("QPLANE_ERR_CONFIG", `IBM backend ${options.device}: ${message}`);
+  };
+  const mode = options.executionMode;
+  if (mode !== undefined && !EXECUTION_MODES.includes(mode)) {
+    fail(`executionMode "${String(mode)}" is not one of ${EXECUTION_MODES.join(", ")}`);
+  }
+  const positive = (field: string, value: number | undefined, max: number) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= max)) {
+      fail(`${field} must be an integer in 1..${max}, got ${value}`);
+    }
+  };
+  positive("maxRowsPerPub", options.maxRowsPerPub, DEFAULT_MAX_ROWS_PER_PUB);
+  positive("sessionMaxTtlSeconds", options.sessionMaxTtlSeconds, DEFAULT_SESSION_MAX_TTL_SECONDS);
+  if (options.samplerOptions !== undefined) {
+    const parsed = samplerOptionsSchema.safeParse(options.samplerOptions);
+    if (!parsed.success) {
+      fail(describeSpecIssues(parsed.error, options.samplerOptions, "options"));
+    }
+  }
+  const conflict = samplerOptionsConflict(options.samplerOptions, options.fractionalGates === true);
+  if (conflict !== undefined) fail(conflict);
 }
 
 function isTerminal(state: JobState): boolean {
@@ -115,6 +180,31 @@ export function isaViolation(circuit: Circuit, capabilities: ProviderCapabilitie
   return undefined;
 }
 
+/**
+ * Why a bound `rzz` angle is outside the [0, π/2] IBM accepts (it fails the job with 1517),
+ * or undefined. Only circuits using fractional gates contain rzz.
+ */
+export function rzzAngleViolation(circuit: Circuit, matrix: ParameterMatrix): string | undefined {
+  const outside = (angle: number) => !(angle >= 0 && angle <= Math.PI / 2);
+  for (const [index, gate] of circuit.gates.entries()) {
+    if (gate.name !== "rzz") continue;
+    const arg = gate.args[0]!;
+    const on = gate.qubits.map((q) => `$${q}`).join(", ");
+    if (typeof arg === "number") {
+      if (outside(arg)) return `gate ${index} (rzz on ${on}) has angle ${arg}`;
+      continue;
+    }
+    const column = circuit.parameters.findIndex((p) => p.kind === arg.kind && p.name === arg.name);
+    for (let row = 0; row < matrix.rows; row++) {
+      const angle = arg.scale * matrix.values[row * matrix.cols + column]! + arg.offset;
+      if (outside(angle)) {
+        return `gate ${index} (rzz on ${on}) has angle ${angle} in parameter row ${row} (${arg.kind} ${arg.name})`;
+      }
+    }
+  }
+  return undefined;
+}
+
 class IbmJob implements JobHandle {
   private state: JobState = "queued";
   private cancelRequested = false;
@@ -127,10 +217,10 @@ class IbmJob implements JobHandle {
     readonly id: string,
     private readonly client: IbmRuntimeClient,
     private readonly plan: {
-      readonly rows: number;
-      readonly shots: number;
+      readonly pubs: readonly PubLayout[];
+      /** Samples each row must have; undefined (twirling) accepts the count IBM returns. */
+      readonly shots: number | undefined;
       readonly numClbits: number;
-      readonly splitFlat: boolean;
       readonly pollIntervalMs: number;
       readonly maxPollIntervalMs: number;
       readonly timeoutMs: number;
@@ -158,15 +248,14 @@ class IbmJob implements JobHandle {
     let interval = this.plan.pollIntervalMs;
     for (;;) {
       if (this.cancelRequested) return this.stopCancelled();
-      const { data } = await this.client.get<JobResponse>(this.path("?exclude_params=true"));
+      const data = await this.fetchJob();
       if (this.cancelRequested) return this.stopCancelled();
       const status = data.status ?? data.state?.status;
-      this.state = mapJobStatus(status);
       if (this.state === "completed") return this.fetchResult();
       if (this.state === "failed") {
         const reason = data.state?.reason ?? "no reason given";
         const code =
-          data.state?.reason_code !== undefined ? ` (code ${data.state.reason_code})` : "";
+          data.state?.reason_code !== undefined ? ` (reason code ${data.state.reason_code})` : "";
         throw new QplaneError(
           "QPLANE_ERR_PROVIDER_JOB_FAILED",
           `IBM job ${this.id} failed${code}: ${reason}`,
@@ -195,18 +284,19 @@ class IbmJob implements JobHandle {
     }
   }
 
+  /** `GET /jobs/{id}` without the echoed circuits; updates the known state. */
+  private async fetchJob(): Promise<JobResponse> {
+    const { data } = await this.client.get<JobResponse>(this.path("?exclude_params=true"));
+    this.state = mapJobStatus(data?.status ?? data?.state?.status);
+    return data ?? {};
+  }
+
   private async fetchResult(): Promise<ExecutionResult> {
     for (let attempt = 0; ; attempt++) {
       const response = await this.client.get<unknown>(this.path("/results"));
       if (response.status !== 204) {
-        const samples = registerSamples(response.data, "c");
-        return denseCounts(
-          samples,
-          this.plan.numClbits,
-          this.plan.rows,
-          this.plan.shots,
-          this.plan.splitFlat,
-        );
+        const perRow = jobRowSamples(response.data, "c", this.plan.pubs);
+        return countRows(perRow, this.plan.numClbits, this.plan.shots);
       }
       if (attempt >= 4) {
         throw new QplaneError(
@@ -223,7 +313,9 @@ class IbmJob implements JobHandle {
     await this.client.post(this.path("/cancel"), undefined, { acceptStatuses: [409] });
   }
 
+  /** The job's state on the service now (one `GET /jobs/{id}`). */
   async status(): Promise<JobState> {
+    await this.fetchJob();
     return this.state;
   }
 
@@ -250,6 +342,7 @@ export class IbmProvider implements Provider {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.device)) {
       throw new QplaneError("QPLANE_ERR_CONFIG", `IBM device name "${options.device}" is invalid`);
     }
+    checkExecutionOptions(options);
     const { apiKey: _apiKey, ...rest } = options;
     this.options = Object.freeze({ ...rest, apiKey: "[redacted]" });
     const tokens = new IamTokenSource({ apiKey: options.apiKey, iamUrl: options.iamUrl });
@@ -277,8 +370,12 @@ export class IbmProvider implements Provider {
       );
     }
     // `id` is listed as a basis gate but fails on submission ("instruction u … not supported").
+    // Fractional rx/rzz are used only on request (as qiskit-ibm-runtime's use_fractional_gates):
+    // rzz accepts only angles in [0, π/2] and they cannot be gate-twirled (1519).
+    const fractional = this.options.fractionalGates === true;
     const nativeGates = data.basis_gates.filter(
-      (name): name is GateName => isGateName(name) && name !== "id",
+      (name): name is GateName =>
+        isGateName(name) && name !== "id" && (fractional || !FRACTIONAL_GATES.has(name)),
     );
     const value: ProviderCapabilities = Object.freeze({
       provider: "ibm",
@@ -326,10 +423,12 @@ export class IbmProvider implements Provider {
         `the circuit has ${circuit.numClbits} classical bits; counts are returned for at most ${MAX_DENSE_CLBITS}`,
       );
     }
-    if (matrix.rows * config.shots > MAX_EXECUTIONS_PER_JOB) {
+    const executed = samplesPerRow(config.shots, this.options.samplerOptions);
+    if (matrix.rows * executed > MAX_EXECUTIONS_PER_JOB) {
+      const twirled = executed !== config.shots ? ` (${executed} after twirling)` : "";
       throw new QplaneError(
         "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `${matrix.rows} row(s) × ${config.shots} shots = ${matrix.rows * config.shots} executions exceed IBM's ${MAX_EXECUTIONS_PER_JOB} per job`,
+        `${matrix.rows} row(s) × ${config.shots} shots${twirled} = ${matrix.rows * executed} executions exceed IBM's ${MAX_EXECUTIONS_PER_JOB} per job`,
       );
     }
     const capabilities = await this.capabilities();
@@ -346,37 +445,104 @@ export class IbmProvider implements Provider {
         `circuit is not ISA for ${capabilities.device}: ${violation}`,
       );
     }
+    const rzz = rzzAngleViolation(circuit, matrix);
+    if (rzz !== undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `${capabilities.device} runs rzz only for angles in [0, π/2] (IBM error 1517 otherwise): ${rzz}`,
+      );
+    }
     return matrix;
   }
 
-  /** The `POST /jobs` body for one run (exported through the provider for inspection). */
-  jobBody(circuit: Circuit, matrix: ParameterMatrix, shots: number) {
-    const qasm = emitQasm3(circuit);
-    let values: number[][] | null = null;
-    let pubShots = shots;
+  /**
+   * The PUBs of one run. Parameter rows go in order, at most `maxRowsPerPub` per PUB. A
+   * parameterless circuit has one binding, so its rows run as one PUB of rows × shots whose
+   * samples are cut per row — except under twirling, whose sample count is not rows × shots
+   * (then one PUB per row).
+   */
+  private pubPlans(matrix: ParameterMatrix, shots: number): PubPlan[] {
     if (matrix.cols === 0) {
-      // No parameters: one binding; several rows are run as rows × shots and split.
-      pubShots = shots * matrix.rows;
-    } else {
-      values = Array.from({ length: matrix.rows }, (_, r) =>
-        Array.from(matrix.values.subarray(r * matrix.cols, (r + 1) * matrix.cols)),
-      );
+      if (twirls(this.options.samplerOptions)) {
+        return Array.from({ length: matrix.rows }, () => ({ values: null, shots, rows: 1 }));
+      }
+      return [{ values: null, shots: shots * matrix.rows, rows: matrix.rows, flatShots: shots }];
     }
+    const perPub = this.options.maxRowsPerPub ?? DEFAULT_MAX_ROWS_PER_PUB;
+    const pubs: PubPlan[] = [];
+    for (let start = 0; start < matrix.rows; start += perPub) {
+      const end = Math.min(matrix.rows, start + perPub);
+      const values = Array.from({ length: end - start }, (_, i) =>
+        Array.from(
+          matrix.values.subarray((start + i) * matrix.cols, (start + i + 1) * matrix.cols),
+        ),
+      );
+      pubs.push({ values, shots, rows: end - start });
+    }
+    return pubs;
+  }
+
+  /** The `POST /jobs` body for one run (exported through the provider for inspection). */
+  jobBody(circuit: Circuit, matrix: ParameterMatrix, shots: number, sessionId?: string) {
+    return this.jobRequest(circuit, this.pubPlans(matrix, shots), sessionId);
+  }
+
+  private jobRequest(circuit: Circuit, pubs: readonly PubPlan[], sessionId: string | undefined) {
+    const qasm = emitQasm3(circuit);
+    const options = this.options.samplerOptions;
     return {
       program_id: "sampler",
       backend: this.options.device,
-      params: { pubs: [[qasm, values, pubShots]], version: 2, support_qiskit: false },
+      ...(sessionId !== undefined ? { session_id: sessionId } : {}),
+      params: {
+        pubs: pubs.map((pub) => [qasm, pub.values, pub.shots]),
+        version: 2,
+        support_qiskit: false,
+        ...(options !== undefined && Object.keys(options).length > 0 ? { options } : {}),
+      },
     };
   }
 
-  async run(
+  /**
+   * A view of this provider for one training run: in "batch" / "session" mode its first
+   * submission opens a session that all its jobs join, and `close` ends it. Runs outside a
+   * scope (and every run in "job" mode) are standalone jobs.
+   */
+  openRunScope(): RunScope {
+    const mode = this.options.executionMode ?? "job";
+    const session =
+      mode === "job"
+        ? undefined
+        : new IbmSession(
+            this.client,
+            this.options.device,
+            mode,
+            this.options.sessionMaxTtlSeconds ?? DEFAULT_SESSION_MAX_TTL_SECONDS,
+          );
+    return {
+      capabilities: () => this.capabilities(),
+      status: () => this.status(),
+      estimate: (circuit, rows, config) => this.estimate(circuit, rows, config),
+      run: (circuit, rows, config) => this.submit(circuit, rows, config, session),
+      close: async (outcome) => session?.close(outcome),
+    };
+  }
+
+  run(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig): Promise<JobHandle> {
+    return this.submit(circuit, rows, config, undefined);
+  }
+
+  private async submit(
     circuit: Circuit,
     rows: ParameterRowsInput,
     config: ExecutionConfig,
+    session: IbmSession | undefined,
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const matrix = await this.validate(circuit, rows, config);
-    const body = this.jobBody(circuit, matrix, config.shots);
+    const pubs = this.pubPlans(matrix, config.shots);
+    const sessionId = session === undefined ? undefined : await session.id();
+    const body = this.jobRequest(circuit, pubs, sessionId);
     // The signal is not passed to the POST: aborting it mid-flight could leave a job
     // created but unknown to us. An abort during the POST cancels the job right after.
     const { data } = await this.client.post<JobResponse>("/jobs", body);
@@ -387,10 +553,9 @@ export class IbmProvider implements Provider {
       data.id,
       this.client,
       {
-        rows: matrix.rows,
-        shots: config.shots,
+        pubs,
+        shots: twirls(this.options.samplerOptions) ? undefined : config.shots,
         numClbits: circuit.numClbits,
-        splitFlat: matrix.cols === 0,
         pollIntervalMs: this.options.pollIntervalMs ?? 2_000,
         maxPollIntervalMs: this.options.maxPollIntervalMs ?? 30_000,
         timeoutMs: this.options.timeoutMs ?? 4 * 3_600_000,
@@ -405,7 +570,8 @@ export class IbmProvider implements Provider {
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
     const matrix = await this.validate(circuit, rows, config);
-    const totalShots = matrix.rows * config.shots;
+    // what the device executes (and IBM bills): twirling may round the shots up
+    const totalShots = matrix.rows * samplesPerRow(config.shots, this.options.samplerOptions);
     const pricing = this.options.pricing ?? { perTaskUsd: 0, perShotUsd: 0 };
     return {
       submissions: 1,

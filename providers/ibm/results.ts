@@ -61,8 +61,8 @@ export function samplesByRow(samples: unknown): string[][] {
   );
 }
 
-/** The `samples` of classical register `register` of the first PUB of a results body. */
-export function registerSamples(body: unknown, register: string): unknown {
+/** The `samples` of classical register `register` of PUB `pub` of a results body. */
+export function registerSamples(body: unknown, register: string, pub = 0): unknown {
   const results = (body as { results?: unknown } | null | undefined)?.results;
   if (!Array.isArray(results) || results.length === 0) {
     throw new QplaneError(
@@ -70,7 +70,13 @@ export function registerSamples(body: unknown, register: string): unknown {
       "IBM result has no `results` list (was support_qiskit enabled?)",
     );
   }
-  const data = (results[0] as { data?: Record<string, { samples?: unknown }> }).data;
+  if (pub >= results.length) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_REJECTED",
+      `IBM result has ${results.length} PUB result(s); PUB ${pub} is missing`,
+    );
+  }
+  const data = (results[pub] as { data?: Record<string, { samples?: unknown }> }).data;
   const entry = data?.[register];
   if (entry === undefined) {
     const found = Object.keys(data ?? {}).join(", ") || "none";
@@ -82,10 +88,91 @@ export function registerSamples(body: unknown, register: string): unknown {
   return entry.samples;
 }
 
+/** What one submitted PUB yields: `rows` parameter rows; `flatShots` when they share one binding. */
+export interface PubLayout {
+  readonly rows: number;
+  /** Set for a parameterless PUB run rows × flatShots times: its flat samples are cut per row. */
+  readonly flatShots?: number;
+}
+
+/** The samples of each parameter row, in row order, from a job's PUB results. */
+export function jobRowSamples(
+  body: unknown,
+  register: string,
+  pubs: readonly PubLayout[],
+): string[][] {
+  const results = (body as { results?: unknown } | null | undefined)?.results;
+  if (Array.isArray(results) && results.length !== pubs.length) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_REJECTED",
+      `IBM result has ${results.length} PUB result(s); ${pubs.length} PUB(s) were submitted`,
+    );
+  }
+  const rows: string[][] = [];
+  pubs.forEach((layout, pub) => {
+    let perRow = samplesByRow(registerSamples(body, register, pub));
+    if (layout.flatShots !== undefined && perRow.length === 1 && layout.rows > 1) {
+      const flat = perRow[0]!;
+      const shots = layout.flatShots;
+      perRow = Array.from({ length: layout.rows }, (_, r) =>
+        flat.slice(r * shots, (r + 1) * shots),
+      );
+    }
+    if (perRow.length !== layout.rows) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_REJECTED",
+        `IBM result PUB ${pub} has samples for ${perRow.length} parameter row(s); ${layout.rows} were submitted`,
+      );
+    }
+    for (const row of perRow) rows.push(row);
+  });
+  return rows;
+}
+
 /**
  * Dense counts (row-major rows × 2^numBits, outcome index Σ c[i]·2^i) from the samples of
- * each parameter row. With `splitFlat`, a flat list of rows × shots samples is cut into
- * `rows` consecutive runs of `shots` (used when a parameterless circuit runs rows × shots).
+ * each row. `shots` is the exact sample count every row must have; undefined accepts any
+ * count shared by all rows (twirled PUBs return num_randomizations × shots_per_randomization
+ * samples, which the service may round up from the requested shots).
+ */
+export function countRows(
+  perRow: readonly (readonly string[])[],
+  numBits: number,
+  shots: number | undefined,
+): CountsResult {
+  const rows = perRow.length;
+  const perRowShots = shots ?? perRow[0]?.length ?? 0;
+  const outcomeCount = 2 ** numBits;
+  const values = new Uint32Array(rows * outcomeCount);
+  const limit = BigInt(outcomeCount);
+  perRow.forEach((rowSamples, row) => {
+    if (rowSamples.length !== perRowShots || perRowShots === 0) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_REJECTED",
+        shots !== undefined
+          ? `IBM result row ${row} has ${rowSamples.length} sample(s); ${shots} shots were requested`
+          : `IBM result row ${row} has ${rowSamples.length} sample(s); row 0 has ${perRowShots}`,
+      );
+    }
+    const base = row * outcomeCount;
+    for (const hex of rowSamples) {
+      const outcome = decodeHexSample(hex);
+      if (outcome >= limit) {
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_REJECTED",
+          `IBM result sample ${hex} does not fit in ${numBits} bit(s)`,
+        );
+      }
+      const k = base + Number(outcome);
+      values[k] = (values[k] ?? 0) + 1;
+    }
+  });
+  return { kind: "counts", rows, outcomeCount, shots: perRowShots, values };
+}
+
+/**
+ * Dense counts from one register's `samples` (flat: one row; nested: one list per row).
+ * With `splitFlat`, a flat list of rows × shots samples is cut into `rows` runs of `shots`.
  */
 export function denseCounts(
   samples: unknown,
@@ -94,37 +181,7 @@ export function denseCounts(
   shots: number,
   splitFlat = false,
 ): CountsResult {
-  let perRow = samplesByRow(samples);
-  if (splitFlat && perRow.length === 1 && rows > 1) {
-    const flat = perRow[0]!;
-    perRow = Array.from({ length: rows }, (_, r) => flat.slice(r * shots, (r + 1) * shots));
-  }
-  if (perRow.length !== rows) {
-    throw new QplaneError(
-      "QPLANE_ERR_PROVIDER_REJECTED",
-      `IBM result has samples for ${perRow.length} parameter row(s); ${rows} were submitted`,
-    );
-  }
-  const outcomeCount = 2 ** numBits;
-  const values = new Uint32Array(rows * outcomeCount);
-  perRow.forEach((rowSamples, row) => {
-    if (rowSamples.length !== shots) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_REJECTED",
-        `IBM result row ${row} has ${rowSamples.length} sample(s); ${shots} shots were requested`,
-      );
-    }
-    for (const hex of rowSamples) {
-      const outcome = decodeHexSample(hex);
-      if (outcome >= BigInt(outcomeCount)) {
-        throw new QplaneError(
-          "QPLANE_ERR_PROVIDER_REJECTED",
-          `IBM result sample ${hex} does not fit in ${numBits} bit(s)`,
-        );
-      }
-      const k = row * outcomeCount + Number(outcome);
-      values[k] = (values[k] ?? 0) + 1;
-    }
-  });
-  return { kind: "counts", rows, outcomeCount, shots, values };
+  const body = { results: [{ data: { c: { samples } } }] };
+  const layout: PubLayout = splitFlat ? { rows, flatShots: shots } : { rows };
+  return countRows(jobRowSamples(body, "c", [layout]), numBits, shots);
 }

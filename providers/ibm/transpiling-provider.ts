@@ -21,6 +21,7 @@ import type {
   Provider,
   ProviderCapabilities,
   ProviderStatus,
+  RunScope,
 } from "../types.js";
 import type { IbmProvider } from "./provider.js";
 
@@ -75,6 +76,20 @@ export class TranspilingIbmProvider implements Provider {
   ): Promise<JobHandle> {
     const { circuit: isa } = await this.transpileFor(circuit);
     return this.ibm.run(isa, rows, config);
+  }
+
+  /** The IBM provider's run scope (one session per training run), running ISA circuits. */
+  openRunScope(): RunScope & Pick<TranspilingIbmProvider, "transpileFor"> {
+    const scope = this.ibm.openRunScope();
+    return {
+      capabilities: () => this.capabilities(),
+      status: () => this.status(),
+      estimate: (circuit, rows, config) => this.estimate(circuit, rows, config),
+      transpileFor: (circuit) => this.transpileFor(circuit),
+      run: async (circuit, rows, config) =>
+        scope.run((await this.transpileFor(circuit)).circuit, rows, config),
+      close: (outcome) => scope.close(outcome),
+    };
   }
 
   async estimate(

@@ -2,8 +2,14 @@
  * The local statevector simulator behind the provider interface. Runs synchronously inside
  * `run`; the returned handle is already complete (or failed), so callers treat it exactly
  * like a remote job.
+ *
+ * Register probabilities are simulated over the qubits a circuit touches only
+ * ({@link compactIdleQubits}, inside `exactProbabilities`): an ISA circuit on physical
+ * qubits 100..102 of a 127-qubit device runs as a 3-qubit circuit, and the qubit limit
+ * applies to the touched qubits, not to the highest index.
  */
 import { randomUUID } from "node:crypto";
+import { compactIdleQubits } from "../../src/circuits/compact.js";
 import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
@@ -64,7 +70,8 @@ export class LocalProvider implements Provider {
 
   /** Validates everything a run needs before any compute is spent. */
   private validate(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig) {
-    checkQubitLimit(circuit, this.options.maxQubits);
+    // the limit applies to the qubits actually simulated (see module comment)
+    checkQubitLimit(compactIdleQubits(circuit).circuit, this.options.maxQubits);
     if (config.shots !== 0) checkShots(config.shots, this.options.maxShots);
     return toParameterMatrix(circuit, rows);
   }

@@ -3,6 +3,7 @@
  * shot counts and statevectors for one circuit over a matrix of parameter rows. Compiled
  * programs and state buffers are cached per (immutable) circuit and reused across calls.
  */
+import { compactIdleQubits } from "../../src/circuits/compact.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
@@ -108,7 +109,8 @@ export function exactProbabilities(
   rows: ParameterRowsInput,
   options: SimulatorOptions = {},
 ): RegisterProbabilities {
-  const { program, state, outcomes } = workspaceFor(circuit, options);
+  // register probabilities ignore idle qubits (|0⟩, unmeasured): simulate touched ones only
+  const { program, state, outcomes } = workspaceFor(compactIdleQubits(circuit).circuit, options);
   const matrix = toParameterMatrix(circuit, rows);
   const confusion = options.readoutError
     ? clbitConfusion(circuit, options.readoutError)

@@ -17,6 +17,7 @@ import Fastify, {
 } from "fastify";
 import { serializerCompiler } from "fastify-type-provider-zod";
 import { QplaneError } from "../errors/catalogue.js";
+import { collectSecrets, REDACTED, secretEraser } from "../logging/redaction.js";
 import { ApiKeyRing, bearerToken } from "./auth.js";
 import { type ApiContext, authHook, identify } from "./context.js";
 import {
@@ -27,12 +28,14 @@ import {
   parseJsonBody,
   zodValidatorCompiler,
 } from "./errors.js";
-import { collectSecrets, createApiLogger, REDACTED, secretEraser } from "./logger.js";
+import { createApiLogger } from "./logger.js";
 import { ServiceMetrics } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
 import { type ApiOptions, type ResolvedApiOptions, resolveApiOptions } from "./options.js";
 import { catalogRoutes } from "./routes/catalog.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
+import { experimentRoutes } from "./routes/experiments.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { operationsRoutes } from "./routes/operations.js";
 
@@ -150,12 +153,14 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
 
   await registerOpenApi(app, options.docs);
   await app.register(operationsRoutes);
+  await app.register(dashboardRoutes);
   await app.register(
     async (v1) => {
       v1.addHook("preParsing", authHook(context.keys));
       await v1.register(jobRoutes);
       await v1.register(eventRoutes);
       await v1.register(catalogRoutes);
+      await v1.register(experimentRoutes);
     },
     { prefix: "/v1" },
   );

@@ -22,8 +22,9 @@ export const errorBody = (code: string, message: string): ErrorBody => ({
 type HttpPart = "body" | "querystring" | "params" | "headers";
 
 /**
- * How each request part is named in messages: `spec.training.epochs` (the only body is a job
- * spec, named as the CLI and the job system name it), `query.limit`, `path.id`, …
+ * How each request part is named in messages: `spec.training.epochs` (a job's body is its
+ * spec, named as the CLI and the job system name it), `query.limit`, `path.id`, … An
+ * experiment's body has named members (`spec`, `grid`), so its fields go unprefixed.
  */
 const PART_PREFIX: Record<HttpPart, string> = {
   body: "spec",
@@ -38,8 +39,8 @@ export class RequestValidationError extends Error {
   readonly code = "FST_ERR_VALIDATION";
   readonly part: HttpPart;
 
-  constructor(part: HttpPart, error: z.ZodError, input: unknown) {
-    super(describeSpecIssues(error, input, PART_PREFIX[part]));
+  constructor(part: HttpPart, error: z.ZodError, input: unknown, prefix = PART_PREFIX[part]) {
+    super(describeSpecIssues(error, input, prefix));
     this.name = "RequestValidationError";
     this.part = part;
   }
@@ -49,13 +50,18 @@ export class RequestValidationError extends Error {
  * Validates request parts with zod and keeps the ZodError, so that the message can name each
  * field and the value it got (fastify-type-provider-zod's compiler keeps only a summary).
  */
-export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({
+  schema,
+  httpPart,
+  url,
+}) => {
   const part = (httpPart ?? "body") as HttpPart;
+  const prefix = part === "body" && url.includes("/experiments") ? "" : PART_PREFIX[part];
   return (data) => {
     const result = z.safeParse(schema, data);
     return result.success
       ? { value: result.data }
-      : { error: new RequestValidationError(part, result.error, data) };
+      : { error: new RequestValidationError(part, result.error, data, prefix) };
   };
 };
 

@@ -29,7 +29,7 @@ function documentOnlyService(): JobService {
     cancel: unavailable,
     remove: unavailable,
     subscribe: unavailable,
-    onEpoch: unavailable,
+    watchAll: unavailable,
     ready: async () => false,
     stats: unavailable,
     close: async () => {},

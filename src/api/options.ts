@@ -3,11 +3,12 @@
  * API depends on nothing else of it. Defaults are merged once, in `resolveApiOptions`.
  */
 import type { FastifyBaseLogger } from "fastify";
-import type { DestinationStream } from "pino";
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
 import type { SpecLimits } from "../config.js";
+import type { ExperimentService } from "../jobs/experiments.js";
 import type { JobService } from "../jobs/types.js";
+import type { RedactingLoggerOptions } from "../logging/redaction.js";
 import type { ServiceMetrics } from "./metrics.js";
 
 /**
@@ -35,24 +36,17 @@ export interface ApiBackend {
     Partial<Pick<Provider, "estimate">>;
   /** Whether it gives exact probabilities. @defaultValue from its capabilities */
   readonly exactProbabilities?: boolean;
+  /** Whether it simulates in-process (adjoint gradients). @defaultValue exactProbabilities */
+  readonly simulatesInProcess?: boolean;
 }
 
-export interface ApiLogOptions {
-  /** pino level. @defaultValue "info" */
-  readonly level?: string;
-  /** Where log lines go. @defaultValue standard output */
-  readonly stream?: DestinationStream;
-  /**
-   * Values to erase from every log line wherever they appear (API keys and the provider
-   * credentials found in `env` are always added).
-   */
-  readonly secrets?: readonly string[];
-  /** Environment read for provider credential values. @defaultValue process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
+/** Logging of the API: level, destination and extra secrets to erase. */
+export type ApiLogOptions = Pick<RedactingLoggerOptions, "level" | "stream" | "secrets" | "env">;
 
 export interface ApiOptions {
   readonly service: JobService;
+  /** Experiments over the same job system; without it `/v1/experiments` answers 503. */
+  readonly experiments?: ExperimentService;
   /** Accepted bearer keys; empty turns authentication off. @defaultValue [] */
   readonly apiKeys?: readonly string[];
   readonly limits?: ApiLimits;
@@ -76,6 +70,7 @@ export interface ApiOptions {
 
 export interface ResolvedApiOptions {
   readonly service: JobService;
+  readonly experiments: ExperimentService | undefined;
   readonly apiKeys: readonly string[];
   readonly limits: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
   /** Spec limits to check before submitting; undefined leaves them to the service. */
@@ -120,6 +115,7 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
   }
   return Object.freeze({
     service: options.service,
+    experiments: options.experiments,
     apiKeys: Object.freeze([...(options.apiKeys ?? [])]),
     limits: Object.freeze({
       maxBodyBytes: options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

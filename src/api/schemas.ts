@@ -29,12 +29,12 @@ export interface ApiSchemaMeta {
 
 export const apiSchemas = z.registry<ApiSchemaMeta>();
 
-function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
   return schema;
 }
 
-function doc<T extends z.ZodType>(schema: T, description: string): T {
+export function doc<T extends z.ZodType>(schema: T, description: string): T {
   apiSchemas.add(schema, { description });
   return schema;
 }
@@ -55,7 +55,7 @@ const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const BACKEND_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Visible ASCII (a subset of what the job service accepts: no control characters). */
 const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
-const CURSOR_PATTERN = /^[A-Za-z0-9_.:=-]{1,512}$/;
+export const CURSOR_PATTERN = /^[A-Za-z0-9_.:=-]{1,512}$/;
 /** No control characters (they would forge log lines and break terminals). */
 const PRINTABLE = /^[^\p{Cc}]*$/u;
 
@@ -68,13 +68,13 @@ export const jobIdSchema = doc(
 
 export const jobParamsSchema = z.strictObject({ id: jobIdSchema });
 
-const tagSchema = () =>
+export const tagSchema = () =>
   z.string().regex(TAG_PATTERN, {
     message: "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
   });
 
 /** A query-string whole number (`?limit=20`): digits only, then range-checked. */
-const queryInteger = (min: number, max: number) =>
+export const queryInteger = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,15}$/, { message: "must be a whole number" })
@@ -84,27 +84,30 @@ const queryInteger = (min: number, max: number) =>
 // ---------------------------------------------------------------------------------------------
 // Requests
 
+/** `name` and `tags` of a submission (a job's or an experiment's). */
+export const labelFields = {
+  name: doc(
+    z
+      .string()
+      .min(1)
+      .max(MAX_NAME_LENGTH)
+      .regex(PRINTABLE, { message: "must not contain control characters" })
+      .optional(),
+    "A label for people; not unique.",
+  ),
+  tags: doc(
+    z
+      .array(tagSchema())
+      .max(MAX_TAGS)
+      .refine((tags) => new Set(tags).size === tags.length, { message: "must not repeat a tag" })
+      .optional(),
+    "Labels to filter `GET /v1/jobs` by (`?tag=`).",
+  ),
+};
+
 export const jobSubmissionSchema = named(
   "JobSubmission",
-  jobSpecSchema.extend({
-    name: doc(
-      z
-        .string()
-        .min(1)
-        .max(MAX_NAME_LENGTH)
-        .regex(PRINTABLE, { message: "must not contain control characters" })
-        .optional(),
-      "A label for people; not unique.",
-    ),
-    tags: doc(
-      z
-        .array(tagSchema())
-        .max(MAX_TAGS)
-        .refine((tags) => new Set(tags).size === tags.length, { message: "must not repeat a tag" })
-        .optional(),
-      "Labels to filter `GET /v1/jobs` by (`?tag=`).",
-    ),
-  }),
+  jobSpecSchema.extend(labelFields),
   "The training spec (the six sections `qplane train` reads) plus optional `name` and `tags`.",
 );
 export type JobSubmission = z.output<typeof jobSubmissionSchema>;

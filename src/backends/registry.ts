@@ -8,15 +8,13 @@ import { BraketProvider } from "../../providers/braket/provider.js";
 import { IbmProvider } from "../../providers/ibm/provider.js";
 import { TranspilingIbmProvider } from "../../providers/ibm/transpiling-provider.js";
 import { LocalProvider } from "../../providers/local/provider.js";
-import type { Provider } from "../../providers/types.js";
+import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
 import type { BackendConfig } from "./config.js";
 
-export interface NamedProvider {
+export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
-  readonly provider: Provider;
-  readonly exactProbabilities: boolean;
 }
 
 export interface BackendRegistry {
@@ -44,6 +42,29 @@ function lazyProvider(create: () => Provider): Provider {
   };
 }
 
+/**
+ * A run scope opened on first use, like `lazyProvider`: preparing a run (or planning one)
+ * must not build a provider whose credentials may be missing. Closing an unused scope is a
+ * no-op.
+ */
+function lazyRunScope(
+  open: () => RunScope & Pick<TranspilingIbmProvider, "transpileFor">,
+): RunScope & Pick<TranspilingIbmProvider, "transpileFor"> {
+  let scope: (RunScope & Pick<TranspilingIbmProvider, "transpileFor">) | undefined;
+  const get = () => {
+    scope ??= open();
+    return scope;
+  };
+  return {
+    capabilities: async () => get().capabilities(),
+    status: async () => get().status(),
+    run: async (circuit, rows, config) => get().run(circuit, rows, config),
+    estimate: async (circuit, rows, config) => get().estimate(circuit, rows, config),
+    transpileFor: async (circuit) => get().transpileFor(circuit),
+    close: async (outcome) => scope?.close(outcome),
+  };
+}
+
 function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
   switch (config.provider) {
     case "local":
@@ -66,6 +87,11 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
             iamUrl: config.iamUrl,
             pollIntervalMs: config.pollIntervalMs,
             pricing: config.pricing,
+            executionMode: config.executionMode,
+            sessionMaxTtlSeconds: config.sessionMaxTtlSeconds,
+            maxRowsPerPub: config.maxRowsPerPub,
+            fractionalGates: config.fractionalGates,
+            samplerOptions: config.options,
           }),
         );
       // the transpiler's report (depth, two-qubit gates, swaps) for plans, built lazily too
@@ -77,6 +103,7 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
       const provider: Provider & Pick<TranspilingIbmProvider, "transpileFor"> = {
         ...lazyProvider(get),
         transpileFor: async (circuit) => get().transpileFor(circuit),
+        openRunScope: () => lazyRunScope(() => get().openRunScope()),
       };
       return { provider, exactProbabilities: false };
     }
@@ -92,7 +119,8 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
           pollIntervalMs: config.pollIntervalMs,
           pricing: config.pricing,
         }),
-        exactProbabilities: false,
+        exactProbabilities: config.exactProbabilities ?? false,
+        simulatesInProcess: false,
       };
   }
 }
@@ -103,11 +131,7 @@ export function createBackendRegistry(
 ): BackendRegistry {
   const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
   return {
-    backends: [...resolved].map(([name, { provider, exactProbabilities }]) => ({
-      name,
-      provider,
-      exactProbabilities,
-    })),
+    backends: [...resolved].map(([name, backend]) => ({ name, ...backend })),
     resolve: (name) => {
       const backend = resolved.get(name);
       if (backend === undefined) {

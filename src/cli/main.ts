@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { QplaneError } from "../errors/catalogue.js";
 import { runEngineCheck } from "./engine-check.js";
+import { experimentCommand } from "./experiment.js";
 import { infoPlaneFromCountsFile } from "./infoplane-command.js";
 import { estimateCommand, TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
 
@@ -124,19 +125,51 @@ A program without measurements measures every qubit q[i] into c[i].`,
     },
   );
 
+  program
+    .command("experiment")
+    .description(
+      "Run an experiment in-process (no services): a base spec and a grid of field values, one run per grid point (`training.seed` values are replicates of an arm), then the aggregate table per arm. The file is the body of POST /v1/experiments: {spec, grid, threshold?, name?, tags?}.",
+    )
+    .requiredOption("--spec <file>", "experiment file, JSON or YAML")
+    .option("--runs-dir <dir>", "where the experiment folder goes", "runs")
+    .option("--max-jobs <n>", "most runs the grid may have", integerOption("--max-jobs", 1), 1000)
+    .option("--json", "print one final JSON line {dir, experiment}")
+    .option("--quiet", "print nothing but errors")
+    .action(
+      async (options: {
+        spec: string;
+        runsDir: string;
+        maxJobs: number;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        await experimentCommand(
+          {
+            specPath: options.spec,
+            runsDir: options.runsDir,
+            maxJobs: options.maxJobs,
+            json: options.json ?? false,
+            quiet: options.quiet ?? false,
+          },
+          write,
+        );
+      },
+    );
+
   const estimate = program
     .command("estimate")
     .description(
-      "Print a run's plan as one JSON line without running it: submissions, circuits and shots per epoch, totals, estimated cost (backend price table), and on IBM the transpiled depth and two-qubit gates. Backends: local, local-noisy and those of QPLANE_BACKENDS.",
+      "Print a run's plan without running it: submissions, circuits and shots per epoch, totals, estimated cost (backend price table), and on IBM the transpiled depth, two-qubit gates and forced SWAPs. Backends: local, local-noisy and those of QPLANE_BACKENDS.",
     )
-    .option("--spec <file>", "job spec, JSON or YAML (flags below override its fields)");
+    .option("--spec <file>", "job spec, JSON or YAML (flags below override its fields)")
+    .option("--json", "print the plan as one JSON line");
   for (const [flag, { path }] of Object.entries(TRAIN_FLAGS)) {
     const option = flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     estimate.option(`--${option} <value>`, `sets ${path}`);
   }
-  estimate.action(async (options: TrainFlags & { spec?: string }) => {
-    const { spec, ...flags } = options;
-    await estimateCommand({ specPath: spec, flags }, write);
+  estimate.action(async (options: TrainFlags & { spec?: string; json?: boolean }) => {
+    const { spec, json, ...flags } = options;
+    await estimateCommand({ specPath: spec, flags, json: json ?? false }, write);
   });
 
   program

@@ -10,10 +10,10 @@ import { parseJsonOrYaml, syntaxOf } from "../files/json-or-yaml.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
 import type { TrainingEvent } from "../training/loop.js";
-import { checkBudget, planRun } from "../training/plan.js";
+import { checkBudget, planRun, type RunPlan } from "../training/plan.js";
 import type { EpochRecord } from "../training/records.js";
 import { type BackendResolver, prepareRun, runTraining } from "../training/run.js";
-import { parseJobSpec } from "../training/spec.js";
+import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { readTextFile } from "./read-text-file.js";
 
 /** Flag name → spec path, and how its text becomes a value. */
@@ -140,9 +140,10 @@ export async function trainCommand(
       );
     }
   };
-  const { spec, result } = await runTraining(specInput, { onEvent }).finally(() =>
-    progress?.stop(),
-  );
+  const { spec, result } = await runTraining(specInput, {
+    onEvent,
+    resolveBackend: cliBackendResolver(),
+  }).finally(() => progress?.stop());
   const runDir = await writeRunFolder(options.runsDir, {
     id: runId,
     spec,
@@ -161,11 +162,42 @@ export async function trainCommand(
   }
 }
 
+/** The backends a CLI run may name: local, local-noisy and those of QPLANE_BACKENDS. */
+export function cliBackendResolver(): BackendResolver {
+  return createBackendRegistry(loadBackends(process.env.QPLANE_BACKENDS)).resolve;
+}
+
 export interface EstimateCommandOptions {
   readonly specPath?: string;
   readonly flags: TrainFlags;
   /** Resolves `backend.name`. @defaultValue the backends of QPLANE_BACKENDS (local always) */
   readonly resolveBackend?: BackendResolver;
+  /** One JSON line instead of the readable summary. @defaultValue false */
+  readonly json?: boolean;
+}
+
+const count = (value: number) => value.toLocaleString("en-US");
+
+/** The plan in a few lines a person reads before paying for hardware time. */
+export function describePlan(spec: JobSpec, plan: RunPlan): string {
+  const lines = [
+    `plan for ${spec.dataset.name} on backend "${spec.backend.name}" (${spec.training.gradient} gradients, ${spec.backend.shots === 0 ? "exact probabilities" : `${count(spec.backend.shots)} shots per circuit`}):`,
+    `  per epoch:  ${count(plan.submissionsPerEpoch)} submissions (${plan.stepsPerEpoch} optimisation steps), ${count(plan.circuitsPerEpoch)} circuits, ${count(plan.shotsPerEpoch)} shots, $${plan.costPerEpochUsd.toFixed(2)}`,
+    `  total:      ${count(plan.totalSubmissions)} submissions over ${plan.epochs} epochs, ${count(plan.totalCircuits)} circuits, ${count(plan.totalShots)} shots`,
+    `  est. cost:  $${plan.estimatedCostUsd.toFixed(2)} (backend price table)`,
+  ];
+  if (plan.transpiled !== undefined) {
+    const { depth, twoQubitGates, swaps, layout } = plan.transpiled;
+    lines.push(
+      `  transpiled: depth ${depth}, ${twoQubitGates} two-qubit gates, ${swaps ?? 0} SWAPs${swaps ? " (forced by the coupling map)" : ""}, layout [${layout.join(", ")}]`,
+    );
+  }
+  const budget = [
+    spec.backend.maxCost === undefined ? null : `maxCost $${spec.backend.maxCost}`,
+    spec.backend.maxShots === undefined ? null : `maxShots ${count(spec.backend.maxShots)}`,
+  ].filter((part) => part !== null);
+  if (budget.length > 0) lines.push(`  budget:     within ${budget.join(", ")}`);
+  return `${lines.join("\n")}\n`;
 }
 
 /**
@@ -178,11 +210,9 @@ export async function estimateCommand(
   write: (text: string) => void,
 ): Promise<void> {
   const specInput = specFromFlags(options.specPath, options.flags);
-  const resolveBackend =
-    options.resolveBackend ??
-    createBackendRegistry(loadBackends(process.env.QPLANE_BACKENDS)).resolve;
+  const resolveBackend = options.resolveBackend ?? cliBackendResolver();
   const prepared = prepareRun(specInput, resolveBackend);
   const plan = await planRun(prepared, prepared.provider);
   checkBudget(prepared.spec, plan);
-  write(`${JSON.stringify(plan)}\n`);
+  write(options.json ? `${JSON.stringify(plan)}\n` : describePlan(prepared.spec, plan));
 }

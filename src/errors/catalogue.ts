@@ -68,6 +68,16 @@ export const ERROR_CATALOGUE = {
     summary: "the run's planned cost or shots exceed the job's budget",
   },
   QPLANE_ERR_JOB_NOT_FOUND: { httpStatus: 404, retryable: false, summary: "no such job" },
+  QPLANE_ERR_EXPERIMENT_NOT_FOUND: {
+    httpStatus: 404,
+    retryable: false,
+    summary: "no such experiment",
+  },
+  QPLANE_ERR_GRID_INVALID: {
+    httpStatus: 400,
+    retryable: false,
+    summary: "experiment grid is empty, names an unknown field or gives an invalid value",
+  },
   QPLANE_ERR_JOB_STATE: {
     httpStatus: 409,
     retryable: false,

@@ -13,6 +13,8 @@
  * | `<p>:jobs:expiring`             | zset   | finished jobs' index entries, scored by expiry (ms) |
  * | `<p>:owner:<owner>:active`      | zset   | an API key's unfinished job ids (per-key limit)     |
  * | `<p>:idem:<sha256>`             | string | Idempotency-Key claim {jobId, bodyHash}, with TTL   |
+ * | `<p>:experiment:<id>`           | string | JSON ExperimentRecord (definition + child job ids)  |
+ * | `<p>:experiments`               | zset   | experiment ids, all scored 0 (lexical = creation order) |
  * | channel `<p>:events:<id>`       | pubsub | JobEvents of one job                               |
  * | channel `<p>:cancel`            | pubsub | ids of jobs whose cancel was asked for             |
  *
@@ -64,6 +66,14 @@ export class JobKeys {
 
   idempotency(digest: string): string {
     return `${this.prefix}:idem:${digest}`;
+  }
+
+  experiment(id: string): string {
+    return `${this.prefix}:experiment:${id}`;
+  }
+
+  get experiments(): string {
+    return `${this.prefix}:experiments`;
   }
 
   events(id: string): string {

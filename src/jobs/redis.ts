@@ -102,6 +102,26 @@ export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Pr
   }
 }
 
+/**
+ * Runs a Redis-backed operation the way every API call does: QPLANE_ERR_UNAVAILABLE at once
+ * when the connection is down, or when the operation takes longer than twice `timeoutMs`.
+ */
+export async function guardedRedis<T>(
+  redis: Redis,
+  timeoutMs: number,
+  operation: () => Promise<T>,
+  onFailure?: (error: unknown) => void,
+): Promise<T> {
+  if (!(await waitForReady(redis, timeoutMs))) throw unavailable();
+  try {
+    return await withTimeout(operation(), 2 * timeoutMs);
+  } catch (error) {
+    const mapped = asUnavailable(error);
+    if (mapped !== error) onFailure?.(error);
+    throw mapped;
+  }
+}
+
 /** Closes a connection politely when it is up, at once otherwise; never hangs. */
 export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> {
   if (redis.status === "end") return;

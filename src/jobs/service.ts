@@ -12,17 +12,18 @@
  */
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { type Config, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
-  asUnavailable,
   closeRedis,
   createRedis,
+  guardedRedis,
   unavailable,
   waitForReady,
   withTimeout,
@@ -123,7 +124,7 @@ class RedisJobService implements JobService {
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
   private subscriber: Redis | null = null;
-  private readonly epochListeners = new Set<(record: EpochRecord) => void>();
+  private readonly allListeners = new Set<(jobId: string, event: JobEvent) => void>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
   private closed = false;
 
@@ -146,14 +147,9 @@ class RedisJobService implements JobService {
   /** Runs a Redis-backed operation: 503 at once when Redis is down, or when it takes too long. */
   private async guarded<T>(operation: () => Promise<T>): Promise<T> {
     if (this.closed) throw unavailable();
-    if (!(await waitForReady(this.redis, this.timeoutMs))) throw unavailable();
-    try {
-      return await withTimeout(operation(), 2 * this.timeoutMs);
-    } catch (error) {
-      const mapped = asUnavailable(error);
-      if (mapped !== error) this.logger.warn({ err: error }, "Redis operation failed");
-      throw mapped;
-    }
+    return guardedRedis(this.redis, this.timeoutMs, operation, (error) =>
+      this.logger.warn({ err: error }, "Redis operation failed"),
+    );
   }
 
   private async require(id: string): Promise<JobRecord> {
@@ -177,6 +173,7 @@ class RedisJobService implements JobService {
     const name = checkName(options.name);
     const tags = checkTags(options.tags);
     const owner = options.owner ?? null;
+    const limited = options.countsTowardKeyLimit ?? true;
     const key = options.idempotencyKey;
     if (
       key !== undefined &&
@@ -191,7 +188,7 @@ class RedisJobService implements JobService {
     }
     return this.guarded(async () => {
       if (key === undefined)
-        return { created: true, job: await this.create(spec, name, tags, owner) };
+        return { created: true, job: await this.create(spec, name, tags, owner, limited) };
       // keys are per API key: one client cannot reach another's job through a shared key
       const digest = sha256(`${owner ?? ""}\n${key}`);
       const bodyHash = sha256(canonicalJson({ spec, name, tags }));
@@ -205,7 +202,10 @@ class RedisJobService implements JobService {
         );
         if (earlier === null) {
           try {
-            return { created: true, job: await this.create(spec, name, tags, owner, id) };
+            return {
+              created: true,
+              job: await this.create(spec, name, tags, owner, limited, id),
+            };
           } catch (error) {
             await this.store.releaseIdempotency(digest, claim).catch(() => {});
             throw error;
@@ -240,6 +240,7 @@ class RedisJobService implements JobService {
     name: string | null,
     tags: readonly string[],
     owner: string | null,
+    limited: boolean,
     id: string = newJobId(),
   ): Promise<JobRecord> {
     const job: JobRecord = {
@@ -261,7 +262,7 @@ class RedisJobService implements JobService {
       owner,
     };
     const limit = this.config.limits.maxConcurrentJobsPerKey;
-    const created = await this.store.create(job, owner === null ? null : limit);
+    const created = await this.store.create(job, owner === null || !limited ? null : limit);
     if (!created.ok) {
       throw new QplaneError(
         "QPLANE_ERR_TOO_MANY_JOBS",
@@ -386,13 +387,13 @@ class RedisJobService implements JobService {
     });
   }
 
-  async onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>> {
+  async watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>> {
     return this.guarded(async () => {
       const subscriber = await this.connectSubscriber();
-      if (this.epochListeners.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
-      this.epochListeners.add(listener);
+      if (this.allListeners.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
+      this.allListeners.add(listener);
       return async () => {
-        if (!this.epochListeners.delete(listener) || this.epochListeners.size > 0) return;
+        if (!this.allListeners.delete(listener) || this.allListeners.size > 0) return;
         await subscriber.punsubscribe(this.store.keys.events("*")).catch(() => {});
       };
     });
@@ -404,14 +405,15 @@ class RedisJobService implements JobService {
       const subscriber = createRedis(this.config.redisUrl, "patient", {
         name: `${this.config.keyPrefix}:api-events`,
       });
-      subscriber.on("pmessage", (_pattern: string, _channel: string, message: string) => {
+      const eventsPrefix = this.store.keys.events("");
+      subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
         const event = JSON.parse(message) as JobEvent;
-        if (event.type !== "metric") return;
-        for (const listener of this.epochListeners) {
+        const jobId = channel.slice(eventsPrefix.length);
+        for (const listener of this.allListeners) {
           try {
-            listener(event.record);
+            listener(jobId, event);
           } catch (error) {
-            this.logger.warn({ err: error }, "an epoch listener threw");
+            this.logger.warn({ err: error }, "a job event listener threw");
           }
         }
       });
@@ -469,7 +471,8 @@ class RedisJobService implements JobService {
 /** The job service over Redis and BullMQ (see the module comment for its errors). */
 export function createJobService(options: JobServiceOptions): JobService {
   const { config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel, name: "qplane-jobs" });
+  const logger =
+    options.logger ?? createRedactingLogger({ level: config.logLevel, name: "qplane-jobs" });
   const redis =
     options.redis ??
     createRedis(config.redisUrl, "fail-fast", {

@@ -151,6 +151,19 @@ export class JobStore {
     this.retentionSeconds = options.retentionSeconds;
   }
 
+  /** Every epoch record of each job (null for a job that no longer exists), in one round trip. */
+  async metricsMany(ids: readonly string[]): Promise<(EpochRecord[] | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(this.keys.job(id)).lrange(this.keys.metrics(id), 0, -1);
+    const replies = results(await pipeline.exec());
+    return ids.map((_, index) =>
+      replies[2 * index]
+        ? (replies[2 * index + 1] as string[]).map((item) => JSON.parse(item) as EpochRecord)
+        : null,
+    );
+  }
+
   /**
    * Stores a new (queued) job and indexes it. With an owner and a limit, refuses (ok: false)
    * when the owner already has `limit` unfinished jobs; the check and the insert are atomic.

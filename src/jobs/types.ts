@@ -82,6 +82,12 @@ export interface SubmitOptions {
   readonly idempotencyKey?: string;
   /** Hash of the submitting API key (null when auth is off). */
   readonly owner?: string | null;
+  /**
+   * Whether the job takes one of the owner's unfinished-job slots
+   * (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY). Experiment children do not: an experiment is bounded
+   * by QPLANE_MAX_EXPERIMENT_JOBS instead. @defaultValue true
+   */
+  readonly countsTowardKeyLimit?: boolean;
 }
 
 export interface SubmitResult {
@@ -112,8 +118,11 @@ export interface JobService {
   remove(id: string): Promise<void>;
   /** Live events of one job until the returned function is called. */
   subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>>;
-  /** Every finished epoch of every job, from any worker (e.g. for the epoch-duration histogram). */
-  onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>>;
+  /**
+   * Live events of every job, from any worker, until the returned function is called (the
+   * dashboard's job list; the epoch-duration histogram reads the metric events).
+   */
+  watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>>;
   /** Whether Redis answers. */
   ready(): Promise<boolean>;
   stats(): Promise<QueueStats>;

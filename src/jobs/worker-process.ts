@@ -16,8 +16,9 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type Job, Worker } from "bullmq";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { createRedactingLogger } from "../logging/redaction.js";
 import type { BackendResolver } from "../training/run.js";
 import {
   createTrainingQueue,
@@ -67,7 +68,8 @@ export async function startWorker(
   config: Config,
   options: StartWorkerOptions = {},
 ): Promise<WorkerHandle> {
-  const logger = options.logger ?? pino({ level: config.logLevel, name: "qplane-worker" });
+  const logger =
+    options.logger ?? createRedactingLogger({ level: config.logLevel, name: "qplane-worker" });
   const prefix = config.keyPrefix;
   const storeRedis = createRedis(config.redisUrl, "patient", { name: `${prefix}:worker` });
   const subscriber = createRedis(config.redisUrl, "patient", { name: `${prefix}:worker-cancel` });

@@ -31,6 +31,7 @@ import {
   enforceBudget,
   localBackendResolver,
   prepareRun,
+  withinRunScope,
 } from "../training/run.js";
 import { isJobId } from "./ids.js";
 import type { TrainingJobData } from "./queue.js";
@@ -255,11 +256,13 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
         }
       };
 
-      const result = await trainModel(spec, data, model, {
-        resumeFrom,
-        signal: controller.signal,
-        onEvent,
-      });
+      // a provider scope (IBM session) spans this run only; a close failure must not fail
+      // a finished run, so it is logged
+      const result = await withinRunScope(
+        prepared,
+        () => trainModel(spec, data, model, { resumeFrom, signal: controller.signal, onEvent }),
+        (error) => log.warn({ err: error }, "could not close the run's provider scope"),
+      );
       const latest = result.records.at(-1) ?? null;
       if (result.status === "completed") {
         await finish(job, "completed", {

@@ -18,11 +18,13 @@ export interface ProgressReporterOptions {
   readonly enabled?: boolean;
   /** Epochs already done when the bar starts (a resumed run), default 0. */
   readonly initial?: number;
+  /** What is counted: "epoch" (default) or "run" (`qplane experiment`). */
+  readonly unit?: string;
 }
 
 export interface ProgressReporter {
-  /** Show `epoch` of `total` done, with this epoch's metrics. */
-  update(epoch: number, record: EpochRecord): void;
+  /** Show `done` of `total`, with the metrics of the last epoch record (kept when absent). */
+  update(done: number, record?: EpochRecord): void;
   /** Draw the final state and release the terminal line. Idempotent. */
   stop(): void;
 }
@@ -39,7 +41,7 @@ function fixed3(value: number): string {
 }
 
 const FORMAT =
-  "epoch {value}/{total} |{bar}| ETA {eta_formatted} | {metric} | I(X;T) {ixt} | I(T;Y) {ity}";
+  "{unit} {value}/{total} |{bar}| ETA {eta_formatted} | {metric} | I(X;T) {ixt} | I(T;Y) {ity}";
 
 const quiet: ProgressReporter = { update() {}, stop() {} };
 
@@ -59,17 +61,23 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
     etaBuffer: 20,
     autopadding: true,
   });
-  bar.start(total, options.initial ?? 0, { metric: "test …", ixt: "…", ity: "…" });
+  bar.start(total, options.initial ?? 0, {
+    unit: options.unit ?? "epoch",
+    metric: "test …",
+    ixt: "…",
+    ity: "…",
+  });
   let stopped = false;
 
   return {
-    update(epoch, record) {
+    update(done, record) {
       if (stopped) return;
-      bar.update(epoch, {
-        metric: testMetricLabel(record),
-        ixt: fixed3(record.ixt),
-        ity: fixed3(record.ity),
-      });
+      bar.update(
+        done,
+        record === undefined
+          ? {}
+          : { metric: testMetricLabel(record), ixt: fixed3(record.ixt), ity: fixed3(record.ity) },
+      );
     },
     stop() {
       if (stopped) return;

@@ -5,7 +5,7 @@
  */
 
 import { LocalProvider } from "../../providers/local/provider.js";
-import type { Provider } from "../../providers/types.js";
+import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { type TrainingResult, type TrainOptions, trainModel } from "./loop.js";
 import { createMlpModel } from "./mlp-model.js";
@@ -19,6 +19,12 @@ import { createVqcModel } from "./vqc-model.js";
 export interface ResolvedBackend {
   readonly provider: Provider;
   readonly exactProbabilities: boolean;
+  /**
+   * The provider simulates in this process, so the adjoint gradient (computed in-process
+   * from the statevector) is the gradient of what it returns. False for remote simulators
+   * whose exact probabilities come from elsewhere. @defaultValue exactProbabilities
+   */
+  readonly simulatesInProcess?: boolean;
 }
 
 /** Finds the provider for a backend name; the default knows only the local simulator. */
@@ -42,6 +48,11 @@ export interface PreparedRun {
   readonly model: TrainableModel;
   /** The backend's provider (what the run would submit to). */
   readonly provider: Provider;
+  /**
+   * The provider's scope for this run (e.g. one IBM session for all its jobs), which the
+   * model submits through; `withinRunScope` closes it. Absent when the provider has none.
+   */
+  readonly scope?: RunScope;
 }
 
 /** Validates the spec and builds everything a run needs, before any training compute. */
@@ -52,11 +63,46 @@ export function prepareRun(
   const spec = parseJobSpec(specInput);
   const backend = resolveBackend(spec.backend.name);
   const data = prepareData(spec);
+  // one scope per prepared run, so a session never spans two training runs; it acquires
+  // nothing until the model's first submission
+  const scope = spec.model.kind === "mlp" ? undefined : backend.provider.openRunScope?.();
   const model =
     spec.model.kind === "mlp"
       ? createMlpModel(spec, data)
-      : createVqcModel(spec, data, backend.provider, backend.exactProbabilities);
-  return { spec, data, model, provider: backend.provider };
+      : createVqcModel(spec, data, scope ?? backend.provider, {
+          exactProbabilities: backend.exactProbabilities,
+          simulatesInProcess: backend.simulatesInProcess ?? backend.exactProbabilities,
+        });
+  return { spec, data, model, provider: backend.provider, ...(scope ? { scope } : {}) };
+}
+
+/**
+ * Trains inside the prepared run's provider scope and closes the scope when training ends:
+ * gracefully after a completed run, at once after a cancelled or failed one. A failure to
+ * close goes to `onCloseError` when given (the run's own outcome stands); otherwise it is
+ * thrown after a completed run and dropped after a failed one (the training error wins).
+ */
+export async function withinRunScope(
+  prepared: PreparedRun,
+  train: () => Promise<TrainingResult>,
+  onCloseError?: (error: unknown) => void,
+): Promise<TrainingResult> {
+  const { scope } = prepared;
+  if (scope === undefined) return train();
+  let result: TrainingResult;
+  try {
+    result = await train();
+  } catch (error) {
+    await scope.close("failed").catch((closeError: unknown) => onCloseError?.(closeError));
+    throw error;
+  }
+  try {
+    await scope.close(result.status === "completed" ? "completed" : "cancelled");
+  } catch (error) {
+    if (onCloseError === undefined) throw error;
+    onCloseError(error);
+  }
+  return result;
 }
 
 /**
@@ -76,6 +122,8 @@ export async function runTraining(
 ): Promise<PreparedRun & { readonly result: TrainingResult }> {
   const prepared = prepareRun(specInput, options.resolveBackend);
   await enforceBudget(prepared);
-  const result = await trainModel(prepared.spec, prepared.data, prepared.model, options);
+  const result = await withinRunScope(prepared, () =>
+    trainModel(prepared.spec, prepared.data, prepared.model, options),
+  );
   return { ...prepared, result };
 }

@@ -188,15 +188,16 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** One line per problem: `<path>: <message> (got <value>)`. */
+/** One line per problem: `<prefix>.<path>: <message> (got <value>)`. */
 export function describeSpecIssues(error: z.ZodError, input: unknown, prefix = "spec"): string {
   return error.issues
     .map((issue) => {
+      // an empty prefix names fields from the root (`grid.x`), or the whole value as `body`
+      const at =
+        [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".") || "body";
       if (issue.code === "unrecognized_keys") {
-        const at = [prefix, ...issue.path.map(String)].join(".");
         return issue.keys.map((key) => `${at}.${key}: unknown field`).join("; ");
       }
-      const at = [prefix, ...issue.path.map(String)].join(".");
       return `${at}: ${issue.message} (got ${describeValue(valueAt(input, issue.path))})`;
     })
     .join("; ");

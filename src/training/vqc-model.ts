@@ -390,7 +390,7 @@ export function createVqcModel(
   spec: JobSpec,
   data: PreparedData,
   provider: Provider,
-  exactAvailable: boolean,
+  availability: { readonly exactProbabilities: boolean; readonly simulatesInProcess: boolean },
 ): TrainableModel {
   const { model, training, infoPlane, backend } = spec;
   const readoutQubits =
@@ -413,7 +413,10 @@ export function createVqcModel(
       `spec.model.readout: ${readoutQubits.length} readout qubit(s) give ${2 ** readoutQubits.length} outcomes, fewer than the ${data.classes} classes`,
     );
   }
-  if (training.gradient === "adjoint" && (backend.shots > 0 || !exactAvailable)) {
+  const { exactProbabilities: exactAvailable, simulatesInProcess } = availability;
+  // adjoint differentiates the statevector in-process: only an in-process simulator may
+  // stand behind it (a remote simulator's exact probabilities are not what it would use)
+  if (training.gradient === "adjoint" && (backend.shots > 0 || !simulatesInProcess)) {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
       `spec.training.gradient: "adjoint" needs exact probabilities on the local simulator (backend "${backend.name}", shots ${backend.shots}); use "parameter-shift" or "spsa"`,

@@ -120,10 +120,10 @@ export class FakeJobService implements JobService {
     return entry;
   }
 
-  private readonly epochListeners = new Set<(record: EpochRecord) => void>();
+  private readonly allListeners = new Set<(jobId: string, event: JobEvent) => void>();
 
   private emit(id: string, event: JobEvent): void {
-    if (event.type === "metric") for (const listener of this.epochListeners) listener(event.record);
+    for (const listener of this.allListeners) listener(id, event);
     for (const listener of this.listeners.get(id) ?? []) listener(event);
   }
 
@@ -271,11 +271,11 @@ export class FakeJobService implements JobService {
     };
   }
 
-  async onEpoch(listener: (record: EpochRecord) => void): Promise<() => Promise<void>> {
+  async watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>> {
     this.guard();
-    this.epochListeners.add(listener);
+    this.allListeners.add(listener);
     return async () => {
-      this.epochListeners.delete(listener);
+      this.allListeners.delete(listener);
     };
   }
 

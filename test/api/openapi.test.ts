@@ -25,6 +25,11 @@ describe("the OpenAPI document", () => {
       "/readyz",
       "/v1/backends",
       "/v1/datasets",
+      "/v1/events",
+      "/v1/experiments",
+      "/v1/experiments/{id}",
+      "/v1/experiments/{id}/cancel",
+      "/v1/experiments/{id}/curves",
       "/v1/jobs",
       "/v1/jobs/{id}",
       "/v1/jobs/{id}/cancel",
@@ -33,6 +38,13 @@ describe("the OpenAPI document", () => {
       "/v1/jobs/{id}/infoplane.svg",
       "/v1/jobs/{id}/metrics",
     ]);
+    const experiment = document.paths["/v1/experiments"].post;
+    expect(experiment.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/ExperimentSubmissionInput",
+    });
+    expect(
+      Object.keys(document.paths["/v1/experiments/{id}"].get.responses["200"].content),
+    ).toEqual(["application/json", "text/csv"]);
     const submit = document.paths["/v1/jobs"].post;
     expect(Object.keys(submit.responses).sort()).toEqual(
       ["200", "202", "400", "401", "409", "413", "415", "429", "503"].sort(),

@@ -2,7 +2,7 @@ import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { ApiKeyRing, bearerToken, ownerOf } from "../../src/api/auth.js";
-import { collectSecrets, lineScrubber, REDACTED } from "../../src/api/logger.js";
+import { collectSecrets, lineScrubber, REDACTED } from "../../src/logging/redaction.js";
 import { FakeJobService } from "./fake-job-service.js";
 import { logCapture, spec, submit, TEST_LIMITS, testApp } from "./helpers.js";
 

@@ -64,7 +64,7 @@ describe("backends from configuration", () => {
     [
       "extra.json",
       JSON.stringify([{ name: "x", provider: "local", apiKey: "s3cret" }]),
-      /backends\.0: Unrecognized key: "apiKey"/,
+      /backends\.0\.apiKey: unknown field/,
     ],
     [
       "name.json",
@@ -87,11 +87,86 @@ describe("backends from configuration", () => {
     [
       "local-price.json",
       JSON.stringify([{ name: "x", provider: "local", pricing: { perTaskUsd: 1, perShotUsd: 0 } }]),
-      /backends\.0: Unrecognized key: "pricing"/,
+      /backends\.0\.pricing: unknown field/,
     ],
     ["broken.json", "{", /is not valid JSON\/YAML/],
   ])("refuses %s with one line naming the field", (name, text, message) => {
     expect(() => loadBackends(file(name, text))).toThrow(message);
+  });
+
+  it("reads IBM execution settings and Sampler options", () => {
+    const ibm = {
+      name: "ibm-fez",
+      provider: "ibm",
+      device: "ibm_fez",
+      instanceCrn: CRN,
+      executionMode: "batch",
+      sessionMaxTtlSeconds: 7200,
+      maxRowsPerPub: 500,
+      fractionalGates: true,
+      options: {
+        dynamical_decoupling: { enable: true, sequence_type: "XpXm" },
+        twirling: {
+          enable_gates: false,
+          enable_measure: true,
+          num_randomizations: "auto",
+          shots_per_randomization: 64,
+        },
+      },
+    };
+    const [, , loaded] = loadBackends(file("exec.json", JSON.stringify({ backends: [ibm] })));
+    expect(loaded).toEqual(ibm);
+  });
+
+  it.each([
+    [
+      { executionMode: "batchy" },
+      'backends.0.executionMode: Invalid option: expected one of "job"|"batch"|"session" (got "batchy")',
+    ],
+    [
+      { maxRowsPerPub: 0 },
+      "backends.0.maxRowsPerPub: Too small: expected number to be >=1 (got 0)",
+    ],
+    [
+      { sessionMaxTtlSeconds: 1.5 },
+      "backends.0.sessionMaxTtlSeconds: Invalid input: expected int, received number (got 1.5)",
+    ],
+    [
+      { options: { twirling: { enable_gates: true, seed: 3 } } },
+      "backends.0.options.twirling.seed: unknown field",
+    ],
+    [
+      { options: { dynamical_decoupling: { enable: "yes" } } },
+      'backends.0.options.dynamical_decoupling.enable: Invalid input: expected boolean, received string (got "yes")',
+    ],
+    [
+      { fractionalGates: true, options: { twirling: { enable_gates: true } } },
+      "backends.0.options.twirling.enable_gates: gate twirling cannot be combined with fractional gates (rx, rzz): IBM fails such jobs with error 1519; set fractionalGates: false or twirling.enable_gates: false (got true)",
+    ],
+  ])("refuses bad IBM execution settings %j, naming the field and value", (fields, message) => {
+    const path = file(
+      "bad-exec.yaml",
+      JSON.stringify({
+        backends: [{ name: "ibm-x", provider: "ibm", device: "d", instanceCrn: CRN, ...fields }],
+      }),
+    );
+    expect(() => loadBackends(path)).toThrow(`QPLANE_BACKENDS: ${path}: ${message}`);
+  });
+
+  it("names the field of a wrapped file, and refuses other top-level keys", () => {
+    const wrapped = file(
+      "wrapped.json",
+      JSON.stringify({ backends: [{ name: "x", provider: "quantum" }] }),
+    );
+    expect(() => loadBackends(wrapped)).toThrow(/backends\.0\.provider: /);
+    const extra = file("extra-top.json", JSON.stringify({ backends: [], devices: [] }));
+    expect(() => loadBackends(extra)).toThrow(
+      /devices: unknown field \(expected only "backends"\)/,
+    );
+    const scalar = file("scalar.json", "42");
+    expect(() => loadBackends(scalar)).toThrow(
+      /expected \{backends: \[\.\.\.\]\} or a list of backends/,
+    );
   });
 
   it("reads a price table on IBM and Braket backends", () => {

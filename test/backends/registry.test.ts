@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_BACKENDS } from "../../src/backends/config.js";
 import { createBackendRegistry } from "../../src/backends/registry.js";
-import { runTraining } from "../../src/training/run.js";
+import { prepareRun, runTraining } from "../../src/training/run.js";
 
 describe("the backend registry", () => {
   const registry = createBackendRegistry(BUILTIN_BACKENDS);
@@ -15,6 +15,58 @@ describe("the backend registry", () => {
     expect((await registry.backends[1]!.provider.capabilities()).device).toBe(
       "statevector+readout-noise",
     );
+  });
+
+  it("lets a Braket simulator entry offer exact probabilities, never adjoint gradients", () => {
+    const braket = (exactProbabilities?: boolean) =>
+      createBackendRegistry([
+        {
+          name: "braket-sv1",
+          provider: "braket",
+          deviceArn: "arn:aws:braket:::device/quantum-simulator/amazon/sv1",
+          s3Bucket: "amazon-braket-qplane",
+          s3Prefix: "tasks",
+          region: "us-east-1",
+          ...(exactProbabilities === undefined ? {} : { exactProbabilities }),
+        },
+      ]).resolve;
+    expect(braket(true)("braket-sv1")).toMatchObject({
+      exactProbabilities: true,
+      simulatesInProcess: false,
+    });
+    expect(braket()("braket-sv1").exactProbabilities).toBe(false);
+    const spec = (gradient: string) => ({
+      dataset: { name: "moons", samples: 40 },
+      training: { gradient, epochs: 1 },
+      backend: { name: "braket-sv1", shots: 0 },
+    });
+    // exact probabilities from the device are fine for parameter-shift…
+    expect(() => prepareRun(spec("parameter-shift"), braket(true))).not.toThrow();
+    // …but the adjoint gradient would differentiate a local statevector, not the device's
+    expect(() => prepareRun(spec("adjoint"), braket(true))).toThrow(
+      /^spec\.training\.gradient: "adjoint" needs exact probabilities on the local simulator \(backend "braket-sv1", shots 0\)/,
+    );
+    expect(() => prepareRun(spec("parameter-shift"), braket(false))).toThrow(
+      'spec.backend.shots: backend "braket-sv1" has no exact probabilities; set backend.shots ≥ 1',
+    );
+  });
+
+  it("gives IBM backends a lazy run scope: opening and closing an unused one needs no credentials", async () => {
+    const ibm = createBackendRegistry(
+      [
+        {
+          name: "ibm-fez",
+          provider: "ibm",
+          device: "ibm_fez",
+          instanceCrn: "crn:v1:bluemix:public:quantum-computing:us-east:a/abc:def::",
+          executionMode: "session",
+        },
+      ],
+      {},
+    );
+    const scope = ibm.resolve("ibm-fez").provider.openRunScope!();
+    expect(typeof (scope as { transpileFor?: unknown }).transpileFor).toBe("function");
+    await expect(scope.close("completed")).resolves.toBeUndefined();
   });
 
   it("trains on local-noisy, whose readout errors change the trajectory", async () => {

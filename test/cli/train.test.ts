@@ -190,13 +190,20 @@ describe("qplane infoplane", () => {
 });
 
 describe("qplane estimate", () => {
-  it("prints the plan as one JSON line without running anything", () => {
+  it("prints the plan as one JSON line with --json, without running anything", () => {
     const specFile = join(mkdtempSync(join(tmpdir(), "qplane-estimate-")), "spec.json");
     writeFileSync(
       specFile,
       JSON.stringify({ dataset: { name: "iris" }, training: { gradient: "spsa" } }),
     );
-    const { code, stdout, stderr } = qplane("estimate", "--spec", specFile, "--shots", "100");
+    const { code, stdout, stderr } = qplane(
+      "estimate",
+      "--spec",
+      specFile,
+      "--shots",
+      "100",
+      "--json",
+    );
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
@@ -215,6 +222,32 @@ describe("qplane estimate", () => {
       totalShots: 30 * 100 * 372,
       estimatedCostUsd: 0,
     });
+  });
+
+  it("prints a readable summary by default", () => {
+    const { code, stdout, stderr } = qplane(
+      "estimate",
+      "--dataset",
+      "iris",
+      "--gradient",
+      "spsa",
+      "--shots",
+      "100",
+      "--max-shots",
+      "2000000",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        'plan for iris on backend "local" (spsa gradients, 100 shots per circuit):',
+        "  per epoch:  9 submissions (7 optimisation steps), 372 circuits, 37,200 shots, $0.00",
+        "  total:      270 submissions over 30 epochs, 11,160 circuits, 1,116,000 shots",
+        "  est. cost:  $0.00 (backend price table)",
+        "  budget:     within maxShots 2,000,000",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("refuses a plan over the budget with the field, the planned value and the limit", () => {

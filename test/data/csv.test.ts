@@ -5,20 +5,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCsv } from "../../src/data/csv.js";
 import { compareNatural, sortClassNames } from "../../src/data/natural-order.js";
-import { isQplaneError } from "../../src/errors/catalogue.js";
+import { errorOf } from "../helpers/errors.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/data/${name}`, import.meta.url));
-
-function errorOf(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isQplaneError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a QplaneError");
-}
 
 describe("csv datasets", () => {
   it("loads a classification file: non-numeric target, default features, natural class order", () => {

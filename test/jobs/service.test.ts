@@ -98,7 +98,11 @@ describe("job service with an in-process worker", () => {
     const events: JobEvent[] = [];
     const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
     const epochsSeen: number[] = [];
-    const stopEpochs = await service.onEpoch((record) => epochsSeen.push(record.epoch));
+    const seenByWatchAll: string[] = [];
+    const stopWatching = await service.watchAll((jobId, event) => {
+      seenByWatchAll.push(`${jobId}:${event.type}`);
+      if (event.type === "metric") epochsSeen.push(event.record.epoch);
+    });
     // the worker starts after the subscription, so no event can be missed
     await startedWorker();
     const done = await finished(service, job.id);
@@ -139,10 +143,14 @@ describe("job service with an in-process worker", () => {
     expect(metricEvents.map((event) => event.record)).toEqual(metrics);
     const progress = events.filter((event) => event.type === "progress");
     expect(progress.at(-1)).toMatchObject({ epoch: 3, epochs: 3 });
-    // onEpoch sees every job's epochs (what feeds the API's epoch-duration histogram)
+    // watchAll sees every job's events with the job's id (the dashboard's job list; the
+    // epoch-duration histogram reads its metric events)
     expect(epochsSeen).toEqual([1, 2, 3]);
+    expect(seenByWatchAll).toContain(`${job.id}:status`);
+    expect(seenByWatchAll.filter((entry) => entry === `${job.id}:metric`)).toHaveLength(3);
+    expect(seenByWatchAll.every((entry) => entry.startsWith(`${job.id}:`))).toBe(true);
     await unsubscribe();
-    await stopEpochs();
+    await stopWatching();
   });
 
   it("cancels a running job within a step: it stops mid-epoch, and its metrics stop", async () => {

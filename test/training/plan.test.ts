@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
+import { createBackendRegistry } from "../../src/backends/registry.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { planRun } from "../../src/training/plan.js";
 import { type BackendResolver, prepareRun, runTraining } from "../../src/training/run.js";
+import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
 
 /** The local simulator, counting what is actually submitted to it. */
 function countingBackend() {
@@ -174,4 +176,77 @@ describe("the per-job budget", () => {
     expect(result.records[0]!.estimatedCostUsd).toBeCloseTo(plan.estimatedCostUsd, 10);
     expect(backend.seen.shots).toBe(shots);
   });
+});
+
+describe("the plan on an IBM device whose coupling map is a line", () => {
+  // a 5-qubit line with directed ecr couplings, served by the fake IBM Runtime
+  let fake: FakeIbmServer;
+  let registry: ReturnType<typeof createBackendRegistry>;
+
+  beforeAll(async () => {
+    fake = await startFakeIbm({
+      device: {
+        name: "fake_line5",
+        nQubits: 5,
+        basisGates: ["ecr", "id", "rz", "sx", "x"],
+        couplingMap: [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+        ],
+      },
+    });
+    registry = createBackendRegistry(
+      [
+        {
+          name: "ibm-line",
+          provider: "ibm",
+          device: fake.device.name,
+          instanceCrn: fake.instanceCrn,
+          baseUrl: fake.baseUrl,
+          iamUrl: fake.iamUrl,
+          pollIntervalMs: 5,
+        },
+      ],
+      { IBM_CLOUD_API_KEY: fake.apiKey },
+    );
+  });
+
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const lineSpec = (dataset: string, qubits: number, entangler: string) => ({
+    dataset: { name: dataset, samples: 40 },
+    model: { qubits, layers: 2, entangler },
+    training: { epochs: 1, gradient: "parameter-shift" },
+    backend: { name: "ibm-line", shots: 100 },
+  });
+
+  it.each([
+    ["iris", 4],
+    ["moons", 3],
+  ] as const)(
+    "%s: a full entangler forces SWAPs, a linear one needs none",
+    async (dataset, qubits) => {
+      const full = await planRun(prepareRun(lineSpec(dataset, qubits, "full"), registry.resolve));
+      const linear = await planRun(
+        prepareRun(lineSpec(dataset, qubits, "linear"), registry.resolve),
+      );
+      expect(full.transpiled!.swaps).toBeGreaterThan(0);
+      expect(full.transpiled!.layout).toHaveLength(qubits);
+      // the plan omits `swaps` when there are none
+      expect(linear.transpiled!.swaps).toBeUndefined();
+      expect(linear.transpiled!.layout).toHaveLength(qubits);
+      // the linear chain lies along the line: consecutive qubits are neighbours
+      const layout = linear.transpiled!.layout;
+      for (let q = 0; q + 1 < qubits; q++) expect(Math.abs(layout[q]! - layout[q + 1]!)).toBe(1);
+      // each SWAP costs three two-qubit gates on top of the entanglers' own
+      const pairs = (qubits * (qubits - 1)) / 2;
+      expect(linear.transpiled!.twoQubitGates).toBe(2 * (qubits - 1));
+      expect(full.transpiled!.twoQubitGates).toBe(2 * pairs + 3 * full.transpiled!.swaps!);
+      expect(full.transpiled!.depth).toBeGreaterThan(linear.transpiled!.depth);
+    },
+  );
 });

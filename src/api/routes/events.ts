@@ -8,7 +8,12 @@
  * should close its EventSource rather than let it reconnect. `: heartbeat` comments keep idle
  * connections open through proxies. The subscription is released when either side closes, and
  * open streams end when the app closes (so a graceful shutdown does not wait on them).
+ *
+ * `GET /v1/events`: the same frames for every job, each JSON object carrying its `jobId`
+ * (a new job shows up as a `queued` status event). It never ends by itself: dashboards keep
+ * one open for the job list.
  */
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
@@ -16,9 +21,16 @@ import { errorResponse, jobParamsSchema } from "../schemas.js";
 import { commonErrors } from "./jobs.js";
 
 /** One SSE frame. JSON text has no raw newlines, so `data` is always a single line. */
-export function sseFrame(event: JobEvent): string {
+export function sseFrame(event: JobEvent | (JobEvent & { readonly jobId: string })): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
 
 /** The status event a stream opens with: the job's status and when it entered it. */
 export function currentStatusEvent(job: JobRecord): JobEvent {
@@ -36,6 +48,71 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook("preClose", async () => {
     for (const close of [...open]) close();
   });
+
+  /**
+   * Hijacks the reply into an event stream with heartbeats; the returned function ends it
+   * (also called when the client goes away or the app closes) and releases the subscription.
+   */
+  function openStream(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    unsubscribe: () => Promise<void>,
+  ): () => void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    let closed = false;
+    const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), options.sseHeartbeatMs);
+    heartbeat.unref();
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      open.delete(close);
+      clearInterval(heartbeat);
+      unsubscribe().catch((error: unknown) =>
+        request.log.warn({ err: error }, "unsubscribe failed"),
+      );
+      if (!raw.writableEnded) raw.end();
+    };
+    raw.on("close", close);
+    open.add(close);
+    return close;
+  }
+
+  app.get(
+    "/events",
+    {
+      exposeHeadRoute: false,
+      schema: {
+        operationId: "streamAllJobEvents",
+        summary: "Live events of every job (Server-Sent Events)",
+        description:
+          "The frames of `/v1/jobs/{id}/events` for every job, each `data:` object carrying " +
+          "`jobId`; a new job appears as a `queued` status event. The stream stays open " +
+          "(with `: heartbeat` comments) until the client closes it.",
+        tags: ["jobs"],
+        security: [{ bearerAuth: [] }],
+        response: {
+          200: {
+            description: "An event stream.",
+            content: { "text/event-stream": { schema: z.string() } },
+          },
+          ...commonErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      let send: (jobId: string, event: JobEvent) => void = () => {};
+      const unsubscribe = await service.watchAll((jobId, event) => send(jobId, event));
+      openStream(reply, request, unsubscribe);
+      send = (jobId, event) => {
+        if (reply.raw.writableEnded) return;
+        reply.raw.write(sseFrame({ jobId, ...event }));
+      };
+      // a first comment tells the client the stream is open before any job moves
+      reply.raw.write(": connected\n\n");
+    },
+  );
 
   app.get(
     "/jobs/:id/events",
@@ -76,34 +153,11 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         throw error;
       }
 
-      reply.hijack();
+      const close = openStream(reply, request, unsubscribe);
       const raw = reply.raw;
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
-
-      let closed = false;
-      const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), options.sseHeartbeatMs);
-      heartbeat.unref();
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        open.delete(close);
-        clearInterval(heartbeat);
-        unsubscribe().catch((error: unknown) =>
-          request.log.warn({ err: error }, "unsubscribe failed"),
-        );
-        if (!raw.writableEnded) raw.end();
-      };
-      raw.on("close", close);
-      open.add(close);
 
       const send = (event: JobEvent) => {
-        if (closed) return;
+        if (raw.writableEnded) return;
         raw.write(sseFrame(event));
         if (event.type === "status" && TERMINAL_JOB_STATUSES.has(event.status)) close();
       };

@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Provider } from "../../../providers/types.js";
-import { checkSpecLimits } from "../../config.js";
 import { QplaneError } from "../../errors/catalogue.js";
 import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
@@ -13,8 +12,8 @@ import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
 import { prepareRun } from "../../training/run.js";
 import type { JobSpec } from "../../training/spec.js";
+import { specAdmission } from "../admission.js";
 import { identify } from "../context.js";
-import { confineDatasetPath } from "../dataset-path.js";
 import {
   dryRunSchema,
   errorResponse,
@@ -51,22 +50,7 @@ const svgResponse = (description: string) => ({
 
 export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, options } = app.qplane;
-  const backendNames = new Set(options.backends.map((backend) => backend.name));
-
-  /**
-   * Checks what only the server knows before the job service is asked: the limits, that the
-   * backend exists, that a CSV path stays in its directory.
-   */
-  async function admit(spec: JobSpec): Promise<JobSpec> {
-    if (options.specLimits !== undefined) checkSpecLimits(spec, options.specLimits);
-    if (!backendNames.has(spec.backend.name)) {
-      throw new QplaneError(
-        "QPLANE_ERR_SPEC_INVALID",
-        `spec.backend.name: unknown backend ${JSON.stringify(spec.backend.name)} (configured: ${[...backendNames].join(", ")})`,
-      );
-    }
-    return confineDatasetPath(spec, options.datasetDir);
-  }
+  const admit = specAdmission(options);
 
   /** The plan of an admitted spec on its backend (nothing is run or queued). */
   async function plan(spec: JobSpec) {
@@ -81,7 +65,13 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
     // planning only estimates (and asks IBM's transpiler); the model never runs here
     const provider = backend.provider as Provider;
-    const prepared = prepareRun(spec, () => ({ provider, exactProbabilities }));
+    const prepared = prepareRun(spec, () => ({
+      provider,
+      exactProbabilities,
+      ...(backend.simulatesInProcess === undefined
+        ? {}
+        : { simulatesInProcess: backend.simulatesInProcess }),
+    }));
     const result = await planRun(prepared, provider);
     checkBudget(prepared.spec, result);
     return result;

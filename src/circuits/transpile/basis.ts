@@ -1,6 +1,7 @@
 /**
  * Exact gate identities (up to a global phase) that translate every IR gate into the
- * hardware basis {rz, sx, x} plus one two-qubit gate (ecr, cz or cx).
+ * hardware basis {rz, sx, x} plus one two-qubit gate (ecr, cz or cx), and, on targets with
+ * a native rzz, constant-angle rzz folded into [0, π/2] ({@link rzzInRange}).
  *
  * Parametric arguments stay affine in one parameter: every identity places a parametric
  * angle only inside an `rz`, as `scale · angle + offset` of the original argument.
@@ -17,6 +18,7 @@
  */
 import { GATES } from "../gates.js";
 import type { Angle, Gate } from "../ir.js";
+import { wrapAngle } from "./optimize.js";
 import type { TwoQubitBasisGate } from "./target.js";
 
 const PI = Math.PI;
@@ -154,13 +156,59 @@ export function cxViaReversed(basis: TwoQubitBasisGate, a: number, b: number): G
 /** Which directions of a pair the target allows for its basis gate. */
 export type Allowed = (a: number, b: number) => boolean;
 
+/** |θ| below which rzz(θ) is the identity for our purposes. */
+const RZZ_ZERO = 1e-12;
+
+/**
+ * rzz(θ) for a constant θ as native rzz gates whose angles lie in [0, π/2] (IBM accepts
+ * nothing else, error 1517), exact up to a global phase:
+ * - rzz(θ + 2π) = −rzz(θ), so θ is first wrapped into (−π, π];
+ * - rzz(θ ± π) = (Z⊗Z)·rzz(θ) up to phase, which brings θ into [−π/2, π/2] at the cost of
+ *   rz(π) on both qubits;
+ * - rzz(−θ) = X_a·rzz(θ)·X_a (X anticommutes with Z_a), for the negative half.
+ * An angle that wraps to 0 (within {@link RZZ_ZERO}) needs no rzz at all.
+ */
+export function rzzInRange(a: number, b: number, theta: number): Gate[] {
+  const wrapped = wrapAngle(theta);
+  const flipZZ = wrapped > PI / 2 || wrapped < -PI / 2;
+  const t = wrapped > PI / 2 ? wrapped - PI : wrapped < -PI / 2 ? wrapped + PI : wrapped;
+  const out: Gate[] = [];
+  if (t >= RZZ_ZERO) out.push(g("rzz", [a, b], t));
+  else if (t <= -RZZ_ZERO) out.push(x(a), g("rzz", [a, b], -t), x(a));
+  if (flipZZ) out.push(rz(a, PI), rz(b, PI));
+  return out;
+}
+
+export interface BasisOptions {
+  /**
+   * The target has a native rzz (IBM Heron): constant-angle rzz gates use it, folded into
+   * [0, π/2] ({@link rzzInRange}); parametric ones are still decomposed, since IBM takes
+   * parameters only in rz. @defaultValue false
+   */
+  readonly nativeRzz?: boolean;
+}
+
 /**
  * Translates one IR gate (on physical qubits) into basis gates. A two-qubit gate must act
  * on a coupled pair (in either direction); the direction is fixed with Hadamards.
  */
-export function gateToBasis(gate: Gate, basis: TwoQubitBasisGate, allowed: Allowed): Gate[] {
+export function gateToBasis(
+  gate: Gate,
+  basis: TwoQubitBasisGate,
+  allowed: Allowed,
+  options: BasisOptions = {},
+): Gate[] {
   if (GATES[gate.name].qubitCount === 1) return oneQubitToBasis(gate);
   const [a, b] = gate.qubits as [number, number];
+  const theta = gate.args[0];
+  if (gate.name === "rzz" && options.nativeRzz && typeof theta === "number") {
+    // rzz is symmetric: issue it in a direction the coupling map lists
+    if (!allowed(a, b) && !allowed(b, a)) {
+      throw new Error(`gateToBasis: qubits (${a}, ${b}) are not coupled`);
+    }
+    const [p, q] = allowed(a, b) ? [a, b] : [b, a];
+    return rzzInRange(p, q, theta);
+  }
   if (gate.name === basis) {
     if (allowed(a, b)) return [gate];
     if (basis === "cz" && allowed(b, a)) return [g("cz", [b, a])];
@@ -171,5 +219,5 @@ export function gateToBasis(gate: Gate, basis: TwoQubitBasisGate, allowed: Allow
     if (allowed(b, a)) return cxViaReversed(basis, a, b);
     throw new Error(`gateToBasis: qubits (${a}, ${b}) are not coupled`);
   }
-  return twoQubitToCx(gate).flatMap((part) => gateToBasis(part, basis, allowed));
+  return twoQubitToCx(gate).flatMap((part) => gateToBasis(part, basis, allowed, options));
 }

@@ -1,6 +1,7 @@
 /**
  * Transpiler to a hardware ISA: layout on calibrated qubits → routing with SWAPs →
- * translation to {rz, sx, x} + the target's two-qubit gate → peephole optimisation.
+ * translation to {rz, sx, x} + the target's two-qubit gate → one-qubit resynthesis of
+ * constant runs → peephole optimisation.
  * The result addresses physical qubits (`$k`), keeps the parameter list (so the same
  * parameter matrix binds it) and measures each logical qubit into the same clbit.
  */
@@ -10,6 +11,7 @@ import { type Circuit, createCircuit, type Gate } from "../ir.js";
 import { gateToBasis } from "./basis.js";
 import { chooseLayout, type LayoutOptions } from "./layout.js";
 import { optimizeGates } from "./optimize.js";
+import { resynthesizeOneQubitRuns } from "./resynth.js";
 import { route } from "./routing.js";
 import {
   adjacency,
@@ -20,11 +22,20 @@ import {
   twoQubitBasis,
 } from "./target.js";
 
-export { affine, cxVia, gateToBasis, oneQubitToBasis, twoQubitToCx } from "./basis.js";
+export {
+  affine,
+  type BasisOptions,
+  cxVia,
+  gateToBasis,
+  oneQubitToBasis,
+  rzzInRange,
+  twoQubitToCx,
+} from "./basis.js";
 export { isIsa } from "./isa.js";
 export { chooseLayout, interactionGraph } from "./layout.js";
 export { addAngles, optimizeGates } from "./optimize.js";
-export { route } from "./routing.js";
+export { resynthesizeOneQubitRuns, synthesizeOneQubit } from "./resynth.js";
+export { distances, type RoutingOptions, type RoutingResult, route } from "./routing.js";
 export * from "./target.js";
 
 export interface TranspileOptions extends LayoutOptions {
@@ -36,8 +47,9 @@ export interface TranspileOptions extends LayoutOptions {
 
 export interface TranspileResult {
   /**
-   * ISA circuit on physical qubits. `numQubits` is the highest physical index used + 1
-   * (qubits above it are idle), so small layouts stay simulable.
+   * ISA circuit on physical qubits. `numQubits` is the highest physical index used + 1;
+   * the local simulator drops idle qubits (see `compactIdleQubits`), so a layout on high
+   * physical indices stays simulable.
    */
   readonly circuit: Circuit;
   /** Initial layout: virtual qubit i starts on physical qubit `layout[i]`. */
@@ -108,18 +120,12 @@ export function transpile(
   const basis = twoQubitBasis(target);
   const coupled = couplingSet(target);
   const allowed = (a: number, b: number): boolean => coupled.has(pairKey(a, b));
-  let gates: Gate[] = routed.gates.flatMap((gate) => gateToBasis(gate, basis, allowed));
-  if (!target.basisGates.includes("x")) {
-    gates = gates.flatMap((gate) =>
-      gate.name === "x"
-        ? [
-            { name: "sx", qubits: gate.qubits, args: [] },
-            { name: "sx", qubits: gate.qubits, args: [] },
-          ]
-        : [gate],
-    );
-  }
-  if (options.optimize ?? true) gates = optimizeGates(gates);
+  const basisOptions = { nativeRzz: target.basisGates.includes("rzz") };
+  let gates: Gate[] = routed.gates.flatMap((gate) =>
+    gateToBasis(gate, basis, allowed, basisOptions),
+  );
+  if (options.optimize ?? true) gates = optimizeGates(resynthesizeOneQubitRuns(gates));
+  // a target without x gets sx·sx (after optimisation, which would fold it back into x)
   if (!target.basisGates.includes("x")) {
     gates = gates.flatMap((gate) =>
       gate.name === "x"

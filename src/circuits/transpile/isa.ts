@@ -1,7 +1,8 @@
 /**
  * ISA check: does a circuit only use the target's basis gates on coupled, usable physical
  * qubits? Mirrors IBM Runtime's 1517 rejection text (spec §3), e.g.
- * `instruction h on qubits (0,) is not supported by the target system`.
+ * `instruction h on qubits (0,) is not supported by the target system`, and its rzz rule
+ * (constant angles in [0, π/2] only).
  */
 import { GATES } from "../gates.js";
 import type { Circuit } from "../ir.js";
@@ -32,8 +33,12 @@ export function isIsa(circuit: Circuit, target: Target): string | null {
       if (!ok) return unsupported(gate.name, gate.qubits);
     }
     if (gate.name === "rzz") {
+      // IBM calibrates rzz only for constant angles in [0, π/2] (1517 otherwise)
       const angle = gate.args[0]!;
-      if (typeof angle === "number" && !(angle >= 0 && angle <= Math.PI / 2)) {
+      if (typeof angle !== "number") {
+        return `instruction rzz on qubits ${tuple(gate.qubits)} has a parametric angle (${angle.kind} ${angle.name}); only constant angles in [0, pi/2] are supported by the target system`;
+      }
+      if (!(angle >= 0 && angle <= Math.PI / 2)) {
         return `instruction rzz on qubits ${tuple(gate.qubits)} has angle ${angle} outside [0, pi/2], which is not supported by the target system`;
       }
     }

@@ -10,14 +10,15 @@
  * to most of its already-placed partners). Scores are compared lexicographically:
  * (1) routing cost Σ gates·(distance − 1) over interacting pairs, then (2) error cost
  * Σ readout error of the used qubits + Σ gates·two-qubit error over coupled interacting
- * pairs. The 32 best candidates (and, for n ≤ 5, every permutation of their qubit sets)
- * are then routed for real ({@link route}); fewest SWAPs wins, then lowest error cost, then
- * the static order (deterministic).
+ * pairs. The 32 best candidates (and, for n ≤ 5, every permutation of their qubit sets,
+ * plus each one's SABRE refinement: route forward, then the reversed circuit back, and
+ * start where that ends) are then routed for real ({@link route}); fewest SWAPs wins, then
+ * lowest error cost, then the static order (deterministic).
  */
 import { QplaneError } from "../../errors/catalogue.js";
 import { GATES } from "../gates.js";
 import type { Circuit } from "../ir.js";
-import { route } from "./routing.js";
+import { distances, route } from "./routing.js";
 import { adjacency, faultySet, pairErrorOf, readoutErrorOf, type Target } from "./target.js";
 
 export interface LayoutOptions {
@@ -40,25 +41,6 @@ export function interactionGraph(circuit: Circuit): Map<string, [number, number,
     else pairs.set(key, [u, v, 1]);
   }
   return pairs;
-}
-
-/** All-pairs hop distances over the usable coupling graph (Infinity when disconnected). */
-export function distances(adj: readonly (readonly number[])[]): number[][] {
-  return adj.map((_, start) => {
-    const dist = Array.from({ length: adj.length }, () => Number.POSITIVE_INFINITY);
-    dist[start] = 0;
-    const queue = [start];
-    for (let i = 0; i < queue.length; i++) {
-      const node = queue[i]!;
-      for (const next of adj[node]!) {
-        if (dist[next] === Number.POSITIVE_INFINITY) {
-          dist[next] = dist[node]! + 1;
-          queue.push(next);
-        }
-      }
-    }
-    return dist;
-  });
 }
 
 /** Chains covering the interaction graph (each from an end), or null if it has a cycle or a branch. */
@@ -248,7 +230,7 @@ export function chooseLayout(
     if (set.length === n) consider(greedyPlacement(set));
   }
 
-  const ranked = rankBySimulatedRouting(circuit, scored, adj, score, options);
+  const ranked = rankBySimulatedRouting(circuit, scored, adj, dist, score, options);
   const chosen = ranked[0];
   if (chosen === undefined || !Number.isFinite(chosen.routing)) {
     throw new QplaneError(
@@ -268,12 +250,14 @@ function permutations(items: readonly number[]): number[][] {
 
 /**
  * Second stage: the best static candidates (and, for n ≤ 5, every placement of their
- * qubit sets) are routed for real; fewest SWAPs wins, then lowest error, then static order.
+ * qubit sets, and their forward-backward refinements) are routed for real; fewest SWAPs
+ * wins, then lowest error, then static order.
  */
 function rankBySimulatedRouting(
   circuit: Circuit,
   scored: Scored[],
   adj: readonly (readonly number[])[],
+  dist: readonly (readonly number[])[],
   score: (layout: number[]) => Scored,
   options: LayoutOptions,
 ): Scored[] {
@@ -299,9 +283,22 @@ function rankBySimulatedRouting(
       for (const layout of permutations(set)) pool.push(score(layout));
     }
   }
+  // SABRE's layout refinement: route forward, then the reversed circuit from where the
+  // qubits ended; where they end up then is a start that suits the circuit's beginning
+  const reversed = [...twoQubit].reverse();
+  const routing = { distances: dist };
+  const seenLayouts = new Set(pool.map((candidate) => candidate.layout.join(",")));
+  for (const candidate of top) {
+    const forward = route(twoQubit, candidate.layout, adj, routing);
+    const refined = route(reversed, forward.finalLayout, adj, routing).finalLayout;
+    const key = refined.join(",");
+    if (seenLayouts.has(key)) continue;
+    seenLayouts.add(key);
+    pool.push(score(refined));
+  }
   const swapsOf = new Map<Scored, number>();
   for (const candidate of pool) {
-    swapsOf.set(candidate, route(twoQubit, candidate.layout, adj).swaps);
+    swapsOf.set(candidate, route(twoQubit, candidate.layout, adj, routing).swaps);
   }
   return pool
     .map((s, i) => ({ s, i }))

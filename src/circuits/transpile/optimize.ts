@@ -23,7 +23,7 @@ export function addAngles(a: Angle, b: Angle): Angle | null {
 }
 
 /** Wraps a constant angle into (−π, π] (rz differs only by a global phase). */
-function wrap(angle: number): number {
+export function wrapAngle(angle: number): number {
   let r = angle % TWO_PI;
   if (r > Math.PI) r -= TWO_PI;
   if (r <= -Math.PI) r += TWO_PI;
@@ -31,17 +31,17 @@ function wrap(angle: number): number {
 }
 
 function isNullRotation(angle: Angle): boolean {
-  return typeof angle === "number" && Math.abs(wrap(angle)) < EPS;
+  return typeof angle === "number" && Math.abs(wrapAngle(angle)) < EPS;
 }
 
 function normalise(gate: Gate): Gate {
   if (gate.name !== "rz") return gate;
   const angle = gate.args[0]!;
   if (typeof angle === "number") {
-    const wrapped = wrap(angle);
+    const wrapped = wrapAngle(angle);
     return wrapped === angle ? gate : { ...gate, args: [wrapped] };
   }
-  if (angle.scale === 0) return { ...gate, args: [wrap(angle.offset)] };
+  if (angle.scale === 0) return { ...gate, args: [wrapAngle(angle.offset)] };
   return gate;
 }
 

@@ -8,6 +8,7 @@ import {
   cxViaReversed,
   gateToBasis,
   oneQubitToBasis,
+  rzzInRange,
   twoQubitToCx,
 } from "../../../src/circuits/transpile/basis.js";
 import { phaseDistance, unitaryOf } from "./unitary.js";
@@ -147,4 +148,73 @@ describe("two-qubit identities", () => {
       });
     }
   }
+});
+
+describe("rzz folded into IBM's calibrated range [0, π/2]", () => {
+  const PI = Math.PI;
+  const check = (theta: number): Gate[] => {
+    const out = rzzInRange(0, 1, theta);
+    const natives = out.filter((g) => g.name === "rzz");
+    expect(natives.length).toBeLessThanOrEqual(1);
+    for (const g of natives) {
+      const angle = g.args[0] as number;
+      expect(angle >= 0 && angle <= PI / 2).toBe(true);
+      expect(g.qubits).toEqual([0, 1]);
+    }
+    for (const g of out) if (g.name !== "rzz") expect(BASIS_1Q.has(g.name)).toBe(true);
+    const rzz: Gate = { name: "rzz", qubits: [0, 1], args: [theta] };
+    expect(phaseDistance(unitaryOf([rzz], 2), unitaryOf(out, 2))).toBeLessThan(1e-12);
+    return out;
+  };
+
+  it.each([
+    [0.5, ["rzz"]],
+    [PI / 2, ["rzz"]],
+    [0, []],
+    [2 * PI, []],
+    [-0.5, ["x", "rzz", "x"]],
+    [-PI / 2, ["x", "rzz", "x"]],
+    [PI, ["rz", "rz"]],
+    [-PI, ["rz", "rz"]],
+    [2.5, ["x", "rzz", "x", "rz", "rz"]],
+    [-2.5, ["rzz", "rz", "rz"]],
+    [0.5 + 4 * PI, ["rzz"]],
+    [-0.5 - 6 * PI, ["x", "rzz", "x"]],
+  ] as const)("rzz(%d) → %j", (theta, names) => {
+    expect(check(theta).map((g) => g.name)).toEqual(names);
+  });
+
+  it("any constant angle", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -50, max: 50, noNaN: true }), (theta) => {
+        check(theta);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("gateToBasis uses native rzz only for constant angles, in a listed direction", () => {
+    const reverseOnly = (a: number, b: number): boolean => a === 1 && b === 0;
+    const constant: Gate = { name: "rzz", qubits: [0, 1], args: [-0.3] };
+    expect(gateToBasis(constant, "cz", reverseOnly, { nativeRzz: true })).toEqual([
+      { name: "x", qubits: [1], args: [] },
+      { name: "rzz", qubits: [1, 0], args: [0.3] },
+      { name: "x", qubits: [1], args: [] },
+    ]);
+    // without a native rzz the constant one is decomposed as before
+    const decomposed = gateToBasis(constant, "cz", reverseOnly);
+    expect(decomposed.filter((g) => g.qubits.length === 2).map((g) => g.name)).toEqual([
+      "cz",
+      "cz",
+    ]);
+    const parametric: Gate = { name: "rzz", qubits: [0, 1], args: [weight("w", 2, 0.1)] };
+    const out = gateToBasis(parametric, "cz", reverseOnly, { nativeRzz: true });
+    expect(out.some((g) => g.name === "rzz")).toBe(false);
+    for (const g of out)
+      for (const arg of g.args) if (typeof arg !== "number") expect(g.name).toBe("rz");
+    const binding = new Map([["w", 0.77]]);
+    expect(
+      phaseDistance(unitaryOf([parametric], 2, binding), unitaryOf(out, 2, binding)),
+    ).toBeLessThan(1e-10);
+  });
 });

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exactProbabilities, finalStatevector } from "../../../providers/local/simulator.js";
-import { type Circuit, CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
+import {
+  type Circuit,
+  CircuitBuilder,
+  input,
+  type ParameterAngle,
+  weight,
+} from "../../../src/circuits/ir.js";
 import { emitQasm3 } from "../../../src/circuits/qasm3/emit.js";
 import { parseQasm3 } from "../../../src/circuits/qasm3/parse.js";
 import {
@@ -53,8 +59,12 @@ const targetArbitrary: fc.Arbitrary<Target> = fc
     readout: fc.array(fc.double({ min: 0, max: 0.1, noNaN: true }), { minLength: 7, maxLength: 7 }),
     twoQ: fc.array(fc.double({ min: 0, max: 0.05, noNaN: true }), { minLength: 7, maxLength: 7 }),
     faultySpur: fc.boolean(),
+    // IBM Heron also lists a native rzz (constant angles in [0, π/2] only)
+    rzz: fc.boolean(),
+    // some devices list no x: it must become sx·sx
+    x: fc.boolean(),
   })
-  .map(({ shape: [numQubits, pairs], basis, directions, readout, twoQ, faultySpur }) => {
+  .map(({ shape: [numQubits, pairs], basis, directions, readout, twoQ, faultySpur, rzz, x }) => {
     const couplingMap: Pair[] = [];
     const twoQubitError: Record<string, number> = {};
     pairs.forEach(([a, b], i) => {
@@ -66,7 +76,13 @@ const targetArbitrary: fc.Arbitrary<Target> = fc
     });
     return {
       numQubits,
-      basisGates: ["rz", "sx", "x", basis as "cz" | "ecr" | "cx"],
+      basisGates: [
+        "rz",
+        "sx",
+        ...(x ? (["x"] as const) : []),
+        basis as "cz" | "ecr" | "cx",
+        ...(rzz ? (["rzz"] as const) : []),
+      ],
       couplingMap,
       readoutError: readout.slice(0, numQubits),
       twoQubitError,
@@ -321,9 +337,90 @@ describe("isIsa", () => {
     );
     const rzz: Target = { ...cz, basisGates: ["rz", "sx", "x", "cz", "rzz"] };
     expect(isIsa(new CircuitBuilder(2, true).add("rzz", [0, 1], 0.5).build(), rzz)).toBeNull();
-    expect(isIsa(new CircuitBuilder(2, true).add("rzz", [0, 1], -0.5).build(), rzz)).toMatch(
-      /outside \[0, pi\/2\]/,
+    expect(isIsa(new CircuitBuilder(2, true).add("rzz", [0, 1], -0.5).build(), rzz)).toBe(
+      "instruction rzz on qubits (0, 1) has angle -0.5 outside [0, pi/2], which is not supported by the target system",
     );
+    expect(isIsa(new CircuitBuilder(2, true).add("rzz", [0, 1], 1.6).build(), rzz)).toMatch(
+      /angle 1\.6 outside \[0, pi\/2\]/,
+    );
+    const parametric = new CircuitBuilder(2, true).add("rzz", [0, 1], weight("w", 1, 0.2)).build();
+    expect(isIsa(parametric, rzz)).toBe(
+      "instruction rzz on qubits (0, 1) has a parametric angle (weight w); only constant angles in [0, pi/2] are supported by the target system",
+    );
+  });
+});
+
+describe("targets with a native rzz (IBM Heron: cz, rz, rzz, sx, x)", () => {
+  const heron = (directions: "both" | "forward"): Target => ({
+    numQubits: 5,
+    basisGates: ["cz", "rz", "rzz", "sx", "x"],
+    couplingMap: LINE6.slice(0, 4).flatMap(([a, b]): Pair[] =>
+      directions === "both"
+        ? [
+            [a, b],
+            [b, a],
+          ]
+        : [[a, b]],
+    ),
+  });
+  const rzzAngle = fc.oneof(
+    fc.double({ min: -20, max: 20, noNaN: true }).map((v): number | ParameterAngle => v),
+    fc
+      .record({
+        scale: fc.double({ min: -2, max: 2, noNaN: true }),
+        offset: fc.double({ min: -4, max: 4, noNaN: true }),
+      })
+      .map(({ scale, offset }): number | ParameterAngle => weight("w0", scale, offset)),
+  );
+
+  it("constant rzz stays native and in range, parametric rzz is decomposed; distributions kept", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            pair: fc
+              .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))
+              .filter(([a, b]) => a !== b),
+            angle: rzzAngle,
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.constantFrom("both", "forward") as fc.Arbitrary<"both" | "forward">,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (rzzs, directions, seed) => {
+          const b = new CircuitBuilder(4);
+          for (let q = 0; q < 4; q++) b.add("u3", [q], 0.3 + q, 1.1 * q, -0.7);
+          for (const { pair, angle } of rzzs) b.add("rzz", pair, angle).add("h", [pair[0]]);
+          const circuit = b.measureAll().build();
+          const target = heron(directions);
+          const result = transpile(circuit, target);
+          expect(isIsa(result.circuit, target)).toBeNull();
+          const natives = result.circuit.gates.filter((g) => g.name === "rzz");
+          for (const g of natives) expect(typeof g.args[0]).toBe("number");
+          // each constant rzz becomes at most one native rzz (plus swaps' cz on a line)
+          const constants = rzzs.filter(({ angle }) => typeof angle === "number").length;
+          expect(natives.length).toBeLessThanOrEqual(constants);
+          expectSameDistribution(circuit, result.circuit, seed);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a constant rzz costs one native gate instead of two cz", () => {
+    const circuit = new CircuitBuilder(2)
+      .add("h", [0])
+      .add("rzz", [0, 1], -2.5)
+      .measureAll()
+      .build();
+    const heronResult = transpile(circuit, heron("both"));
+    expect(heronResult.twoQubitGates).toBe(1);
+    expect(heronResult.circuit.gates.find((g) => g.name === "rzz")!.args[0]).toBeCloseTo(
+      Math.PI - 2.5,
+      12,
+    );
+    expectSameDistribution(circuit, heronResult.circuit, 4);
+    expect(transpile(circuit, lineTarget(2)).twoQubitGates).toBe(2);
   });
 });
 

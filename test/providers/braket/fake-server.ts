@@ -12,10 +12,20 @@
  * the device's supportedOperations (ValidationException with `reason`); idempotent
  * `clientToken`. Tasks go QUEUED → RUNNING → COMPLETED over polls; the program is run with
  * qplane's own parser and simulator (seeded) and `results.json` is written in Braket's
- * result schema. Cancel: CANCELLING, then CANCELLED at the next poll. Throttling injection.
+ * result schema. Cancel: CANCELLING, then CANCELLED at the next poll.
+ *
+ * Device rules also enforced: shots within `shotsRange` (single programs); shots = 0 only
+ * with a `#pragma braket result` (answered with an exact `probability` result type);
+ * `qubit[n]` within `qubitCount`; physical qubits `$k` only where `supportPhysicalQubits`,
+ * on graph qubits, with two-qubit gates on coupled pairs; contiguous indices where
+ * `requiresContiguousQubitIndices`; program-set `minimumTotalShots`.
+ *
+ * Fault injection: queued HTTP faults (5xx, throttling) for CreateQuantumTask and
+ * GetQuantumTask, and "lost" create responses (the task is made, the reply is a 500).
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
-import { sampledCounts } from "../../../providers/local/simulator.js";
+import { exactProbabilities, sampledCounts } from "../../../providers/local/simulator.js";
+import { createCircuit } from "../../../src/circuits/ir.js";
 import { parseQasm3Program } from "../../../src/circuits/qasm3/index.js";
 
 export interface FakeDevice {
@@ -25,9 +35,25 @@ export interface FakeDevice {
   readonly qubitCount: number;
   readonly supportedOperations: readonly string[];
   /** Program-set limits; null = no program-set action. */
-  readonly programSet: { maximumExecutables: number; maximumTotalShots: number } | null;
+  readonly programSet: {
+    maximumExecutables: number;
+    maximumTotalShots: number;
+    minimumTotalShots?: number;
+  } | null;
   readonly pollIntervalMs?: number;
+  /** `service.shotsRange`; a range starting at 0 also allows Probability with 0 shots. */
   readonly shotsRange?: [number, number];
+  /** `paradigm.connectivity.connectivityGraph`; absent = fully connected. */
+  readonly connectivity?: Record<string, string[]>;
+  readonly supportPhysicalQubits?: boolean;
+  readonly requiresContiguousQubitIndices?: boolean;
+}
+
+/** An injected HTTP error reply. */
+export interface FakeFault {
+  readonly status: number;
+  readonly type: string;
+  readonly message?: string;
 }
 
 export interface FakeTask {
@@ -48,6 +74,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: unknown;
+  /** Arrival time (performance.now(), ms): for measuring retry back-off. */
+  readonly at: number;
 }
 
 export interface FakeBraketOptions {
@@ -98,6 +126,50 @@ function toQplaneSource(source: string): string {
   );
 }
 
+/** Braket's qubit rules for one program source (see module comment). */
+function checkQubits(device: FakeDevice, source: string, fail: (message: string) => never): void {
+  const register = /^qubit\[(\d+)\]/m.exec(source);
+  if (register && Number(register[1]) > device.qubitCount)
+    fail(
+      `Used ${register[1]} qubits, which is more than the device qubit count of ${device.qubitCount}`,
+    );
+  const physical = [...source.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  if (physical.length === 0) return;
+  if (!device.supportPhysicalQubits) fail(`Device ${device.name} does not support physical qubits`);
+  const graph = device.connectivity;
+  if (graph) {
+    const coupled = (a: number, b: number) =>
+      (graph[String(a)] ?? []).includes(String(b)) || (graph[String(b)] ?? []).includes(String(a));
+    const nodes = new Set(
+      Object.entries(graph)
+        .flatMap(([k, v]) => [k, ...v])
+        .map(Number),
+    );
+    for (const q of physical)
+      if (!nodes.has(q)) fail(`Qubit $${q} does not exist on ${device.name}`);
+    for (const line of source.split("\n")) {
+      const pair = /^\s*[A-Za-z_]\w*(?:\([^)]*\))?\s+\$(\d+),\s*\$(\d+);/.exec(line);
+      if (pair && !coupled(Number(pair[1]), Number(pair[2])))
+        fail(`Qubits $${pair[1]} and $${pair[2]} are not connected on ${device.name}`);
+    }
+  } else if (physical.some((q) => q >= device.qubitCount)) {
+    fail(`Physical qubit out of range on ${device.name}`);
+  }
+  if (device.requiresContiguousQubitIndices) {
+    const used = new Set(physical);
+    for (let q = 0; q < used.size; q++)
+      if (!used.has(q)) fail(`Device ${device.name} requires contiguous qubit indices`);
+  }
+}
+
+/** The targets of a `#pragma braket result probability` line (all qubits when none). */
+function probabilityTargets(source: string, numQubits: number): number[] {
+  const line = /^#pragma braket result probability(.*)$/m.exec(source);
+  if (!line) throw new Error("no probability result type");
+  const targets = [...line[1]!.matchAll(/\$(\d+)|q\[(\d+)\]/g)].map((m) => Number(m[1] ?? m[2]));
+  return targets.length > 0 ? targets : Array.from({ length: numQubits }, (_, q) => q);
+}
+
 export class FakeBraket {
   readonly app = Fastify();
   readonly tasks = new Map<string, FakeTask>();
@@ -106,7 +178,8 @@ export class FakeBraket {
   createAttempts = 0;
   /** Highest number of tasks that were QUEUED or RUNNING at once. */
   maxActive = 0;
-  private throttleCreates = 0;
+  private readonly faults: Record<"create" | "get", FakeFault[]> = { create: [], get: [] };
+  private lostCreates = 0;
   private failTasks: string[] = [];
   private counter = 0;
   private readonly devices: Map<string, FakeDevice>;
@@ -136,9 +209,38 @@ export class FakeBraket {
     await this.app.close();
   }
 
-  /** The next `n` CreateQuantumTask requests get 429 ThrottlingException. */
+  /** The next `n` CreateQuantumTask requests get 429 ThrottlingException (replaces queued faults). */
   throttleNextCreates(n: number): void {
-    this.throttleCreates = n;
+    this.faults.create = Array.from({ length: n }, () => ({
+      status: 429,
+      type: "ThrottlingException",
+      message: "Rate exceeded",
+    }));
+  }
+
+  /** The next CreateQuantumTask / GetQuantumTask requests get these replies, in order. */
+  injectFaults(operation: "create" | "get", ...faults: FakeFault[]): void {
+    this.faults[operation].push(...faults);
+  }
+
+  /** Drops all queued faults. */
+  clearFaults(): void {
+    this.faults.create = [];
+    this.faults.get = [];
+    this.lostCreates = 0;
+  }
+
+  /** The next `n` valid creates make their task but reply 500 (a reply lost in transit). */
+  loseNextCreateResponses(n: number): void {
+    this.lostCreates = n;
+  }
+
+  private injected(operation: "create" | "get", reply: FastifyReply): FastifyReply | undefined {
+    const fault = this.faults[operation].shift();
+    if (fault === undefined) return undefined;
+    return this.braketError(reply, fault.status, fault.type, {
+      message: fault.message ?? `injected ${fault.type}`,
+    });
   }
 
   /** The next task(s) to finish end FAILED with this reason instead of COMPLETED. */
@@ -170,6 +272,7 @@ export class FakeBraket {
         url: request.url,
         headers: { ...request.headers },
         body: request.body,
+        at: performance.now(),
       });
       if (this.authorized(request)) return;
       const message = "The security token included in the request is invalid.";
@@ -195,11 +298,22 @@ export class FakeBraket {
       const action: Record<string, unknown> = {
         "braket.ir.jaqcd.program": { version: ["1"], actionType: "braket.ir.jaqcd.program" },
       };
+      const shotsRange = device.shotsRange ?? [1, 100_000];
       if (modern) {
         action["braket.ir.openqasm.program"] = {
           version: ["1"],
           actionType: "braket.ir.openqasm.program",
           supportedOperations: device.supportedOperations,
+          supportedResultTypes: [
+            {
+              name: "Probability",
+              observables: null,
+              minShots: shotsRange[0],
+              maxShots: shotsRange[1],
+            },
+          ],
+          supportPhysicalQubits: device.supportPhysicalQubits ?? false,
+          requiresContiguousQubitIndices: device.requiresContiguousQubitIndices ?? false,
         };
         if (device.programSet) {
           action["braket.ir.openqasm.program_set"] = {
@@ -213,10 +327,13 @@ export class FakeBraket {
         action,
         paradigm: {
           qubitCount: device.qubitCount,
-          connectivity: { fullyConnected: true, connectivityGraph: {} },
+          connectivity: {
+            fullyConnected: device.connectivity === undefined,
+            connectivityGraph: device.connectivity ?? {},
+          },
         },
         service: {
-          shotsRange: device.shotsRange ?? [1, 100_000],
+          shotsRange,
           ...(device.pollIntervalMs ? { getTaskPollIntervalMillis: device.pollIntervalMs } : {}),
         },
       };
@@ -235,12 +352,16 @@ export class FakeBraket {
 
     app.post("/quantum-task", async (request, reply) => {
       this.createAttempts++;
-      if (this.throttleCreates > 0) {
-        this.throttleCreates--;
-        return this.braketError(reply, 429, "ThrottlingException", { message: "Rate exceeded" });
-      }
+      const faulted = this.injected("create", reply);
+      if (faulted) return faulted;
       try {
         const task = this.createTask(request.body as Record<string, unknown>);
+        if (this.lostCreates > 0) {
+          this.lostCreates--;
+          return this.braketError(reply, 500, "InternalServiceException", {
+            message: "injected: task created, reply lost",
+          });
+        }
         return reply.code(201).send({ quantumTaskArn: task.arn });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -253,6 +374,8 @@ export class FakeBraket {
     });
 
     app.get<{ Params: { arn: string } }>("/quantum-task/:arn", async (request, reply) => {
+      const faulted = this.injected("get", reply);
+      if (faulted) return faulted;
       const task = this.tasks.get(request.params.arn);
       if (!task) {
         return this.braketError(reply, 404, "ResourceNotFoundException", {
@@ -350,6 +473,7 @@ export class FakeBraket {
             "UnsupportedOperation",
           );
       }
+      checkQubits(device, source as string, fail);
       const inputs = (program.inputs ?? {}) as Record<string, unknown>;
       const values = Object.values(inputs);
       if (!isSet) {
@@ -369,7 +493,19 @@ export class FakeBraket {
       }
       executables += values.length === 0 ? 1 : (values[0] as unknown[]).length;
     });
+    const range = device.shotsRange ?? [1, 100_000];
+    if (!isSet && ((shots as number) < range[0] || (shots as number) > range[1]))
+      fail(
+        `shots ${shots} are outside the shotsRange [${range[0]}, ${range[1]}] of ${device.name}`,
+      );
+    if (
+      shots === 0 &&
+      !/^#pragma braket result /m.test(String((programs as { source?: string }[])[0]?.source))
+    )
+      fail("shots=0 requires result types (#pragma braket result ...)");
     if (isSet) {
+      if (shots < (device.programSet!.minimumTotalShots ?? 0))
+        fail(`shots ${shots} are below minimumTotalShots ${device.programSet!.minimumTotalShots}`);
       if (executables > device.programSet!.maximumExecutables)
         fail(
           `${executables} executables exceed maximumExecutables ${device.programSet!.maximumExecutables}`,
@@ -447,9 +583,44 @@ export class FakeBraket {
     });
   }
 
+  /** shots = 0: the probability result type, computed exactly (big-endian over targets). */
+  private exactResult(task: FakeTask) {
+    const source = task.action.source as string;
+    const parsed = parseQasm3Program(toQplaneSource(source.replace(/^#pragma.*$/gm, "")));
+    const targets = probabilityTargets(source, parsed.circuit.numQubits);
+    const inputs = (task.action.inputs ?? {}) as Record<string, number>;
+    const row = parsed.parameterNames.map((name) => {
+      if (inputs[name] === undefined) throw new Error(`input ${name} missing`);
+      return inputs[name]!;
+    });
+    const circuit = createCircuit({
+      ...parsed.circuit,
+      numClbits: targets.length,
+      measurements: targets.map((qubit, clbit) => ({ qubit, clbit })),
+    });
+    const { values } = exactProbabilities(circuit, [row]);
+    const m = targets.length;
+    const value = Array.from({ length: 2 ** m }, () => 0);
+    for (let outcome = 0; outcome < values.length; outcome++) {
+      let index = 0;
+      for (let j = 0; j < m; j++) if ((outcome >> j) & 1) index |= 1 << (m - 1 - j);
+      value[index] = values[outcome]!;
+    }
+    return {
+      braketSchemaHeader: { name: "braket.task_result.gate_model_task_result", version: "1" },
+      resultTypes: [{ type: { type: "probability", targets }, value }],
+      measuredQubits: targets,
+      taskMetadata: { id: task.arn, shots: 0, deviceId: task.deviceArn },
+    };
+  }
+
   private execute(task: FakeTask): void {
     const key = (name: string) => `${task.outputS3Bucket}/${task.outputS3Directory}/${name}`;
     const header = (task.action.braketSchemaHeader as { name: string }).name;
+    if (header === "braket.ir.openqasm.program" && task.shots === 0) {
+      this.objects.set(key("results.json"), JSON.stringify(this.exactResult(task)));
+      return;
+    }
     if (header === "braket.ir.openqasm.program") {
       const [result] = this.runProgram(task.action, task.shots);
       this.objects.set(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emitBraketQasm } from "../../../providers/braket/gates.js";
-import { addCounts } from "../../../providers/braket/results.js";
+import { addCounts, addProbabilities } from "../../../providers/braket/results.js";
 import { CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
 import { QplaneError } from "../../../src/errors/catalogue.js";
 
@@ -68,10 +68,23 @@ describe("Braket OpenQASM emission", () => {
     expect(() => emitBraketQasm(crz)).toThrow(/"crz" has no Amazon Braket equivalent/);
   });
 
-  it("writes rzz as cnot·rz·cnot when the device has no zz", () => {
-    const c = new CircuitBuilder(2).add("rzz", [0, 1], weight("g")).build();
-    const { source } = emitBraketQasm(c, { supportedOperations: ["cnot", "rz"] });
-    expect(source).toContain("cnot q[0], q[1];\nrz(w00_g) q[1];\ncnot q[0], q[1];");
+  it("writes a probability result type instead of measurements for shots = 0", () => {
+    const c = new CircuitBuilder(3).add("h", [2]).measure([2, 0]).build();
+    const program = emitBraketQasm(c, { exactProbabilities: true });
+    expect(program.source).toBe(
+      [
+        "OPENQASM 3;",
+        "qubit[3] q;",
+        "h q[2];",
+        "#pragma braket result probability q[2], q[0]",
+        "",
+      ].join("\n"),
+    );
+    expect(program.probabilityTargets).toEqual([2, 0]);
+    const physical = new CircuitBuilder(3, true).add("h", [1]).measure([1]).build();
+    expect(emitBraketQasm(physical, { exactProbabilities: true }).source).toContain(
+      "h $1;\n#pragma braket result probability $1\n",
+    );
   });
 });
 
@@ -120,5 +133,32 @@ describe("Braket result bit order", () => {
     expect(() =>
       addCounts(circuit, { measuredQubits: [2], measurements: [[1]] }, 1, new Uint32Array(4), 0),
     ).toThrow(/no measurement of qubit 0/);
+  });
+
+  it("decodes a probability result type big-endian over its targets into clbit order", () => {
+    // targets [2, 0]: index bit 1 = q2 (→ clbit 0), index bit 0 = q0 (→ clbit 1)
+    const out = new Float64Array(8);
+    const value = [0.1, 0.2, 0.3, 0.4]; // indices 00, 01, 10, 11 as (q2 q0)
+    addProbabilities(
+      circuit,
+      { resultTypes: [{ type: { type: "probability", targets: [2, 0] }, value }] },
+      [],
+      out,
+      4,
+    );
+    // outcome = c0 + 2·c1 = q2 + 2·q0: 00→0, 01→2, 10→1, 11→3
+    expect(Array.from(out)).toEqual([0, 0, 0, 0, 0.1, 0.3, 0.2, 0.4]);
+    expect(() =>
+      addProbabilities(
+        circuit,
+        { resultTypes: [{ type: { type: "probability", targets: [2, 0] }, value: [1, 0] }] },
+        [],
+        out,
+        0,
+      ),
+    ).toThrow(/2 values for 2 target qubit\(s\) \[2, 0\]; expected 4/);
+    expect(() => addProbabilities(circuit, {}, [2, 0], out, 0)).toThrow(
+      /no probability result type/,
+    );
   });
 });

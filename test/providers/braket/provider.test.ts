@@ -9,8 +9,8 @@ import {
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import type { ExecutionResult } from "../../../providers/types.js";
 import { CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
-import type { QplaneError } from "../../../src/errors/catalogue.js";
 import { FakeBraket, type FakeDevice } from "./fake-server.js";
+import { createRequests, fakeProvider, rejection } from "./harness.js";
 
 const OPS = ["h", "x", "ry", "rx", "rz", "cnot", "cz", "si", "v", "zz", "phaseshift"];
 const GARNET: FakeDevice = {
@@ -36,6 +36,26 @@ const ARIA: FakeDevice = {
   pollIntervalMs: 5,
 };
 
+/** IQM-like QPU: 1-based qubits on a line $1–$2–$3–$4–$5, cz as the only two-qubit gate. */
+const LINE: FakeDevice = {
+  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Line",
+  name: "Line",
+  qubitCount: 6, // one more than the graph holds, like Emerald's 54 vs 49
+  supportedOperations: ["rx", "ry", "rz", "cz", "x"],
+  programSet: null,
+  pollIntervalMs: 2,
+  shotsRange: [10, 20_000],
+  connectivity: { "1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"] },
+  supportPhysicalQubits: true,
+};
+/** Only one-qubit gates: nothing can express an entangling gate. */
+const LONELY: FakeDevice = {
+  ...ARIA,
+  arn: "arn:aws:braket:::device/qpu/x/Lonely",
+  name: "Lonely",
+  supportedOperations: ["rx", "ry", "rz"],
+};
+
 const circuit = new CircuitBuilder(2)
   .add("ry", [0], input("x"))
   .add("ry", [1], weight("theta"))
@@ -45,31 +65,13 @@ const circuit = new CircuitBuilder(2)
   .build();
 
 let fake: FakeBraket;
-let endpoint: string;
 
 function provider(device: FakeDevice, extra: Partial<BraketProviderOptions> = {}) {
-  return new BraketProvider({
-    deviceArn: device.arn,
-    s3Bucket: "amazon-braket-qplane",
-    s3Prefix: "runs/test",
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    ...extra,
-  });
+  return fakeProvider(fake, device, extra);
 }
 
 function creates() {
-  return fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<QplaneError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as QplaneError;
-  }
-  throw new Error("expected a rejection");
+  return createRequests(fake);
 }
 
 function expectWithinShotNoise(result: ExecutionResult, rows: number[][], shots: number) {
@@ -88,13 +90,14 @@ function expectWithinShotNoise(result: ExecutionResult, rows: number[][], shots:
 }
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [GARNET, SMALL_SETS, ARIA] });
-  endpoint = await fake.start();
+  fake = new FakeBraket({ devices: [GARNET, SMALL_SETS, ARIA, LINE, LONELY] });
+  await fake.start();
 });
 afterAll(async () => {
   await fake.stop();
 });
 beforeEach(() => {
+  fake.clearFaults();
   fake.requests.length = 0;
   fake.pollsPerState = 1;
   fake.maxActive = 0;
@@ -222,11 +225,52 @@ describe("BraketProvider against the fake Braket + S3", () => {
     expectWithinShotNoise(result, rows, 1500);
   });
 
-  it("refuses gates the device does not support before any request to create a task", async () => {
-    const cz = new CircuitBuilder(2).add("cz", [0, 1]).measureAll().build();
-    const error = await rejection(provider(ARIA).run(cz, [], { shots: 100 }));
+  it("decomposes gates the device lacks (cz on Aria → h·cnot·h, crx) and runs them", async () => {
+    const c = new CircuitBuilder(2)
+      .add("ry", [0], weight("a"))
+      .add("cz", [0, 1])
+      .add("crx", [0, 1], weight("a", 2, 0.25))
+      .measureAll()
+      .build();
+    const rows = [[0.9], [2.1]];
+    const result = await (await provider(ARIA).run(c, rows, { shots: 4000 })).result();
+    const action = JSON.parse((creates()[0]!.body as { action: string }).action);
+    expect(action.source).toBe(
+      [
+        "OPENQASM 3;",
+        "input float w00_a;",
+        "qubit[2] q;",
+        "bit[2] c;",
+        "ry(w00_a) q[0];",
+        "h q[1];",
+        "cnot q[0], q[1];",
+        "h q[1];",
+        "h q[1];",
+        "rz(w00_a + 0.125) q[1];",
+        "cnot q[0], q[1];",
+        "rz(-1*w00_a - 0.125) q[1];",
+        "cnot q[0], q[1];",
+        "h q[1];",
+        "c[0] = measure q[0];",
+        "c[1] = measure q[1];",
+        "",
+      ].join("\n"),
+    );
+    const exact = exactProbabilities(c, rows).values;
+    for (let k = 0; k < exact.length; k++) {
+      const p = exact[k]!;
+      expect(Math.abs(result.values[k]! / 4000 - p)).toBeLessThanOrEqual(
+        5 * Math.sqrt((p * (1 - p)) / 4000) + 1e-3,
+      );
+    }
+  });
+
+  it("refuses, before any create, gates with no decomposition into the device's operations", async () => {
+    const error = await rejection(provider(LONELY).run(circuit, [[0, 0]], { shots: 100 }));
     expect(error.code).toBe("QPLANE_ERR_PROVIDER_CIRCUIT");
-    expect(error.message).toMatch(/"cz".*Aria-1/);
+    expect(error.message).toBe(
+      `gate(s) "cx", "rzz" cannot be expressed on device Lonely (${LONELY.arn}): no exact decomposition into its supportedOperations [rx, ry, rz]`,
+    );
     expect(creates()).toHaveLength(0);
   });
 
@@ -236,7 +280,22 @@ describe("BraketProvider against the fake Braket + S3", () => {
     expect(error.code).toBe("QPLANE_ERR_PROVIDER_CIRCUIT");
     expect(error.message).toMatch(/5 qubits.*has 4/);
     const zero = await rejection(provider(GARNET).run(circuit, [[0, 0]], { shots: 0 }));
-    expect(zero.message).toMatch(/shots = 0/);
+    expect(zero.code).toBe("QPLANE_ERR_PROVIDER_CIRCUIT");
+    expect(zero.message).toBe(
+      `shots = 0 (exact probabilities) is not available on device Garnet (${GARNET.arn}): it is a QPU and only samples (shotsRange [1, 100000]); set shots to 1..100000`,
+    );
+    const many = await rejection(provider(LINE).run(circuit, [[0, 0]], { shots: 20_001 }));
+    expect(many.message).toBe(`shots 20001 exceed the maximum 20000 of device Line (${LINE.arn})`);
+    const few = await rejection(provider(LINE).run(circuit, [[0, 0]], { shots: 5 }));
+    expect(few.message).toBe(
+      `shots must be an integer in 10..20000 on device Line (${LINE.arn}), got 5`,
+    );
+    const graph = await rejection(
+      provider(LINE).run(new CircuitBuilder(6).measureAll().build(), [], { shots: 100 }),
+    );
+    expect(graph.message).toBe(
+      `circuit uses 6 qubits; the connectivity graph of device Line (${LINE.arn}) has 5 (qubitCount 6)`,
+    );
     expect(creates()).toHaveLength(0);
   });
 

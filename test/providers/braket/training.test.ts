@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BraketProvider } from "../../../providers/braket/provider.js";
+import { LocalProvider } from "../../../providers/local/provider.js";
 import { createBackendRegistry } from "../../../src/backends/registry.js";
 import { planRun } from "../../../src/training/plan.js";
 import { prepareRun, runTraining } from "../../../src/training/run.js";
@@ -22,12 +24,24 @@ const SMALL: FakeDevice = {
   programSet: { maximumExecutables: 50, maximumTotalShots: 1_000_000 },
 };
 
+/** SV1-like simulator: shots = 0 gives exact probabilities; no program sets (one task per row). */
+const SV1: FakeDevice = {
+  arn: "arn:aws:braket:::device/quantum-simulator/amazon/sv1",
+  name: "SV1",
+  type: "SIMULATOR",
+  qubitCount: 10,
+  supportedOperations: ["h", "x", "rx", "ry", "rz", "cnot", "cz", "zz"],
+  programSet: null,
+  pollIntervalMs: 1,
+  shotsRange: [0, 100_000],
+};
+
 let fake: FakeBraket;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [DEVICE, SMALL] });
-  const endpoint = await fake.start();
+  fake = new FakeBraket({ devices: [DEVICE, SMALL, SV1] });
+  endpoint = await fake.start();
   // credentials reach the provider only through the environment, as in production
   process.env.AWS_ACCESS_KEY_ID = "test";
   process.env.AWS_SECRET_ACCESS_KEY = "test";
@@ -61,6 +75,7 @@ afterAll(async () => {
 });
 
 let registry: ReturnType<typeof createBackendRegistry>;
+let endpoint: string;
 
 describe("training on a (fake) Amazon Braket device named in configuration", () => {
   it("completes with one program-set task per optimisation step and agrees with the local simulator within shot noise", async () => {
@@ -125,5 +140,47 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
     expect(record.submissions).toBe(tasks);
     expect(record.shotsUsed).toBe(shots);
     expect(record.estimatedCostUsd).toBeCloseTo(plan.estimatedCostUsd, 9);
+  });
+
+  it("trains with shots = 0 on an SV1-like simulator and matches the local exact run", async () => {
+    const sv1 = new BraketProvider({
+      deviceArn: SV1.arn,
+      s3Bucket: "amazon-braket-qplane",
+      s3Prefix: "exact",
+      region: "us-east-1",
+      endpoint,
+      maxConcurrentTasks: 32,
+    });
+    const caps = await sv1.capabilities();
+    expect(caps.exactProbabilities).toBe(true);
+    const spec = {
+      dataset: { name: "moons", samples: 20 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 1, gradient: "parameter-shift", learningRate: 0.1 },
+      backend: { name: "sv1", shots: 0 },
+    };
+    const posts = () =>
+      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length;
+    const before = posts();
+    const braket = await runTraining(spec, {
+      resolveBackend: () => ({ provider: sv1, exactProbabilities: caps.exactProbabilities }),
+    });
+    const tasks = posts() - before;
+    const local = await runTraining(spec, {
+      resolveBackend: () => ({ provider: new LocalProvider(), exactProbabilities: true }),
+    });
+    expect(braket.result.status).toBe("completed");
+    expect(tasks).toBeGreaterThan(0);
+    const sv1Creates = fake.requests.filter(
+      (r) => r.method === "POST" && (r.body as { deviceArn?: string }).deviceArn === SV1.arn,
+    );
+    expect(sv1Creates).toHaveLength(tasks);
+    const shots = sv1Creates.map((r) => (r.body as { shots: number }).shots);
+    expect(new Set(shots)).toEqual(new Set([0]));
+    const a = braket.result.records.at(-1)!;
+    const b = local.result.records.at(-1)!;
+    // exact probabilities both ways: the same numbers up to floating-point rounding
+    expect(a.testLoss).toBeCloseTo(b.testLoss, 9);
+    expect(a.trainLoss).toBeCloseTo(b.trainLoss, 9);
   });
 });

@@ -284,7 +284,7 @@ describe("IbmProvider against the fake Qiskit Runtime", () => {
     const handle = await provider.run(isaCircuit, rows, { shots: 10 });
     await expect(handle.result()).rejects.toMatchObject({
       code: "QPLANE_ERR_PROVIDER_JOB_FAILED",
-      message: expect.stringContaining("failed: Error in transpilation process. [1517]"),
+      message: `IBM job ${handle.id} failed (reason code 1517): Error in transpilation process. [1517]`,
     });
     expect(await handle.status()).toBe("failed");
   });

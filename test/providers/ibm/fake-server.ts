@@ -4,8 +4,11 @@
  * Service-CRN and IBM-API-Version on every call, backend configuration/status/properties,
  * Sampler V2 job bodies and parameter shapes, ISA-only circuits on coupled physical qubits
  * (code 1517), undefined gates (1603), Queued → Running → Completed over polls, plain-JSON
- * hex samples nested per parameter row, cancellation (409 when finished), failed jobs and
- * injected 429/5xx faults. It executes what it receives with qplane's own parser and
+ * hex samples nested per parameter row (one result per PUB), Sampler options (documented
+ * keys only; twirling changes the sample count as IBM documents it; fractional gates +
+ * gate twirling → 1519; rzz angles outside [0, π/2] → 1517), batch/dedicated sessions
+ * (Open plan + dedicated → 1352; jobs into unknown or closed sessions refused),
+ * cancellation (409 when finished), failed jobs and injected 429/5xx faults. It executes what it receives with qplane's own parser and
  * simulator, so results are physically right.
  */
 import { randomUUID } from "node:crypto";
@@ -33,6 +36,8 @@ export interface FakeIbmOptions {
   readonly queuedPolls?: number;
   readonly runningPolls?: number;
   readonly seed?: number;
+  /** The instance's plan; "open" refuses dedicated sessions (1352). @defaultValue "premium" */
+  readonly plan?: "open" | "premium";
 }
 
 export interface RecordedRequest {
@@ -44,18 +49,126 @@ export interface RecordedRequest {
   status?: number;
 }
 
-export interface FakeJob {
-  readonly id: string;
-  status: "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
-  reason?: string;
-  polls: number;
-  readonly failWith?: string;
+export interface FakePub {
   readonly circuit: Circuit;
   /** Bindings in the circuit's column order, or one empty binding. */
   readonly bindings: number[][];
   readonly nested: boolean;
   readonly shots: number;
+  /** Samples returned per binding: the shots, or num_randomizations × shots_per_randomization. */
+  readonly samples: number;
+}
+
+export interface FakeJob {
+  readonly id: string;
+  status: "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
+  reason?: string;
+  reasonCode?: number;
+  polls: number;
+  readonly failWith?: { readonly reason: string; readonly code: number };
+  readonly pubs: readonly FakePub[];
+  /** The bindings of all PUBs, in order. */
+  readonly bindings: number[][];
+  readonly sessionId?: string;
   readonly body: unknown;
+}
+
+export interface FakeSession {
+  readonly id: string;
+  readonly mode: "batch" | "dedicated";
+  readonly backend: string;
+  readonly maxTtl: number;
+  acceptingJobs: boolean;
+  closed: boolean;
+}
+
+/**
+ * Session error codes are not documented in the spec (only 1352 is, third-party): the fake
+ * uses these for jobs naming an unknown or a closed session, in IBM's error body shape.
+ */
+export const FAKE_SESSION_NOT_FOUND = 1298;
+export const FAKE_SESSION_CLOSED = 1297;
+
+/** Top-level `POST /jobs` keys of qiskit-ibm-runtime's `program_run` payload (spec §6). */
+const JOB_KEYS = new Set([
+  "program_id",
+  "backend",
+  "params",
+  "session_id",
+  "tags",
+  "cost",
+  "private",
+  "calibration_id",
+  "log_level",
+  "runtime",
+  "start_session",
+  "session_time",
+]);
+
+/** Sampler V2 options and their documented keys and enumerations (spec §3). */
+const OPTION_KEYS = new Set([
+  "default_shots",
+  "dynamical_decoupling",
+  "twirling",
+  "execution",
+  "simulator",
+  "experimental",
+]);
+const DD_FIELDS: Record<string, readonly unknown[] | "boolean"> = {
+  enable: "boolean",
+  sequence_type: ["XX", "XpXm", "XY4"],
+  extra_slack_distribution: ["middle", "edges"],
+  scheduling_method: ["alap", "asap"],
+};
+const TWIRLING_FIELDS: Record<string, readonly unknown[] | "boolean" | "count"> = {
+  enable_gates: "boolean",
+  enable_measure: "boolean",
+  num_randomizations: "count",
+  shots_per_randomization: "count",
+  strategy: ["active", "active-accum", "active-circuit", "all"],
+};
+
+/** Why an options object is invalid (IBM's options model: additionalProperties false). */
+function optionsError(options: unknown): string | undefined {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    return "params.options must be an object";
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (!OPTION_KEYS.has(key)) return `params.options has unknown key: ${key}`;
+    const fields =
+      key === "dynamical_decoupling" ? DD_FIELDS : key === "twirling" ? TWIRLING_FIELDS : null;
+    if (fields === null) continue;
+    if (typeof value !== "object" || value === null)
+      return `params.options.${key} must be an object`;
+    for (const [field, v] of Object.entries(value)) {
+      const rule = fields[field];
+      const ok =
+        rule === undefined
+          ? false
+          : rule === "boolean"
+            ? typeof v === "boolean"
+            : rule === "count"
+              ? v === "auto" || (Number.isInteger(v) && (v as number) >= 1)
+              : rule.includes(v);
+      if (!ok) return `params.options.${key}.${field}: invalid value ${JSON.stringify(v)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Samples per binding of a PUB of `shots` shots under these options (IBM's TwirlingOptions). */
+function twirledSamples(shots: number, options: Record<string, unknown> | undefined): number {
+  const twirling = options?.twirling as Record<string, unknown> | undefined;
+  if (twirling?.enable_gates !== true && twirling?.enable_measure !== true) return shots;
+  const n = twirling.num_randomizations ?? "auto";
+  const k = twirling.shots_per_randomization ?? "auto";
+  if (n === "auto" && k === "auto") {
+    const perRandomization = Math.max(64, Math.ceil(shots / 32));
+    return Math.ceil(shots / perRandomization) * perRandomization;
+  }
+  if (n === "auto") return Math.ceil(shots / (k as number)) * (k as number);
+  if (k === "auto") return (n as number) * Math.ceil(shots / (n as number));
+  return (n as number) * (k as number);
 }
 
 export interface Fault {
@@ -207,6 +320,23 @@ function shuffledSamples(
   return samples;
 }
 
+/** The first bound rzz angle outside [0, π/2] (IBM's fractional-gate range), if any. */
+function rzzOutOfRange(circuit: Circuit, bindings: readonly number[][]): number | undefined {
+  for (const gate of circuit.gates) {
+    if (gate.name !== "rzz") continue;
+    const arg = gate.args[0]!;
+    const column =
+      typeof arg === "number"
+        ? -1
+        : circuit.parameters.findIndex((p) => p.kind === arg.kind && p.name === arg.name);
+    for (const binding of bindings) {
+      const angle = typeof arg === "number" ? arg : arg.scale * binding[column]! + arg.offset;
+      if (angle < 0 || angle > Math.PI / 2) return angle;
+    }
+  }
+  return undefined;
+}
+
 export class FakeIbmServer {
   readonly app: FastifyInstance;
   readonly apiKey: string;
@@ -219,8 +349,10 @@ export class FakeIbmServer {
   tokenTtlSeconds: number;
   queuedPolls: number;
   runningPolls: number;
+  readonly sessions = new Map<string, FakeSession>();
+  plan: "open" | "premium";
   private readonly faults: Fault[] = [];
-  private failNextJobReason: string | undefined;
+  private failNextJobWith: { reason: string; code: number } | undefined;
   private readonly rng: Rng;
   private tokenCounter = 0;
   private origin = "";
@@ -233,6 +365,7 @@ export class FakeIbmServer {
     this.queuedPolls = options.queuedPolls ?? 1;
     this.runningPolls = options.runningPolls ?? 1;
     this.rng = createRng(options.seed ?? 7);
+    this.plan = options.plan ?? "premium";
     this.app = Fastify({ logger: false });
     this.routes();
   }
@@ -260,9 +393,9 @@ export class FakeIbmServer {
     this.faults.push({ ...fault });
   }
 
-  /** The next job created ends Failed with this reason. */
-  failNextJob(reason: string): void {
-    this.failNextJobReason = reason;
+  /** The next job created ends Failed with this reason (and state.reason_code). */
+  failNextJob(reason: string, code = 1517): void {
+    this.failNextJobWith = { reason, code };
   }
 
   /** Forgets every issued token (the next API call gets 401). */
@@ -443,8 +576,15 @@ export class FakeIbmServer {
     app.post("/api/v1/jobs", async (request, reply) => {
       const result = this.createJob(request.body);
       if ("error" in result)
-        return reply.code(400).send(ibmError(result.error.code, result.error.message));
-      return { id: result.id, backend: this.device.name };
+        return reply
+          .code(result.error.status ?? 400)
+          .send(ibmError(result.error.code, result.error.message));
+      const job = this.jobs.get(result.id)!;
+      return {
+        id: result.id,
+        backend: this.device.name,
+        ...(job.sessionId !== undefined ? { session_id: job.sessionId } : {}),
+      };
     });
 
     app.get<{ Params: { id: string } }>("/api/v1/jobs/:id", async (request, reply) => {
@@ -455,9 +595,14 @@ export class FakeIbmServer {
         id: job.id,
         backend: this.device.name,
         status: job.status,
-        state: { status: job.status, ...(job.reason ? { reason: job.reason } : {}) },
+        state: {
+          status: job.status,
+          ...(job.reason ? { reason: job.reason } : {}),
+          ...(job.reasonCode !== undefined ? { reason_code: job.reasonCode } : {}),
+        },
         created: new Date().toISOString(),
         program: { id: "sampler" },
+        ...(job.sessionId !== undefined ? { session_id: job.sessionId } : {}),
       };
     });
 
@@ -479,6 +624,74 @@ export class FakeIbmServer {
       job.status = "Cancelled";
       return reply.code(204).send();
     });
+
+    app.post("/api/v1/sessions", async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const bad = (message: string) => reply.code(400).send(ibmError(1500, message));
+      const extra = Object.keys(body).filter((k) => !["mode", "backend", "max_ttl"].includes(k));
+      if (extra.length > 0) return bad(`session has unknown keys: ${extra.join(", ")}`);
+      if (body.mode !== "batch" && body.mode !== "dedicated") {
+        return bad(`mode must be "batch" or "dedicated", got ${JSON.stringify(body.mode)}`);
+      }
+      if (body.backend !== this.device.name) {
+        return reply.code(404).send(ibmError(1216, `Backend ${String(body.backend)} not found`));
+      }
+      const maxTtl = body.max_ttl ?? 28_800;
+      if (!Number.isInteger(maxTtl) || (maxTtl as number) < 1) {
+        return bad(`max_ttl must be a positive integer, got ${JSON.stringify(body.max_ttl)}`);
+      }
+      if (body.mode === "dedicated" && this.plan === "open") {
+        return reply
+          .code(403)
+          .send(
+            ibmError(1352, "You are not authorized to run a session when using the open plan."),
+          );
+      }
+      const session: FakeSession = {
+        id: `fake-session-${randomUUID()}`,
+        mode: body.mode,
+        backend: body.backend,
+        maxTtl: maxTtl as number,
+        acceptingJobs: true,
+        closed: false,
+      };
+      this.sessions.set(session.id, session);
+      return { id: session.id, mode: session.mode, backend: session.backend, max_ttl: maxTtl };
+    });
+
+    app.patch<{ Params: { id: string } }>("/api/v1/sessions/:id", async (request, reply) => {
+      const session = this.sessions.get(request.params.id);
+      if (session === undefined) {
+        return reply
+          .code(404)
+          .send(ibmError(FAKE_SESSION_NOT_FOUND, `Session ${request.params.id} not found`));
+      }
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const keys = Object.keys(body);
+      if (keys.length !== 1 || typeof body.accepting_jobs !== "boolean") {
+        return reply.code(400).send(ibmError(1500, "body must be {accepting_jobs: boolean}"));
+      }
+      session.acceptingJobs = body.accepting_jobs;
+      return reply.code(204).send();
+    });
+
+    app.delete<{ Params: { id: string } }>("/api/v1/sessions/:id/close", async (request, reply) => {
+      const session = this.sessions.get(request.params.id);
+      if (session === undefined) {
+        return reply
+          .code(404)
+          .send(ibmError(FAKE_SESSION_NOT_FOUND, `Session ${request.params.id} not found`));
+      }
+      session.closed = true;
+      session.acceptingJobs = false;
+      // closing at once cancels what the session still had pending
+      for (const job of this.jobs.values()) {
+        if (job.sessionId === session.id && (job.status === "Queued" || job.status === "Running")) {
+          job.status = "Cancelled";
+        }
+      }
+      return reply.code(204).send();
+    });
   }
 
   private advance(job: FakeJob): void {
@@ -486,19 +699,50 @@ export class FakeIbmServer {
     job.polls += 1;
     if (job.failWith !== undefined && job.polls > this.queuedPolls) {
       job.status = "Failed";
-      job.reason = job.failWith;
+      job.reason = job.failWith.reason;
+      job.reasonCode = job.failWith.code;
     } else if (job.polls > this.queuedPolls + this.runningPolls) job.status = "Completed";
     else if (job.polls > this.queuedPolls) job.status = "Running";
   }
 
-  private createJob(body: unknown): { id: string } | { error: { code: number; message: string } } {
+  private createJob(
+    body: unknown,
+  ): { id: string } | { error: { code: number; message: string; status?: number } } {
     const bad = (message: string) => ({ error: { code: 1500, message } });
     if (typeof body !== "object" || body === null) return bad("body must be a JSON object");
     const b = body as Record<string, unknown>;
+    const unknownKeys = Object.keys(b).filter((k) => !JOB_KEYS.has(k));
+    if (unknownKeys.length > 0) return bad(`job has unknown keys: ${unknownKeys.join(", ")}`);
     if (b.program_id !== "sampler")
       return bad(`program_id must be "sampler", got ${JSON.stringify(b.program_id)}`);
     if (b.backend !== this.device.name)
       return { error: { code: 1216, message: `Backend ${String(b.backend)} not found` } };
+    let sessionId: string | undefined;
+    if (b.session_id !== undefined) {
+      const session = this.sessions.get(String(b.session_id));
+      if (session === undefined) {
+        return {
+          error: {
+            code: FAKE_SESSION_NOT_FOUND,
+            message: `Session ${String(b.session_id)} not found`,
+            status: 404,
+          },
+        };
+      }
+      if (session.closed || !session.acceptingJobs) {
+        return {
+          error: {
+            code: FAKE_SESSION_CLOSED,
+            message: `Session ${session.id} is closed and accepts no new jobs`,
+            status: 409,
+          },
+        };
+      }
+      if (session.backend !== b.backend) {
+        return bad(`session ${session.id} runs on ${session.backend}, not ${String(b.backend)}`);
+      }
+      sessionId = session.id;
+    }
     const params = b.params as Record<string, unknown> | undefined;
     if (typeof params !== "object" || params === null) return bad("params must be an object");
     const extra = Object.keys(params).filter(
@@ -507,10 +751,48 @@ export class FakeIbmServer {
     if (extra.length > 0) return bad(`params has unknown keys: ${extra.join(", ")}`);
     if (params.version !== 2) return bad("params.version must be 2");
     if (params.support_qiskit === true) return bad("this fake serves only support_qiskit: false");
-    const pubs = params.pubs;
-    if (!Array.isArray(pubs) || pubs.length !== 1)
-      return bad("params.pubs must hold one PUB (this fake)");
-    const pub = pubs[0];
+    const options = params.options as Record<string, unknown> | undefined;
+    if (options !== undefined) {
+      const problem = optionsError(options);
+      if (problem !== undefined) return bad(problem);
+    }
+    const pubsIn = params.pubs;
+    if (!Array.isArray(pubsIn) || pubsIn.length === 0)
+      return bad("params.pubs must be a non-empty list of PUBs");
+    const pubs: FakePub[] = [];
+    for (const [index, pubIn] of pubsIn.entries()) {
+      const pub = this.parsePub(pubIn, options);
+      if ("error" in pub) {
+        return {
+          error: {
+            ...pub.error,
+            message: pubsIn.length > 1 ? `pub ${index}: ${pub.error.message}` : pub.error.message,
+          },
+        };
+      }
+      pubs.push(pub);
+    }
+    const id = `fake-job-${randomUUID()}`;
+    const job: FakeJob = {
+      id,
+      status: "Queued",
+      polls: 0,
+      pubs,
+      bindings: pubs.flatMap((pub) => pub.bindings),
+      body,
+      ...(sessionId !== undefined ? { sessionId } : {}),
+      ...(this.failNextJobWith !== undefined ? { failWith: this.failNextJobWith } : {}),
+    };
+    this.failNextJobWith = undefined;
+    this.jobs.set(id, job);
+    return { id };
+  }
+
+  private parsePub(
+    pub: unknown,
+    options: Record<string, unknown> | undefined,
+  ): FakePub | { error: { code: number; message: string } } {
+    const bad = (message: string) => ({ error: { code: 1500, message } });
     if (!Array.isArray(pub) || pub.length < 1 || pub.length > 3)
       return bad("a PUB is [circuit, values|null, shots]");
     const [qasm, values, shots = 4096] = pub as [unknown, unknown, unknown];
@@ -520,6 +802,12 @@ export class FakeIbmServer {
     }
     const isa = checkIsaText(qasm, this.device);
     if (isa !== undefined) return { error: isa };
+    const twirling = options?.twirling as Record<string, unknown> | undefined;
+    if (twirling?.enable_gates === true && /^\s*(rx|rzz)\b/m.test(qasm)) {
+      return {
+        error: { code: 1519, message: "fractional gates are not supported with gate twirling" },
+      };
+    }
     let program: ReturnType<typeof parseQasm3Program>;
     try {
       program = parseQasm3Program(qasm);
@@ -555,36 +843,41 @@ export class FakeIbmServer {
         bindings.push(names.map((name) => row[sorted.indexOf(name)] as number));
       }
     }
-    const id = `fake-job-${randomUUID()}`;
-    const job: FakeJob = {
-      id,
-      status: "Queued",
-      polls: 0,
+    const rzz = rzzOutOfRange(program.circuit, bindings);
+    if (rzz !== undefined) {
+      return {
+        error: {
+          code: 1517,
+          message: `instruction rzz with angle ${rzz} is not supported by the target system (only 0 <= angle <= pi/2)`,
+        },
+      };
+    }
+    return {
       circuit: program.circuit,
       bindings,
       nested,
       shots: shots as number,
-      body,
-      ...(this.failNextJobReason !== undefined ? { failWith: this.failNextJobReason } : {}),
+      samples: twirledSamples(shots as number, options),
     };
-    this.failNextJobReason = undefined;
-    this.jobs.set(id, job);
-    return { id };
   }
 
   private results(job: FakeJob) {
-    const { circuit } = job;
-    const counts = sampledCounts(circuit, job.bindings, { shots: job.shots, rng: this.rng });
-    const perRow = job.bindings.map((_, row) =>
-      shuffledSamples(counts.values, row * counts.outcomeCount, counts.outcomeCount, this.rng),
-    );
     return {
-      results: [
-        {
-          data: { c: { samples: job.nested ? perRow : perRow[0], num_bits: circuit.numClbits } },
+      results: job.pubs.map((pub) => {
+        const counts = sampledCounts(pub.circuit, pub.bindings, {
+          shots: pub.samples,
+          rng: this.rng,
+        });
+        const perRow = pub.bindings.map((_, row) =>
+          shuffledSamples(counts.values, row * counts.outcomeCount, counts.outcomeCount, this.rng),
+        );
+        return {
+          data: {
+            c: { samples: pub.nested ? perRow : perRow[0], num_bits: pub.circuit.numClbits },
+          },
           metadata: { circuit_metadata: {} },
-        },
-      ],
+        };
+      }),
       metadata: { execution: { execution_spans: [] }, version: 2 },
     };
   }

@@ -117,6 +117,101 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     }
   });
 
+  it("batch mode: a 2-epoch run opens exactly one session, all its jobs join it, and it is closed at the end", async () => {
+    const batchFake = await startFakeIbm({ queuedPolls: 1, runningPolls: 1, seed: 11 });
+    try {
+      const batchRegistry = createBackendRegistry(
+        [
+          {
+            name: "ibm-batch",
+            provider: "ibm",
+            device: batchFake.device.name,
+            instanceCrn: batchFake.instanceCrn,
+            baseUrl: batchFake.baseUrl,
+            iamUrl: batchFake.iamUrl,
+            pollIntervalMs: 5,
+            executionMode: "batch",
+          },
+        ],
+        { IBM_CLOUD_API_KEY: batchFake.apiKey },
+      );
+      const batchSpec = { ...spec, backend: { name: "ibm-batch", shots: 200 } };
+      // planning (as the API's dry run does) opens no session
+      await planRun(prepareRun(batchSpec, batchRegistry.resolve));
+      expect(batchFake.sessions.size).toBe(0);
+      const { result } = await runTraining(batchSpec, { resolveBackend: batchRegistry.resolve });
+      expect(result.status).toBe("completed");
+      expect(result.records).toHaveLength(2);
+      const [session] = [...batchFake.sessions.values()];
+      expect(batchFake.sessions.size).toBe(1);
+      const posts = batchFake.apiRequests("POST").filter((r) => r.path === "/api/v1/jobs");
+      const submissions = result.records.reduce((n, record) => n + record.submissions, 0);
+      expect(posts).toHaveLength(submissions);
+      expect(new Set(posts.map((r) => (r.body as { session_id?: string }).session_id))).toEqual(
+        new Set([session!.id]),
+      );
+      const sessionCalls = batchFake.requests
+        .filter((r) => r.path.startsWith("/api/v1/sessions"))
+        .map((r) => [r.method, r.path, r.body]);
+      expect(sessionCalls).toEqual([
+        ["POST", "/api/v1/sessions", { mode: "batch", backend: "fake_lagos", max_ttl: 28_800 }],
+        ["PATCH", `/api/v1/sessions/${session!.id}`, { accepting_jobs: false }],
+      ]);
+      // a second run gets its own session
+      await runTraining(
+        { ...batchSpec, training: { ...spec.training, epochs: 1 } },
+        { resolveBackend: batchRegistry.resolve },
+      );
+      expect(batchFake.sessions.size).toBe(2);
+    } finally {
+      await batchFake.close();
+    }
+  });
+
+  it("batch mode: a run cancelled mid-way closes its session at once", async () => {
+    const slow = await startFakeIbm({ queuedPolls: 1, runningPolls: 1 });
+    try {
+      const slowRegistry = createBackendRegistry(
+        [
+          {
+            name: "ibm-slow",
+            provider: "ibm",
+            device: slow.device.name,
+            instanceCrn: slow.instanceCrn,
+            baseUrl: slow.baseUrl,
+            iamUrl: slow.iamUrl,
+            pollIntervalMs: 5,
+            executionMode: "batch",
+          },
+        ],
+        { IBM_CLOUD_API_KEY: slow.apiKey },
+      );
+      const controller = new AbortController();
+      const running = runTraining(
+        { ...spec, backend: { name: "ibm-slow", shots: 100 } },
+        { resolveBackend: slowRegistry.resolve, signal: controller.signal },
+      );
+      // let a few jobs run, then make the one in flight hang (Queued) and cancel the run
+      while (slow.jobs.size < 3) await new Promise((resolve) => setTimeout(resolve, 2));
+      slow.queuedPolls = 1_000_000;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.abort();
+      const { result } = await running;
+      expect(result.status).toBe("cancelled");
+      const [session] = [...slow.sessions.values()];
+      expect(slow.sessions.size).toBe(1);
+      expect(session!.closed).toBe(true);
+      const jobs = [...slow.jobs.values()];
+      expect(jobs.every((job) => job.sessionId === session!.id)).toBe(true);
+      expect(jobs.at(-1)!.status).toBe("Cancelled");
+      expect(
+        slow.requests.filter((r) => r.path.startsWith("/api/v1/sessions")).map((r) => r.method),
+      ).toEqual(["POST", "DELETE"]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("fails fast with a clear message when the API key is missing", async () => {
     const keyless = createBackendRegistry(
       [

@@ -214,11 +214,11 @@ describe("shot sampling", () => {
 
 describe("limits and bad parameters", () => {
   it("refuses circuits above the qubit limit with a clear message", () => {
-    const wide = new CircuitBuilder(25).add("h", [24]).build();
+    const wide = new CircuitBuilder(25).add("h", [24]).measureAll().build(); // idle qubits don't count
     expect(() => exactProbabilities(wide, [])).toThrow(
       /25 qubits; the local simulator's limit is 24/,
     );
-    const five = new CircuitBuilder(5).add("h", [4]).build();
+    const five = new CircuitBuilder(5).add("h", [4]).measureAll().build();
     expect(() => exactProbabilities(five, [], { maxQubits: 4 })).toThrow(/limit is 4/);
   });
 

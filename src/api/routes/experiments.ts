@@ -1,0 +1,169 @@
+/**
+ * `/v1/experiments…`: submit a grid of child jobs, read status counts and arm aggregates
+ * (JSON or CSV), per-epoch curves per arm, list, cancel.
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { QplaneError } from "../../errors/catalogue.js";
+import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
+import type { ExperimentService } from "../../jobs/experiments.js";
+import { specAdmission } from "../admission.js";
+import { identify } from "../context.js";
+import {
+  experimentCurvesSchema,
+  experimentListQuerySchema,
+  experimentPageSchema,
+  experimentParamsSchema,
+  experimentQuerySchema,
+  experimentSchema,
+  experimentSubmissionSchema,
+} from "../experiment-schemas.js";
+import { errorResponse } from "../schemas.js";
+import { commonErrors } from "./jobs.js";
+
+const SECURITY = [{ bearerAuth: [] }];
+
+// The service's views are deeply readonly; the response schemas' types are not. The shapes
+// are the same (the schemas check every response at serialisation).
+type ExperimentBody = z.output<typeof experimentSchema>;
+const body = (view: ExperimentView) => view as unknown as ExperimentBody;
+const withExperiment = { ...commonErrors, 404: errorResponse("No such experiment.") };
+
+export const experimentLocation = (id: string) => `/v1/experiments/${encodeURIComponent(id)}`;
+
+export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { keys, options } = app.qplane;
+  const admit = specAdmission(options);
+  const experiments = (): ExperimentService => {
+    if (options.experiments === undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_UNAVAILABLE",
+        "experiments are not available on this server (no experiment service configured)",
+      );
+    }
+    return options.experiments;
+  };
+
+  app.post(
+    "/experiments",
+    {
+      schema: {
+        operationId: "submitExperiment",
+        summary: "Submit an experiment: a base spec and a grid of field values",
+        description:
+          "One child job per grid point, all queued together. `training.seed` in the grid is " +
+          "the replicate axis (aggregated within an arm); every other grid field defines the " +
+          "arms. Every child spec is validated (and the server's limits and backends checked) " +
+          "before anything is queued: an empty grid, an unknown field, an invalid value or more " +
+          "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field.",
+        tags: ["experiments"],
+        security: SECURITY,
+        body: experimentSubmissionSchema,
+        response: {
+          202: experimentSchema,
+          ...commonErrors,
+          413: errorResponse("Body larger than the configured limit."),
+          415: errorResponse("Body is not application/json."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { name, tags, spec, grid, threshold } = request.body;
+      const view = await experiments().submit(
+        { name: name ?? null, tags: tags ?? [], spec: await admit(spec), grid, threshold },
+        { owner: identify(keys, request).owner, admit },
+      );
+      reply.header("location", experimentLocation(view.id));
+      return reply.code(202).send(body(view));
+    },
+  );
+
+  app.get(
+    "/experiments",
+    {
+      schema: {
+        operationId: "listExperiments",
+        summary: "List experiments, newest first",
+        tags: ["experiments"],
+        security: SECURITY,
+        querystring: experimentListQuerySchema,
+        response: { 200: experimentPageSchema, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const page = await experiments().list(request.query);
+      return { experiments: page.experiments.map(body), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    "/experiments/:id",
+    {
+      schema: {
+        operationId: "getExperiment",
+        summary: "An experiment's status counts and aggregate table per arm",
+        description:
+          "Per arm: mean ± std across its completed children of the final test metric " +
+          "(accuracy or R²), of the epochs to the threshold and of the final I(X;T), I(T;Y). " +
+          "`format=csv` gives the arms table as CSV.",
+        tags: ["experiments"],
+        security: SECURITY,
+        params: experimentParamsSchema,
+        querystring: experimentQuerySchema,
+        response: {
+          200: {
+            description: "The experiment (JSON) or its arms table (`format=csv`).",
+            content: {
+              "application/json": { schema: experimentSchema },
+              "text/csv": { schema: z.string() },
+            },
+          },
+          ...withExperiment,
+        },
+      },
+    },
+    async (request, reply) => {
+      const view = await experiments().get(request.params.id);
+      if (request.query.format === "csv") {
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `inline; filename="experiment-${view.id}.csv"`)
+          .send(experimentCsv(view));
+      }
+      return reply.type("application/json").send(body(view));
+    },
+  );
+
+  app.get(
+    "/experiments/:id/curves",
+    {
+      schema: {
+        operationId: "getExperimentCurves",
+        summary: "Per-arm learning and information-plane curves (mean ± std per epoch)",
+        tags: ["experiments"],
+        security: SECURITY,
+        params: experimentParamsSchema,
+        response: { 200: experimentCurvesSchema, ...withExperiment },
+      },
+    },
+    async (request) =>
+      ({ arms: await experiments().curves(request.params.id) }) as unknown as z.output<
+        typeof experimentCurvesSchema
+      >,
+  );
+
+  app.post(
+    "/experiments/:id/cancel",
+    {
+      schema: {
+        operationId: "cancelExperiment",
+        summary: "Cancel every unfinished child job",
+        tags: ["experiments"],
+        security: SECURITY,
+        params: experimentParamsSchema,
+        response: { 200: experimentSchema, ...withExperiment },
+      },
+    },
+    async (request) => body(await experiments().cancel(request.params.id)),
+  );
+};

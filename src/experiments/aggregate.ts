@@ -1,0 +1,155 @@
+/**
+ * Aggregates child runs per arm: mean ± sample standard deviation of the final test metric,
+ * of the epochs to a threshold and of the final I(X;T), I(T;Y); and per-epoch learning and
+ * information-plane curves with their spread across replicates. Pure functions over what the
+ * children reported, so the API, the CLI and the benchmark agree to the last digit.
+ */
+import type { EpochRecord } from "../training/records.js";
+import type {
+  ArmAggregate,
+  ArmCurves,
+  ChildOutcome,
+  EpochStat,
+  ExperimentArm,
+  ExperimentThreshold,
+  FinalMetric,
+  Stat,
+} from "./types.js";
+import { LOWER_IS_BETTER } from "./types.js";
+
+/** Mean and sample standard deviation (n − 1); mean null for none, std null for fewer than two. */
+export function meanStd(values: readonly number[]): Stat {
+  const n = values.length;
+  if (n === 0) return { mean: null, std: null, n };
+  let sum = 0;
+  for (const value of values) sum += value;
+  const mean = sum / n;
+  if (n === 1) return { mean, std: null, n };
+  let squares = 0;
+  for (const value of values) squares += (value - mean) ** 2;
+  return { mean, std: Math.sqrt(squares / (n - 1)), n };
+}
+
+/** The first epoch whose metric reaches the threshold (≥, or ≤ for losses and MSE), or null. */
+export function epochsToThreshold(
+  records: readonly EpochRecord[],
+  threshold: ExperimentThreshold,
+): number | null {
+  const lower = LOWER_IS_BETTER.has(threshold.metric);
+  for (const record of records) {
+    const value = record[threshold.metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
+    if (lower ? value <= threshold.value : value >= threshold.value) return record.epoch;
+  }
+  return null;
+}
+
+/** Present, finite values only (a metric a task does not have is left out, not zero). */
+function finite(values: readonly (number | null | undefined)[]): number[] {
+  return values.filter((value): value is number => value != null && Number.isFinite(value));
+}
+
+/** The final test metric of a completed child: its summary's, else its last epoch's. */
+function finalMetricValue(child: ChildOutcome, metric: FinalMetric): number | undefined {
+  return child.summary?.[metric] ?? child.records.at(-1)?.[metric];
+}
+
+/** One row per arm; `childrenById` must hold every child named by the arms (missing → skipped). */
+export function aggregateArms(
+  arms: readonly ExperimentArm[],
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+  threshold: ExperimentThreshold,
+): ArmAggregate[] {
+  return arms.map((arm) => {
+    const completed = arm.jobIds
+      .map((id) => childrenById.get(id))
+      .filter((child): child is ChildOutcome => child?.status === "completed");
+    const reached = completed.map((child) => epochsToThreshold(child.records, threshold));
+    return {
+      key: arm.key,
+      values: arm.values,
+      metric: arm.metric,
+      jobIds: arm.jobIds,
+      jobs: arm.jobIds.length,
+      completed: completed.length,
+      finalMetric: meanStd(finite(completed.map((child) => finalMetricValue(child, arm.metric)))),
+      epochsToThreshold: meanStd(finite(reached)),
+      finalIxt: meanStd(
+        finite(completed.map((child) => child.summary?.finalIxt ?? child.records.at(-1)?.ixt)),
+      ),
+      finalIty: meanStd(
+        finite(completed.map((child) => child.summary?.finalIty ?? child.records.at(-1)?.ity)),
+      ),
+    };
+  });
+}
+
+/**
+ * Per arm, per epoch: mean ± std across the children that have reached that epoch (running
+ * children included, so a live view fills in as they train).
+ */
+export function armCurves(
+  arms: readonly ExperimentArm[],
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+): ArmCurves[] {
+  return arms.map((arm) => {
+    const series = arm.jobIds
+      .map((id) => childrenById.get(id)?.records ?? [])
+      .filter((records) => records.length > 0);
+    const lastEpoch = Math.max(0, ...series.map((records) => records.at(-1)!.epoch));
+    const epochs: EpochStat[] = [];
+    for (let epoch = 1; epoch <= lastEpoch; epoch++) {
+      // records are stored densely from epoch 1, so index epoch − 1 holds epoch `epoch`
+      const at = series
+        .map((records) => records[epoch - 1])
+        .filter((record): record is EpochRecord => record?.epoch === epoch);
+      if (at.length === 0) continue;
+      const stat = (pick: (record: EpochRecord) => number | undefined) =>
+        meanStd(finite(at.map(pick)));
+      epochs.push({
+        epoch,
+        n: at.length,
+        trainLoss: stat((record) => record.trainLoss),
+        testLoss: stat((record) => record.testLoss),
+        testMetric: stat((record) => record[arm.metric]),
+        ixt: stat((record) => record.ixt),
+        ity: stat((record) => record.ity),
+        learningRate: stat((record) => record.learningRate),
+      });
+    }
+    return { key: arm.key, values: arm.values, metric: arm.metric, epochs };
+  });
+}
+
+export type ExperimentStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+export interface StatusCounts {
+  readonly queued: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  /** Children whose records expired or were removed. */
+  readonly missing: number;
+}
+
+export function countStatuses(children: Iterable<ChildOutcome>): StatusCounts {
+  const counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, missing: 0 };
+  for (const child of children) counts[child.status]++;
+  return counts;
+}
+
+/**
+ * An experiment is running while any child is unfinished (queued if none has started);
+ * once all are finished: failed if any failed, else cancelled if any was, else completed.
+ */
+export function experimentStatus(counts: StatusCounts): ExperimentStatus {
+  if (counts.running > 0) return "running";
+  if (counts.queued > 0) {
+    return counts.completed + counts.failed + counts.cancelled > 0 ? "running" : "queued";
+  }
+  if (counts.failed > 0) return "failed";
+  // missing children finished long enough ago to expire; they do not change the outcome
+  if (counts.cancelled > 0) return "cancelled";
+  return "completed";
+}

@@ -1,0 +1,128 @@
+/** What clients see of an experiment: its definition, child status counts and arm aggregates. */
+import { stringify } from "csv-stringify/sync";
+import {
+  aggregateArms,
+  countStatuses,
+  type ExperimentStatus,
+  experimentStatus,
+  type StatusCounts,
+} from "./aggregate.js";
+import type {
+  ArmAggregate,
+  ChildOutcome,
+  ExperimentRecord,
+  ExperimentThreshold,
+  FinalMetric,
+  Grid,
+  Stat,
+} from "./types.js";
+import { LOWER_IS_BETTER } from "./types.js";
+
+export interface ExperimentView {
+  readonly id: string;
+  readonly name: string | null;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+  readonly status: ExperimentStatus;
+  readonly grid: Grid;
+  readonly replicateField: string;
+  /** The first arm's final metric (arms of a grid over dataset.name may differ: see each arm). */
+  readonly metric: FinalMetric;
+  readonly threshold: ExperimentThreshold;
+  readonly counts: StatusCounts;
+  readonly jobIds: readonly string[];
+  readonly arms: readonly ArmAggregate[];
+}
+
+export function experimentView(
+  record: ExperimentRecord,
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+): ExperimentView {
+  const jobIds = record.arms.flatMap((arm) => arm.jobIds);
+  const counts = countStatuses(
+    jobIds.map(
+      (id) => childrenById.get(id) ?? { id, status: "missing", records: [], summary: null },
+    ),
+  );
+  return {
+    id: record.id,
+    name: record.name,
+    tags: record.tags,
+    createdAt: record.createdAt,
+    status: experimentStatus(counts),
+    grid: record.grid,
+    replicateField: record.replicateField,
+    metric: record.arms[0]!.metric,
+    threshold: record.threshold,
+    counts,
+    jobIds,
+    arms: aggregateArms(record.arms, childrenById, record.threshold),
+  };
+}
+
+const cell = (value: number | null) => (value === null ? "" : String(value));
+const statCells = (stat: Stat) => [cell(stat.mean), cell(stat.std), String(stat.n)];
+
+/** The arms table as CSV: one row per arm, a column per grid field, full-precision numbers. */
+export function experimentCsv(view: ExperimentView): string {
+  const fields = Object.keys(view.grid).filter((field) => field !== view.replicateField);
+  const header = [
+    "arm",
+    ...fields,
+    "jobs",
+    "completed",
+    "metric",
+    "finalMetricMean",
+    "finalMetricStd",
+    "finalMetricN",
+    `epochsTo_${view.threshold.metric}_${view.threshold.value}_Mean`,
+    `epochsTo_${view.threshold.metric}_${view.threshold.value}_Std`,
+    "reachedThreshold",
+    "finalIxtMean",
+    "finalIxtStd",
+    "finalIxtN",
+    "finalItyMean",
+    "finalItyStd",
+    "finalItyN",
+  ];
+  const rows = view.arms.map((arm) => [
+    arm.key,
+    ...fields.map((field) => {
+      const value = arm.values[field];
+      return typeof value === "string" ? value : JSON.stringify(value);
+    }),
+    String(arm.jobs),
+    String(arm.completed),
+    arm.metric,
+    ...statCells(arm.finalMetric),
+    cell(arm.epochsToThreshold.mean),
+    cell(arm.epochsToThreshold.std),
+    String(arm.epochsToThreshold.n),
+    ...statCells(arm.finalIxt),
+    ...statCells(arm.finalIty),
+  ]);
+  return stringify([header, ...rows], { record_delimiter: "unix" });
+}
+
+/** `0.944 ± 0.011` (or `—` when nothing is there yet). */
+export function formatStat(stat: Stat, digits: number): string {
+  if (stat.mean === null) return "—";
+  return stat.std === null
+    ? stat.mean.toFixed(digits)
+    : `${stat.mean.toFixed(digits)} ± ${stat.std.toFixed(digits)}`;
+}
+
+/** The arms table as Markdown, for terminals and reports. */
+export function experimentMarkdown(view: ExperimentView): string {
+  const { metric, value } = view.threshold;
+  const lines = [
+    `| arm | completed | final ${view.metric} | epochs to ${metric} ${LOWER_IS_BETTER.has(metric) ? "≤" : "≥"} ${value} (reached) | final I(X;T) | final I(T;Y) |`,
+    "|---|---|---|---|---|---|",
+  ];
+  for (const arm of view.arms) {
+    lines.push(
+      `| ${arm.key} | ${arm.completed}/${arm.jobs} | ${formatStat(arm.finalMetric, 3)} | ${formatStat(arm.epochsToThreshold, 1)} (${arm.epochsToThreshold.n}/${arm.completed}) | ${formatStat(arm.finalIxt, 3)} | ${formatStat(arm.finalIty, 3)} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,330 @@
+/**
+ * Experiments over the job system: a grid of child jobs queued together, read back as status
+ * counts, arm aggregates and per-epoch curves. Children are ordinary jobs (submitted through
+ * the JobService, tagged `experiment:<id>`); the experiment record stores the definition and
+ * the child ids (see keys.ts).
+ *
+ * An experiment lives as long as its children: once every child has expired (retention after
+ * finishing) or been removed, reading it removes it and answers not found.
+ *
+ * Errors: unknown or malformed id → QPLANE_ERR_EXPERIMENT_NOT_FOUND; a bad grid →
+ * QPLANE_ERR_GRID_INVALID; too many children → QPLANE_ERR_LIMIT_EXCEEDED; Redis down →
+ * QPLANE_ERR_UNAVAILABLE. Nothing is queued unless every child spec is valid, and a
+ * submission that fails half-way cancels and removes the children it had queued.
+ */
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { QplaneError } from "../errors/catalogue.js";
+import { armCurves } from "../experiments/aggregate.js";
+import { planExperiment } from "../experiments/grid.js";
+import type {
+  ArmCurves,
+  ChildOutcome,
+  ExperimentRecord,
+  ExperimentThreshold,
+  Grid,
+} from "../experiments/types.js";
+import { type ExperimentView, experimentView } from "../experiments/view.js";
+import { createRedactingLogger } from "../logging/redaction.js";
+import type { JobSpec } from "../training/spec.js";
+import { JOB_ID_PATTERN, jobIdTime, newJobId } from "./ids.js";
+import { JobKeys } from "./keys.js";
+import { closeRedis, createRedis, guardedRedis } from "./redis.js";
+import { MAX_NAME_LENGTH, MAX_TAGS } from "./service.js";
+import { JobStore } from "./store.js";
+import type { JobService } from "./types.js";
+
+export interface ExperimentSubmission {
+  readonly name?: string | null | undefined;
+  readonly tags?: readonly string[] | undefined;
+  /** The base spec (defaults applied). */
+  readonly spec: JobSpec;
+  readonly grid: Grid;
+  readonly threshold?: ExperimentThreshold | undefined;
+}
+
+export interface ExperimentSubmitOptions {
+  /** Hash of the submitting API key (null when auth is off). */
+  readonly owner?: string | null;
+  /**
+   * Server-side checks of one child spec (configured backend, limits, dataset path); may
+   * return the spec rewritten (e.g. a resolved path). Runs on every child before any is queued.
+   */
+  readonly admit?: (spec: JobSpec) => JobSpec | Promise<JobSpec>;
+}
+
+export interface ExperimentPage {
+  readonly experiments: readonly ExperimentView[];
+  readonly nextCursor: string | null;
+}
+
+export interface ExperimentService {
+  submit(
+    submission: ExperimentSubmission,
+    options?: ExperimentSubmitOptions,
+  ): Promise<ExperimentView>;
+  get(id: string): Promise<ExperimentView>;
+  /** Per arm, per epoch mean ± std of the learning and information-plane curves. */
+  curves(id: string): Promise<readonly ArmCurves[]>;
+  /** Newest first. */
+  list(query: { readonly limit: number; readonly cursor?: string }): Promise<ExperimentPage>;
+  /** Cancels every unfinished child. */
+  cancel(id: string): Promise<ExperimentView>;
+  close(): Promise<void>;
+}
+
+export interface ExperimentServiceOptions {
+  readonly config: Config;
+  /** Where children are submitted and cancelled. */
+  readonly jobs: JobService;
+  /** A connection to use instead of one made from config.redisUrl (left open on close). */
+  readonly redis?: Redis;
+  readonly logger?: Logger;
+}
+
+/** The tag every child of an experiment carries (`GET /v1/jobs?tag=experiment:<id>`). */
+export const experimentTag = (id: string) => `experiment:${id}`;
+
+function notFound(id: string): QplaneError {
+  return new QplaneError("QPLANE_ERR_EXPERIMENT_NOT_FOUND", `experiment ${id}: no such experiment`);
+}
+
+/** `name · arm, seed=3`, cut to the job name limit. */
+function childName(base: string, armKey: string, replicate: unknown): string {
+  const seed = replicate === null ? "" : `, seed=${JSON.stringify(replicate)}`;
+  const name = `${base} · ${armKey}${seed}`;
+  return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
+}
+
+class RedisExperimentService implements ExperimentService {
+  private readonly keys: JobKeys;
+  private readonly store: JobStore;
+
+  constructor(
+    private readonly config: Config,
+    private readonly jobs: JobService,
+    private readonly redis: Redis,
+    private readonly ownsRedis: boolean,
+    private readonly logger: Logger,
+  ) {
+    this.keys = new JobKeys(config.keyPrefix);
+    this.store = new JobStore(redis, {
+      prefix: config.keyPrefix,
+      retentionSeconds: config.retentionSeconds,
+    });
+  }
+
+  private guarded<T>(operation: () => Promise<T>): Promise<T> {
+    return guardedRedis(this.redis, this.config.redisTimeoutMs, operation, (error) =>
+      this.logger.warn({ err: error }, "Redis operation failed"),
+    );
+  }
+
+  async submit(
+    submission: ExperimentSubmission,
+    options: ExperimentSubmitOptions = {},
+  ): Promise<ExperimentView> {
+    const tags = submission.tags ?? [];
+    if (tags.length >= MAX_TAGS) {
+      throw new QplaneError(
+        "QPLANE_ERR_REQUEST_INVALID",
+        `tags: an experiment may have at most ${MAX_TAGS - 1} tags (its children also carry experiment:<id>)`,
+      );
+    }
+    const plan = planExperiment(submission.spec, submission.grid, {
+      maxJobs: this.config.limits.maxExperimentJobs,
+      threshold: submission.threshold,
+    });
+    const admit = options.admit ?? ((spec: JobSpec) => spec);
+    // the base spec first, so its own problems are not reported as a grid arm's
+    await admit(submission.spec);
+    const specs: JobSpec[] = [];
+    for (const child of plan.children) {
+      try {
+        specs.push(await admit(child.spec));
+      } catch (error) {
+        if (!(error instanceof QplaneError)) throw error;
+        throw new QplaneError(
+          error.code,
+          `grid: arm ${plan.arms[child.armIndex]!.key}: ${error.message}`,
+        );
+      }
+    }
+
+    const id = newJobId();
+    const baseName = submission.name ?? `experiment ${id}`;
+    const childTags = [experimentTag(id), ...tags];
+    const jobIds: string[] = [];
+    try {
+      for (const [index, child] of plan.children.entries()) {
+        const { job } = await this.jobs.submit(specs[index]!, {
+          name: childName(baseName, plan.arms[child.armIndex]!.key, child.replicate),
+          tags: childTags,
+          owner: options.owner ?? null,
+          countsTowardKeyLimit: false,
+        });
+        jobIds.push(job.id);
+      }
+      const record: ExperimentRecord = {
+        id,
+        name: submission.name ?? null,
+        tags,
+        createdAt: new Date(jobIdTime(id)).toISOString(),
+        owner: options.owner ?? null,
+        grid: submission.grid,
+        replicateField: plan.replicateField,
+        threshold: plan.threshold,
+        arms: plan.arms.map((arm, armIndex) => ({
+          ...arm,
+          jobIds: plan.children.flatMap((child, index) =>
+            child.armIndex === armIndex ? [jobIds[index]!] : [],
+          ),
+        })),
+      };
+      await this.guarded(async () => {
+        await this.redis
+          .multi()
+          .set(this.keys.experiment(id), JSON.stringify(record))
+          .zadd(this.keys.experiments, 0, id)
+          .exec();
+      });
+      return this.view(record);
+    } catch (error) {
+      await this.rollback(jobIds);
+      throw error;
+    }
+  }
+
+  /** Cancels and removes children of a submission that could not finish. */
+  private async rollback(jobIds: readonly string[]): Promise<void> {
+    for (const jobId of jobIds) {
+      try {
+        const job = await this.jobs.cancel(jobId);
+        if (job.status === "cancelled") await this.jobs.remove(jobId);
+      } catch (error) {
+        this.logger.warn({ err: error, jobId }, "could not withdraw an experiment child");
+      }
+    }
+  }
+
+  private async record(id: string): Promise<ExperimentRecord> {
+    if (!JOB_ID_PATTERN.test(id)) throw notFound(id);
+    const text = await this.guarded(() => this.redis.get(this.keys.experiment(id)));
+    if (text === null) throw notFound(id);
+    return JSON.parse(text) as ExperimentRecord;
+  }
+
+  /** Status, records and summary of every child, in two round trips. */
+  private async children(record: ExperimentRecord): Promise<Map<string, ChildOutcome>> {
+    const ids = record.arms.flatMap((arm) => arm.jobIds);
+    const [jobs, metrics] = await this.guarded(() =>
+      Promise.all([this.store.getMany(ids), this.store.metricsMany(ids)]),
+    );
+    if (jobs.every((job) => job === null)) {
+      // every child expired (QPLANE_RETENTION_SECONDS after it finished): so does the experiment
+      await this.guarded(() =>
+        this.redis
+          .multi()
+          .del(this.keys.experiment(record.id))
+          .zrem(this.keys.experiments, record.id)
+          .exec(),
+      );
+      throw notFound(record.id);
+    }
+    const outcomes = new Map<string, ChildOutcome>();
+    ids.forEach((id, index) => {
+      const job = jobs[index];
+      outcomes.set(
+        id,
+        job
+          ? { id, status: job.status, records: metrics[index] ?? [], summary: job.summary }
+          : { id, status: "missing", records: [], summary: null },
+      );
+    });
+    return outcomes;
+  }
+
+  private async view(record: ExperimentRecord): Promise<ExperimentView> {
+    return experimentView(record, await this.children(record));
+  }
+
+  async get(id: string): Promise<ExperimentView> {
+    return this.view(await this.record(id));
+  }
+
+  async curves(id: string): Promise<readonly ArmCurves[]> {
+    const record = await this.record(id);
+    return armCurves(record.arms, await this.children(record));
+  }
+
+  async list(query: { readonly limit: number; readonly cursor?: string }): Promise<ExperimentPage> {
+    if (query.cursor !== undefined && !JOB_ID_PATTERN.test(query.cursor)) {
+      throw new QplaneError(
+        "QPLANE_ERR_REQUEST_INVALID",
+        `cursor: must be a nextCursor from an earlier page (got ${JSON.stringify(query.cursor)})`,
+      );
+    }
+    const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
+    const ids = await this.guarded(() =>
+      this.redis.zrevrangebylex(
+        this.keys.experiments,
+        query.cursor === undefined ? "+" : `(${query.cursor}`,
+        "-",
+        "LIMIT",
+        0,
+        limit + 1,
+      ),
+    );
+    const page = ids.slice(0, limit);
+    const experiments: ExperimentView[] = [];
+    for (const id of page) {
+      try {
+        experiments.push(await this.get(id));
+      } catch (error) {
+        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
+          throw error;
+        }
+      }
+    }
+    return { experiments, nextCursor: ids.length > limit ? page.at(-1)! : null };
+  }
+
+  async cancel(id: string): Promise<ExperimentView> {
+    const record = await this.record(id);
+    const before = await this.children(record);
+    for (const child of before.values()) {
+      if (child.status !== "queued" && child.status !== "running") continue;
+      try {
+        await this.jobs.cancel(child.id);
+      } catch (error) {
+        // a child that finished meanwhile cannot be cancelled: that is fine
+        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_JOB_STATE")) throw error;
+      }
+    }
+    return this.view(record);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsRedis) await closeRedis(this.redis);
+  }
+}
+
+export function createExperimentService(options: ExperimentServiceOptions): ExperimentService {
+  const { config } = options;
+  const logger =
+    options.logger ?? createRedactingLogger({ level: config.logLevel, name: "qplane-experiments" });
+  const redis =
+    options.redis ??
+    createRedis(config.redisUrl, "fail-fast", {
+      timeoutMs: config.redisTimeoutMs,
+      name: `${config.keyPrefix}:experiments`,
+    });
+  return new RedisExperimentService(
+    config,
+    options.jobs,
+    redis,
+    options.redis === undefined,
+    logger,
+  );
+}

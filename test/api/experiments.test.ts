@@ -1,0 +1,353 @@
+/**
+ * `/v1/experiments` over the real job system (Redis, BullMQ, two in-process workers): a grid
+ * of 30 tiny jobs completes and its aggregate table equals what the children's own metrics
+ * give; bad grids queue nothing; CSV, curves, cancel and the all-jobs event stream.
+ */
+import fc from "fast-check";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/api/app.js";
+import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
+import { createJobService } from "../../src/jobs/service.js";
+import type { JobService } from "../../src/jobs/types.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import type { EpochRecord } from "../../src/training/records.js";
+import {
+  connect,
+  deleteKeysUnder,
+  keysUnder,
+  silentLogger,
+  testConfig,
+  testPrefix,
+  waitFor,
+} from "../jobs/helpers.js";
+
+const KEY = "experiments-test-key-0123456789";
+const AUTH = { authorization: `Bearer ${KEY}` };
+const TINY_SPEC = {
+  dataset: { name: "moons", samples: 40 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 2 },
+};
+
+interface StatJson {
+  mean: number | null;
+  std: number | null;
+  n: number;
+}
+
+describe("experiments API over the job system", () => {
+  const prefix = testPrefix("experiments");
+  const config = testConfig(prefix, { QPLANE_MAX_EXPERIMENT_JOBS: "40" });
+  let redis: Redis;
+  let jobs: JobService;
+  let experiments: ExperimentService;
+  let app: FastifyInstance;
+  const workers: WorkerHandle[] = [];
+
+  beforeAll(async () => {
+    redis = connect();
+    jobs = createJobService({ config, logger: silentLogger });
+    experiments = createExperimentService({ config, jobs, logger: silentLogger });
+    app = await buildApp({
+      service: jobs,
+      experiments,
+      apiKeys: [KEY],
+      log: false,
+      limits: { ...config.limits, rateLimitPerMinute: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await app.close();
+    await experiments.close();
+    await jobs.close();
+    await deleteKeysUnder(redis, prefix);
+    redis.disconnect();
+  });
+
+  const post = (url: string, payload?: object) =>
+    payload === undefined
+      ? app.inject({ method: "POST", url, headers: AUTH })
+      : app.inject({ method: "POST", url, headers: AUTH, payload });
+  const get = (url: string) => app.inject({ method: "GET", url, headers: AUTH });
+
+  it("refuses bad grids with a 400 naming the field, and queues nothing", async () => {
+    const cases: [object, RegExp][] = [
+      [{ spec: TINY_SPEC, grid: {} }, /^grid: must vary at least one field/],
+      [
+        { spec: TINY_SPEC, grid: { "feedback.speed": [1] } },
+        /^grid\.feedback\.speed: unknown spec field/,
+      ],
+      [
+        { spec: TINY_SPEC, grid: { "feedback.alpha": [1, "lots"] } },
+        /^grid\.feedback\.alpha\[1\] = "lots": spec\.feedback\.alpha: /,
+      ],
+      [
+        { spec: TINY_SPEC, grid: { "training.seed": Array.from({ length: 41 }, (_, i) => i) } },
+        /^grid: 41 = 41 jobs, more than the 40 an experiment may have$/,
+      ],
+      [
+        { spec: { ...TINY_SPEC, training: { epochs: 0 } }, grid: { "training.seed": [1] } },
+        /^spec\.training\.epochs: /,
+      ],
+      [
+        { spec: TINY_SPEC, grid: { "backend.name": ["local", "nowhere"] } },
+        /^grid: arm backend\.name=nowhere: spec\.backend\.name: unknown backend "nowhere"/,
+      ],
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "training.seed": [1] },
+          threshold: { metric: "speed", value: 1 },
+        },
+        /^threshold\.metric: /,
+      ],
+      [{ spec: TINY_SPEC }, /^grid: /],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await post("/v1/experiments", payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.message).toMatch(message);
+    }
+    expect((await jobs.list({ limit: 10 })).jobs).toEqual([]);
+    expect(await keysUnder(redis, `${prefix}:experiment`)).toEqual([]);
+    expect((await get("/v1/experiments")).json()).toEqual({ experiments: [], nextCursor: null });
+    expect((await get("/v1/experiments/not-an-id")).statusCode).toBe(400);
+    const missing = await get("/v1/experiments/01KB0000000000000000000000");
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe("QPLANE_ERR_EXPERIMENT_NOT_FOUND");
+  });
+
+  it("needs the API key, and never answers a malformed body with a 5xx", async () => {
+    const anonymous = await app.inject({
+      method: "POST",
+      url: "/v1/experiments",
+      payload: { spec: TINY_SPEC, grid: { "training.seed": [1] } },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    expect((await app.inject({ method: "GET", url: "/v1/experiments" })).statusCode).toBe(401);
+    const gridValue = fc.oneof(
+      fc.constantFrom("off", "lr", "adam", -1, 0, 0.5, 3, 1e9, true, null),
+      fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 3 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            spec: fc.oneof(fc.constant(TINY_SPEC), fc.jsonValue()),
+            grid: fc.oneof(
+              fc.dictionary(
+                fc.constantFrom(
+                  "feedback.mode",
+                  "training.seed",
+                  "model.qubits",
+                  "x.y",
+                  "dataset",
+                  "",
+                ),
+                fc.oneof(fc.array(gridValue, { maxLength: 3 }), fc.jsonValue()),
+                { maxKeys: 3 },
+              ),
+              fc.jsonValue(),
+            ),
+            threshold: fc.jsonValue(),
+            name: fc.oneof(fc.string(), fc.jsonValue()),
+          },
+          { requiredKeys: [] },
+        ),
+        async (payload) => {
+          const response = await post("/v1/experiments", payload);
+          expect(response.statusCode, JSON.stringify(payload)).toBeLessThan(500);
+          if (response.statusCode !== 202) {
+            expect(response.statusCode).toBe(400);
+            expect(response.json().error.message).toMatch(
+              /^(spec|grid|threshold|name|tags|body)\b/,
+            );
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // the few valid grids queued their children; cancel them so the next test starts clean
+    const page = (await get("/v1/experiments?limit=100")).json();
+    for (const experiment of page.experiments) {
+      await post(`/v1/experiments/${experiment.id}/cancel`);
+      for (const id of experiment.jobIds) await jobs.remove(id).catch(() => {});
+      await redis.del(`${prefix}:experiment:${experiment.id}`);
+      await redis.zrem(`${prefix}:experiments`, experiment.id);
+    }
+  }, 60_000);
+
+  it("runs 30 tiny jobs on two workers; the aggregate table equals the children's metrics", async () => {
+    const submitted = await post("/v1/experiments", {
+      name: "modes",
+      tags: ["smoke"],
+      spec: TINY_SPEC,
+      grid: {
+        "feedback.mode": ["off", "loss", "lr"],
+        "training.seed": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      },
+      threshold: { metric: "testAccuracy", value: 0.6 },
+    });
+    expect(submitted.statusCode).toBe(202);
+    const created = submitted.json();
+    expect(submitted.headers.location).toBe(`/v1/experiments/${created.id}`);
+    expect(created).toMatchObject({
+      name: "modes",
+      tags: ["smoke"],
+      status: "queued",
+      metric: "testAccuracy",
+      replicateField: "training.seed",
+      counts: { queued: 30, running: 0, completed: 0, failed: 0, cancelled: 0, missing: 0 },
+    });
+    expect(created.arms.map((arm: { key: string }) => arm.key)).toEqual([
+      "feedback.mode=off",
+      "feedback.mode=loss",
+      "feedback.mode=lr",
+    ]);
+    // children are ordinary jobs, tagged with the experiment
+    const child = (await get(`/v1/jobs/${created.arms[2].jobIds[4]}`)).json();
+    expect(child.tags).toEqual([`experiment:${created.id}`, "smoke"]);
+    expect(child.name).toBe("modes · feedback.mode=lr, seed=5");
+    expect(child.spec.feedback.mode).toBe("lr");
+    expect(child.spec.training.seed).toBe(5);
+
+    const started = Date.now();
+    workers.push(
+      await startWorker(config, { logger: silentLogger }),
+      await startWorker(config, { logger: silentLogger }),
+    );
+    const done = await waitFor(
+      async () => {
+        const view = (await get(`/v1/experiments/${created.id}`)).json();
+        return view.status === "completed" ? view : undefined;
+      },
+      "the experiment to complete",
+      120_000,
+      200,
+    );
+    const elapsedMs = Date.now() - started;
+    console.info(`experiment of 30 tiny jobs on 2 workers: ${elapsedMs} ms`);
+    expect(done.counts).toMatchObject({ completed: 30 });
+
+    // recompute every arm from the children's own records, as a client would
+    for (const arm of done.arms as {
+      jobIds: string[];
+      finalMetric: StatJson;
+      epochsToThreshold: StatJson;
+      finalIxt: StatJson;
+      finalIty: StatJson;
+    }[]) {
+      const finals: EpochRecord[] = [];
+      const reached: number[] = [];
+      for (const id of arm.jobIds) {
+        const records: EpochRecord[] = (await get(`/v1/jobs/${id}/metrics`)).json().metrics;
+        expect(records).toHaveLength(2);
+        finals.push(records.at(-1)!);
+        const epoch = epochsToThreshold(records, { metric: "testAccuracy", value: 0.6 });
+        if (epoch !== null) reached.push(epoch);
+      }
+      expect(arm.finalMetric).toEqual(meanStd(finals.map((record) => record.testAccuracy!)));
+      expect(arm.finalIxt).toEqual(meanStd(finals.map((record) => record.ixt)));
+      expect(arm.finalIty).toEqual(meanStd(finals.map((record) => record.ity)));
+      expect(arm.epochsToThreshold).toEqual(meanStd(reached));
+      expect(arm.finalMetric.n).toBe(10);
+    }
+    // different modes are different runs: lr feedback changes the trajectory
+    expect(done.arms[0].finalIxt.mean).not.toBe(done.arms[2].finalIxt.mean);
+
+    const csv = await get(`/v1/experiments/${created.id}?format=csv`);
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    const rows = csv.body.trimEnd().split("\n");
+    expect(rows).toHaveLength(4);
+    expect(rows[1]!.split(",").slice(0, 8)).toEqual([
+      "feedback.mode=off",
+      "off",
+      "10",
+      "10",
+      "testAccuracy",
+      String(done.arms[0].finalMetric.mean),
+      String(done.arms[0].finalMetric.std),
+      "10",
+    ]);
+
+    const curves = (await get(`/v1/experiments/${created.id}/curves`)).json();
+    expect(curves.arms).toHaveLength(3);
+    expect(curves.arms[1].epochs.map((epoch: { n: number }) => epoch.n)).toEqual([10, 10]);
+    expect(curves.arms[1].epochs[1].ixt).toEqual(done.arms[1].finalIxt);
+
+    const listed = (await get("/v1/experiments?limit=5")).json();
+    expect(listed.experiments.map((experiment: { id: string }) => experiment.id)).toEqual([
+      created.id,
+    ]);
+    expect(listed.nextCursor).toBeNull();
+  }, 150_000);
+
+  it("cancels every unfinished child", async () => {
+    const submitted = await post("/v1/experiments", {
+      spec: {
+        ...TINY_SPEC,
+        dataset: { name: "moons", samples: 2000 },
+        model: { qubits: 8, layers: 4 },
+        training: { epochs: 200 },
+      },
+      grid: { "training.seed": [1, 2, 3, 4] },
+    });
+    expect(submitted.statusCode).toBe(202);
+    const { id } = submitted.json();
+    const cancelled = await post(`/v1/experiments/${id}/cancel`);
+    expect(cancelled.statusCode).toBe(200);
+    const view = await waitFor(
+      async () => {
+        const current = (await get(`/v1/experiments/${id}`)).json();
+        return current.status === "cancelled" ? current : undefined;
+      },
+      "the experiment to be cancelled",
+      30_000,
+    );
+    expect(view.counts.cancelled).toBe(4);
+    expect(view.arms[0].finalMetric).toEqual({ mean: null, std: null, n: 0 });
+    // an experiment lives as long as its children: removed (or expired) children end it
+    for (const jobId of view.jobIds) await jobs.remove(jobId);
+    const gone = await get(`/v1/experiments/${id}`);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().error.code).toBe("QPLANE_ERR_EXPERIMENT_NOT_FOUND");
+    expect(await redis.exists(`${prefix}:experiment:${id}`)).toBe(0);
+  }, 40_000);
+
+  it("streams every job's events with its id on /v1/events", async () => {
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    const controller = new AbortController();
+    const response = await fetch(`${address}/v1/events`, {
+      headers: AUTH,
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = response.body!.getReader();
+    let text = "";
+    const submitted = await post("/v1/jobs", TINY_SPEC);
+    const jobId = submitted.json().id as string;
+    await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+        return text.includes(`"jobId":"${jobId}","type":"status","status":"completed"`);
+      },
+      "the job's completed event on the all-jobs stream",
+      30_000,
+    );
+    controller.abort();
+    expect(text.startsWith(": connected\n\n")).toBe(true);
+    expect(text).toContain(
+      `event: status\ndata: {"jobId":"${jobId}","type":"status","status":"queued"`,
+    );
+    expect(text).toContain(
+      `event: metric\ndata: {"jobId":"${jobId}","type":"metric","record":{"epoch":2,`,
+    );
+  }, 40_000);
+});

@@ -1,0 +1,165 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import type { EpochRecord } from "../../src/training/records.js";
+import { runTraining } from "../../src/training/run.js";
+
+const bin = fileURLToPath(new URL("../../bin/qplane.js", import.meta.url));
+
+function qplane(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const work = mkdtempSync(join(tmpdir(), "qplane-experiment-"));
+const BASE = {
+  dataset: { name: "moons", samples: 40 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 3 },
+};
+
+function experimentFile(name: string, body: unknown): string {
+  const path = join(work, name);
+  writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));
+  return path;
+}
+
+describe("qplane experiment", () => {
+  it("runs every grid point in-process and aggregates them exactly as the runs report", async () => {
+    const spec = experimentFile("modes.json", {
+      name: "modes",
+      spec: BASE,
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] },
+      threshold: { metric: "testAccuracy", value: 0.7 },
+    });
+    const { code, stdout, stderr } = qplane(
+      "experiment",
+      "--spec",
+      spec,
+      "--runs-dir",
+      work,
+      "--json",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { dir, experiment } = JSON.parse(stdout.trim()) as {
+      dir: string;
+      experiment: {
+        status: string;
+        counts: { completed: number };
+        arms: {
+          key: string;
+          jobIds: string[];
+          finalMetric: unknown;
+          finalIxt: unknown;
+          epochsToThreshold: unknown;
+        }[];
+      };
+    };
+    expect(experiment.status).toBe("completed");
+    expect(experiment.counts.completed).toBe(6);
+    expect(experiment.arms.map((arm) => arm.key)).toEqual([
+      "feedback.mode=off",
+      "feedback.mode=lr",
+    ]);
+    expect(experiment.arms[1]!.jobIds).toEqual([
+      "004-arm2-seed1",
+      "005-arm2-seed2",
+      "006-arm2-seed3",
+    ]);
+
+    // each child is a full run folder, and the numbers are those of the same runs in-process
+    for (const [armIndex, mode] of (["off", "lr"] as const).entries()) {
+      const finals: EpochRecord[] = [];
+      const reached: number[] = [];
+      for (const seed of [1, 2, 3]) {
+        const { result } = await runTraining({
+          ...BASE,
+          training: { ...BASE.training, seed },
+          feedback: { mode },
+        });
+        finals.push(result.records.at(-1)!);
+        const epoch = epochsToThreshold(result.records, { metric: "testAccuracy", value: 0.7 });
+        if (epoch !== null) reached.push(epoch);
+      }
+      const arm = experiment.arms[armIndex]!;
+      expect(arm.finalMetric).toEqual(meanStd(finals.map((record) => record.testAccuracy!)));
+      expect(arm.finalIxt).toEqual(meanStd(finals.map((record) => record.ixt)));
+      expect(arm.epochsToThreshold).toEqual(meanStd(reached));
+    }
+    const childDir = join(dir, "004-arm2-seed1");
+    expect(existsSync(join(childDir, "metrics.csv"))).toBe(true);
+    expect(existsSync(join(childDir, "infoplane.svg"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(childDir, "spec.json"), "utf8")).feedback.mode).toBe("lr");
+    const csv = readFileSync(join(dir, "aggregate.csv"), "utf8").trimEnd().split("\n");
+    expect(csv).toHaveLength(3);
+    expect(csv[0]!.startsWith("arm,feedback.mode,jobs,completed,metric,")).toBe(true);
+    const saved = JSON.parse(readFileSync(join(dir, "experiment.json"), "utf8"));
+    expect(saved.curves).toHaveLength(2);
+    expect(saved.curves[0].epochs.map((epoch: { n: number }) => epoch.n)).toEqual([3, 3, 3]);
+  }, 60_000);
+
+  it("prints the aggregate table for people", () => {
+    const spec = experimentFile(
+      "seeds.yaml",
+      "spec:\n  dataset: {name: moons, samples: 40}\n  model: {qubits: 2, layers: 1}\n  training: {epochs: 2}\ngrid:\n  training.seed: [1, 2]\n",
+    );
+    const { code, stdout, stderr } = qplane("experiment", "--spec", spec, "--runs-dir", work);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^experiment .+: 2\/2 runs completed$/);
+    expect(lines[2]).toBe(
+      "| arm | completed | final testAccuracy | epochs to testAccuracy ≥ 0.9 (reached) | final I(X;T) | final I(T;Y) |",
+    );
+    expect(lines[4]).toMatch(
+      /^\| all \| 2\/2 \| \d\.\d{3} ± \d\.\d{3} \| .+ \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \|$/,
+    );
+  }, 30_000);
+
+  it("refuses a bad grid naming the field, before running anything", () => {
+    const cases: [unknown, string][] = [
+      [
+        { spec: BASE, grid: {} },
+        'grid: must vary at least one field (e.g. {"feedback.mode": ["off", "lr"]})',
+      ],
+      [
+        { spec: BASE, grid: { "model.depth": [1] } },
+        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encodingScale, model.hidden, model.bins)",
+      ],
+      [
+        { spec: { ...BASE, training: { epochs: "ten" } }, grid: { "training.seed": [1] } },
+        'spec.training.epochs: Invalid input: expected number, received string (got "ten")',
+      ],
+      [
+        { spec: BASE, grid: { "training.seed": [1, 2, 3] } },
+        "grid: 3 = 3 jobs, more than the 2 an experiment may have",
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const runsDir = mkdtempSync(join(tmpdir(), "qplane-experiment-bad-"));
+      const { code, stdout, stderr } = qplane(
+        "experiment",
+        "--spec",
+        experimentFile("bad.json", body),
+        "--runs-dir",
+        runsDir,
+        "--max-jobs",
+        "2",
+      );
+      expect(code).not.toBe(0);
+      expect(stdout).toBe("");
+      expect(stderr.replace(/^qplane: error: (--spec \S+: )?/, "")).toBe(`${message}\n`);
+      expect(existsSync(join(runsDir))).toBe(true);
+      expect(readdir(runsDir)).toEqual([]);
+    }
+  });
+});
+
+function readdir(path: string): string[] {
+  return spawnSync("ls", ["-A", path], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+}

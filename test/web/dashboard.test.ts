@@ -1,0 +1,366 @@
+/**
+ * The dashboard in a real Chromium (Debian's /usr/bin/chromium through playwright-core; no
+ * browser is ever downloaded) against the real server: buildApp over the Redis job service, an
+ * in-process worker, an API key. A job is submitted while no worker runs, its page is opened
+ * (the key entered in the page's prompt), then the worker starts, so every epoch reaches the
+ * page live. Checks: the information plane ends with one point per epoch, the metrics table
+ * equals GET /v1/jobs/:id/metrics, the usage sums, the CSV download, the job list row.
+ * A screenshot goes to test-artifacts/ (gitignored).
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CHROMIUM_PATH,
+  hasChromium,
+  type LaunchedChromium,
+  launchChromium,
+} from "../../bench/chromium.js";
+import { buildApp } from "../../src/api/app.js";
+import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
+import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
+import { createJobService } from "../../src/jobs/service.js";
+import type { JobService } from "../../src/jobs/types.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { buildDashboard } from "../../web/build.mjs";
+import {
+  connect,
+  deleteKeysUnder,
+  silentLogger,
+  testConfig,
+  testPrefix,
+  waitFor,
+} from "../jobs/helpers.js";
+
+const chromiumPresent = hasChromium();
+if (!chromiumPresent) {
+  console.warn(
+    `test/web/dashboard.test.ts SKIPPED: ${CHROMIUM_PATH} is absent. Install Debian's Chromium ` +
+      "(apt-get install -y chromium; .ci/run does this) to run the dashboard browser test.",
+  );
+}
+
+const API_KEY = "dashboard-test-key-5f0c2a9e1b7d";
+const EPOCHS = 12;
+const ARTIFACTS = join(process.cwd(), "test-artifacts");
+
+interface ApiEpoch {
+  readonly epoch: number;
+  readonly [field: string]: number | null | string;
+}
+
+describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server", () => {
+  const prefix = testPrefix("dashboard");
+  const config = testConfig(prefix);
+  let redis: Redis;
+  let service: JobService;
+  let experiments: ExperimentService;
+  let app: FastifyInstance;
+  let worker: WorkerHandle | null = null;
+  let browser: LaunchedChromium;
+  let base: string;
+
+  const call = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${API_KEY}`,
+        "content-type": "application/json",
+        ...init.headers,
+      },
+    });
+    expect(response.status, `${init.method ?? "GET"} ${path}`).toBeLessThan(300);
+    return response;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(defaultDashboardRoot(), "index.html"))) {
+      // `npm test` builds first; a lone `vitest run` of this file builds the bundle itself
+      await buildDashboard();
+    }
+    redis = connect();
+    service = createJobService({ config, logger: silentLogger });
+    experiments = createExperimentService({ config, jobs: service, logger: silentLogger });
+    app = await buildApp({
+      service,
+      experiments,
+      apiKeys: [API_KEY],
+      log: false,
+      limits: { rateLimitPerMinute: 0 },
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const address = app.server.address();
+    if (address === null || typeof address === "string") throw new Error("no TCP address");
+    base = `http://127.0.0.1:${address.port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await worker?.close();
+    await experiments?.close();
+    await service?.close();
+    if (redis) {
+      await deleteKeysUnder(redis, prefix);
+      redis.disconnect();
+    }
+  }, 60_000);
+
+  async function enterKey(page: Page): Promise<void> {
+    const input = page.locator("#key-input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(API_KEY);
+    await input.press("Enter");
+    await input.waitFor({ state: "hidden" });
+  }
+
+  it("serves the dashboard shell at / and the client routes, hidden from OpenAPI", async () => {
+    for (const path of ["/", "/jobs/job_x", "/experiments", "/experiments/exp_x"]) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("cache-control")).toBe("no-cache");
+      expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    }
+    const html = await (await fetch(base)).text();
+    const script = html.match(/src="(\/assets\/app-[A-Z0-9]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${base}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+    const document = (await (await fetch(`${base}/docs/json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(
+      Object.keys(document.paths).filter(
+        (path) => !path.startsWith("/v1/") && path.includes("jobs"),
+      ),
+    ).toEqual([]);
+    expect(document.paths["/"]).toBeUndefined();
+  });
+
+  it("follows a job live to its last epoch; the table, usage and CSV equal the API's", async () => {
+    const submitted = await call("/v1/jobs", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "dashboard moons",
+        tags: ["browser-test"],
+        dataset: { name: "moons", samples: 48 },
+        model: { qubits: 2, layers: 1 },
+        training: { epochs: EPOCHS },
+        feedback: { mode: "loss" },
+      }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      // the first API request is refused (no key yet): that 401 is what opens the key prompt
+      if (message.type() === "error" && !message.text().includes("status of 401")) {
+        pageErrors.push(`${message.text()} (${message.location().url})`);
+      }
+    });
+    await page.goto(`${base}/jobs/${id}`);
+    await enterKey(page);
+    await page.locator(".page-head .badge", { hasText: "queued" }).waitFor();
+    // only now does anything run: every epoch reaches the page through its event stream
+    worker = await startWorker(config, { logger: silentLogger });
+
+    const plane = page.locator("figure.infoplane");
+    await page.locator(`figure.infoplane[data-points="${EPOCHS}"]`).waitFor({ timeout: 60_000 });
+    await page.locator(".page-head .badge", { hasText: "completed" }).waitFor({ timeout: 30_000 });
+    expect(await plane.getAttribute("data-points")).toBe(String(EPOCHS));
+
+    const { metrics } = (await (await call(`/v1/jobs/${id}/metrics`)).json()) as {
+      metrics: ApiEpoch[];
+    };
+    expect(metrics.map((record) => record.epoch)).toEqual(
+      Array.from({ length: EPOCHS }, (_, i) => i + 1),
+    );
+    const table = page.locator('table[data-table="metrics"]');
+    const column = (field: string) =>
+      table.locator(`tbody td[data-field="${field}"]`).allTextContents();
+    expect(await column("epoch")).toEqual(metrics.map((record) => String(record.epoch)));
+    for (const field of [
+      "trainLoss",
+      "testLoss",
+      "trainAccuracy",
+      "testAccuracy",
+      "ixt",
+      "ity",
+      "ht",
+    ]) {
+      expect(await column(field), field).toEqual(
+        metrics.map((record) => (record[field] as number).toFixed(4)),
+      );
+    }
+    const sum = (field: string) =>
+      metrics.reduce((total, record) => total + (record[field] as number), 0);
+    expect(await page.locator('[data-usage="submissions"]').textContent()).toBe(
+      sum("submissions").toLocaleString("en-US"),
+    );
+    expect(await page.locator('[data-usage="evaluations"]').textContent()).toBe(
+      sum("circuitEvaluations").toLocaleString("en-US"),
+    );
+    // the feedback's I* is marked: every record carries the same target
+    expect(metrics[0]!.compressionTarget).toEqual(expect.any(Number));
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator('[data-action="csv"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}-metrics.csv`);
+    const csv = readFileSync(await download.path(), "utf8");
+    expect(csv).toBe(await (await call(`/v1/jobs/${id}/metrics?format=csv`)).text());
+    expect(await page.locator('[data-action="cancel"]').isDisabled()).toBe(true);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-job.png"), fullPage: true });
+
+    // the list, reached through the nav link (the key is kept in the tab's session storage)
+    await page.locator("header nav a", { hasText: "Jobs" }).click();
+    const row = page.locator(`tr[data-job="${id}"]`);
+    await row.waitFor();
+    await row.locator(".badge", { hasText: "completed" }).waitFor();
+    const last = metrics[metrics.length - 1]!;
+    expect(await row.locator('[data-field="metric"]').textContent()).toBe(
+      `acc ${((last.testAccuracy as number) * 100).toFixed(1)}%`,
+    );
+    expect(await row.locator(".progress-label").textContent()).toBe(`${EPOCHS} / ${EPOCHS}`);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-jobs.png") });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("shows an experiment's arms: overlaid trajectories, bands and the aggregate table", async () => {
+    worker ??= await startWorker(config, { logger: silentLogger });
+    const submitted = await call("/v1/experiments", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "dashboard sweep",
+        spec: {
+          dataset: { name: "moons", samples: 40 },
+          model: { qubits: 2, layers: 1 },
+          training: { epochs: 4 },
+        },
+        grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    interface Stat {
+      mean: number | null;
+      std: number | null;
+      n: number;
+    }
+    interface Arm {
+      key: string;
+      jobs: number;
+      completed: number;
+      finalMetric: Stat;
+      finalIxt: Stat;
+      finalIty: Stat;
+    }
+    const view = await waitFor(
+      async () => {
+        const body = (await (await call(`/v1/experiments/${id}`)).json()) as {
+          status: string;
+          arms: Arm[];
+        };
+        return body.status === "completed" ? body : undefined;
+      },
+      `experiment ${id} to complete`,
+      90_000,
+      200,
+    );
+    expect(view.arms).toHaveLength(2);
+
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/experiments/${id}`);
+    await enterKey(page);
+    // 2 arms × 4 epochs of mean trajectories
+    await page.locator('figure.infoplane[data-points="8"]').waitFor({ timeout: 30_000 });
+    const text = (stat: Stat) => `${stat.mean!.toFixed(4)} ± ${stat.std!.toFixed(4)}`;
+    for (const arm of view.arms) {
+      const cells = await page.locator(`tr[data-arm="${arm.key}"] td`).allTextContents();
+      expect(cells).toEqual([
+        arm.key,
+        `${arm.completed} / ${arm.jobs}`,
+        `${text(arm.finalMetric)} (n=${arm.finalMetric.n})`,
+        expect.any(String),
+        text(arm.finalIxt),
+        text(arm.finalIty),
+      ]);
+    }
+    expect(await page.locator(".page-head .badge").textContent()).toBe("completed");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-experiment.png"), fullPage: true });
+
+    await page.locator("header nav a", { hasText: "Experiments" }).click();
+    await page.locator(`tr[data-experiment="${id}"] .badge`, { hasText: "completed" }).waitFor();
+    const listed = await page.locator(`tr[data-experiment="${id}"] td`).allTextContents();
+    expect(listed.slice(1, 4)).toEqual(["completed", "2", "4 / 4"]);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-experiments.png") });
+    await page.close();
+  }, 150_000);
+
+  it("lists a new job live, filters it, and cancels it from its page", async () => {
+    worker ??= await startWorker(config, { logger: silentLogger });
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/`);
+    // a wrong key is refused and asked for again; the page loads once the right one is in
+    await page.locator("#key-input").fill("not-the-key-0123456789");
+    await page.locator("#key-input").press("Enter");
+    await page.locator("#key-reason", { hasText: "The key was refused" }).waitFor();
+    await enterKey(page);
+    await page.locator("h1", { hasText: "Jobs" }).waitFor();
+    await page.locator("tr[data-job]").first().waitFor();
+    // minutes of training unless cancelled
+    const submitted = await call("/v1/jobs", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "dashboard long",
+        tags: ["to-cancel"],
+        dataset: { name: "moons", samples: 4000 },
+        model: { qubits: 10, layers: 6 },
+        training: { epochs: 500 },
+      }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    // the row arrives through GET /v1/events, without a reload
+    const row = page.locator(`tr[data-job="${id}"]`);
+    await row.locator(".badge", { hasText: "running" }).waitFor({ timeout: 60_000 });
+    expect(await row.locator("td").nth(5).textContent()).toBe("off");
+
+    await page.locator('input[name="tag"]').fill("no-such-tag");
+    await row.waitFor({ state: "hidden" });
+    await page.locator('input[name="tag"]').fill("to-cancel");
+    await row.waitFor({ state: "visible" });
+    await page.locator('select[name="status"]').selectOption("completed");
+    await row.waitFor({ state: "hidden" });
+    await page.locator('select[name="status"]').selectOption("running");
+    await row.waitFor({ state: "visible" });
+
+    await row.locator("a").first().click();
+    await page.waitForURL(`${base}/jobs/${id}`);
+    const cancel = page.locator('[data-action="cancel"]');
+    await cancel.waitFor();
+    expect(await cancel.isDisabled()).toBe(false);
+    await cancel.click();
+    await page.locator(".page-head .badge", { hasText: "cancelled" }).waitFor({ timeout: 30_000 });
+    expect(((await (await call(`/v1/jobs/${id}`)).json()) as { status: string }).status).toBe(
+      "cancelled",
+    );
+    expect(await cancel.isDisabled()).toBe(true);
+
+    await page.goBack();
+    await page.locator(`tr[data-job="${id}"] .badge`, { hasText: "cancelled" }).waitFor();
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,87 @@
+/**
+ * The API's JSON as the dashboard reads it (see src/api/schemas.ts). Metric values are null
+ * where a run produced a non-finite number (a diverged loss).
+ */
+
+import type { z } from "zod";
+import type { experimentCurvesSchema, experimentSchema } from "../src/api/experiment-schemas.js";
+
+export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number | null;
+  readonly testLoss: number | null;
+  readonly trainAccuracy?: number | null;
+  readonly testAccuracy?: number | null;
+  readonly trainMse?: number | null;
+  readonly testMse?: number | null;
+  readonly testR2?: number | null;
+  readonly learningRate: number | null;
+  readonly ixt: number | null;
+  readonly ity: number | null;
+  readonly hy?: number | null;
+  readonly ht?: number | null;
+  readonly compressionPenalty: number | null;
+  readonly compressionTarget: number | null;
+  readonly alpha?: number | null;
+  readonly submissions?: number;
+  readonly shotsUsed?: number;
+  readonly estimatedCostUsd?: number | null;
+  readonly circuitEvaluations?: number;
+  readonly elapsedMs?: number | null;
+}
+
+export interface JobSpecView {
+  readonly dataset: { readonly name: string; readonly [field: string]: unknown };
+  readonly training: { readonly epochs: number; readonly [field: string]: unknown };
+  readonly feedback: {
+    readonly mode: string;
+    readonly alpha?: number;
+    readonly [field: string]: unknown;
+  };
+  readonly backend: { readonly name: string; readonly [field: string]: unknown };
+  readonly [section: string]: unknown;
+}
+
+export interface JobView {
+  readonly id: string;
+  readonly status: JobStatus;
+  readonly name: string | null;
+  readonly tags: readonly string[];
+  readonly progress: { readonly epoch: number; readonly epochs: number };
+  readonly etaSeconds: number | null;
+  readonly latest: EpochRecord | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly cancelRequested: boolean;
+  readonly spec: JobSpecView;
+}
+
+/** A job event; `jobId` is present on the all-jobs stream (GET /v1/events). */
+export type JobEvent =
+  | {
+      readonly jobId?: string;
+      readonly type: "status";
+      readonly status: JobStatus;
+      readonly at: string;
+    }
+  | {
+      readonly jobId?: string;
+      readonly type: "progress";
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly step: number;
+      readonly stepsPerEpoch: number;
+    }
+  | { readonly jobId?: string; readonly type: "metric"; readonly record: EpochRecord };
+
+// Experiments: the response schemas' own types (type-only imports: nothing of them is bundled).
+export type ExperimentView = z.output<typeof experimentSchema>;
+export type ArmView = ExperimentView["arms"][number];
+export type ArmCurves = z.output<typeof experimentCurvesSchema>["arms"][number];
+export type MeanStd = ArmCurves["epochs"][number]["ixt"];
