@@ -6,6 +6,7 @@
  * the bottom the table follows new rows.
  */
 import { h } from "./dom.js";
+import { FrameBatcher } from "./frame.js";
 
 export interface TableColumn<T> {
   /** Written as each cell's `data-field`. */
@@ -28,7 +29,7 @@ export class VirtualTable<T> {
   private rows: HTMLTableRowElement[] = [];
   private start = 0;
   private end = 0;
-  private frame = 0;
+  private readonly frames = new FrameBatcher(() => this.refresh());
   /** Scrolled to the bottom (kept by the scroll listener, so pushing never reads layout). */
   private following = true;
 
@@ -62,23 +63,22 @@ export class VirtualTable<T> {
     this.element.addEventListener("scroll", () => {
       const view = this.element;
       this.following = view.scrollHeight - view.scrollTop - view.clientHeight < ROW_HEIGHT;
-      this.schedule();
+      this.frames.request();
     });
   }
 
   push(item: T): void {
     this.items.push(item);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
+    this.frames.request();
   }
 
   /** Refreshes the window now rather than at the next frame. */
   flush(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.frames.flush();
+  }
+
+  /** Re-renders the window: ending at the newest row while following, else where scrolled. */
+  private refresh(): void {
     if (this.following) {
       this.render(this.items.length - 1);
       // a write only: the browser clamps it at the next layout
@@ -89,7 +89,7 @@ export class VirtualTable<T> {
   }
 
   dispose(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frames.cancel();
   }
 
   /** Renders the window around the scroll position (or ending at row `last`). */

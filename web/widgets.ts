@@ -1,5 +1,6 @@
-/** Small pieces shared by the pages: status badge, progress bar, test-metric text. */
-import { h } from "./dom.js";
+/** Small pieces shared by the pages: status badge, progress bar, test-metric text, load failure. */
+import { ApiError } from "./api.js";
+import { errorBox, h } from "./dom.js";
 import { fixed, percent } from "./format.js";
 import type { EpochRecord, JobStatus } from "./types.js";
 
@@ -39,4 +40,21 @@ export function testMetricText(record: EpochRecord | null): string {
   if (record.testR2 !== undefined && record.testR2 !== null) return `R² ${fixed(record.testR2, 3)}`;
   if (record.testMse !== undefined) return `MSE ${fixed(record.testMse)}`;
   return "–";
+}
+
+/**
+ * What a detail page shows when it could not load: `notFound` when the API answered 404 (an
+ * unknown or removed id), the error otherwise; then the link back to its list.
+ */
+export function loadFailure(
+  error: unknown,
+  notFound: string,
+  back: { readonly href: string; readonly label: string },
+): HTMLElement[] {
+  return [
+    error instanceof ApiError && error.status === 404
+      ? h("p", { class: "error" }, notFound)
+      : errorBox(error),
+    h("a", { href: back.href, "data-link": true }, back.label),
+  ];
 }

@@ -7,7 +7,8 @@
  * The app does not own the JobService: closing the app leaves it to the caller.
  */
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { Socket } from "node:net";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, {
@@ -99,6 +100,18 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+  // Browsers open sockets ahead of need (preconnect) that may never carry a request. Node's
+  // server.close does not count them as idle and would wait headersTimeout (60 s) for them,
+  // so a shutdown destroys them; connections serving a request finish as usual.
+  const unused = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  app.server.on("request", (request: IncomingMessage) => unused.delete(request.socket));
+  app.addHook("preClose", async () => {
+    for (const socket of unused) socket.destroy();
   });
   // Responses can quote what a client sent (`(got "…")`): erase credentials from them, both
   // the server's (API keys, provider credentials) and the token this request presented.

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Provider } from "../../providers/types.js";
@@ -55,6 +56,24 @@ describe("health and readiness", () => {
       (await app.inject({ method: "POST", url: "/v1/jobs", payload: spec() })).statusCode,
     ).toBe(202);
   });
+});
+
+describe("shutdown", () => {
+  it("closes sockets a client opened but never used, instead of waiting headersTimeout on them", async () => {
+    ({ app, service } = await testApp());
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = app.server.address() as AddressInfo;
+    // a browser's preconnect: a connection that has not sent a request (yet)
+    const idle = connect(port, "127.0.0.1");
+    await new Promise((resolve) => idle.once("connect", resolve));
+    const idleClosed = new Promise((resolve) => idle.once("close", resolve));
+    // a keep-alive connection that served one request stays usable until the close
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    // without the preClose hook this waits 60 s (Node's headersTimeout): past the test's timeout
+    await app.close();
+    await idleClosed;
+    expect(idle.destroyed).toBe(true);
+  }, 15_000);
 });
 
 describe("GET /metrics", () => {

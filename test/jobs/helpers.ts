@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
+import { type JobRecord, type JobService, TERMINAL_JOB_STATUSES } from "../../src/jobs/types.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -53,6 +54,24 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** The job once it reaches a terminal status (completed, failed, cancelled). */
+export function jobFinished(
+  service: JobService,
+  id: string,
+  timeoutMs = 15_000,
+  intervalMs = 20,
+): Promise<JobRecord> {
+  return waitFor(
+    async () => {
+      const job = await service.get(id);
+      return TERMINAL_JOB_STATUSES.has(job.status) ? job : undefined;
+    },
+    `job ${id} to finish`,
+    timeoutMs,
+    intervalMs,
+  );
 }
 
 /** Epoch records without their wall times, for comparing two runs. */

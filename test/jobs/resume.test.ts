@@ -8,12 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobService } from "../../src/jobs/service.js";
-import {
-  type JobEvent,
-  type JobRecord,
-  type JobService,
-  TERMINAL_JOB_STATUSES,
-} from "../../src/jobs/types.js";
+import type { JobEvent, JobRecord, JobService } from "../../src/jobs/types.js";
 import { type ForkedWorker, forkWorker } from "../../src/jobs/worker-process.js";
 import type { TrainingResult } from "../../src/training/loop.js";
 import { runTraining } from "../../src/training/run.js";
@@ -21,6 +16,7 @@ import { parseJobSpec } from "../../src/training/spec.js";
 import {
   connect,
   deleteKeysUnder,
+  jobFinished,
   REDIS_URL,
   silentLogger,
   testConfig,
@@ -62,15 +58,7 @@ function spawnWorker(env: Record<string, string> = {}): ForkedWorker {
 }
 
 function finished(id: string): Promise<JobRecord> {
-  return waitFor(
-    async () => {
-      const job = await service.get(id);
-      return TERMINAL_JOB_STATUSES.has(job.status) ? job : undefined;
-    },
-    `job ${id} to finish`,
-    60_000,
-    50,
-  );
+  return jobFinished(service, id, 60_000, 50);
 }
 
 beforeAll(async () => {

@@ -7,18 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
-import {
-  type JobEvent,
-  type JobRecord,
-  type JobService,
-  TERMINAL_JOB_STATUSES,
-} from "../../src/jobs/types.js";
+import type { JobEvent, JobRecord, JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
 import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import {
   connect,
   deleteKeysUnder,
+  jobFinished,
   keysUnder,
   silentLogger,
   testConfig,
@@ -40,17 +36,6 @@ const LONG = parseJobSpec({
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function finished(service: JobService, id: string, timeoutMs = 15_000): Promise<JobRecord> {
-  return waitFor(
-    async () => {
-      const job = await service.get(id);
-      return TERMINAL_JOB_STATUSES.has(job.status) ? job : undefined;
-    },
-    `job ${id} to finish`,
-    timeoutMs,
-  );
-}
 
 function running(service: JobService, id: string, minEpoch = 0): Promise<JobRecord> {
   return waitFor(async () => {
@@ -105,7 +90,7 @@ describe("job service with an in-process worker", () => {
     });
     // the worker starts after the subscription, so no event can be missed
     await startedWorker();
-    const done = await finished(service, job.id);
+    const done = await jobFinished(service, job.id);
     expect(done).toMatchObject({
       status: "completed",
       progress: { epoch: 3, epochs: 3 },
@@ -166,7 +151,7 @@ describe("job service with an in-process worker", () => {
     const answer = await service.cancel(job.id);
     expect(answer.cancelRequested).toBe(true);
     expect(["running", "cancelled"]).toContain(answer.status);
-    const done = await finished(service, job.id, 10_000);
+    const done = await jobFinished(service, job.id, 10_000);
     expect(done).toMatchObject({
       status: "cancelled",
       progress: { epoch: 0 },
@@ -199,7 +184,7 @@ describe("job service with an in-process worker", () => {
     expect(cancelled.finishedAt).not.toBeNull();
     expect(await redis.exists(`${prefix}:${prefix}-training:${waiting.id}`)).toBe(0);
     await service.cancel(busy.id);
-    await finished(service, busy.id);
+    await jobFinished(service, busy.id);
     await sleep(200);
     expect(await service.get(waiting.id)).toMatchObject({
       status: "cancelled",
@@ -245,7 +230,7 @@ describe("job service with an in-process worker", () => {
     expect(new Set(racing.map((result) => result.job.id)).size).toBe(1);
     expect(racing.filter((result) => result.created)).toHaveLength(1);
     // a removed job frees its key
-    const removable = await finished(service, first.job.id);
+    const removable = await jobFinished(service, first.job.id);
     await service.remove(removable.id);
     const fresh = await service.submit(TINY, { idempotencyKey: "key-1", tags: ["idem"] });
     expect(fresh.created).toBe(true);
@@ -255,7 +240,7 @@ describe("job service with an in-process worker", () => {
   it("removes a finished job with all its data, and refuses unfinished ones", async () => {
     await startedWorker();
     const { job } = await service.submit(TINY, { tags: ["removable"] });
-    await finished(service, job.id);
+    await jobFinished(service, job.id);
     expect((await keysUnder(redis, prefix)).filter((key) => key.includes(job.id)).length).toBe(3);
     await service.remove(job.id);
     expect((await keysUnder(redis, prefix)).filter((key) => key.includes(job.id))).toEqual([]);
@@ -281,7 +266,7 @@ describe("job service with an in-process worker", () => {
     });
     await service.cancel(waiting.id);
     await service.cancel(busy.id);
-    await finished(service, busy.id);
+    await jobFinished(service, busy.id);
     await service.remove(busy.id);
     await service.remove(waiting.id);
     await expect(service.remove(busy.id)).rejects.toMatchObject({
@@ -316,7 +301,7 @@ describe("job service with an in-process worker", () => {
     await sleep(200);
     expect((await service.get(id)).status).toBe("queued");
     await handle.maintain();
-    expect(await finished(service, id)).toMatchObject({ status: "completed", attempts: 1 });
+    expect(await jobFinished(service, id)).toMatchObject({ status: "completed", attempts: 1 });
   });
 
   it("keeps the error of a failed job, without retrying it", async () => {
@@ -324,7 +309,7 @@ describe("job service with an in-process worker", () => {
     const { job } = await service.submit(
       parseJobSpec({ dataset: { name: "csv", path: "/nonexistent/qplane.csv", target: "y" } }),
     );
-    const done = await finished(service, job.id);
+    const done = await jobFinished(service, job.id);
     expect(done).toMatchObject({
       status: "failed",
       attempts: 1,
@@ -344,7 +329,7 @@ describe("job service with an in-process worker", () => {
         backend: { name: "local", shots: 100, maxShots: 100 },
       }),
     );
-    const done = await finished(service, job.id);
+    const done = await jobFinished(service, job.id);
     expect(done).toMatchObject({
       status: "failed",
       attempts: 1,
@@ -471,7 +456,7 @@ describe("a job failing on an unexpected error", () => {
     });
     try {
       const { job } = await service.submit(TINY);
-      const done = await finished(service, job.id);
+      const done = await jobFinished(service, job.id);
       expect(done).toMatchObject({
         status: "failed",
         attempts: 2,

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
-import { createBackendRegistry } from "../../src/backends/registry.js";
+import type { BackendRegistry } from "../../src/backends/registry.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { planRun } from "../../src/training/plan.js";
 import { type BackendResolver, prepareRun, runTraining } from "../../src/training/run.js";
 import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
+import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
 /** The local simulator, counting what is actually submitted to it. */
 function countingBackend() {
@@ -181,7 +182,7 @@ describe("the per-job budget", () => {
 describe("the plan on an IBM device whose coupling map is a line", () => {
   // a 5-qubit line with directed ecr couplings, served by the fake IBM Runtime
   let fake: FakeIbmServer;
-  let registry: ReturnType<typeof createBackendRegistry>;
+  let registry: BackendRegistry;
 
   beforeAll(async () => {
     fake = await startFakeIbm({
@@ -197,20 +198,7 @@ describe("the plan on an IBM device whose coupling map is a line", () => {
         ],
       },
     });
-    registry = createBackendRegistry(
-      [
-        {
-          name: "ibm-line",
-          provider: "ibm",
-          device: fake.device.name,
-          instanceCrn: fake.instanceCrn,
-          baseUrl: fake.baseUrl,
-          iamUrl: fake.iamUrl,
-          pollIntervalMs: 5,
-        },
-      ],
-      { IBM_CLOUD_API_KEY: fake.apiKey },
-    );
+    registry = registryWithFakeIbmKey(fake, [fakeIbmBackend(fake, "ibm-line")]);
   });
 
   afterAll(async () => {

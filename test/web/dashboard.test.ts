@@ -75,6 +75,11 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     expect(response.status, `${init.method ?? "GET"} ${path}`).toBeLessThan(300);
     return response;
   };
+  /** POSTs `body` to a collection (jobs, experiments) and returns the created id. */
+  const create = async (path: string, body: unknown): Promise<string> => {
+    const response = await call(path, { method: "POST", body: JSON.stringify(body) });
+    return ((await response.json()) as { id: string }).id;
+  };
 
   beforeAll(async () => {
     if (!existsSync(join(defaultDashboardRoot(), "index.html"))) {
@@ -145,18 +150,14 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
   });
 
   it("follows a job live to its last epoch; the table, usage and CSV equal the API's", async () => {
-    const submitted = await call("/v1/jobs", {
-      method: "POST",
-      body: JSON.stringify({
-        name: "dashboard moons",
-        tags: ["browser-test"],
-        dataset: { name: "moons", samples: 48 },
-        model: { qubits: 2, layers: 1 },
-        training: { epochs: EPOCHS },
-        feedback: { mode: "loss" },
-      }),
+    const id = await create("/v1/jobs", {
+      name: "dashboard moons",
+      tags: ["browser-test"],
+      dataset: { name: "moons", samples: 48 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: EPOCHS },
+      feedback: { mode: "loss" },
     });
-    const { id } = (await submitted.json()) as { id: string };
 
     const page = await browser.context.newPage();
     const pageErrors: string[] = [];
@@ -241,19 +242,15 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
 
   it("shows an experiment's arms: overlaid trajectories, bands and the aggregate table", async () => {
     worker ??= await startWorker(config, { logger: silentLogger });
-    const submitted = await call("/v1/experiments", {
-      method: "POST",
-      body: JSON.stringify({
-        name: "dashboard sweep",
-        spec: {
-          dataset: { name: "moons", samples: 40 },
-          model: { qubits: 2, layers: 1 },
-          training: { epochs: 4 },
-        },
-        grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
-      }),
+    const id = await create("/v1/experiments", {
+      name: "dashboard sweep",
+      spec: {
+        dataset: { name: "moons", samples: 40 },
+        model: { qubits: 2, layers: 1 },
+        training: { epochs: 4 },
+      },
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
     });
-    const { id } = (await submitted.json()) as { id: string };
     interface Stat {
       mean: number | null;
       std: number | null;
@@ -322,17 +319,13 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     await page.locator("h1", { hasText: "Jobs" }).waitFor();
     await page.locator("tr[data-job]").first().waitFor();
     // minutes of training unless cancelled
-    const submitted = await call("/v1/jobs", {
-      method: "POST",
-      body: JSON.stringify({
-        name: "dashboard long",
-        tags: ["to-cancel"],
-        dataset: { name: "moons", samples: 4000 },
-        model: { qubits: 10, layers: 6 },
-        training: { epochs: 500 },
-      }),
+    const id = await create("/v1/jobs", {
+      name: "dashboard long",
+      tags: ["to-cancel"],
+      dataset: { name: "moons", samples: 4000 },
+      model: { qubits: 10, layers: 6 },
+      training: { epochs: 500 },
     });
-    const { id } = (await submitted.json()) as { id: string };
     // the row arrives through GET /v1/events, without a reload
     const row = page.locator(`tr[data-job="${id}"]`);
     await row.locator(".badge", { hasText: "running" }).waitFor({ timeout: 60_000 });

@@ -9,6 +9,7 @@
  * (what the browser test waits on).
  */
 import uPlot from "uplot";
+import { FrameBatcher } from "../frame.js";
 import { tickValues } from "./axes.js";
 import { epochColor } from "./colors.js";
 import { fitWidth, initialWidth } from "./size.js";
@@ -58,7 +59,7 @@ export class InfoPlaneChart {
   private readonly data: uPlot.AlignedData;
   private target: number | null = null;
   private epochs: number;
-  private frame = 0;
+  private readonly frames = new FrameBatcher(() => this.plot.setData(this.data));
   private readonly stopResize: () => void;
 
   constructor(parent: HTMLElement, options: InfoPlaneOptions) {
@@ -130,7 +131,7 @@ export class InfoPlaneChart {
   setTarget(target: number | null): void {
     if (target === this.target) return;
     this.target = target;
-    this.schedule();
+    this.frames.request();
   }
 
   /** Adds a point to trajectory `index`; epochs without both values are skipped. */
@@ -141,7 +142,7 @@ export class InfoPlaneChart {
     track.ys.push(ity);
     track.epochs.push(epoch);
     if (epoch > this.epochs) this.epochs = epoch;
-    this.schedule();
+    this.frames.request();
   }
 
   /** Replaces trajectory `index` (the experiment page refreshes whole curves). */
@@ -154,17 +155,12 @@ export class InfoPlaneChart {
     track.ys.length = 0;
     track.epochs.length = 0;
     for (const point of points) this.append(index, point.epoch, point.ixt, point.ity);
-    this.schedule();
+    this.frames.request();
   }
 
-  private schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
-  }
-
+  /** Draws pending appends now (instead of on the next frame). */
   flush(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.plot.setData(this.data);
+    this.frames.flush();
   }
 
   private draw(u: uPlot): void {
@@ -222,7 +218,7 @@ export class InfoPlaneChart {
   }
 
   dispose(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frames.cancel();
     this.stopResize();
     this.plot.destroy();
   }

@@ -4,6 +4,7 @@
  * a push and the chart redraws at most once per frame, whatever the arrival rate.
  */
 import uPlot from "uplot";
+import { FrameBatcher } from "../frame.js";
 import { EPOCH_INCREMENTS, tickValues } from "./axes.js";
 import { fitWidth, initialWidth } from "./size.js";
 
@@ -40,7 +41,9 @@ export class LineChart {
   private readonly plot: uPlot;
   /** x then one column per series; the same arrays are handed to uPlot on every update. */
   private readonly columns: (number | null)[][];
-  private frame = 0;
+  private readonly frames = new FrameBatcher(() =>
+    this.plot.setData(this.columns as uPlot.AlignedData),
+  );
   private readonly stopResize: () => void;
 
   constructor(parent: HTMLElement, options: LineChartOptions) {
@@ -129,7 +132,7 @@ export class LineChart {
   append(x: number, values: readonly (number | null)[]): void {
     this.columns[0]!.push(x);
     for (let i = 1; i < this.columns.length; i++) this.columns[i]!.push(values[i - 1] ?? null);
-    this.schedule();
+    this.frames.request();
   }
 
   /** Replaces every column (the experiment page refreshes whole curves). */
@@ -140,22 +143,16 @@ export class LineChart {
       const source = columns[i] ?? [];
       for (let j = 0; j < source.length; j++) target.push(source[j]!);
     }
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
+    this.frames.request();
   }
 
   /** Draws pending appends now (instead of on the next frame). */
   flush(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.plot.setData(this.columns as uPlot.AlignedData);
+    this.frames.flush();
   }
 
   dispose(): void {
-    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frames.cancel();
     this.stopResize();
     this.plot.destroy();
   }

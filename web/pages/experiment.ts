@@ -3,7 +3,7 @@
  * I(X;T), I(T;Y) per epoch across an arm's seeds), learning curves with a mean ± std band, the
  * aggregate table, and cancel. While it runs, the view and curves are refetched every 3 s.
  */
-import { ApiError, apiJson, download, post } from "../api.js";
+import { apiJson, download, post } from "../api.js";
 import { seriesColor, withAlpha } from "../charts/colors.js";
 import { InfoPlaneChart } from "../charts/infoplane.js";
 import { LineChart, type LineSeries } from "../charts/line.js";
@@ -17,7 +17,7 @@ import {
   type MeanStd,
   TERMINAL_STATUSES,
 } from "../types.js";
-import { setStatusBadge, statusBadge } from "../widgets.js";
+import { loadFailure, setStatusBadge, statusBadge } from "../widgets.js";
 
 const REFRESH_MS = 3_000;
 
@@ -273,10 +273,10 @@ export function experimentPage(id: string): Page {
     .catch((error: unknown) => {
       if (controller.signal.aborted) return;
       main.replaceChildren(
-        error instanceof ApiError && error.status === 404
-          ? h("p", { class: "error" }, `No experiment ${id}.`)
-          : errorBox(error),
-        h("a", { href: "/experiments", "data-link": true }, "All experiments"),
+        ...loadFailure(error, `No experiment ${id}.`, {
+          href: "/experiments",
+          label: "All experiments",
+        }),
       );
     });
 

@@ -11,6 +11,7 @@ import { InfoPlaneChart } from "../charts/infoplane.js";
 import { LineChart } from "../charts/line.js";
 import { h } from "../dom.js";
 import { fixed, integer, significant, usd } from "../format.js";
+import { FrameBatcher } from "../frame.js";
 import type { EpochRecord } from "../types.js";
 import { type TableColumn, VirtualTable } from "../virtual-table.js";
 
@@ -121,6 +122,8 @@ class EpochPanels {
   private readonly steering: LineChart;
   private readonly table: VirtualTable<EpochRecord>;
   readonly usage = new Usage();
+  /** Everything above that batches its redraws (flushed and disposed together). */
+  private readonly views: readonly { flush(): void; dispose(): void }[];
 
   constructor(
     private readonly root: HTMLElement,
@@ -182,6 +185,7 @@ class EpochPanels {
       (record) => String(record.epoch),
     );
     root.append(h("section", { class: "panel" }, h("h2", {}, "Metrics"), this.table.element));
+    this.views = [this.infoPlane, this.loss, this.metric, this.steering, this.table];
   }
 
   append(record: EpochRecord): void {
@@ -200,27 +204,20 @@ class EpochPanels {
   }
 
   flush(): void {
-    this.infoPlane.flush();
-    this.loss.flush();
-    this.metric.flush();
-    this.steering.flush();
-    this.table.flush();
+    for (const view of this.views) view.flush();
     this.usage.render();
   }
 
   dispose(): void {
-    this.infoPlane.dispose();
-    this.loss.dispose();
-    this.metric.dispose();
-    this.steering.dispose();
-    this.table.dispose();
+    for (const view of this.views) view.dispose();
     this.root.replaceChildren();
   }
 }
 
 export class EpochViews {
   private panels: EpochPanels | null = null;
-  private usageFrame = 0;
+  /** The usage sums are re-rendered once per animation frame, like the charts. */
+  private readonly usageFrame = new FrameBatcher(() => this.panels?.usage.render());
   /** Records shown, oldest first (kept for a rebuild). */
   readonly records: EpochRecord[] = [];
 
@@ -242,12 +239,7 @@ export class EpochViews {
     }
     this.records.push(record);
     this.panels.append(record);
-    if (this.usageFrame === 0) {
-      this.usageFrame = requestAnimationFrame(() => {
-        this.usageFrame = 0;
-        this.panels?.usage.render();
-      });
-    }
+    this.usageFrame.request();
   }
 
   /** Draws what is pending now rather than at the next frame. */
@@ -265,7 +257,7 @@ export class EpochViews {
   }
 
   dispose(): void {
-    if (this.usageFrame !== 0) cancelAnimationFrame(this.usageFrame);
+    this.usageFrame.cancel();
     this.panels?.dispose();
   }
 }

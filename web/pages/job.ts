@@ -5,13 +5,13 @@
  * fetched (`?sinceEpoch=` the last shown), so no epoch falls between the two. Metric events
  * for epochs already shown are ignored; one that skips ahead triggers the same catch-up.
  */
-import { ApiError, apiJson, download, post } from "../api.js";
+import { apiJson, download, post } from "../api.js";
 import { errorBox, h, mount } from "../dom.js";
 import { when } from "../format.js";
 import { liveStream } from "../live.js";
 import type { Page } from "../router.js";
 import { type EpochRecord, type JobEvent, type JobView, TERMINAL_STATUSES } from "../types.js";
-import { ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
+import { loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
 import { EpochViews } from "./job-epochs.js";
 
 export interface JobPage extends Page {
@@ -195,10 +195,7 @@ export function jobPage(id: string): JobPage {
     .catch((error: unknown) => {
       if (controller.signal.aborted) return;
       main.replaceChildren(
-        error instanceof ApiError && error.status === 404
-          ? h("p", { class: "error" }, `No job ${id}.`)
-          : errorBox(error),
-        h("a", { href: "/", "data-link": true }, "All jobs"),
+        ...loadFailure(error, `No job ${id}.`, { href: "/", label: "All jobs" }),
       );
     });
 

@@ -9,6 +9,7 @@ import {
   type Target,
   transpile,
 } from "../../../src/circuits/transpile/index.js";
+import { bothWays, HEAVY_HEX7 } from "./coupling-maps.js";
 import { phaseDistance, unitaryOf } from "./unitary.js";
 
 const PI = Math.PI;
@@ -139,16 +140,7 @@ describe("the default iris circuit on the heavy-hex fragment", () => {
   const heavyHex = (basis: "ecr" | "cz"): Target => ({
     numQubits: 7,
     basisGates: ["rz", "sx", "x", basis],
-    couplingMap: (
-      [
-        [0, 1],
-        [1, 2],
-        [2, 3],
-        [3, 4],
-        [2, 5],
-        [5, 6],
-      ] as const
-    ).flatMap(([a, b]) => [[a, b] as const, [b, a] as const]),
+    couplingMap: bothWays(HEAVY_HEX7),
   });
 
   it.each([

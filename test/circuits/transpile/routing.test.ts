@@ -9,28 +9,15 @@ import {
   type Target,
   transpile,
 } from "../../../src/circuits/transpile/index.js";
+import { HEAVY_HEX7, line, type Pair, ring } from "./coupling-maps.js";
 import { phaseDistance, unitaryOf } from "./unitary.js";
 
-type Pair = [number, number];
-
-const line = (n: number): Pair[] => Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as Pair);
-const ring = (n: number): Pair[] => [...line(n), [n - 1, 0]];
 const full = (n: number): Pair[] => {
   const pairs: Pair[] = [];
   for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) pairs.push([a, b]);
   return pairs;
 };
-/** A heavy-hex-like fragment: a 5-qubit row with a 2-qubit spur from its middle. */
-const HEAVY_HEX7: Pair[] = [
-  [0, 1],
-  [1, 2],
-  [2, 3],
-  [3, 4],
-  [2, 5],
-  [5, 6],
-];
-
-const target = (numQubits: number, pairs: Pair[]): Target => ({
+const target = (numQubits: number, pairs: readonly Pair[]): Target => ({
   numQubits,
   basisGates: ["rz", "sx", "x", "cz"],
   couplingMap: pairs,
@@ -39,7 +26,12 @@ const cxs = (pairs: readonly Pair[]): Gate[] =>
   pairs.map((qubits) => ({ name: "cx", qubits, args: [] }));
 const identity = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-function swapsOf(pairs: Pair[], n: number, device: Target, method: RoutingOptions["method"]) {
+function swapsOf(
+  pairs: readonly Pair[],
+  n: number,
+  device: Target,
+  method: RoutingOptions["method"],
+) {
   return route(cxs(pairs), identity(n), adjacency(device), { method }).swaps;
 }
 

@@ -21,31 +21,15 @@ import {
   transpile,
 } from "../../../src/circuits/transpile/index.js";
 import { circuitArbitrary, rowFor } from "../../helpers/random-circuits.js";
+import { bothWays, HEAVY_HEX7, line, type Pair, ring } from "./coupling-maps.js";
 import { phaseDistance, unitaryOf } from "./unitary.js";
 
-type Pair = [number, number];
-
-const LINE6: Pair[] = [
-  [0, 1],
-  [1, 2],
-  [2, 3],
-  [3, 4],
-  [4, 5],
-];
-const RING6: Pair[] = [...LINE6, [5, 0]];
-/** A heavy-hex-like fragment: a 5-qubit row with a 2-qubit spur from its middle. */
-const HEAVY_HEX7: Pair[] = [
-  [0, 1],
-  [1, 2],
-  [2, 3],
-  [3, 4],
-  [2, 5],
-  [5, 6],
-];
+const LINE6 = line(6);
+const RING6 = ring(6);
 
 const targetArbitrary: fc.Arbitrary<Target> = fc
   .record({
-    shape: fc.constantFrom<[number, Pair[]]>(
+    shape: fc.constantFrom<[number, readonly Pair[]]>(
       [6, LINE6],
       [6, RING6],
       [7, HEAVY_HEX7],
@@ -354,14 +338,7 @@ describe("targets with a native rzz (IBM Heron: cz, rz, rzz, sx, x)", () => {
   const heron = (directions: "both" | "forward"): Target => ({
     numQubits: 5,
     basisGates: ["cz", "rz", "rzz", "sx", "x"],
-    couplingMap: LINE6.slice(0, 4).flatMap(([a, b]): Pair[] =>
-      directions === "both"
-        ? [
-            [a, b],
-            [b, a],
-          ]
-        : [[a, b]],
-    ),
+    couplingMap: directions === "both" ? bothWays(line(5)) : line(5),
   });
   const rzzAngle = fc.oneof(
     fc.double({ min: -20, max: 20, noNaN: true }).map((v): number | ParameterAngle => v),

@@ -5,8 +5,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
-import { FakeBraket, type FakeDevice } from "./fake-server.js";
-import { createRequests, fakeProvider, rejection } from "./harness.js";
+import type { FakeBraket, FakeDevice } from "./fake-server.js";
+import {
+  createRequests,
+  expectCountsNear,
+  fakeProvider,
+  LINE_QPU,
+  rejection,
+  resetFake,
+  startFakeBraket,
+} from "./harness.js";
 
 const SV1: FakeDevice = {
   arn: "arn:aws:braket:::device/quantum-simulator/amazon/sv1",
@@ -27,21 +35,9 @@ const SAMPLING_SIM: FakeDevice = {
   name: "Sampling",
   shotsRange: [1, 100_000],
 };
-/** IQM-like QPU: 1-based qubits on a line $1–$2–$3–$4–$5, cz as the only two-qubit gate. */
-const LINE: FakeDevice = {
-  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Line",
-  name: "Line",
-  qubitCount: 5,
-  supportedOperations: ["rx", "ry", "rz", "cz", "x"],
-  programSet: null,
-  pollIntervalMs: 2,
-  shotsRange: [10, 20_000],
-  connectivity: { "1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"] },
-  supportPhysicalQubits: true,
-};
 /** The same line, with program sets (placement + routing inside program-set tasks). */
 const LINE_SETS: FakeDevice = {
-  ...LINE,
+  ...LINE_QPU,
   arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/LineSets",
   name: "LineSets",
   programSet: { maximumExecutables: 10, maximumTotalShots: 100_000 },
@@ -61,15 +57,10 @@ const creates = () => createRequests(fake);
 const actionOf = (k: number) => JSON.parse((creates()[k]!.body as { action: string }).action);
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [SV1, SAMPLING_SIM, LINE, LINE_SETS, MINIMUM] });
-  await fake.start();
+  fake = await startFakeBraket([SV1, SAMPLING_SIM, LINE_QPU, LINE_SETS, MINIMUM]);
 });
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+afterAll(() => fake.stop());
+beforeEach(() => resetFake(fake));
 
 /** A 3-qubit circuit whose cx(0, 2) cannot sit on a line next to cx(0,1) and cx(1,2). */
 const triangle = new CircuitBuilder(3)
@@ -143,7 +134,7 @@ describe("connectivity, placement and routing", () => {
       [0.4, 1.7],
       [2.2, 0.3],
     ];
-    const p = fakeProvider(fake, LINE);
+    const p = fakeProvider(fake, LINE_QPU);
     const caps = await p.capabilities();
     expect(caps.couplingMap).toContainEqual([1, 2]);
     const result = await (await p.run(triangle, rows, { shots: 8000 })).result();
@@ -158,13 +149,7 @@ describe("connectivity, placement and routing", () => {
     expect(source).toMatch(
       /c\[0\] = measure \$\d;\nc\[1\] = measure \$\d;\nc\[2\] = measure \$\d;\n$/,
     );
-    const exact = exactProbabilities(triangle, rows).values;
-    for (let k = 0; k < exact.length; k++) {
-      const q = exact[k]!;
-      expect(Math.abs(result.values[k]! / 8000 - q)).toBeLessThanOrEqual(
-        5 * Math.sqrt((q * (1 - q)) / 8000) + 1e-3,
-      );
-    }
+    expectCountsNear(result.values, exactProbabilities(triangle, rows).values, 8000);
   });
 
   it("routes inside program sets too and decodes through the final layout", async () => {
@@ -181,26 +166,20 @@ describe("connectivity, placement and routing", () => {
       w00_a: [1.0, 0.1, 3.0],
       w01_b: [0.2, 2.9, 1.5],
     });
-    const exact = exactProbabilities(triangle, rows).values;
-    for (let k = 0; k < exact.length; k++) {
-      const q = exact[k]!;
-      expect(Math.abs(result.values[k]! / 6000 - q)).toBeLessThanOrEqual(
-        5 * Math.sqrt((q * (1 - q)) / 6000) + 1e-3,
-      );
-    }
+    expectCountsNear(result.values, exactProbabilities(triangle, rows).values, 6000);
   });
 
   it("refuses physical circuits on uncoupled or missing qubits, naming them and the device", async () => {
-    const p = fakeProvider(fake, LINE);
+    const p = fakeProvider(fake, LINE_QPU);
     const uncoupled = new CircuitBuilder(4, true).add("cz", [1, 3]).measure([1, 3]).build();
     const error = await rejection(p.run(uncoupled, [], { shots: 100 }));
     expect(error.code).toBe("QPLANE_ERR_PROVIDER_CIRCUIT");
     expect(error.message).toBe(
-      `gate 0 (cz) acts on $1 and $3, which are not coupled on device Line (${LINE.arn}) (neighbours of $1: $2)`,
+      `gate 0 (cz) acts on $1 and $3, which are not coupled on device Line (${LINE_QPU.arn}) (neighbours of $1: $2)`,
     );
     const zero = new CircuitBuilder(2, true).add("x", [0]).measure([0]).build();
     expect((await rejection(p.run(zero, [], { shots: 100 }))).message).toBe(
-      `physical qubit(s) $0 are not in the connectivity graph of device Line (${LINE.arn})`,
+      `physical qubit(s) $0 are not in the connectivity graph of device Line (${LINE_QPU.arn})`,
     );
     expect(creates()).toHaveLength(0);
   });
@@ -212,7 +191,7 @@ describe("connectivity, placement and routing", () => {
       .measure([3, 2])
       .build();
     const result = await (
-      await fakeProvider(fake, LINE).run(physical, [], { shots: 200 })
+      await fakeProvider(fake, LINE_QPU).run(physical, [], { shots: 200 })
     ).result();
     expect(actionOf(0).source).toBe(
       [

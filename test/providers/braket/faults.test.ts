@@ -7,8 +7,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clientTokenFor } from "../../../providers/braket/provider.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
-import { FakeBraket, type FakeDevice, type FakeFault } from "./fake-server.js";
-import { createRequests, fakeProvider, getRequests, rejection } from "./harness.js";
+import type { FakeBraket, FakeDevice, FakeFault } from "./fake-server.js";
+import {
+  createRequests,
+  fakeProvider,
+  getRequests,
+  rejection,
+  resetFake,
+  startFakeBraket,
+} from "./harness.js";
 
 const DEVICE: FakeDevice = {
   arn: "arn:aws:braket:us-east-1::device/qpu/ionq/Aria-1",
@@ -34,17 +41,10 @@ const creates = () => createRequests(fake);
 const tokens = () => creates().map((r) => (r.body as { clientToken: string }).clientToken);
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [DEVICE] });
-  await fake.start();
+  fake = await startFakeBraket([DEVICE]);
 });
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => {
-  fake.clearFaults();
-  fake.requests.length = 0;
-  fake.pollsPerState = 1;
-});
+afterAll(() => fake.stop());
+beforeEach(() => resetFake(fake));
 
 describe("retries with bounded back-off", () => {
   it("retries 500 and 503 on CreateQuantumTask with the same clientToken: one task", async () => {

@@ -1,7 +1,36 @@
 /** Shared helpers of the Braket contract tests (provider against the fake). */
+import { expect } from "vitest";
 import { BraketProvider, type BraketProviderOptions } from "../../../providers/braket/provider.js";
 import type { QplaneError } from "../../../src/errors/catalogue.js";
-import type { FakeBraket, FakeDevice, RecordedRequest } from "./fake-server.js";
+import { FakeBraket, type FakeDevice, type RecordedRequest } from "./fake-server.js";
+
+/** IQM-like QPU: 1-based qubits on a line $1–$2–$3–$4–$5, cz as the only two-qubit gate. */
+export const LINE_QPU: FakeDevice = {
+  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Line",
+  name: "Line",
+  qubitCount: 5,
+  supportedOperations: ["rx", "ry", "rz", "cz", "x"],
+  programSet: null,
+  pollIntervalMs: 2,
+  shotsRange: [10, 20_000],
+  connectivity: { "1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"] },
+  supportPhysicalQubits: true,
+};
+
+/** A fake Braket + S3 serving `devices`, listening. */
+export async function startFakeBraket(devices: FakeDevice[]): Promise<FakeBraket> {
+  const fake = new FakeBraket({ devices });
+  await fake.start();
+  return fake;
+}
+
+/** Undoes what a test may have left on a fake shared by a file: faults, requests, pacing. */
+export function resetFake(fake: FakeBraket): void {
+  fake.clearFaults();
+  fake.requests.length = 0;
+  fake.pollsPerState = 1;
+  fake.maxActive = 0;
+}
 
 /** A provider on `device` of the fake, with test credentials. */
 export function fakeProvider(
@@ -38,4 +67,21 @@ export async function rejection(promise: Promise<unknown>): Promise<QplaneError>
     return error as QplaneError;
   }
   throw new Error("expected a rejection");
+}
+
+/**
+ * Every count over `shots` lies within 5σ of its exact probability (σ of a binomial
+ * proportion, plus 1e-3 for outcomes of probability ≈ 0 or 1).
+ */
+export function expectCountsNear(
+  counts: ArrayLike<number>,
+  exact: ArrayLike<number>,
+  shots: number,
+): void {
+  for (let k = 0; k < exact.length; k++) {
+    const p = exact[k]!;
+    expect(Math.abs(counts[k]! / shots - p)).toBeLessThanOrEqual(
+      5 * Math.sqrt((p * (1 - p)) / shots) + 1e-3,
+    );
+  }
 }

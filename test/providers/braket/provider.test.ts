@@ -10,7 +10,15 @@ import { exactProbabilities } from "../../../providers/local/simulator.js";
 import type { ExecutionResult } from "../../../providers/types.js";
 import { CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
 import { FakeBraket, type FakeDevice } from "./fake-server.js";
-import { createRequests, fakeProvider, rejection } from "./harness.js";
+import {
+  createRequests,
+  expectCountsNear,
+  fakeProvider,
+  LINE_QPU,
+  rejection,
+  resetFake,
+  startFakeBraket,
+} from "./harness.js";
 
 const OPS = ["h", "x", "ry", "rx", "rz", "cnot", "cz", "si", "v", "zz", "phaseshift"];
 const GARNET: FakeDevice = {
@@ -36,18 +44,8 @@ const ARIA: FakeDevice = {
   pollIntervalMs: 5,
 };
 
-/** IQM-like QPU: 1-based qubits on a line $1–$2–$3–$4–$5, cz as the only two-qubit gate. */
-const LINE: FakeDevice = {
-  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Line",
-  name: "Line",
-  qubitCount: 6, // one more than the graph holds, like Emerald's 54 vs 49
-  supportedOperations: ["rx", "ry", "rz", "cz", "x"],
-  programSet: null,
-  pollIntervalMs: 2,
-  shotsRange: [10, 20_000],
-  connectivity: { "1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"] },
-  supportPhysicalQubits: true,
-};
+/** The line QPU with one qubit more than its graph holds, like Emerald's 54 vs 49. */
+const LINE: FakeDevice = { ...LINE_QPU, qubitCount: 6 };
 /** Only one-qubit gates: nothing can express an entangling gate. */
 const LONELY: FakeDevice = {
   ...ARIA,
@@ -75,14 +73,9 @@ function creates() {
 }
 
 function expectWithinShotNoise(result: ExecutionResult, rows: number[][], shots: number) {
-  const exact = exactProbabilities(circuit, rows);
   expect(result.kind).toBe("counts");
   expect(result.rows).toBe(rows.length);
-  for (let k = 0; k < exact.values.length; k++) {
-    const p = exact.values[k]!;
-    const estimate = result.values[k]! / shots;
-    expect(Math.abs(estimate - p)).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / shots) + 1e-3);
-  }
+  expectCountsNear(result.values, exactProbabilities(circuit, rows).values, shots);
   for (let r = 0; r < rows.length; r++) {
     const total = Array.from(result.values.slice(r * 4, r * 4 + 4)).reduce((a, b) => a + b, 0);
     expect(total).toBe(shots);
@@ -90,18 +83,10 @@ function expectWithinShotNoise(result: ExecutionResult, rows: number[][], shots:
 }
 
 beforeAll(async () => {
-  fake = new FakeBraket({ devices: [GARNET, SMALL_SETS, ARIA, LINE, LONELY] });
-  await fake.start();
+  fake = await startFakeBraket([GARNET, SMALL_SETS, ARIA, LINE, LONELY]);
 });
-afterAll(async () => {
-  await fake.stop();
-});
-beforeEach(() => {
-  fake.clearFaults();
-  fake.requests.length = 0;
-  fake.pollsPerState = 1;
-  fake.maxActive = 0;
-});
+afterAll(() => fake.stop());
+beforeEach(() => resetFake(fake));
 
 describe("BraketProvider against the fake Braket + S3", () => {
   it("reads capabilities via GetDevice with the BraketSchemas/1.8.0 user agent", async () => {
@@ -256,13 +241,7 @@ describe("BraketProvider against the fake Braket + S3", () => {
         "",
       ].join("\n"),
     );
-    const exact = exactProbabilities(c, rows).values;
-    for (let k = 0; k < exact.length; k++) {
-      const p = exact[k]!;
-      expect(Math.abs(result.values[k]! / 4000 - p)).toBeLessThanOrEqual(
-        5 * Math.sqrt((p * (1 - p)) / 4000) + 1e-3,
-      );
-    }
+    expectCountsNear(result.values, exactProbabilities(c, rows).values, 4000);
   });
 
   it("refuses, before any create, gates with no decomposition into the device's operations", async () => {

@@ -5,6 +5,7 @@ import { createBackendRegistry } from "../../../src/backends/registry.js";
 import { planRun } from "../../../src/training/plan.js";
 import { prepareRun, runTraining } from "../../../src/training/run.js";
 import { FakeBraket, type FakeDevice } from "./fake-server.js";
+import { createRequests } from "./harness.js";
 
 const DEVICE: FakeDevice = {
   arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet",
@@ -37,6 +38,8 @@ const SV1: FakeDevice = {
 };
 
 let fake: FakeBraket;
+/** CreateQuantumTask requests so far (count before and after a run). */
+const tasksCreated = () => createRequests(fake).length;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -85,12 +88,9 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
       training: { epochs: 3, gradient: "parameter-shift", learningRate: 0.1 },
       backend: { name: "braket-garnet", shots: 400 },
     };
-    const before = fake.requests.filter(
-      (r) => r.method === "POST" && r.url === "/quantum-task",
-    ).length;
+    const before = tasksCreated();
     const braket = await runTraining(spec, { resolveBackend: registry.resolve });
-    const tasks =
-      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length - before;
+    const tasks = tasksCreated() - before;
     const local = await runTraining(
       { ...spec, backend: { name: "local", shots: 400 } },
       { resolveBackend: registry.resolve },
@@ -115,12 +115,10 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
       training: { epochs: 1, gradient: "parameter-shift", learningRate: 0.1 },
       backend: { name: "braket-small", shots: 100 },
     };
-    const posts = () =>
-      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length;
     const plan = await planRun(prepareRun(spec, registry.resolve));
-    const before = posts();
+    const before = tasksCreated();
     const { result, data } = await runTraining(spec, { resolveBackend: registry.resolve });
-    const tasks = posts() - before;
+    const tasks = tasksCreated() - before;
 
     const train = data.train.samples;
     const test = data.test.samples;
@@ -159,13 +157,11 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
       training: { epochs: 1, gradient: "parameter-shift", learningRate: 0.1 },
       backend: { name: "sv1", shots: 0 },
     };
-    const posts = () =>
-      fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task").length;
-    const before = posts();
+    const before = tasksCreated();
     const braket = await runTraining(spec, {
       resolveBackend: () => ({ provider: sv1, exactProbabilities: caps.exactProbabilities }),
     });
-    const tasks = posts() - before;
+    const tasks = tasksCreated() - before;
     const local = await runTraining(spec, {
       resolveBackend: () => ({ provider: new LocalProvider(), exactProbabilities: true }),
     });

@@ -1,25 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IamTokenSource } from "../../../providers/ibm/auth.js";
-import { IBM_API_VERSION, IbmRuntimeClient } from "../../../providers/ibm/client.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { IBM_API_VERSION } from "../../../providers/ibm/client.js";
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import { CircuitBuilder } from "../../../src/circuits/ir.js";
 import { emitQasm3, qasmParameterNames } from "../../../src/circuits/qasm3/emit.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
-import { FAST_RETRY, isaCircuit, providerFor } from "./helpers.js";
+import { clientFor, ISA_ROWS, isaCircuit, providerFor } from "./helpers.js";
 
 let fake: FakeIbmServer;
 beforeEach(async () => {
   fake = await startFakeIbm();
-});
-afterEach(async () => {
-  await fake.close();
+  return () => fake.close(); // a fresh fake for every test
 });
 
-const rows = [
-  [0.3, 0.1, -0.7],
-  [1.1, 2.0, 0.4],
-  [-0.5, -1.3, 2.9],
-];
+const rows = ISA_ROWS;
 
 describe("IbmProvider against the fake Qiskit Runtime", () => {
   it("reads capabilities and status from the backend endpoints", async () => {
@@ -209,12 +202,7 @@ describe("IbmProvider against the fake Qiskit Runtime", () => {
 
   it("surfaces the service's 1517 when the fake refuses a circuit as non-ISA", async () => {
     // Straight through the client: IBM's real error shape and text.
-    const client = new IbmRuntimeClient({
-      instanceCrn: fake.instanceCrn,
-      baseUrl: fake.baseUrl,
-      tokens: new IamTokenSource({ apiKey: fake.apiKey, iamUrl: fake.iamUrl }),
-      retry: FAST_RETRY,
-    });
+    const client = clientFor(fake);
     const qasm = emitQasm3(new CircuitBuilder(1, true).add("h", [0]).measure([0]).build());
     const body = {
       program_id: "sampler",
@@ -244,12 +232,7 @@ describe("IbmProvider against the fake Qiskit Runtime", () => {
   });
 
   it("enforces parameter shapes and body fields in the fake", async () => {
-    const client = new IbmRuntimeClient({
-      instanceCrn: fake.instanceCrn,
-      baseUrl: fake.baseUrl,
-      tokens: new IamTokenSource({ apiKey: fake.apiKey, iamUrl: fake.iamUrl }),
-      retry: FAST_RETRY,
-    });
+    const client = clientFor(fake);
     const qasm = emitQasm3(isaCircuit);
     const post = (params: unknown, extra: object = {}) =>
       client

@@ -241,6 +241,11 @@ function ibmError(code: number, message: string) {
   };
 }
 
+/** IBM's 404 body for a session id it does not know. */
+function sessionNotFound(id: string) {
+  return ibmError(FAKE_SESSION_NOT_FOUND, `Session ${id} not found`);
+}
+
 /** Qiskit's tuple text: `(0,)`, `(0, 1)`. */
 function qubitTuple(qubits: readonly string[]): string {
   const text = qubits.map((q) => q.replace(/^\$/, "")).join(", ");
@@ -661,11 +666,7 @@ export class FakeIbmServer {
 
     app.patch<{ Params: { id: string } }>("/api/v1/sessions/:id", async (request, reply) => {
       const session = this.sessions.get(request.params.id);
-      if (session === undefined) {
-        return reply
-          .code(404)
-          .send(ibmError(FAKE_SESSION_NOT_FOUND, `Session ${request.params.id} not found`));
-      }
+      if (session === undefined) return reply.code(404).send(sessionNotFound(request.params.id));
       const body = (request.body ?? {}) as Record<string, unknown>;
       const keys = Object.keys(body);
       if (keys.length !== 1 || typeof body.accepting_jobs !== "boolean") {
@@ -677,11 +678,7 @@ export class FakeIbmServer {
 
     app.delete<{ Params: { id: string } }>("/api/v1/sessions/:id/close", async (request, reply) => {
       const session = this.sessions.get(request.params.id);
-      if (session === undefined) {
-        return reply
-          .code(404)
-          .send(ibmError(FAKE_SESSION_NOT_FOUND, `Session ${request.params.id} not found`));
-      }
+      if (session === undefined) return reply.code(404).send(sessionNotFound(request.params.id));
       session.closed = true;
       session.acceptingJobs = false;
       // closing at once cancels what the session still had pending

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../../../providers/ibm/client.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
 import { isaCircuit, providerFor } from "./helpers.js";
@@ -6,9 +6,7 @@ import { isaCircuit, providerFor } from "./helpers.js";
 let fake: FakeIbmServer;
 beforeEach(async () => {
   fake = await startFakeIbm();
-});
-afterEach(async () => {
-  await fake.close();
+  return () => fake.close(); // a fresh fake for every test
 });
 
 const rows = [[0.1, 0.2, 0.3]];

@@ -1,22 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IamTokenSource } from "../../../providers/ibm/auth.js";
-import { IbmRuntimeClient } from "../../../providers/ibm/client.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { samplesPerRow } from "../../../providers/ibm/sampler-options.js";
-import { createBackendRegistry } from "../../../src/backends/registry.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
 import { emitQasm3 } from "../../../src/circuits/qasm3/emit.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
-import { FAST_RETRY, isaCircuit, providerFor } from "./helpers.js";
+import {
+  clientFor,
+  fakeIbmBackend,
+  isaCircuit,
+  providerFor,
+  registryWithFakeIbmKey,
+  samplerJobPosts,
+} from "./helpers.js";
 
 let fake: FakeIbmServer;
 beforeEach(async () => {
   fake = await startFakeIbm();
-});
-afterEach(async () => {
-  await fake.close();
+  return () => fake.close(); // a fresh fake for every test
 });
 
-const jobPosts = () => fake.apiRequests("POST").filter((r) => r.path === "/api/v1/jobs");
+const jobPosts = () => samplerJobPosts(fake);
 
 /**
  * Per qubit q: sx · rz(θ_q) · sx, measured. θ = 0 gives sx·sx = X (outcome 1 for certain),
@@ -87,22 +89,12 @@ describe("several PUBs per job (maxRowsPerPub)", () => {
 
 describe("Sampler options from the backend configuration", () => {
   it("reach the job body from a QPLANE_BACKENDS entry through the registry", async () => {
-    const registry = createBackendRegistry(
-      [
-        {
-          name: "ibm-opts",
-          provider: "ibm",
-          device: fake.device.name,
-          instanceCrn: fake.instanceCrn,
-          baseUrl: fake.baseUrl,
-          iamUrl: fake.iamUrl,
-          pollIntervalMs: 5,
-          maxRowsPerPub: 2,
-          options: { dynamical_decoupling: { enable: true, sequence_type: "XX" } },
-        },
-      ],
-      { IBM_CLOUD_API_KEY: fake.apiKey },
-    );
+    const registry = registryWithFakeIbmKey(fake, [
+      fakeIbmBackend(fake, "ibm-opts", {
+        maxRowsPerPub: 2,
+        options: { dynamical_decoupling: { enable: true, sequence_type: "XX" } },
+      }),
+    ]);
     const { provider } = registry.resolve("ibm-opts");
     const matrix = [rowFor(1), rowFor(6), rowFor(7)];
     const result = await (await provider.run(patternCircuit, matrix, { shots: 8 })).result();
@@ -225,12 +217,7 @@ describe("Sampler options from the backend configuration", () => {
       samplerOptions: { twirling: { enable_measure: true } },
     });
     await expect((await twirled.run(rzz, [[0.5]], { shots: 64 })).result()).resolves.toBeTruthy();
-    const client = new IbmRuntimeClient({
-      instanceCrn: fake.instanceCrn,
-      baseUrl: fake.baseUrl,
-      tokens: new IamTokenSource({ apiKey: fake.apiKey, iamUrl: fake.iamUrl }),
-      retry: FAST_RETRY,
-    });
+    const client = clientFor(fake);
     const body = {
       program_id: "sampler",
       backend: "fake_lagos",

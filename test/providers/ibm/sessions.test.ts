@@ -1,6 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IamTokenSource } from "../../../providers/ibm/auth.js";
-import { IbmRuntimeClient } from "../../../providers/ibm/client.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { RunOutcome, RunScope } from "../../../providers/types.js";
 import { emitQasm3 } from "../../../src/circuits/qasm3/emit.js";
 import type { TrainingResult } from "../../../src/training/loop.js";
@@ -11,26 +9,21 @@ import {
   type FakeIbmServer,
   startFakeIbm,
 } from "./fake-server.js";
-import { FAST_RETRY, isaCircuit, providerFor } from "./helpers.js";
+import { clientFor, ISA_ROWS, isaCircuit, providerFor, samplerJobPosts } from "./helpers.js";
 
 let fake: FakeIbmServer;
 beforeEach(async () => {
   fake = await startFakeIbm();
-});
-afterEach(async () => {
-  await fake.close();
+  return () => fake.close(); // a fresh fake for every test
 });
 
-const rows = [
-  [0.3, 0.1, -0.7],
-  [1.1, 2.0, 0.4],
-];
+const rows = ISA_ROWS.slice(0, 2);
 
 const sessionRequests = () =>
   fake.requests
     .filter((r) => r.path.startsWith("/api/v1/sessions"))
     .map((r) => ({ method: r.method, path: r.path, body: r.body, status: r.status }));
-const jobPosts = () => fake.apiRequests("POST").filter((r) => r.path === "/api/v1/jobs");
+const jobPosts = () => samplerJobPosts(fake);
 
 describe("IBM execution modes: one session per run scope", () => {
   it("batch: the first submission opens one session, every job carries its id, a completed run closes it gracefully", async () => {
@@ -182,12 +175,7 @@ describe("IBM execution modes: one session per run scope", () => {
   });
 
   it("the fake refuses jobs naming an unknown or closed session with IBM's error body", async () => {
-    const client = new IbmRuntimeClient({
-      instanceCrn: fake.instanceCrn,
-      baseUrl: fake.baseUrl,
-      tokens: new IamTokenSource({ apiKey: fake.apiKey, iamUrl: fake.iamUrl }),
-      retry: FAST_RETRY,
-    });
+    const client = clientFor(fake);
     const job = (sessionId: string) => ({
       program_id: "sampler",
       backend: "fake_lagos",

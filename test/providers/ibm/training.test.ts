@@ -1,31 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackendRegistry } from "../../../src/backends/registry.js";
+import { type BackendRegistry, createBackendRegistry } from "../../../src/backends/registry.js";
 import { planRun } from "../../../src/training/plan.js";
 import { prepareRun, runTraining } from "../../../src/training/run.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
+import { fakeIbmBackend, registryWithFakeIbmKey, samplerJobPosts, withFakeIbm } from "./helpers.js";
 
 let fake: FakeIbmServer;
-let registry: ReturnType<typeof createBackendRegistry>;
+let registry: BackendRegistry;
 
 beforeAll(async () => {
   fake = await startFakeIbm({ queuedPolls: 1, runningPolls: 1 });
-  registry = createBackendRegistry(
-    [
-      { name: "local", provider: "local" },
-      {
-        name: "ibm-fake",
-        provider: "ibm",
-        device: fake.device.name,
-        instanceCrn: fake.instanceCrn,
-        baseUrl: fake.baseUrl,
-        iamUrl: fake.iamUrl,
-        pollIntervalMs: 5,
-        pricing: { perTaskUsd: 1.5, perShotUsd: 0.0002 },
-      },
-    ],
-    // the API key reaches the provider only through the environment
-    { IBM_CLOUD_API_KEY: fake.apiKey },
-  );
+  registry = registryWithFakeIbmKey(fake, [
+    { name: "local", provider: "local" },
+    fakeIbmBackend(fake, "ibm-fake", { pricing: { perTaskUsd: 1.5, perShotUsd: 0.0002 } }),
+  ]);
 });
 
 afterAll(async () => {
@@ -84,22 +72,8 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
   });
 
   it("cancels the in-flight hardware job when the training run is cancelled mid-step", async () => {
-    const slow = await startFakeIbm({ queuedPolls: 1_000_000, runningPolls: 1 });
-    try {
-      const slowRegistry = createBackendRegistry(
-        [
-          {
-            name: "ibm-slow",
-            provider: "ibm",
-            device: slow.device.name,
-            instanceCrn: slow.instanceCrn,
-            baseUrl: slow.baseUrl,
-            iamUrl: slow.iamUrl,
-            pollIntervalMs: 5,
-          },
-        ],
-        { IBM_CLOUD_API_KEY: slow.apiKey },
-      );
+    await withFakeIbm({ queuedPolls: 1_000_000, runningPolls: 1 }, async (slow) => {
+      const slowRegistry = registryWithFakeIbmKey(slow, [fakeIbmBackend(slow, "ibm-slow")]);
       const controller = new AbortController();
       const running = runTraining(
         { ...spec, backend: { name: "ibm-slow", shots: 100 } },
@@ -112,29 +86,14 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
       expect(result.status).toBe("cancelled");
       expect(result.records).toHaveLength(0);
       expect([...slow.jobs.values()].map((job) => job.status)).toEqual(["Cancelled"]);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it("batch mode: a 2-epoch run opens exactly one session, all its jobs join it, and it is closed at the end", async () => {
-    const batchFake = await startFakeIbm({ queuedPolls: 1, runningPolls: 1, seed: 11 });
-    try {
-      const batchRegistry = createBackendRegistry(
-        [
-          {
-            name: "ibm-batch",
-            provider: "ibm",
-            device: batchFake.device.name,
-            instanceCrn: batchFake.instanceCrn,
-            baseUrl: batchFake.baseUrl,
-            iamUrl: batchFake.iamUrl,
-            pollIntervalMs: 5,
-            executionMode: "batch",
-          },
-        ],
-        { IBM_CLOUD_API_KEY: batchFake.apiKey },
-      );
+    await withFakeIbm({ queuedPolls: 1, runningPolls: 1, seed: 11 }, async (batchFake) => {
+      const batchRegistry = registryWithFakeIbmKey(batchFake, [
+        fakeIbmBackend(batchFake, "ibm-batch", { executionMode: "batch" }),
+      ]);
       const batchSpec = { ...spec, backend: { name: "ibm-batch", shots: 200 } };
       // planning (as the API's dry run does) opens no session
       await planRun(prepareRun(batchSpec, batchRegistry.resolve));
@@ -144,7 +103,7 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
       expect(result.records).toHaveLength(2);
       const [session] = [...batchFake.sessions.values()];
       expect(batchFake.sessions.size).toBe(1);
-      const posts = batchFake.apiRequests("POST").filter((r) => r.path === "/api/v1/jobs");
+      const posts = samplerJobPosts(batchFake);
       const submissions = result.records.reduce((n, record) => n + record.submissions, 0);
       expect(posts).toHaveLength(submissions);
       expect(new Set(posts.map((r) => (r.body as { session_id?: string }).session_id))).toEqual(
@@ -163,29 +122,14 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
         { resolveBackend: batchRegistry.resolve },
       );
       expect(batchFake.sessions.size).toBe(2);
-    } finally {
-      await batchFake.close();
-    }
+    });
   });
 
   it("batch mode: a run cancelled mid-way closes its session at once", async () => {
-    const slow = await startFakeIbm({ queuedPolls: 1, runningPolls: 1 });
-    try {
-      const slowRegistry = createBackendRegistry(
-        [
-          {
-            name: "ibm-slow",
-            provider: "ibm",
-            device: slow.device.name,
-            instanceCrn: slow.instanceCrn,
-            baseUrl: slow.baseUrl,
-            iamUrl: slow.iamUrl,
-            pollIntervalMs: 5,
-            executionMode: "batch",
-          },
-        ],
-        { IBM_CLOUD_API_KEY: slow.apiKey },
-      );
+    await withFakeIbm({ queuedPolls: 1, runningPolls: 1 }, async (slow) => {
+      const slowRegistry = registryWithFakeIbmKey(slow, [
+        fakeIbmBackend(slow, "ibm-slow", { executionMode: "batch" }),
+      ]);
       const controller = new AbortController();
       const running = runTraining(
         { ...spec, backend: { name: "ibm-slow", shots: 100 } },
@@ -207,25 +151,11 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
       expect(
         slow.requests.filter((r) => r.path.startsWith("/api/v1/sessions")).map((r) => r.method),
       ).toEqual(["POST", "DELETE"]);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it("fails fast with a clear message when the API key is missing", async () => {
-    const keyless = createBackendRegistry(
-      [
-        {
-          name: "ibm-fake",
-          provider: "ibm",
-          device: fake.device.name,
-          instanceCrn: fake.instanceCrn,
-          baseUrl: fake.baseUrl,
-          iamUrl: fake.iamUrl,
-        },
-      ],
-      {},
-    );
+    const keyless = createBackendRegistry([fakeIbmBackend(fake, "ibm-fake")], {});
     await expect(runTraining(spec, { resolveBackend: keyless.resolve })).rejects.toThrow(
       /IBM_CLOUD_API_KEY/,
     );

@@ -4,20 +4,21 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackendRegistry } from "../../../src/backends/registry.js";
 import { createJobService } from "../../../src/jobs/service.js";
-import { type JobService, TERMINAL_JOB_STATUSES } from "../../../src/jobs/types.js";
+import type { JobService } from "../../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../../src/jobs/worker-process.js";
 import { parseJobSpec } from "../../../src/training/spec.js";
 import {
   connect,
   deleteKeysUnder,
+  jobFinished,
   silentLogger,
   testConfig,
   testPrefix,
   waitFor,
 } from "../../jobs/helpers.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
+import { fakeIbmBackend, registryWithFakeIbmKey } from "./helpers.js";
 
 const prefix = testPrefix("ibm-worker");
 const config = testConfig(prefix);
@@ -35,31 +36,10 @@ const spec = parseJobSpec({
 
 beforeAll(async () => {
   fake = await startFakeIbm({ queuedPolls: 1, runningPolls: 1 });
-  const registry = createBackendRegistry(
-    [
-      {
-        name: "ibm-batch",
-        provider: "ibm",
-        device: fake.device.name,
-        instanceCrn: fake.instanceCrn,
-        baseUrl: fake.baseUrl,
-        iamUrl: fake.iamUrl,
-        pollIntervalMs: 5,
-        executionMode: "batch",
-      },
-      {
-        name: "ibm-dedicated",
-        provider: "ibm",
-        device: fake.device.name,
-        instanceCrn: fake.instanceCrn,
-        baseUrl: fake.baseUrl,
-        iamUrl: fake.iamUrl,
-        pollIntervalMs: 5,
-        executionMode: "session",
-      },
-    ],
-    { IBM_CLOUD_API_KEY: fake.apiKey },
-  );
+  const registry = registryWithFakeIbmKey(fake, [
+    fakeIbmBackend(fake, "ibm-batch", { executionMode: "batch" }),
+    fakeIbmBackend(fake, "ibm-dedicated", { executionMode: "session" }),
+  ]);
   redis = connect();
   service = createJobService({ config, logger: silentLogger });
   worker = await startWorker(config, { logger: silentLogger, resolveBackend: registry.resolve });
@@ -73,23 +53,13 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const finished = (id: string) =>
-  waitFor(
-    async () => {
-      const job = await service.get(id);
-      return TERMINAL_JOB_STATUSES.has(job.status) ? job : undefined;
-    },
-    `job ${id} to finish`,
-    30_000,
-  );
-
 const sessionCalls = () =>
   fake.requests.filter((r) => r.path.startsWith("/api/v1/sessions")).map((r) => r.method);
 
 describe("worker runs on an IBM backend in batch mode", () => {
   it("a completed job used exactly one session, which is closed gracefully", async () => {
     const { job } = await service.submit(spec);
-    const done = await finished(job.id);
+    const done = await jobFinished(service, job.id, 30_000);
     expect(done.status).toBe("completed");
     const [session] = [...fake.sessions.values()];
     expect(fake.sessions.size).toBe(1);
@@ -107,7 +77,7 @@ describe("worker runs on an IBM backend in batch mode", () => {
     await waitFor(() => fake.jobs.size >= before + 2, "two Sampler jobs of the second run");
     fake.queuedPolls = 1_000_000; // the job in flight now stays queued
     await service.cancel(job.id);
-    const done = await finished(job.id);
+    const done = await jobFinished(service, job.id, 30_000);
     expect(done.status).toBe("cancelled");
     const sessions = [...fake.sessions.values()];
     expect(sessions).toHaveLength(2);
@@ -124,7 +94,7 @@ describe("worker runs on an IBM backend in batch mode", () => {
       ...spec,
       backend: { ...spec.backend, name: "ibm-dedicated" },
     });
-    const done = await finished(job.id);
+    const done = await jobFinished(service, job.id, 30_000);
     expect(done.status).toBe("failed");
     expect(done.error).toEqual({
       code: "QPLANE_ERR_PROVIDER_REJECTED",
