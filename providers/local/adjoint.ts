@@ -14,6 +14,7 @@ import {
   CONTROLLED_BASE,
   MATRIX1_SIZE,
   MATRIX2_SIZE,
+  multiply2x2,
   writeDerivative1,
   writeDerivative2,
 } from "../../src/circuits/matrices.js";
@@ -31,7 +32,7 @@ import {
   reduceMatrix1,
   traceOverlap,
 } from "./kernels.js";
-import { bindRow, Kernel, multiply2x2, type Program } from "./program.js";
+import { bindRow, Kernel, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
 import type { RegisterProbabilities, SimulatorOptions } from "./simulator.js";
 import { workspaceFor } from "./simulator.js";

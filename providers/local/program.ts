@@ -17,6 +17,7 @@ import {
   CONTROLLED_BASE,
   MATRIX1_SIZE,
   MATRIX2_SIZE,
+  multiply2x2,
   writeMatrix1,
   writeMatrix2,
 } from "../../src/circuits/matrices.js";
@@ -122,31 +123,6 @@ export function writeGateMatrix(program: Program, g: number, out: Float64Array, 
   const base = CONTROLLED_BASE[name];
   if (base !== undefined) writeMatrix1(base, a0, 0, 0, out, o);
   else writeMatrix2(name, a0, out, o);
-}
-
-/** out[oo..] = a[ao..] · b[bo..] for 2×2 complex matrices (out may alias neither input). */
-export function multiply2x2(
-  a: Float64Array,
-  ao: number,
-  b: Float64Array,
-  bo: number,
-  out: Float64Array,
-  oo: number,
-): void {
-  for (let r = 0; r < 2; r++) {
-    for (let c = 0; c < 2; c++) {
-      const x0r = a[ao + 4 * r]!;
-      const x0i = a[ao + 4 * r + 1]!;
-      const x1r = a[ao + 4 * r + 2]!;
-      const x1i = a[ao + 4 * r + 3]!;
-      const y0r = b[bo + 2 * c]!;
-      const y0i = b[bo + 2 * c + 1]!;
-      const y1r = b[bo + 4 + 2 * c]!;
-      const y1i = b[bo + 4 + 2 * c + 1]!;
-      out[oo + 4 * r + 2 * c] = x0r * y0r - x0i * y0i + x1r * y1r - x1i * y1i;
-      out[oo + 4 * r + 2 * c + 1] = x0r * y0i + x0i * y0r + x1r * y1i + x1i * y1r;
-    }
-  }
 }
 
 const productScratch = new Float64Array(2 * MATRIX1_SIZE);

@@ -308,3 +308,28 @@ export function gateDerivative(name: GateName, args: readonly number[], k: numbe
   writeDerivative2(name, args[0] ?? 0, out);
   return out;
 }
+
+/** out[oo..] = a[ao..] · b[bo..] for 2×2 complex matrices (out may alias neither input). */
+export function multiply2x2(
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  out: Float64Array,
+  oo: number,
+): void {
+  for (let r = 0; r < 2; r++) {
+    for (let c = 0; c < 2; c++) {
+      const x0r = a[ao + 4 * r]!;
+      const x0i = a[ao + 4 * r + 1]!;
+      const x1r = a[ao + 4 * r + 2]!;
+      const x1i = a[ao + 4 * r + 3]!;
+      const y0r = b[bo + 2 * c]!;
+      const y0i = b[bo + 2 * c + 1]!;
+      const y1r = b[bo + 4 + 2 * c]!;
+      const y1i = b[bo + 4 + 2 * c + 1]!;
+      out[oo + 4 * r + 2 * c] = x0r * y0r - x0i * y0i + x1r * y1r - x1i * y1i;
+      out[oo + 4 * r + 2 * c + 1] = x0r * y0i + x0i * y0r + x1r * y1i + x1i * y1r;
+    }
+  }
+}

@@ -17,7 +17,7 @@
  */
 import { GATES } from "../gates.js";
 import type { Gate } from "../ir.js";
-import { writeMatrix1 } from "../matrices.js";
+import { multiply2x2, writeMatrix1 } from "../matrices.js";
 import { wrapAngle } from "./optimize.js";
 
 const PI = Math.PI;
@@ -32,7 +32,10 @@ const BASIS_1Q: ReadonlySet<string> = new Set(["rz", "sx", "x"]);
 const TOLERANCE = 1e-11;
 
 /** Scratch for one gate matrix (reused: synthesis runs on every transpile). */
-const scratch = new Float64Array(8);
+/** A gate's matrix at 0, the new product at 8. */
+const scratch = new Float64Array(16);
+const product = new Float64Array(8);
+const IDENTITY_2X2 = [1, 0, 0, 0, 0, 0, 1, 0];
 
 function isConstantOneQubit(gate: Gate): boolean {
   return GATES[gate.name].qubitCount === 1 && gate.args.every((arg) => typeof arg === "number");
@@ -100,44 +103,15 @@ export function resynthesizeOneQubitRuns(gates: readonly Gate[]): Gate[] {
     const run = runs.get(q);
     if (run === undefined || run.length === 0) return;
     runs.delete(q);
-    // product U = M_k ⋯ M_1 of the run, accumulated in place
-    let u00r = 1;
-    let u00i = 0;
-    let u01r = 0;
-    let u01i = 0;
-    let u10r = 0;
-    let u10i = 0;
-    let u11r = 1;
-    let u11i = 0;
+    // product U = M_k ⋯ M_1 of the run: product ← M · product for each gate in order
+    product.set(IDENTITY_2X2);
     for (const gate of run) {
       const [a0 = 0, a1 = 0, a2 = 0] = gate.args as readonly number[];
       writeMatrix1(gate.name, a0, a1, a2, scratch, 0);
-      const m00r = scratch[0]!;
-      const m00i = scratch[1]!;
-      const m01r = scratch[2]!;
-      const m01i = scratch[3]!;
-      const m10r = scratch[4]!;
-      const m10i = scratch[5]!;
-      const m11r = scratch[6]!;
-      const m11i = scratch[7]!;
-      const n00r = m00r * u00r - m00i * u00i + (m01r * u10r - m01i * u10i);
-      const n00i = m00r * u00i + m00i * u00r + (m01r * u10i + m01i * u10r);
-      const n01r = m00r * u01r - m00i * u01i + (m01r * u11r - m01i * u11i);
-      const n01i = m00r * u01i + m00i * u01r + (m01r * u11i + m01i * u11r);
-      const n10r = m10r * u00r - m10i * u00i + (m11r * u10r - m11i * u10i);
-      const n10i = m10r * u00i + m10i * u00r + (m11r * u10i + m11i * u10r);
-      const n11r = m10r * u01r - m10i * u01i + (m11r * u11r - m11i * u11i);
-      const n11i = m10r * u01i + m10i * u01r + (m11r * u11i + m11i * u11r);
-      u00r = n00r;
-      u00i = n00i;
-      u01r = n01r;
-      u01i = n01i;
-      u10r = n10r;
-      u10i = n10i;
-      u11r = n11r;
-      u11i = n11i;
+      multiply2x2(scratch, 0, product, 0, scratch, 8);
+      product.set(scratch.subarray(8, 16));
     }
-    const synthesized = synthesizeOneQubit(q, [u00r, u00i, u01r, u01i, u10r, u10i, u11r, u11i]);
+    const synthesized = synthesizeOneQubit(q, product);
     const keep = synthesized.length > run.length && run.every((g) => BASIS_1Q.has(g.name));
     out.push(...(keep ? run : synthesized));
   };
