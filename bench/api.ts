@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const experiments = createExperimentService({ config, jobs: service });
     const started = Date.now();
-    const submitted = await experiments.submit({
+    const { experiment: submitted } = await experiments.submit({
       spec: parseJobSpec(TINY),
       grid: {
         "feedback.mode": ["off", "loss", "lr"],

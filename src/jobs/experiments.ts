@@ -28,6 +28,7 @@ import type {
 import { type ExperimentView, experimentView } from "../experiments/view.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { JobSpec } from "../training/spec.js";
+import { canonicalJson, sha256 } from "./hashing.js";
 import { JOB_ID_PATTERN, jobIdTime, newJobId } from "./ids.js";
 import { JobKeys } from "./keys.js";
 import { closeRedis, createRedis, guardedRedis } from "./redis.js";
@@ -52,6 +53,17 @@ export interface ExperimentSubmitOptions {
    * return the spec rewritten (e.g. a resolved path). Runs on every child before any is queued.
    */
   readonly admit?: (spec: JobSpec) => JobSpec | Promise<JobSpec>;
+  /**
+   * Same key + same submission → the experiment created the first time (no new children);
+   * same key + another submission → QPLANE_ERR_IDEMPOTENCY_CONFLICT. Keys are per owner.
+   */
+  readonly idempotencyKey?: string;
+}
+
+export interface ExperimentSubmitResult {
+  /** False when an Idempotency-Key matched an earlier identical submission. */
+  readonly created: boolean;
+  readonly experiment: ExperimentView;
 }
 
 export interface ExperimentPage {
@@ -63,7 +75,7 @@ export interface ExperimentService {
   submit(
     submission: ExperimentSubmission,
     options?: ExperimentSubmitOptions,
-  ): Promise<ExperimentView>;
+  ): Promise<ExperimentSubmitResult>;
   get(id: string): Promise<ExperimentView>;
   /** Per arm, per epoch mean ± std of the learning and information-plane curves. */
   curves(id: string): Promise<readonly ArmCurves[]>;
@@ -82,6 +94,9 @@ export interface ExperimentServiceOptions {
   readonly redis?: Redis;
   readonly logger?: Logger;
 }
+
+/** How long an identical submission may take to store its experiment, beyond 20 ms per child. */
+const IN_FLIGHT_GRACE_MS = 2000;
 
 /** The tag every child of an experiment carries (`GET /v1/jobs?tag=experiment:<id>`). */
 export const experimentTag = (id: string) => `experiment:${id}`;
@@ -124,6 +139,66 @@ class RedisExperimentService implements ExperimentService {
   async submit(
     submission: ExperimentSubmission,
     options: ExperimentSubmitOptions = {},
+  ): Promise<ExperimentSubmitResult> {
+    const key = options.idempotencyKey;
+    if (key === undefined) {
+      return { created: true, experiment: await this.create(submission, options, newJobId()) };
+    }
+    const digest = sha256(`experiment\n${options.owner ?? ""}\n${key}`);
+    const bodyHash = sha256(canonicalJson(submission));
+    for (let round = 0; round < 3; round++) {
+      const claim = { jobId: newJobId(), bodyHash };
+      const earlier = await this.guarded(() =>
+        this.store.claimIdempotency(digest, claim, this.config.idempotencyTtlSeconds),
+      );
+      if (earlier === null) {
+        try {
+          return { created: true, experiment: await this.create(submission, options, claim.jobId) };
+        } catch (error) {
+          await this.store.releaseIdempotency(digest, claim).catch(() => {});
+          throw error;
+        }
+      }
+      if (earlier.bodyHash !== bodyHash) {
+        throw new QplaneError(
+          "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
+          `Idempotency-Key: already used for experiment ${earlier.jobId} with a different request body`,
+        );
+      }
+      const existing = await this.awaitExperiment(earlier.jobId);
+      if (existing !== null) return { created: false, experiment: existing };
+      // the earlier submission failed (or its experiment expired): the key is free again
+      await this.guarded(() => this.store.releaseIdempotency(digest, earlier));
+    }
+    throw new QplaneError(
+      "QPLANE_ERR_UNAVAILABLE",
+      "Idempotency-Key: could not claim the key; try again shortly",
+    );
+  }
+
+  /**
+   * The experiment a claim points at; an identical submission still queuing its children
+   * stores its record within about a second per hundred children, so wait that long.
+   */
+  private async awaitExperiment(id: string): Promise<ExperimentView | null> {
+    const deadline = jobIdTime(id) + IN_FLIGHT_GRACE_MS + 20 * this.config.limits.maxExperimentJobs;
+    for (;;) {
+      try {
+        return await this.get(id);
+      } catch (error) {
+        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
+          throw error;
+        }
+      }
+      if (Date.now() > deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async create(
+    submission: ExperimentSubmission,
+    options: ExperimentSubmitOptions,
+    id: string,
   ): Promise<ExperimentView> {
     const tags = submission.tags ?? [];
     if (tags.length >= MAX_TAGS) {
@@ -152,7 +227,6 @@ class RedisExperimentService implements ExperimentService {
       }
     }
 
-    const id = newJobId();
     const baseName = submission.name ?? `experiment ${id}`;
     const childTags = [experimentTag(id), ...tags];
     const jobIds: string[] = [];

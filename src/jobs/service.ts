@@ -10,7 +10,6 @@
  * QPLANE_ERR_TOO_MANY_JOBS; an operation the job's status does not allow →
  * QPLANE_ERR_JOB_STATE; bad name, tags, key or cursor → QPLANE_ERR_REQUEST_INVALID.
  */
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Config, checkSpecLimits } from "../config.js";
@@ -18,6 +17,7 @@ import { QplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
+import { canonicalJson, sha256 } from "./hashing.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
@@ -98,20 +98,6 @@ function checkTags(tags: readonly string[] | undefined): string[] {
   });
   return [...new Set(tags)];
 }
-
-/** JSON with object keys sorted, so equal values hash equally. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
  * How long a claim may point at a job not yet stored: an identical submission in flight

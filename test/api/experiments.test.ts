@@ -319,6 +319,31 @@ describe("experiments API over the job system", () => {
     expect(await redis.exists(`${prefix}:experiment:${id}`)).toBe(0);
   }, 40_000);
 
+  it("replays an Idempotency-Key: same body → the same experiment, other body → 409", async () => {
+    const payload = { spec: TINY_SPEC, grid: { "training.seed": [11, 12] } };
+    const headers = { ...AUTH, "idempotency-key": "sweep-2026-11-28" };
+    const send = (body: object) =>
+      app.inject({ method: "POST", url: "/v1/experiments", headers, payload: body });
+    const first = await send(payload);
+    expect(first.statusCode).toBe(202);
+    const again = await send(payload);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(again.json().id).toBe(first.json().id);
+    expect(again.json().jobIds).toEqual(first.json().jobIds);
+    // no second set of children
+    const children = await jobs.list({ tag: `experiment:${first.json().id}`, limit: 10 });
+    expect(children.jobs).toHaveLength(2);
+    const other = await send({ ...payload, grid: { "training.seed": [13] } });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toEqual({
+      code: "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
+      message: `Idempotency-Key: already used for experiment ${first.json().id} with a different request body`,
+    });
+    await post(`/v1/experiments/${first.json().id}/cancel`);
+  });
+
   it("streams every job's events with its id on /v1/events", async () => {
     const address = await app.listen({ port: 0, host: "127.0.0.1" });
     const controller = new AbortController();

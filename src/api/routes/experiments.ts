@@ -18,7 +18,7 @@ import {
   experimentSchema,
   experimentSubmissionSchema,
 } from "../experiment-schemas.js";
-import { errorResponse } from "../schemas.js";
+import { errorResponse, submitHeadersSchema } from "../schemas.js";
 import { commonErrors } from "./jobs.js";
 
 const SECURITY = [{ bearerAuth: [] }];
@@ -55,13 +55,18 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           "the replicate axis (aggregated within an arm); every other grid field defines the " +
           "arms. Every child spec is validated (and the server's limits and backends checked) " +
           "before anything is queued: an empty grid, an unknown field, an invalid value or more " +
-          "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field.",
+          "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field. An " +
+          "`Idempotency-Key` makes a retried submission safe: the same key and body return the " +
+          "experiment created the first time (200, `Idempotent-Replayed: true`).",
         tags: ["experiments"],
         security: SECURITY,
+        headers: submitHeadersSchema,
         body: experimentSubmissionSchema,
         response: {
           202: experimentSchema,
+          200: experimentSchema,
           ...commonErrors,
+          409: errorResponse("`Idempotency-Key` reused with a different body."),
           413: errorResponse("Body larger than the configured limit."),
           415: errorResponse("Body is not application/json."),
         },
@@ -69,12 +74,18 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { name, tags, spec, grid, threshold } = request.body;
-      const view = await experiments().submit(
+      const { created, experiment } = await experiments().submit(
         { name: name ?? null, tags: tags ?? [], spec: await admit(spec), grid, threshold },
-        { owner: identify(keys, request).owner, admit },
+        {
+          owner: identify(keys, request).owner,
+          admit,
+          idempotencyKey: request.headers["idempotency-key"],
+        },
       );
-      reply.header("location", experimentLocation(view.id));
-      return reply.code(202).send(body(view));
+      reply.header("location", experimentLocation(experiment.id));
+      if (created) return reply.code(202).send(body(experiment));
+      reply.header("idempotent-replayed", "true");
+      return reply.code(200).send(body(experiment));
     },
   );
 
