@@ -141,6 +141,7 @@ export const experimentCurvesSchema = named(
             ixt: statSchema,
             ity: statSchema,
             learningRate: statSchema,
+            compressionTarget: doc(statSchema, "I* of the feedback (n = 0 when it is off)."),
           }),
         ),
       }),

@@ -38,6 +38,8 @@ export interface ApiBackend {
   readonly exactProbabilities?: boolean;
   /** Whether it simulates in-process (adjoint gradients). @defaultValue exactProbabilities */
   readonly simulatesInProcess?: boolean;
+  /** Its configuration as `GET /v1/backends` shows it (no credentials, no endpoints). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** Logging of the API: level, destination and extra secrets to erase. */

@@ -335,6 +335,11 @@ export const backendsResponseSchema = z.object({
           capabilitiesSchema.nullable(),
           "Null (with `provider` and `device`) while a remote backend cannot be reached.",
         ),
+        settings: doc(
+          z.record(z.string(), z.unknown()),
+          "How the server configured it (QPLANE_BACKENDS): e.g. executionMode, options, " +
+            "fractionalGates, pricing, readoutError. Never credentials or endpoint overrides.",
+        ),
         status: z.object({
           operational: z.boolean(),
           message: z.string(),

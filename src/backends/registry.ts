@@ -15,6 +15,19 @@ import type { BackendConfig } from "./config.js";
 
 export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
+  /** The entry's settings for `GET /v1/backends`: endpoint overrides left out. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** Test-only endpoint overrides: server internals, not for clients to see. */
+const HIDDEN_SETTINGS = new Set(["name", "provider", "baseUrl", "iamUrl", "endpoint"]);
+
+function visibleSettings(config: BackendConfig): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).filter(
+      ([field, value]) => !HIDDEN_SETTINGS.has(field) && value !== undefined,
+    ),
+  );
 }
 
 export interface BackendRegistry {
@@ -131,7 +144,11 @@ export function createBackendRegistry(
 ): BackendRegistry {
   const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
   return {
-    backends: [...resolved].map(([name, backend]) => ({ name, ...backend })),
+    backends: configs.map((config) => ({
+      name: config.name,
+      ...resolved.get(config.name)!,
+      settings: visibleSettings(config),
+    })),
     resolve: (name) => {
       const backend = resolved.get(name);
       if (backend === undefined) {

@@ -115,6 +115,7 @@ export function armCurves(
         ixt: stat((record) => record.ixt),
         ity: stat((record) => record.ity),
         learningRate: stat((record) => record.learningRate),
+        compressionTarget: stat((record) => record.compressionTarget ?? undefined),
       });
     }
     return { key: arm.key, values: arm.values, metric: arm.metric, epochs };

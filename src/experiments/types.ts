@@ -105,6 +105,8 @@ export interface EpochStat {
   readonly ixt: Stat;
   readonly ity: Stat;
   readonly learningRate: Stat;
+  /** I* of the feedback (n = 0 when feedback is off). */
+  readonly compressionTarget: Stat;
 }
 
 export interface ArmCurves extends ArmIdentity {

@@ -279,6 +279,11 @@ describe("experiments API over the job system", () => {
     expect(curves.arms).toHaveLength(3);
     expect(curves.arms[1].epochs.map((epoch: { n: number }) => epoch.n)).toEqual([10, 10]);
     expect(curves.arms[1].epochs[1].ixt).toEqual(done.arms[1].finalIxt);
+    // I* exists only where feedback is on: H(Y) of the training labels, about 1 bit for moons
+    expect(curves.arms[0].epochs[1].compressionTarget).toEqual({ mean: null, std: null, n: 0 });
+    expect(curves.arms[2].epochs[1].compressionTarget.n).toBe(10);
+    expect(curves.arms[2].epochs[1].compressionTarget.mean).toBeGreaterThan(0.9);
+    expect(curves.arms[2].epochs[1].compressionTarget.mean).toBeLessThanOrEqual(1);
 
     const listed = (await get("/v1/experiments?limit=5")).json();
     expect(listed.experiments.map((experiment: { id: string }) => experiment.id)).toEqual([

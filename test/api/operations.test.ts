@@ -191,6 +191,7 @@ describe("catalog", () => {
       provider: null,
       device: null,
       capabilities: null,
+      settings: {},
       status: { operational: false, message: "status unavailable", queueLength: 0 },
     });
     expect(response.body).not.toContain("token");

@@ -17,6 +17,31 @@ describe("the backend registry", () => {
     );
   });
 
+  it("shows each entry's settings for GET /v1/backends, without endpoint overrides", () => {
+    const registry = createBackendRegistry([
+      { name: "local-noisy", provider: "local", readoutError: { p1Given0: 0.01, p0Given1: 0.02 } },
+      {
+        name: "ibm-fez",
+        provider: "ibm",
+        device: "ibm_fez",
+        instanceCrn: "crn:v1:bluemix:public:quantum-computing:us-east:a/abc:def::",
+        executionMode: "batch",
+        baseUrl: "http://127.0.0.1:9/internal",
+        iamUrl: "http://127.0.0.1:9/iam",
+        pricing: { perTaskUsd: 0.5, perShotUsd: 0.0001 },
+      },
+    ]);
+    expect(registry.backends.map((backend) => backend.settings)).toEqual([
+      { readoutError: { p1Given0: 0.01, p0Given1: 0.02 } },
+      {
+        device: "ibm_fez",
+        instanceCrn: "crn:v1:bluemix:public:quantum-computing:us-east:a/abc:def::",
+        executionMode: "batch",
+        pricing: { perTaskUsd: 0.5, perShotUsd: 0.0001 },
+      },
+    ]);
+  });
+
   it("lets a Braket simulator entry offer exact probabilities, never adjoint gradients", () => {
     const braket = (exactProbabilities?: boolean) =>
       createBackendRegistry([

@@ -209,6 +209,8 @@ describe("aggregateArms and experimentView", () => {
     expect(off!.epochs[0]!.testMetric.mean).toBeCloseTo((0.8 + 0.7 + 0.6) / 3, 15);
     expect(off!.epochs[2]!.trainLoss.mean).toBeCloseTo(1 - 0.9, 15);
     expect(lr!.epochs.map((epoch) => epoch.n)).toEqual([2, 1, 1]);
+    // feedback off in these records: no I* to average
+    expect(off!.epochs[0]!.compressionTarget).toEqual({ mean: null, std: null, n: 0 });
     expect(lr!.epochs[0]!.testMetric).toMatchObject({ n: 2 });
     expect(lr!.epochs[0]!.testMetric.mean).toBeCloseTo(0.905, 15);
   });

@@ -67,6 +67,22 @@ function bandSeries(arms: readonly { key: string }[]): {
   return { series, bands };
 }
 
+/**
+ * The I* to mark on the overlaid plane: the arms' latest mean I* when every arm with
+ * feedback has the same one (to the plotted precision); none when they differ or feedback
+ * is off everywhere.
+ */
+function sharedTarget(arms: readonly ArmCurves[]): number | null {
+  const targets = new Set<string>();
+  let value: number | null = null;
+  for (const arm of arms) {
+    const mean = arm.epochs.at(-1)?.compressionTarget.mean ?? null;
+    if (mean === null) continue;
+    targets.add(mean.toFixed(3));
+    value = mean;
+  }
+  return targets.size === 1 ? value : null;
+}
 export function experimentPage(id: string): Page {
   const controller = new AbortController();
   const path = `/v1/experiments/${encodeURIComponent(id)}`;
@@ -203,6 +219,7 @@ export function experimentPage(id: string): Page {
         }));
         plane.replace(index, points);
       });
+      plane.setTarget(sharedTarget(ordered));
       loss.replace(bandColumns(ordered, (point) => point.trainLoss));
       metric.replace(bandColumns(ordered, (point) => point.testMetric));
       tableBody.replaceChildren(

@@ -39,6 +39,7 @@ async function describeBackend(backend: ApiBackend) {
       provider: null,
       device: null,
       capabilities: null,
+      settings: backend.settings ?? {},
       status: { ...status, operational: false },
     };
   }
@@ -54,6 +55,7 @@ async function describeBackend(backend: ApiBackend) {
           ? null
           : capabilities.couplingMap.map(([a, b]) => [a, b] as [number, number]),
     },
+    settings: backend.settings ?? {},
     status,
   };
 }
