@@ -4,7 +4,11 @@
  */
 
 import type { z } from "zod";
-import type { experimentCurvesSchema, experimentSchema } from "../src/api/experiment-schemas.js";
+import type {
+  experimentCurvesSchema,
+  experimentSchema,
+  experimentSummarySchema,
+} from "../src/api/experiment-schemas.js";
 
 export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -82,6 +86,8 @@ export type JobEvent =
 
 // Experiments: the response schemas' own types (type-only imports: nothing of them is bundled).
 export type ExperimentView = z.output<typeof experimentSchema>;
+/** An experiment as `GET /v1/experiments` lists it (arms without aggregates). */
+export type ExperimentSummary = z.output<typeof experimentSummarySchema>;
 export type ArmView = ExperimentView["arms"][number];
 export type ArmCurves = z.output<typeof experimentCurvesSchema>["arms"][number];
 export type MeanStd = ArmCurves["epochs"][number]["ixt"];

@@ -118,8 +118,26 @@ export const experimentSchema = named(
   "An experiment with its children's status counts and one aggregate row per arm.",
 );
 
+export const experimentSummarySchema = named(
+  "ExperimentSummary",
+  experimentSchema.extend({
+    arms: z.array(
+      z.object({
+        key: z.string(),
+        values: valuesSchema,
+        metric: finalMetricSchema,
+        jobIds: z.array(z.string()),
+        jobs: z.number().int(),
+        completed: z.number().int(),
+      }),
+    ),
+  }),
+  "An experiment in a list: its children's status counts and arms without aggregates " +
+    "(`GET /v1/experiments/{id}` has those).",
+);
+
 export const experimentPageSchema = z.object({
-  experiments: z.array(experimentSchema),
+  experiments: z.array(experimentSummarySchema),
   nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
 });
 

@@ -134,9 +134,9 @@ export interface StatusCounts {
   readonly missing: number;
 }
 
-export function countStatuses(children: Iterable<ChildOutcome>): StatusCounts {
+export function countStatuses(statuses: Iterable<ChildOutcome["status"]>): StatusCounts {
   const counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, missing: 0 };
-  for (const child of children) counts[child.status]++;
+  for (const status of statuses) counts[status]++;
   return counts;
 }
 

@@ -10,6 +10,7 @@ import {
 import type {
   ArmAggregate,
   ChildOutcome,
+  ExperimentArm,
   ExperimentRecord,
   ExperimentThreshold,
   FinalMetric,
@@ -17,6 +18,27 @@ import type {
   Stat,
 } from "./types.js";
 import { LOWER_IS_BETTER } from "./types.js";
+
+/** What lists show of an experiment: its definition and where its children stand. */
+export interface ExperimentSummary {
+  readonly id: string;
+  readonly name: string | null;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+  readonly status: ExperimentStatus;
+  readonly grid: Grid;
+  readonly replicateField: string;
+  readonly metric: FinalMetric;
+  readonly threshold: ExperimentThreshold;
+  readonly counts: StatusCounts;
+  readonly jobIds: readonly string[];
+  readonly arms: readonly ArmProgress[];
+}
+
+export interface ArmProgress extends ExperimentArm {
+  readonly jobs: number;
+  readonly completed: number;
+}
 
 export interface ExperimentView {
   readonly id: string;
@@ -34,16 +56,39 @@ export interface ExperimentView {
   readonly arms: readonly ArmAggregate[];
 }
 
+/** The summary from the children's statuses alone (no metrics needed). */
+export function experimentSummary(
+  record: ExperimentRecord,
+  statusById: ReadonlyMap<string, ChildOutcome["status"]>,
+): ExperimentSummary {
+  const jobIds = record.arms.flatMap((arm) => arm.jobIds);
+  const counts = countStatuses(jobIds.map((id) => statusById.get(id) ?? "missing"));
+  return {
+    id: record.id,
+    name: record.name,
+    tags: record.tags,
+    createdAt: record.createdAt,
+    status: experimentStatus(counts),
+    grid: record.grid,
+    replicateField: record.replicateField,
+    metric: record.arms[0]!.metric,
+    threshold: record.threshold,
+    counts,
+    jobIds,
+    arms: record.arms.map((arm) => ({
+      ...arm,
+      jobs: arm.jobIds.length,
+      completed: arm.jobIds.filter((id) => statusById.get(id) === "completed").length,
+    })),
+  };
+}
+
 export function experimentView(
   record: ExperimentRecord,
   childrenById: ReadonlyMap<string, ChildOutcome>,
 ): ExperimentView {
   const jobIds = record.arms.flatMap((arm) => arm.jobIds);
-  const counts = countStatuses(
-    jobIds.map(
-      (id) => childrenById.get(id) ?? { id, status: "missing", records: [], summary: null },
-    ),
-  );
+  const counts = countStatuses(jobIds.map((id) => childrenById.get(id)?.status ?? "missing"));
   return {
     id: record.id,
     name: record.name,

@@ -25,7 +25,12 @@ import type {
   ExperimentThreshold,
   Grid,
 } from "../experiments/types.js";
-import { type ExperimentView, experimentView } from "../experiments/view.js";
+import {
+  type ExperimentSummary,
+  type ExperimentView,
+  experimentSummary,
+  experimentView,
+} from "../experiments/view.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { JobSpec } from "../training/spec.js";
 import { canonicalJson, sha256 } from "./hashing.js";
@@ -34,7 +39,7 @@ import { JobKeys } from "./keys.js";
 import { closeRedis, createRedis, guardedRedis } from "./redis.js";
 import { MAX_NAME_LENGTH, MAX_TAGS } from "./service.js";
 import { JobStore } from "./store.js";
-import type { JobService } from "./types.js";
+import type { JobRecord, JobService } from "./types.js";
 
 export interface ExperimentSubmission {
   readonly name?: string | null | undefined;
@@ -67,7 +72,8 @@ export interface ExperimentSubmitResult {
 }
 
 export interface ExperimentPage {
-  readonly experiments: readonly ExperimentView[];
+  /** Summaries: status counts and arms without aggregates (read one experiment for those). */
+  readonly experiments: readonly ExperimentSummary[];
   readonly nextCursor: string | null;
 }
 
@@ -230,6 +236,7 @@ class RedisExperimentService implements ExperimentService {
     const baseName = submission.name ?? `experiment ${id}`;
     const childTags = [experimentTag(id), ...tags];
     const jobIds: string[] = [];
+    let record: ExperimentRecord;
     try {
       for (const [index, child] of plan.children.entries()) {
         const { job } = await this.jobs.submit(specs[index]!, {
@@ -240,7 +247,7 @@ class RedisExperimentService implements ExperimentService {
         });
         jobIds.push(job.id);
       }
-      const record: ExperimentRecord = {
+      record = {
         id,
         name: submission.name ?? null,
         tags,
@@ -263,11 +270,12 @@ class RedisExperimentService implements ExperimentService {
           .zadd(this.keys.experiments, 0, id)
           .exec();
       });
-      return this.view(record);
     } catch (error) {
       await this.rollback(jobIds);
       throw error;
     }
+    // stored: from here on a failure to read it back must not withdraw the children
+    return this.view(record);
   }
 
   /** Cancels and removes children of a submission that could not finish. */
@@ -289,12 +297,10 @@ class RedisExperimentService implements ExperimentService {
     return JSON.parse(text) as ExperimentRecord;
   }
 
-  /** Status, records and summary of every child, in two round trips. */
-  private async children(record: ExperimentRecord): Promise<Map<string, ChildOutcome>> {
+  /** Every child's record (null: expired or removed); an experiment whose children all are gone is removed. */
+  private async childJobs(record: ExperimentRecord): Promise<(JobRecord | null)[]> {
     const ids = record.arms.flatMap((arm) => arm.jobIds);
-    const [jobs, metrics] = await this.guarded(() =>
-      Promise.all([this.store.getMany(ids), this.store.metricsMany(ids)]),
-    );
+    const jobs = await this.guarded(() => this.store.getMany(ids));
     if (jobs.every((job) => job === null)) {
       // every child expired (QPLANE_RETENTION_SECONDS after it finished): so does the experiment
       await this.guarded(() =>
@@ -306,21 +312,44 @@ class RedisExperimentService implements ExperimentService {
       );
       throw notFound(record.id);
     }
+    return jobs;
+  }
+
+  /**
+   * Status, summary and epoch records of every child. Records are read for the children
+   * `needsRecords` picks only (the aggregate table needs the completed ones; curves all).
+   */
+  private async children(
+    record: ExperimentRecord,
+    needsRecords: (job: JobRecord) => boolean,
+  ): Promise<Map<string, ChildOutcome>> {
+    const jobs = await this.childJobs(record);
+    const wanted = jobs.filter((job): job is JobRecord => job !== null && needsRecords(job));
+    const metrics = await this.guarded(() => this.store.metricsMany(wanted.map((job) => job.id)));
+    const recordsById = new Map(wanted.map((job, index) => [job.id, metrics[index] ?? []]));
     const outcomes = new Map<string, ChildOutcome>();
-    ids.forEach((id, index) => {
-      const job = jobs[index];
-      outcomes.set(
-        id,
-        job
-          ? { id, status: job.status, records: metrics[index] ?? [], summary: job.summary }
-          : { id, status: "missing", records: [], summary: null },
-      );
-    });
+    for (const job of jobs) {
+      if (job === null) continue; // absent from the map: counted as missing
+      outcomes.set(job.id, {
+        id: job.id,
+        status: job.status,
+        records: recordsById.get(job.id) ?? [],
+        summary: job.summary,
+      });
+    }
     return outcomes;
   }
 
   private async view(record: ExperimentRecord): Promise<ExperimentView> {
-    return experimentView(record, await this.children(record));
+    return experimentView(record, await this.children(record, (job) => job.status === "completed"));
+  }
+
+  private async summary(record: ExperimentRecord): Promise<ExperimentSummary> {
+    const jobs = await this.childJobs(record);
+    return experimentSummary(
+      record,
+      new Map(jobs.flatMap((job) => (job === null ? [] : [[job.id, job.status] as const]))),
+    );
   }
 
   async get(id: string): Promise<ExperimentView> {
@@ -329,7 +358,7 @@ class RedisExperimentService implements ExperimentService {
 
   async curves(id: string): Promise<readonly ArmCurves[]> {
     const record = await this.record(id);
-    return armCurves(record.arms, await this.children(record));
+    return armCurves(record.arms, await this.children(record, () => true));
   }
 
   async list(query: { readonly limit: number; readonly cursor?: string }): Promise<ExperimentPage> {
@@ -351,10 +380,10 @@ class RedisExperimentService implements ExperimentService {
       ),
     );
     const page = ids.slice(0, limit);
-    const experiments: ExperimentView[] = [];
+    const experiments: ExperimentSummary[] = [];
     for (const id of page) {
       try {
-        experiments.push(await this.get(id));
+        experiments.push(await this.summary(await this.record(id)));
       } catch (error) {
         if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
           throw error;
@@ -366,9 +395,8 @@ class RedisExperimentService implements ExperimentService {
 
   async cancel(id: string): Promise<ExperimentView> {
     const record = await this.record(id);
-    const before = await this.children(record);
-    for (const child of before.values()) {
-      if (child.status !== "queued" && child.status !== "running") continue;
+    for (const child of await this.childJobs(record)) {
+      if (child === null || (child.status !== "queued" && child.status !== "running")) continue;
       try {
         await this.jobs.cancel(child.id);
       } catch (error) {

@@ -290,6 +290,16 @@ describe("experiments API over the job system", () => {
       created.id,
     ]);
     expect(listed.nextCursor).toBeNull();
+    // lists read statuses only: counts and per-arm progress, no aggregates
+    expect(listed.experiments[0]).toMatchObject({ status: "completed", counts: { completed: 30 } });
+    expect(listed.experiments[0].arms[0]).toEqual({
+      key: "feedback.mode=off",
+      values: { "feedback.mode": "off" },
+      metric: "testAccuracy",
+      jobIds: done.arms[0].jobIds,
+      jobs: 10,
+      completed: 10,
+    });
   }, 150_000);
 
   it("cancels every unfinished child", async () => {

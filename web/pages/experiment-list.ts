@@ -3,7 +3,7 @@ import { ApiError, apiJson } from "../api.js";
 import { errorBox, h, mount } from "../dom.js";
 import { when } from "../format.js";
 import type { Page } from "../router.js";
-import { type ExperimentView, JOB_STATUSES, TERMINAL_STATUSES } from "../types.js";
+import { type ExperimentSummary, JOB_STATUSES, TERMINAL_STATUSES } from "../types.js";
 import { statusBadge } from "../widgets.js";
 
 const REFRESH_MS = 5_000;
@@ -37,7 +37,7 @@ export function experimentListPage(): Page {
   let timer = 0;
   let cursor: string | null = null;
 
-  const row = (experiment: ExperimentView) => {
+  const row = (experiment: ExperimentSummary) => {
     const total = JOB_STATUSES.reduce((sum, status) => sum + (experiment.counts[status] ?? 0), 0);
     const finished = JOB_STATUSES.filter((s) => TERMINAL_STATUSES.has(s)).reduce(
       (sum, status) => sum + (experiment.counts[status] ?? 0),
@@ -69,7 +69,7 @@ export function experimentListPage(): Page {
   const load = async (append: boolean) => {
     const query = new URLSearchParams({ limit: "50" });
     if (append && cursor !== null) query.set("cursor", cursor);
-    const page = await apiJson<{ experiments: ExperimentView[]; nextCursor: string | null }>(
+    const page = await apiJson<{ experiments: ExperimentSummary[]; nextCursor: string | null }>(
       `/v1/experiments?${query}`,
       { signal: controller.signal },
     );

@@ -103,7 +103,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const page = await experiments().list(request.query);
-      return { experiments: page.experiments.map(body), nextCursor: page.nextCursor };
+      return page as unknown as z.output<typeof experimentPageSchema>;
     },
   );
 
