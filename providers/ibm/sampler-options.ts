@@ -31,7 +31,6 @@ export const samplerOptionsSchema = z.strictObject({
   twirling: twirlingSchema.optional(),
 });
 export type SamplerOptions = z.infer<typeof samplerOptionsSchema>;
-export type TwirlingOptions = z.infer<typeof twirlingSchema>;
 
 /** IBM's fractional gates: arbitrary-angle rx and rzz, offered by Heron devices on request. */
 export const FRACTIONAL_GATES: ReadonlySet<string> = new Set(["rx", "rzz"]);

@@ -19,8 +19,20 @@ export interface NamedProvider extends ResolvedBackend {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/** Test-only endpoint overrides: server internals, not for clients to see. */
-const HIDDEN_SETTINGS = new Set(["name", "provider", "baseUrl", "iamUrl", "endpoint"]);
+/**
+ * Not for clients to see: test-only endpoint overrides, and what identifies the account
+ * (IBM instance CRN, S3 bucket and prefix).
+ */
+const HIDDEN_SETTINGS = new Set([
+  "name",
+  "provider",
+  "baseUrl",
+  "iamUrl",
+  "endpoint",
+  "instanceCrn",
+  "s3Bucket",
+  "s3Prefix",
+]);
 
 function visibleSettings(config: BackendConfig): Record<string, unknown> {
   return Object.fromEntries(

@@ -188,16 +188,18 @@ class RedisExperimentService implements ExperimentService {
    */
   private async awaitExperiment(id: string): Promise<ExperimentView | null> {
     const deadline = jobIdTime(id) + IN_FLIGHT_GRACE_MS + 20 * this.config.limits.maxExperimentJobs;
-    for (;;) {
-      try {
-        return await this.get(id);
-      } catch (error) {
-        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
-          throw error;
-        }
-      }
+    const key = this.keys.experiment(id);
+    while ((await this.guarded(() => this.redis.exists(key))) === 0) {
       if (Date.now() > deadline) return null;
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      return await this.get(id);
+    } catch (error) {
+      if (error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND") {
+        return null; // its children expired: the key may be used afresh
+      }
+      throw error;
     }
   }
 
@@ -243,7 +245,6 @@ class RedisExperimentService implements ExperimentService {
           name: childName(baseName, plan.arms[child.armIndex]!.key, child.replicate),
           tags: childTags,
           owner: options.owner ?? null,
-          countsTowardKeyLimit: false,
         });
         jobIds.push(job.id);
       }
@@ -272,6 +273,12 @@ class RedisExperimentService implements ExperimentService {
       });
     } catch (error) {
       await this.rollback(jobIds);
+      if (error instanceof QplaneError && error.code === "QPLANE_ERR_TOO_MANY_JOBS") {
+        throw new QplaneError(
+          error.code,
+          `the experiment needs ${plan.children.length} job slots of this API key: ${error.message} (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued`,
+        );
+      }
       throw error;
     }
     // stored: from here on a failure to read it back must not withdraw the children

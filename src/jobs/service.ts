@@ -159,7 +159,6 @@ class RedisJobService implements JobService {
     const name = checkName(options.name);
     const tags = checkTags(options.tags);
     const owner = options.owner ?? null;
-    const limited = options.countsTowardKeyLimit ?? true;
     const key = options.idempotencyKey;
     if (
       key !== undefined &&
@@ -174,7 +173,7 @@ class RedisJobService implements JobService {
     }
     return this.guarded(async () => {
       if (key === undefined)
-        return { created: true, job: await this.create(spec, name, tags, owner, limited) };
+        return { created: true, job: await this.create(spec, name, tags, owner) };
       // keys are per API key: one client cannot reach another's job through a shared key
       const digest = sha256(`${owner ?? ""}\n${key}`);
       const bodyHash = sha256(canonicalJson({ spec, name, tags }));
@@ -188,10 +187,7 @@ class RedisJobService implements JobService {
         );
         if (earlier === null) {
           try {
-            return {
-              created: true,
-              job: await this.create(spec, name, tags, owner, limited, id),
-            };
+            return { created: true, job: await this.create(spec, name, tags, owner, id) };
           } catch (error) {
             await this.store.releaseIdempotency(digest, claim).catch(() => {});
             throw error;
@@ -226,7 +222,6 @@ class RedisJobService implements JobService {
     name: string | null,
     tags: readonly string[],
     owner: string | null,
-    limited: boolean,
     id: string = newJobId(),
   ): Promise<JobRecord> {
     const job: JobRecord = {
@@ -248,7 +243,7 @@ class RedisJobService implements JobService {
       owner,
     };
     const limit = this.config.limits.maxConcurrentJobsPerKey;
-    const created = await this.store.create(job, owner === null || !limited ? null : limit);
+    const created = await this.store.create(job, owner === null ? null : limit);
     if (!created.ok) {
       throw new QplaneError(
         "QPLANE_ERR_TOO_MANY_JOBS",

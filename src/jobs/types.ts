@@ -82,12 +82,6 @@ export interface SubmitOptions {
   readonly idempotencyKey?: string;
   /** Hash of the submitting API key (null when auth is off). */
   readonly owner?: string | null;
-  /**
-   * Whether the job takes one of the owner's unfinished-job slots
-   * (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY). Experiment children do not: an experiment is bounded
-   * by QPLANE_MAX_EXPERIMENT_JOBS instead. @defaultValue true
-   */
-  readonly countsTowardKeyLimit?: boolean;
 }
 
 export interface SubmitResult {

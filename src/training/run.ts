@@ -122,8 +122,14 @@ export async function runTraining(
 ): Promise<PreparedRun & { readonly result: TrainingResult }> {
   const prepared = prepareRun(specInput, options.resolveBackend);
   await enforceBudget(prepared);
-  const result = await withinRunScope(prepared, () =>
-    trainModel(prepared.spec, prepared.data, prepared.model, options),
+  // the run's results stand even if its provider scope (IBM session) cannot be closed
+  const result = await withinRunScope(
+    prepared,
+    () => trainModel(prepared.spec, prepared.data, prepared.model, options),
+    (error) =>
+      process.emitWarning(
+        `could not close the run's provider scope: ${error instanceof Error ? error.message : String(error)}`,
+      ),
   );
   return { ...prepared, result };
 }

@@ -3,6 +3,7 @@
  * of 30 tiny jobs completes and its aggregate table equals what the children's own metrics
  * give; bad grids queue nothing; CSV, curves, cancel and the all-jobs event stream.
  */
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
@@ -40,7 +41,10 @@ interface StatJson {
 
 describe("experiments API over the job system", () => {
   const prefix = testPrefix("experiments");
-  const config = testConfig(prefix, { QPLANE_MAX_EXPERIMENT_JOBS: "40" });
+  const config = testConfig(prefix, {
+    QPLANE_MAX_EXPERIMENT_JOBS: "40",
+    QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "35",
+  });
   let redis: Redis;
   let jobs: JobService;
   let experiments: ExperimentService;
@@ -55,6 +59,7 @@ describe("experiments API over the job system", () => {
       service: jobs,
       experiments,
       apiKeys: [KEY],
+      datasetDir: fileURLToPath(new URL("../fixtures/data/", import.meta.url)),
       log: false,
       limits: { ...config.limits, rateLimitPerMinute: 0 },
     });
@@ -120,6 +125,40 @@ describe("experiments API over the job system", () => {
     const missing = await get("/v1/experiments/01KB0000000000000000000000");
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe("QPLANE_ERR_EXPERIMENT_NOT_FOUND");
+  });
+
+  it("counts children against the key's unfinished-job limit: over it, nothing stays queued", async () => {
+    const response = await post("/v1/experiments", {
+      spec: TINY_SPEC,
+      grid: { "training.seed": Array.from({ length: 36 }, (_, i) => i + 1) },
+    });
+    expect(response.statusCode).toBe(429);
+    expect(response.json().error).toEqual({
+      code: "QPLANE_ERR_TOO_MANY_JOBS",
+      message:
+        "the experiment needs 36 job slots of this API key: this API key has 35 unfinished jobs, the most allowed (35); wait for one to finish or cancel one (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
+    });
+    expect((await jobs.list({ limit: 100 })).jobs).toEqual([]);
+    expect(await keysUnder(redis, `${prefix}:experiment`)).toEqual([]);
+  });
+
+  it("runs grids over a CSV dataset from the dataset directory", async () => {
+    const response = await post("/v1/experiments", {
+      spec: {
+        dataset: { name: "csv", path: "good.csv", target: "kind" },
+        model: { qubits: 2, layers: 1 },
+        training: { epochs: 1 },
+      },
+      grid: { "training.seed": [1, 2] },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const child = (await get(`/v1/jobs/${response.json().jobIds[1]}`)).json();
+    expect(child.spec.dataset.path).toBe(
+      fileURLToPath(new URL("../fixtures/data/good.csv", import.meta.url)),
+    );
+    expect(child.spec.training.seed).toBe(2);
+    await post(`/v1/experiments/${response.json().id}/cancel`);
+    for (const id of response.json().jobIds) await jobs.remove(id);
   });
 
   it("needs the API key, and never answers a malformed body with a 5xx", async () => {

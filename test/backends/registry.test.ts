@@ -17,7 +17,7 @@ describe("the backend registry", () => {
     );
   });
 
-  it("shows each entry's settings for GET /v1/backends, without endpoint overrides", () => {
+  it("shows each entry's settings for GET /v1/backends, without endpoints or account ids", () => {
     const registry = createBackendRegistry([
       { name: "local-noisy", provider: "local", readoutError: { p1Given0: 0.01, p0Given1: 0.02 } },
       {
@@ -35,7 +35,6 @@ describe("the backend registry", () => {
       { readoutError: { p1Given0: 0.01, p0Given1: 0.02 } },
       {
         device: "ibm_fez",
-        instanceCrn: "crn:v1:bluemix:public:quantum-computing:us-east:a/abc:def::",
         executionMode: "batch",
         pricing: { perTaskUsd: 0.5, perShotUsd: 0.0001 },
       },

@@ -76,6 +76,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     };
     raw.on("close", close);
     open.add(close);
+    // the client may have gone while the subscription was being made
+    if (raw.destroyed) close();
     return close;
   }
 

@@ -75,7 +75,9 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { name, tags, spec, grid, threshold } = request.body;
       const { created, experiment } = await experiments().submit(
-        { name: name ?? null, tags: tags ?? [], spec: await admit(spec), grid, threshold },
+        // the service admits the base spec and every child exactly once (admission rewrites a
+        // CSV path to its resolved form, which a second admission would refuse)
+        { name: name ?? null, tags: tags ?? [], spec, grid, threshold },
         {
           owner: identify(keys, request).owner,
           admit,
