@@ -2,15 +2,19 @@
  * Initial layout: which physical qubit holds each virtual qubit.
  *
  * Candidates are connected sets of `n` usable (non-faulty) physical qubits: every simple
- * path of `n` qubits (enumeration capped by `maxCandidates`) and a greedy growth from every
- * qubit (repeatedly add the neighbour with the lowest readout + coupling error). Each
+ * path of `n` qubits (enumeration capped by `maxCandidates`), exact embeddings of the
+ * circuit's interaction graph (every interacting pair on coupled qubits, so no SWAP;
+ * {@link exactEmbeddings}, e.g. a 12-ring on a heavy-hex hexagon) and a greedy growth from
+ * every qubit (repeatedly add the neighbour with the lowest readout + coupling error). Each
  * candidate gets a virtual → physical placement: the circuit's interaction chains laid
  * along the path when the interaction graph is a union of chains, else a greedy placement
  * (most-connected virtual qubit first, each next one on the free candidate qubit adjacent
  * to most of its already-placed partners). Scores are compared lexicographically:
  * (1) routing cost Σ gates·(distance − 1) over interacting pairs, then (2) error cost
  * Σ readout error of the used qubits + Σ gates·two-qubit error over coupled interacting
- * pairs. The 32 best candidates (and, for n ≤ 5, every permutation of their qubit sets,
+ * pairs. If the best has routing cost 0 it is taken as is (no layout needs fewer SWAPs,
+ * and routing hundreds of candidates on a large device is what costs time). Otherwise the
+ * 32 best candidates (and, for n ≤ 5, every permutation of their qubit sets,
  * plus each one's SABRE refinement: route forward, then the reversed circuit back, and
  * start where that ends) are then routed for real ({@link route}); fewest SWAPs wins, then
  * lowest error cost, then the static order (deterministic).
@@ -204,10 +208,17 @@ export function chooseLayout(
     path.pop();
     onPath.delete(node);
   };
-  for (const start of usable) extend(start);
+  // exact embeddings of the interaction graph (zero SWAPs), from the best-calibrated roots.
+  // When one exists for a graph that is not a union of chains, paths and greedy growth
+  // (the slow part on a large device) could only add other zero-SWAP layouts, so they are
+  // skipped; embeddings are considered after the paths so that ties keep the path order
+  const embeddings = exactEmbeddings(n, edges, adj, dist, usable, target);
+  const searchPaths = chains !== null || embeddings.length === 0;
+  if (searchPaths) for (const start of usable) extend(start);
+  for (const layout of embeddings) consider(layout);
 
   // greedy connected growth from every qubit
-  for (const start of usable) {
+  for (const start of searchPaths ? usable : []) {
     const set = [start];
     const inSet = new Set(set);
     while (set.length < n) {
@@ -267,7 +278,13 @@ function rankBySimulatedRouting(
     .sort((a, b) => byStatic(a.s, b.s) || a.i - b.i)
     .map(({ s }) => s);
   const twoQubit = circuit.gates.filter((gate) => GATES[gate.name].qubitCount === 2);
-  if (sorted.length === 0 || twoQubit.length === 0 || !Number.isFinite(sorted[0]!.routing)) {
+  // a zero routing cost means every interacting pair is coupled: no layout needs fewer SWAPs
+  if (
+    sorted.length === 0 ||
+    twoQubit.length === 0 ||
+    sorted[0]!.routing === 0 ||
+    !Number.isFinite(sorted[0]!.routing)
+  ) {
     return sorted;
   }
   const top = sorted.slice(0, options.maxRouted ?? 32);
@@ -310,4 +327,133 @@ function rankBySimulatedRouting(
         a.i - b.i,
     )
     .map(({ s }) => s);
+}
+
+/** Embeddings tried per root qubit, and in all (so the search stays bounded on big devices). */
+const EMBEDDINGS_PER_ROOT = 4;
+const MAX_EMBEDDINGS = 256;
+const EMBEDDING_STEP_BUDGET = 200_000;
+
+/**
+ * Exact embeddings (subgraph monomorphisms) of a connected interaction graph into the
+ * coupling graph: every interacting virtual pair lands on coupled physical qubits, so
+ * routing needs no SWAP. VF2-style backtracking over a breadth-first order of the virtual
+ * qubits: each next one goes on a free neighbour of its already-placed BFS parent that is
+ * coupled to all its other placed partners and has at least as many couplings as it has
+ * partners. Roots are tried
+ * from the best-calibrated qubit down (readout error plus mean coupling error), at most
+ * {@link EMBEDDINGS_PER_ROOT} each, so the results spread over the device's good regions
+ * instead of clustering at low indices. Virtual qubits without two-qubit gates go on the
+ * free qubit nearest to the embedding with the lowest readout error. Returns [] when the
+ * interaction graph is disconnected or no embedding is found within the step budget.
+ */
+function exactEmbeddings(
+  n: number,
+  edges: readonly [number, number, number][],
+  adj: readonly (readonly number[])[],
+  dist: readonly (readonly number[])[],
+  usable: readonly number[],
+  target: Target,
+): number[][] {
+  const nbrs: number[][] = Array.from({ length: n }, () => []);
+  for (const [u, v] of edges) {
+    nbrs[u]!.push(v);
+    nbrs[v]!.push(u);
+  }
+  const interacting = nbrs.map((list, v) => (list.length > 0 ? v : -1)).filter((v) => v >= 0);
+  if (interacting.length === 0) return [];
+  // breadth-first order from the most-connected virtual qubit; parent = placed neighbour
+  let root = interacting[0]!;
+  for (const v of interacting) if (nbrs[v]!.length > nbrs[root]!.length) root = v;
+  const order = [root];
+  const parent = new Int32Array(n).fill(-1);
+  const rank = new Int32Array(n).fill(-1);
+  rank[root] = 0;
+  for (let i = 0; i < order.length; i++) {
+    for (const w of nbrs[order[i]!]!) {
+      if (rank[w] !== -1) continue;
+      rank[w] = order.length;
+      parent[w] = order[i]!;
+      order.push(w);
+    }
+  }
+  if (order.length !== interacting.length) return [];
+  const earlier = order.map((v) => nbrs[v]!.filter((w) => rank[w]! < rank[v]!));
+
+  const quality = (p: number): number => {
+    let pair = 0;
+    for (const q of adj[p]!) pair += pairErrorOf(target, p, q);
+    return readoutErrorOf(target, p) + (adj[p]!.length > 0 ? pair / adj[p]!.length : 0);
+  };
+  const roots = usable
+    .filter((p) => adj[p]!.length >= nbrs[root]!.length)
+    .map((p) => ({ p, key: quality(p) }))
+    .sort((a, b) => a.key - b.key || a.p - b.p)
+    .map(({ p }) => p);
+
+  const found: number[][] = [];
+  const phys = new Int32Array(n).fill(-1);
+  const used = new Uint8Array(adj.length);
+  let steps = 0;
+  let foundHere = 0;
+  const placeFrom = (i: number): void => {
+    if (foundHere >= EMBEDDINGS_PER_ROOT || steps > EMBEDDING_STEP_BUDGET) return;
+    if (i === order.length) {
+      const layout = completeWithIdle(phys, dist, usable, target);
+      if (layout !== null) found.push(layout);
+      foundHere++;
+      return;
+    }
+    const v = order[i]!;
+    for (const p of adj[phys[parent[v]!]!]!) {
+      steps++;
+      if (used[p] || adj[p]!.length < nbrs[v]!.length) continue;
+      if (!earlier[i]!.every((w) => dist[p]![phys[w]!] === 1)) continue;
+      phys[v] = p;
+      used[p] = 1;
+      placeFrom(i + 1);
+      used[p] = 0;
+      phys[v] = -1;
+    }
+  };
+  for (const p of roots) {
+    if (found.length >= MAX_EMBEDDINGS || steps > EMBEDDING_STEP_BUDGET) break;
+    foundHere = 0;
+    phys[root] = p;
+    used[p] = 1;
+    placeFrom(1);
+    used[p] = 0;
+    phys[root] = -1;
+  }
+  return found;
+}
+
+/** Places virtual qubits without two-qubit gates (phys −1) next to the embedded ones. */
+function completeWithIdle(
+  phys: Int32Array,
+  dist: readonly (readonly number[])[],
+  usable: readonly number[],
+  target: Target,
+): number[] | null {
+  const layout = Array.from(phys);
+  const taken = new Set(layout.filter((p) => p >= 0));
+  for (let v = 0; v < layout.length; v++) {
+    if (layout[v]! >= 0) continue;
+    let best = -1;
+    let bestKey = Number.POSITIVE_INFINITY;
+    for (const p of usable) {
+      if (taken.has(p)) continue;
+      let nearest = Number.POSITIVE_INFINITY;
+      for (const q of taken) nearest = Math.min(nearest, dist[p]![q]!);
+      const key = nearest + readoutErrorOf(target, p);
+      if (key < bestKey) {
+        bestKey = key;
+        best = p;
+      }
+    }
+    if (best === -1) return null;
+    layout[v] = best;
+    taken.add(best);
+  }
+  return layout;
 }
