@@ -28,6 +28,7 @@ export interface ExperimentSummary {
   readonly status: ExperimentStatus;
   readonly grid: Grid;
   readonly replicateField: string;
+  /** The first arm's final metric (arms of a grid over dataset.name may differ: see each arm). */
   readonly metric: FinalMetric;
   readonly threshold: ExperimentThreshold;
   readonly counts: StatusCounts;
@@ -40,19 +41,8 @@ export interface ArmProgress extends ExperimentArm {
   readonly completed: number;
 }
 
-export interface ExperimentView {
-  readonly id: string;
-  readonly name: string | null;
-  readonly tags: readonly string[];
-  readonly createdAt: string;
-  readonly status: ExperimentStatus;
-  readonly grid: Grid;
-  readonly replicateField: string;
-  /** The first arm's final metric (arms of a grid over dataset.name may differ: see each arm). */
-  readonly metric: FinalMetric;
-  readonly threshold: ExperimentThreshold;
-  readonly counts: StatusCounts;
-  readonly jobIds: readonly string[];
+/** One experiment in full: the summary with an aggregate row per arm. */
+export interface ExperimentView extends Omit<ExperimentSummary, "arms"> {
   readonly arms: readonly ArmAggregate[];
 }
 
@@ -87,20 +77,9 @@ export function experimentView(
   record: ExperimentRecord,
   childrenById: ReadonlyMap<string, ChildOutcome>,
 ): ExperimentView {
-  const jobIds = record.arms.flatMap((arm) => arm.jobIds);
-  const counts = countStatuses(jobIds.map((id) => childrenById.get(id)?.status ?? "missing"));
+  const statusById = new Map([...childrenById].map(([id, child]) => [id, child.status]));
   return {
-    id: record.id,
-    name: record.name,
-    tags: record.tags,
-    createdAt: record.createdAt,
-    status: experimentStatus(counts),
-    grid: record.grid,
-    replicateField: record.replicateField,
-    metric: record.arms[0]!.metric,
-    threshold: record.threshold,
-    counts,
-    jobIds,
+    ...experimentSummary(record, statusById),
     arms: aggregateArms(record.arms, childrenById, record.threshold),
   };
 }
