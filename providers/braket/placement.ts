@@ -14,6 +14,8 @@
  *   exist in the graph and every two-qubit gate must act on a coupled pair.
  * Directions are not checked: outside verbatim boxes Braket compiles gate directions.
  */
+
+import { touchedQubits } from "../../src/circuits/compact.js";
 import { GATES } from "../../src/circuits/gates.js";
 import { type Circuit, createCircuit } from "../../src/circuits/ir.js";
 import { adjacency, chooseLayout, route, type Target } from "../../src/circuits/transpile/index.js";
@@ -32,14 +34,6 @@ function circuitError(message: string): QplaneError {
   return new QplaneError("QPLANE_ERR_PROVIDER_CIRCUIT", message);
 }
 
-/** Qubits a circuit's gates and measurements touch, ascending. */
-export function usedQubits(circuit: Circuit): number[] {
-  const used = new Set<number>();
-  for (const gate of circuit.gates) for (const q of gate.qubits) used.add(q);
-  for (const { qubit } of circuit.measurements) used.add(qubit);
-  return [...used].sort((a, b) => a - b);
-}
-
 /** The device's graph as a transpiler target (layout and routing only, no basis). */
 function graphTarget(device: BraketDevice, graphQubits: readonly number[]): Target {
   const numQubits = Math.max(-1, ...graphQubits) + 1;
@@ -55,7 +49,7 @@ function graphTarget(device: BraketDevice, graphQubits: readonly number[]): Targ
 function checkPhysical(circuit: Circuit, device: BraketDevice, where: string): void {
   const qubit = (q: number) => `$${q}`;
   if (device.graphQubits === null) {
-    const outside = usedQubits(circuit).filter((q) => q >= device.qubitCount);
+    const outside = touchedQubits(circuit).filter((q) => q >= device.qubitCount);
     if (outside.length > 0) {
       throw circuitError(
         `physical qubit(s) ${outside.map(qubit).join(", ")} do not exist on ${where} (qubits $0..$${device.qubitCount - 1})`,
@@ -64,7 +58,7 @@ function checkPhysical(circuit: Circuit, device: BraketDevice, where: string): v
     return;
   }
   const present = new Set(device.graphQubits);
-  const missing = usedQubits(circuit).filter((q) => !present.has(q));
+  const missing = touchedQubits(circuit).filter((q) => !present.has(q));
   if (missing.length > 0) {
     throw circuitError(
       `physical qubit(s) ${missing.map(qubit).join(", ")} are not in the connectivity graph of ${where}`,
@@ -139,7 +133,7 @@ export function placeOnDevice(circuit: Circuit, device: BraketDevice, where: str
  */
 export function checkContiguous(circuit: Circuit, device: BraketDevice, where: string): void {
   if (!device.requiresContiguousQubitIndices || !circuit.physicalQubits) return;
-  const used = usedQubits(circuit);
+  const used = touchedQubits(circuit);
   const gaps = Array.from({ length: (used.at(-1) ?? -1) + 1 }, (_, q) => q).filter(
     (q) => !used.includes(q),
   );

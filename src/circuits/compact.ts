@@ -33,7 +33,8 @@ export function compactIdleQubits(circuit: Circuit): CompactedCircuit {
   return result;
 }
 
-function compact(circuit: Circuit): CompactedCircuit {
+/** Qubits a circuit's gates and measurements touch, ascending. */
+export function touchedQubits(circuit: Circuit): number[] {
   const touched = new Uint8Array(circuit.numQubits);
   for (const gate of circuit.gates) for (const q of gate.qubits) touched[q] = 1;
   for (const { qubit } of circuit.measurements) touched[qubit] = 1;
@@ -41,6 +42,11 @@ function compact(circuit: Circuit): CompactedCircuit {
   touched.forEach((used, q) => {
     if (used) qubits.push(q);
   });
+  return qubits;
+}
+
+function compact(circuit: Circuit): CompactedCircuit {
+  const qubits = touchedQubits(circuit);
   if (qubits.length === 0) qubits.push(0);
   if (qubits.length === circuit.numQubits) return { circuit, qubits };
   const index = new Int32Array(circuit.numQubits).fill(-1);
