@@ -15,6 +15,7 @@ import { loadConfig } from "../src/config.js";
 import { meanStd } from "../src/experiments/aggregate.js";
 import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
+import { EVERYONE } from "../src/jobs/types.js";
 import { type ForkedWorker, forkWorker } from "../src/jobs/worker-process.js";
 import { parseJobSpec } from "../src/training/spec.js";
 
@@ -78,7 +79,10 @@ async function main(): Promise<void> {
     // 1. a worker trains a long job while the API is loaded
     startWorkers(1);
     const long = await service.submit(LONG as never);
-    await waitFor(async () => (await service.get(long.job.id)).status === "running", 30_000);
+    await waitFor(
+      async () => (await service.get(long.job.id, EVERYONE)).status === "running",
+      30_000,
+    );
     const get50 = await autocannon({
       url: `${base}/v1/jobs/${long.job.id}`,
       connections: 50,
@@ -97,8 +101,8 @@ async function main(): Promise<void> {
       connections: 10,
       duration: 5,
     });
-    const stillRunning = (await service.get(long.job.id)).status === "running";
-    await service.cancel(long.job.id);
+    const stillRunning = (await service.get(long.job.id, EVERYONE)).status === "running";
+    await service.cancel(long.job.id, EVERYONE);
     console.log("While a worker trains an 8-qubit, 6-layer iris job (worker in its own process):");
     for (const [result, connections] of [
       [get, 16],
@@ -128,8 +132,11 @@ async function main(): Promise<void> {
         ...TINY,
         training: { ...TINY.training, seed: 100 + k },
       } as never);
-      await waitFor(async () => (await service.get(job.id)).status === "completed", 30_000);
-      const record = await service.get(job.id);
+      await waitFor(
+        async () => (await service.get(job.id, EVERYONE)).status === "completed",
+        30_000,
+      );
+      const record = await service.get(job.id, EVERYONE);
       overheads.push(Date.parse(record.startedAt!) - Date.parse(record.createdAt));
     }
     console.log(
@@ -151,7 +158,7 @@ async function main(): Promise<void> {
             .job.id,
         );
       await waitFor(async () => {
-        const records = await Promise.all(ids.map((id) => service.get(id)));
+        const records = await Promise.all(ids.map((id) => service.get(id, EVERYONE)));
         return records.every((record) => record.status === "completed");
       }, 120_000);
       const elapsedMinutes = (Date.now() - started) / 60_000;
@@ -176,15 +183,15 @@ async function main(): Promise<void> {
       },
     });
     await waitFor(
-      async () => (await experiments.get(submitted.id)).status === "completed",
+      async () => (await experiments.get(submitted.id, EVERYONE)).status === "completed",
       120_000,
     );
     const elapsedSeconds = (Date.now() - started) / 1000;
-    const view = await experiments.get(submitted.id);
+    const view = await experiments.get(submitted.id, EVERYONE);
     let exact = true;
     for (const arm of view.arms) {
       const finals = await Promise.all(
-        arm.jobIds.map(async (id) => (await service.metrics(id)).at(-1)!),
+        arm.jobIds.map(async (id) => (await service.metrics(id, EVERYONE)).at(-1)!),
       );
       const expected = {
         finalMetric: meanStd(finals.map((record) => record.testAccuracy!)),

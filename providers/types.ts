@@ -78,6 +78,16 @@ export interface JobHandle {
   cancel(): Promise<void>;
 }
 
+/**
+ * The size of a parameter matrix: what an estimate needs (values never change the number of
+ * submissions, circuits, shots or the price), so planning never allocates rows × columns.
+ * A {@link ParameterMatrix} is one.
+ */
+export interface MatrixShape {
+  readonly rows: number;
+  readonly cols: number;
+}
+
 /** What a run would cost before it is submitted. */
 export interface ExecutionEstimate {
   readonly submissions: number;
@@ -96,9 +106,10 @@ export interface ProviderStatus {
 export interface Provider {
   capabilities(): Promise<ProviderCapabilities>;
   run(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig): Promise<JobHandle>;
+  /** Submissions, circuits, shots and price of a run of `shape.rows` rows (values not needed). */
   estimate(
     circuit: Circuit,
-    rows: ParameterRowsInput,
+    shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate>;
   status(): Promise<ProviderStatus>;

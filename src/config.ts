@@ -8,10 +8,13 @@
  * is spent.
  */
 
+import { isIP } from "node:net";
 import { z } from "zod";
 import { type BackendConfig, loadBackends } from "./backends/config.js";
+import { GENERATED_DATASETS } from "./data/index.js";
 import { QplaneError } from "./errors/catalogue.js";
-import type { DatasetName, JobSpec } from "./training/spec.js";
+import { SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
+import { type JobSpec, MAX_TIME_LIMIT_SECONDS } from "./training/spec.js";
 
 export const ROLES = ["api", "worker", "all"] as const;
 /** Which parts run in this process: the HTTP API, a worker, or both (the easy path). */
@@ -19,6 +22,17 @@ export type Role = (typeof ROLES)[number];
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+/** `auto`: human-readable lines on a terminal, JSON lines otherwise (files, log collectors). */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * Which proxies' `X-Forwarded-For` is believed (fastify's `trustProxy`): none (`false`), any
+ * (`true`), or the listed addresses/CIDRs. It decides `request.ip`, which keys the rate limit
+ * of requests without an API key.
+ */
+export type TrustProxy = boolean | readonly string[];
 
 /** Limits a job spec must respect; checked by `checkSpecLimits` before a job is queued. */
 export interface SpecLimits {
@@ -32,15 +46,45 @@ export interface SpecLimits {
   readonly maxDatasetRows: number;
 }
 
-export interface Limits extends SpecLimits {
+/**
+ * Limits on one job's compute, checked on its estimated cost (`src/training/cost.ts`) by the
+ * API, the job service and the worker before training (QPLANE_ERR_JOB_TOO_LARGE).
+ */
+export interface CostLimits {
+  /**
+   * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
+   * simulator's measured rate, 3600 × 1.2·10⁹ = 4.32·10¹² (`QPLANE_MAX_JOB_WORK`)
+   */
+  readonly maxJobWork: number;
+  /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */
+  readonly maxJobMemoryMb: number;
+}
+
+export const DEFAULT_COST_LIMITS: CostLimits = Object.freeze({
+  maxJobWork: 3600 * SIMULATOR_OPERATIONS_PER_SECOND,
+  maxJobMemoryMb: 4096,
+});
+
+export interface Limits extends SpecLimits, CostLimits {
   /** Unfinished (queued or running) jobs one API key may have. @defaultValue 10 (`QPLANE_MAX_CONCURRENT_JOBS_PER_KEY`) */
   readonly maxConcurrentJobsPerKey: number;
   /** Child jobs one experiment may have. @defaultValue 200 (`QPLANE_MAX_EXPERIMENT_JOBS`) */
   readonly maxExperimentJobs: number;
+  /**
+   * Training time of one job, summed over resumes; a spec's training.maxSeconds may only
+   * lower it. Past it the job fails with QPLANE_ERR_TIME_LIMIT, its completed epochs kept.
+   * @defaultValue 21600 = 6 h (`QPLANE_MAX_JOB_SECONDS`)
+   */
+  readonly maxJobSeconds: number;
   /** @defaultValue 1 MiB (`QPLANE_MAX_BODY_BYTES`) */
   readonly maxBodyBytes: number;
   /** Requests per minute per client. @defaultValue 600 (`QPLANE_RATE_LIMIT_PER_MINUTE`) */
   readonly rateLimitPerMinute: number;
+  /**
+   * Event streams (SSE) one API key (one client address without keys) may hold open at once,
+   * per API process. @defaultValue 20 (`QPLANE_MAX_STREAMS_PER_KEY`)
+   */
+  readonly maxStreamsPerKey: number;
 }
 
 /** BullMQ worker settings (see src/jobs/queue.ts for what each one does to a dying worker). */
@@ -75,6 +119,11 @@ export interface Config {
   readonly role: Role;
   /** Accepted bearer tokens (`QPLANE_API_KEYS`, comma-separated); empty = auth off, loopback only. */
   readonly apiKeys: readonly string[];
+  /**
+   * Keys that see and act on every key's jobs and experiments (`QPLANE_ADMIN_KEYS`,
+   * comma-separated); also accepted as API keys. Any key configured turns auth on.
+   */
+  readonly adminKeys: readonly string[];
   /** Prefix of every Redis key and of the BullMQ queue. @defaultValue "qplane" (`QPLANE_KEY_PREFIX`) */
   readonly keyPrefix: string;
   /** Finished jobs' record, metrics and checkpoint live this long. @defaultValue 7 days (`QPLANE_RETENTION_SECONDS`) */
@@ -85,6 +134,15 @@ export interface Config {
   readonly redisTimeoutMs: number;
   /** @defaultValue "info" (`LOG_LEVEL`) */
   readonly logLevel: LogLevel;
+  /** @defaultValue "auto" (`LOG_FORMAT`) */
+  readonly logFormat: LogFormat;
+  /**
+   * Longest graceful shutdown (SIGTERM/SIGINT): past it the process, and its worker child,
+   * exit non-zero. @defaultValue 30 (`QPLANE_SHUTDOWN_TIMEOUT_SECONDS`)
+   */
+  readonly shutdownTimeoutSeconds: number;
+  /** @defaultValue false (`QPLANE_TRUST_PROXY`) */
+  readonly trustProxy: TrustProxy;
   readonly worker: WorkerSettings;
   readonly limits: Limits;
   /** Named backends: `local`, `local-noisy` and those of the `QPLANE_BACKENDS` file. */
@@ -92,7 +150,19 @@ export interface Config {
 }
 
 const MIB = 1024 * 1024;
-const DAY = 24 * 60 * 60;
+const HOUR = 60 * 60;
+const DAY = 24 * HOUR;
+
+/** A whole number ≥ 1 up to 2^53, as digits or as `<digits>e<digits>` (`4e12`). */
+function largeNumber(fallback: number) {
+  const problem = "must be a whole number from 1 to 2^53, as digits or like 4e12";
+  return z
+    .string()
+    .regex(/^\d+(?:[eE]\d+)?$/, problem)
+    .transform(Number)
+    .pipe(z.number().int().min(1, problem).max(Number.MAX_SAFE_INTEGER, problem))
+    .default(fallback);
+}
 
 /** A whole number within [min, max], from the text of an environment variable. */
 function wholeNumber(min: number, max: number, fallback: number) {
@@ -120,23 +190,11 @@ const API_KEY_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const MIN_API_KEY_LENGTH = 16;
 /** No ':' (BullMQ queue names refuse it) and no braces (cluster hash tags). */
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const DEFAULT_MAX_STREAMS_PER_KEY = 20;
 
-const envSchema = z.object({
-  PORT: wholeNumber(0, 65_535, 8080),
-  HOST: z.string().regex(HOST_PATTERN, "must be a host name or an IP address").optional(),
-  REDIS_URL: z
-    .string()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
-      } catch {
-        return false;
-      }
-    }, "must be a redis:// or rediss:// URL with a host")
-    .default("redis://127.0.0.1:6379"),
-  QPLANE_ROLE: choice(ROLES, "all"),
-  QPLANE_API_KEYS: z
+/** A comma-separated list of bearer keys (`QPLANE_API_KEYS`, `QPLANE_ADMIN_KEYS`). */
+const keyList = () =>
+  z
     .string()
     .transform((value, context) => {
       const keys = value
@@ -159,7 +217,70 @@ const envSchema = z.object({
       });
       return [...new Set(keys)];
     })
-    .default([]),
+    .default([]);
+/** Variables whose values are keys: never shown in a message. */
+const KEY_VARIABLES: ReadonlySet<string> = new Set(["QPLANE_API_KEYS", "QPLANE_ADMIN_KEYS"]);
+/** Address ranges fastify's proxy-addr knows by name. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** An IP address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or a named range. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", bits, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  const maxBits = family === 4 ? 32 : 128;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+}
+
+/**
+ * `QPLANE_TRUST_PROXY`: `true`/`false` or a comma-separated address list. A hop count is
+ * refused: it cannot tell a proxy from a client sending its own X-Forwarded-For (fastify 5
+ * ignores one for that reason).
+ */
+const trustProxySchema = z.string().transform((value, context): TrustProxy => {
+  const lower = value.toLowerCase();
+  if (lower === "true" || lower === "false") return lower === "true";
+  if (/^\d+$/.test(value)) {
+    context.addIssue({
+      code: "custom",
+      message:
+        "a hop count cannot tell a proxy from a client that sends X-Forwarded-For itself: " +
+        "list the proxies' addresses or CIDRs (or true to trust every peer)",
+    });
+    return z.NEVER;
+  }
+  const entries = value.split(",").map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined) {
+    context.addIssue({
+      code: "custom",
+      message:
+        `${JSON.stringify(bad)} is not an IP address, a CIDR or one of loopback, linklocal, ` +
+        "uniquelocal (give true, false or a comma-separated list of these)",
+    });
+    return z.NEVER;
+  }
+  return Object.freeze(entries);
+});
+
+const envSchema = z.object({
+  PORT: wholeNumber(0, 65_535, 8080),
+  HOST: z.string().regex(HOST_PATTERN, "must be a host name or an IP address").optional(),
+  REDIS_URL: z
+    .string()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must be a redis:// or rediss:// URL with a host")
+    .default("redis://127.0.0.1:6379"),
+  QPLANE_ROLE: choice(ROLES, "all"),
+  QPLANE_API_KEYS: keyList(),
+  QPLANE_ADMIN_KEYS: keyList(),
   QPLANE_KEY_PREFIX: z
     .string()
     .regex(KEY_PREFIX_PATTERN, "must be 1-64 letters, digits, '_', '.', '-' (no ':')")
@@ -178,9 +299,16 @@ const envSchema = z.object({
   QPLANE_MAX_DATASET_ROWS: wholeNumber(4, 1_000_000, 100_000),
   QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: wholeNumber(1, 100_000, 10),
   QPLANE_MAX_EXPERIMENT_JOBS: wholeNumber(1, 10_000, 200),
+  QPLANE_MAX_JOB_SECONDS: wholeNumber(1, MAX_TIME_LIMIT_SECONDS, 6 * HOUR),
+  QPLANE_MAX_JOB_WORK: largeNumber(DEFAULT_COST_LIMITS.maxJobWork),
+  QPLANE_MAX_JOB_MEMORY_MB: wholeNumber(1, 1_048_576, DEFAULT_COST_LIMITS.maxJobMemoryMb),
   QPLANE_MAX_BODY_BYTES: wholeNumber(1024, 100 * MIB, MIB),
   QPLANE_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 600),
+  QPLANE_MAX_STREAMS_PER_KEY: wholeNumber(1, 100_000, DEFAULT_MAX_STREAMS_PER_KEY),
   LOG_LEVEL: choice(LOG_LEVELS, "info"),
+  LOG_FORMAT: choice(LOG_FORMATS, "auto"),
+  QPLANE_SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(1, 3600, 30),
+  QPLANE_TRUST_PROXY: trustProxySchema.default(false),
   /** Path of a YAML/JSON file of named backends (src/backends/config.ts). */
   QPLANE_BACKENDS: z.string().optional(),
 });
@@ -188,12 +316,17 @@ const envSchema = z.object({
 type EnvName = keyof typeof envSchema.shape;
 const ENV_NAMES = Object.keys(envSchema.shape) as EnvName[];
 
+/** A Redis URL as messages may show it: any user and password replaced by `***`. */
+export function maskRedisUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
 /** What a config message may show of a variable's value. */
 function shown(name: string, value: string | undefined): string {
-  if (name === "QPLANE_API_KEYS") return "value not shown";
+  if (KEY_VARIABLES.has(name)) return "value not shown";
   if (value === undefined) return "nothing";
   // a Redis URL may carry a password
-  const masked = name === "REDIS_URL" ? value.replace(/\/\/[^@/]*@/, "//***@") : value;
+  const masked = name === "REDIS_URL" ? maskRedisUrl(value) : value;
   const text = JSON.stringify(masked.length > 80 ? `${masked.slice(0, 77)}...` : masked);
   return `got ${text}`;
 }
@@ -221,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new QplaneError("QPLANE_ERR_CONFIG", [...new Set(lines)].join("; "));
   }
   const e = parsed.data;
-  const authOn = e.QPLANE_API_KEYS.length > 0;
+  const authOn = e.QPLANE_API_KEYS.length > 0 || e.QPLANE_ADMIN_KEYS.length > 0;
   const requestedHost = e.HOST ?? null;
   // without API keys anyone who can reach the port could submit jobs: loopback only
   const hostForced = !authOn && !(requestedHost !== null && isLoopback(requestedHost));
@@ -234,11 +367,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     role: e.QPLANE_ROLE,
     apiKeys: Object.freeze(e.QPLANE_API_KEYS),
+    adminKeys: Object.freeze(e.QPLANE_ADMIN_KEYS),
     keyPrefix: e.QPLANE_KEY_PREFIX,
     retentionSeconds: e.QPLANE_RETENTION_SECONDS,
     idempotencyTtlSeconds: e.QPLANE_IDEMPOTENCY_TTL_SECONDS,
     redisTimeoutMs: e.QPLANE_REDIS_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    shutdownTimeoutSeconds: e.QPLANE_SHUTDOWN_TIMEOUT_SECONDS,
+    trustProxy: e.QPLANE_TRUST_PROXY,
     backends: loadBackends(e.QPLANE_BACKENDS),
     worker: Object.freeze({
       concurrency: e.QPLANE_WORKER_CONCURRENCY,
@@ -254,21 +391,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDatasetRows: e.QPLANE_MAX_DATASET_ROWS,
       maxConcurrentJobsPerKey: e.QPLANE_MAX_CONCURRENT_JOBS_PER_KEY,
       maxExperimentJobs: e.QPLANE_MAX_EXPERIMENT_JOBS,
+      maxJobSeconds: e.QPLANE_MAX_JOB_SECONDS,
+      maxJobWork: e.QPLANE_MAX_JOB_WORK,
+      maxJobMemoryMb: e.QPLANE_MAX_JOB_MEMORY_MB,
       maxBodyBytes: e.QPLANE_MAX_BODY_BYTES,
       rateLimitPerMinute: e.QPLANE_RATE_LIMIT_PER_MINUTE,
+      maxStreamsPerKey: e.QPLANE_MAX_STREAMS_PER_KEY,
     }),
   });
 }
-
-/** Datasets whose size is `dataset.samples`; the others have a fixed size or are files. */
-const GENERATED_DATASETS: ReadonlySet<DatasetName> = new Set([
-  "moons",
-  "circles",
-  "xor",
-  "blobs",
-  "sine",
-  "polynomial",
-]);
 
 /**
  * Refuses a spec that asks for more than this server allows, naming each field, its value

@@ -28,11 +28,15 @@ describe("loadConfig", () => {
       redisUrl: "redis://127.0.0.1:6379",
       role: "all",
       apiKeys: [],
+      adminKeys: [],
       keyPrefix: "qplane",
       retentionSeconds: 7 * 24 * 3600,
       idempotencyTtlSeconds: 24 * 3600,
       redisTimeoutMs: 2000,
       logLevel: "info",
+      logFormat: "auto",
+      shutdownTimeoutSeconds: 30,
+      trustProxy: false,
       backends: [
         { name: "local", provider: "local" },
         {
@@ -55,8 +59,13 @@ describe("loadConfig", () => {
         maxDatasetRows: 100_000,
         maxConcurrentJobsPerKey: 10,
         maxExperimentJobs: 200,
+        maxJobSeconds: 6 * 3600,
+        // an hour of one core at the simulator's measured 1.2e9 amplitude-operations/s
+        maxJobWork: 4.32e12,
+        maxJobMemoryMb: 4096,
         maxBodyBytes: 1024 * 1024,
         rateLimitPerMinute: 600,
+        maxStreamsPerKey: 20,
       },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -87,9 +96,15 @@ describe("loadConfig", () => {
       QPLANE_MAX_DATASET_ROWS: "1000",
       QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "3",
       QPLANE_MAX_EXPERIMENT_JOBS: "12",
+      QPLANE_MAX_JOB_SECONDS: "90",
+      QPLANE_MAX_JOB_WORK: "5e9",
+      QPLANE_MAX_JOB_MEMORY_MB: "512",
       QPLANE_MAX_BODY_BYTES: "65536",
       QPLANE_RATE_LIMIT_PER_MINUTE: "60",
+      QPLANE_MAX_STREAMS_PER_KEY: "3",
       LOG_LEVEL: "DEBUG",
+      LOG_FORMAT: "Pretty",
+      QPLANE_SHUTDOWN_TIMEOUT_SECONDS: "5",
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -104,6 +119,8 @@ describe("loadConfig", () => {
       idempotencyTtlSeconds: 600,
       redisTimeoutMs: 500,
       logLevel: "debug",
+      logFormat: "pretty",
+      shutdownTimeoutSeconds: 5,
       worker: {
         concurrency: 4,
         lockDurationMs: 5000,
@@ -118,10 +135,35 @@ describe("loadConfig", () => {
         maxDatasetRows: 1000,
         maxConcurrentJobsPerKey: 3,
         maxExperimentJobs: 12,
+        maxJobSeconds: 90,
+        maxJobWork: 5e9,
+        maxJobMemoryMb: 512,
         maxBodyBytes: 65_536,
         rateLimitPerMinute: 60,
+        maxStreamsPerKey: 3,
       },
     });
+  });
+
+  it("reads the job work limit as digits or <digits>e<digits>, and refuses anything else", () => {
+    expect(loadConfig({ QPLANE_MAX_JOB_WORK: "123456789" }).limits.maxJobWork).toBe(123_456_789);
+    expect(loadConfig({ QPLANE_MAX_JOB_WORK: "1E15" }).limits.maxJobWork).toBe(1e15);
+    for (const value of ["0", "1e16", "4.5e12", "-1", "lots"]) {
+      expect(() => loadConfig({ QPLANE_MAX_JOB_WORK: value })).toThrow(
+        `QPLANE_MAX_JOB_WORK: must be a whole number from 1 to 2^53, as digits or like 4e12 (got "${value}")`,
+      );
+    }
+    expect(() => loadConfig({ QPLANE_MAX_JOB_MEMORY_MB: "0" })).toThrow(
+      'QPLANE_MAX_JOB_MEMORY_MB: must be a whole number from 1 to 1048576 (got "0")',
+    );
+  });
+
+  it("refuses a job time limit that is not a whole number of seconds within 1..2000000", () => {
+    for (const value of ["0", "2000001", "1.5", "6h"]) {
+      expect(() => loadConfig({ QPLANE_MAX_JOB_SECONDS: value })).toThrow(
+        `QPLANE_MAX_JOB_SECONDS: must be a whole number from 1 to 2000000 (got "${value}")`,
+      );
+    }
   });
 
   it("binds to every interface only when API keys are configured", () => {
@@ -178,7 +220,26 @@ describe("loadConfig", () => {
     ["QPLANE_MAX_BODY_BYTES", "10", "from 1024 to"],
     ["QPLANE_RATE_LIMIT_PER_MINUTE", "fast", "must be a whole number"],
     ["LOG_LEVEL", "verbose", "must be one of fatal, error, warn, info, debug, trace, silent"],
+    ["LOG_FORMAT", "text", "must be one of auto, json, pretty"],
+    ["QPLANE_SHUTDOWN_TIMEOUT_SECONDS", "0", "from 1 to 3600"],
+    ["QPLANE_TRUST_PROXY", "2", "a hop count cannot tell a proxy from a client"],
+    ["QPLANE_TRUST_PROXY", "yes", '"yes" is not an IP address, a CIDR or one of loopback'],
+    ["QPLANE_TRUST_PROXY", "10.0.0.0/33", '"10.0.0.0/33" is not an IP address, a CIDR'],
+    ["QPLANE_TRUST_PROXY", "10.0.0.1,,10.0.0.2", '"" is not an IP address'],
+    ["QPLANE_TRUST_PROXY", "fd00::/129", '"fd00::/129" is not'],
   ];
+
+  it("reads QPLANE_TRUST_PROXY as off, on, or the proxies' addresses and CIDRs", () => {
+    const trust = (value: string) => loadConfig({ QPLANE_TRUST_PROXY: value }).trustProxy;
+    expect(trust("true")).toBe(true);
+    expect(trust("FALSE")).toBe(false);
+    expect(trust("10.0.0.1")).toEqual(["10.0.0.1"]);
+    expect(trust(" 10.0.0.0/8 , fd00::/8,loopback")).toEqual([
+      "10.0.0.0/8",
+      "fd00::/8",
+      "loopback",
+    ]);
+  });
   it.each(invalid)(
     "refuses %s=%s with one line naming the variable and the value",
     (name, value, problem) => {
@@ -189,6 +250,34 @@ describe("loadConfig", () => {
       expect(message).not.toContain("\n");
     },
   );
+
+  it("reads QPLANE_ADMIN_KEYS like QPLANE_API_KEYS: auth on, never shown", () => {
+    const config = loadConfig({ QPLANE_API_KEYS: KEY_A, QPLANE_ADMIN_KEYS: ` ${KEY_B},,${KEY_B}` });
+    expect(config).toMatchObject({ apiKeys: [KEY_A], adminKeys: [KEY_B], host: "0.0.0.0" });
+    expect(Object.isFrozen(config.adminKeys)).toBe(true);
+    // admin keys alone turn auth on (and the API may serve other hosts)
+    expect(loadConfig({ QPLANE_ADMIN_KEYS: KEY_B })).toMatchObject({
+      apiKeys: [],
+      adminKeys: [KEY_B],
+      host: "0.0.0.0",
+      hostForced: false,
+    });
+    const short = configError({ QPLANE_ADMIN_KEYS: `${KEY_B},short-secret` });
+    expect(short.message).toBe(
+      "QPLANE_ADMIN_KEYS: key 2 of 2 has 12 characters; keys need at least 16 (value not shown)",
+    );
+    const odd = configError({ QPLANE_ADMIN_KEYS: "has spaces inside the key" });
+    expect(odd.message).toMatch(/^QPLANE_ADMIN_KEYS: key 1 of 1 has characters outside/);
+    expect(odd.message).not.toContain("spaces inside");
+  });
+
+  it("refuses QPLANE_MAX_STREAMS_PER_KEY outside 1..100000", () => {
+    for (const value of ["0", "100001", "many"]) {
+      expect(() => loadConfig({ QPLANE_MAX_STREAMS_PER_KEY: value })).toThrow(
+        `QPLANE_MAX_STREAMS_PER_KEY: must be a whole number from 1 to 100000 (got "${value}")`,
+      );
+    }
+  });
 
   it("never shows API keys, even the valid ones, and masks a Redis password", () => {
     const short = configError({ QPLANE_API_KEYS: `${KEY_A},short-secret` });

@@ -30,10 +30,12 @@ import {
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
+  checkParameterShape,
   type ParameterMatrix,
   type ParameterRowsInput,
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
+import { describeCircuit, runOffThread } from "../../src/compute/off-thread.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import {
   type ExecutionConfig,
@@ -41,12 +43,12 @@ import {
   type ExecutionResult,
   type JobHandle,
   type JobState,
+  type MatrixShape,
   type Provider,
   type ProviderCapabilities,
   type ProviderStatus,
   throwIfCancelled,
 } from "../types.js";
-import { decomposeForDevice } from "./decompose.js";
 import {
   type BraketDevice,
   nativeIrGates,
@@ -54,8 +56,8 @@ import {
   OPENQASM_PROGRAM_SET,
   parseDevice,
 } from "./device.js";
-import { type BraketProgram, emitBraketQasm } from "./gates.js";
-import { checkContiguous, placeOnDevice } from "./placement.js";
+import type { FittedCircuit } from "./fit.js";
+import type { BraketProgram } from "./gates.js";
 import { addCounts, addProbabilities, type MeasuredResult } from "./results.js";
 
 /** Fitted circuits kept per provider (see `prepare`). */
@@ -241,6 +243,23 @@ function programSetBatches(
   limits: NonNullable<BraketDevice["programSet"]>,
   where: string,
 ): Batch[] {
+  const { tasks, base } = programSetTasks(rows, shots, limits, where);
+  const batches: Batch[] = [];
+  for (let index = 0, start = 0; index < tasks; index++) {
+    const size = base + (index < rows % tasks ? 1 : 0);
+    batches.push({ index, start, end: start + size });
+    start += size;
+  }
+  return batches;
+}
+
+/** How many program-set tasks `rows` rows need, and the smallest task's rows; checks the limits. */
+function programSetTasks(
+  rows: number,
+  shots: number,
+  limits: NonNullable<BraketDevice["programSet"]>,
+  where: string,
+): { tasks: number; base: number } {
   const { maximumExecutables, maximumTotalShots, minimumTotalShots } = limits;
   const perTask = Math.min(maximumExecutables, Math.floor(maximumTotalShots / shots));
   if (perTask < 1) {
@@ -257,13 +276,7 @@ function programSetBatches(
       `${rows} parameter row(s) × ${shots} shots in ${tasks} program-set task(s) give ${base * shots} shots in the smallest task, below the minimumTotalShots ${minimumTotalShots} of ${where}; use at least ${Math.ceil(minimumTotalShots / base)} shots`,
     );
   }
-  const batches: Batch[] = [];
-  for (let index = 0, start = 0; index < tasks; index++) {
-    const size = base + (index < rows % tasks ? 1 : 0);
-    batches.push({ index, start, end: start + size });
-    start += size;
-  }
-  return batches;
+  return { tasks, base };
 }
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
@@ -273,10 +286,7 @@ export class BraketProvider implements Provider {
   readonly braket: BraketClient;
   readonly s3: S3Client;
   private devicePromise: Promise<BraketDevice> | undefined;
-  private readonly prepared = new Map<
-    string,
-    { readonly submitted: Circuit; readonly program: BraketProgram }
-  >();
+  private readonly prepared = new Map<string, Promise<FittedCircuit>>();
 
   constructor(options: BraketProviderOptions) {
     this.options = Object.freeze({ ...options });
@@ -321,11 +331,17 @@ export class BraketProvider implements Provider {
   }
 
   /**
-   * The circuit fitted to the device and its program. Cached by circuit content: layout
-   * search on a large graph takes 0.2–0.9 s and training submits the same circuit shape
-   * every step (once to estimate, once to run), rebuilt as a new object each time.
+   * The circuit fitted to the device and its program (`fit.ts`), in a worker thread: layout
+   * search and routing take 0.2 s to minutes on a large graph. Cached by circuit content
+   * (in flight or done): training submits the same circuit shape every step (once to
+   * estimate, once to run), rebuilt as a new object each time.
    */
-  private prepare(circuit: Circuit, device: BraketDevice, where: string, exact: boolean) {
+  private prepare(
+    circuit: Circuit,
+    device: BraketDevice,
+    where: string,
+    exact: boolean,
+  ): Promise<FittedCircuit> {
     const key = `${exact}|${JSON.stringify(circuit)}`;
     const cached = this.prepared.get(key);
     if (cached) {
@@ -334,16 +350,14 @@ export class BraketProvider implements Provider {
       this.prepared.set(key, cached);
       return cached;
     }
-    const placed = placeOnDevice(circuit, device, where).circuit;
-    const submitted = decomposeForDevice(placed, device.supportedOperations, where);
-    checkContiguous(submitted, device, where);
-    const program = emitBraketQasm(submitted, {
-      supportedOperations: device.supportedOperations,
-      device: where,
-      exactProbabilities: exact,
-    });
-    const prepared = { submitted, program };
+    const prepared = runOffThread(
+      "fitToDevice",
+      [circuit, device, where, exact],
+      describeCircuit(circuit),
+    );
     this.prepared.set(key, prepared);
+    // a refused circuit is not cached
+    prepared.catch(() => this.prepared.delete(key));
     if (this.prepared.size > PREPARED_CACHE_SIZE) {
       this.prepared.delete(this.prepared.keys().next().value!);
     }
@@ -357,11 +371,27 @@ export class BraketProvider implements Provider {
     config: ExecutionConfig,
   ): Promise<Plan> {
     const matrix = toParameterMatrix(circuit, rows);
+    const { device, where, submitted, program, exact, programSet } = await this.fit(
+      circuit,
+      config,
+    );
+    const batches = programSet
+      ? programSetBatches(matrix.rows, config.shots, device.programSet!, where)
+      : Array.from({ length: matrix.rows }, (_, row) => ({
+          index: row,
+          start: row,
+          end: row + 1,
+        }));
+    return { device, matrix, circuit: submitted, program, exact, programSet, batches };
+  }
+
+  /** The circuit fitted to the device for these settings (no parameter values needed). */
+  private async fit(circuit: Circuit, config: ExecutionConfig) {
     const device = await this.device();
     const where = `device ${device.name} (${device.arn})`;
     checkShots(config.shots, device, where);
     const exact = config.shots === 0;
-    const { submitted, program } = this.prepare(circuit, device, where, exact);
+    const { submitted, program } = await this.prepare(circuit, device, where, exact);
     const targets = program.probabilityTargets?.length ?? 0;
     if (targets > MAX_PROBABILITY_TARGETS) {
       throw new QplaneError(
@@ -371,14 +401,7 @@ export class BraketProvider implements Provider {
     }
     // Program sets carry measured executables; exact results need one program task per row.
     const programSet = device.programSet !== null && !exact;
-    const batches = programSet
-      ? programSetBatches(matrix.rows, config.shots, device.programSet!, where)
-      : Array.from({ length: matrix.rows }, (_, row) => ({
-          index: row,
-          start: row,
-          end: row + 1,
-        }));
-    return { device, matrix, circuit: submitted, program, exact, programSet, batches };
+    return { device, where, submitted, program, exact, programSet };
   }
 
   async run(
@@ -393,17 +416,21 @@ export class BraketProvider implements Provider {
 
   async estimate(
     circuit: Circuit,
-    rows: ParameterRowsInput,
+    shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
-    const plan = await this.plan(circuit, rows, config);
-    const totalShots = plan.matrix.rows * config.shots;
+    checkParameterShape(circuit, shape);
+    const { device, where, programSet } = await this.fit(circuit, config);
+    const tasks = programSet
+      ? programSetTasks(shape.rows, config.shots, device.programSet!, where).tasks
+      : shape.rows;
+    const totalShots = shape.rows * config.shots;
     const pricing = this.options.pricing ?? { perTaskUsd: 0, perShotUsd: 0 };
     return {
-      submissions: plan.batches.length,
-      circuits: plan.matrix.rows,
+      submissions: tasks,
+      circuits: shape.rows,
       totalShots,
-      estimatedCostUsd: plan.batches.length * pricing.perTaskUsd + totalShots * pricing.perShotUsd,
+      estimatedCostUsd: tasks * pricing.perTaskUsd + totalShots * pricing.perShotUsd,
     };
   }
 

@@ -5,6 +5,11 @@
  *
  * The API key never appears in an error message, and errors never carry the axios error
  * (whose request config holds the form body with the key) as a cause.
+ *
+ * Only IAM's own key error (HTTP 400/401/403 with an IAM `BXNIM…` errorCode) means the key
+ * was refused. Anything else is about the endpoint, named by its host: unreachable (DNS,
+ * refused, timeout) or failing (5xx) → QPLANE_ERR_PROVIDER_UNAVAILABLE; answering as IAM
+ * never would (404, a page without a token or an IAM error) → QPLANE_ERR_PROVIDER_ENDPOINT.
  */
 import axios, { type AxiosInstance } from "axios";
 import { QplaneError } from "../../src/errors/catalogue.js";
@@ -27,6 +32,20 @@ interface CachedToken {
   readonly value: string;
   /** Epoch ms after which the token is renewed before use. */
   readonly renewAt: number;
+}
+
+/** HTTP statuses with which IAM refuses a key (together with an IAM error code). */
+const KEY_REFUSED_STATUSES: ReadonlySet<number> = new Set([400, 401, 403]);
+/** IAM's error codes (`BXNIM0415E`: API key not found, …). */
+const IAM_ERROR_CODE = /^BXNIM\d+[A-Z]?$/;
+
+/** The host of an endpoint URL, for messages (never its path, query or user-info). */
+export function endpointHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** Replaces every occurrence of the secret in a text. */
@@ -96,24 +115,38 @@ export class IamTokenSource {
       const reason = error instanceof Error ? error.message : String(error);
       throw new QplaneError(
         "QPLANE_ERR_PROVIDER_UNAVAILABLE",
-        `IBM Cloud IAM at ${this.iamUrl} could not be reached: ${redact(reason, this.#apiKey)}`,
+        `IBM Cloud IAM endpoint ${endpointHost(this.iamUrl)} could not be reached (${redact(reason, this.#apiKey)}); check the IAM URL and the network`,
       );
     }
-    const data = (response.data ?? {}) as Record<string, unknown>;
+    const data = (
+      typeof response.data === "object" && response.data !== null ? response.data : {}
+    ) as Record<string, unknown>;
     if (response.status !== 200 || typeof data.access_token !== "string") {
-      const code = typeof data.errorCode === "string" ? `${data.errorCode}: ` : "";
+      const iamCode = typeof data.errorCode === "string" ? data.errorCode : undefined;
+      const code = iamCode === undefined ? "" : `${iamCode}: `;
       const text =
         typeof data.errorMessage === "string" ? data.errorMessage : "no access token returned";
       const message = redact(`${code}${text}`, this.#apiKey);
+      const host = endpointHost(this.iamUrl);
+      if (
+        KEY_REFUSED_STATUSES.has(response.status) &&
+        iamCode !== undefined &&
+        IAM_ERROR_CODE.test(iamCode)
+      ) {
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_AUTH",
+          `IBM Cloud IAM refused the API key (HTTP ${response.status}): ${message}`,
+        );
+      }
       if (response.status >= 500) {
         throw new QplaneError(
           "QPLANE_ERR_PROVIDER_UNAVAILABLE",
-          `IBM Cloud IAM answered HTTP ${response.status}: ${message}`,
+          `IBM Cloud IAM endpoint ${host} failed (HTTP ${response.status}: ${message}); try again later, or check the IAM URL`,
         );
       }
       throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_AUTH",
-        `IBM Cloud IAM refused the API key (HTTP ${response.status}): ${message}`,
+        "QPLANE_ERR_PROVIDER_ENDPOINT",
+        `IBM Cloud IAM endpoint ${host} answered HTTP ${response.status} with neither a token nor an IAM error (${message}): the IAM URL is probably wrong; the API key was not checked`,
       );
     }
     const expiresIn =

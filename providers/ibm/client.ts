@@ -6,7 +6,7 @@
  */
 import axios, { type AxiosInstance } from "axios";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import type { IamTokenSource } from "./auth.js";
+import { endpointHost, type IamTokenSource } from "./auth.js";
 
 export const IBM_API_VERSION = "2026-04-15";
 /** Statuses retried with exponential backoff (the Python client's list). */
@@ -245,6 +245,13 @@ export class IbmRuntimeClient {
         if (attempt < this.retry.maxAttempts) await sleep(this.backoff(attempt), options.signal);
         continue;
       }
+      if (status === 404 && ibmErrorCode(data) === undefined) {
+        // IBM's own 404s (job, session, backend not found) carry an IBM error code
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_ENDPOINT",
+          `IBM Quantum endpoint ${endpointHost(this.baseUrl)} answered ${what} with HTTP 404 and no IBM error: its URL is probably wrong`,
+        );
+      }
       throw new QplaneError(
         "QPLANE_ERR_PROVIDER_REJECTED",
         `IBM Quantum rejected ${what}: ${describeIbmError(status, data)}`,
@@ -252,7 +259,7 @@ export class IbmRuntimeClient {
     }
     throw new QplaneError(
       "QPLANE_ERR_PROVIDER_UNAVAILABLE",
-      `IBM Quantum ${what} failed after ${this.retry.maxAttempts} attempts: ${lastFailure}`,
+      `IBM Quantum ${what} failed after ${this.retry.maxAttempts} attempts: ${lastFailure} (endpoint ${endpointHost(this.baseUrl)})`,
     );
   }
 }

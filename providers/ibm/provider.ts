@@ -9,6 +9,7 @@
 import { GATES, type GateName, isGateName } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
+  checkParameterShape,
   type ParameterMatrix,
   type ParameterRowsInput,
   toParameterMatrix,
@@ -22,6 +23,7 @@ import {
   type ExecutionResult,
   type JobHandle,
   type JobState,
+  type MatrixShape,
   type Provider,
   type ProviderCapabilities,
   type ProviderStatus,
@@ -333,6 +335,21 @@ class IbmJob implements JobHandle {
   }
 }
 
+/** IBM hardware samples: shots ≥ 1, a whole number. */
+function checkIbmShots(shots: number): void {
+  if (shots === 0) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      "shots = 0 asks for exact probabilities, which IBM Quantum hardware cannot give; use shots ≥ 1",
+    );
+  }
+  if (!Number.isInteger(shots) || shots < 1) {
+    throw new QplaneError(
+      "QPLANE_ERR_PROVIDER_CIRCUIT",
+      `shots must be a positive integer, got ${shots}`,
+    );
+  }
+}
 export class IbmProvider implements Provider {
   private readonly options: IbmProviderOptions;
   private readonly client: IbmRuntimeClient;
@@ -398,19 +415,26 @@ export class IbmProvider implements Provider {
     rows: ParameterRowsInput,
     config: ExecutionConfig,
   ): Promise<ParameterMatrix> {
-    if (config.shots === 0) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        "shots = 0 asks for exact probabilities, which IBM Quantum hardware cannot give; use shots ≥ 1",
-      );
-    }
-    if (!Number.isInteger(config.shots) || config.shots < 1) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `shots must be a positive integer, got ${config.shots}`,
-      );
-    }
     const matrix = toParameterMatrix(circuit, rows);
+    const capabilities = await this.validateShape(circuit, matrix, config);
+    const rzz = rzzAngleViolation(circuit, matrix);
+    if (rzz !== undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_PROVIDER_CIRCUIT",
+        `${capabilities.device} runs rzz only for angles in [0, π/2] (IBM error 1517 otherwise): ${rzz}`,
+      );
+    }
+    return matrix;
+  }
+
+  /** Everything but the parameter values (what an estimate checks); returns the capabilities. */
+  private async validateShape(
+    circuit: Circuit,
+    matrix: MatrixShape,
+    config: ExecutionConfig,
+  ): Promise<ProviderCapabilities> {
+    checkIbmShots(config.shots);
+    checkParameterShape(circuit, matrix);
     if (circuit.numClbits === 0) {
       throw new QplaneError(
         "QPLANE_ERR_PROVIDER_CIRCUIT",
@@ -445,14 +469,7 @@ export class IbmProvider implements Provider {
         `circuit is not ISA for ${capabilities.device}: ${violation}`,
       );
     }
-    const rzz = rzzAngleViolation(circuit, matrix);
-    if (rzz !== undefined) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `${capabilities.device} runs rzz only for angles in [0, π/2] (IBM error 1517 otherwise): ${rzz}`,
-      );
-    }
-    return matrix;
+    return capabilities;
   }
 
   /**
@@ -522,7 +539,7 @@ export class IbmProvider implements Provider {
     return {
       capabilities: () => this.capabilities(),
       status: () => this.status(),
-      estimate: (circuit, rows, config) => this.estimate(circuit, rows, config),
+      estimate: (circuit, shape, config) => this.estimate(circuit, shape, config),
       run: (circuit, rows, config) => this.submit(circuit, rows, config, session),
       close: async (outcome) => session?.close(outcome),
     };
@@ -566,16 +583,16 @@ export class IbmProvider implements Provider {
 
   async estimate(
     circuit: Circuit,
-    rows: ParameterRowsInput,
+    shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
-    const matrix = await this.validate(circuit, rows, config);
+    await this.validateShape(circuit, shape, config);
     // what the device executes (and IBM bills): twirling may round the shots up
-    const totalShots = matrix.rows * samplesPerRow(config.shots, this.options.samplerOptions);
+    const totalShots = shape.rows * samplesPerRow(config.shots, this.options.samplerOptions);
     const pricing = this.options.pricing ?? { perTaskUsd: 0, perShotUsd: 0 };
     return {
       submissions: 1,
-      circuits: matrix.rows,
+      circuits: shape.rows,
       totalShots,
       estimatedCostUsd: pricing.perTaskUsd + totalShots * pricing.perShotUsd,
     };

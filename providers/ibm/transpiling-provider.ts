@@ -12,12 +12,13 @@ import {
   type Target,
   type TranspileResult,
   targetFromIbm,
-  transpile,
 } from "../../src/circuits/transpile/index.js";
+import { describeCircuit, runOffThread } from "../../src/compute/off-thread.js";
 import type {
   ExecutionConfig,
   ExecutionEstimate,
   JobHandle,
+  MatrixShape,
   Provider,
   ProviderCapabilities,
   ProviderStatus,
@@ -27,7 +28,8 @@ import type { IbmProvider } from "./provider.js";
 
 export class TranspilingIbmProvider implements Provider {
   private target: Promise<Target> | undefined;
-  private readonly transpiled = new WeakMap<Circuit, TranspileResult>();
+  /** Per circuit, the transpilation (in flight or done), so concurrent callers share one. */
+  private readonly transpiled = new WeakMap<Circuit, Promise<TranspileResult>>();
 
   constructor(private readonly ibm: IbmProvider) {}
 
@@ -59,12 +61,19 @@ export class TranspilingIbmProvider implements Provider {
     });
   }
 
-  /** The ISA version of a circuit, with its layout, depth and two-qubit gate count. */
-  async transpileFor(circuit: Circuit): Promise<TranspileResult> {
+  /**
+   * The ISA version of a circuit, with its layout, depth and two-qubit gate count, computed
+   * in a worker thread (seconds for deep circuits: see `src/compute/off-thread.ts`).
+   */
+  transpileFor(circuit: Circuit): Promise<TranspileResult> {
     let result = this.transpiled.get(circuit);
     if (result === undefined) {
-      result = transpile(circuit, await this.deviceTarget());
+      result = this.deviceTarget().then((target) =>
+        runOffThread("transpile", [circuit, target], describeCircuit(circuit)),
+      );
       this.transpiled.set(circuit, result);
+      // a failure (device unreachable, timeout) is not cached
+      result.catch(() => this.transpiled.delete(circuit));
     }
     return result;
   }
@@ -84,7 +93,7 @@ export class TranspilingIbmProvider implements Provider {
     return {
       capabilities: () => this.capabilities(),
       status: () => this.status(),
-      estimate: (circuit, rows, config) => this.estimate(circuit, rows, config),
+      estimate: (circuit, shape, config) => this.estimate(circuit, shape, config),
       transpileFor: (circuit) => this.transpileFor(circuit),
       run: async (circuit, rows, config) =>
         scope.run((await this.transpileFor(circuit)).circuit, rows, config),
@@ -94,10 +103,10 @@ export class TranspilingIbmProvider implements Provider {
 
   async estimate(
     circuit: Circuit,
-    rows: ParameterRowsInput,
+    shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
     const { circuit: isa } = await this.transpileFor(circuit);
-    return this.ibm.estimate(isa, rows, config);
+    return this.ibm.estimate(isa, shape, config);
   }
 }

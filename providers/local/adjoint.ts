@@ -32,10 +32,11 @@ import {
   reduceMatrix1,
   traceOverlap,
 } from "./kernels.js";
+import { type Paced, runToEnd, type WorkMeter } from "./pacing.js";
 import { bindRow, Kernel, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
 import type { RegisterProbabilities, SimulatorOptions } from "./simulator.js";
-import { workspaceFor } from "./simulator.js";
+import { claimWorkspace, meterFor, releaseWorkspace, workspaceFor } from "./simulator.js";
 import {
   allocateState,
   applyOp,
@@ -43,7 +44,7 @@ import {
   outcomeOf,
   registerProbabilities,
   resetState,
-  runForward,
+  runForwardPaced,
   type Statevector,
 } from "./statevector.js";
 
@@ -149,14 +150,19 @@ function buffersFor(program: Program, snapshotBudgetBytes: number): AdjointBuffe
 }
 
 /** The forward pass, saving the input state of every weight operation when snapshotting. */
-function forwardSaving(program: Program, state: Statevector, b: AdjointBuffers): void {
+function* forwardSaving(
+  program: Program,
+  state: Statevector,
+  b: AdjointBuffers,
+  meter: WorkMeter,
+): Paced<void> {
   const { snapshots, snapshotOfOp } = b;
   if (snapshots === null) {
-    runForward(program, state);
+    yield* runForwardPaced(program, state, meter);
     return;
   }
   resetState(state);
-  const { matrices, matrixOffset, opCount } = program;
+  const { matrices, matrixOffset, opCount, dim } = program;
   for (let op = 0; op < opCount; op++) {
     const k = snapshotOfOp[op]!;
     if (k >= 0) {
@@ -164,6 +170,7 @@ function forwardSaving(program: Program, state: Statevector, b: AdjointBuffers):
       snapshots[k]!.im.set(state.im);
     }
     applyOp(program, op, state, matrices, matrixOffset[op]!);
+    if (meter.spend(dim)) yield;
   }
 }
 
@@ -217,17 +224,21 @@ function writeOpDerivatives1(program: Program, op: number, b: AdjointBuffers): n
   return count;
 }
 
+/** Gate passes over the state per operation of the backward sweep (un-compute, λ, overlap). */
+const BACKWARD_PASSES_PER_OP = 3;
+
 /**
  * The backward sweep. On entry `phi` holds the final state and b.lambda holds O·ψ; adds
  * d⟨O⟩/d(weight) into grads[go + weightIndex]. Destroys both states.
  */
-function backwardSweep(
+function* backwardSweep(
   program: Program,
   phi: Statevector,
   b: AdjointBuffers,
   grads: Float64Array,
   go: number,
-): void {
+  meter: WorkMeter,
+): Paced<void> {
   const {
     argColumn,
     argScale,
@@ -256,6 +267,7 @@ function backwardSweep(
     grads[go + weightIndexOfColumn[argColumn[slot]!]!]! += 2 * argScale[slot]! * overlap;
   };
   for (let op = program.opCount - 1; op >= first; op--) {
+    if (meter.spend(BACKWARD_PASSES_PER_OP * dim)) yield;
     if (opHasWeight[op] === 0) {
       if (snapshots !== null) {
         applyOpInverse(program, op, lambda, scratch);
@@ -330,23 +342,33 @@ function backwardSweep(
  */
 type SeedAdjoint = (row: number, state: Statevector, lambda: Statevector) => void;
 
-/** The shared driver: per (validated) row, bind, forward (saving states), seed λ, sweep back. */
-function adjointRows(
+/**
+ * The shared driver: per (validated) row, bind, forward (saving states), seed λ, sweep back;
+ * pausing between chunks of work (pacing.ts), also inside a row.
+ */
+function* adjointRows(
   circuit: Circuit,
   matrix: ParameterMatrix,
   options: AdjointOptions,
   seed: SeedAdjoint,
-): { readonly weightCount: number; readonly gradients: Float64Array } {
-  const { program, state } = workspaceFor(circuit, options);
-  const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
-  const gradients = new Float64Array(matrix.rows * b.weightCount);
-  for (let row = 0; row < matrix.rows; row++) {
-    bindRow(program, matrix.values, matrix.cols, row);
-    forwardSaving(program, state, b);
-    seed(row, state, b.lambda);
-    backwardSweep(program, state, b, gradients, row * b.weightCount);
+): Paced<{ readonly weightCount: number; readonly gradients: Float64Array }> {
+  const workspace = claimWorkspace(circuit, options);
+  try {
+    const { program, state } = workspace;
+    // a private workspace (another run holds the cached one) gets private buffers too
+    const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
+    const gradients = new Float64Array(matrix.rows * b.weightCount);
+    const meter = meterFor(options);
+    for (let row = 0; row < matrix.rows; row++) {
+      bindRow(program, matrix.values, matrix.cols, row);
+      yield* forwardSaving(program, state, b, meter);
+      seed(row, state, b.lambda);
+      yield* backwardSweep(program, state, b, gradients, row * b.weightCount, meter);
+    }
+    return { weightCount: b.weightCount, gradients };
+  } finally {
+    releaseWorkspace(workspace);
   }
-  return { weightCount: b.weightCount, gradients };
 }
 
 export interface ProbabilityGradients {
@@ -377,6 +399,16 @@ export function adjointProbabilityGradients(
   cotangentOf: CotangentFunction,
   options: AdjointOptions = {},
 ): ProbabilityGradients {
+  return runToEnd(pacedAdjointProbabilityGradients(circuit, rows, cotangentOf, options));
+}
+
+/** {@link adjointProbabilityGradients}, pausing between chunks of work (also inside a row). */
+export function* pacedAdjointProbabilityGradients(
+  circuit: Circuit,
+  rows: ParameterRowsInput,
+  cotangentOf: CotangentFunction,
+  options: AdjointOptions = {},
+): Paced<ProbabilityGradients> {
   const { outcomes } = workspaceFor(circuit, options);
   const confusion = options.readoutError
     ? clbitConfusion(circuit, options.readoutError)
@@ -385,7 +417,7 @@ export function adjointProbabilityGradients(
   const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows * outcomeCount);
   const cotangent = new Float64Array(outcomeCount);
-  const result = adjointRows(circuit, matrix, options, (row, state, lambda) => {
+  const result = yield* adjointRows(circuit, matrix, options, (row, state, lambda) => {
     const o = row * outcomeCount;
     registerProbabilities(outcomes, state, values, o);
     if (confusion) applyReadoutError(confusion, values, o);
@@ -440,17 +472,19 @@ export function adjointExpectationZ(
   const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows);
   const mask = 1 << qubit;
-  const result = adjointRows(circuit, matrix, options, (row, state, lambda) => {
-    const { re, im } = state;
-    let expectation = 0;
-    for (let i = 0; i < re.length; i++) {
-      const sign = (i & mask) === 0 ? 1 : -1;
-      lambda.re[i] = sign * re[i]!;
-      lambda.im[i] = sign * im[i]!;
-      expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
-    }
-    values[row] = expectation;
-  });
+  const result = runToEnd(
+    adjointRows(circuit, matrix, options, (row, state, lambda) => {
+      const { re, im } = state;
+      let expectation = 0;
+      for (let i = 0; i < re.length; i++) {
+        const sign = (i & mask) === 0 ? 1 : -1;
+        lambda.re[i] = sign * re[i]!;
+        lambda.im[i] = sign * im[i]!;
+        expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
+      }
+      values[row] = expectation;
+    }),
+  );
   return { values, weightCount: result.weightCount, gradients: result.gradients };
 }
 

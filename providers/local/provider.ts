@@ -1,7 +1,8 @@
 /**
- * The local statevector simulator behind the provider interface. Runs synchronously inside
- * `run`; the returned handle is already complete (or failed), so callers treat it exactly
- * like a remote job.
+ * The local statevector simulator behind the provider interface. Runs inside `run`, paced
+ * (pacing.ts): the event loop gets a turn between chunks of work, and the run stops with
+ * QPLANE_ERR_RUN_CANCELLED at the first pause after `config.signal` aborts. The returned
+ * handle is already complete, so callers treat it exactly like a remote job.
  *
  * Register probabilities are simulated over the qubits a circuit touches only
  * ({@link compactIdleQubits}, inside `exactProbabilities`): an ISA circuit on physical
@@ -12,25 +13,31 @@ import { randomUUID } from "node:crypto";
 import { compactIdleQubits } from "../../src/circuits/compact.js";
 import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
-import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import {
+  checkParameterShape,
+  type ParameterRowsInput,
+  toParameterMatrix,
+} from "../../src/circuits/parameters.js";
 import {
   type ExecutionConfig,
   type ExecutionEstimate,
   type ExecutionResult,
   type JobHandle,
+  type MatrixShape,
   type Provider,
   type ProviderCapabilities,
   type ProviderStatus,
   throwIfCancelled,
 } from "../types.js";
+import { runPaced } from "./pacing.js";
 import {
   checkQubitLimit,
   checkShots,
   DEFAULT_MAX_QUBITS,
   DEFAULT_MAX_SHOTS,
-  exactProbabilities,
+  pacedExactProbabilities,
+  pacedSampledCounts,
   type SimulatorOptions,
-  sampledCounts,
 } from "./simulator.js";
 
 export interface LocalProviderOptions extends SimulatorOptions {
@@ -70,10 +77,17 @@ export class LocalProvider implements Provider {
 
   /** Validates everything a run needs before any compute is spent. */
   private validate(circuit: Circuit, rows: ParameterRowsInput, config: ExecutionConfig) {
-    // the limit applies to the qubits actually simulated (see module comment)
-    checkQubitLimit(compactIdleQubits(circuit).circuit, this.options.maxQubits);
-    if (config.shots !== 0) checkShots(config.shots, this.options.maxShots);
+    this.validateCircuit(circuit, config);
     return toParameterMatrix(circuit, rows);
+  }
+
+  private validateCircuit(circuit: Circuit, config: ExecutionConfig): void {
+    // the limit applies to the qubits actually simulated (see module comment); a circuit
+    // within it as written needs no compaction (a pass over its gates) to tell
+    const limit = this.options.maxQubits ?? DEFAULT_MAX_QUBITS;
+    const within = Math.max(circuit.numQubits, circuit.numClbits) <= limit;
+    checkQubitLimit(within ? circuit : compactIdleQubits(circuit).circuit, this.options.maxQubits);
+    if (config.shots !== 0) checkShots(config.shots, this.options.maxShots);
   }
 
   async run(
@@ -84,24 +98,31 @@ export class LocalProvider implements Provider {
     throwIfCancelled(config.signal);
     const matrix = this.validate(circuit, rows, config);
     if (config.shots === 0) {
-      const probabilities = exactProbabilities(circuit, matrix, this.options);
+      const probabilities = await runPaced(
+        pacedExactProbabilities(circuit, matrix, this.options),
+        config.signal,
+      );
       return completedHandle({ kind: "probabilities", ...probabilities });
     }
     const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const counts = sampledCounts(circuit, matrix, sampling, this.options);
+    const counts = await runPaced(
+      pacedSampledCounts(circuit, matrix, sampling, this.options),
+      config.signal,
+    );
     return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(
     circuit: Circuit,
-    rows: ParameterRowsInput,
+    shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
-    const matrix = this.validate(circuit, rows, config);
+    this.validateCircuit(circuit, config);
+    checkParameterShape(circuit, shape);
     return {
       submissions: 1,
-      circuits: matrix.rows,
-      totalShots: matrix.rows * config.shots,
+      circuits: shape.rows,
+      totalShots: shape.rows * config.shots,
       estimatedCostUsd: 0,
     };
   }

@@ -2,12 +2,17 @@
  * The local statevector simulator's entry points: exact register probabilities, seeded
  * shot counts and statevectors for one circuit over a matrix of parameter rows. Compiled
  * programs and state buffers are cached per (immutable) circuit and reused across calls.
+ *
+ * Each entry point has a paced form (`paced…`, see pacing.ts) that pauses between chunks of
+ * work; the plain form runs it to the end synchronously, so both compute the same numbers.
+ * A run holds one state per circuit whatever the number of rows.
  */
 import { compactIdleQubits } from "../../src/circuits/compact.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import { createRng, type Rng } from "../../src/random/rng.js";
+import { CHUNK_AMPLITUDE_OPERATIONS, type Paced, runToEnd, WorkMeter } from "./pacing.js";
 import { bindRow, compileProgram, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion, type ReadoutErrorModel } from "./readout-noise.js";
 import { sampleCounts } from "./sampling.js";
@@ -16,7 +21,7 @@ import {
   buildOutcomeMap,
   type OutcomeMap,
   registerProbabilities,
-  runForward,
+  runForwardPaced,
   type Statevector,
 } from "./statevector.js";
 
@@ -35,6 +40,16 @@ export interface SimulatorOptions {
   readonly readoutError?: ReadoutErrorModel;
   /** Merge runs of one-qubit gates on a qubit into one kernel pass. @defaultValue true */
   readonly fuseGates?: boolean;
+  /**
+   * Amplitude-operations between two pauses of a paced run (pacing.ts).
+   * @defaultValue CHUNK_AMPLITUDE_OPERATIONS
+   */
+  readonly chunkAmplitudeOperations?: number;
+}
+
+/** The work meter of one paced run under `options`. */
+export function meterFor(options: SimulatorOptions): WorkMeter {
+  return new WorkMeter(options.chunkAmplitudeOperations ?? CHUNK_AMPLITUDE_OPERATIONS);
 }
 
 export interface RegisterProbabilities {
@@ -90,17 +105,41 @@ export function checkQubitLimit(circuit: Circuit, maxQubits = DEFAULT_MAX_QUBITS
   }
 }
 
+function createWorkspace(circuit: Circuit, fuse: boolean): Workspace {
+  const program = compileProgram(circuit, { fuse });
+  return { program, state: allocateState(program.dim), outcomes: buildOutcomeMap(program) };
+}
+
 export function workspaceFor(circuit: Circuit, options: SimulatorOptions = {}): Workspace {
   checkQubitLimit(circuit, options.maxQubits);
   const fuse = options.fuseGates ?? true;
   const workspaces = fuse ? fusedWorkspaces : unfusedWorkspaces;
   let workspace = workspaces.get(circuit);
   if (workspace === undefined) {
-    const program = compileProgram(circuit, { fuse });
-    workspace = { program, state: allocateState(program.dim), outcomes: buildOutcomeMap(program) };
+    workspace = createWorkspace(circuit, fuse);
     workspaces.set(circuit, workspace);
   }
   return workspace;
+}
+
+/** Workspaces held by a run: a paused run's bound program and state must stay untouched. */
+const claimed = new WeakSet<Workspace>();
+
+/**
+ * The circuit's cached workspace for one run, or a private one while another (paused) run
+ * holds it. Give it back with {@link releaseWorkspace} when the run ends or stops.
+ */
+export function claimWorkspace(circuit: Circuit, options: SimulatorOptions = {}): Workspace {
+  const cached = workspaceFor(circuit, options);
+  const workspace = claimed.has(cached)
+    ? createWorkspace(circuit, options.fuseGates ?? true)
+    : cached;
+  claimed.add(workspace);
+  return workspace;
+}
+
+export function releaseWorkspace(workspace: Workspace): void {
+  claimed.delete(workspace);
 }
 
 /** Exact Born probabilities of the classical register for every parameter row. */
@@ -109,21 +148,36 @@ export function exactProbabilities(
   rows: ParameterRowsInput,
   options: SimulatorOptions = {},
 ): RegisterProbabilities {
+  return runToEnd(pacedExactProbabilities(circuit, rows, options));
+}
+
+/** {@link exactProbabilities}, pausing between chunks of work. */
+export function* pacedExactProbabilities(
+  circuit: Circuit,
+  rows: ParameterRowsInput,
+  options: SimulatorOptions = {},
+): Paced<RegisterProbabilities> {
   // register probabilities ignore idle qubits (|0⟩, unmeasured): simulate touched ones only
-  const { program, state, outcomes } = workspaceFor(compactIdleQubits(circuit).circuit, options);
-  const matrix = toParameterMatrix(circuit, rows);
-  const confusion = options.readoutError
-    ? clbitConfusion(circuit, options.readoutError)
-    : undefined;
-  const outcomeCount = outcomes.outcomeCount;
-  const values = new Float64Array(matrix.rows * outcomeCount);
-  for (let row = 0; row < matrix.rows; row++) {
-    bindRow(program, matrix.values, matrix.cols, row);
-    runForward(program, state);
-    registerProbabilities(outcomes, state, values, row * outcomeCount);
-    if (confusion) applyReadoutError(confusion, values, row * outcomeCount);
+  const workspace = claimWorkspace(compactIdleQubits(circuit).circuit, options);
+  try {
+    const { program, state, outcomes } = workspace;
+    const matrix = toParameterMatrix(circuit, rows);
+    const confusion = options.readoutError
+      ? clbitConfusion(circuit, options.readoutError)
+      : undefined;
+    const outcomeCount = outcomes.outcomeCount;
+    const values = new Float64Array(matrix.rows * outcomeCount);
+    const meter = meterFor(options);
+    for (let row = 0; row < matrix.rows; row++) {
+      bindRow(program, matrix.values, matrix.cols, row);
+      yield* runForwardPaced(program, state, meter);
+      registerProbabilities(outcomes, state, values, row * outcomeCount);
+      if (confusion) applyReadoutError(confusion, values, row * outcomeCount);
+    }
+    return { rows: matrix.rows, outcomeCount, values };
+  } finally {
+    releaseWorkspace(workspace);
   }
-  return { rows: matrix.rows, outcomeCount, values };
 }
 
 export function checkShots(shots: number, maxShots = DEFAULT_MAX_SHOTS): void {
@@ -142,9 +196,19 @@ export function sampledCounts(
   sampling: SamplingOptions,
   options: SimulatorOptions = {},
 ): RegisterCounts {
+  return runToEnd(pacedSampledCounts(circuit, rows, sampling, options));
+}
+
+/** {@link sampledCounts}, pausing between chunks of work. */
+export function* pacedSampledCounts(
+  circuit: Circuit,
+  rows: ParameterRowsInput,
+  sampling: SamplingOptions,
+  options: SimulatorOptions = {},
+): Paced<RegisterCounts> {
   checkShots(sampling.shots, options.maxShots);
   const rng = sampling.rng ?? createRng(sampling.seed ?? 0);
-  const probabilities = exactProbabilities(circuit, rows, options);
+  const probabilities = yield* pacedExactProbabilities(circuit, rows, options);
   const { outcomeCount } = probabilities;
   const cdf = new Float64Array(outcomeCount);
   const values = new Uint32Array(probabilities.rows * outcomeCount);
@@ -161,9 +225,23 @@ export function finalStatevector(
   row: readonly number[] = [],
   options: SimulatorOptions = {},
 ): Statevector {
-  const { program, state } = workspaceFor(circuit, options);
-  const matrix = toParameterMatrix(circuit, circuit.parameters.length === 0 ? [] : [row]);
-  bindRow(program, matrix.values, matrix.cols, 0);
-  runForward(program, state);
-  return { re: state.re.slice(), im: state.im.slice() };
+  return runToEnd(pacedFinalStatevector(circuit, row, options));
+}
+
+/** {@link finalStatevector}, pausing between chunks of work. */
+export function* pacedFinalStatevector(
+  circuit: Circuit,
+  row: readonly number[] = [],
+  options: SimulatorOptions = {},
+): Paced<Statevector> {
+  const workspace = claimWorkspace(circuit, options);
+  try {
+    const { program, state } = workspace;
+    const matrix = toParameterMatrix(circuit, circuit.parameters.length === 0 ? [] : [row]);
+    bindRow(program, matrix.values, matrix.cols, 0);
+    yield* runForwardPaced(program, state, meterFor(options));
+    return { re: state.re.slice(), im: state.im.slice() };
+  } finally {
+    releaseWorkspace(workspace);
+  }
 }

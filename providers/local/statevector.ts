@@ -14,6 +14,7 @@ import {
   applySwap,
   applyX,
 } from "./kernels.js";
+import type { Paced, WorkMeter } from "./pacing.js";
 import { Kernel, type Program } from "./program.js";
 
 export interface Statevector {
@@ -70,11 +71,21 @@ export function applyOp(
   }
 }
 
-/** Runs the whole bound program on |0…0⟩. */
-export function runForward(program: Program, state: Statevector): void {
+/**
+ * Runs the whole bound program on |0…0⟩, pausing between gate passes whenever `meter` says
+ * a chunk of work is done (pacing.ts; run it with runToEnd for no pauses).
+ */
+export function* runForwardPaced(
+  program: Program,
+  state: Statevector,
+  meter: WorkMeter,
+): Paced<void> {
   resetState(state);
-  const { matrices, matrixOffset, opCount } = program;
-  for (let op = 0; op < opCount; op++) applyOp(program, op, state, matrices, matrixOffset[op]!);
+  const { matrices, matrixOffset, opCount, dim } = program;
+  for (let op = 0; op < opCount; op++) {
+    applyOp(program, op, state, matrices, matrixOffset[op]!);
+    if (meter.spend(dim)) yield;
+  }
 }
 
 /** Writes the conjugate transpose of the n×n complex matrix at m[o..) into out[0..). */

@@ -1,9 +1,11 @@
 /**
  * The HTTP API as a fastify app: `buildApp(options)` returns it ready to `inject` or `listen`.
  *
- * Request lifecycle: rate limit (onRequest, per key or address) → API key (preParsing, before
+ * Request lifecycle: shutdown check (503 once closing) → rate limit (onRequest, per key or
+ * address; counters in Redis when given, shared by replicas) → API key (preParsing, before
  * any body is read) → JSON body within `maxBodyBytes` → zod validation (400 naming fields) →
- * route → zod-checked response. Failures of any step take the one error envelope (errors.ts).
+ * route → zod-checked response. Failures of any step take the one error envelope (errors.ts),
+ * and every 429 and 503 carries `Retry-After`.
  * The app does not own the JobService: closing the app leaves it to the caller.
  */
 import { randomUUID } from "node:crypto";
@@ -20,13 +22,14 @@ import { serializerCompiler } from "fastify-type-provider-zod";
 import { QplaneError } from "../errors/catalogue.js";
 import { collectSecrets, REDACTED, secretEraser } from "../logging/redaction.js";
 import { ApiKeyRing, bearerToken } from "./auth.js";
-import { type ApiContext, authHook, identify } from "./context.js";
+import { type ApiContext, authHook, clientKey } from "./context.js";
 import {
   errorHandler,
   frameworkErrors,
   JsonSyntaxError,
   notFoundHandler,
   parseJsonBody,
+  retryAfterHook,
   zodValidatorCompiler,
 } from "./errors.js";
 import { createApiLogger } from "./logger.js";
@@ -47,7 +50,7 @@ function loggerFor(options: ResolvedApiOptions): FastifyBaseLogger | false {
   if (options.log === false) return false;
   return createApiLogger({
     ...options.log,
-    secrets: [...(options.log.secrets ?? []), ...options.apiKeys],
+    secrets: [...(options.log.secrets ?? []), ...options.apiKeys, ...options.adminKeys],
   });
 }
 
@@ -63,7 +66,8 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy,
     genReqId: () => randomUUID(),
     frameworkErrors,
-    return503OnClosing: true,
+    // fastify's own 503 has its own body and no Retry-After: the onRequest hook below answers
+    return503OnClosing: false,
   };
   const app =
     logger === false
@@ -72,7 +76,7 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
 
   const context: ApiContext = {
     service: options.service,
-    keys: new ApiKeyRing(options.apiKeys),
+    keys: new ApiKeyRing(options.apiKeys, options.adminKeys),
     metrics: options.metrics ?? new ServiceMetrics(),
     options,
   };
@@ -98,8 +102,12 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
     }
   });
 
+  let closing = false;
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Requests still arriving on kept-alive connections while the server closes (fastify
+    // adds `Connection: close`), in the error envelope so clients and balancers retry elsewhere.
+    if (closing) throw new QplaneError("QPLANE_ERR_UNAVAILABLE", "the server is shutting down");
   });
   // Browsers open sockets ahead of need (preconnect) that may never carry a request. Node's
   // server.close does not count them as idle and would wait headersTimeout (60 s) for them,
@@ -111,6 +119,7 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
   });
   app.server.on("request", (request: IncomingMessage) => unused.delete(request.socket));
   app.addHook("preClose", async () => {
+    closing = true;
     for (const socket of unused) socket.destroy();
   });
   // Responses can quote what a client sent (`(got "…")`): erase credentials from them, both
@@ -118,10 +127,11 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
   const logOptions = options.log === false ? {} : options.log;
   const eraseKnown = secretEraser(
     collectSecrets(
-      [...options.apiKeys, ...(logOptions.secrets ?? [])],
+      [...options.apiKeys, ...options.adminKeys, ...(logOptions.secrets ?? [])],
       logOptions.env ?? process.env,
     ),
   );
+  app.addHook("onSend", retryAfterHook);
   app.addHook("onSend", async (request, _reply, payload) => {
     if (typeof payload !== "string") return payload;
     const token = bearerToken(request.headers.authorization);
@@ -149,13 +159,17 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
   });
 
   if (options.limits.rateLimitPerMinute > 0) {
+    const store = options.rateLimitStore;
     await app.register(fastifyRateLimit, {
       max: options.limits.rateLimitPerMinute,
       timeWindow: 60_000,
-      keyGenerator: (request) => {
-        const owner = identify(context.keys, request).owner;
-        return owner === null ? `ip:${request.ip}` : `key:${owner}`;
-      },
+      ...(store && {
+        redis: store.redis,
+        nameSpace: `${store.keyPrefix}:rate-limit:`,
+        // Redis unreachable: let requests through; routes that need Redis answer 503 themselves
+        skipOnError: true,
+      }),
+      keyGenerator: (request) => clientKey(context.keys, request),
       errorResponseBuilder: (_request, limit) =>
         new QplaneError(
           "QPLANE_ERR_RATE_LIMITED",

@@ -12,6 +12,8 @@ export interface Identity {
   readonly owner: string | null;
   /** Why a request without a valid key is refused (null when the key is valid). */
   readonly problem: string | null;
+  /** Whether the key is an admin key (sees and acts on every key's jobs). */
+  readonly admin: boolean;
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
@@ -31,10 +33,14 @@ export function bearerToken(header: string | undefined): string | null {
 export class ApiKeyRing {
   private readonly digests: readonly Buffer[];
   private readonly owners: readonly string[];
+  private readonly admins: readonly boolean[];
 
-  constructor(keys: readonly string[]) {
-    this.digests = keys.map(sha256);
-    this.owners = keys.map(ownerOf);
+  /** `adminKeys` are accepted too (a key in both lists is an admin key). */
+  constructor(keys: readonly string[], adminKeys: readonly string[] = []) {
+    const all = [...new Set([...keys, ...adminKeys])];
+    this.digests = all.map(sha256);
+    this.owners = all.map(ownerOf);
+    this.admins = all.map((key) => adminKeys.includes(key));
   }
 
   /** Whether requests must carry a key. */
@@ -44,22 +50,21 @@ export class ApiKeyRing {
 
   /** Matches an Authorization header against every key without stopping at the first hit. */
   identify(header: string | undefined): Identity {
-    if (!this.enabled) return { owner: null, problem: null };
+    if (!this.enabled) return { owner: null, problem: null, admin: false };
+    const refused = (problem: string): Identity => ({ owner: null, problem, admin: false });
     if (header === undefined) {
-      return { owner: null, problem: "missing API key: send `Authorization: Bearer <key>`" };
+      return refused("missing API key: send `Authorization: Bearer <key>`");
     }
     const token = bearerToken(header);
-    if (token === null) {
-      return { owner: null, problem: "the Authorization header must be `Bearer <key>`" };
-    }
+    if (token === null) return refused("the Authorization header must be `Bearer <key>`");
     const digest = sha256(token);
     let found = -1;
     for (let i = 0; i < this.digests.length; i++) {
       if (timingSafeEqual(digest, this.digests[i]!) && found < 0) found = i;
     }
     return found < 0
-      ? { owner: null, problem: "invalid API key" }
-      : { owner: this.owners[found]!, problem: null };
+      ? refused("invalid API key")
+      : { owner: this.owners[found]!, problem: null, admin: this.admins[found]! };
   }
 }
 

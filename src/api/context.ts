@@ -3,7 +3,7 @@
  * singletons: two apps in one process, as in the tests, never see each other's services).
  */
 import type { FastifyRequest } from "fastify";
-import type { JobService } from "../jobs/types.js";
+import { EVERYONE, type JobService, type Viewer } from "../jobs/types.js";
 import { type ApiKeyRing, type Identity, requireKey } from "./auth.js";
 import type { ServiceMetrics } from "./metrics.js";
 import type { ResolvedApiOptions } from "./options.js";
@@ -31,6 +31,23 @@ export function identify(keys: ApiKeyRing, request: FastifyRequest): Identity {
     request.qplaneIdentity = keys.identify(request.headers.authorization);
   }
   return request.qplaneIdentity;
+}
+
+/**
+ * Whose jobs the request may see: its key's, or every job for an admin key and when no keys
+ * are configured (a single user on loopback).
+ */
+export function viewerOf(keys: ApiKeyRing, request: FastifyRequest): Viewer {
+  const identity = identify(keys, request);
+  requireKey(keys, identity);
+  if (!keys.enabled || identity.admin) return EVERYONE;
+  return { kind: "owner", owner: identity.owner! };
+}
+
+/** Who a per-client limit counts against: the API key, or the address without one. */
+export function clientKey(keys: ApiKeyRing, request: FastifyRequest): string {
+  const owner = identify(keys, request).owner;
+  return owner === null ? `ip:${request.ip}` : `key:${owner}`;
 }
 
 /**

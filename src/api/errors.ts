@@ -3,7 +3,13 @@
  * code, one mapping from every kind of failure to a status, and no stack traces or internal
  * details in any response. Anything unexpected is logged and answered with a generic 500.
  */
-import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
+import type {
+  FastifyError,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaCompiler,
+  onSendHookHandler,
+} from "fastify";
 import { z } from "zod";
 import { ERROR_CATALOGUE, type ErrorCode, isQplaneError } from "../errors/catalogue.js";
 import { describeSpecIssues } from "../training/spec.js";
@@ -213,7 +219,6 @@ export function errorHandler(bodyLimit: number) {
     if (result.code === "QPLANE_ERR_UNAUTHORIZED") {
       reply.header("www-authenticate", 'Bearer realm="qplane"');
     }
-    if (result.code === "QPLANE_ERR_UNAVAILABLE") reply.header("retry-after", "5");
     const message = result.internal ? `internal error (request ${request.id})` : result.message;
     return reply
       .code(result.statusCode)
@@ -221,6 +226,23 @@ export function errorHandler(bodyLimit: number) {
       .send(errorBody(result.code, message));
   };
 }
+
+/**
+ * `Retry-After` in seconds for the statuses that ask a client to come back, used unless the
+ * response set its own (the rate limiter sends the time left in its window): a store outage
+ * or a shutdown is usually over in seconds; a key's job or stream limit frees up only as its
+ * jobs finish or its streams close.
+ */
+export const RETRY_AFTER_SECONDS: Readonly<Record<number, number>> = { 429: 30, 503: 5 };
+
+/** An onSend hook: every 429 and 503, whatever produced it, carries `Retry-After`. */
+export const retryAfterHook: onSendHookHandler = async (_request, reply, payload) => {
+  const seconds = RETRY_AFTER_SECONDS[reply.statusCode];
+  if (seconds !== undefined && !reply.hasHeader("retry-after")) {
+    reply.header("retry-after", String(seconds));
+  }
+  return payload;
+};
 
 /** Unknown routes: 404 in the same envelope. */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {

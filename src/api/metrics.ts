@@ -3,12 +3,12 @@
  * the caller and passed both to `buildApp` and to whatever runs the worker in the same process:
  * the worker reports each finished epoch with `observeEpochDuration(record.elapsedMs)`.
  * A process running only workers has no HTTP server, so its epoch histogram is not scraped.
+ * While the job store is down a scrape fails (503), which Prometheus records as `up == 0`.
  *
  * | metric                                | type      | labels                        |
  * | ------------------------------------- | --------- | ----------------------------- |
  * | qplane_jobs                           | gauge     | status                        |
  * | qplane_queue_depth                    | gauge     |                               |
- * | qplane_store_up                       | gauge     |                               |
  * | qplane_epoch_duration_seconds         | histogram |                               |
  * | qplane_http_request_duration_seconds  | histogram | method, route, status_code    |
  * | qplane_process_* / qplane_nodejs_*    | defaults  | (when `defaultMetrics` is on) |
@@ -29,7 +29,6 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly jobs: Gauge<"status">;
   private readonly queueDepth: Gauge;
-  private readonly storeUp: Gauge;
   private readonly epochDuration: Histogram;
   private readonly httpDuration: Histogram<"method" | "route" | "status_code">;
 
@@ -44,11 +43,6 @@ export class ServiceMetrics {
     this.queueDepth = new Gauge({
       name: "qplane_queue_depth",
       help: "Jobs waiting in the queue for a worker.",
-      registers,
-    });
-    this.storeUp = new Gauge({
-      name: "qplane_store_up",
-      help: "1 when the job store (Redis) answered the last scrape, else 0.",
       registers,
     });
     this.epochDuration = new Histogram({
@@ -82,19 +76,14 @@ export class ServiceMetrics {
     );
   }
 
-  /** Refreshes the job gauges from the store; a store failure sets `qplane_store_up` to 0. */
+  /**
+   * Refreshes the job gauges from the store; rejects with the store's error when it fails (the
+   * scrape then answers 503 rather than stale counts).
+   */
   async refresh(service: JobService): Promise<void> {
-    try {
-      const stats = await service.stats();
-      for (const status of JOB_STATUSES) this.jobs.set({ status }, stats.byStatus[status] ?? 0);
-      this.queueDepth.set(stats.queueDepth);
-      this.storeUp.set(1);
-    } catch {
-      // Stale counts would look like real ones: drop them until the store answers again.
-      this.jobs.reset();
-      this.queueDepth.reset();
-      this.storeUp.set(0);
-    }
+    const stats = await service.stats();
+    for (const status of JOB_STATUSES) this.jobs.set({ status }, stats.byStatus[status] ?? 0);
+    this.queueDepth.set(stats.queueDepth);
   }
 
   get contentType(): string {

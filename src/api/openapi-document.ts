@@ -31,6 +31,7 @@ function documentOnlyService(): JobService {
     subscribe: unavailable,
     watchAll: unavailable,
     ready: async () => false,
+    workers: unavailable,
     stats: unavailable,
     close: async () => {},
   };

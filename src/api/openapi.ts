@@ -12,6 +12,7 @@ import {
   createJsonSchemaTransformObject,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { RETRY_AFTER_SECONDS } from "./errors.js";
 import { apiSchemas } from "./schemas.js";
 
 /** Version of the `/v1` HTTP API (not of the package). */
@@ -55,6 +56,32 @@ const override: Override = (ctx) => {
   if (def.type === "undefined") json.type = "null";
 };
 
+type Transform = ReturnType<typeof createJsonSchemaTransform>;
+
+const RETRY_AFTER_HEADER = {
+  "Retry-After": {
+    type: "integer",
+    minimum: 0,
+    description: "Seconds to wait before retrying.",
+  },
+};
+
+/**
+ * Documents `Retry-After` on every 429 and 503 response, as the app sends it on every one
+ * (errors.ts `retryAfterHook`): derived here from the same statuses, so no route can forget.
+ */
+function withRetryAfter(transform: Transform): Transform {
+  return (input) => {
+    const output = transform(input);
+    const responses = (output.schema as { response?: Record<string, Record<string, unknown>> })
+      .response;
+    for (const [status, response] of Object.entries(responses ?? {})) {
+      if (RETRY_AFTER_SECONDS[Number(status)] !== undefined) response.headers = RETRY_AFTER_HEADER;
+    }
+    return output;
+  };
+}
+
 export async function registerOpenApi(app: FastifyInstance, serveUi: boolean): Promise<void> {
   // The registry is this API's own; the cast bridges zod's registry generics.
   const schemaRegistry = apiSchemas as unknown as Parameters<
@@ -74,12 +101,15 @@ export async function registerOpenApi(app: FastifyInstance, serveUi: boolean): P
           bearerAuth: {
             type: "http",
             scheme: "bearer",
-            description: "An API key configured on the server (QPLANE_API_KEYS).",
+            description:
+              "An API key configured on the server (QPLANE_API_KEYS, or QPLANE_ADMIN_KEYS for one that sees every key's jobs).",
           },
         },
       },
     },
-    transform: createJsonSchemaTransform({ schemaRegistry, zodToJsonConfig: { override } }),
+    transform: withRetryAfter(
+      createJsonSchemaTransform({ schemaRegistry, zodToJsonConfig: { override } }),
+    ),
     transformObject: createJsonSchemaTransformObject({
       schemaRegistry,
       zodToJsonConfig: { override },

@@ -3,9 +3,15 @@
  * API depends on nothing else of it. Defaults are merged once, in `resolveApiOptions`.
  */
 import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
-import type { SpecLimits } from "../config.js";
+import {
+  type CostLimits,
+  DEFAULT_MAX_STREAMS_PER_KEY,
+  type SpecLimits,
+  type TrustProxy,
+} from "../config.js";
 import type { ExperimentService } from "../jobs/experiments.js";
 import type { JobService } from "../jobs/types.js";
 import type { RedactingLoggerOptions } from "../logging/redaction.js";
@@ -15,7 +21,7 @@ import type { ServiceMetrics } from "./metrics.js";
  * `Config.limits` fits as is. The spec limits (`maxQubits`, …), when given, are checked with
  * `checkSpecLimits` before a submission reaches the job service (which checks them again).
  */
-export interface ApiLimits extends Partial<SpecLimits> {
+export interface ApiLimits extends Partial<SpecLimits>, Partial<CostLimits> {
   /** Largest request body accepted, in bytes (larger → 413). @defaultValue 1_048_576 */
   readonly maxBodyBytes?: number;
   /**
@@ -23,6 +29,11 @@ export interface ApiLimits extends Partial<SpecLimits> {
    * `0` turns rate limiting off. @defaultValue 600
    */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Event streams one API key (one client address without keys) may hold open at once; more
+   * → 429 QPLANE_ERR_TOO_MANY_STREAMS. @defaultValue 20
+   */
+  readonly maxStreamsPerKey?: number;
 }
 
 /** A backend a spec may name in `backend.name`, with the provider that reports on it. */
@@ -43,7 +54,10 @@ export interface ApiBackend {
 }
 
 /** Logging of the API: level, destination and extra secrets to erase. */
-export type ApiLogOptions = Pick<RedactingLoggerOptions, "level" | "stream" | "secrets" | "env">;
+export type ApiLogOptions = Pick<
+  RedactingLoggerOptions,
+  "level" | "stream" | "secrets" | "env" | "format"
+>;
 
 export interface ApiOptions {
   readonly service: JobService;
@@ -51,6 +65,8 @@ export interface ApiOptions {
   readonly experiments?: ExperimentService;
   /** Accepted bearer keys; empty turns authentication off. @defaultValue [] */
   readonly apiKeys?: readonly string[];
+  /** Keys that see and act on every key's jobs; also accepted as keys. @defaultValue [] */
+  readonly adminKeys?: readonly string[];
   readonly limits?: ApiLimits;
   /** Backends a spec may name. @defaultValue `[{ name: "local", provider: new LocalProvider() }]` */
   readonly backends?: readonly ApiBackend[];
@@ -67,16 +83,44 @@ export interface ApiOptions {
   /** Serve Swagger UI at `/docs`. @defaultValue true */
   readonly docs?: boolean;
   /** fastify `trustProxy` (client addresses for rate limiting behind a proxy). @defaultValue false */
-  readonly trustProxy?: boolean | string | string[];
+  readonly trustProxy?: TrustProxy;
+  /**
+   * Where rate-limit counters live, so that API replicas share one budget per key. Without it
+   * they live in this process's memory. The caller owns (and closes) the connection.
+   */
+  readonly rateLimitStore?: RateLimitStore;
+  /**
+   * Whether a worker is alive; when given (QPLANE_ROLE=all), `/readyz` also fails while it
+   * answers false. Without it readiness is the job store's alone (QPLANE_ROLE=api).
+   */
+  readonly workerAlive?: () => Promise<boolean>;
+}
+
+/** A Redis connection for rate-limit counters, and the key prefix they are written under. */
+export interface RateLimitStore {
+  /** A fail-fast connection: while Redis is unreachable requests are not rate limited. */
+  readonly redis: Redis;
+  /** `Config.keyPrefix`: counters are `<keyPrefix>:rate-limit:…`. */
+  readonly keyPrefix: string;
 }
 
 export interface ResolvedApiOptions {
   readonly service: JobService;
   readonly experiments: ExperimentService | undefined;
   readonly apiKeys: readonly string[];
-  readonly limits: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
+  readonly adminKeys: readonly string[];
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly rateLimitPerMinute: number;
+    readonly maxStreamsPerKey: number;
+  };
   /** Spec limits to check before submitting; undefined leaves them to the service. */
   readonly specLimits: SpecLimits | undefined;
+  /**
+   * Cost limits checked on a spec's estimated cost before submitting and on dry runs
+   * (QPLANE_ERR_JOB_TOO_LARGE); undefined leaves them to the service.
+   */
+  readonly costLimits: CostLimits | undefined;
   readonly backends: readonly ApiBackend[];
   readonly log: ApiLogOptions | false;
   readonly logger: FastifyBaseLogger | undefined;
@@ -84,7 +128,9 @@ export interface ResolvedApiOptions {
   readonly datasetDir: string | undefined;
   readonly sseHeartbeatMs: number;
   readonly docs: boolean;
-  readonly trustProxy: boolean | string | string[];
+  readonly trustProxy: boolean | string[];
+  readonly rateLimitStore: RateLimitStore | undefined;
+  readonly workerAlive: (() => Promise<boolean>) | undefined;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -94,6 +140,14 @@ export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 /** The local simulator, the one backend available without configuration. */
 export function defaultBackends(): ApiBackend[] {
   return [{ name: "local", provider: new LocalProvider() }];
+}
+
+function resolveCostLimits(limits: ApiLimits | undefined): CostLimits | undefined {
+  if (limits?.maxJobWork === undefined && limits?.maxJobMemoryMb === undefined) return undefined;
+  return Object.freeze({
+    maxJobWork: limits.maxJobWork ?? Number.POSITIVE_INFINITY,
+    maxJobMemoryMb: limits.maxJobMemoryMb ?? Number.POSITIVE_INFINITY,
+  });
 }
 
 function resolveSpecLimits(limits: ApiLimits | undefined): SpecLimits | undefined {
@@ -119,11 +173,14 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
     service: options.service,
     experiments: options.experiments,
     apiKeys: Object.freeze([...(options.apiKeys ?? [])]),
+    adminKeys: Object.freeze([...(options.adminKeys ?? [])]),
     limits: Object.freeze({
       maxBodyBytes: options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       rateLimitPerMinute: options.limits?.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+      maxStreamsPerKey: options.limits?.maxStreamsPerKey ?? DEFAULT_MAX_STREAMS_PER_KEY,
     }),
     specLimits: resolveSpecLimits(options.limits),
+    costLimits: resolveCostLimits(options.limits),
     backends: Object.freeze([...backends]),
     log: options.log ?? {},
     logger: options.logger,
@@ -135,5 +192,7 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
       typeof options.trustProxy === "object"
         ? [...options.trustProxy]
         : (options.trustProxy ?? false),
+    rateLimitStore: options.rateLimitStore,
+    workerAlive: options.workerAlive,
   });
 }

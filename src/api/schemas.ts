@@ -243,8 +243,8 @@ export const submittedSchema = doc(
 export const submitQuerySchema = z.strictObject({
   dryRun: doc(
     z.enum(["true", "false"]).optional(),
-    "`true`: validate the spec and return the run's plan (submissions, shots, estimated cost) " +
-      "without queuing anything.",
+    "`true`: validate the spec and return the run's plan (submissions, shots, estimated cost, " +
+      "amplitude-operations, peak memory) without queuing anything.",
   ),
 });
 
@@ -261,6 +261,21 @@ export const runPlanSchema = named(
     totalCircuits: z.number().int(),
     totalShots: z.number().int(),
     estimatedCostUsd: doc(z.number(), "From the backend's price table (0 on simulators)."),
+    amplitudeOperations: doc(
+      z.number(),
+      "Compute of the whole run: one gate on one statevector amplitude (plus a fixed 64 per " +
+        "gate), summed over every step, gradient, evaluation and probe (the MLP: multiply-adds). " +
+        "Checked against QPLANE_MAX_JOB_WORK.",
+    ),
+    peakMemoryBytes: doc(
+      z.number(),
+      "Memory of the largest step or evaluation, dataset included; checked against " +
+        "QPLANE_MAX_JOB_MEMORY_MB.",
+    ),
+    costDrivers: doc(
+      z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      'The spec fields that drive the compute cost, e.g. `{"model.qubits": 20}`.',
+    ),
     transpiled: doc(
       z
         .object({
@@ -364,6 +379,31 @@ export const datasetsResponseSchema = z.object({
     ),
   ),
 });
+
+/** `jobId` is on the frames of `/v1/events` (every job), not on a single job's stream. */
+const eventJobId = doc(z.string().optional(), "The job (on `/v1/events` only).");
+
+export const jobEventSchema = named(
+  "JobEvent",
+  z.discriminatedUnion("type", [
+    z.object({
+      type: z.literal("status"),
+      jobId: eventJobId,
+      status: z.enum(JOB_STATUSES),
+      at: doc(z.string(), "When the job entered this status (ISO 8601)."),
+    }),
+    z.object({
+      type: z.literal("progress"),
+      jobId: eventJobId,
+      epoch: z.number().int(),
+      epochs: z.number().int(),
+      step: z.number().int(),
+      stepsPerEpoch: z.number().int(),
+    }),
+    z.object({ type: z.literal("metric"), jobId: eventJobId, record: epochRecordSchema }),
+  ]),
+  "The `data:` of one Server-Sent Event (`event:` is its `type`), as JSON.",
+);
 
 export const healthSchema = z.object({ status: z.literal("ok") });
 export const readySchema = z.object({ status: z.literal("ready") });

@@ -63,7 +63,7 @@ function lazyProvider(create: () => Provider): Provider {
     capabilities: async () => get().capabilities(),
     status: async () => get().status(),
     run: async (circuit, rows, config) => get().run(circuit, rows, config),
-    estimate: async (circuit, rows, config) => get().estimate(circuit, rows, config),
+    estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
   };
 }
 
@@ -84,7 +84,7 @@ function lazyRunScope(
     capabilities: async () => get().capabilities(),
     status: async () => get().status(),
     run: async (circuit, rows, config) => get().run(circuit, rows, config),
-    estimate: async (circuit, rows, config) => get().estimate(circuit, rows, config),
+    estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
     transpileFor: async (circuit) => get().transpileFor(circuit),
     close: async (outcome) => scope?.close(outcome),
   };

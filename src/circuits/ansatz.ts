@@ -74,6 +74,37 @@ function checkInteger(
 }
 
 /**
+ * The size of the circuit {@link buildAnsatz} builds, without building it (O(qubits²)):
+ * what the cost model needs to price a spec in microseconds. Every weight sits in one
+ * `ry` or `rz` gate of its own.
+ */
+export interface AnsatzSize {
+  readonly qubits: number;
+  readonly clbits: number;
+  readonly gates: number;
+  readonly inputs: number;
+  readonly weights: number;
+}
+
+export function ansatzSize(
+  options: Pick<AnsatzOptions, "qubits" | "layers" | "features" | "reupload" | "entangler"> & {
+    readonly readoutQubits: readonly number[];
+  },
+): AnsatzSize {
+  const { qubits, layers } = options;
+  const features = options.features ?? qubits;
+  const encodings = layers === 0 || !(options.reupload ?? true) ? 1 : layers;
+  const pairs = entanglingPairs(qubits, options.entangler ?? "linear").length;
+  return {
+    qubits,
+    clbits: options.readoutQubits.length,
+    gates: encodings * features + layers * (2 * qubits + pairs),
+    inputs: features,
+    weights: 2 * qubits * layers,
+  };
+}
+
+/**
  * Feature j goes to qubit j mod n; when there are more features than qubits, the extra
  * passes alternate rz and ry so that no two features collapse into one rotation angle.
  */

@@ -32,6 +32,20 @@ function checkFiniteValues(values: Float64Array, cols: number, circuit: Circuit)
   }
 }
 
+/** Checks a matrix shape (rows × columns, no values) against a circuit's parameter columns. */
+export function checkParameterShape(
+  circuit: Circuit,
+  shape: { readonly rows: number; readonly cols: number },
+): void {
+  const cols = circuit.parameters.length;
+  if (!Number.isSafeInteger(shape.rows) || shape.rows < 0 || shape.cols !== cols) {
+    throw new QplaneError(
+      "QPLANE_ERR_PARAMS_SHAPE",
+      `parameter matrix is ${shape.rows}×${shape.cols}; the circuit has ${cols} parameter column(s)`,
+    );
+  }
+}
+
 /**
  * Validates parameter rows against a circuit and returns them as a matrix. A circuit
  * without parameters accepts an empty input, meaning one evaluation.

@@ -5,14 +5,16 @@
  */
 import { loadBackends } from "../backends/config.js";
 import { createBackendRegistry } from "../backends/registry.js";
+import { DEFAULT_COST_LIMITS } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { parseJsonOrYaml, syntaxOf } from "../files/json-or-yaml.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
+import { checkJobCost, SIMULATOR_OPERATIONS_PER_SECOND } from "../training/cost.js";
 import type { TrainingEvent } from "../training/loop.js";
 import { checkBudget, planRun, type RunPlan } from "../training/plan.js";
 import type { EpochRecord } from "../training/records.js";
-import { type BackendResolver, prepareRun, runTraining } from "../training/run.js";
+import { type BackendResolver, preparePlan, runTraining } from "../training/run.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { readTextFile } from "./read-text-file.js";
 
@@ -31,6 +33,7 @@ export const TRAIN_FLAGS = {
   lr: { path: "training.learningRate", kind: "number" },
   gradient: { path: "training.gradient", kind: "string" },
   seed: { path: "training.seed", kind: "number" },
+  maxSeconds: { path: "training.maxSeconds", kind: "number" },
   feedback: { path: "feedback.mode", kind: "string" },
   alpha: { path: "feedback.alpha", kind: "number" },
   target: { path: "feedback.target", kind: "number-or-string" },
@@ -150,6 +153,10 @@ export async function trainCommand(
     records: result.records,
     summary: result.summary,
   });
+  // past training.maxSeconds the folder keeps the completed epochs, and the command fails
+  if (result.status === "timed-out") {
+    throw new QplaneError(result.error.code, `${result.error.message}; run folder: ${runDir}`);
+  }
   if (options.json) {
     write(`${JSON.stringify({ runDir, summary: result.summary, metrics: result.records })}\n`);
     return;
@@ -185,7 +192,10 @@ export function describePlan(spec: JobSpec, plan: RunPlan): string {
     `  per epoch:  ${count(plan.submissionsPerEpoch)} submissions (${plan.stepsPerEpoch} optimisation steps), ${count(plan.circuitsPerEpoch)} circuits, ${count(plan.shotsPerEpoch)} shots, $${plan.costPerEpochUsd.toFixed(2)}`,
     `  total:      ${count(plan.totalSubmissions)} submissions over ${plan.epochs} epochs, ${count(plan.totalCircuits)} circuits, ${count(plan.totalShots)} shots`,
     `  est. cost:  $${plan.estimatedCostUsd.toFixed(2)} (backend price table)`,
+    `  compute:    ${plan.amplitudeOperations.toExponential(2)} amplitude-operations (about ${describeSeconds(plan.amplitudeOperations / SIMULATOR_OPERATIONS_PER_SECOND)} on one core of the local simulator), peak memory ${describeBytes(plan.peakMemoryBytes)}`,
   ];
+  const service = serviceVerdict(plan);
+  if (service !== null) lines.push(`  service:    ${service}`);
   if (plan.transpiled !== undefined) {
     const { depth, twoQubitGates, swaps, layout } = plan.transpiled;
     lines.push(
@@ -200,9 +210,45 @@ export function describePlan(spec: JobSpec, plan: RunPlan): string {
   return `${lines.join("\n")}\n`;
 }
 
+function describeSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds.toPrecision(2)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toPrecision(2)} min`;
+  if (seconds < 86_400 * 365) return `${(seconds / 3600).toPrecision(2)} h`;
+  return `${(seconds / (86_400 * 365)).toExponential(1)} years`;
+}
+
+function describeBytes(bytes: number): string {
+  const kib = bytes / 1024;
+  if (kib < 1024) return `${kib.toFixed(1)} KiB`;
+  return kib < 1024 ** 2 ? `${(kib / 1024).toFixed(1)} MiB` : `${(kib / 1024 ** 2).toFixed(1)} GiB`;
+}
+
 /**
- * `qplane estimate`: the run's plan (submissions per epoch, shots, estimated cost; on IBM the
- * transpiled depth, two-qubit gates and forced SWAPs) as one JSON line, without running it.
+ * Whether the service would admit the run at its default per-job limits. `qplane train`
+ * never refuses a run on its cost (the machine is the user's own); this says what a server
+ * with default limits would answer.
+ */
+function serviceVerdict(plan: RunPlan): string | null {
+  try {
+    checkJobCost(
+      {
+        amplitudeOperations: plan.amplitudeOperations,
+        peakMemoryBytes: plan.peakMemoryBytes,
+        drivers: plan.costDrivers,
+      },
+      DEFAULT_COST_LIMITS,
+    );
+    return null;
+  } catch (error) {
+    if (!(error instanceof QplaneError)) throw error;
+    return `a server with default limits refuses it (422 ${error.code}): ${error.message}`;
+  }
+}
+
+/**
+ * `qplane estimate`: the run's plan (submissions per epoch, shots, estimated cost,
+ * amplitude-operations and peak memory; on IBM the transpiled depth, two-qubit gates and
+ * forced SWAPs), readable or as one JSON line, without running it or generating its data.
  * A spec over its budget is refused as the run itself would be.
  */
 export async function estimateCommand(
@@ -211,8 +257,9 @@ export async function estimateCommand(
 ): Promise<void> {
   const specInput = specFromFlags(options.specPath, options.flags);
   const resolveBackend = options.resolveBackend ?? cliBackendResolver();
-  const prepared = prepareRun(specInput, resolveBackend);
-  const plan = await planRun(prepared, prepared.provider);
-  checkBudget(prepared.spec, plan);
-  write(options.json ? `${JSON.stringify(plan)}\n` : describePlan(prepared.spec, plan));
+  const spec = parseJobSpec(specInput);
+  const backend = resolveBackend(spec.backend.name);
+  const plan = await planRun(preparePlan(spec, backend), backend.provider);
+  checkBudget(spec, plan);
+  write(options.json ? `${JSON.stringify(plan)}\n` : describePlan(spec, plan));
 }

@@ -115,6 +115,16 @@ export const DATASET_INFO: readonly DatasetInfo[] = [
   },
 ];
 
+/** Datasets drawn by a generator, whose size is `dataset.samples`; the others are read. */
+export const GENERATED_DATASETS: ReadonlySet<DatasetName> = new Set([
+  "moons",
+  "circles",
+  "xor",
+  "blobs",
+  "sine",
+  "polynomial",
+]);
+
 /** Checks the invariants every loader must meet, with a message naming the problem. */
 export function assertUsableDataset(dataset: Dataset): Dataset {
   const fail = (message: string): never => {

@@ -64,7 +64,12 @@ export function evaluatePolynomial(coefficients: Float64Array, x: number): numbe
   return value;
 }
 
-function checkOptions(name: string, options: SyntheticOptions, classes: number): void {
+/** The generators' checks of `samples`, `noise` and one sample per class (also used to size a run without generating it). */
+export function checkSyntheticOptions(
+  name: string,
+  options: SyntheticOptions,
+  classes: number,
+): void {
   const { samples, noise } = options;
   if (!Number.isInteger(samples) || samples < 2) {
     throw new QplaneError(
@@ -142,7 +147,7 @@ function linspace(start: number, stop: number, count: number, endpoint: boolean)
  * over [0, π] within each class; then shuffled and noised.
  */
 export function generateMoons(options: SyntheticOptions): Dataset {
-  checkOptions("moons", options, 2);
+  checkSyntheticOptions("moons", options, 2);
   const rng = createRng(options.seed);
   const [outer, inner] = balancedCounts(options.samples, 2) as [number, number];
   const points: LabelledPoints = { xs: [], ys: [], labels: [] };
@@ -164,7 +169,7 @@ export function generateMoons(options: SyntheticOptions): Dataset {
  * {@link CIRCLES_FACTOR}; angles evenly spaced over [0, 2π) within each class.
  */
 export function generateCircles(options: SyntheticOptions): Dataset {
-  checkOptions("circles", options, 2);
+  checkSyntheticOptions("circles", options, 2);
   const rng = createRng(options.seed);
   const counts = balancedCounts(options.samples, 2);
   const points: LabelledPoints = { xs: [], ys: [], labels: [] };
@@ -186,7 +191,7 @@ export function generateCircles(options: SyntheticOptions): Dataset {
  * Class 0 ("same-sign") = quadrants ++ and −−, class 1 ("opposite-sign") = −+ and +−.
  */
 export function generateXor(options: SyntheticOptions): Dataset {
-  checkOptions("xor", options, 2);
+  checkSyntheticOptions("xor", options, 2);
   const rng = createRng(options.seed);
   const signs: readonly (readonly [number, number])[] = [
     [1, 1],
@@ -219,7 +224,7 @@ export function generateBlobs(options: BlobsOptions): Dataset {
       `dataset.classes ${classes}: must be an integer ≥ 2`,
     );
   }
-  checkOptions("blobs", options, classes);
+  checkSyntheticOptions("blobs", options, classes);
   const rng = createRng(options.seed);
   const centres: [number, number][] = [];
   for (let c = 0; c < classes; c++) {
@@ -248,7 +253,7 @@ function generateRegression1d(
   high: number,
   target: (x: number) => number,
 ): Dataset {
-  checkOptions(name, options, 1);
+  checkSyntheticOptions(name, options, 1);
   const rng = createRng(options.seed);
   const n = options.samples;
   const features = new Float64Array(n);

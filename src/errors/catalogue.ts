@@ -52,6 +52,12 @@ export const ERROR_CATALOGUE = {
   QPLANE_ERR_SIM_SHOTS: { httpStatus: 400, retryable: false, summary: "shot count out of range" },
   QPLANE_ERR_SIM_NOISE: { httpStatus: 400, retryable: false, summary: "invalid noise model" },
   QPLANE_ERR_RUN_CANCELLED: { httpStatus: 409, retryable: false, summary: "run was cancelled" },
+  QPLANE_ERR_TIME_LIMIT: {
+    httpStatus: 408,
+    retryable: false,
+    summary:
+      "training reached its time limit (training.maxSeconds or QPLANE_MAX_JOB_SECONDS); completed epochs are kept",
+  },
   QPLANE_ERR_SPEC_INVALID: {
     httpStatus: 400,
     retryable: false,
@@ -93,10 +99,20 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     summary: "request exceeds a configured limit",
   },
+  QPLANE_ERR_JOB_TOO_LARGE: {
+    httpStatus: 422,
+    retryable: false,
+    summary: "the job's estimated work or memory exceeds the server's per-job limit",
+  },
   QPLANE_ERR_TOO_MANY_JOBS: {
     httpStatus: 429,
     retryable: true,
     summary: "too many concurrent jobs for this API key",
+  },
+  QPLANE_ERR_TOO_MANY_STREAMS: {
+    httpStatus: 429,
+    retryable: true,
+    summary: "too many open event streams for this API key or address",
   },
   QPLANE_ERR_UNAUTHORIZED: {
     httpStatus: 401,
@@ -156,6 +172,12 @@ export const ERROR_CATALOGUE = {
     httpStatus: 424,
     retryable: true,
     summary: "the hardware provider stayed unavailable or rate-limited after bounded retries",
+  },
+  QPLANE_ERR_PROVIDER_ENDPOINT: {
+    httpStatus: 424,
+    retryable: false,
+    summary:
+      "the hardware provider's endpoint is misconfigured: its URL answers as no provider would (404, not the expected service)",
   },
   QPLANE_ERR_PROVIDER_TIMEOUT: {
     httpStatus: 408,

@@ -64,6 +64,11 @@ export interface ExpandedCircuit {
   readonly inputColumns: readonly number[];
 }
 
+/** Shifted evaluations of one occurrence of a weight in a gate of this kind. */
+export function shiftsPerOccurrence(gate: GateName): number {
+  return (FOUR_TERM_GATES.has(gate) ? FOUR_TERM : TWO_TERM).length;
+}
+
 const expansions = new WeakMap<Circuit, ExpandedCircuit>();
 
 /** The circuit with one angle column per weight occurrence (cached per circuit). */

@@ -9,8 +9,10 @@
  *
  * Errors: unknown or malformed id → QPLANE_ERR_EXPERIMENT_NOT_FOUND; a bad grid →
  * QPLANE_ERR_GRID_INVALID; too many children → QPLANE_ERR_LIMIT_EXCEEDED; Redis down →
- * QPLANE_ERR_UNAVAILABLE. Nothing is queued unless every child spec is valid, and a
- * submission that fails half-way cancels and removes the children it had queued.
+ * QPLANE_ERR_UNAVAILABLE. Reads and cancel take the caller's Viewer, always explicitly:
+ * another owner's experiment is not found, and lists show the viewer's own. Nothing is queued
+ * unless every child spec is valid, and a submission that fails half-way cancels and removes
+ * the children it had queued.
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -39,7 +41,7 @@ import { JobKeys } from "./keys.js";
 import { closeRedis, createRedis, guardedRedis } from "./redis.js";
 import { MAX_NAME_LENGTH, MAX_TAGS } from "./service.js";
 import { JobStore } from "./store.js";
-import type { JobRecord, JobService } from "./types.js";
+import { canSee, EVERYONE, type JobRecord, type JobService, type Viewer } from "./types.js";
 
 export interface ExperimentSubmission {
   readonly name?: string | null | undefined;
@@ -82,13 +84,16 @@ export interface ExperimentService {
     submission: ExperimentSubmission,
     options?: ExperimentSubmitOptions,
   ): Promise<ExperimentSubmitResult>;
-  get(id: string): Promise<ExperimentView>;
+  get(id: string, viewer: Viewer): Promise<ExperimentView>;
   /** Per arm, per epoch mean ± std of the learning and information-plane curves. */
-  curves(id: string): Promise<readonly ArmCurves[]>;
-  /** Newest first. */
-  list(query: { readonly limit: number; readonly cursor?: string }): Promise<ExperimentPage>;
+  curves(id: string, viewer: Viewer): Promise<readonly ArmCurves[]>;
+  /** The viewer's experiments, newest first. */
+  list(
+    query: { readonly limit: number; readonly cursor?: string },
+    viewer: Viewer,
+  ): Promise<ExperimentPage>;
   /** Cancels every unfinished child. */
-  cancel(id: string): Promise<ExperimentView>;
+  cancel(id: string, viewer: Viewer): Promise<ExperimentView>;
   close(): Promise<void>;
 }
 
@@ -194,7 +199,8 @@ class RedisExperimentService implements ExperimentService {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     try {
-      return await this.get(id);
+      // the claim is per owner, so the experiment is the submitter's own
+      return await this.get(id, EVERYONE);
     } catch (error) {
       if (error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND") {
         return null; // its children expired: the key may be used afresh
@@ -265,11 +271,12 @@ class RedisExperimentService implements ExperimentService {
         })),
       };
       await this.guarded(async () => {
-        await this.redis
+        const multi = this.redis
           .multi()
           .set(this.keys.experiment(id), JSON.stringify(record))
-          .zadd(this.keys.experiments, 0, id)
-          .exec();
+          .zadd(this.keys.experiments, 0, id);
+        if (record.owner !== null) multi.zadd(this.keys.ownerExperiments(record.owner), 0, id);
+        await multi.exec();
       });
     } catch (error) {
       await this.rollback(jobIds);
@@ -285,23 +292,26 @@ class RedisExperimentService implements ExperimentService {
     return this.view(record);
   }
 
-  /** Cancels and removes children of a submission that could not finish. */
+  /** Cancels and removes children of a submission that could not finish (this service's own). */
   private async rollback(jobIds: readonly string[]): Promise<void> {
     for (const jobId of jobIds) {
       try {
-        const job = await this.jobs.cancel(jobId);
-        if (job.status === "cancelled") await this.jobs.remove(jobId);
+        const job = await this.jobs.cancel(jobId, EVERYONE);
+        if (job.status === "cancelled") await this.jobs.remove(jobId, EVERYONE);
       } catch (error) {
         this.logger.warn({ err: error, jobId }, "could not withdraw an experiment child");
       }
     }
   }
 
-  private async record(id: string): Promise<ExperimentRecord> {
+  /** The experiment, if it exists and the viewer may see it; not found otherwise (the same error). */
+  private async record(id: string, viewer: Viewer): Promise<ExperimentRecord> {
     if (!JOB_ID_PATTERN.test(id)) throw notFound(id);
     const text = await this.guarded(() => this.redis.get(this.keys.experiment(id)));
     if (text === null) throw notFound(id);
-    return JSON.parse(text) as ExperimentRecord;
+    const record = JSON.parse(text) as ExperimentRecord;
+    if (!canSee(viewer, record.owner)) throw notFound(id);
+    return record;
   }
 
   /** Every child's record (null: expired or removed); an experiment whose children all are gone is removed. */
@@ -310,13 +320,14 @@ class RedisExperimentService implements ExperimentService {
     const jobs = await this.guarded(() => this.store.getMany(ids));
     if (jobs.every((job) => job === null)) {
       // every child expired (QPLANE_RETENTION_SECONDS after it finished): so does the experiment
-      await this.guarded(() =>
-        this.redis
+      await this.guarded(() => {
+        const multi = this.redis
           .multi()
           .del(this.keys.experiment(record.id))
-          .zrem(this.keys.experiments, record.id)
-          .exec(),
-      );
+          .zrem(this.keys.experiments, record.id);
+        if (record.owner !== null) multi.zrem(this.keys.ownerExperiments(record.owner), record.id);
+        return multi.exec();
+      });
       throw notFound(record.id);
     }
     return jobs;
@@ -359,16 +370,19 @@ class RedisExperimentService implements ExperimentService {
     );
   }
 
-  async get(id: string): Promise<ExperimentView> {
-    return this.view(await this.record(id));
+  async get(id: string, viewer: Viewer): Promise<ExperimentView> {
+    return this.view(await this.record(id, viewer));
   }
 
-  async curves(id: string): Promise<readonly ArmCurves[]> {
-    const record = await this.record(id);
+  async curves(id: string, viewer: Viewer): Promise<readonly ArmCurves[]> {
+    const record = await this.record(id, viewer);
     return armCurves(record.arms, await this.children(record, () => true));
   }
 
-  async list(query: { readonly limit: number; readonly cursor?: string }): Promise<ExperimentPage> {
+  async list(
+    query: { readonly limit: number; readonly cursor?: string },
+    viewer: Viewer,
+  ): Promise<ExperimentPage> {
     if (query.cursor !== undefined && !JOB_ID_PATTERN.test(query.cursor)) {
       throw new QplaneError(
         "QPLANE_ERR_REQUEST_INVALID",
@@ -378,7 +392,7 @@ class RedisExperimentService implements ExperimentService {
     const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
     const ids = await this.guarded(() =>
       this.redis.zrevrangebylex(
-        this.keys.experiments,
+        viewer.kind === "owner" ? this.keys.ownerExperiments(viewer.owner) : this.keys.experiments,
         query.cursor === undefined ? "+" : `(${query.cursor}`,
         "-",
         "LIMIT",
@@ -390,7 +404,7 @@ class RedisExperimentService implements ExperimentService {
     const experiments: ExperimentSummary[] = [];
     for (const id of page) {
       try {
-        experiments.push(await this.summary(await this.record(id)));
+        experiments.push(await this.summary(await this.record(id, viewer)));
       } catch (error) {
         if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
           throw error;
@@ -400,12 +414,12 @@ class RedisExperimentService implements ExperimentService {
     return { experiments, nextCursor: ids.length > limit ? page.at(-1)! : null };
   }
 
-  async cancel(id: string): Promise<ExperimentView> {
-    const record = await this.record(id);
+  async cancel(id: string, viewer: Viewer): Promise<ExperimentView> {
+    const record = await this.record(id, viewer);
     for (const child of await this.childJobs(record)) {
       if (child === null || (child.status !== "queued" && child.status !== "running")) continue;
       try {
-        await this.jobs.cancel(child.id);
+        await this.jobs.cancel(child.id, viewer);
       } catch (error) {
         // a child that finished meanwhile cannot be cancelled: that is fine
         if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_JOB_STATE")) throw error;

@@ -12,9 +12,14 @@
  * | `<p>:jobs:backend:<name>`       | zset   | ids by backend name, same scores                   |
  * | `<p>:jobs:expiring`             | zset   | finished jobs' index entries, scored by expiry (ms) |
  * | `<p>:owner:<owner>:active`      | zset   | an API key's unfinished job ids (per-key limit)     |
+ * | `<p>:owner:<owner>:jobs`        | zset   | an API key's job ids, scored as `<p>:jobs` (its listing) |
+ * | `<p>:owner:<owner>:experiments` | zset   | an API key's experiment ids, as `<p>:experiments`   |
  * | `<p>:idem:<sha256>`             | string | Idempotency-Key claim {jobId, bodyHash}, with TTL   |
  * | `<p>:experiment:<id>`           | string | JSON ExperimentRecord (definition + child job ids)  |
  * | `<p>:experiments`               | zset   | experiment ids, all scored 0 (lexical = creation order) |
+ * | `<p>:workers`                   | zset   | live workers' ids, scored by heartbeat expiry (Redis clock, ms) |
+ * | `<p>:migrations`                | hash   | data migrations done: name → ISO time (backfill.ts) |
+ * | `<p>:migration-lock:<name>`     | string | the worker running a migration, with TTL            |
  * | channel `<p>:events:<id>`       | pubsub | JobEvents of one job                               |
  * | channel `<p>:cancel`            | pubsub | ids of jobs whose cancel was asked for             |
  *
@@ -64,6 +69,15 @@ export class JobKeys {
     return `${this.prefix}:owner:${owner === null ? "-" : encodeURIComponent(owner)}:active`;
   }
 
+  /** Every job of an owner (jobs without an owner are in `jobs` only). */
+  ownerJobs(owner: string): string {
+    return `${this.prefix}:owner:${encodeURIComponent(owner)}:jobs`;
+  }
+
+  ownerExperiments(owner: string): string {
+    return `${this.prefix}:owner:${encodeURIComponent(owner)}:experiments`;
+  }
+
   idempotency(digest: string): string {
     return `${this.prefix}:idem:${digest}`;
   }
@@ -74,6 +88,18 @@ export class JobKeys {
 
   get experiments(): string {
     return `${this.prefix}:experiments`;
+  }
+
+  get workers(): string {
+    return `${this.prefix}:workers`;
+  }
+
+  get migrations(): string {
+    return `${this.prefix}:migrations`;
+  }
+
+  migrationLock(name: string): string {
+    return `${this.prefix}:migration-lock:${name}`;
   }
 
   events(id: string): string {

@@ -9,7 +9,8 @@
  * from its last checkpointed epoch. After `maxStalledCount` such orphanings the next pick-up
  * fails it instead (the record gets QPLANE_ERR_INTERNAL). Defaults (30 s, 15 s, 2): a dead
  * worker's job resumes within about 45 s. Lock renewal runs on the worker's event loop every
- * lockDurationMs / 2, so one optimisation step must take well under the lock duration.
+ * lockDurationMs / 2; the local simulator gives that loop a turn every few tens of ms inside
+ * a step (providers/local/pacing.ts), so a step may take longer than the lock.
  *
  * Retries (`attempts`, exponential backoff from 1 s) are for unexpected errors only; a
  * QplaneError that is not retryable (bad spec, dataset, limits) fails the job at once

@@ -6,6 +6,7 @@
  * side is patient: its writes wait for a reconnect rather than fail a training run.
  */
 import { Redis, type RedisOptions } from "ioredis";
+import { maskRedisUrl } from "../config.js";
 import { isQplaneError, QplaneError } from "../errors/catalogue.js";
 
 /**
@@ -44,6 +45,60 @@ export function createRedis(
 }
 
 const CONNECTING = new Set(["wait", "connecting", "connect"]);
+
+/** Socket-level failures (Redis down, unreachable, refused): not worth a log line each. */
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
+
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return (
+    (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) ||
+    /^Connection is closed|^connect ETIMEDOUT|Stream isn't writeable|max retries per request/.test(
+      error.message,
+    )
+  );
+}
+
+/** Resolves once the connection is ready, however long Redis takes to appear. */
+export async function untilConnected(redis: Redis): Promise<void> {
+  // not events.once: that rejects at the first connection error
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+}
+
+/**
+ * Tells an operator, once per outage, that Redis does not answer — naming the URL (password
+ * masked), the reason and the fix — and once when it answers again; ioredis keeps
+ * reconnecting meanwhile (every second at most).
+ */
+export function reportReachability(
+  redis: Redis,
+  url: string,
+  log: { warn(message: string): void; info(message: string): void },
+): void {
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (down || !isConnectionError(error)) return;
+    down = true;
+    log.warn(
+      `Redis at ${maskRedisUrl(url)} does not answer (${error.message}): start Redis there or set REDIS_URL; retrying every second`,
+    );
+  });
+  redis.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info(`Redis at ${maskRedisUrl(url)} answers again`);
+  });
+}
 
 /**
  * Resolves true once the connection is ready. A first connection still in progress gets up

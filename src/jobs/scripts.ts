@@ -31,9 +31,10 @@ export class LuaScript {
 /**
  * Creates a job record and its index entries, enforcing the owner's limit of unfinished jobs.
  * KEYS: 1 record, 2 all-jobs index, 3 queued index, 4 backend index, 5 owner's active set,
- *       6.. tag indexes (nTags), then the records of the owner's active jobs (nOwned).
- * ARGV: 1 id, 2 score (creation ms), 3 limit (-1: no owner), 4 nTags, 5 nOwned,
- *       6.. ids of the owner's active jobs (nOwned), then field/value pairs.
+ *       6 owner's job index, 7.. tag indexes (nTags), then the records of the owner's active
+ *       jobs (nOwned).
+ * ARGV: 1 id, 2 score (creation ms), 3 limit (-1: none), 4 nTags, 5 nOwned, 6 '1' when the job
+ *       has an owner, 7.. ids of the owner's active jobs (nOwned), then field/value pairs.
  * Returns {"ok"}, {"exists"} or {"limit", count}.
  */
 export const CREATE_JOB = new LuaScript(`
@@ -43,9 +44,9 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 if limit >= 0 then
   -- forget active-set members whose job finished or is gone
   for i = 1, nOwned do
-    local status = redis.call('HGET', KEYS[5 + nTags + i], 'status')
+    local status = redis.call('HGET', KEYS[6 + nTags + i], 'status')
     if (not status) or status == '"completed"' or status == '"failed"' or status == '"cancelled"' then
-      redis.call('ZREM', KEYS[5], ARGV[5 + i])
+      redis.call('ZREM', KEYS[5], ARGV[6 + i])
     end
   end
   local active = redis.call('ZCARD', KEYS[5])
@@ -53,12 +54,13 @@ if limit >= 0 then
   redis.call('ZADD', KEYS[5], score, id)
 end
 local fields = {}
-for i = 6 + nOwned, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 7 + nOwned, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('ZADD', KEYS[2], score, id)
 redis.call('ZADD', KEYS[3], score, id)
 redis.call('ZADD', KEYS[4], score, id)
-for i = 1, nTags do redis.call('ZADD', KEYS[5 + i], score, id) end
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[6], score, id) end
+for i = 1, nTags do redis.call('ZADD', KEYS[6 + i], score, id) end
 return {'ok'}
 `);
 
@@ -134,4 +136,20 @@ return {'ok', redis.call('HGET', KEYS[1], 'cancelRequested')}
 export const DELETE_IF_EQUAL = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`);
+
+/**
+ * Adds ids to indexes, each only while its record exists (a job or experiment removed
+ * meanwhile must not come back into a listing); an id already indexed keeps its score.
+ * KEYS: pairs of (record, index). ARGV: pairs of (score, id), in the same order.
+ * Returns how many ids were added.
+ */
+export const INDEX_IF_EXISTS = new LuaScript(`
+local added = 0
+for i = 1, #KEYS, 2 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    added = added + redis.call('ZADD', KEYS[i + 1], 'NX', ARGV[i], ARGV[i + 1])
+  end
+end
+return added
 `);

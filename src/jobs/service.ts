@@ -9,6 +9,8 @@
  * body → QPLANE_ERR_IDEMPOTENCY_CONFLICT; an API key with too many unfinished jobs →
  * QPLANE_ERR_TOO_MANY_JOBS; an operation the job's status does not allow →
  * QPLANE_ERR_JOB_STATE; bad name, tags, key or cursor → QPLANE_ERR_REQUEST_INVALID.
+ *
+ * Tenancy: every read and write takes a Viewer (types.ts); another owner's job is not found.
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -16,8 +18,10 @@ import { type Config, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
+import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { canonicalJson, sha256 } from "./hashing.js";
+import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
@@ -30,6 +34,7 @@ import {
 } from "./redis.js";
 import { JobStore } from "./store.js";
 import {
+  canSee,
   JOB_STATUSES,
   type JobEvent,
   type JobListQuery,
@@ -41,6 +46,7 @@ import {
   type SubmitOptions,
   type SubmitResult,
   TERMINAL_JOB_STATUSES,
+  type Viewer,
 } from "./types.js";
 
 export interface JobServiceOptions {
@@ -105,12 +111,28 @@ function checkTags(tags: readonly string[] | undefined): string[] {
  */
 const CLAIM_GRACE_MS = 1000;
 
+/** Job owners remembered for filtering the all-jobs stream (an owner never changes). */
+const OWNER_CACHE_SIZE = 10_000;
+
+/** A listener of every job's events and whose jobs it may see. */
+interface Watcher {
+  readonly viewer: Viewer;
+  readonly listener: (jobId: string, event: JobEvent) => void;
+}
+
+const notFound = (id: string) =>
+  new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
+
 class RedisJobService implements JobService {
   private readonly store: JobStore;
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
   private subscriber: Redis | null = null;
-  private readonly allListeners = new Set<(jobId: string, event: JobEvent) => void>();
+  private readonly watchers = new Set<Watcher>();
+  /** Owners of jobs, learnt on reads and looked up for events (see onAnyEvent). */
+  private readonly owners = new Map<string, string | null>();
+  /** Events held while their job's owner is looked up, in arrival order. */
+  private readonly awaitingOwner = new Map<string, JobEvent[]>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
   private closed = false;
 
@@ -138,10 +160,19 @@ class RedisJobService implements JobService {
     );
   }
 
-  private async require(id: string): Promise<JobRecord> {
+  /** The job, if it exists and the viewer may see it; not found otherwise (the same error). */
+  private async require(id: string, viewer: Viewer): Promise<JobRecord> {
     const job = await this.store.get(id);
-    if (!job) throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
+    if (!job || !canSee(viewer, job.owner)) throw notFound(id);
+    this.rememberOwner(id, job.owner);
     return job;
+  }
+
+  private rememberOwner(id: string, owner: string | null): void {
+    if (this.owners.has(id)) return;
+    this.owners.set(id, owner);
+    // forget the oldest (Map keeps insertion order)
+    if (this.owners.size > OWNER_CACHE_SIZE) this.owners.delete(this.owners.keys().next().value!);
   }
 
   private async publishStatus(id: string, status: JobStatus): Promise<void> {
@@ -156,6 +187,9 @@ class RedisJobService implements JobService {
     // validate before paying: nothing below touches Redis until the request is known good
     const spec = parseJobSpec(specInput);
     checkSpecLimits(spec, this.config.limits);
+    // the local simulator's work is the workers'; a remote device runs its own circuits
+    const backend = this.config.backends.find((entry) => entry.name === spec.backend.name);
+    admitJobCost(spec, this.config.limits, backend === undefined || backend.provider === "local");
     const name = checkName(options.name);
     const tags = checkTags(options.tags);
     const owner = options.owner ?? null;
@@ -199,6 +233,7 @@ class RedisJobService implements JobService {
             `Idempotency-Key: already used for job ${earlier.jobId} with a different request body`,
           );
         }
+        // the claim is per owner, so the job it points at is the submitter's own
         const job = await this.awaitJob(earlier.jobId);
         if (job) return { created: false, job };
         // the earlier job was removed or expired, or its submission failed: the key is free
@@ -250,6 +285,7 @@ class RedisJobService implements JobService {
         `this API key has ${created.active} unfinished jobs, the most allowed (${limit}); wait for one to finish or cancel one`,
       );
     }
+    this.rememberOwner(id, owner);
     try {
       await withTimeout(enqueueTraining(this.queue, this.config, id), this.timeoutMs);
     } catch (error) {
@@ -262,32 +298,37 @@ class RedisJobService implements JobService {
     return job;
   }
 
-  async get(id: string): Promise<JobRecord> {
+  async get(id: string, viewer: Viewer): Promise<JobRecord> {
     assertJobId(id);
-    return this.guarded(() => this.require(id));
+    return this.guarded(() => this.require(id, viewer));
   }
 
-  async list(query: JobListQuery): Promise<JobPage> {
+  async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
     if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) {
       throw invalid(`status: must be one of ${JOB_STATUSES.join(", ")}`);
     }
-    return this.guarded(() => this.store.list(query));
+    return this.guarded(() =>
+      this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
+    );
   }
 
-  async metrics(id: string, sinceEpoch?: number): Promise<readonly EpochRecord[]> {
+  async metrics(id: string, viewer: Viewer, sinceEpoch?: number): Promise<readonly EpochRecord[]> {
     assertJobId(id);
     return this.guarded(async () => {
+      if (viewer.kind === "owner") {
+        const owner = await this.store.owner(id);
+        if (owner === undefined || !canSee(viewer, owner)) throw notFound(id);
+      }
       const records = await this.store.metrics(id, sinceEpoch ?? 0);
-      if (records === null)
-        throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
+      if (records === null) throw notFound(id);
       return records;
     });
   }
 
-  async cancel(id: string): Promise<JobRecord> {
+  async cancel(id: string, viewer: Viewer): Promise<JobRecord> {
     assertJobId(id);
     return this.guarded(async () => {
-      const job = await this.require(id);
+      const job = await this.require(id, viewer);
       const refuse = (status: JobStatus) =>
         new QplaneError(
           "QPLANE_ERR_JOB_STATE",
@@ -304,27 +345,26 @@ class RedisJobService implements JobService {
         });
         if (ended.ok) {
           await this.publishStatus(id, "cancelled");
-          return this.require(id);
+          return this.require(id, viewer);
         }
       }
       const asked = await this.store.transition(job, ["queued", "running"], null, {
         cancelRequested: true,
       });
       if (!asked.ok) {
-        if (asked.reason === "missing") {
-          throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
-        }
+        if (asked.reason === "missing") throw notFound(id);
         throw refuse(asked.status);
       }
       await this.store.publishCancel(id);
-      return this.require(id);
+      return this.require(id, viewer);
     });
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, viewer: Viewer): Promise<void> {
     assertJobId(id);
     await this.guarded(async () => {
-      const job = await this.require(id);
+      // visibility before status: another owner's finished job is a 404, never a 409
+      const job = await this.require(id, viewer);
       if (!TERMINAL_JOB_STATUSES.has(job.status)) {
         throw new QplaneError(
           "QPLANE_ERR_JOB_STATE",
@@ -335,10 +375,14 @@ class RedisJobService implements JobService {
     });
   }
 
-  async subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>> {
+  async subscribe(
+    id: string,
+    onEvent: (event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>> {
     assertJobId(id);
     return this.guarded(async () => {
-      await this.require(id);
+      await this.require(id, viewer);
       const subscriber = await this.connectSubscriber();
       const channel = this.store.keys.events(id);
       let listeners = this.listeners.get(channel);
@@ -362,22 +406,85 @@ class RedisJobService implements JobService {
         current?.delete(listener);
         if (current && current.size === 0) {
           this.listeners.delete(channel);
-          await subscriber.unsubscribe(channel).catch(() => {});
+          // bounded: with Redis away a patient connection would wait for it (shutdown hangs)
+          await withTimeout(subscriber.unsubscribe(channel), this.timeoutMs).catch(() => {});
         }
       };
     });
   }
 
-  async watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>> {
+  async watchAll(
+    listener: (jobId: string, event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>> {
     return this.guarded(async () => {
+      // a store that stopped answering (paused, overloaded) still looks connected; without a
+      // round trip the stream would open and stay silent
+      await this.redis.ping();
       const subscriber = await this.connectSubscriber();
-      if (this.allListeners.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
-      this.allListeners.add(listener);
+      if (this.watchers.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
+      const watcher: Watcher = { viewer, listener };
+      this.watchers.add(watcher);
       return async () => {
-        if (!this.allListeners.delete(listener) || this.allListeners.size > 0) return;
-        await subscriber.punsubscribe(this.store.keys.events("*")).catch(() => {});
+        if (!this.watchers.delete(watcher) || this.watchers.size > 0) return;
+        await withTimeout(
+          subscriber.punsubscribe(this.store.keys.events("*")),
+          this.timeoutMs,
+        ).catch(() => {});
       };
     });
+  }
+
+  /**
+   * Hands an event of any job to the watchers that may see it. Events carry no owner, so an
+   * owner-scoped watcher needs the job's owner: remembered, or looked up once per job (events
+   * arriving meanwhile wait, in order). A job whose owner cannot be read is shown to no owner.
+   */
+  private onAnyEvent(jobId: string, event: JobEvent): void {
+    let scoped = false;
+    for (const watcher of this.watchers) {
+      if (watcher.viewer.kind === "everyone") this.notify(watcher, jobId, event);
+      else scoped = true;
+    }
+    if (!scoped) return;
+    if (this.owners.has(jobId)) {
+      this.notifyOwner(jobId, this.owners.get(jobId)!, event);
+      return;
+    }
+    const waiting = this.awaitingOwner.get(jobId);
+    if (waiting) {
+      waiting.push(event);
+      return;
+    }
+    this.awaitingOwner.set(jobId, [event]);
+    void withTimeout(this.store.owner(jobId), this.timeoutMs)
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, jobId }, "could not read a job's owner for its events");
+        return undefined;
+      })
+      .then((owner) => {
+        const events = this.awaitingOwner.get(jobId) ?? [];
+        this.awaitingOwner.delete(jobId);
+        if (owner === undefined) return;
+        this.rememberOwner(jobId, owner);
+        for (const held of events) this.notifyOwner(jobId, owner, held);
+      });
+  }
+
+  private notifyOwner(jobId: string, owner: string | null, event: JobEvent): void {
+    for (const watcher of this.watchers) {
+      if (watcher.viewer.kind === "owner" && canSee(watcher.viewer, owner)) {
+        this.notify(watcher, jobId, event);
+      }
+    }
+  }
+
+  private notify(watcher: Watcher, jobId: string, event: JobEvent): void {
+    try {
+      watcher.listener(jobId, event);
+    } catch (error) {
+      this.logger.warn({ err: error }, "a job event listener threw");
+    }
   }
 
   /** The one connection in subscriber mode, shared by all subscriptions. */
@@ -388,15 +495,7 @@ class RedisJobService implements JobService {
       });
       const eventsPrefix = this.store.keys.events("");
       subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
-        const event = JSON.parse(message) as JobEvent;
-        const jobId = channel.slice(eventsPrefix.length);
-        for (const listener of this.allListeners) {
-          try {
-            listener(jobId, event);
-          } catch (error) {
-            this.logger.warn({ err: error }, "a job event listener threw");
-          }
-        }
+        this.onAnyEvent(channel.slice(eventsPrefix.length), JSON.parse(message) as JobEvent);
       });
       subscriber.on("message", (channel: string, message: string) => {
         const listeners = this.listeners.get(channel);
@@ -425,6 +524,10 @@ class RedisJobService implements JobService {
     } catch {
       return false;
     }
+  }
+
+  async workers(): Promise<number> {
+    return this.guarded(() => countLiveWorkers(this.redis, this.store.keys));
   }
 
   async stats(): Promise<QueueStats> {

@@ -183,6 +183,8 @@ export class JobStore {
       k.status("queued"),
       k.backend(job.spec.backend.name),
       ownerKey,
+      // without an owner the script writes no owner index; the key is only a placeholder
+      job.owner === null ? k.jobs : k.ownerJobs(job.owner),
       ...job.tags.map((tag) => k.tag(tag)),
       ...owned.map((id) => k.job(id)),
     ];
@@ -192,6 +194,7 @@ export class JobStore {
       limited ? ownerLimit : -1,
       job.tags.length,
       owned.length,
+      job.owner === null ? "0" : "1",
       ...owned,
       ...encodeFields({ ...job, status: "queued" }),
     ];
@@ -202,6 +205,12 @@ export class JobStore {
 
   async get(id: string): Promise<JobRecord | null> {
     return decodeRecord(await this.redis.hgetall(this.keys.job(id)));
+  }
+
+  /** A job's owner (null: none), or undefined when the job does not exist; one small read. */
+  async owner(id: string): Promise<string | null | undefined> {
+    const text = await this.redis.hget(this.keys.job(id), "owner");
+    return text === null ? undefined : (JSON.parse(text) as string | null);
   }
 
   async getMany(ids: readonly string[]): Promise<(JobRecord | null)[]> {
@@ -328,28 +337,31 @@ export class JobStore {
       .multi()
       .del(k.job(job.id), k.metrics(job.id), k.checkpoint(job.id))
       .zrem(k.owner(job.owner), job.id);
-    this.unindex(multi, job.id, job.spec.backend.name, job.tags);
+    this.unindex(multi, job.id, job.spec.backend.name, job.tags, job.owner);
     if (TERMINAL_JOB_STATUSES.has(job.status)) {
       multi.zrem(k.expiring, this.expiringMember(job, job.status));
     }
     results(await multi.exec());
   }
 
-  /** Lists jobs newest first; see JobListQuery. Skips (and unindexes) expired jobs. */
-  async list(query: JobListQuery): Promise<JobPage> {
+  /**
+   * Lists jobs newest first; see JobListQuery. With `onlyOwner`, that owner's jobs only.
+   * Skips (and unindexes) expired jobs.
+   */
+  async list(query: JobListQuery, onlyOwner?: string): Promise<JobPage> {
     const k = this.keys;
     const limit = Math.min(Math.max(1, Math.floor(query.limit) || 1), MAX_PAGE_SIZE);
-    const index = query.status
-      ? k.status(query.status)
-      : query.tag !== undefined
-        ? k.tag(query.tag)
-        : query.backend !== undefined
-          ? k.backend(query.backend)
-          : k.jobs;
+    const index = await this.smallest([
+      ...(query.status ? [k.status(query.status)] : []),
+      ...(query.tag !== undefined ? [k.tag(query.tag)] : []),
+      ...(query.backend !== undefined ? [k.backend(query.backend)] : []),
+      ...(onlyOwner !== undefined ? [k.ownerJobs(onlyOwner)] : []),
+    ]);
     const matches = (job: JobRecord) =>
       (!query.status || job.status === query.status) &&
       (query.tag === undefined || job.tags.includes(query.tag)) &&
-      (query.backend === undefined || job.spec.backend.name === query.backend);
+      (query.backend === undefined || job.spec.backend.name === query.backend) &&
+      (onlyOwner === undefined || job.owner === onlyOwner);
 
     let cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const jobs: JobRecord[] = [];
@@ -375,6 +387,19 @@ export class JobStore {
       if (expired.length > 0) await this.redis.zrem(index, ...expired);
       if (candidates.length < chunk) return { jobs, nextCursor: null };
     }
+  }
+
+  /**
+   * The index with the fewest members among those that hold every match (all share the
+   * creation-time scores, so a cursor stays valid whichever index a page walks); all jobs
+   * when there is none.
+   */
+  private async smallest(indexes: readonly string[]): Promise<string> {
+    if (indexes.length <= 1) return indexes[0] ?? this.keys.jobs;
+    const multi = this.redis.multi();
+    for (const index of indexes) multi.zcard(index);
+    const sizes = results(await multi.exec()) as number[];
+    return indexes[sizes.indexOf(Math.min(...sizes))]!;
   }
 
   /** Up to `count` [id, score] of `index` after `cursor`, newest first (ties: greater id first). */
@@ -459,13 +484,15 @@ export class JobStore {
     );
     if (due.length === 0) return 0;
     const entries = due.map((member) => {
-      const [id, status, backend, tags] = JSON.parse(member) as [
+      // members written before tenancy have no owner (nor an owner index entry)
+      const [id, status, backend, tags, owner = null] = JSON.parse(member) as [
         string,
         JobStatus,
         string,
         string[],
+        (string | null)?,
       ];
-      return { member, id, status, backend, tags };
+      return { member, id, status, backend, tags, owner };
     });
     const check = this.redis.pipeline();
     for (const entry of entries) check.exists(k.job(entry.id));
@@ -475,7 +502,7 @@ export class JobStore {
     entries.forEach((entry, i) => {
       // a record outliving its score (clock skew between hosts) waits for a later sweep
       if (exists[i]) return;
-      this.unindex(multi, entry.id, entry.backend, entry.tags);
+      this.unindex(multi, entry.id, entry.backend, entry.tags, entry.owner);
       multi.zrem(k.expiring, entry.member);
       swept++;
     });
@@ -518,12 +545,19 @@ export class JobStore {
 
   /** The sweeper's note of a finished job's index entries (all immutable once finished). */
   private expiringMember(job: JobRecord, status: JobStatus): string {
-    return JSON.stringify([job.id, status, job.spec.backend.name, job.tags]);
+    return JSON.stringify([job.id, status, job.spec.backend.name, job.tags, job.owner]);
   }
 
-  private unindex(multi: ChainableCommander, id: string, backend: string, tags: readonly string[]) {
+  private unindex(
+    multi: ChainableCommander,
+    id: string,
+    backend: string,
+    tags: readonly string[],
+    owner: string | null,
+  ) {
     const k = this.keys;
     multi.zrem(k.jobs, id).zrem(k.backend(backend), id);
+    if (owner !== null) multi.zrem(k.ownerJobs(owner), id);
     for (const status of JOB_STATUSES) multi.zrem(k.status(status), id);
     for (const tag of tags) multi.zrem(k.tag(tag), id);
   }

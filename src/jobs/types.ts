@@ -39,12 +39,32 @@ export interface JobRecord {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
-  /** A cancel was asked for; the worker stops within one optimisation step. */
+  /** A cancel was asked for; the worker stops the run within about a second, even mid-step. */
   readonly cancelRequested: boolean;
   /** Times a worker started (or resumed) this job. */
   readonly attempts: number;
-  /** Which API key submitted the job (a hash, never the key), for per-key limits. */
+  /** Which API key submitted the job (a hash, never the key), for per-key limits and tenancy. */
   readonly owner: string | null;
+}
+
+/**
+ * Whose jobs a caller may see and act on: one API key's (its owner hash), or every job (an
+ * admin key, a server without keys, or the server itself). To an owner, another owner's job
+ * does not exist: every read and write of it answers not found.
+ */
+export type Viewer =
+  | { readonly kind: "everyone" }
+  | { readonly kind: "owner"; readonly owner: string };
+
+/**
+ * The viewer that sees every job: admin keys, a server without keys, and in-process callers
+ * (worker, CLI, tests), which pass it deliberately; there is no default viewer.
+ */
+export const EVERYONE: Viewer = Object.freeze({ kind: "everyone" });
+
+/** Whether `viewer` may see a job or experiment recorded with `owner`. */
+export function canSee(viewer: Viewer, owner: string | null): boolean {
+  return viewer.kind === "everyone" || viewer.owner === owner;
 }
 
 /** What the API and dashboards stream (Server-Sent Events) while a job runs. */
@@ -99,26 +119,40 @@ export interface QueueStats {
 /**
  * What the API needs from the job system (store + queue). Implemented over Redis and BullMQ;
  * methods throw QplaneError with catalogue codes (not found → QPLANE_ERR_JOB_NOT_FOUND, etc.).
+ * Reads and writes of a job take the caller's `viewer`, always explicitly (the HTTP API passes
+ * the request's; in-process callers pass EVERYONE deliberately): a job the viewer may not see
+ * answers QPLANE_ERR_JOB_NOT_FOUND exactly as a job that does not exist, whatever its status.
  */
 export interface JobService {
   submit(spec: JobSpec, options?: SubmitOptions): Promise<SubmitResult>;
-  get(id: string): Promise<JobRecord>;
-  list(query: JobListQuery): Promise<JobPage>;
+  get(id: string, viewer: Viewer): Promise<JobRecord>;
+  /** The viewer's jobs only. */
+  list(query: JobListQuery, viewer: Viewer): Promise<JobPage>;
   /** Per-epoch records with epoch > sinceEpoch (all when omitted). */
-  metrics(id: string, sinceEpoch?: number): Promise<readonly EpochRecord[]>;
-  /** Stops a queued or running job (within one optimisation step); terminal jobs → 409. */
-  cancel(id: string): Promise<JobRecord>;
+  metrics(id: string, viewer: Viewer, sinceEpoch?: number): Promise<readonly EpochRecord[]>;
+  /** Stops a queued or running job (within about a second, even mid-step); terminal → 409. */
+  cancel(id: string, viewer: Viewer): Promise<JobRecord>;
   /** Removes a finished job and its data; unfinished → 409. */
-  remove(id: string): Promise<void>;
+  remove(id: string, viewer: Viewer): Promise<void>;
   /** Live events of one job until the returned function is called. */
-  subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>>;
+  subscribe(
+    id: string,
+    onEvent: (event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>>;
   /**
-   * Live events of every job, from any worker, until the returned function is called (the
-   * dashboard's job list; the epoch-duration histogram reads the metric events).
+   * Live events of every job the viewer may see, from any worker, until the returned function
+   * is called (the dashboard's job list; the epoch-duration histogram reads the metric events).
+   * Answers QPLANE_ERR_UNAVAILABLE when the store does not answer, rather than a silent stream.
    */
-  watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>>;
+  watchAll(
+    listener: (jobId: string, event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>>;
   /** Whether Redis answers. */
   ready(): Promise<boolean>;
+  /** Workers with a live heartbeat (src/jobs/heartbeat.ts), wherever they run. */
+  workers(): Promise<number>;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;
 }

@@ -1,13 +1,20 @@
 /**
  * `node dist/src/jobs/worker-main.js`: one worker process, configured from the environment
  * (src/config.ts). SIGTERM or SIGINT closes it gracefully (running jobs go back to the queue
- * at their last checkpoint, see worker-process.ts); a second signal exits at once.
+ * at their last checkpoint, see worker-process.ts); a second signal exits at once, and so does
+ * a close that takes longer than QPLANE_SHUTDOWN_TIMEOUT_SECONDS (status 1).
  * Invalid configuration exits with status 1 and one line on stderr.
+ *
+ * Forked by a QPLANE_ROLE=all server (forkWorker), it has an IPC channel: it reports its
+ * worker id there once ready, and closes the same graceful way when the channel drops (its
+ * parent died), so no worker outlives its server. Its parent then reports Redis outages.
  */
 import { createBackendRegistry } from "../backends/registry.js";
 import { loadConfig } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
-import { startWorker } from "./worker-process.js";
+import { createRedactingLogger } from "../logging/redaction.js";
+import type { WorkerReadyMessage } from "./worker-process.js";
+import { startWorker, type WorkerHandle } from "./worker-process.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -19,15 +26,25 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const worker = await startWorker(config, {
-    resolveBackend: createBackendRegistry(config.backends).resolve,
+  const logger = createRedactingLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    name: "qplane-worker",
   });
+  let worker: WorkerHandle | null = null;
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    process.stderr.write(`qplane worker: ${signal}: closing; running jobs go back to the queue\n`);
-    worker.close().then(
+    process.stderr.write(`qplane worker: ${why}: closing; running jobs go back to the queue\n`);
+    setTimeout(() => {
+      process.stderr.write(
+        `qplane worker: not closed after ${config.shutdownTimeoutSeconds} s (QPLANE_SHUTDOWN_TIMEOUT_SECONDS); exiting\n`,
+      );
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
+    // before the worker is ready it holds no job: nothing to hand back
+    (worker?.close() ?? Promise.resolve()).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`qplane worker: close failed: ${String(error)}\n`);
@@ -35,8 +52,18 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("disconnect", () => stop("parent process gone"));
+
+  worker = await startWorker(config, {
+    logger,
+    resolveBackend: createBackendRegistry(config.backends).resolve,
+    // a supervised worker's parent reports Redis outages; a standalone one does it itself
+    reportReachability: process.send === undefined,
+  });
+  const ready: WorkerReadyMessage = { type: "ready", workerId: worker.id };
+  process.send?.(ready);
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,14 @@
 /**
  * A worker: the BullMQ Worker running the training processor, plus what it needs around it —
  * a subscription to the cancel channel, lock-loss handling, the record of jobs BullMQ gives
- * up on, and a maintenance timer (sweep expired index entries, re-enqueue orphaned jobs).
+ * up on, and a maintenance timer (sweep expired index entries, re-enqueue orphaned jobs,
+ * finish the owner-index backfill of backfill.ts, which also starts with the worker).
  *
  * Shutdown (`close()`, called on SIGTERM/SIGINT by worker-main.ts): no new job is taken;
- * every running job stops within one optimisation step, is handed back to the queue at its
- * last checkpointed epoch (record `queued`, BullMQ job back in the wait list, no retry
- * attempt used) and is resumed by the next worker; then the connections close. Work lost:
- * at most the epoch in progress.
+ * every running job stops within about a second (even mid-step), is handed back to the
+ * queue at its last checkpointed epoch (record `queued`, BullMQ job back in the wait list,
+ * no retry attempt used) and is resumed by the next worker; then the connections close.
+ * Work lost: at most the epoch in progress.
  *
  * SIGKILL: nothing runs. The job's lock expires (lockDurationMs), another worker's stalled
  * check returns it to the wait list, and a worker resumes it from its last checkpoint with
@@ -20,6 +21,8 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { BackendResolver } from "../training/run.js";
+import { backfillOwnerIndexes } from "./backfill.js";
+import { startHeartbeat } from "./heartbeat.js";
 import {
   createTrainingQueue,
   enqueueTraining,
@@ -27,7 +30,14 @@ import {
   type TrainingJobData,
   trainingQueueName,
 } from "./queue.js";
-import { closeRedis, createRedis } from "./redis.js";
+import {
+  closeRedis,
+  createRedis,
+  isConnectionError,
+  reportReachability,
+  untilConnected,
+  withTimeout,
+} from "./redis.js";
 import { JobStore } from "./store.js";
 import { TERMINAL_JOB_STATUSES } from "./types.js";
 import { ActiveRuns, createTrainingProcessor } from "./worker.js";
@@ -41,6 +51,8 @@ export interface StartWorkerOptions {
   readonly maintenanceIntervalMs?: number;
   /** Minimum age of a queued job before it counts as orphaned. @defaultValue 60000 */
   readonly orphanAgeMs?: number;
+  /** Log one line per Redis outage (see redis.ts reportReachability). @defaultValue false */
+  readonly reportReachability?: boolean;
 }
 
 export interface WorkerHandle {
@@ -48,7 +60,7 @@ export interface WorkerHandle {
   readonly id: string;
   /** Jobs this worker is training right now. */
   readonly activeJobs: number;
-  /** One sweep + orphan check now (also run by the timer). */
+  /** One sweep + orphan check + backfill check now (also run by the timer). */
   maintain(): Promise<void>;
   /** Graceful shutdown; see the module comment. Idempotent. */
   close(): Promise<void>;
@@ -77,13 +89,19 @@ export async function startWorker(
     prefix,
     retentionSeconds: config.retentionSeconds,
   });
+  if (options.reportReachability) reportReachability(storeRedis, config.redisUrl, logger);
+  // a worker started before Redis waits for it rather than failing its first commands
+  await untilConnected(storeRedis);
   const queue = createTrainingQueue(storeRedis, prefix);
-  queue.on("error", (error) => logger.warn({ err: error }, "queue connection error"));
+  // connection errors repeat at every reconnect attempt; the outage is reported once elsewhere
+  queue.on("error", (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "queue error");
+  });
   const runs = new ActiveRuns();
 
   subscriber.on("message", (channel: string, id: string) => {
     if (channel === store.keys.cancel && runs.stop(id, "cancel")) {
-      logger.info({ jobId: id }, "cancel requested; stopping within one step");
+      logger.info({ jobId: id }, "cancel requested; stopping at the next pause");
     }
   });
   await subscriber.subscribe(store.keys.cancel);
@@ -109,7 +127,9 @@ export async function startWorker(
       maxStalledCount: config.worker.maxStalledCount,
     },
   );
-  worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
+  worker.on("error", (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "worker error");
+  });
   worker.on("lockRenewalFailed", (ids) => {
     for (const id of ids) runs.stop(id, "lost");
     logger.warn({ jobIds: ids }, "lost job locks; those runs stop");
@@ -152,8 +172,17 @@ export async function startWorker(
     }
   }
 
+  /** The owner-index backfill; one HEXISTS once it is done (see backfill.ts). */
+  async function backfill(): Promise<void> {
+    const result = await backfillOwnerIndexes(storeRedis, store.keys);
+    if (result.ran) logger.info(result, "earlier jobs and experiments indexed under their owners");
+  }
+
   const orphanAge = options.orphanAgeMs ?? 60_000;
-  /** Unindexes expired jobs; re-enqueues unfinished jobs that have no queue entry. */
+  /**
+   * Unindexes expired jobs; re-enqueues unfinished jobs that have no queue entry; finishes the
+   * backfill if it has not run yet.
+   */
   async function maintain(): Promise<void> {
     await store.sweepExpired();
     const before = Date.now() - orphanAge;
@@ -166,6 +195,7 @@ export async function startWorker(
         logger.warn({ jobId: id, status }, "re-enqueued a job that had no queue entry");
       }
     }
+    await backfill();
   }
   const timer = setInterval(() => {
     maintain().catch((error) => logger.warn({ err: error }, "maintenance failed"));
@@ -173,9 +203,16 @@ export async function startWorker(
   timer.unref();
 
   await worker.waitUntilReady();
+  const heartbeat = await startHeartbeat(storeRedis, store.keys, worker.id, (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "heartbeat failed");
+  });
   logger.info(
     { queue: trainingQueueName(prefix), concurrency: config.worker.concurrency },
     "worker ready",
+  );
+  // in the background: an upgraded store's first backfill must not delay taking jobs
+  backfill().catch((error) =>
+    logger.warn({ err: error }, "owner-index backfill failed; retried at the next maintenance"),
   );
 
   let closing: Promise<void> | null = null;
@@ -188,10 +225,34 @@ export async function startWorker(
     close() {
       closing ??= (async () => {
         clearInterval(timer);
-        const closed = worker.close();
-        runs.shutdown();
-        await closed;
-        await queue.close();
+        const handBack = async () => {
+          const closed = worker.close();
+          runs.shutdown();
+          await closed;
+          await heartbeat.stop();
+          await queue.close();
+        };
+        // Handing jobs back needs Redis, and BullMQ's close waits for it: when Redis is
+        // unreachable, or goes away meanwhile, the worker leaves at once instead; the jobs'
+        // locks expire and a worker resumes them from their last checkpoint, as after a crash.
+        let onLost = () => {};
+        const lost = new Promise<"lost">((resolve) => {
+          onLost = () => resolve("lost");
+          if (storeRedis.status === "ready") storeRedis.once("close", onLost);
+          else onLost();
+        });
+        const handedBack = handBack().then(() => "handed back" as const);
+        // once abandoned, its late failure is of no interest
+        handedBack.catch(() => {});
+        const outcome = await Promise.race([handedBack, lost]);
+        storeRedis.off("close", onLost);
+        if (outcome === "lost") {
+          logger.warn("Redis unreachable while closing: running jobs resume from their checkpoint");
+          runs.shutdown();
+          for (const connection of [subscriber, storeRedis, bullRedis]) connection.disconnect();
+          await withTimeout(worker.close(true), 1000).catch(() => {});
+          return;
+        }
         await Promise.all([closeRedis(subscriber), closeRedis(storeRedis), closeRedis(bullRedis)]);
         logger.info("worker closed");
       })();
@@ -209,31 +270,56 @@ export interface ForkWorkerOptions {
   readonly stdio?: "inherit" | "pipe";
 }
 
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** What worker-main.js sends its parent over the IPC channel once its worker is ready. */
+export interface WorkerReadyMessage {
+  readonly type: "ready";
+  /** BullMQ's id of the child's worker (its heartbeat and lock tokens carry it). */
+  readonly workerId: string;
+}
+
 export interface ForkedWorker {
   readonly pid: number;
+  /** The child's worker id once it reported ready, else null. */
+  readonly workerId: string | null;
   /** Resolves when the process has exited. */
-  readonly exited: Promise<{
-    readonly code: number | null;
-    readonly signal: NodeJS.Signals | null;
-  }>;
+  readonly exited: Promise<ChildExit>;
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM (graceful: running jobs go back to the queue), then waits for the exit. */
-  close(): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  close(): Promise<ChildExit>;
   /** Captured stdout and stderr (with stdio "pipe"). */
   output(): string;
+}
+
+function isReadyMessage(message: unknown): message is WorkerReadyMessage {
+  const candidate = message as Partial<WorkerReadyMessage> | null;
+  return candidate?.type === "ready" && typeof candidate.workerId === "string";
 }
 
 /**
  * Runs a worker in its own process (worker-main.js). A worker in the API's process shares
  * its event loop with request handling, and a training step holds that loop for its whole
  * duration; QPLANE_ROLE=all servers that care about request latency should fork instead.
+ *
+ * The child gets an IPC channel: it reports its worker id there when ready, and closes (jobs
+ * handed back) when the channel drops, i.e. when this process dies, even by SIGKILL. It runs
+ * in its own process group, so a terminal's Ctrl-C reaches only this process, which closes
+ * the child once (a second signal would make the child exit without handing jobs back).
  */
 export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
   const entry = options.entry ?? new URL("./worker-main.js", import.meta.url);
   const path = entry instanceof URL ? fileURLToPath(entry) : entry;
   const child = spawn(process.execPath, [path], {
     env: options.env ?? process.env,
-    stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+    detached: true,
+    stdio:
+      options.stdio === "pipe"
+        ? ["ignore", "pipe", "pipe", "ipc"]
+        : ["inherit", "inherit", "inherit", "ipc"],
   });
   let captured = "";
   const keep = (chunk: Buffer) => {
@@ -241,11 +327,20 @@ export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  let workerId: string | null = null;
+  child.on("message", (message) => {
+    if (isReadyMessage(message)) workerId = message.workerId;
+  });
+  // the channel is only for the ready message and for the child to notice this process dying
+  child.channel?.unref();
+  const exited = new Promise<ChildExit>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
   return {
     pid: child.pid ?? -1,
+    get workerId() {
+      return workerId;
+    },
     exited,
     kill: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -8,7 +8,9 @@
  * 3. Train. After every epoch one atomic write stores the metric, the checkpoint and the
  *    record's progress/latest/etaSeconds; then `metric` and `progress` events are published.
  *    The write is refused once another run took the job over, and the run stops.
- * 4. Completed → mark completed with the summary. Stopped:
+ * 4. Completed → mark completed with the summary. Past its time limit (the smaller of
+ *    training.maxSeconds and QPLANE_MAX_JOB_SECONDS, training time summed over resumes) →
+ *    failed with QPLANE_ERR_TIME_LIMIT and the summary; metrics and checkpoint stay. Stopped:
  *    - cancel (the API set cancelRequested and published the id on `<p>:cancel`) → cancelled;
  *    - shutdown (SIGTERM: `ActiveRuns.shutdown`) → the loop returns at the last epoch
  *      boundary; the record goes back to `queued` (progress kept), the BullMQ job back to the
@@ -21,8 +23,9 @@
  */
 import { type Job, UnrecoverableError, WaitingError } from "bullmq";
 import type { Logger } from "pino";
-import { checkDatasetRows, type SpecLimits } from "../config.js";
+import { checkDatasetRows, type Limits } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
+import { checkJobCost } from "../training/cost.js";
 import type { TrainingEvent } from "../training/loop.js";
 import { trainModel } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
@@ -33,6 +36,7 @@ import {
   prepareRun,
   withinRunScope,
 } from "../training/run.js";
+import { jobCostOf } from "../training/sizing.js";
 import { isJobId } from "./ids.js";
 import type { TrainingJobData } from "./queue.js";
 import type { JobStore } from "./store.js";
@@ -64,7 +68,7 @@ export class ActiveRuns {
     if (this.runs.get(id) === controller) this.runs.delete(id);
   }
 
-  /** Stops a run within one optimisation step; false when this process is not running it. */
+  /** Stops a run at its next pause (about a second at most); false when not running here. */
   stop(id: string, reason: StopReason): boolean {
     const controller = this.runs.get(id);
     if (!controller) return false;
@@ -90,7 +94,10 @@ export class ActiveRuns {
 export interface ProcessorDependencies {
   readonly store: JobStore;
   readonly runs: ActiveRuns;
-  readonly limits: Pick<SpecLimits, "maxDatasetRows">;
+  readonly limits: Pick<
+    Limits,
+    "maxDatasetRows" | "maxJobSeconds" | "maxJobWork" | "maxJobMemoryMb"
+  >;
   readonly logger: Logger;
   readonly resolveBackend?: BackendResolver;
   /** Least time between two published step-progress events. @defaultValue 250 */
@@ -205,6 +212,8 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
       const prepared = prepareRun(job.spec, resolveBackend);
       const { spec, data, model } = prepared;
       checkDatasetRows(data.train.samples + data.test.samples, deps.limits);
+      // on the data as loaded (a CSV file is only sized here), before any training compute
+      checkJobCost(jobCostOf(spec, prepared.simulatesInProcess, data), deps.limits);
       await enforceBudget(prepared);
       const epochs = spec.training.epochs;
 
@@ -226,8 +235,8 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
               stepsPerEpoch: event.stepsPerEpoch,
             });
           }
-          // a step is synchronous compute; without a turn of the event loop between steps a
-          // cancel message would wait for the epoch's end and the lock could not be renewed
+          // the local simulator pauses inside a step; a model that never does (the MLP) still
+          // lets cancel messages and lock renewal run between steps
           await yieldToEventLoop();
         } else if (event.type === "epoch") {
           epochRecord = event.record;
@@ -260,7 +269,13 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
       // a finished run, so it is logged
       const result = await withinRunScope(
         prepared,
-        () => trainModel(spec, data, model, { resumeFrom, signal: controller.signal, onEvent }),
+        () =>
+          trainModel(spec, data, model, {
+            resumeFrom,
+            signal: controller.signal,
+            onEvent,
+            timeLimit: { seconds: deps.limits.maxJobSeconds, setBy: "QPLANE_MAX_JOB_SECONDS" },
+          }),
         (error) => log.warn({ err: error }, "could not close the run's provider scope"),
       );
       const latest = result.records.at(-1) ?? null;
@@ -272,6 +287,17 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
           etaSeconds: 0,
         });
         log.info({ epochs: result.records.length }, "training completed");
+        return;
+      }
+      if (result.status === "timed-out") {
+        const { code, message } = result.error;
+        await finish(job, "failed", {
+          error: { code, message },
+          summary: result.summary,
+          latest,
+          etaSeconds: null,
+        });
+        log.warn({ epoch: result.checkpoint.epoch }, message);
         return;
       }
       const reason = controller.signal.reason as StopReason;

@@ -9,8 +9,13 @@
  *    erased wherever it appears, e.g. inside an error message or a URL;
  * The API adds a fourth (src/api/logger.ts): the bearer token a request presented is erased
  * from its logged URL.
+ *
+ * Lines are JSON, or human-readable (pino-pretty) on a terminal (LOG_FORMAT). Scrubbing works
+ * on the JSON line in both cases: the pretty printer only ever sees a scrubbed line.
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
+import pretty from "pino-pretty";
+import type { LogFormat } from "../config.js";
 
 export const REDACTED = "[redacted]";
 
@@ -23,6 +28,7 @@ export const CREDENTIAL_ENV_VARS = Object.freeze([
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
   "QPLANE_API_KEYS",
+  "QPLANE_ADMIN_KEYS",
 ]);
 
 const CREDENTIAL_FIELDS = [
@@ -75,7 +81,7 @@ export function collectSecrets(
   for (const name of CREDENTIAL_ENV_VARS) {
     const value = env[name];
     add(value);
-    if (name === "QPLANE_API_KEYS") value?.split(",").forEach(add);
+    if (name === "QPLANE_API_KEYS" || name === "QPLANE_ADMIN_KEYS") value?.split(",").forEach(add);
   }
   // Also erase the JSON-escaped form of each value, as it appears inside a log line.
   for (const value of [...values]) add(JSON.stringify(value).slice(1, -1));
@@ -120,12 +126,33 @@ export interface RedactingLoggerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** More pino serializers (the API's request serializer). */
   readonly serializers?: LoggerOptions["serializers"];
+  /**
+   * `pretty`: human-readable lines; `json`: one JSON object a line; `auto`: pretty when lines go
+   * to standard output and that is a terminal. @defaultValue "auto"
+   */
+  readonly format?: LogFormat;
+}
+
+/** Where scrubbed lines go: the given stream or standard output, through pino-pretty if asked. */
+function destination(options: RedactingLoggerOptions): DestinationStream {
+  const format = options.format ?? "auto";
+  const human =
+    format === "pretty" ||
+    (format === "auto" && options.stream === undefined && process.stdout.isTTY === true);
+  if (!human) return options.stream ?? pino.destination(1);
+  return pretty({
+    destination: options.stream ?? 1,
+    sync: true,
+    colorize: options.stream === undefined && process.stdout.isTTY === true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname",
+  });
 }
 
 /** A pino logger with all three protections of the module comment. */
 export function createRedactingLogger(options: RedactingLoggerOptions = {}): Logger {
   const secrets = collectSecrets(options.secrets ?? [], options.env ?? process.env);
-  const target = options.stream ?? pino.destination(1);
+  const target = destination(options);
   return pino(
     {
       level: options.level ?? "info",

@@ -3,6 +3,12 @@
  * evaluation on the information plane, events for progress, and a checkpoint after every
  * epoch from which a run resumes exactly (weights, optimizer state, RNG state, feedback
  * state, records). Knows nothing of HTTP, queues or files.
+ *
+ * A run stops early on its caller's signal (→ "cancelled") or at its time limit
+ * (`training.maxSeconds`, or a caller's cap such as the server's; → "timed-out"), at the
+ * next pause of a step (the local simulator pauses every few tens of ms) or step boundary,
+ * and hands back the last epoch checkpoint, so a resumed run is exact. Training time
+ * counts across resumes (the checkpoint's elapsedMs: the completed epochs' time).
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
@@ -42,22 +48,49 @@ export type TrainingEvent =
   | { readonly type: "epoch"; readonly record: EpochRecord }
   | { readonly type: "checkpoint"; readonly checkpoint: TrainingCheckpoint };
 
+/** A limit on a run's training time, and what set it (a spec field or a server variable). */
+export interface TimeLimit {
+  readonly seconds: number;
+  readonly setBy: string;
+}
+
 export interface TrainOptions {
   /** Receives progress; awaited, so a slow sink (e.g. a store write) applies back-pressure. */
   readonly onEvent?: (event: TrainingEvent) => void | Promise<void>;
   /** Continue from a checkpoint of the same spec. */
   readonly resumeFrom?: TrainingCheckpoint;
-  /** Stops the run within one optimisation step. */
+  /** Stops the run at the next pause of a step (see the module comment). */
   readonly signal?: AbortSignal;
+  /** A cap on training time besides the spec's training.maxSeconds; the smaller one applies. */
+  readonly timeLimit?: TimeLimit;
 }
 
-export interface TrainingResult {
-  readonly status: "completed" | "cancelled";
+interface TrainingOutcome {
   readonly records: readonly EpochRecord[];
   readonly summary: RunSummary;
   readonly weights: Float64Array;
   readonly checkpoint: TrainingCheckpoint;
 }
+
+/** "timed-out" carries QPLANE_ERR_TIME_LIMIT naming the limit, what set it and the epoch. */
+export type TrainingResult = TrainingOutcome &
+  (
+    | { readonly status: "completed" | "cancelled" }
+    | { readonly status: "timed-out"; readonly error: QplaneError }
+  );
+
+/** The smaller of the spec's training.maxSeconds and the caller's cap (none: no limit). */
+export function effectiveTimeLimit(spec: JobSpec, cap?: TimeLimit): TimeLimit | null {
+  const own =
+    spec.training.maxSeconds === undefined
+      ? null
+      : { seconds: spec.training.maxSeconds, setBy: "spec.training.maxSeconds" };
+  if (own === null || cap === undefined) return own ?? cap ?? null;
+  return own.seconds <= cap.seconds ? own : cap;
+}
+
+/** The abort reason of a run stopped by its time limit. */
+const TIME_LIMIT_REACHED = Symbol("time limit reached");
 
 /** A fixed probe subset of the training split for the feedback measurement. */
 function chooseProbe(samples: number, size: number, rng: Rng): Int32Array {
@@ -130,6 +163,25 @@ export async function trainModel(
   const feedbackOn = feedback.mode !== "off";
   let learningRate = training.learningRate;
 
+  // one signal stops the run: the caller's, or the time limit
+  const stop = new AbortController();
+  const forwardAbort = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) forwardAbort();
+  options.signal?.addEventListener("abort", forwardAbort, { once: true });
+  const limit = effectiveTimeLimit(spec, options.timeLimit);
+  const runStarted = performance.now();
+  const remainingMs =
+    limit === null ? Number.POSITIVE_INFINITY : limit.seconds * 1000 - elapsedBefore;
+  // the timer stops a step in progress; the check between steps also covers a run that never
+  // yields to the event loop (e.g. the MLP)
+  const timer =
+    limit === null
+      ? undefined
+      : setTimeout(() => stop.abort(TIME_LIMIT_REACHED), Math.max(0, remainingMs));
+  const checkTimeLimit = () => {
+    if (performance.now() - runStarted >= remainingMs) stop.abort(TIME_LIMIT_REACHED);
+  };
+
   const checkpoint = (epoch: number): TrainingCheckpoint => ({
     version: 1,
     epoch,
@@ -146,7 +198,7 @@ export async function trainModel(
     const measured = await model.evaluate(weights, data.train, probe, {
       information: true,
       rng,
-      signal: options.signal,
+      signal: stop.signal,
     });
     const info = measured.information!;
     target = resolveTarget(feedback.target, labelEntropy, info.ity);
@@ -154,20 +206,30 @@ export async function trainModel(
     return measured.circuitEvaluations;
   };
 
-  // the state a cancelled run hands back: always an epoch boundary, so resuming is exact
+  // the state a stopped run hands back: always an epoch boundary, so resuming is exact
   let lastCheckpoint = resume ?? checkpoint(0);
-  const cancelled = (evaluations: number, started: number): TrainingResult => ({
-    status: "cancelled",
-    records,
-    summary: summarise(
+  const stopped = (evaluations: number, started: number): TrainingResult => {
+    const outcome: TrainingOutcome = {
       records,
-      data.task,
-      totalEvaluations + evaluations,
-      elapsedBefore + performance.now() - started,
-    ),
-    weights: Float64Array.from(lastCheckpoint.weights),
-    checkpoint: lastCheckpoint,
-  });
+      summary: summarise(
+        records,
+        data.task,
+        totalEvaluations + evaluations,
+        elapsedBefore + performance.now() - started,
+      ),
+      weights: Float64Array.from(lastCheckpoint.weights),
+      checkpoint: lastCheckpoint,
+    };
+    if (stop.signal.reason !== TIME_LIMIT_REACHED || limit === null) {
+      return { ...outcome, status: "cancelled" };
+    }
+    const done = lastCheckpoint.epoch;
+    const error = new QplaneError(
+      "QPLANE_ERR_TIME_LIMIT",
+      `training reached its time limit of ${limit.seconds} s (set by ${limit.setBy}) in epoch ${done + 1} of ${training.epochs}; the ${done} completed epoch(s) are kept`,
+    );
+    return { ...outcome, status: "timed-out", error };
+  };
   let epochStarted = performance.now();
 
   try {
@@ -184,7 +246,8 @@ export async function trainModel(
         batchStart < order.length;
         batchStart += training.batchSize, batchIndex++
       ) {
-        if (options.signal?.aborted) return cancelled(evaluations, started);
+        checkTimeLimit();
+        if (stop.signal.aborted) return stopped(evaluations, started);
         if (feedbackOn) {
           const due = feedback.every === "epoch" ? batchIndex === 0 : step % feedback.every === 0;
           if (due) evaluations += await measureCompression();
@@ -200,7 +263,7 @@ export async function trainModel(
           gradient,
           rng,
           step,
-          options.signal,
+          stop.signal,
         );
         evaluations += result.circuitEvaluations;
         const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
@@ -216,18 +279,18 @@ export async function trainModel(
       const trainEvaluation = await model.evaluate(weights, data.train, null, {
         information: onTrain,
         rng,
-        signal: options.signal,
+        signal: stop.signal,
       });
       const testEvaluation = await model.evaluate(weights, data.test, null, {
         information: !onTrain,
         rng,
-        signal: options.signal,
+        signal: stop.signal,
       });
       evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
       const information = (onTrain ? trainEvaluation : testEvaluation).information!;
       const holevo =
         infoPlane.holevo && model.holevo
-          ? model.holevo(weights, onTrain ? data.train : data.test)
+          ? await model.holevo(weights, onTrain ? data.train : data.test, stop.signal)
           : undefined;
       const elapsedMs = performance.now() - started;
       const record: EpochRecord = {
@@ -266,9 +329,12 @@ export async function trainModel(
       await emit({ type: "checkpoint", checkpoint: lastCheckpoint });
     }
   } catch (error) {
-    // a backend run aborted by the signal (e.g. a cancelled hardware job) ends the run as cancelled
-    if (options.signal?.aborted) return cancelled(0, epochStarted);
+    // a run aborted mid-step (a paced simulation, a cancelled hardware job) ends as stopped
+    if (stop.signal.aborted) return stopped(0, epochStarted);
     throw error;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", forwardAbort);
   }
 
   return {

@@ -79,6 +79,15 @@ export function mlpLayout(
   return layers;
 }
 
+/** The MLP's layers for a spec and its data: one output per class, or one for regression. */
+export function mlpLayoutFor(
+  spec: JobSpec,
+  data: Pick<PreparedData, "task" | "classes" | "featureCount">,
+): MlpLayerLayout[] {
+  const outputs = data.task === "classification" ? data.classes : 1;
+  return mlpLayout(data.featureCount, spec.model.hidden, outputs);
+}
+
 class MlpModel implements TrainableModel {
   readonly kind = "mlp";
   readonly weightCount: number;

@@ -118,7 +118,7 @@ export interface TrainableModel {
     options: EvaluateOptions,
   ): Promise<Evaluation>;
   /** Holevo quantity of the readout register over a split (exact simulator only). */
-  holevo?(weights: Float64Array, split: PreparedSplit): number;
+  holevo?(weights: Float64Array, split: PreparedSplit, signal?: AbortSignal): Promise<number>;
 }
 
 /** Classification accuracy and regression metrics shared by all models. */

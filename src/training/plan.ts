@@ -4,15 +4,20 @@
  * provider's own `estimate` (so Braket's program-set splitting and IBM's one job per call
  * are what they will be), totals over the run, and on IBM the transpiled circuit's depth,
  * two-qubit gate count, layout and (only when the coupling map forces them) SWAPs. Adjoint
- * gradients are computed in-process and submit nothing. Also the budget check
- * (`backend.maxCost`, `backend.maxShots`) made before any submission.
+ * gradients are computed in-process and submit nothing. Each call is priced from its
+ * matrix's shape (rows × columns), never by allocating it, so planning is O(size of the
+ * spec) whatever the rows. The plan also carries the run's compute cost (`cost.ts`). Also
+ * the budget check (`backend.maxCost`, `backend.maxShots`) made before any submission.
  */
 import type { Provider } from "../../providers/types.js";
 import type { Circuit } from "../circuits/ir.js";
 import type { TranspileResult } from "../circuits/transpile/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { expandWeightOccurrences } from "../gradients/parameter-shift.js";
-import type { PreparedData, TrainableModel } from "./model.js";
+import { type CostDrivers, epochBatches, estimateJobCost, feedbackProbes } from "./cost.js";
+import type { TrainableModel } from "./model.js";
+import type { PreparedDataShape } from "./prepare.js";
+import { modelCostShape } from "./sizing.js";
 import type { JobSpec } from "./spec.js";
 
 export interface TranspiledReport {
@@ -36,8 +41,23 @@ export interface RunPlan {
   readonly totalCircuits: number;
   readonly totalShots: number;
   readonly estimatedCostUsd: number;
+  /** Compute of the whole run in amplitude-operations (`cost.ts`; the MLP: multiply-adds). */
+  readonly amplitudeOperations: number;
+  /** Memory of the largest step or evaluation, dataset included, in bytes. */
+  readonly peakMemoryBytes: number;
+  /** The spec fields that drive the compute cost. */
+  readonly costDrivers: CostDrivers;
   /** IBM: the ISA circuit the model circuit becomes. */
   readonly transpiled?: TranspiledReport;
+}
+
+/** What planning reads of a run: the spec, its data's shape and the model's provider use. */
+export interface PlanInput {
+  readonly spec: JobSpec;
+  readonly data: PreparedDataShape;
+  readonly model: Pick<TrainableModel, "runShape">;
+  /** The backend simulates in this process (its compute is this process's). */
+  readonly simulatesInProcess: boolean;
 }
 
 interface CallCost {
@@ -68,7 +88,7 @@ function canTranspile(provider: Provider): provider is Provider & TranspileRepor
 
 /** What the run described by a prepared spec would submit and cost. */
 export async function planRun(
-  prepared: { readonly spec: JobSpec; readonly data: PreparedData; readonly model: TrainableModel },
+  prepared: PlanInput,
   provider: Provider | undefined = prepared.model.runShape?.provider,
 ): Promise<RunPlan> {
   const { spec, data, model } = prepared;
@@ -78,6 +98,18 @@ export async function planRun(
   const stepsPerEpoch = Math.ceil(trainSamples / training.batchSize);
   const epochs = training.epochs;
   const shape = model.runShape;
+  // sized arithmetically from the spec, as admission sizes it (the same numbers, faster
+  // than walking a built circuit's gates)
+  const cost = estimateJobCost({
+    spec,
+    data,
+    model: modelCostShape(spec, data, prepared.simulatesInProcess),
+  });
+  const compute = {
+    amplitudeOperations: cost.amplitudeOperations,
+    peakMemoryBytes: cost.peakMemoryBytes,
+    costDrivers: cost.drivers,
+  };
   if (shape === undefined || provider === undefined) {
     return {
       epochs,
@@ -90,6 +122,7 @@ export async function planRun(
       totalCircuits: 0,
       totalShots: 0,
       estimatedCostUsd: 0,
+      ...compute,
     };
   }
 
@@ -105,9 +138,8 @@ export async function planRun(
     const key = `${rows}x${shots}`;
     let cost = byShape.get(key);
     if (cost === undefined) {
-      const cols = circuit.parameters.length;
-      const matrix = { rows, cols, values: new Float64Array(rows * cols) };
-      cost = provider.estimate(circuit, matrix, { shots }).then((estimate) => ({
+      const matrixShape = { rows, cols: circuit.parameters.length };
+      cost = provider.estimate(circuit, matrixShape, { shots }).then((estimate) => ({
         submissions: estimate.submissions,
         circuits: estimate.circuits,
         shots: estimate.totalShots,
@@ -144,26 +176,14 @@ export async function planRun(
     }
   };
 
-  const fullBatches = Math.floor(trainSamples / training.batchSize);
-  const lastBatch = trainSamples - fullBatches * training.batchSize;
+  const { full: fullBatches, last: lastBatch } = epochBatches(trainSamples, training.batchSize);
   let epoch = add(ZERO, await step(training.batchSize), fullBatches);
   if (lastBatch > 0) epoch = add(epoch, await step(lastBatch));
   const onTrain = infoPlane.split === "train";
   epoch = add(epoch, await evaluation(trainSamples, onTrain));
   epoch = add(epoch, await evaluation(testSamples, !onTrain));
 
-  // feedback probes: once per epoch, or whenever the global step count is a multiple of `every`
-  let firstEpochProbes = 0;
-  let totalProbes = 0;
-  if (feedback.mode !== "off") {
-    if (feedback.every === "epoch") {
-      firstEpochProbes = 1;
-      totalProbes = epochs;
-    } else {
-      firstEpochProbes = Math.ceil(stepsPerEpoch / feedback.every);
-      totalProbes = Math.ceil((epochs * stepsPerEpoch) / feedback.every);
-    }
-  }
+  const { firstEpoch: firstEpochProbes, total: totalProbes } = feedbackProbes(spec, stepsPerEpoch);
   const probe =
     firstEpochProbes + totalProbes > 0
       ? await evaluation(Math.min(feedback.probeSize, trainSamples), true)
@@ -193,6 +213,7 @@ export async function planRun(
     totalCircuits: total.circuits,
     totalShots: total.shots,
     estimatedCostUsd: roundUsd(total.costUsd),
+    ...compute,
     ...(transpiled ? { transpiled } : {}),
   };
 }

@@ -10,10 +10,16 @@ import { QplaneError } from "../errors/catalogue.js";
 import { type TrainingResult, type TrainOptions, trainModel } from "./loop.js";
 import { createMlpModel } from "./mlp-model.js";
 import type { PreparedData, TrainableModel } from "./model.js";
-import { checkBudget, hasBudget, planRun, type RunPlan } from "./plan.js";
-import { prepareData } from "./prepare.js";
+import { checkBudget, hasBudget, type PlanInput, planRun, type RunPlan } from "./plan.js";
+import { type PreparedDataShape, prepareData, prepareDataShape } from "./prepare.js";
 import { type JobSpec, parseJobSpec } from "./spec.js";
-import { createVqcModel } from "./vqc-model.js";
+import {
+  buildVqcCircuits,
+  checkVqcBackend,
+  createVqcModel,
+  informationShotsOf,
+  type VqcCircuits,
+} from "./vqc-model.js";
 
 /** A backend the run can use: its provider and whether it gives exact probabilities. */
 export interface ResolvedBackend {
@@ -48,6 +54,8 @@ export interface PreparedRun {
   readonly model: TrainableModel;
   /** The backend's provider (what the run would submit to). */
   readonly provider: Provider;
+  /** The provider simulates in this process (`ResolvedBackend.simulatesInProcess`). */
+  readonly simulatesInProcess: boolean;
   /**
    * The provider's scope for this run (e.g. one IBM session for all its jobs), which the
    * model submits through; `withinRunScope` closes it. Absent when the provider has none.
@@ -62,6 +70,7 @@ export function prepareRun(
 ): PreparedRun {
   const spec = parseJobSpec(specInput);
   const backend = resolveBackend(spec.backend.name);
+  const simulatesInProcess = backend.simulatesInProcess ?? backend.exactProbabilities;
   const data = prepareData(spec);
   // one scope per prepared run, so a session never spans two training runs; it acquires
   // nothing until the model's first submission
@@ -71,9 +80,68 @@ export function prepareRun(
       ? createMlpModel(spec, data)
       : createVqcModel(spec, data, scope ?? backend.provider, {
           exactProbabilities: backend.exactProbabilities,
-          simulatesInProcess: backend.simulatesInProcess ?? backend.exactProbabilities,
+          simulatesInProcess,
         });
-  return { spec, data, model, provider: backend.provider, ...(scope ? { scope } : {}) };
+  return {
+    spec,
+    data,
+    model,
+    provider: backend.provider,
+    simulatesInProcess,
+    ...(scope ? { scope } : {}),
+  };
+}
+
+/**
+ * Circuits built for planning, by everything that shapes them: the largest admitted ansatz
+ * (≈ 50 000 gates) takes 30–140 ms to build and validate, and a dry run is usually repeated
+ * or followed by the same spec's submission. Only planning uses them (no simulator
+ * workspace is ever attached), so a few entries stay small.
+ */
+const planningCircuits = new Map<string, VqcCircuits>();
+const PLANNING_CIRCUITS_KEPT = 8;
+
+function circuitsForPlanning(spec: JobSpec, data: PreparedDataShape): VqcCircuits {
+  const { model, infoPlane } = spec;
+  const key = JSON.stringify([
+    model,
+    infoPlane.register,
+    data.task,
+    data.classes,
+    data.featureCount,
+  ]);
+  let circuits = planningCircuits.get(key);
+  if (circuits === undefined) {
+    circuits = buildVqcCircuits(spec, data);
+    planningCircuits.set(key, circuits);
+    if (planningCircuits.size > PLANNING_CIRCUITS_KEPT) {
+      planningCircuits.delete(planningCircuits.keys().next().value!);
+    }
+  }
+  return circuits;
+}
+
+/**
+ * What planning a spec on a backend needs, validated as `prepareRun` validates it but
+ * without generating the data (its shape is arithmetic, `prepareDataShape`) or building a
+ * model: the circuits the model would submit, so the provider prices the real calls. What a
+ * dry run does on the API's event loop.
+ */
+export function preparePlan(spec: JobSpec, backend: ResolvedBackend): PlanInput {
+  const data = prepareDataShape(spec);
+  const simulatesInProcess = backend.simulatesInProcess ?? backend.exactProbabilities;
+  if (spec.model.kind === "mlp") return { spec, data, model: {}, simulatesInProcess };
+  const { circuit, representationCircuit } = circuitsForPlanning(spec, data);
+  checkVqcBackend(spec, { exactProbabilities: backend.exactProbabilities, simulatesInProcess });
+  const runShape = {
+    provider: backend.provider,
+    circuit,
+    representationCircuit,
+    shots: spec.backend.shots,
+    informationShots: informationShotsOf(spec),
+    gradient: spec.training.gradient,
+  };
+  return { spec, data, model: { runShape }, simulatesInProcess };
 }
 
 /**

@@ -25,6 +25,12 @@ const finite = () => z.number().refine(Number.isFinite, { message: "must be a fi
 const integer = (min: number, max: number) => z.number().int().min(min).max(max);
 const seed = () => integer(0, Number.MAX_SAFE_INTEGER);
 
+/**
+ * The largest time limit on a run, in seconds (about 23 days): below the 2^31 ms ceiling of
+ * a Node timer, which the training loop arms with the limit.
+ */
+export const MAX_TIME_LIMIT_SECONDS = 2_000_000;
+
 export const datasetSpecSchema = z
   .strictObject({
     name: z.enum(DATASET_NAMES),
@@ -100,6 +106,12 @@ export const trainingSpecSchema = z.strictObject({
   seed: seed().default(1),
   /** Half-width of the weight initialisation interval [−w, w] (radians for the VQC). */
   initScale: finite().pipe(z.number().gt(0).max(10)).default(Math.PI),
+  /**
+   * Training time limit in seconds, summed over resumes; past it the run stops at its last
+   * epoch checkpoint and fails with QPLANE_ERR_TIME_LIMIT. No default: only the server's
+   * limit applies (the smaller of the two wins).
+   */
+  maxSeconds: finite().pipe(z.number().gt(0).max(MAX_TIME_LIMIT_SECONDS)).optional(),
 });
 
 const targetSchema = z.union([

@@ -7,8 +7,9 @@
  * simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
  */
 
-import { adjointProbabilityGradients } from "../../providers/local/adjoint.js";
-import { finalStatevector } from "../../providers/local/simulator.js";
+import { pacedAdjointProbabilityGradients } from "../../providers/local/adjoint.js";
+import { runPaced } from "../../providers/local/pacing.js";
+import { pacedFinalStatevector } from "../../providers/local/simulator.js";
 import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
 import { buildAnsatz, readoutQubitsForClasses } from "../circuits/ansatz.js";
 import { type Circuit, withMeasureAll } from "../circuits/ir.js";
@@ -34,6 +35,13 @@ import type { JobSpec } from "./spec.js";
 /** SPSA perturbation size c_k = SPSA_C / (k+1)^SPSA_GAMMA (Spall's recommended γ). */
 const SPSA_C = 0.1;
 const SPSA_GAMMA = 0.101;
+
+/**
+ * Values (8 bytes each) of the per-row buffers (weight gradients, outcome probabilities) of
+ * one adjoint chunk: a batch is differentiated in chunks of rows, so a step's memory stays
+ * at 8 MiB per buffer whatever the batch size. Chunks are summed in row order, as one pass.
+ */
+export const ADJOINT_CHUNK_VALUES = 2 ** 20;
 
 interface VqcConfig {
   readonly data: PreparedData;
@@ -169,30 +177,39 @@ class VqcModel implements TrainableModel {
     const { config } = this;
     const { circuit, circuitWeights, data } = config;
     const outcomeCount = 2 ** circuit.numClbits;
-    const rows = this.rows(split, batch, weights);
     const cotangent = new Float64Array(outcomeCount);
     const classical = new Float64Array(2);
     gradient.fill(0);
     let loss = 0;
 
     if (config.gradient === "adjoint") {
-      const result = adjointProbabilityGradients(circuit, rows, (row, p, out) => {
-        loss += sampleLoss(
-          data,
-          split,
-          batch[row]!,
-          p,
-          0,
-          outcomeCount,
-          weights,
-          circuitWeights,
-          batch.length,
-          out,
-          classical,
-        );
-      });
-      for (let i = 0; i < result.gradients.length; i++)
-        gradient[i % circuitWeights]! += result.gradients[i]!;
+      const chunkRows = Math.max(
+        1,
+        Math.floor(ADJOINT_CHUNK_VALUES / Math.max(circuitWeights, outcomeCount)),
+      );
+      for (let start = 0; start < batch.length; start += chunkRows) {
+        const chunk = batch.subarray(start, Math.min(start + chunkRows, batch.length));
+        const rows = this.rows(split, chunk, weights);
+        // paced: a long step lets the event loop run (lock renewal, cancel) and stops on abort
+        const adjoint = pacedAdjointProbabilityGradients(circuit, rows, (row, p, out) => {
+          loss += sampleLoss(
+            data,
+            split,
+            chunk[row]!,
+            p,
+            0,
+            outcomeCount,
+            weights,
+            circuitWeights,
+            batch.length,
+            out,
+            classical,
+          );
+        });
+        const result = await runPaced(adjoint, signal);
+        for (let i = 0; i < result.gradients.length; i++)
+          gradient[i % circuitWeights]! += result.gradients[i]!;
+      }
       this.addClassical(gradient, classical);
       return { loss: loss / batch.length, circuitEvaluations: batch.length };
     }
@@ -200,7 +217,7 @@ class VqcModel implements TrainableModel {
     if (config.gradient === "parameter-shift") {
       const shifted = await parameterShiftJacobian(
         circuit,
-        rows,
+        this.rows(split, batch, weights),
         async (expanded, matrix) =>
           resultProbabilities(await this.run(expanded, matrix, config.shots, rng, signal)),
         { includeUnshifted: true },
@@ -371,7 +388,7 @@ class VqcModel implements TrainableModel {
     return { loss: loss / samples.length, ...metrics, information, circuitEvaluations };
   }
 
-  holevo(weights: Float64Array, split: PreparedSplit): number {
+  async holevo(weights: Float64Array, split: PreparedSplit, signal?: AbortSignal): Promise<number> {
     const { circuit, readoutQubits } = this.config;
     const samples = Int32Array.from({ length: split.samples }, (_, i) => i);
     const rows = this.rows(split, samples, weights);
@@ -379,20 +396,55 @@ class VqcModel implements TrainableModel {
     const accumulator = createHolevoAccumulator(readoutQubits, circuit.numQubits);
     for (let r = 0; r < rows.rows; r++) {
       const row = Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols));
-      accumulator.add(finalStatevector(circuit, row));
+      accumulator.add(await runPaced(pacedFinalStatevector(circuit, row), signal));
     }
     return accumulator.value();
   }
 }
 
-/** Builds the VQC for a spec and prepared data, validating what the spec asks of it. */
-export function createVqcModel(
+/** The VQC's circuits for a spec, from the data's task, classes and feature count. */
+export interface VqcCircuits {
+  readonly circuit: Circuit;
+  /** The circuit measuring every qubit, when T is all qubits; else `circuit`. */
+  readonly representationCircuit: Circuit;
+  readonly circuitWeights: number;
+  readonly readoutQubits: readonly number[];
+}
+
+/**
+ * Builds the model's circuits, validating the readout register: O(qubits × layers), no
+ * data needed (planning and cost admission use it before any data is generated).
+ */
+export function buildVqcCircuits(
   spec: JobSpec,
-  data: PreparedData,
-  provider: Provider,
-  availability: { readonly exactProbabilities: boolean; readonly simulatesInProcess: boolean },
-): TrainableModel {
-  const { model, training, infoPlane, backend } = spec;
+  data: Pick<PreparedData, "task" | "classes" | "featureCount">,
+): VqcCircuits {
+  const { model, infoPlane } = spec;
+  const readoutQubits = vqcReadoutQubits(spec, data);
+  const ansatz = buildAnsatz({
+    qubits: model.qubits,
+    layers: model.layers,
+    features: data.featureCount,
+    reupload: model.reupload,
+    entangler: model.entangler,
+    entanglingGate: model.entanglingGate,
+    readoutQubits,
+  });
+  return {
+    circuit: ansatz.circuit,
+    representationCircuit:
+      infoPlane.register === "all" ? withMeasureAll(ansatz.circuit) : ansatz.circuit,
+    circuitWeights: ansatz.weightNames.length,
+    readoutQubits,
+  };
+}
+
+/** The readout register for a spec and its data's classes, validated against the model. */
+export function vqcReadoutQubits(
+  spec: JobSpec,
+  data: Pick<PreparedData, "task" | "classes">,
+): readonly number[] {
+  const { model } = spec;
   const readoutQubits =
     model.readout === "auto"
       ? data.task === "classification"
@@ -413,6 +465,44 @@ export function createVqcModel(
       `spec.model.readout: ${readoutQubits.length} readout qubit(s) give ${2 ** readoutQubits.length} outcomes, fewer than the ${data.classes} classes`,
     );
   }
+  return readoutQubits;
+}
+
+/** Shots of the information-plane measurement: infoPlane.shots 0 means "as backend.shots". */
+export function informationShotsOf(spec: JobSpec): number {
+  return spec.infoPlane.shots > 0 ? spec.infoPlane.shots : spec.backend.shots;
+}
+
+/** Builds the VQC for a spec and prepared data, validating what the spec asks of it. */
+export function createVqcModel(
+  spec: JobSpec,
+  data: PreparedData,
+  provider: Provider,
+  availability: BackendAvailability,
+): TrainableModel {
+  const circuits = buildVqcCircuits(spec, data);
+  checkVqcBackend(spec, availability);
+  const config: VqcConfig = {
+    data,
+    ...circuits,
+    shots: spec.backend.shots,
+    informationShots: informationShotsOf(spec),
+    estimator: spec.infoPlane.estimator,
+    gradient: spec.training.gradient,
+    initScale: spec.training.initScale,
+  };
+  return new VqcModel(config, provider);
+}
+
+/** What the backend must offer the spec's gradient and shots. */
+export interface BackendAvailability {
+  readonly exactProbabilities: boolean;
+  readonly simulatesInProcess: boolean;
+}
+
+/** Refuses a gradient or shot setting the backend cannot give, naming the field. */
+export function checkVqcBackend(spec: JobSpec, availability: BackendAvailability): void {
+  const { training, backend } = spec;
   const { exactProbabilities: exactAvailable, simulatesInProcess } = availability;
   // adjoint differentiates the statevector in-process: only an in-process simulator may
   // stand behind it (a remote simulator's exact probabilities are not what it would use)
@@ -422,7 +512,6 @@ export function createVqcModel(
       `spec.training.gradient: "adjoint" needs exact probabilities on the local simulator (backend "${backend.name}", shots ${backend.shots}); use "parameter-shift" or "spsa"`,
     );
   }
-  // infoPlane.shots 0 means "as backend.shots", so only backend.shots must be set on hardware
   if (!exactAvailable && backend.shots === 0) {
     // hardware: exact probabilities do not exist
     throw new QplaneError(
@@ -430,28 +519,4 @@ export function createVqcModel(
       `spec.backend.shots: backend "${backend.name}" has no exact probabilities; set backend.shots ≥ 1`,
     );
   }
-  const ansatz = buildAnsatz({
-    qubits: model.qubits,
-    layers: model.layers,
-    features: data.featureCount,
-    reupload: model.reupload,
-    entangler: model.entangler,
-    entanglingGate: model.entanglingGate,
-    readoutQubits,
-  });
-  const informationShots = infoPlane.shots > 0 ? infoPlane.shots : backend.shots;
-  const config: VqcConfig = {
-    data,
-    circuit: ansatz.circuit,
-    representationCircuit:
-      infoPlane.register === "all" ? withMeasureAll(ansatz.circuit) : ansatz.circuit,
-    circuitWeights: ansatz.weightNames.length,
-    shots: backend.shots,
-    informationShots,
-    estimator: infoPlane.estimator,
-    gradient: training.gradient,
-    initScale: training.initScale,
-    readoutQubits,
-  };
-  return new VqcModel(config, provider);
 }

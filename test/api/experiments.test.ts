@@ -12,7 +12,7 @@ import { buildApp } from "../../src/api/app.js";
 import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
 import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
-import type { JobService } from "../../src/jobs/types.js";
+import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import {
@@ -118,7 +118,7 @@ describe("experiments API over the job system", () => {
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
       expect(response.json().error.message).toMatch(message);
     }
-    expect((await jobs.list({ limit: 10 })).jobs).toEqual([]);
+    expect((await jobs.list({ limit: 10 }, EVERYONE)).jobs).toEqual([]);
     expect(await keysUnder(redis, `${prefix}:experiment`)).toEqual([]);
     expect((await get("/v1/experiments")).json()).toEqual({ experiments: [], nextCursor: null });
     expect((await get("/v1/experiments/not-an-id")).statusCode).toBe(400);
@@ -138,7 +138,7 @@ describe("experiments API over the job system", () => {
       message:
         "the experiment needs 36 job slots of this API key: this API key has 35 unfinished jobs, the most allowed (35); wait for one to finish or cancel one (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
     });
-    expect((await jobs.list({ limit: 100 })).jobs).toEqual([]);
+    expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toEqual([]);
     expect(await keysUnder(redis, `${prefix}:experiment`)).toEqual([]);
   });
 
@@ -158,7 +158,7 @@ describe("experiments API over the job system", () => {
     );
     expect(child.spec.training.seed).toBe(2);
     await post(`/v1/experiments/${response.json().id}/cancel`);
-    for (const id of response.json().jobIds) await jobs.remove(id);
+    for (const id of response.json().jobIds) await jobs.remove(id, EVERYONE);
   });
 
   it("needs the API key, and never answers a malformed body with a 5xx", async () => {
@@ -215,7 +215,7 @@ describe("experiments API over the job system", () => {
     const page = (await get("/v1/experiments?limit=100")).json();
     for (const experiment of page.experiments) {
       await post(`/v1/experiments/${experiment.id}/cancel`);
-      for (const id of experiment.jobIds) await jobs.remove(id).catch(() => {});
+      for (const id of experiment.jobIds) await jobs.remove(id, EVERYONE).catch(() => {});
       await redis.del(`${prefix}:experiment:${experiment.id}`);
       await redis.zrem(`${prefix}:experiments`, experiment.id);
     }
@@ -366,7 +366,7 @@ describe("experiments API over the job system", () => {
     expect(view.counts.cancelled).toBe(4);
     expect(view.arms[0].finalMetric).toEqual({ mean: null, std: null, n: 0 });
     // an experiment lives as long as its children: removed (or expired) children end it
-    for (const jobId of view.jobIds) await jobs.remove(jobId);
+    for (const jobId of view.jobIds) await jobs.remove(jobId, EVERYONE);
     const gone = await get(`/v1/experiments/${id}`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error.code).toBe("QPLANE_ERR_EXPERIMENT_NOT_FOUND");
@@ -387,7 +387,7 @@ describe("experiments API over the job system", () => {
     expect(again.json().id).toBe(first.json().id);
     expect(again.json().jobIds).toEqual(first.json().jobIds);
     // no second set of children
-    const children = await jobs.list({ tag: `experiment:${first.json().id}`, limit: 10 });
+    const children = await jobs.list({ tag: `experiment:${first.json().id}`, limit: 10 }, EVERYONE);
     expect(children.jobs).toHaveLength(2);
     const other = await send({ ...payload, grid: { "training.seed": [13] } });
     expect(other.statusCode).toBe(409);

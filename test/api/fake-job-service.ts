@@ -2,7 +2,8 @@
  * An in-memory JobService with the rules of the real one: spec limits and per-key concurrency
  * at submit, idempotency keys (same key + same body → same job, different body → 409), cancel
  * (queued → cancelled at once, running → cancel requested until the worker stops, finished →
- * 409), remove (finished only), newest-first listing with opaque cursors, live events.
+ * 409), remove (finished only), newest-first listing with opaque cursors, live events, and
+ * tenancy (a viewer sees its own jobs; another owner's job is not found).
  * Tests drive the "worker" with start / epoch / complete / fail / finishCancel, and take the
  * "Redis" down with `down`.
  */
@@ -10,6 +11,8 @@ import { checkSpecLimits, type SpecLimits } from "../../src/config.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import { assertJobId, newJobId } from "../../src/jobs/ids.js";
 import {
+  canSee,
+  EVERYONE,
   JOB_STATUSES,
   type JobEvent,
   type JobListQuery,
@@ -21,6 +24,7 @@ import {
   type SubmitOptions,
   type SubmitResult,
   TERMINAL_JOB_STATUSES,
+  type Viewer,
 } from "../../src/jobs/types.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
 import type { JobSpec } from "../../src/training/spec.js";
@@ -89,6 +93,8 @@ export class FakeJobService implements JobService {
   /** Simulates Redis being away: "qplane" throws QPLANE_ERR_UNAVAILABLE, "raw" a socket error. */
   down: false | "qplane" | "raw" = false;
   closed = false;
+  /** What `workers()` answers: live worker heartbeats. */
+  liveWorkers = 1;
   private readonly jobs = new Map<string, Entry>();
   private readonly idempotency = new Map<string, { id: string; fingerprint: string }>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
@@ -113,17 +119,22 @@ export class FakeJobService implements JobService {
     }
   }
 
-  private entry(id: string): Entry {
+  private entry(id: string, viewer: Viewer): Entry {
     assertJobId(id);
     const entry = this.jobs.get(id);
-    if (entry === undefined) throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `id: no job ${id}`);
+    if (entry === undefined || !canSee(viewer, entry.record.owner)) {
+      throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `id: no job ${id}`);
+    }
     return entry;
   }
 
-  private readonly allListeners = new Set<(jobId: string, event: JobEvent) => void>();
+  private readonly allListeners = new Map<(jobId: string, event: JobEvent) => void, Viewer>();
 
   private emit(id: string, event: JobEvent): void {
-    for (const listener of this.allListeners) listener(id, event);
+    const owner = this.jobs.get(id)?.record.owner ?? null;
+    for (const [listener, viewer] of this.allListeners) {
+      if (canSee(viewer, owner)) listener(id, event);
+    }
     for (const listener of this.listeners.get(id) ?? []) listener(event);
   }
 
@@ -197,12 +208,12 @@ export class FakeJobService implements JobService {
     return { created: true, job: structuredClone(record) };
   }
 
-  async get(id: string): Promise<JobRecord> {
+  async get(id: string, viewer: Viewer): Promise<JobRecord> {
     this.guard();
-    return structuredClone(this.entry(id).record);
+    return structuredClone(this.entry(id, viewer).record);
   }
 
-  async list(query: JobListQuery): Promise<JobPage> {
+  async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
     this.guard();
     let after: string | null = null;
     if (query.cursor !== undefined) {
@@ -221,6 +232,7 @@ export class FakeJobService implements JobService {
           (query.status === undefined || job.status === query.status) &&
           (query.tag === undefined || job.tags.includes(query.tag)) &&
           (query.backend === undefined || job.spec.backend.name === query.backend) &&
+          canSee(viewer, job.owner) &&
           (after === null || job.id < after),
       )
       .sort((a, b) => (a.id < b.id ? 1 : -1));
@@ -230,15 +242,15 @@ export class FakeJobService implements JobService {
     return { jobs: structuredClone(jobs), nextCursor };
   }
 
-  async metrics(id: string, sinceEpoch?: number): Promise<readonly EpochRecord[]> {
+  async metrics(id: string, viewer: Viewer, sinceEpoch?: number): Promise<readonly EpochRecord[]> {
     this.guard();
-    const { metrics } = this.entry(id);
+    const { metrics } = this.entry(id, viewer);
     return metrics.filter((record) => sinceEpoch === undefined || record.epoch > sinceEpoch);
   }
 
-  async cancel(id: string): Promise<JobRecord> {
+  async cancel(id: string, viewer: Viewer): Promise<JobRecord> {
     this.guard();
-    const entry = this.entry(id);
+    const entry = this.entry(id, viewer);
     if (TERMINAL_JOB_STATUSES.has(entry.record.status)) {
       throw new QplaneError("QPLANE_ERR_JOB_STATE", `job ${id} is already ${entry.record.status}`);
     }
@@ -247,9 +259,9 @@ export class FakeJobService implements JobService {
     return structuredClone(entry.record);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, viewer: Viewer): Promise<void> {
     this.guard();
-    const entry = this.entry(id);
+    const entry = this.entry(id, viewer);
     if (!TERMINAL_JOB_STATUSES.has(entry.record.status)) {
       throw new QplaneError(
         "QPLANE_ERR_JOB_STATE",
@@ -259,9 +271,13 @@ export class FakeJobService implements JobService {
     this.jobs.delete(id);
   }
 
-  async subscribe(id: string, onEvent: (event: JobEvent) => void): Promise<() => Promise<void>> {
+  async subscribe(
+    id: string,
+    onEvent: (event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>> {
     this.guard();
-    this.entry(id);
+    this.entry(id, viewer);
     const set = this.listeners.get(id) ?? new Set();
     this.listeners.set(id, set);
     const listener = (event: JobEvent) => onEvent(event);
@@ -271,9 +287,12 @@ export class FakeJobService implements JobService {
     };
   }
 
-  async watchAll(listener: (jobId: string, event: JobEvent) => void): Promise<() => Promise<void>> {
+  async watchAll(
+    listener: (jobId: string, event: JobEvent) => void,
+    viewer: Viewer,
+  ): Promise<() => Promise<void>> {
     this.guard();
-    this.allListeners.add(listener);
+    this.allListeners.set(listener, viewer);
     return async () => {
       this.allListeners.delete(listener);
     };
@@ -281,6 +300,11 @@ export class FakeJobService implements JobService {
 
   async ready(): Promise<boolean> {
     return this.down === false;
+  }
+
+  async workers(): Promise<number> {
+    this.guard();
+    return this.liveWorkers;
   }
 
   async stats(): Promise<QueueStats> {
@@ -304,14 +328,17 @@ export class FakeJobService implements JobService {
   }
 
   start(id: string): void {
-    const entry = this.entry(id);
+    const entry = this.entry(id, EVERYONE);
     entry.record.attempts++;
     this.transition(entry, "running");
   }
 
   /** Records one epoch: progress and metric events, latest, progress and ETA updated. */
-  epoch(id: string, record: EpochRecord = sampleEpoch(this.entry(id).metrics.length + 1)): void {
-    const entry = this.entry(id);
+  epoch(
+    id: string,
+    record: EpochRecord = sampleEpoch(this.entry(id, EVERYONE).metrics.length + 1),
+  ): void {
+    const entry = this.entry(id, EVERYONE);
     entry.metrics.push(record);
     const epochs = entry.record.progress.epochs;
     entry.record.progress = { epoch: record.epoch, epochs };
@@ -323,24 +350,24 @@ export class FakeJobService implements JobService {
   }
 
   complete(id: string): void {
-    const entry = this.entry(id);
+    const entry = this.entry(id, EVERYONE);
     entry.record.summary = entry.metrics.length === 0 ? null : sampleSummary(entry.metrics);
     this.transition(entry, "completed");
   }
 
   fail(id: string, code: string, message: string): void {
-    const entry = this.entry(id);
+    const entry = this.entry(id, EVERYONE);
     entry.record.error = { code, message };
     this.transition(entry, "failed");
   }
 
   /** The worker noticed a requested cancel and stopped. */
   finishCancel(id: string): void {
-    this.transition(this.entry(id), "cancelled");
+    this.transition(this.entry(id, EVERYONE), "cancelled");
   }
 
   /** Runs a job to completion: start, `epochs` epochs, complete. */
-  run(id: string, epochs = this.entry(id).record.progress.epochs): void {
+  run(id: string, epochs = this.entry(id, EVERYONE).record.progress.epochs): void {
     this.start(id);
     for (let epoch = 1; epoch <= epochs; epoch++) this.epoch(id);
     this.complete(id);

@@ -47,7 +47,7 @@ describe("the OpenAPI document", () => {
     ).toEqual(["application/json", "text/csv"]);
     const submit = document.paths["/v1/jobs"].post;
     expect(Object.keys(submit.responses).sort()).toEqual(
-      ["200", "202", "400", "401", "409", "413", "415", "429", "503"].sort(),
+      ["200", "202", "400", "401", "409", "413", "415", "422", "429", "503"].sort(),
     );
     expect(submit.requestBody.content["application/json"].schema).toEqual({
       $ref: "#/components/schemas/JobSubmissionInput",

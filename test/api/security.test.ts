@@ -93,14 +93,24 @@ describe("API keys", () => {
     expect(bearerToken("Bearer a b")).toBeNull();
     expect(bearerToken("Basic abc")).toBeNull();
     expect(bearerToken(undefined)).toBeNull();
-    const ring = new ApiKeyRing([KEY, OTHER_KEY]);
+    const ring = new ApiKeyRing([KEY], [OTHER_KEY]);
     expect(ring.identify(`Bearer ${OTHER_KEY}`)).toEqual({
       owner: ownerOf(OTHER_KEY),
       problem: null,
+      admin: true,
+    });
+    expect(ring.identify(`Bearer ${KEY}`)).toEqual({
+      owner: ownerOf(KEY),
+      problem: null,
+      admin: false,
     });
     expect(ring.identify(`Bearer ${KEY}x`).owner).toBeNull();
     expect(ring.identify(`Bearer ${KEY.slice(0, -1)}`).owner).toBeNull();
-    expect(new ApiKeyRing([]).identify(undefined)).toEqual({ owner: null, problem: null });
+    expect(new ApiKeyRing([]).identify(undefined)).toEqual({
+      owner: null,
+      problem: null,
+      admin: false,
+    });
   });
 
   it("maps too many unfinished jobs for one key to 429 QPLANE_ERR_TOO_MANY_JOBS", async () => {
@@ -235,11 +245,12 @@ describe("credentials never reach a log line or a response", () => {
       });
       await send({ url: "/metrics", headers: bearer(key) });
     }
+    // an unexpected failure is a bare 500, on /metrics (its store read) as on a job read
     const internal = await send({ url: "/metrics", headers: bearer(KEY) });
-    expect(internal.statusCode).toBe(200); // the metrics endpoint survives a store failure...
+    expect(internal.statusCode).toBe(500);
     service.get = service.stats as never;
     const failed = await send({ url: "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F", headers: bearer(KEY) });
-    expect(failed.statusCode).toBe(500); // ...and an unexpected failure is a bare 500
+    expect(failed.statusCode).toBe(500);
     expect(failed.json()).toEqual({
       error: {
         code: "QPLANE_ERR_INTERNAL",

@@ -128,7 +128,11 @@ describe("the local simulator and provider simulate touched qubits only", () => 
     }
     // the distribution is not trivial (so the comparison can fail)
     expect(Math.max(...got.subarray(0, 4))).toBeLessThan(0.99);
-    const estimate = await provider.estimate(placed, rows, { shots: 100 });
+    const estimate = await provider.estimate(
+      placed,
+      { rows: rows.length, cols: placed.parameters.length },
+      { shots: 100 },
+    );
     expect(estimate.circuits).toBe(2);
     // seeded counts agree with the original's under the same seed
     const counts = async (circuit: Circuit) =>

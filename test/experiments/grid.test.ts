@@ -158,6 +158,28 @@ describe("planExperiment", () => {
     });
   });
 
+  it("refuses a 10^8-point grid from the list lengths, before building any combination", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    const grid = {
+      "training.seed": values,
+      "training.epochs": values,
+      "feedback.probeSize": values.map((v) => v + 1),
+      "dataset.seed": values,
+    };
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const refused = errorOf(() => planExperiment(BASE, grid, { maxJobs: 200 }));
+    const elapsedMs = performance.now() - started;
+    expect(refused).toEqual({
+      code: "QPLANE_ERR_LIMIT_EXCEEDED",
+      message:
+        "grid: 100 × 100 × 100 × 100 = 100000000 jobs, more than the 200 an experiment may have",
+    });
+    // building the combinations took 5 GB and 84 s; the product takes microseconds
+    expect(elapsedMs).toBeLessThan(100);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 1024 * 1024);
+  });
+
   it("keeps a given threshold", () => {
     const plan = planExperiment(
       BASE,

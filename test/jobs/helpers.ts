@@ -3,7 +3,12 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { type Config, loadConfig } from "../../src/config.js";
-import { type JobRecord, type JobService, TERMINAL_JOB_STATUSES } from "../../src/jobs/types.js";
+import {
+  EVERYONE,
+  type JobRecord,
+  type JobService,
+  TERMINAL_JOB_STATUSES,
+} from "../../src/jobs/types.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -65,7 +70,7 @@ export function jobFinished(
 ): Promise<JobRecord> {
   return waitFor(
     async () => {
-      const job = await service.get(id);
+      const job = await service.get(id, EVERYONE);
       return TERMINAL_JOB_STATUSES.has(job.status) ? job : undefined;
     },
     `job ${id} to finish`,

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobService } from "../../src/jobs/service.js";
-import type { JobEvent, JobRecord, JobService } from "../../src/jobs/types.js";
+import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
 import { type ForkedWorker, forkWorker } from "../../src/jobs/worker-process.js";
 import type { TrainingResult } from "../../src/training/loop.js";
 import { runTraining } from "../../src/training/run.js";
@@ -83,9 +83,9 @@ afterAll(async () => {
 async function submitAndRunTo(epochs: number) {
   const { job } = await service.submit(SPEC);
   const events: JobEvent[] = [];
-  const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
+  const unsubscribe = await service.subscribe(job.id, (event) => events.push(event), EVERYONE);
   await waitFor(
-    async () => (await service.get(job.id)).progress.epoch >= epochs,
+    async () => (await service.get(job.id, EVERYONE)).progress.epoch >= epochs,
     `${epochs} checkpointed epochs`,
     60_000,
     10,
@@ -100,8 +100,8 @@ describe("a job whose worker process dies or stops", () => {
     first.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
 
-    const orphaned = await service.get(id);
-    const before = await service.metrics(id);
+    const orphaned = await service.get(id, EVERYONE);
+    const before = await service.metrics(id, EVERYONE);
     const checkpointed = before.length;
     expect(orphaned).toMatchObject({
       status: "running",
@@ -120,7 +120,7 @@ describe("a job whose worker process dies or stops", () => {
       error: null,
       progress: { epoch: 12, epochs: 12 },
     });
-    const metrics = await service.metrics(id);
+    const metrics = await service.metrics(id, EVERYONE);
     expect(metrics.map((record) => record.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     // the epochs done before the kill were kept, not recomputed (same wall times too)
     expect(metrics.slice(0, checkpointed)).toEqual(before);
@@ -144,8 +144,8 @@ describe("a job whose worker process dies or stops", () => {
     first.kill("SIGTERM");
     expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
 
-    const handedBack = await service.get(id);
-    const before = await service.metrics(id);
+    const handedBack = await service.get(id, EVERYONE);
+    const before = await service.metrics(id, EVERYONE);
     expect(handedBack).toMatchObject({
       status: "queued",
       attempts: 1,
@@ -164,7 +164,7 @@ describe("a job whose worker process dies or stops", () => {
     const second = spawnWorker();
     const done = await finished(id);
     expect(done, second.output()).toMatchObject({ status: "completed", attempts: 2 });
-    const metrics = await service.metrics(id);
+    const metrics = await service.metrics(id, EVERYONE);
     expect(metrics.slice(0, before.length)).toEqual(before);
     expect(withoutTimes(metrics)).toEqual(withoutTimes(reference.records));
     await unsubscribe();

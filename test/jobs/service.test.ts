@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
-import type { JobEvent, JobRecord, JobService } from "../../src/jobs/types.js";
+import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
 import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function running(service: JobService, id: string, minEpoch = 0): Promise<JobRecord> {
   return waitFor(async () => {
-    const job = await service.get(id);
+    const job = await service.get(id, EVERYONE);
     return job.status === "running" && job.progress.epoch >= minEpoch ? job : undefined;
   }, `job ${id} to run`);
 }
@@ -81,13 +81,13 @@ describe("job service with an in-process worker", () => {
       spec: TINY,
     });
     const events: JobEvent[] = [];
-    const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
+    const unsubscribe = await service.subscribe(job.id, (event) => events.push(event), EVERYONE);
     const epochsSeen: number[] = [];
     const seenByWatchAll: string[] = [];
     const stopWatching = await service.watchAll((jobId, event) => {
       seenByWatchAll.push(`${jobId}:${event.type}`);
       if (event.type === "metric") epochsSeen.push(event.record.epoch);
-    });
+    }, EVERYONE);
     // the worker starts after the subscription, so no event can be missed
     await startedWorker();
     const done = await jobFinished(service, job.id);
@@ -102,7 +102,7 @@ describe("job service with an in-process worker", () => {
     expect(Date.parse(done.startedAt!)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
     expect(Date.parse(done.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done.startedAt!));
 
-    const metrics = await service.metrics(job.id);
+    const metrics = await service.metrics(job.id, EVERYONE);
     expect(metrics.map((record) => record.epoch)).toEqual([1, 2, 3]);
     for (const record of metrics) {
       expect(record.ixt).toBeGreaterThan(0);
@@ -114,7 +114,7 @@ describe("job service with an in-process worker", () => {
     const reference = await runTraining(TINY);
     expect(withoutTimes(metrics)).toEqual(withoutTimes(reference.result.records));
     expect(done.latest).toEqual(metrics[2]);
-    expect(await service.metrics(job.id, 2)).toEqual([metrics[2]]);
+    expect(await service.metrics(job.id, EVERYONE, 2)).toEqual([metrics[2]]);
 
     await waitFor(
       () => events.some((event) => event.type === "status" && event.status === "completed"),
@@ -142,13 +142,13 @@ describe("job service with an in-process worker", () => {
     await startedWorker();
     const { job } = await service.submit(LONG);
     const events: JobEvent[] = [];
-    const unsubscribe = await service.subscribe(job.id, (event) => events.push(event));
+    const unsubscribe = await service.subscribe(job.id, (event) => events.push(event), EVERYONE);
     await waitFor(
       () =>
         events.some((event) => event.type === "progress" && event.epoch === 1 && event.step >= 2),
       "a few steps of the first epoch",
     );
-    const answer = await service.cancel(job.id);
+    const answer = await service.cancel(job.id, EVERYONE);
     expect(answer.cancelRequested).toBe(true);
     expect(["running", "cancelled"]).toContain(answer.status);
     const done = await jobFinished(service, job.id, 10_000);
@@ -158,15 +158,15 @@ describe("job service with an in-process worker", () => {
       summary: { epochs: 0 },
     });
     // an epoch takes seconds: no metric means it stopped within the step it was in
-    expect(await service.metrics(job.id)).toEqual([]);
+    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
     await sleep(300);
-    expect(await service.metrics(job.id)).toEqual([]);
+    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
     await waitFor(
       () => events.some((event) => event.type === "status" && event.status === "cancelled"),
       "the cancelled event",
     );
     expect(events.some((event) => event.type === "metric")).toBe(false);
-    await expect(service.cancel(job.id)).rejects.toMatchObject({
+    await expect(service.cancel(job.id, EVERYONE)).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_STATE",
       message: `job ${job.id} is cancelled; only queued or running jobs can be cancelled`,
     });
@@ -179,19 +179,19 @@ describe("job service with an in-process worker", () => {
     await running(service, busy.id);
     const { job: waiting } = await service.submit(TINY);
     expect(await redis.exists(`${prefix}:${prefix}-training:${waiting.id}`)).toBe(1);
-    const cancelled = await service.cancel(waiting.id);
+    const cancelled = await service.cancel(waiting.id, EVERYONE);
     expect(cancelled).toMatchObject({ status: "cancelled", cancelRequested: true, attempts: 0 });
     expect(cancelled.finishedAt).not.toBeNull();
     expect(await redis.exists(`${prefix}:${prefix}-training:${waiting.id}`)).toBe(0);
-    await service.cancel(busy.id);
+    await service.cancel(busy.id, EVERYONE);
     await jobFinished(service, busy.id);
     await sleep(200);
-    expect(await service.get(waiting.id)).toMatchObject({
+    expect(await service.get(waiting.id, EVERYONE)).toMatchObject({
       status: "cancelled",
       attempts: 0,
       startedAt: null,
     });
-    expect(await service.metrics(waiting.id)).toEqual([]);
+    expect(await service.metrics(waiting.id, EVERYONE)).toEqual([]);
   });
 
   it("answers a repeated Idempotency-Key with the first job, and refuses it with another body", async () => {
@@ -231,7 +231,7 @@ describe("job service with an in-process worker", () => {
     expect(racing.filter((result) => result.created)).toHaveLength(1);
     // a removed job frees its key
     const removable = await jobFinished(service, first.job.id);
-    await service.remove(removable.id);
+    await service.remove(removable.id, EVERYONE);
     const fresh = await service.submit(TINY, { idempotencyKey: "key-1", tags: ["idem"] });
     expect(fresh.created).toBe(true);
     expect(fresh.job.id).not.toBe(first.job.id);
@@ -242,7 +242,7 @@ describe("job service with an in-process worker", () => {
     const { job } = await service.submit(TINY, { tags: ["removable"] });
     await jobFinished(service, job.id);
     expect((await keysUnder(redis, prefix)).filter((key) => key.includes(job.id)).length).toBe(3);
-    await service.remove(job.id);
+    await service.remove(job.id, EVERYONE);
     expect((await keysUnder(redis, prefix)).filter((key) => key.includes(job.id))).toEqual([]);
     for (const key of await keysUnder(redis, prefix)) {
       if ((await redis.type(key)) === "zset") {
@@ -252,24 +252,26 @@ describe("job service with an in-process worker", () => {
         ).toBe(false);
       }
     }
-    await expect(service.get(job.id)).rejects.toMatchObject({ code: "QPLANE_ERR_JOB_NOT_FOUND" });
+    await expect(service.get(job.id, EVERYONE)).rejects.toMatchObject({
+      code: "QPLANE_ERR_JOB_NOT_FOUND",
+    });
 
     const { job: busy } = await service.submit(LONG);
     await running(service, busy.id);
     const { job: waiting } = await service.submit(TINY);
-    await expect(service.remove(busy.id)).rejects.toMatchObject({
+    await expect(service.remove(busy.id, EVERYONE)).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_STATE",
       message: `job ${busy.id} is running; only finished jobs can be removed (cancel it first)`,
     });
-    await expect(service.remove(waiting.id)).rejects.toMatchObject({
+    await expect(service.remove(waiting.id, EVERYONE)).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_STATE",
     });
-    await service.cancel(waiting.id);
-    await service.cancel(busy.id);
+    await service.cancel(waiting.id, EVERYONE);
+    await service.cancel(busy.id, EVERYONE);
     await jobFinished(service, busy.id);
-    await service.remove(busy.id);
-    await service.remove(waiting.id);
-    await expect(service.remove(busy.id)).rejects.toMatchObject({
+    await service.remove(busy.id, EVERYONE);
+    await service.remove(waiting.id, EVERYONE);
+    await expect(service.remove(busy.id, EVERYONE)).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_NOT_FOUND",
     });
   });
@@ -299,7 +301,7 @@ describe("job service with an in-process worker", () => {
     };
     await store.create(orphan);
     await sleep(200);
-    expect((await service.get(id)).status).toBe("queued");
+    expect((await service.get(id, EVERYONE)).status).toBe("queued");
     await handle.maintain();
     expect(await jobFinished(service, id)).toMatchObject({ status: "completed", attempts: 1 });
   });
@@ -340,17 +342,17 @@ describe("job service with an in-process worker", () => {
         ),
       },
     });
-    expect(await service.metrics(job.id)).toEqual([]);
+    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
   });
 
   it("answers unknown and malformed ids with JOB_NOT_FOUND", async () => {
     for (const id of [newJobId(), "not-a-job", "../../etc/passwd"]) {
       for (const call of [
-        () => service.get(id),
-        () => service.metrics(id),
-        () => service.cancel(id),
-        () => service.remove(id),
-        () => service.subscribe(id, () => {}),
+        () => service.get(id, EVERYONE),
+        () => service.metrics(id, EVERYONE),
+        () => service.cancel(id, EVERYONE),
+        () => service.remove(id, EVERYONE),
+        () => service.subscribe(id, () => {}, EVERYONE),
       ]) {
         await expect(call()).rejects.toMatchObject({ code: "QPLANE_ERR_JOB_NOT_FOUND" });
       }
@@ -410,7 +412,7 @@ describe("job service without a worker", () => {
     });
     await service.submit(TINY, { owner: "key-b" });
     await service.submit(TINY); // no API key (auth off): no per-key limit
-    await service.cancel(a.job.id);
+    await service.cancel(a.job.id, EVERYONE);
     expect((await service.submit(TINY, { owner: "key-a" })).created).toBe(true);
   });
 
@@ -420,10 +422,12 @@ describe("job service without a worker", () => {
       byStatus: { queued: 4, running: 0, completed: 0, failed: 0, cancelled: 1 },
       queueDepth: 4,
     });
-    const page = await service.list({ status: "queued", limit: 3 });
+    const page = await service.list({ status: "queued", limit: 3 }, EVERYONE);
     expect(page.jobs).toHaveLength(3);
     expect(page.nextCursor).not.toBeNull();
-    await expect(service.list({ status: "paused" as never, limit: 3 })).rejects.toMatchObject({
+    await expect(
+      service.list({ status: "paused" as never, limit: 3 }, EVERYONE),
+    ).rejects.toMatchObject({
       code: "QPLANE_ERR_REQUEST_INVALID",
     });
     expect(await service.ready()).toBe(true);

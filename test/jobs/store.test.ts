@@ -382,8 +382,8 @@ describe("JobStore", () => {
     const local = testPrefix("store-sweep");
     const short = new JobStore(redis, { prefix: local, retentionSeconds: 1 });
     try {
-      const gone = newJob({ tags: ["x"], backend: "ibm-test" });
-      const kept = newJob({ tags: ["x"] });
+      const gone = newJob({ tags: ["x"], backend: "ibm-test", owner: "owner-sweep" });
+      const kept = newJob({ tags: ["x"], owner: "owner-sweep" });
       for (const job of [gone, kept]) await short.create(job);
       await short.transition(gone, ["queued"], "failed", {
         error: { code: "QPLANE_ERR_DATASET", message: "no" },
@@ -395,6 +395,7 @@ describe("JobStore", () => {
       expect(await short.countByStatus()).toMatchObject({ failed: 0, queued: 1 });
       expect(await redis.zrange(short.keys.jobs, 0, "-1")).toEqual([kept.id]);
       expect(await redis.zrange(short.keys.tag("x"), 0, "-1")).toEqual([kept.id]);
+      expect(await redis.zrange(short.keys.ownerJobs("owner-sweep"), 0, "-1")).toEqual([kept.id]);
       expect(await redis.exists(short.keys.backend("ibm-test"), short.keys.expiring)).toBe(0);
     } finally {
       await deleteKeysUnder(redis, local);
@@ -419,6 +420,40 @@ describe("JobStore", () => {
           key,
         ).toBe(false);
       }
+    }
+  });
+
+  it("lists one owner's jobs from its own index, with the other filters and cursors", async () => {
+    const local = testPrefix("store-owner");
+    const scoped = new JobStore(redis, { prefix: local, retentionSeconds: 3600 });
+    try {
+      const at = Date.parse("2025-03-01T00:00:00Z");
+      const mine = [0, 1, 2, 3].map((i) => newJob({ owner: "owner-a", tags: ["t"], at: at + i }));
+      const theirs = [0, 1].map((i) => newJob({ owner: "owner-b", tags: ["t"], at: at + 10 + i }));
+      const nobody = newJob({ owner: null, tags: ["t"], at: at + 20 });
+      for (const job of [...mine, ...theirs, nobody]) await scoped.create(job);
+      await scoped.transition(mine[1]!, ["queued"], "running");
+      expect(await redis.zrange(scoped.keys.ownerJobs("owner-a"), 0, "-1")).toEqual(
+        mine.map((job) => job.id),
+      );
+      const first = await scoped.list({ limit: 3 }, "owner-a");
+      expect(first.jobs.map((job) => job.id)).toEqual([mine[3]!.id, mine[2]!.id, mine[1]!.id]);
+      const rest = await scoped.list({ limit: 3, cursor: first.nextCursor! }, "owner-a");
+      expect(rest).toEqual({
+        jobs: [expect.objectContaining({ id: mine[0]!.id })],
+        nextCursor: null,
+      });
+      // with a filter the smaller index is walked; the answer is the same
+      const running = await scoped.list({ limit: 10, status: "running" }, "owner-a");
+      expect(running.jobs.map((job) => job.id)).toEqual([mine[1]!.id]);
+      const tagged = await scoped.list({ limit: 10, tag: "t" }, "owner-b");
+      expect(tagged.jobs.map((job) => job.id)).toEqual([theirs[1]!.id, theirs[0]!.id]);
+      expect((await scoped.list({ limit: 10 })).jobs).toHaveLength(7);
+      expect(await scoped.owner(mine[0]!.id)).toBe("owner-a");
+      expect(await scoped.owner(nobody.id)).toBeNull();
+      expect(await scoped.owner(newJobId())).toBeUndefined();
+    } finally {
+      await deleteKeysUnder(redis, local);
     }
   });
 

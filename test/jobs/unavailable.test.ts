@@ -4,13 +4,14 @@
  * proxy that the test closes and reopens.
  */
 import { once } from "node:events";
-import { connect as connectTcp, createServer, type Server, type Socket } from "node:net";
+import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
-import type { JobService } from "../../src/jobs/types.js";
+import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { RedisProxy } from "../helpers/redis-proxy.js";
 import {
   connect,
   deleteKeysUnder,
@@ -36,40 +37,6 @@ async function closedPort(): Promise<number> {
   server.close();
   await once(server, "close");
   return port;
-}
-
-/** Forwards a local port to the real Redis until stopped; can be restarted on the same port. */
-class RedisProxy {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  async start(): Promise<void> {
-    const target = new URL(REDIS_URL);
-    const server = createServer((client) => {
-      const upstream = connectTcp(Number(target.port || 6379), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
-        socket.on("error", () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    server.listen(this.port, "127.0.0.1");
-    await once(server, "listening");
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    const closed = once(server, "close");
-    server.close();
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
 }
 
 async function timed(
@@ -100,12 +67,12 @@ describe("the job service without Redis", () => {
       const id = newJobId();
       for (const call of [
         () => service.submit(TINY),
-        () => service.get(id),
-        () => service.list({ limit: 10 }),
-        () => service.metrics(id),
-        () => service.cancel(id),
-        () => service.remove(id),
-        () => service.subscribe(id, () => {}),
+        () => service.get(id, EVERYONE),
+        () => service.list({ limit: 10 }, EVERYONE),
+        () => service.metrics(id, EVERYONE),
+        () => service.cancel(id, EVERYONE),
+        () => service.remove(id, EVERYONE),
+        () => service.subscribe(id, () => {}, EVERYONE),
         () => service.stats(),
       ]) {
         const outcome = await timed(call);
@@ -113,7 +80,7 @@ describe("the job service without Redis", () => {
         expect(outcome.ms).toBeLessThan(2000);
       }
       // validation still comes first: a bad request is a 4xx, not a 503
-      rejectedWith(await timed(() => service.get("nope")), "QPLANE_ERR_JOB_NOT_FOUND");
+      rejectedWith(await timed(() => service.get("nope", EVERYONE)), "QPLANE_ERR_JOB_NOT_FOUND");
     } finally {
       const closing = await timed(() => service.close());
       expect(closing.ms).toBeLessThan(2000);
@@ -123,7 +90,7 @@ describe("the job service without Redis", () => {
 
 describe("the job service when Redis goes away and comes back", () => {
   const prefix = testPrefix("flap");
-  const proxy = new RedisProxy();
+  const proxy = new RedisProxy(REDIS_URL);
   let redis: Redis;
   let service: JobService;
 
@@ -153,13 +120,13 @@ describe("the job service when Redis goes away and comes back", () => {
     await proxy.start();
     await waitFor(() => service.ready(), "the service to connect", 10_000, 100);
     const { job } = await service.submit(TINY);
-    expect((await service.get(job.id)).status).toBe("queued");
+    expect((await service.get(job.id, EVERYONE)).status).toBe("queued");
 
     await proxy.stop();
     await waitFor(async () => !(await service.ready()), "the service to notice", 5000);
     for (const call of [
       () => service.submit(TINY),
-      () => service.get(job.id),
+      () => service.get(job.id, EVERYONE),
       () => service.stats(),
     ]) {
       const outcome = await timed(call);
@@ -169,7 +136,7 @@ describe("the job service when Redis goes away and comes back", () => {
 
     await proxy.start();
     await waitFor(() => service.ready(), "the service to reconnect", 10_000, 100);
-    expect((await service.get(job.id)).status).toBe("queued");
+    expect((await service.get(job.id, EVERYONE)).status).toBe("queued");
     const again = await service.submit(TINY);
     expect(again.created).toBe(true);
     expect((await service.stats()).byStatus.queued).toBe(2);

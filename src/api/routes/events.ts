@@ -12,11 +12,18 @@
  * `GET /v1/events`: the same frames for every job, each JSON object carrying its `jobId`
  * (a new job shows up as a `queued` status event). It never ends by itself: dashboards keep
  * one open for the job list.
+ *
+ * Both show only the jobs the request's key may see (every job for an admin key, or without
+ * keys). One key (one address without keys) holds at most `maxStreamsPerKey` streams at once
+ * in this process; one more is refused with 429 QPLANE_ERR_TOO_MANY_STREAMS (and Retry-After)
+ * until one closes. A store that does not answer is a 503, never a silent stream.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { QplaneError } from "../../errors/catalogue.js";
 import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
+import { clientKey, viewerOf } from "../context.js";
 import { errorResponse, jobParamsSchema } from "../schemas.js";
 import { commonErrors } from "./jobs.js";
 
@@ -42,7 +49,10 @@ export function currentStatusEvent(job: JobRecord): JobEvent {
 }
 
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { service, options } = app.qplane;
+  const { service, keys, options } = app.qplane;
+  const maxStreams = options.limits.maxStreamsPerKey;
+  /** Open streams per client (clientKey), for the per-key cap. */
+  const streamsByClient = new Map<string, number>();
   /** Open streams, ended when the app closes (server.close waits for open connections). */
   const open = new Set<() => void>();
   app.addHook("preClose", async () => {
@@ -50,13 +60,39 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   /**
+   * Counts a stream against the request's client, or refuses it when the client has its
+   * maximum open. The returned function gives the place back (once).
+   */
+  function admitStream(request: FastifyRequest): () => void {
+    const client = clientKey(keys, request);
+    const openNow = streamsByClient.get(client) ?? 0;
+    if (openNow >= maxStreams) {
+      throw new QplaneError(
+        "QPLANE_ERR_TOO_MANY_STREAMS",
+        `${client.startsWith("key:") ? "this API key" : "this address"} has ${openNow} event streams open, the most allowed (${maxStreams}); close one and retry`,
+      );
+    }
+    streamsByClient.set(client, openNow + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = streamsByClient.get(client)! - 1;
+      if (left === 0) streamsByClient.delete(client);
+      else streamsByClient.set(client, left);
+    };
+  }
+
+  /**
    * Hijacks the reply into an event stream with heartbeats; the returned function ends it
-   * (also called when the client goes away or the app closes) and releases the subscription.
+   * (also called when the client goes away or the app closes), releases the subscription and
+   * gives the client's stream place back.
    */
   function openStream(
     reply: FastifyReply,
     request: FastifyRequest,
     unsubscribe: () => Promise<void>,
+    release: () => void,
   ): () => void {
     reply.hijack();
     const raw = reply.raw;
@@ -69,6 +105,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
       closed = true;
       open.delete(close);
       clearInterval(heartbeat);
+      release();
       unsubscribe().catch((error: unknown) =>
         request.log.warn({ err: error }, "unsubscribe failed"),
       );
@@ -89,14 +126,15 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: "streamAllJobEvents",
         summary: "Live events of every job (Server-Sent Events)",
         description:
-          "The frames of `/v1/jobs/{id}/events` for every job, each `data:` object carrying " +
+          "The frames of `/v1/jobs/{id}/events` for every job of the key (every job for an " +
+          "admin key, or without keys), each `data:` object carrying " +
           "`jobId`; a new job appears as a `queued` status event. The stream stays open " +
           "(with `: heartbeat` comments) until the client closes it.",
         tags: ["jobs"],
         security: [{ bearerAuth: [] }],
         response: {
           200: {
-            description: "An event stream.",
+            description: "An event stream; each `data:` is a `JobEvent` (components) as JSON.",
             content: { "text/event-stream": { schema: z.string() } },
           },
           ...commonErrors,
@@ -104,9 +142,17 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      const viewer = viewerOf(keys, request);
+      const release = admitStream(request);
       let send: (jobId: string, event: JobEvent) => void = () => {};
-      const unsubscribe = await service.watchAll((jobId, event) => send(jobId, event));
-      openStream(reply, request, unsubscribe);
+      let unsubscribe: () => Promise<void>;
+      try {
+        unsubscribe = await service.watchAll((jobId, event) => send(jobId, event), viewer);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      openStream(reply, request, unsubscribe, release);
       send = (jobId, event) => {
         if (reply.raw.writableEnded) return;
         reply.raw.write(sseFrame({ jobId, ...event }));
@@ -132,7 +178,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         params: jobParamsSchema,
         response: {
           200: {
-            description: "An event stream.",
+            description: "An event stream; each `data:` is a `JobEvent` (components) as JSON.",
             content: { "text/event-stream": { schema: z.string() } },
           },
           ...commonErrors,
@@ -142,20 +188,24 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
+      const viewer = viewerOf(keys, request);
+      const release = admitStream(request);
       // Subscribe before reading the status so no event falls between the two; hold events
       // until the current status is out.
       let pending: JobEvent[] | null = [];
       let write: (event: JobEvent) => void = (event) => pending?.push(event);
-      const unsubscribe = await service.subscribe(id, (event) => write(event));
+      let unsubscribe: () => Promise<void> = async () => {};
       let job: JobRecord;
       try {
-        job = await service.get(id);
+        unsubscribe = await service.subscribe(id, (event) => write(event), viewer);
+        job = await service.get(id, viewer);
       } catch (error) {
+        release();
         await unsubscribe().catch(() => {});
         throw error;
       }
 
-      const close = openStream(reply, request, unsubscribe);
+      const close = openStream(reply, request, unsubscribe, release);
       const raw = reply.raw;
 
       const send = (event: JobEvent) => {

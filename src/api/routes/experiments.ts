@@ -8,7 +8,7 @@ import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
 import type { ExperimentService } from "../../jobs/experiments.js";
 import { specAdmission } from "../admission.js";
-import { identify } from "../context.js";
+import { identify, viewerOf } from "../context.js";
 import {
   experimentCurvesSchema,
   experimentListQuerySchema,
@@ -55,7 +55,9 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           "the replicate axis (aggregated within an arm); every other grid field defines the " +
           "arms. Every child spec is validated (and the server's limits and backends checked) " +
           "before anything is queued: an empty grid, an unknown field, an invalid value or more " +
-          "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field. An " +
+          "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field (the count is the " +
+          "product of the list lengths, checked before any combination is built); a child over " +
+          "the per-job cost limits is a 422 QPLANE_ERR_JOB_TOO_LARGE naming its arm. An " +
           "`Idempotency-Key` makes a retried submission safe: the same key and body return the " +
           "experiment created the first time (200, `Idempotent-Replayed: true`).",
         tags: ["experiments"],
@@ -69,6 +71,9 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           409: errorResponse("`Idempotency-Key` reused with a different body."),
           413: errorResponse("Body larger than the configured limit."),
           415: errorResponse("Body is not application/json."),
+          422: errorResponse(
+            "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
+          ),
         },
       },
     },
@@ -104,7 +109,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const page = await experiments().list(request.query);
+      const page = await experiments().list(request.query, viewerOf(keys, request));
       return page as unknown as z.output<typeof experimentPageSchema>;
     },
   );
@@ -136,7 +141,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = await experiments().get(request.params.id);
+      const view = await experiments().get(request.params.id, viewerOf(keys, request));
       if (request.query.format === "csv") {
         return reply
           .type("text/csv; charset=utf-8")
@@ -160,9 +165,9 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      ({ arms: await experiments().curves(request.params.id) }) as unknown as z.output<
-        typeof experimentCurvesSchema
-      >,
+      ({
+        arms: await experiments().curves(request.params.id, viewerOf(keys, request)),
+      }) as unknown as z.output<typeof experimentCurvesSchema>,
   );
 
   app.post(
@@ -177,6 +182,6 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: experimentSchema, ...withExperiment },
       },
     },
-    async (request) => body(await experiments().cancel(request.params.id)),
+    async (request) => body(await experiments().cancel(request.params.id, viewerOf(keys, request))),
   );
 };

@@ -10,10 +10,10 @@ import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
-import { prepareRun } from "../../training/run.js";
+import { preparePlan } from "../../training/run.js";
 import type { JobSpec } from "../../training/spec.js";
 import { specAdmission } from "../admission.js";
-import { identify } from "../context.js";
+import { identify, viewerOf } from "../context.js";
 import {
   dryRunSchema,
   errorResponse,
@@ -63,17 +63,18 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     const exactProbabilities =
       backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
-    // planning only estimates (and asks IBM's transpiler); the model never runs here
+    // planning only estimates (and asks IBM's transpiler) from the data's shape: no data is
+    // generated and the model never runs here
     const provider = backend.provider as Provider;
-    const prepared = prepareRun(spec, () => ({
+    const prepared = preparePlan(spec, {
       provider,
       exactProbabilities,
       ...(backend.simulatesInProcess === undefined
         ? {}
         : { simulatesInProcess: backend.simulatesInProcess }),
-    }));
+    });
     const result = await planRun(prepared, provider);
-    checkBudget(prepared.spec, result);
+    checkBudget(spec, result);
     return result;
   }
 
@@ -86,9 +87,13 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "The body is the training spec (the same as `qplane train` reads) with optional `name` " +
           "and `tags` beside its sections. Limits configured on the server (qubits, shots, epochs, " +
-          "dataset rows, concurrent jobs per key) are checked before the job is queued. " +
-          "`dryRun=true` validates the same way and returns the run's plan (submissions per " +
-          "epoch, total shots, estimated cost from the backend's price table; on IBM the " +
+          "dataset rows, concurrent jobs per key) are checked before the job is queued, and so " +
+          "is the run's estimated compute: over `QPLANE_MAX_JOB_WORK` amplitude-operations or " +
+          "`QPLANE_MAX_JOB_MEMORY_MB` of peak memory it is refused with 422 " +
+          "QPLANE_ERR_JOB_TOO_LARGE naming the estimate, the limit and the spec fields that " +
+          "drive it. `dryRun=true` validates the same way and returns the run's plan " +
+          "(submissions per epoch, total shots, estimated cost from the backend's price table, " +
+          "amplitude-operations and peak memory; on IBM the " +
           "transpiled depth and two-qubit gates) instead of queuing it; a spec over its budget " +
           "(`backend.maxCost`, `backend.maxShots`) is then refused with QPLANE_ERR_BUDGET_EXCEEDED.",
         tags: ["jobs"],
@@ -103,6 +108,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           409: errorResponse("`Idempotency-Key` reused with a different body."),
           413: errorResponse("Body larger than the configured limit."),
           415: errorResponse("Body is not application/json."),
+          422: errorResponse(
+            "QPLANE_ERR_JOB_TOO_LARGE: the run's estimated work or peak memory is over this server's per-job limit.",
+          ),
         },
       },
     },
@@ -138,7 +146,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const page = await service.list(request.query);
+      const page = await service.list(request.query, viewerOf(keys, request));
       return { jobs: page.jobs.map(jobView), nextCursor: page.nextCursor };
     },
   );
@@ -155,7 +163,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: jobSchema, ...withJob },
       },
     },
-    async (request) => jobView(await service.get(request.params.id)),
+    async (request) => jobView(await service.get(request.params.id, viewerOf(keys, request))),
   );
 
   app.get(
@@ -186,7 +194,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { id } = request.params;
       const { format, sinceEpoch } = request.query;
-      const records = await service.metrics(id, sinceEpoch);
+      const records = await service.metrics(id, viewerOf(keys, request), sinceEpoch);
       if (format === "csv") {
         return reply
           .type("text/csv; charset=utf-8")
@@ -220,7 +228,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (request, reply) => {
         const { id } = request.params;
-        const [job, records] = await Promise.all([service.get(id), service.metrics(id)]);
+        const viewer = viewerOf(keys, request);
+        const [job, records] = await Promise.all([
+          service.get(id, viewer),
+          service.metrics(id, viewer),
+        ]);
         const svg = await render(records, job.name ?? `job ${job.id}`);
         return reply
           .type("image/svg+xml; charset=utf-8")
@@ -248,7 +260,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: "cancelJob",
         summary: "Cancel a queued or running job",
-        description: "The job stops within one optimisation step; its status becomes `cancelled`.",
+        description:
+          "The job stops within about a second, even inside a long step; its status becomes `cancelled`.",
         tags: ["jobs"],
         security: SECURITY,
         params: jobParamsSchema,
@@ -260,7 +273,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(202).send(jobView(await service.cancel(request.params.id))),
+      reply
+        .code(202)
+        .send(jobView(await service.cancel(request.params.id, viewerOf(keys, request)))),
   );
 
   app.delete(
@@ -280,7 +295,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.remove(request.params.id);
+      await service.remove(request.params.id, viewerOf(keys, request));
       return reply.code(204).send();
     },
   );

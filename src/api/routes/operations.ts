@@ -1,6 +1,7 @@
 /**
- * For operators: `GET /healthz` (the process answers), `GET /readyz` (the job store answers)
- * and `GET /metrics` (Prometheus text; behind the API key when keys are configured).
+ * For operators: `GET /healthz` (the process answers), `GET /readyz` (the job store answers
+ * and, when the app was given `workerAlive` — QPLANE_ROLE=all — a worker is alive) and `GET /metrics` (Prometheus text; behind the API key when keys are configured).
+ * Any of them answers 503 while the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -11,13 +12,14 @@ import { errorResponse, healthSchema, readySchema } from "../schemas.js";
 /** A readiness probe must answer quickly even when Redis hangs. */
 const READY_TIMEOUT_MS = 2_000;
 
-async function storeAnswers(ready: () => Promise<boolean>): Promise<boolean> {
+/** `check()` within READY_TIMEOUT_MS; false when it fails or takes longer. */
+async function answersTrue(check: () => Promise<boolean>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([ready().catch(() => false), timeout]);
+    return await Promise.race([check().catch(() => false), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -25,6 +27,7 @@ async function storeAnswers(ready: () => Promise<boolean>): Promise<boolean> {
 
 export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, metrics } = app.qplane;
+  const { workerAlive } = app.qplane.options;
 
   app.get(
     "/healthz",
@@ -34,7 +37,10 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: "health",
         summary: "Liveness: 200 while the process runs",
         tags: ["operations"],
-        response: { 200: healthSchema },
+        response: {
+          200: healthSchema,
+          503: errorResponse("The server is shutting down."),
+        },
       },
     },
     async () => ({ status: "ok" as const }),
@@ -46,17 +52,26 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { rateLimit: false },
       schema: {
         operationId: "ready",
-        summary: "Readiness: 200 when the job store (Redis) answers, else 503",
+        summary:
+          "Readiness: 200 when the job store (Redis) answers and, in QPLANE_ROLE=all, a worker is alive; else 503",
         tags: ["operations"],
         response: {
           200: readySchema,
-          503: errorResponse("The job store (Redis) does not answer."),
+          503: errorResponse(
+            "The job store (Redis) does not answer, or (QPLANE_ROLE=all) no worker is alive.",
+          ),
         },
       },
     },
     async () => {
-      if (!(await storeAnswers(() => service.ready()))) {
+      if (!(await answersTrue(() => service.ready()))) {
         throw new QplaneError("QPLANE_ERR_UNAVAILABLE", "the job store (Redis) does not answer");
+      }
+      if (workerAlive && !(await answersTrue(workerAlive))) {
+        throw new QplaneError(
+          "QPLANE_ERR_UNAVAILABLE",
+          "no worker is alive: the worker process is down or restarting",
+        );
       }
       return { status: "ready" as const };
     },
@@ -65,6 +80,9 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/metrics",
     {
+      // A budget of its own (same size, per key or address): a key busy on /v1 never makes a
+      // scrape 429, and key guessing through /metrics is still limited.
+      config: { rateLimit: {} },
       preParsing: authHook(keys),
       schema: {
         operationId: "metrics",
@@ -77,6 +95,8 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
             content: { "text/plain": { schema: z.string() } },
           },
           401: errorResponse("Missing or invalid API key (when keys are configured)."),
+          429: errorResponse("Rate limited (a budget separate from the /v1 routes')."),
+          503: errorResponse("The job store (Redis) is unavailable, or the server is closing."),
         },
       },
     },

@@ -81,7 +81,7 @@ describe("shots = 0 (exact probabilities) on simulators", () => {
     ];
     const p = fakeProvider(fake, SV1);
     expect((await p.capabilities()).exactProbabilities).toBe(true);
-    expect((await p.estimate(triangle, rows, { shots: 0 })).totalShots).toBe(0);
+    expect((await p.estimate(triangle, { rows: 2, cols: 2 }, { shots: 0 })).totalShots).toBe(0);
     const handle = await p.run(triangle, rows, { shots: 0 });
     const result = await handle.result();
     expect(creates()).toHaveLength(2);

@@ -184,7 +184,7 @@ describe("BraketProvider against the fake Braket + S3", () => {
   it("splits rows over several program sets when they exceed maximumExecutables", async () => {
     const rows = [0, 1, 2, 3, 4].map((k) => [k * 0.6, 0.3]);
     const p = provider(SMALL_SETS);
-    expect((await p.estimate(circuit, rows, { shots: 500 })).submissions).toBe(3);
+    expect((await p.estimate(circuit, { rows: 5, cols: 2 }, { shots: 500 })).submissions).toBe(3);
     const handle = await p.run(circuit, rows, { shots: 1000 });
     const result = await handle.result();
     const bodies = creates().map((r) => r.body as { shots: number; clientToken: string });

@@ -1,9 +1,13 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import axios from "axios";
 import { afterEach, describe, expect, it } from "vitest";
 import { IamTokenSource } from "../../../providers/ibm/auth.js";
 import { baseUrlForCrn, IbmRuntimeClient } from "../../../providers/ibm/client.js";
 import { IbmProvider } from "../../../providers/ibm/provider.js";
+import { QplaneError } from "../../../src/errors/catalogue.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
 import { FAST_RETRY, isaCircuit, providerFor } from "./helpers.js";
 
@@ -169,7 +173,9 @@ describe("secrets and unreachable hosts", () => {
     const provider = providerFor(fake, { baseUrl: "http://127.0.0.1:9/api/v1" });
     await expect(provider.status()).rejects.toMatchObject({
       code: "QPLANE_ERR_PROVIDER_UNAVAILABLE",
-      message: expect.stringMatching(/failed after 5 attempts/),
+      message: expect.stringMatching(
+        /failed after 5 attempts: .*ECONNREFUSED.* \(endpoint 127\.0\.0\.1:9\)$/,
+      ),
     });
   });
 
@@ -177,5 +183,103 @@ describe("secrets and unreachable hosts", () => {
     fake = await startFakeIbm();
     const properties = (await providerFor(fake).properties()) as { qubits: unknown[] };
     expect(properties.qubits).toHaveLength(7);
+  });
+});
+
+describe("IAM and Runtime endpoint faults are not key refusals", () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.close();
+    server = undefined;
+  });
+
+  /** A local HTTP server answering every request with `status` and `body`; its origin. */
+  async function answering(status: number, body: string, type = "text/html"): Promise<string> {
+    server = createServer((_request, response) => {
+      response.writeHead(status, { "content-type": type }).end(body);
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async function exchangeError(iamUrl: string): Promise<QplaneError> {
+    const tokens = new IamTokenSource({
+      apiKey: "k3y-SECRET-123456",
+      iamUrl,
+      requestTimeoutMs: 5000,
+    });
+    const error = (await tokens.token().catch((e: unknown) => e)) as QplaneError;
+    expect(error).toBeInstanceOf(QplaneError);
+    expect(error.message).not.toContain("refused the API key");
+    expect(error.message).not.toContain("k3y-SECRET-123456");
+    return error;
+  }
+
+  it("a wrong IAM URL answering 404 is a misconfigured endpoint named by its host", async () => {
+    const origin = await answering(404, "<html>Not Found</html>");
+    const error = await exchangeError(`${origin}/wrong/path`);
+    expect(error).toMatchObject({ code: "QPLANE_ERR_PROVIDER_ENDPOINT", retryable: false });
+    expect(error.message).toBe(
+      `IBM Cloud IAM endpoint ${new URL(origin).host} answered HTTP 404 with neither a token nor an IAM error (no access token returned): the IAM URL is probably wrong; the API key was not checked`,
+    );
+  });
+
+  it("a 400 or 200 without IAM's body is the endpoint's fault too", async () => {
+    const bad = await answering(400, '{"message":"bad request"}', "application/json");
+    expect((await exchangeError(bad)).code).toBe("QPLANE_ERR_PROVIDER_ENDPOINT");
+    server?.close();
+    const page = await answering(200, "<html>welcome</html>");
+    expect((await exchangeError(page)).code).toBe("QPLANE_ERR_PROVIDER_ENDPOINT");
+  });
+
+  it("a 5xx is an unavailable endpoint (retryable), named by its host", async () => {
+    const origin = await answering(502, "<html>Bad Gateway</html>");
+    const error = await exchangeError(origin);
+    expect(error).toMatchObject({ code: "QPLANE_ERR_PROVIDER_UNAVAILABLE", retryable: true });
+    expect(error.message).toMatch(
+      new RegExp(`^IBM Cloud IAM endpoint ${new URL(origin).host} failed \\(HTTP 502: `),
+    );
+  });
+
+  it("an unresolvable or closed IAM host is unreachable, named by its host", async () => {
+    const dns = await exchangeError("https://iam.does-not-exist.invalid");
+    expect(dns.code).toBe("QPLANE_ERR_PROVIDER_UNAVAILABLE");
+    expect(dns.message).toMatch(
+      /^IBM Cloud IAM endpoint iam\.does-not-exist\.invalid could not be reached \(.+\); check the IAM URL and the network$/,
+    );
+    const closed = await exchangeError("http://127.0.0.1:9");
+    expect(closed.message).toMatch(
+      /^IBM Cloud IAM endpoint 127\.0\.0\.1:9 could not be reached \(.*ECONNREFUSED/,
+    );
+  });
+
+  it("only IAM's key error (400/401/403 with a BXNIM code) means a refused key", async () => {
+    const origin = await answering(
+      401,
+      '{"errorCode":"BXNIM0415E","errorMessage":"Provided API key could not be found."}',
+      "application/json",
+    );
+    const tokens = new IamTokenSource({ apiKey: "k3y-SECRET-123456", iamUrl: origin });
+    await expect(tokens.token()).rejects.toMatchObject({
+      code: "QPLANE_ERR_PROVIDER_AUTH",
+      message:
+        "IBM Cloud IAM refused the API key (HTTP 401): BXNIM0415E: Provided API key could not be found.",
+    });
+  });
+
+  it("a Runtime base URL answering 404 without an IBM error is a misconfigured endpoint", async () => {
+    fake = await startFakeIbm();
+    const origin = await answering(404, "<html>Not Found</html>");
+    const provider = providerFor(fake, { baseUrl: `${origin}/api/v1` });
+    await expect(provider.status()).rejects.toMatchObject({
+      code: "QPLANE_ERR_PROVIDER_ENDPOINT",
+      message: expect.stringMatching(
+        new RegExp(`^IBM Quantum endpoint ${new URL(origin).host} answered GET /backends/`),
+      ),
+    });
+    // IBM's own 404 (with its error code) stays a rejection
+    const unknown = providerFor(fake, { device: "ibm_nowhere" });
+    await expect(unknown.status()).rejects.toMatchObject({ code: "QPLANE_ERR_PROVIDER_REJECTED" });
   });
 });

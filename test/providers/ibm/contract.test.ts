@@ -101,7 +101,11 @@ describe("IbmProvider against the fake Qiskit Runtime", () => {
       expect(fake.apiRequests("POST").length - before).toBe(1);
     }
     expect(fake.jobs.size).toBe(3);
-    const estimate = await provider.estimate(isaCircuit, rows, { shots: 1000 });
+    const estimate = await provider.estimate(
+      isaCircuit,
+      { rows: rows.length, cols: isaCircuit.parameters.length },
+      { shots: 1000 },
+    );
     expect(estimate).toEqual({
       submissions: 1,
       circuits: 3,

@@ -68,7 +68,13 @@ describe("several PUBs per job (maxRowsPerPub)", () => {
     });
     expect(Array.from(result.values)).toEqual(Array.from(expected));
     // the estimate still counts one submission
-    expect(await provider.estimate(patternCircuit, matrix, { shots: 30 })).toMatchObject({
+    expect(
+      await provider.estimate(
+        patternCircuit,
+        { rows: matrix.length, cols: patternCircuit.parameters.length },
+        { shots: 30 },
+      ),
+    ).toMatchObject({
       submissions: 1,
       circuits: 7,
       totalShots: 210,
@@ -147,7 +153,13 @@ describe("Sampler options from the backend configuration", () => {
     expect(result).toMatchObject({ rows: 2, shots: 128 });
     expect(result.values[3]).toBe(128);
     expect(result.values[8 + 4]).toBe(128);
-    expect(await provider.estimate(patternCircuit, rows, { shots: 100 })).toMatchObject({
+    expect(
+      await provider.estimate(
+        patternCircuit,
+        { rows: 2, cols: patternCircuit.parameters.length },
+        { shots: 100 },
+      ),
+    ).toMatchObject({
       totalShots: 256,
     });
   });

@@ -5,7 +5,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobService } from "../../../src/jobs/service.js";
-import type { JobService } from "../../../src/jobs/types.js";
+import { EVERYONE, type JobService } from "../../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../../src/jobs/worker-process.js";
 import { parseJobSpec } from "../../../src/training/spec.js";
 import {
@@ -64,7 +64,7 @@ describe("worker runs on an IBM backend in batch mode", () => {
     const [session] = [...fake.sessions.values()];
     expect(fake.sessions.size).toBe(1);
     const jobs = [...fake.jobs.values()];
-    const metrics = await service.metrics(job.id);
+    const metrics = await service.metrics(job.id, EVERYONE);
     expect(jobs).toHaveLength(metrics.reduce((n, record) => n + record.submissions, 0));
     expect(jobs.every((j) => j.sessionId === session!.id)).toBe(true);
     expect(sessionCalls()).toEqual(["POST", "PATCH"]);
@@ -76,7 +76,7 @@ describe("worker runs on an IBM backend in batch mode", () => {
     const { job } = await service.submit(spec);
     await waitFor(() => fake.jobs.size >= before + 2, "two Sampler jobs of the second run");
     fake.queuedPolls = 1_000_000; // the job in flight now stays queued
-    await service.cancel(job.id);
+    await service.cancel(job.id, EVERYONE);
     const done = await jobFinished(service, job.id, 30_000);
     expect(done.status).toBe("cancelled");
     const sessions = [...fake.sessions.values()];

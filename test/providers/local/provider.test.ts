@@ -39,12 +39,19 @@ describe("LocalProvider", () => {
 
   it("estimates one free submission per call and validates before computing", async () => {
     const provider = new LocalProvider({ maxShots: 100 });
-    expect(await provider.estimate(circuit, [[0], [1]], { shots: 50 })).toEqual({
+    expect(await provider.estimate(circuit, { rows: 2, cols: 1 }, { shots: 50 })).toEqual({
       submissions: 1,
       circuits: 2,
       totalShots: 100,
       estimatedCostUsd: 0,
     });
+    // an estimate takes the matrix's shape only: 10^12 rows cost nothing to price
+    expect(await provider.estimate(circuit, { rows: 1e12, cols: 1 }, { shots: 0 })).toMatchObject({
+      circuits: 1e12,
+    });
+    await expect(provider.estimate(circuit, { rows: 2, cols: 3 }, { shots: 0 })).rejects.toThrow(
+      "parameter matrix is 2×3; the circuit has 1 parameter column(s)",
+    );
     await expect(provider.run(circuit, [[0]], { shots: 101 })).rejects.toThrow(
       /shots must be an integer in 1..100, got 101/,
     );

@@ -1,0 +1,428 @@
+/**
+ * The compute cost of a training run, computed arithmetically from the spec, the data's
+ * split sizes and the model's shape: nothing is allocated per row or per sample, so pricing
+ * the largest spec takes microseconds. Two numbers, each checked against a server limit:
+ *
+ * - **amplitude-operations**: one gate applied to one amplitude of the statevector, plus a
+ *   fixed {@link GATE_OVERHEAD_AMPLITUDES} per gate (dispatch and binding dominate on small
+ *   states): a circuit of G gates on q qubits costs (G + 1)·(2^q + 64) per parameter row (the
+ *   gates, then reading out the register's probabilities). Summed over every call of the run:
+ *   each optimisation step's forward and gradient (adjoint ≈ {@link ADJOINT_PASSES} forward
+ *   passes per row, parameter-shift (shifts + 1) rows of the expanded circuit per sample,
+ *   SPSA 2 rows), the per-epoch evaluation of both splits, feedback probes and the Holevo
+ *   quantity; one sampled shot counts as one more operation. For the classical MLP one
+ *   multiply-add counts as one operation (forward 1, backward 2 per weight and sample). On a
+ *   remote backend (IBM, Braket) the device runs the circuits: a row costs this process its
+ *   parameter values and outcome distribution (columns + outcomes operations).
+ * - **peak memory** of the largest step or evaluation, as the local simulator lays it out:
+ *   the call's parameter matrix (rows × columns Float64), its outcome probabilities (and
+ *   counts), per-row gradients (adjoint: per chunk of rows) or the parameter-shift
+ *   Jacobian, and the statevectors kept alive (re/im Float64Array, 16 bytes per amplitude:
+ *   one per compiled circuit, plus λ and the forward snapshots of the adjoint sweep), on top
+ *   of the dataset itself.
+ *
+ * Submissions, shots and USD stay with the provider's own `estimate` (`plan.ts`).
+ */
+import { DEFAULT_SNAPSHOT_BUDGET_BYTES } from "../../providers/local/adjoint.js";
+import type { AnsatzSize } from "../circuits/ansatz.js";
+import { type Circuit, isParameterAngle } from "../circuits/ir.js";
+import type { CostLimits } from "../config.js";
+import { QplaneError } from "../errors/catalogue.js";
+import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
+import type { MlpLayerLayout } from "./mlp-model.js";
+import type { ProviderRunShape } from "./model.js";
+import type { JobSpec } from "./spec.js";
+import { ADJOINT_CHUNK_VALUES } from "./vqc-model.js";
+
+/**
+ * Forward-pass equivalents of one adjoint row: the forward pass, un-computing φ, carrying λ
+ * back and one overlap reduction per weight gate (measured: 2.1–5.3× a forward pass for
+ * 4–20 qubits, `bench/admission.ts`).
+ */
+export const ADJOINT_PASSES = 4;
+/**
+ * Per-gate cost that does not scale with the state, in amplitude-operations: measured rates
+ * (`bench/admission.ts`) agree within 30 % from 4 to 20 qubits with it, and differ 6× at 4
+ * qubits without it.
+ */
+export const GATE_OVERHEAD_AMPLITUDES = 64;
+/**
+ * What the local simulator sustains on one core, in amplitude-operations per second
+ * (measured 1.0–1.4·10⁹ from 4 to 20 qubits on a 2-core cloud VM, `bench/admission.ts`):
+ * sizes the default work limit and the CLI's time hint.
+ */
+export const SIMULATOR_OPERATIONS_PER_SECOND = 1.2e9;
+/** re + im, Float64 each (`providers/local/statevector.ts`). */
+export const BYTES_PER_AMPLITUDE = 16;
+const FLOAT64_BYTES = 8;
+const UINT32_BYTES = 4;
+/** Raw and scaled copies of the features are both alive during training. */
+const FEATURE_COPIES = 2;
+
+/** What the cost model reads of the data: split sizes and feature count. */
+export interface DataShape {
+  readonly featureCount: number;
+  readonly train: { readonly samples: number };
+  readonly test: { readonly samples: number };
+}
+
+/** What the cost model reads of a circuit: counts only. */
+export interface CircuitShape {
+  readonly qubits: number;
+  readonly clbits: number;
+  readonly gates: number;
+  /** Parameter columns: inputs, then weights. */
+  readonly columns: number;
+  readonly weights: number;
+  /** Gates with a weight argument (the adjoint sweep's saved states). */
+  readonly weightGates: number;
+  /** Parameter-shift: shifted evaluations per row, and the expanded circuit's columns. */
+  readonly shifts: number;
+  readonly expandedColumns: number;
+}
+
+/** The shape of a built circuit: O(gates). */
+export function circuitShape(circuit: Circuit): CircuitShape {
+  let weightGates = 0;
+  let occurrences = 0;
+  let shifts = 0;
+  for (const gate of circuit.gates) {
+    let weighted = false;
+    for (const arg of gate.args) {
+      if (!isParameterAngle(arg) || arg.kind !== "weight") continue;
+      weighted = true;
+      occurrences++;
+      shifts += shiftsPerOccurrence(gate.name);
+    }
+    if (weighted) weightGates++;
+  }
+  const weights = circuit.parameters.filter((p) => p.kind === "weight").length;
+  const inputs = circuit.parameters.length - weights;
+  return {
+    qubits: circuit.numQubits,
+    clbits: circuit.numClbits,
+    gates: circuit.gates.length,
+    columns: circuit.parameters.length,
+    weights,
+    weightGates,
+    shifts,
+    expandedColumns: inputs + occurrences,
+  };
+}
+
+/** The shape of the ansatz `buildAnsatz` would build (each weight in one `ry` or `rz`). */
+export function ansatzCircuitShape(size: AnsatzSize): CircuitShape {
+  return {
+    qubits: size.qubits,
+    clbits: size.clbits,
+    gates: size.gates,
+    columns: size.inputs + size.weights,
+    weights: size.weights,
+    weightGates: size.weights,
+    shifts: size.weights * shiftsPerOccurrence("ry"),
+    expandedColumns: size.inputs + size.weights,
+  };
+}
+
+/** The VQC's shape: its circuit, and the representation's when I(X;T) needs its own run. */
+export interface VqcCostShape
+  extends Pick<ProviderRunShape, "shots" | "informationShots" | "gradient"> {
+  readonly kind: "vqc";
+  readonly circuit: CircuitShape;
+  /** null: the model circuit's evaluation also gives the representation. */
+  readonly representation: CircuitShape | null;
+  /**
+   * The backend simulates in this process (the local simulator). A remote backend runs the
+   * circuits itself: this process only builds the rows and reads the results back.
+   */
+  readonly simulated: boolean;
+}
+
+/** The model's shape: the VQC's circuits and settings, or the MLP's layers. */
+export type ModelCostShape =
+  | VqcCostShape
+  | { readonly kind: "mlp"; readonly layers: readonly MlpLayerLayout[] };
+
+export interface CostInput {
+  readonly spec: JobSpec;
+  readonly data: DataShape;
+  readonly model: ModelCostShape;
+}
+
+/** The spec fields that multiply a run's cost, as `field → value` (for messages and plans). */
+export type CostDrivers = Readonly<Record<string, string | number | boolean>>;
+
+export interface JobCost {
+  /** Amplitude-operations of the whole run (see module comment for the unit). */
+  readonly amplitudeOperations: number;
+  /** Bytes alive at once in the largest step or evaluation, dataset included. */
+  readonly peakMemoryBytes: number;
+  readonly drivers: CostDrivers;
+}
+
+/** Full batches of an epoch and the size of the last, partial one (0 when none). */
+export function epochBatches(
+  trainSamples: number,
+  batchSize: number,
+): { full: number; last: number } {
+  const full = Math.floor(trainSamples / batchSize);
+  return { full, last: trainSamples - full * batchSize };
+}
+
+/**
+ * Feedback probes of the first epoch and of the whole run: once per epoch, or whenever the
+ * global step count is a multiple of `feedback.every` (as `trainModel` does).
+ */
+export function feedbackProbes(
+  spec: JobSpec,
+  stepsPerEpoch: number,
+): { firstEpoch: number; total: number } {
+  const { feedback, training } = spec;
+  if (feedback.mode === "off") return { firstEpoch: 0, total: 0 };
+  if (feedback.every === "epoch") return { firstEpoch: 1, total: training.epochs };
+  return {
+    firstEpoch: Math.ceil(stepsPerEpoch / feedback.every),
+    total: Math.ceil((training.epochs * stepsPerEpoch) / feedback.every),
+  };
+}
+
+/** Amplitude-operations of one forward pass of one parameter row, readout included. */
+export function forwardOperations(circuit: Pick<CircuitShape, "qubits" | "gates">): number {
+  return (circuit.gates + 1) * (2 ** circuit.qubits + GATE_OVERHEAD_AMPLITUDES);
+}
+
+/** Amplitudes of a circuit's state and the work of one forward pass on one row. */
+function circuitSize(circuit: CircuitShape) {
+  return {
+    amplitudes: 2 ** circuit.qubits,
+    forward: forwardOperations(circuit),
+    outcomes: 2 ** circuit.clbits,
+  };
+}
+
+interface Part {
+  readonly operations: number;
+  readonly bytes: number;
+}
+
+function vqcCost(input: CostInput, model: VqcCostShape) {
+  const { spec, data } = input;
+  const { circuit, representation, shots, informationShots, gradient, simulated } = model;
+  const size = circuitSize(circuit);
+  const stateBytes = size.amplitudes * BYTES_PER_AMPLITUDE;
+  const statesOf = (shape: CircuitShape | null) =>
+    shape === null || !simulated ? 0 : circuitSize(shape).amplitudes * BYTES_PER_AMPLITUDE;
+  // one workspace state per compiled circuit stays allocated for the run; the Holevo quantity
+  // is always simulated here
+  let workspaceBytes = Math.max(statesOf(circuit), spec.infoPlane.holevo ? stateBytes : 0);
+  workspaceBytes += statesOf(representation);
+
+  /**
+   * Operations and bytes of one provider call of `rows` rows of `columns` columns. A remote
+   * backend's rows cost this process their parameter values and outcome distribution only.
+   */
+  const callCost = (
+    shape: CircuitShape,
+    rows: number,
+    callShots: number,
+    columns = shape.columns,
+  ) => {
+    const outcomes = 2 ** shape.clbits;
+    const perRow = simulated ? forwardOperations(shape) + callShots : columns + outcomes;
+    const resultBytes = rows * outcomes * (FLOAT64_BYTES + (callShots > 0 ? UINT32_BYTES : 0));
+    return {
+      operations: rows * perRow,
+      bytes: rows * columns * FLOAT64_BYTES + resultBytes,
+    };
+  };
+
+  const evaluation = (rows: number, information: boolean): Part => {
+    const own = callCost(circuit, rows, shots);
+    if (!information || representation === null) return own;
+    const measured = callCost(representation, rows, informationShots);
+    return {
+      operations: own.operations + measured.operations,
+      bytes: own.bytes + measured.bytes,
+    };
+  };
+
+  const rowBytes = (rows: number) => rows * circuit.columns * FLOAT64_BYTES;
+  let step: (rows: number) => Part;
+  switch (gradient) {
+    case "adjoint": {
+      // λ, plus the forward snapshots: the simulator keeps them only when they all fit its
+      // budget; counting at most the budget keeps the estimate monotone in the circuit's size
+      const snapshots = circuit.weightGates * stateBytes;
+      workspaceBytes += stateBytes + Math.min(snapshots, DEFAULT_SNAPSHOT_BUDGET_BYTES);
+      // the batch is differentiated in chunks of rows (`VqcModel.lossAndGradient`)
+      const chunkRows = Math.max(
+        1,
+        Math.floor(ADJOINT_CHUNK_VALUES / Math.max(circuit.weights, size.outcomes)),
+      );
+      step = (rows) => {
+        const chunk = Math.min(rows, chunkRows);
+        return {
+          operations: rows * ADJOINT_PASSES * size.forward,
+          bytes: callCost(circuit, chunk, 0).bytes + chunk * circuit.weights * FLOAT64_BYTES,
+        };
+      };
+      break;
+    }
+    case "parameter-shift":
+      // the expanded circuit: one column per weight occurrence, same gates
+      workspaceBytes += statesOf(circuit);
+      step = (rows) => {
+        const shifted = callCost(
+          circuit,
+          rows * (circuit.shifts + 1),
+          shots,
+          circuit.expandedColumns,
+        );
+        // the batch's rows, the shifted call, the Jacobian and the unshifted probabilities
+        const jacobian = rows * size.outcomes * (circuit.weights + 1) * FLOAT64_BYTES;
+        return {
+          operations: shifted.operations,
+          bytes: rowBytes(rows) + shifted.bytes + jacobian,
+        };
+      };
+      break;
+    case "spsa":
+      step = (rows) => {
+        const both = callCost(circuit, 2 * rows, shots);
+        // the w + cΔ and w − cΔ rows, then both in one matrix
+        return { operations: both.operations, bytes: rowBytes(2 * rows) + both.bytes };
+      };
+      break;
+  }
+
+  const holevoRows = spec.infoPlane.holevo
+    ? spec.infoPlane.split === "train"
+      ? data.train.samples
+      : data.test.samples
+    : 0;
+  // one state at a time, then the readout register's reduced density matrix
+  const holevo = holevoRows * (size.forward + size.amplitudes * size.outcomes);
+  return { evaluation, step, holevo, workspaceBytes };
+}
+
+function mlpCost(layers: readonly MlpLayerLayout[]) {
+  const last = layers[layers.length - 1]!;
+  const weights = last.biasOffset + last.units;
+  const hiddenUnits = layers.length > 1 ? layers[layers.length - 2]!.units : 0;
+  const evaluation = (rows: number, information: boolean): Part => ({
+    operations: rows * weights,
+    // T: the last hidden layer's activations of every evaluated sample
+    bytes: information ? rows * hiddenUnits * FLOAT64_BYTES : 0,
+  });
+  const step = (rows: number): Part => ({ operations: 3 * rows * weights, bytes: 0 });
+  return { evaluation, step, holevo: 0, workspaceBytes: weights * FLOAT64_BYTES };
+}
+
+/** The spec fields that multiply this run's work and memory. */
+function driversOf(input: CostInput): CostDrivers {
+  const { spec, data } = input;
+  const drivers: Record<string, string | number | boolean> = {};
+  if (spec.model.kind === "vqc") {
+    drivers["model.qubits"] = spec.model.qubits;
+    drivers["model.layers"] = spec.model.layers;
+    drivers["model.entangler"] = spec.model.entangler;
+  } else {
+    drivers["model.hidden"] = `[${spec.model.hidden.join(",")}]`;
+  }
+  // generated datasets have exactly `samples` rows; the others have their own size
+  const rows = data.train.samples + data.test.samples;
+  if (rows === spec.dataset.samples) drivers["dataset.samples"] = rows;
+  else drivers["dataset.name"] = `${spec.dataset.name} (${rows} rows)`;
+  drivers["training.batchSize"] = spec.training.batchSize;
+  drivers["training.epochs"] = spec.training.epochs;
+  if (spec.model.kind === "vqc") {
+    drivers["training.gradient"] = spec.training.gradient;
+    if (spec.backend.shots > 0) drivers["backend.shots"] = spec.backend.shots;
+    if (spec.infoPlane.shots > 0) drivers["infoPlane.shots"] = spec.infoPlane.shots;
+    if (spec.infoPlane.holevo) drivers["infoPlane.holevo"] = true;
+  }
+  if (spec.feedback.mode !== "off") {
+    drivers["feedback.every"] = spec.feedback.every;
+    drivers["feedback.probeSize"] = spec.feedback.probeSize;
+  }
+  return drivers;
+}
+
+/** Amplitude-operations and peak memory of the run described by `input`. */
+export function estimateJobCost(input: CostInput): JobCost {
+  const { spec, data, model } = input;
+  const { training, infoPlane, feedback } = spec;
+  const parts = model.kind === "vqc" ? vqcCost(input, model) : mlpCost(model.layers);
+  const { full, last } = epochBatches(data.train.samples, training.batchSize);
+  const stepsPerEpoch = full + (last > 0 ? 1 : 0);
+  const onTrain = infoPlane.split === "train";
+  const fullStep = full > 0 ? parts.step(training.batchSize) : { operations: 0, bytes: 0 };
+  const lastStep = last > 0 ? parts.step(last) : { operations: 0, bytes: 0 };
+  const trainEvaluation = parts.evaluation(data.train.samples, onTrain);
+  const testEvaluation = parts.evaluation(data.test.samples, !onTrain);
+  const probes = feedbackProbes(spec, stepsPerEpoch);
+  const probe =
+    probes.total > 0
+      ? parts.evaluation(Math.min(feedback.probeSize, data.train.samples), true)
+      : { operations: 0, bytes: 0 };
+
+  const perEpoch =
+    full * fullStep.operations +
+    lastStep.operations +
+    trainEvaluation.operations +
+    testEvaluation.operations +
+    parts.holevo;
+  const amplitudeOperations = training.epochs * perEpoch + probes.total * probe.operations;
+
+  const dataBytes =
+    (data.train.samples + data.test.samples) * data.featureCount * FLOAT64_BYTES * FEATURE_COPIES;
+  const largestCall = Math.max(
+    fullStep.bytes,
+    lastStep.bytes,
+    trainEvaluation.bytes,
+    testEvaluation.bytes,
+    probe.bytes,
+  );
+  return {
+    amplitudeOperations,
+    peakMemoryBytes: dataBytes + parts.workspaceBytes + largestCall,
+    drivers: driversOf(input),
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/** `1.23e+15` for large counts, plain digits for small ones. */
+function formatCount(value: number): string {
+  return value < 1e6 ? String(value) : value.toExponential(2);
+}
+
+function formatDrivers(drivers: CostDrivers): string {
+  return Object.entries(drivers)
+    .map(([field, value]) => `${field}=${value}`)
+    .join(", ");
+}
+
+/**
+ * Refuses a job whose estimated work or peak memory is over the server's limits with
+ * QPLANE_ERR_JOB_TOO_LARGE, naming the estimate, the limit and the fields that drive it.
+ */
+export function checkJobCost(cost: JobCost, limits: CostLimits): void {
+  const problems: string[] = [];
+  if (cost.amplitudeOperations > limits.maxJobWork) {
+    problems.push(
+      `estimated work ${formatCount(cost.amplitudeOperations)} amplitude-operations is over this server's limit of ${formatCount(limits.maxJobWork)} (QPLANE_MAX_JOB_WORK)`,
+    );
+  }
+  const memoryMb = cost.peakMemoryBytes / MIB;
+  if (memoryMb > limits.maxJobMemoryMb) {
+    problems.push(
+      `estimated peak memory ${memoryMb < 10 ? memoryMb.toFixed(1) : Math.round(memoryMb)} MiB is over this server's limit of ${limits.maxJobMemoryMb} MiB (QPLANE_MAX_JOB_MEMORY_MB)`,
+    );
+  }
+  if (problems.length === 0) return;
+  throw new QplaneError(
+    "QPLANE_ERR_JOB_TOO_LARGE",
+    `spec: the job is too large: ${problems.join("; ")}; driven by ${formatDrivers(cost.drivers)}`,
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * Cost attacks against a real server (buildApp over the Redis job and experiment services,
+ * listening on a loopback port) with the default limits: the issue's maximal spec (inside
+ * every separate limit) is refused at admission with QPLANE_ERR_JOB_TOO_LARGE naming its
+ * fields, by the API, by an experiment child and by the job service behind it; a 10⁸-point
+ * grid is refused from its list lengths; large parameter-shift dry runs answer 200 or a 4xx,
+ * never 5xx. A CSV, sized only once read, is refused by the worker before training.
+ * Times are bounded generously here; `bench/admission.ts` measures them.
+ */
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/api/app.js";
+import { createExperimentService } from "../../src/jobs/experiments.js";
+import { createJobService } from "../../src/jobs/service.js";
+import { EVERYONE, type JobService, TERMINAL_JOB_STATUSES } from "../../src/jobs/types.js";
+import { startWorker } from "../../src/jobs/worker-process.js";
+import { parseJobSpec } from "../../src/training/spec.js";
+import {
+  connect,
+  deleteKeysUnder,
+  silentLogger,
+  testConfig,
+  testPrefix,
+  waitFor,
+} from "../jobs/helpers.js";
+import { listen, request } from "./http.js";
+
+/** Issue 10's maximal spec: every field within its own limit, the product far beyond. */
+const MAXIMAL = {
+  dataset: { name: "moons", samples: 100_000 },
+  model: { qubits: 20, layers: 200, entangler: "full" },
+  training: { batchSize: 100_000, epochs: 1000 },
+};
+const MAXIMAL_FIELDS =
+  "driven by model.qubits=20, model.layers=200, model.entangler=full, dataset.samples=100000, " +
+  "training.batchSize=100000, training.epochs=1000, training.gradient=adjoint";
+const TOO_LARGE =
+  /^spec: the job is too large: estimated work 1\.\d\de\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); /;
+
+interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+describe("cost admission against a real server", () => {
+  const prefix = testPrefix("cost");
+  const config = testConfig(prefix, { QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "1000" });
+  let redis: Redis;
+  let service: JobService;
+  let app: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    redis = connect();
+    service = createJobService({ config, logger: silentLogger });
+    const experiments = createExperimentService({ config, jobs: service, logger: silentLogger });
+    app = await buildApp({ service, experiments, limits: config.limits, log: false });
+    base = await listen(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await service?.close();
+    await deleteKeysUnder(redis, prefix);
+    redis?.disconnect();
+  });
+
+  const jobCount = async () =>
+    ((await request(base, "GET", "/v1/jobs?limit=100", null)).body as { jobs: unknown[] }).jobs
+      .length;
+
+  it("refuses the maximal spec with 422 naming estimate, limit and fields; nothing is queued", async () => {
+    for (const path of ["/v1/jobs", "/v1/jobs?dryRun=true"]) {
+      const started = performance.now();
+      const answer = await request(base, "POST", path, null, MAXIMAL);
+      const elapsedMs = performance.now() - started;
+      expect(answer.status).toBe(422);
+      const { error } = answer.body as ErrorBody;
+      expect(error.code).toBe("QPLANE_ERR_JOB_TOO_LARGE");
+      expect(error.message).toMatch(TOO_LARGE);
+      expect(error.message.endsWith(MAXIMAL_FIELDS)).toBe(true);
+      expect(elapsedMs).toBeLessThan(1000);
+    }
+    expect(await jobCount()).toBe(0);
+  });
+
+  it("refuses it at the job service too (the second line behind the API)", async () => {
+    await expect(service.submit(parseJobSpec(MAXIMAL))).rejects.toMatchObject({
+      code: "QPLANE_ERR_JOB_TOO_LARGE",
+      message: expect.stringMatching(TOO_LARGE),
+    });
+  });
+
+  it("refuses an experiment whose one child is too large, naming the arm; nothing is queued", async () => {
+    // the base spec (4 qubits) and the 2-qubit arm fit; the 20-qubit arm is 10⁴ times larger
+    const answer = await request(base, "POST", "/v1/experiments", null, {
+      spec: {
+        dataset: { name: "moons", samples: 1000 },
+        model: { layers: 200, entangler: "full" },
+        training: { epochs: 1000 },
+      },
+      grid: { "model.qubits": [2, 20] },
+    });
+    expect(answer.status).toBe(422);
+    const { error } = answer.body as ErrorBody;
+    expect(error.code).toBe("QPLANE_ERR_JOB_TOO_LARGE");
+    expect(error.message).toMatch(/^grid: arm model\.qubits=20: spec: the job is too large: /);
+    expect(await jobCount()).toBe(0);
+  });
+
+  it("answers a 10^8-point grid (2.6 KB) with 400 from its list lengths, in bounded time and memory", async () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 2);
+    const body = {
+      spec: { dataset: { name: "moons" } },
+      grid: {
+        "training.seed": values,
+        "training.epochs": values,
+        "feedback.probeSize": values,
+        "dataset.seed": values,
+      },
+    };
+    expect(JSON.stringify(body).length).toBeLessThan(3000);
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const answer = await request(base, "POST", "/v1/experiments", null, body);
+    const elapsedMs = performance.now() - started;
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error: {
+        code: "QPLANE_ERR_LIMIT_EXCEEDED",
+        message:
+          "grid: 100 × 100 × 100 × 100 = 100000000 jobs, more than the 200 an experiment may have",
+      },
+    });
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it("answers dry runs of large parameter-shift specs with 200 or a clean 4xx, never 5xx", async () => {
+    const specs = [
+      // accepted: priced without allocating its 0.5 GB of shifted rows
+      {
+        dataset: { name: "moons", samples: 400 },
+        model: { qubits: 8, layers: 20 },
+        training: { gradient: "parameter-shift", batchSize: 300, epochs: 2 },
+      },
+      // 10^5 × 16 001 shifted rows of 20 qubits: refused, where it used to be a RangeError 500
+      {
+        dataset: { name: "moons", samples: 100_000 },
+        model: { qubits: 20, layers: 200 },
+        training: { gradient: "parameter-shift", batchSize: 100_000 },
+      },
+      {
+        dataset: { name: "iris" },
+        model: { qubits: 12, layers: 100, entangler: "full" },
+        training: { gradient: "parameter-shift", batchSize: 100 },
+        backend: { shots: 1000 },
+      },
+    ];
+    const statuses: number[] = [];
+    for (const spec of specs) {
+      const started = performance.now();
+      const answer = await request(base, "POST", "/v1/jobs?dryRun=true", null, spec);
+      expect(performance.now() - started).toBeLessThan(1000);
+      statuses.push(answer.status);
+      if (answer.status === 200) {
+        const { plan } = answer.body as { plan: Record<string, number> };
+        expect(plan.amplitudeOperations).toBeLessThanOrEqual(config.limits.maxJobWork);
+        expect(plan.peakMemoryBytes).toBeLessThanOrEqual(config.limits.maxJobMemoryMb * 2 ** 20);
+      } else {
+        expect((answer.body as ErrorBody).error.code).toBe("QPLANE_ERR_JOB_TOO_LARGE");
+      }
+    }
+    expect(statuses).toEqual([200, 422, 422]);
+  });
+});
+
+describe("the worker's cost check", () => {
+  const prefix = testPrefix("cost-worker");
+  // a 5-row CSV: too large only for a tiny work limit, and only known once the file is read
+  const config = testConfig(prefix, { QPLANE_MAX_JOB_WORK: "1000" });
+
+  it("fails a CSV job over the limit before training, with the code and the fields", async () => {
+    const redis = connect();
+    const service = createJobService({ config, logger: silentLogger });
+    const worker = await startWorker(config, { logger: silentLogger });
+    try {
+      const spec = parseJobSpec({
+        dataset: {
+          name: "csv",
+          path: fileURLToPath(new URL("../fixtures/data/good.csv", import.meta.url)),
+          target: "score",
+          features: ["length", "width"],
+        },
+        training: { epochs: 1 },
+      });
+      // the service cannot size a CSV without reading it: it admits the job
+      const { job } = await service.submit(spec);
+      const finished = await waitFor(async () => {
+        const record = await service.get(job.id, EVERYONE);
+        return TERMINAL_JOB_STATUSES.has(record.status) ? record : undefined;
+      }, `job ${job.id} to finish`);
+      expect(finished.status).toBe("failed");
+      expect(finished.error).toMatchObject({
+        code: "QPLANE_ERR_JOB_TOO_LARGE",
+        message: expect.stringMatching(
+          /^spec: the job is too large: estimated work \d+ amplitude-operations is over this server's limit of 1000 \(QPLANE_MAX_JOB_WORK\); driven by model\.qubits=4, .*dataset\.name=csv \(5 rows\)/,
+        ),
+      });
+      expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
+    } finally {
+      await worker.close();
+      await service.close();
+      await deleteKeysUnder(redis, prefix);
+      redis.disconnect();
+    }
+  });
+});

@@ -1,0 +1,243 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ansatzSize, buildAnsatz } from "../../src/circuits/ansatz.js";
+import { DEFAULT_COST_LIMITS } from "../../src/config.js";
+import { ansatzCircuitShape, checkJobCost, circuitShape } from "../../src/training/cost.js";
+import { planRun } from "../../src/training/plan.js";
+import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
+import { prepareRun } from "../../src/training/run.js";
+import { jobCostOf } from "../../src/training/sizing.js";
+import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
+
+/**
+ * moons, 8 samples: 6 train and 2 test (one of each class). 2 qubits, 1 layer: 2 encoding
+ * rotations, 2 × (ry, rz), 1 CX = 7 gates; 1 readout qubit; columns 2 inputs + 4 weights.
+ * One row's forward pass: (7 + 1) · (2² + 64) = 544 amplitude-operations.
+ */
+const TINY: JobSpecInput = {
+  dataset: { name: "moons", samples: 8 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 2, batchSize: 4 },
+};
+const FORWARD = 544;
+
+function costOf(input: JobSpecInput) {
+  return jobCostOf(parseJobSpec(input), true);
+}
+
+describe("the cost model", () => {
+  it("prices an adjoint run by hand: 4 forward passes per training row, 1 per evaluated row", () => {
+    const cost = costOf(TINY);
+    // per epoch: 6 training rows × 4 passes, 6 + 2 evaluated rows
+    expect(cost.amplitudeOperations).toBe(2 * (6 * 4 + 8) * FORWARD);
+    // features (8 × 2 Float64, raw and scaled) 256 B; state, λ and 4 snapshots of 4
+    // amplitudes × 16 B = 384 B; the largest call is either the batch of 4 (matrix 4 × 6 × 8,
+    // probabilities 4 × 2 × 8, gradients 4 × 4 × 8) or the train split (6 × 6 × 8 + 6 × 2 × 8)
+    expect(cost.peakMemoryBytes).toBe(256 + 384 + 384);
+    expect(cost.drivers).toEqual({
+      "model.qubits": 2,
+      "model.layers": 1,
+      "model.entangler": "linear",
+      "dataset.samples": 8,
+      "training.batchSize": 4,
+      "training.epochs": 2,
+      "training.gradient": "adjoint",
+    });
+  });
+
+  it("prices parameter-shift by hand: (shifts + 1) rows per sample, plus one operation per shot", () => {
+    const cost = costOf({
+      ...TINY,
+      training: { ...TINY.training, gradient: "parameter-shift" },
+      backend: { shots: 10 },
+    });
+    // 4 weights × 2 shifts + 1 unshifted = 9 rows per training sample
+    expect(cost.amplitudeOperations).toBe(2 * (9 * 6 + 8) * (FORWARD + 10));
+    // the batch of 4: its rows 4·6·8 = 192, 36 shifted rows of 6 columns (1728) with
+    // probabilities and counts (36·2·12 = 864), the Jacobian and unshifted p 4·2·5·8 = 320
+    expect(cost.peakMemoryBytes).toBe(256 + 2 * 64 + 192 + 1728 + 864 + 320);
+  });
+
+  it("prices a remote backend's rows as this process's work only: their values and outcomes", () => {
+    const spec = parseJobSpec({
+      ...TINY,
+      training: { ...TINY.training, gradient: "parameter-shift" },
+      backend: { shots: 10 },
+    });
+    const cost = jobCostOf(spec, false);
+    // 6 columns + 2 outcomes per row, whatever the gates and qubits
+    expect(cost.amplitudeOperations).toBe(2 * (9 * 6 + 8) * (6 + 2));
+    // no statevector is kept: the data and the batch's parameter-shift buffers
+    expect(cost.peakMemoryBytes).toBe(256 + 192 + 1728 + 864 + 320);
+  });
+
+  it("prices SPSA, the representation run, feedback probes and Holevo by hand", () => {
+    const cost = costOf({
+      ...TINY,
+      training: { ...TINY.training, gradient: "spsa" },
+      backend: { shots: 10 },
+      // T = both qubits at other shots: its own run on the measured split
+      infoPlane: { register: "all", shots: 20 },
+      feedback: { mode: "loss", probeSize: 3 },
+    });
+    const own = FORWARD + 10;
+    const all = FORWARD + 20;
+    // per epoch 2·6 SPSA rows, 6 + 2 evaluated, 6 representation rows (train split);
+    // one probe of 3 rows per epoch (model and representation)
+    expect(cost.amplitudeOperations).toBe(2 * (12 * own + 8 * own + 6 * all) + 2 * 3 * (own + all));
+    const holevo = costOf({ ...TINY, infoPlane: { holevo: true } });
+    // 6 training states per epoch, each then reduced onto 1 readout qubit: 4 × 2 more
+    expect(holevo.amplitudeOperations - costOf(TINY).amplitudeOperations).toBe(
+      2 * 6 * (FORWARD + 4 * 2),
+    );
+  });
+
+  it("prices the MLP in multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {
+    // sine, 8 samples: 6 train, 2 test; 1 → 8 → 1 has 8·2 + 1·9 = 25 weights
+    const cost = costOf({
+      dataset: { name: "sine", samples: 8 },
+      model: { kind: "mlp", hidden: [8] },
+      training: { epochs: 2, batchSize: 4 },
+    });
+    expect(cost.amplitudeOperations).toBe(2 * (3 * 6 + 8) * 25);
+    // features 8 × 1 × 8 × 2, weights 25 × 8, T of the 6 training samples 6 × 8 × 8
+    expect(cost.peakMemoryBytes).toBe(128 + 200 + 384);
+    expect(cost.drivers).toMatchObject({ "model.hidden": "[8]", "dataset.samples": 8 });
+  });
+
+  it("sizes the ansatz arithmetically exactly as buildAnsatz builds it", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.boolean(),
+        fc.constantFrom("linear", "ring", "full" as const),
+        (qubits, layers, features, reupload, entangler) => {
+          const options = { qubits, layers, features, reupload, entangler, readoutQubits: [0] };
+          expect(ansatzCircuitShape(ansatzSize(options))).toEqual(
+            circuitShape(buildAnsatz(options).circuit),
+          );
+        },
+      ),
+    );
+  });
+
+  it("sizes the data arithmetically exactly as prepareData splits it", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("moons", "circles", "xor", "blobs", "sine", "polynomial", "iris" as const),
+        fc.integer({ min: 6, max: 300 }),
+        fc.double({ min: 0.05, max: 0.9, noNaN: true }),
+        fc.integer({ min: 2, max: 5 }),
+        (name, samples, testFraction, classes) => {
+          const spec = parseJobSpec({
+            dataset: { name, samples, testFraction, ...(name === "blobs" ? { classes } : {}) },
+          });
+          const data = prepareData(spec);
+          const shape = prepareDataShape(spec);
+          expect(shape).toEqual({
+            task: data.task,
+            featureCount: data.featureCount,
+            classes: data.classes,
+            train: { samples: data.train.samples },
+            test: { samples: data.test.samples },
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("puts the numbers admission checks in the plan of a prepared run", async () => {
+    for (const extra of [
+      {},
+      { training: { epochs: 3, gradient: "parameter-shift" }, backend: { shots: 50 } },
+      { infoPlane: { register: "all", shots: 7 }, training: { gradient: "spsa" } },
+      { model: { kind: "mlp", hidden: [4, 3] } },
+    ] as JobSpecInput[]) {
+      const input = { ...extra, dataset: { name: "iris" } } as JobSpecInput;
+      const prepared = prepareRun(input);
+      const plan = await planRun(prepared);
+      const cost = jobCostOf(prepared.spec, true);
+      expect(plan).toMatchObject({
+        amplitudeOperations: cost.amplitudeOperations,
+        peakMemoryBytes: cost.peakMemoryBytes,
+        costDrivers: cost.drivers,
+      });
+    }
+  });
+
+  it("never lowers the work when qubits, layers, epochs or samples grow, nor memory with data", () => {
+    const spec = fc.record({
+      qubits: fc.integer({ min: 2, max: 24 }),
+      layers: fc.integer({ min: 1, max: 200 }),
+      epochs: fc.integer({ min: 1, max: 1000 }),
+      samples: fc.integer({ min: 8, max: 100_000 }),
+      batchSize: fc.integer({ min: 1, max: 100_000 }),
+      gradient: fc.constantFrom("adjoint", "parameter-shift", "spsa" as const),
+      shots: fc.constantFrom(0, 100),
+      dataset: fc.constantFrom("moons", "blobs", "sine" as const),
+    });
+    const build = (s: typeof spec extends fc.Arbitrary<infer T> ? T : never) =>
+      costOf({
+        dataset: { name: s.dataset, samples: s.samples },
+        model: { qubits: s.qubits, layers: s.layers },
+        training: { epochs: s.epochs, batchSize: s.batchSize, gradient: s.gradient },
+        backend: { shots: s.gradient === "adjoint" ? 0 : s.shots },
+      });
+    fc.assert(
+      fc.property(
+        spec,
+        fc.constantFrom("qubits", "layers", "epochs", "samples" as const),
+        fc.integer({ min: 1, max: 50 }),
+        (s, field, more) => {
+          const limit = { qubits: 24, layers: 200, epochs: 1000, samples: 100_000 }[field];
+          const bigger = { ...s, [field]: Math.min(limit, s[field] + more) };
+          const small = build(s);
+          const large = build(bigger);
+          expect(large.amplitudeOperations).toBeGreaterThanOrEqual(small.amplitudeOperations);
+          // (more weights shrink the adjoint's chunk of rows, so memory may dip by a row)
+          if (field === "epochs" || field === "samples") {
+            expect(large.peakMemoryBytes).toBeGreaterThanOrEqual(small.peakMemoryBytes);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("checkJobCost", () => {
+  it("refuses work over the limit naming the estimate, the limit and the driving fields", () => {
+    const cost = costOf(TINY);
+    expect(() => checkJobCost(cost, { maxJobWork: 30_000, maxJobMemoryMb: 1 })).toThrow(
+      expect.objectContaining({
+        code: "QPLANE_ERR_JOB_TOO_LARGE",
+        httpStatus: 422,
+        message:
+          "spec: the job is too large: estimated work 34816 amplitude-operations is over this " +
+          "server's limit of 30000 (QPLANE_MAX_JOB_WORK); driven by model.qubits=2, " +
+          "model.layers=1, model.entangler=linear, dataset.samples=8, training.batchSize=4, " +
+          "training.epochs=2, training.gradient=adjoint",
+      }),
+    );
+    expect(() => checkJobCost(cost, { maxJobWork: 34_816, maxJobMemoryMb: 1 })).not.toThrow();
+  });
+
+  it("refuses the issue's maximal spec on both counts at the default limits", () => {
+    const cost = costOf({
+      dataset: { name: "moons", samples: 100_000 },
+      model: { qubits: 20, layers: 200, entangler: "full" },
+      training: { batchSize: 100_000, epochs: 1000 },
+    });
+    expect(() => checkJobCost(cost, DEFAULT_COST_LIMITS)).toThrow(
+      /^spec: the job is too large: estimated work 1\.\d\de\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); driven by model\.qubits=20, model\.layers=200, model\.entangler=full, dataset\.samples=100000, training\.batchSize=100000, training\.epochs=1000, training\.gradient=adjoint$/,
+    );
+  });
+
+  it("admits the default spec on 100 000 samples at the default limits", () => {
+    const cost = costOf({ dataset: { name: "moons", samples: 100_000 } });
+    expect(() => checkJobCost(cost, DEFAULT_COST_LIMITS)).not.toThrow();
+  });
+});
