@@ -4,6 +4,11 @@
  *
  * - the local simulator's rate in amplitude-operations per second (the unit of
  *   QPLANE_MAX_JOB_WORK, `src/training/cost.ts`) for 4–20 qubits, and adjoint / forward;
+ * - shot sampling (ns per shot by outcome count) and the MLP (ns per multiply-add), against
+ *   the weights the cost model gives them;
+ * - estimate / real time of whole training runs (adjoint, parameter-shift, shots-heavy SPSA,
+ *   MLP): the cost model's amplitude-operations ÷ SIMULATOR_OPERATIONS_PER_SECOND against
+ *   the measured wall time of `runTraining`;
  * - the 10⁸-point grid (4 fields × 100 values, ~2.6 KB): answer time and API heap growth;
  * - the issue's maximal spec: refusal time;
  * - dry runs of the largest specs the default limits accept: answer time.
@@ -14,13 +19,25 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { adjointProbabilityGradients } from "../providers/local/adjoint.js";
+import { sampleCounts } from "../providers/local/sampling.js";
 import { exactProbabilities } from "../providers/local/simulator.js";
 import { buildApp } from "../src/api/app.js";
-import { buildAnsatz } from "../src/circuits/ansatz.js";
+import { ansatzSize, buildAnsatz } from "../src/circuits/ansatz.js";
 import { loadConfig } from "../src/config.js";
 import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
-import { checkJobCost, circuitShape, forwardOperations } from "../src/training/cost.js";
+import { createRng } from "../src/random/rng.js";
+import {
+  ansatzCircuitShape,
+  checkJobCost,
+  forwardOperations,
+  MLP_OPERATIONS_PER_MULTIPLY_ADD,
+  SIMULATOR_OPERATIONS_PER_SECOND,
+  shotOperations,
+} from "../src/training/cost.js";
+import { createMlpModel } from "../src/training/mlp-model.js";
+import { prepareData } from "../src/training/prepare.js";
+import { runTraining } from "../src/training/run.js";
 import { jobCostOf } from "../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../src/training/spec.js";
 
@@ -43,14 +60,9 @@ function simulatorRate(): { qubits: number; operationsPerSecond: number; adjoint
     [20, 4, "linear"],
   ];
   return sizes.map(([qubits, layers, entangler]) => {
-    const { circuit } = buildAnsatz({
-      qubits,
-      layers,
-      features: 2,
-      entangler,
-      readoutQubits: [qubits - 1],
-    });
-    const perRow = forwardOperations(circuitShape(circuit));
+    const options = { qubits, layers, features: 2, entangler, readoutQubits: [qubits - 1] };
+    const { circuit } = buildAnsatz(options);
+    const perRow = forwardOperations(ansatzCircuitShape(ansatzSize(options)));
     const rows = Math.max(2, Math.round(3e8 / perRow));
     const cols = circuit.parameters.length;
     const values = Float64Array.from({ length: rows * cols }, (_, k) => Math.sin(k));
@@ -70,6 +82,113 @@ function simulatorRate(): { qubits: number; operationsPerSecond: number; adjoint
       adjointRatio: adjointSeconds / forwardSeconds,
     };
   });
+}
+
+/** Nanoseconds per sampled shot by outcome count (2 M shots each). */
+function samplingRate(): { outcomes: number; nsPerShot: number }[] {
+  const shots = 2_000_000;
+  return [2, 16, 256, 4096, 65_536].map((outcomes) => {
+    const rng = createRng(1);
+    const probabilities = Float64Array.from({ length: outcomes }, (_, i) => 1 + Math.sin(i) ** 2);
+    const cdf = new Float64Array(outcomes);
+    const counts = new Uint32Array(outcomes);
+    sampleCounts(probabilities, 0, outcomes, shots / 10, rng, cdf, counts, 0); // warm-up
+    const started = performance.now();
+    sampleCounts(probabilities, 0, outcomes, shots, rng, cdf, counts, 0);
+    return { outcomes, nsPerShot: ((performance.now() - started) * 1e6) / shots };
+  });
+}
+
+/** Nanoseconds per multiply-add of the MLP's training step (3 per weight and sample). */
+async function mlpRate(hidden: number[]): Promise<number> {
+  const spec = parseJobSpec({
+    dataset: { name: "moons", samples: 2000 },
+    model: { kind: "mlp", hidden },
+  });
+  const data = prepareData(spec);
+  const model = createMlpModel(spec, data);
+  const rng = createRng(1);
+  const weights = model.initialWeights(rng);
+  const gradient = new Float64Array(model.weightCount);
+  const batch = Int32Array.from({ length: data.train.samples }, (_, i) => i);
+  await model.lossAndGradient(weights, data.train, batch.subarray(0, 64), gradient, rng, 0);
+  const started = performance.now();
+  await model.lossAndGradient(weights, data.train, batch, gradient, rng, 0);
+  return ((performance.now() - started) * 1e6) / (3 * batch.length * model.weightCount);
+}
+
+/** Representative runs: estimated seconds (amplitude-operations ÷ rate) against real ones. */
+const END_TO_END: [string, JobSpecInput][] = [
+  [
+    "default 4q × 3, 20 000 samples, 1 epoch",
+    { dataset: { name: "moons", samples: 20_000 }, training: { epochs: 1 } },
+  ],
+  [
+    "16q × 4 adjoint, 40 samples",
+    {
+      dataset: { name: "moons", samples: 40 },
+      model: { qubits: 16, layers: 4 },
+      training: { epochs: 1 },
+    },
+  ],
+  [
+    "parameter-shift 6q × 4, 300 samples",
+    {
+      dataset: { name: "moons", samples: 300 },
+      model: { qubits: 6, layers: 4 },
+      training: { gradient: "parameter-shift", epochs: 1 },
+    },
+  ],
+  [
+    "SPSA 4q, 400 samples, 5 000 shots (shots-heavy)",
+    {
+      dataset: { name: "moons", samples: 400 },
+      model: { qubits: 4, layers: 2 },
+      training: { gradient: "spsa", epochs: 2, batchSize: 400 },
+      backend: { shots: 5000 },
+    },
+  ],
+  [
+    "SPSA 8q, T = all qubits at 2 000 shots (256 outcomes)",
+    {
+      dataset: { name: "moons", samples: 400 },
+      model: { qubits: 8, layers: 2 },
+      training: { gradient: "spsa", epochs: 1, batchSize: 400 },
+      infoPlane: { register: "all", shots: 2000 },
+    },
+  ],
+  [
+    "MLP 3 × 1024, 400 samples",
+    {
+      dataset: { name: "moons", samples: 400 },
+      model: { kind: "mlp", hidden: [1024, 1024, 1024] },
+      training: { epochs: 1 },
+    },
+  ],
+  [
+    "MLP 2 × 32, 20 000 samples",
+    {
+      dataset: { name: "moons", samples: 20_000 },
+      model: { kind: "mlp", hidden: [32, 32] },
+      training: { epochs: 1 },
+    },
+  ],
+];
+
+async function endToEnd(): Promise<void> {
+  console.log(
+    "\nwhole runs (runTraining, local simulator): estimate = amplitude-operations ÷ rate",
+  );
+  for (const [label, input] of END_TO_END) {
+    const estimated =
+      jobCostOf(parseJobSpec(input), true).amplitudeOperations / SIMULATOR_OPERATIONS_PER_SECOND;
+    const started = performance.now();
+    await runTraining(input);
+    const real = (performance.now() - started) / 1000;
+    console.log(
+      `  ${label}: estimated ${estimated.toFixed(2)} s, real ${real.toFixed(2)} s, estimate / real = ${(estimated / real).toFixed(2)}`,
+    );
+  }
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -113,10 +232,10 @@ const LARGEST_ACCEPTED: [string, JobSpecInput][] = [
     },
   ],
   [
-    "MLP 8 × 1024 hidden, 100 000 samples",
+    "MLP 5 × 1024 hidden, 100 000 samples",
     {
       dataset: { name: "moons", samples: 100_000 },
-      model: { kind: "mlp", hidden: Array.from({ length: 8 }, () => 1024) },
+      model: { kind: "mlp", hidden: Array.from({ length: 5 }, () => 1024) },
       training: { epochs: 1 },
     },
   ],
@@ -129,6 +248,26 @@ async function main(): Promise<void> {
       `  ${String(qubits).padStart(2)} qubits: ${(operationsPerSecond / 1e9).toFixed(2)}e9 amplitude-operations/s, adjoint gradient = ${adjointRatio.toFixed(1)} × forward`,
     );
   }
+
+  const nsPerOperation = 1e9 / SIMULATOR_OPERATIONS_PER_SECOND;
+  console.log("shot sampling (cost model: shotOperations(clbits) amplitude-operations per shot):");
+  for (const { outcomes, nsPerShot } of samplingRate()) {
+    const modelled = shotOperations(Math.log2(outcomes)) * nsPerOperation;
+    console.log(
+      `  ${String(outcomes).padStart(5)} outcomes: ${nsPerShot.toFixed(1)} ns per shot (model ${modelled.toFixed(1)} ns)`,
+    );
+  }
+  console.log("MLP training step (cost model: MLP_OPERATIONS_PER_MULTIPLY_ADD per multiply-add):");
+  for (const hidden of [
+    [256, 256, 256],
+    [1024, 1024, 1024],
+  ]) {
+    const nsPerMultiplyAdd = await mlpRate(hidden);
+    console.log(
+      `  ${hidden.length} × ${hidden[0]}: ${nsPerMultiplyAdd.toFixed(2)} ns per multiply-add (model ${(MLP_OPERATIONS_PER_MULTIPLY_ADD * nsPerOperation).toFixed(2)} ns)`,
+    );
+  }
+  await endToEnd();
 
   const service = createJobService({ config });
   const experiments = createExperimentService({ config, jobs: service });
@@ -194,6 +333,21 @@ async function main(): Promise<void> {
         `  ${label}: ${answer.status}, first ${answer.firstMs.toFixed(1)} ms, median ${answer.medianMs.toFixed(1)} ms, max ${answer.maxMs.toFixed(1)} ms (${cost.amplitudeOperations.toExponential(2)} amplitude-operations, ${(cost.peakMemoryBytes / MIB).toFixed(0)} MiB)`,
       );
     }
+
+    // every answer a different spec: nothing a dry run could cache serves the next one
+    const firstTimes: number[] = [];
+    for (let layers = 200; layers > 180; layers--) {
+      const answer = await post("/v1/jobs?dryRun=true", {
+        dataset: { name: "moons", samples: 8 },
+        model: { qubits: 20, layers, entangler: "full" },
+        training: { epochs: 1 },
+      });
+      if (answer.status !== 200) throw new Error(`dry run answered ${answer.status}`);
+      firstTimes.push(answer.ms);
+    }
+    console.log(
+      `  20 qubits × 181–200 layers, full entangler, each spec once: median ${median(firstTimes).toFixed(1)} ms, max ${Math.max(...firstTimes).toFixed(1)} ms`,
+    );
   } finally {
     await app.close();
     await experiments.close();

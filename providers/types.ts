@@ -88,6 +88,12 @@ export interface MatrixShape {
   readonly cols: number;
 }
 
+/** A circuit's counts: what a provider that prices by size alone reads of it. */
+export interface CircuitCounts {
+  readonly numQubits: number;
+  readonly numClbits: number;
+}
+
 /** What a run would cost before it is submitted. */
 export interface ExecutionEstimate {
   readonly submissions: number;
@@ -109,6 +115,15 @@ export interface Provider {
   /** Submissions, circuits, shots and price of a run of `shape.rows` rows (values not needed). */
   estimate(
     circuit: Circuit,
+    shape: MatrixShape,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate>;
+  /**
+   * {@link estimate} from the circuit's counts, for providers whose price does not depend on
+   * its gates (the local simulator): planning then never builds the circuit.
+   */
+  estimateCounts?(
+    circuit: CircuitCounts,
     shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate>;

@@ -351,6 +351,7 @@ function* adjointRows(
   matrix: ParameterMatrix,
   options: AdjointOptions,
   seed: SeedAdjoint,
+  meter: WorkMeter,
 ): Paced<{ readonly weightCount: number; readonly gradients: Float64Array }> {
   const workspace = claimWorkspace(circuit, options);
   try {
@@ -358,7 +359,6 @@ function* adjointRows(
     // a private workspace (another run holds the cached one) gets private buffers too
     const b = buffersFor(program, options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES);
     const gradients = new Float64Array(matrix.rows * b.weightCount);
-    const meter = meterFor(options);
     for (let row = 0; row < matrix.rows; row++) {
       bindRow(program, matrix.values, matrix.cols, row);
       yield* forwardSaving(program, state, b, meter);
@@ -402,12 +402,16 @@ export function adjointProbabilityGradients(
   return runToEnd(pacedAdjointProbabilityGradients(circuit, rows, cotangentOf, options));
 }
 
-/** {@link adjointProbabilityGradients}, pausing between chunks of work (also inside a row). */
+/**
+ * {@link adjointProbabilityGradients}, pausing between chunks of work (also inside a row;
+ * `meter`: of a longer pass this is part of).
+ */
 export function* pacedAdjointProbabilityGradients(
   circuit: Circuit,
   rows: ParameterRowsInput,
   cotangentOf: CotangentFunction,
   options: AdjointOptions = {},
+  meter: WorkMeter = meterFor(options),
 ): Paced<ProbabilityGradients> {
   const { outcomes } = workspaceFor(circuit, options);
   const confusion = options.readoutError
@@ -417,30 +421,36 @@ export function* pacedAdjointProbabilityGradients(
   const matrix = toParameterMatrix(circuit, rows);
   const values = new Float64Array(matrix.rows * outcomeCount);
   const cotangent = new Float64Array(outcomeCount);
-  const result = yield* adjointRows(circuit, matrix, options, (row, state, lambda) => {
-    const o = row * outcomeCount;
-    registerProbabilities(outcomes, state, values, o);
-    if (confusion) applyReadoutError(confusion, values, o);
-    cotangent.fill(0);
-    cotangentOf(row, values.subarray(o, o + outcomeCount), cotangent);
-    // noisy p̃ = C·p, so the cotangent of p is Cᵀ·(cotangent of p̃)
-    if (confusion) applyReadoutError(confusion, cotangent, 0, true);
-    // λ = O·ψ with O = Σ_t cotangent_t Π_t, diagonal in the computational basis
-    const { re, im } = state;
-    const dim = re.length;
-    if (outcomes.identity) {
-      for (let i = 0; i < dim; i++) {
-        lambda.re[i] = cotangent[i]! * re[i]!;
-        lambda.im[i] = cotangent[i]! * im[i]!;
+  const result = yield* adjointRows(
+    circuit,
+    matrix,
+    options,
+    (row, state, lambda) => {
+      const o = row * outcomeCount;
+      registerProbabilities(outcomes, state, values, o);
+      if (confusion) applyReadoutError(confusion, values, o);
+      cotangent.fill(0);
+      cotangentOf(row, values.subarray(o, o + outcomeCount), cotangent);
+      // noisy p̃ = C·p, so the cotangent of p is Cᵀ·(cotangent of p̃)
+      if (confusion) applyReadoutError(confusion, cotangent, 0, true);
+      // λ = O·ψ with O = Σ_t cotangent_t Π_t, diagonal in the computational basis
+      const { re, im } = state;
+      const dim = re.length;
+      if (outcomes.identity) {
+        for (let i = 0; i < dim; i++) {
+          lambda.re[i] = cotangent[i]! * re[i]!;
+          lambda.im[i] = cotangent[i]! * im[i]!;
+        }
+      } else {
+        for (let i = 0; i < dim; i++) {
+          const weight = cotangent[outcomeOf(outcomes, i)]!;
+          lambda.re[i] = weight * re[i]!;
+          lambda.im[i] = weight * im[i]!;
+        }
       }
-    } else {
-      for (let i = 0; i < dim; i++) {
-        const weight = cotangent[outcomeOf(outcomes, i)]!;
-        lambda.re[i] = weight * re[i]!;
-        lambda.im[i] = weight * im[i]!;
-      }
-    }
-  });
+    },
+    meter,
+  );
   return {
     probabilities: { rows: matrix.rows, outcomeCount, values },
     weightCount: result.weightCount,
@@ -473,17 +483,23 @@ export function adjointExpectationZ(
   const values = new Float64Array(matrix.rows);
   const mask = 1 << qubit;
   const result = runToEnd(
-    adjointRows(circuit, matrix, options, (row, state, lambda) => {
-      const { re, im } = state;
-      let expectation = 0;
-      for (let i = 0; i < re.length; i++) {
-        const sign = (i & mask) === 0 ? 1 : -1;
-        lambda.re[i] = sign * re[i]!;
-        lambda.im[i] = sign * im[i]!;
-        expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
-      }
-      values[row] = expectation;
-    }),
+    adjointRows(
+      circuit,
+      matrix,
+      options,
+      (row, state, lambda) => {
+        const { re, im } = state;
+        let expectation = 0;
+        for (let i = 0; i < re.length; i++) {
+          const sign = (i & mask) === 0 ? 1 : -1;
+          lambda.re[i] = sign * re[i]!;
+          lambda.im[i] = sign * im[i]!;
+          expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
+        }
+        values[row] = expectation;
+      },
+      meterFor(options),
+    ),
   );
   return { values, weightCount: result.weightCount, gradients: result.gradients };
 }

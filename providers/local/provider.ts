@@ -19,6 +19,7 @@ import {
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
 import {
+  type CircuitCounts,
   type ExecutionConfig,
   type ExecutionEstimate,
   type ExecutionResult,
@@ -51,6 +52,16 @@ function completedHandle(result: ExecutionResult): JobHandle {
     status: async () => "completed",
     result: async () => result,
     cancel: async () => {},
+  };
+}
+
+/** A local run: one submission of every row, free. */
+function priced(shape: MatrixShape, config: ExecutionConfig): ExecutionEstimate {
+  return {
+    submissions: 1,
+    circuits: shape.rows,
+    totalShots: shape.rows * config.shots,
+    estimatedCostUsd: 0,
   };
 }
 
@@ -119,12 +130,18 @@ export class LocalProvider implements Provider {
   ): Promise<ExecutionEstimate> {
     this.validateCircuit(circuit, config);
     checkParameterShape(circuit, shape);
-    return {
-      submissions: 1,
-      circuits: shape.rows,
-      totalShots: shape.rows * config.shots,
-      estimatedCostUsd: 0,
-    };
+    return priced(shape, config);
+  }
+
+  /** One submission of `shape.rows` circuits, free; every qubit counted as simulated. */
+  async estimateCounts(
+    circuit: CircuitCounts,
+    shape: MatrixShape,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    checkQubitLimit(circuit, this.options.maxQubits);
+    if (config.shots !== 0) checkShots(config.shots, this.options.maxShots);
+    return priced(shape, config);
   }
 
   async status(): Promise<ProviderStatus> {

@@ -1,9 +1,25 @@
 /**
  * Shot sampling: draws `shots` outcomes from a probability vector (multinomial) by inverse
  * CDF with binary search, writing counts into a caller-provided slice. The cumulative
- * buffer is reused between rows.
+ * buffer is reused between rows. A row's draws may be made in blocks ({@link drawShots}
+ * after {@link cumulativeProbabilities}) with the same counts as in one go.
  */
 import type { Rng } from "../../src/random/rng.js";
+
+/**
+ * One sampled shot (a uniform draw, then a binary search over the outcomes' cumulative
+ * probabilities) in amplitude-operations, the unit of pacing.ts and of the cost model:
+ * measured 15 ns for 2 outcomes, 34 ns for 16, 64 ns for 256, 130 ns for 2^16 idle (18, 39,
+ * 75, 136 ns beside other work) ≈ 10 ns + 7.5 ns per outcome bit, i.e. 12 + 9 per bit at the
+ * simulator's 1.2·10⁹ amplitude-operations/s (2-core cloud VM, Node 20, `bench/admission.ts`).
+ */
+const SHOT_OPERATIONS = 12;
+const SHOT_OPERATIONS_PER_OUTCOME_BIT = 9;
+
+/** Amplitude-operations of sampling one shot from `clbits` classical bits' outcomes. */
+export function shotOperations(clbits: number): number {
+  return SHOT_OPERATIONS + SHOT_OPERATIONS_PER_OUTCOME_BIT * clbits;
+}
 
 /**
  * Adds multinomial(shots, p) counts into counts[o..o+p.length) using cdf as scratch.
@@ -19,11 +35,35 @@ export function sampleCounts(
   counts: Uint32Array,
   o: number,
 ): void {
+  const total = cumulativeProbabilities(probabilities, po, outcomeCount, cdf);
+  drawShots(cdf, outcomeCount, total, shots, rng, counts, o);
+}
+
+/** Writes the cumulative sums of p[po..po+outcomeCount) into cdf; returns their total. */
+export function cumulativeProbabilities(
+  probabilities: Float64Array,
+  po: number,
+  outcomeCount: number,
+  cdf: Float64Array,
+): number {
   let total = 0;
   for (let t = 0; t < outcomeCount; t++) {
     total += probabilities[po + t]!;
     cdf[t] = total;
   }
+  return total;
+}
+
+/** Adds `shots` draws from the cumulative distribution `cdf` (sum `total`) into counts[o..]. */
+export function drawShots(
+  cdf: Float64Array,
+  outcomeCount: number,
+  total: number,
+  shots: number,
+  rng: Rng,
+  counts: Uint32Array,
+  o: number,
+): void {
   const last = outcomeCount - 1;
   for (let shot = 0; shot < shots; shot++) {
     const u = rng.nextFloat() * total;

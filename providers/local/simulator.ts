@@ -15,7 +15,7 @@ import { createRng, type Rng } from "../../src/random/rng.js";
 import { CHUNK_AMPLITUDE_OPERATIONS, type Paced, runToEnd, WorkMeter } from "./pacing.js";
 import { bindRow, compileProgram, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion, type ReadoutErrorModel } from "./readout-noise.js";
-import { sampleCounts } from "./sampling.js";
+import { cumulativeProbabilities, drawShots, shotOperations } from "./sampling.js";
 import {
   allocateState,
   buildOutcomeMap,
@@ -85,7 +85,10 @@ export interface Workspace {
 const fusedWorkspaces = new WeakMap<Circuit, Workspace>();
 const unfusedWorkspaces = new WeakMap<Circuit, Workspace>();
 
-export function checkQubitLimit(circuit: Circuit, maxQubits = DEFAULT_MAX_QUBITS): void {
+export function checkQubitLimit(
+  circuit: Pick<Circuit, "numQubits" | "numClbits">,
+  maxQubits = DEFAULT_MAX_QUBITS,
+): void {
   if (!Number.isInteger(maxQubits) || maxQubits < 1 || maxQubits > HARD_MAX_QUBITS) {
     throw new QplaneError(
       "QPLANE_ERR_SIM_TOO_MANY_QUBITS",
@@ -151,11 +154,15 @@ export function exactProbabilities(
   return runToEnd(pacedExactProbabilities(circuit, rows, options));
 }
 
-/** {@link exactProbabilities}, pausing between chunks of work. */
+/**
+ * {@link exactProbabilities}, pausing between chunks of work (`meter`: of a longer pass this
+ * is part of).
+ */
 export function* pacedExactProbabilities(
   circuit: Circuit,
   rows: ParameterRowsInput,
   options: SimulatorOptions = {},
+  meter: WorkMeter = meterFor(options),
 ): Paced<RegisterProbabilities> {
   // register probabilities ignore idle qubits (|0⟩, unmeasured): simulate touched ones only
   const workspace = claimWorkspace(compactIdleQubits(circuit).circuit, options);
@@ -167,7 +174,6 @@ export function* pacedExactProbabilities(
       : undefined;
     const outcomeCount = outcomes.outcomeCount;
     const values = new Float64Array(matrix.rows * outcomeCount);
-    const meter = meterFor(options);
     for (let row = 0; row < matrix.rows; row++) {
       bindRow(program, matrix.values, matrix.cols, row);
       yield* runForwardPaced(program, state, meter);
@@ -199,7 +205,13 @@ export function sampledCounts(
   return runToEnd(pacedSampledCounts(circuit, rows, sampling, options));
 }
 
-/** {@link sampledCounts}, pausing between chunks of work. */
+/**
+ * Shots drawn between two looks at the work meter: a row of up to a million shots is drawn
+ * in blocks, so sampling pauses like simulating (same draws, same counts).
+ */
+const SHOTS_PER_BLOCK = 2 ** 16;
+
+/** {@link sampledCounts}, pausing between chunks of work (sampling included). */
 export function* pacedSampledCounts(
   circuit: Circuit,
   rows: ParameterRowsInput,
@@ -208,13 +220,21 @@ export function* pacedSampledCounts(
 ): Paced<RegisterCounts> {
   checkShots(sampling.shots, options.maxShots);
   const rng = sampling.rng ?? createRng(sampling.seed ?? 0);
-  const probabilities = yield* pacedExactProbabilities(circuit, rows, options);
+  const meter = meterFor(options);
+  const probabilities = yield* pacedExactProbabilities(circuit, rows, options, meter);
   const { outcomeCount } = probabilities;
+  const perShot = shotOperations(Math.log2(outcomeCount));
   const cdf = new Float64Array(outcomeCount);
   const values = new Uint32Array(probabilities.rows * outcomeCount);
   for (let row = 0; row < probabilities.rows; row++) {
     const o = row * outcomeCount;
-    sampleCounts(probabilities.values, o, outcomeCount, sampling.shots, rng, cdf, values, o);
+    const total = cumulativeProbabilities(probabilities.values, o, outcomeCount, cdf);
+    if (meter.spend(outcomeCount)) yield;
+    for (let drawn = 0; drawn < sampling.shots; drawn += SHOTS_PER_BLOCK) {
+      const block = Math.min(SHOTS_PER_BLOCK, sampling.shots - drawn);
+      drawShots(cdf, outcomeCount, total, block, rng, values, o);
+      if (meter.spend(block * perShot)) yield;
+    }
   }
   return { rows: probabilities.rows, outcomeCount, shots: sampling.shots, values };
 }
@@ -228,18 +248,22 @@ export function finalStatevector(
   return runToEnd(pacedFinalStatevector(circuit, row, options));
 }
 
-/** {@link finalStatevector}, pausing between chunks of work. */
+/**
+ * {@link finalStatevector}, pausing between chunks of work (`meter`: of a longer pass this is
+ * part of).
+ */
 export function* pacedFinalStatevector(
   circuit: Circuit,
   row: readonly number[] = [],
   options: SimulatorOptions = {},
+  meter: WorkMeter = meterFor(options),
 ): Paced<Statevector> {
   const workspace = claimWorkspace(circuit, options);
   try {
     const { program, state } = workspace;
     const matrix = toParameterMatrix(circuit, circuit.parameters.length === 0 ? [] : [row]);
     bindRow(program, matrix.values, matrix.cols, 0);
-    yield* runForwardPaced(program, state, meterFor(options));
+    yield* runForwardPaced(program, state, meter);
     return { re: state.re.slice(), im: state.im.slice() };
   } finally {
     releaseWorkspace(workspace);

@@ -2,22 +2,28 @@
  * What only the server knows about a spec, checked before the job service is asked: the
  * configured limits, that the named backend exists, that a CSV path stays in its directory,
  * and that the run's estimated cost fits the per-job limits (arithmetic on the spec: no data
- * is generated, no circuit built, so any body is judged in microseconds).
+ * is generated, no circuit built, so any body is judged in microseconds; a CSV file is read
+ * once per version, off the event loop, and its rows checked like the worker checks them).
  */
-import { checkSpecLimits } from "../config.js";
+import { checkDatasetRows, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
-import { admitJobCost } from "../training/sizing.js";
+import { checkJobCost } from "../training/cost.js";
+import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
+import { jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
 import { confineDatasetPath } from "./dataset-path.js";
+import { datasetShapeOf } from "./dataset-shape.js";
 import type { ApiBackend, ResolvedApiOptions } from "./options.js";
 
-/** Whether the backend simulates in this service's processes (its compute is the worker's). */
-export async function simulatesInProcess(backend: ApiBackend): Promise<boolean> {
-  return (
-    backend.simulatesInProcess ??
-    backend.exactProbabilities ??
-    (await backend.provider.capabilities()).exactProbabilities
-  );
+/** The backend's availability, asking its provider's capabilities when not configured. */
+export async function resolveAvailability(
+  backend: ApiBackend,
+): Promise<Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess">> {
+  const exactProbabilities =
+    backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
+  return backend.simulatesInProcess === undefined
+    ? { exactProbabilities }
+    : { exactProbabilities, simulatesInProcess: backend.simulatesInProcess };
 }
 
 export function specAdmission(options: ResolvedApiOptions): (spec: JobSpec) => Promise<JobSpec> {
@@ -31,9 +37,16 @@ export function specAdmission(options: ResolvedApiOptions): (spec: JobSpec) => P
       );
     }
     const admitted = await confineDatasetPath(spec, options.datasetDir);
-    if (options.costLimits !== undefined) {
+    const { specLimits, costLimits } = options;
+    if (specLimits === undefined && costLimits === undefined) return admitted;
+    const data = await datasetShapeOf(admitted, specLimits);
+    if (specLimits !== undefined && admitted.dataset.name === "csv") {
+      checkDatasetRows(data.train.samples + data.test.samples, specLimits);
+    }
+    if (costLimits !== undefined) {
       const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
-      admitJobCost(admitted, options.costLimits, await simulatesInProcess(backend));
+      const simulated = simulatesInProcess(await resolveAvailability(backend));
+      checkJobCost(jobCostOf(admitted, simulated, data), costLimits);
     }
     return admitted;
   };

@@ -34,6 +34,8 @@ export class ApiKeyRing {
   private readonly digests: readonly Buffer[];
   private readonly owners: readonly string[];
   private readonly admins: readonly boolean[];
+  /** Whether any admin key is configured (then server-wide views are theirs alone). */
+  readonly hasAdminKeys: boolean;
 
   /** `adminKeys` are accepted too (a key in both lists is an admin key). */
   constructor(keys: readonly string[], adminKeys: readonly string[] = []) {
@@ -41,6 +43,7 @@ export class ApiKeyRing {
     this.digests = all.map(sha256);
     this.owners = all.map(ownerOf);
     this.admins = all.map((key) => adminKeys.includes(key));
+    this.hasAdminKeys = adminKeys.length > 0;
   }
 
   /** Whether requests must carry a key. */
@@ -72,5 +75,20 @@ export class ApiKeyRing {
 export function requireKey(ring: ApiKeyRing, identity: Identity): void {
   if (ring.enabled && identity.problem !== null) {
     throw new QplaneError("QPLANE_ERR_UNAUTHORIZED", identity.problem);
+  }
+}
+
+/**
+ * For what shows every tenant's activity (`/metrics`): with admin keys configured only an
+ * admin key may see it (QPLANE_ERR_FORBIDDEN for another valid key); without them any valid
+ * key (a single-tenant deployment), and anyone when no keys are configured.
+ */
+export function requireOperator(ring: ApiKeyRing, identity: Identity, what: string): void {
+  requireKey(ring, identity);
+  if (ring.hasAdminKeys && !identity.admin) {
+    throw new QplaneError(
+      "QPLANE_ERR_FORBIDDEN",
+      `${what} shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)`,
+    );
   }
 }

@@ -2,9 +2,10 @@
  * What the route plugins share, decorated on the fastify instance as `app.qplane` (no module
  * singletons: two apps in one process, as in the tests, never see each other's services).
  */
+import { isIPv6 } from "node:net";
 import type { FastifyRequest } from "fastify";
 import { EVERYONE, type JobService, type Viewer } from "../jobs/types.js";
-import { type ApiKeyRing, type Identity, requireKey } from "./auth.js";
+import { type ApiKeyRing, type Identity, requireKey, requireOperator } from "./auth.js";
 import type { ServiceMetrics } from "./metrics.js";
 import type { ResolvedApiOptions } from "./options.js";
 
@@ -44,10 +45,36 @@ export function viewerOf(keys: ApiKeyRing, request: FastifyRequest): Viewer {
   return { kind: "owner", owner: identity.owner! };
 }
 
-/** Who a per-client limit counts against: the API key, or the address without one. */
+/**
+ * Who a per-client limit counts against: the API key, or the address without one — an IPv6
+ * client by its /64 (one subscriber's allocation: a host picks any address inside it, so
+ * counting each /128 would give it 2^64 budgets).
+ */
 export function clientKey(keys: ApiKeyRing, request: FastifyRequest): string {
   const owner = identify(keys, request).owner;
-  return owner === null ? `ip:${request.ip}` : `key:${owner}`;
+  return owner === null ? `ip:${addressKey(request.ip)}` : `key:${owner}`;
+}
+
+/**
+ * An IPv4 address as is (an IPv4-mapped IPv6 one too, as the IPv4 address); an IPv6 one as
+ * its /64 prefix, e.g. `2001:db8:0:1::/64`.
+ */
+export function addressKey(address: string): string {
+  if (!isIPv6(address)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail] = address.split("%")[0]!.split("::");
+  const groups = (part: string | undefined) => (part ? part.split(":") : []);
+  // only the first four groups matter: a trailing dotted IPv4 part lies in the last 32 bits
+  const left = groups(head);
+  const right = groups(tail);
+  const width = (part: string) => (part.includes(".") ? 2 : 1);
+  const missing = 8 - [...left, ...right].reduce((sum, part) => sum + width(part), 0);
+  const all = tail === undefined ? left : [...left, ...Array(missing).fill("0"), ...right];
+  return `${all
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 /**
@@ -58,6 +85,14 @@ export function clientKey(keys: ApiKeyRing, request: FastifyRequest): string {
 export function authHook(keys: ApiKeyRing) {
   return async (request: FastifyRequest, _reply: unknown, payload: unknown) => {
     requireKey(keys, identify(keys, request));
+    return payload;
+  };
+}
+
+/** `authHook` for a server-wide view (`/metrics`): an admin key when admin keys exist. */
+export function operatorHook(keys: ApiKeyRing, what: string) {
+  return async (request: FastifyRequest, _reply: unknown, payload: unknown) => {
+    requireOperator(keys, identify(keys, request), what);
     return payload;
   };
 }

@@ -44,7 +44,7 @@ export interface ApiBackend {
    * `estimate`) for the plan of a dry run (`POST /v1/jobs?dryRun=true`).
    */
   readonly provider: Pick<Provider, "capabilities" | "status"> &
-    Partial<Pick<Provider, "estimate">>;
+    Partial<Pick<Provider, "estimate" | "estimateCounts">>;
   /** Whether it gives exact probabilities. @defaultValue from its capabilities */
   readonly exactProbabilities?: boolean;
   /** Whether it simulates in-process (adjoint gradients). @defaultValue exactProbabilities */

@@ -16,6 +16,7 @@ import { DEFAULT_SESSION_MAX_TTL_SECONDS, EXECUTION_MODES } from "../../provider
 import { QplaneError } from "../errors/catalogue.js";
 import { systemErrorReason } from "../errors/describe.js";
 import { parseJsonOrYaml } from "../files/json-or-yaml.js";
+import type { ResolvedBackend } from "../training/run.js";
 import { describeSpecIssues } from "../training/spec.js";
 
 const name = z
@@ -117,6 +118,23 @@ export const backendConfigSchema = z.discriminatedUnion("provider", [
   braketBackendSchema,
 ]);
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
+
+/**
+ * What a configured backend gives: exact probabilities (the local simulator; Braket's
+ * simulators when configured so) and whether it simulates in this process (local only).
+ */
+export function backendAvailability(
+  config: BackendConfig,
+): Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess"> {
+  switch (config.provider) {
+    case "local":
+      return { exactProbabilities: true, simulatesInProcess: true };
+    case "ibm":
+      return { exactProbabilities: false, simulatesInProcess: false };
+    case "braket":
+      return { exactProbabilities: config.exactProbabilities ?? false, simulatesInProcess: false };
+  }
+}
 
 /** The backends that exist without any configuration. */
 export const BUILTIN_BACKENDS: readonly BackendConfig[] = Object.freeze([

@@ -11,7 +11,7 @@ import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
-import type { BackendConfig } from "./config.js";
+import { type BackendConfig, backendAvailability } from "./config.js";
 
 export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
@@ -99,7 +99,7 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
           maxQubits: config.maxQubits,
           readoutError: config.readoutError,
         }),
-        exactProbabilities: true,
+        ...backendAvailability(config),
       };
     case "ibm": {
       const create = () =>
@@ -130,7 +130,7 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
         transpileFor: async (circuit) => get().transpileFor(circuit),
         openRunScope: () => lazyRunScope(() => get().openRunScope()),
       };
-      return { provider, exactProbabilities: false };
+      return { provider, ...backendAvailability(config) };
     }
     case "braket":
       // credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …)
@@ -144,8 +144,7 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
           pollIntervalMs: config.pollIntervalMs,
           pricing: config.pricing,
         }),
-        exactProbabilities: config.exactProbabilities ?? false,
-        simulatesInProcess: false,
+        ...backendAvailability(config),
       };
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Pure computations that can take seconds, run in a worker thread so that they stall
- * neither the API's event loop (dry runs plan hardware runs) nor the worker's (lock
- * renewal, cancel): routing a deep circuit on a large device, for IBM's transpiler and for
+ * neither the API's event loop (dry runs plan hardware runs; admission reads a CSV file's
+ * shape) nor the worker's (lock renewal, cancel): routing a deep circuit on a large device, for IBM's transpiler and for
  * Braket's placement (4 600 gates on a 129-qubit heavy-hex lattice: 5.8 s; 46 400 gates:
  * > 100 s, then the router's recursion overflows the stack). One thread per call (callers
  * cache results per circuit), ended after {@link OFF_THREAD_TIMEOUT_MS}: a circuit that
- * takes longer, or overflows the router, is refused with QPLANE_ERR_PROVIDER_CIRCUIT.
+ * takes longer, outgrows {@link OFF_THREAD_HEAP_MB} or overflows the router, is refused with
+ * QPLANE_ERR_PROVIDER_CIRCUIT. At most {@link OFF_THREAD_CONCURRENCY} threads run at once
+ * (each may use a core for a minute); up to {@link OFF_THREAD_QUEUE_LENGTH} more calls wait
+ * for one, and beyond that a call is refused at once with 503 QPLANE_ERR_UNAVAILABLE.
  *
  * `off-thread-entry.js` exists next to the compiled module (dist/); vitest runs the
  * TypeScript sources, where it does not, and there the task runs in the caller's thread.
@@ -16,22 +19,82 @@ import { Worker } from "node:worker_threads";
 import type { fitToDevice } from "../../providers/braket/fit.js";
 import type { transpile } from "../circuits/transpile/index.js";
 import { type ErrorCode, QplaneError } from "../errors/catalogue.js";
+import type { summarizeDataset } from "../training/prepare.js";
 
 /** Longest a task may take before its circuit is refused as too large. */
 export const OFF_THREAD_TIMEOUT_MS = 60_000;
+/** Threads running at once: a core each, so the API and the worker keep the others. */
+export const OFF_THREAD_CONCURRENCY = 2;
+/** Calls waiting for a thread (a few per running one); beyond, 503 at once. */
+export const OFF_THREAD_QUEUE_LENGTH = 4 * OFF_THREAD_CONCURRENCY;
+/**
+ * Old-generation heap of one thread: reading the largest CSV file the API admits (100 000
+ * rows × 64 columns, 60 MB: 3.5 s) needs more than 256 MB and fits 512; this bounds a
+ * pathological task (and the API's extra memory at 2 × 512 MB).
+ */
+export const OFF_THREAD_HEAP_MB = 512;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Waits for a free thread slot, or refuses at once when the queue is full. */
+async function acquireSlot(what: string): Promise<void> {
+  if (running < OFF_THREAD_CONCURRENCY) {
+    running++;
+    return;
+  }
+  if (waiting.length >= OFF_THREAD_QUEUE_LENGTH) {
+    throw new QplaneError(
+      "QPLANE_ERR_UNAVAILABLE",
+      `${what}: every worker thread is busy (${OFF_THREAD_CONCURRENCY} running, ${OFF_THREAD_QUEUE_LENGTH} waiting); retry later`,
+    );
+  }
+  // the slot passes directly from the releasing call to this one
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function releaseSlot(): void {
+  const next = waiting.shift();
+  if (next === undefined) running--;
+  else next();
+}
 
 /** The tasks a thread runs, each a pure function of structured-cloneable arguments. */
 export interface OffThreadTasks {
   readonly transpile: typeof transpile;
   readonly fitToDevice: typeof fitToDevice;
+  /** Reading and summarising a CSV dataset for a dry run or an admission. */
+  readonly summarizeDataset: typeof summarizeDataset;
 }
 export type TaskName = keyof OffThreadTasks;
+
+/** How a task that ran too long or too large is refused: its code, its work, the remedy. */
+const LIMIT_ANSWERS: {
+  readonly [T in TaskName]: { code: ErrorCode; work: string; remedy: string };
+} = {
+  transpile: {
+    code: "QPLANE_ERR_PROVIDER_CIRCUIT",
+    work: "routing",
+    remedy: "use fewer layers, qubits or entangling pairs",
+  },
+  fitToDevice: {
+    code: "QPLANE_ERR_PROVIDER_CIRCUIT",
+    work: "routing",
+    remedy: "use fewer layers, qubits or entangling pairs",
+  },
+  summarizeDataset: {
+    code: "QPLANE_ERR_DATASET",
+    work: "reading it",
+    remedy: "use a smaller file",
+  },
+};
 
 /** Loads a task's function (in the thread, or here when there is no compiled entry). */
 export async function loadTask<K extends TaskName>(name: K): Promise<OffThreadTasks[K]> {
   const tasks: { [T in TaskName]: () => Promise<OffThreadTasks[T]> } = {
     transpile: async () => (await import("../circuits/transpile/index.js")).transpile,
     fitToDevice: async () => (await import("../../providers/braket/fit.js")).fitToDevice,
+    summarizeDataset: async () => (await import("../training/prepare.js")).summarizeDataset,
   };
   return tasks[name]() as Promise<OffThreadTasks[K]>;
 }
@@ -64,21 +127,31 @@ export async function runOffThread<K extends TaskName>(
   timeoutMs = OFF_THREAD_TIMEOUT_MS,
 ): Promise<ReturnType<OffThreadTasks[K]>> {
   type Result = ReturnType<OffThreadTasks[K]>;
-  if (!compiled) {
-    const run = (await loadTask(task)) as (...taskArgs: unknown[]) => Result;
-    return run(...args);
+  await acquireSlot(what);
+  try {
+    if (!compiled) {
+      const run = (await loadTask(task)) as (...taskArgs: unknown[]) => Result;
+      return run(...args);
+    }
+    return await inThread<Result>({ task, args, what }, timeoutMs);
+  } finally {
+    releaseSlot();
   }
-  const request: ThreadRequest = { task, args, what };
+}
+
+/** Runs one request in a new thread; settles once, when it answers, fails or times out. */
+function inThread<Result>(request: ThreadRequest, timeoutMs: number): Promise<Result> {
+  const { what } = request;
   return new Promise<Result>((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: request });
+    const worker = new Worker(ENTRY, {
+      workerData: request,
+      resourceLimits: { maxOldGenerationSizeMb: OFF_THREAD_HEAP_MB },
+    });
+    const { code, work, remedy } = LIMIT_ANSWERS[request.task];
+    const refuse = (reason: string) => new QplaneError(code, `${what}: ${reason}; ${remedy}`);
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(
-        new QplaneError(
-          "QPLANE_ERR_PROVIDER_CIRCUIT",
-          `${what}: routing took longer than ${timeoutMs / 1000} s; use fewer layers, qubits or entangling pairs`,
-        ),
-      );
+      reject(refuse(`${work} took longer than ${timeoutMs / 1000} s`));
     }, timeoutMs);
     worker.once("message", (answer: ThreadAnswer) => {
       clearTimeout(timer);
@@ -86,9 +159,18 @@ export async function runOffThread<K extends TaskName>(
       if (answer.ok) resolve(answer.result as Result);
       else reject(new QplaneError(answer.code, answer.message));
     });
-    worker.once("error", (error) => {
+    worker.once("error", (error: Error & { code?: string }) => {
       clearTimeout(timer);
-      reject(error);
+      reject(
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? refuse(`${work} needed more than ${OFF_THREAD_HEAP_MB} MB`)
+          : error,
+      );
+    });
+    // a thread that ends without answering (its promise settles only once)
+    worker.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what}: the routing thread exited (code ${code}) without an answer`));
     });
   });
 }

@@ -115,15 +115,19 @@ export const DATASET_INFO: readonly DatasetInfo[] = [
   },
 ];
 
-/** Datasets drawn by a generator, whose size is `dataset.samples`; the others are read. */
-export const GENERATED_DATASETS: ReadonlySet<DatasetName> = new Set([
+/**
+ * Datasets drawn by a generator, whose size is `dataset.samples`; the others are read. The
+ * first of `DATASET_NAMES` (src/training/spec.ts), which lists them from here.
+ */
+export const GENERATED_DATASET_NAMES = [
   "moons",
   "circles",
   "xor",
   "blobs",
   "sine",
   "polynomial",
-]);
+] as const;
+export const GENERATED_DATASETS: ReadonlySet<DatasetName> = new Set(GENERATED_DATASET_NAMES);
 
 /** Checks the invariants every loader must meet, with a message naming the problem. */
 export function assertUsableDataset(dataset: Dataset): Dataset {

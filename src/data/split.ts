@@ -44,6 +44,20 @@ export function testCount(n: number, testFraction: number): number {
   return Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
 }
 
+/** Refuses a split that leaves the training or the test split empty (QPLANE_ERR_DATASET). */
+export function checkSplitSizes(
+  name: string,
+  trainSamples: number,
+  testSamples: number,
+  testFraction: number,
+): void {
+  if (trainSamples > 0 && testSamples > 0) return;
+  throw new QplaneError(
+    "QPLANE_ERR_DATASET",
+    `dataset "${name}": ${trainSamples + testSamples} samples leave the ${trainSamples === 0 ? "training" : "test"} split empty (dataset.testFraction ${testFraction}; a class needs ≥ 2 samples to appear in both splits)`,
+  );
+}
+
 /** Split row indices (before subsetting): exposed for tests and for callers that need them. */
 export function splitIndices(
   dataset: Dataset,
@@ -88,12 +102,7 @@ export function splitIndices(
     test.push(...group.slice(0, cut));
     train.push(...group.slice(cut));
   }
-  if (train.length === 0 || test.length === 0) {
-    throw new QplaneError(
-      "QPLANE_ERR_DATASET",
-      `dataset "${dataset.name}": ${dataset.samples} samples leave the ${train.length === 0 ? "training" : "test"} split empty (dataset.testFraction ${testFraction}; a class needs ≥ 2 samples to appear in both splits)`,
-    );
-  }
+  checkSplitSizes(dataset.name, train.length, test.length, testFraction);
   shuffleInPlace(train, rng);
   shuffleInPlace(test, rng);
   return { train, test };

@@ -119,10 +119,15 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     summary: "missing or invalid API key",
   },
+  QPLANE_ERR_FORBIDDEN: {
+    httpStatus: 403,
+    retryable: false,
+    summary: "the API key is valid but may not use this route (it needs an admin key)",
+  },
   QPLANE_ERR_UNAVAILABLE: {
     httpStatus: 503,
     retryable: true,
-    summary: "a dependency (Redis) is unavailable",
+    summary: "a dependency (Redis) or the server's worker threads are unavailable",
   },
   QPLANE_ERR_REQUEST_INVALID: {
     httpStatus: 400,

@@ -63,7 +63,9 @@ export function registerOffsets(qubits: readonly number[]): Int32Array {
 
 /**
  * Adds w·Tr_{rest} |ψ⟩⟨ψ| to the UPPER triangle (a ≤ b) of the register matrix `out`:
- * ρ(a, b) += w Σ_e ψ(a, e) ψ(b, e)*. The lower triangle is not touched.
+ * ρ(a, b) += w Σ_e ψ(a, e) ψ(b, e)*. The lower triangle is not touched. With `from`/`to`,
+ * only the terms e in [from, to): consecutive ranges add the same numbers in the same order
+ * as one call.
  */
 export function accumulateReducedUpper(
   state: PureState,
@@ -72,10 +74,12 @@ export function accumulateReducedUpper(
   weight: number,
   outRe: Float64Array,
   outIm: Float64Array,
+  from = 0,
+  to = rest.length,
 ): void {
   const { re, im } = state;
   const dim = register.length;
-  for (let e = 0; e < rest.length; e++) {
+  for (let e = from; e < to; e++) {
     const base = rest[e]!;
     for (let a = 0; a < dim; a++) {
       const ia = base + register[a]!;

@@ -26,10 +26,22 @@ export {
 } from "./density-matrix.js";
 export { hermitianEigenvalues, vonNeumannEntropyBits } from "./spectrum.js";
 
+/**
+ * Multiply-adds between two yields of {@link HolevoAccumulator.addInSlices}: 2^20, a few ms,
+ * well under a pacing chunk (providers/local/pacing.ts).
+ */
+const SLICE_OPERATIONS = 2 ** 20;
+
 /** Adds one state at a time, so an ensemble never has to be held in memory. */
 export interface HolevoAccumulator {
   /** Adds |ψ⟩ (2^n amplitudes, the accumulator's n) with weight 1/N. */
   add(state: PureState): void;
+  /**
+   * {@link add} in slices: yields the work of each slice done (complex multiply-adds, or
+   * about dim³ for an eigensolve), so a caller can pause between them (same result as add).
+   * The state must stay unchanged until the generator is done.
+   */
+  addInSlices(state: PureState): Generator<number, void, undefined>;
   /** χ in bits of the states added so far. @throws RangeError before the first add. */
   value(): number;
   /** Number of states added. */
@@ -68,33 +80,57 @@ export function createHolevoAccumulator(
   let count = 0;
   let entropySum = 0;
 
+  /** ρ over `inner` traced over `outer`, into out, in slices of ≈ SLICE_OPERATIONS. */
+  function* reduceInSlices(
+    state: PureState,
+    inner: Int32Array,
+    outer: Int32Array,
+    outRe: Float64Array,
+    outIm: Float64Array,
+  ): Generator<number, void, undefined> {
+    outRe.fill(0);
+    outIm.fill(0);
+    const perTerm = inner.length * inner.length;
+    const termsPerSlice = Math.max(1, Math.floor(SLICE_OPERATIONS / perTerm));
+    for (let from = 0; from < outer.length; from += termsPerSlice) {
+      const to = Math.min(outer.length, from + termsPerSlice);
+      accumulateReducedUpper(state, inner, outer, 1, outRe, outIm, from, to);
+      yield (to - from) * perTerm;
+    }
+  }
+
+  function* addInSlices(state: PureState): Generator<number, void, undefined> {
+    const n = stateQubits(state);
+    if (n !== numQubits) {
+      throw new RangeError(`accumulator is for ${numQubits}-qubit states, got ${n} qubits`);
+    }
+    yield* reduceInSlices(state, register, rest, scratchRe, scratchIm);
+    for (let j = 0; j < sumRe.length; j++) {
+      sumRe[j]! += scratchRe[j]!;
+      sumIm[j]! += scratchIm[j]!;
+    }
+    if (mixedParts) {
+      if (complementSmaller) {
+        yield* reduceInSlices(state, rest, register, cRe, cIm);
+        mirrorUpper(cRe, cIm, cDim);
+        entropySum += vonNeumannEntropyBits({ dim: cDim, re: cRe, im: cIm });
+        yield cDim ** 3;
+      } else {
+        mirrorUpper(scratchRe, scratchIm, dim);
+        entropySum += vonNeumannEntropyBits({ dim, re: scratchRe, im: scratchIm });
+        yield dim ** 3;
+      }
+    }
+    count++;
+  }
+
   return {
     add(state: PureState): void {
-      const n = stateQubits(state);
-      if (n !== numQubits) {
-        throw new RangeError(`accumulator is for ${numQubits}-qubit states, got ${n} qubits`);
+      for (const _ of addInSlices(state)) {
+        // no pauses: the slices run back to back
       }
-      scratchRe.fill(0);
-      scratchIm.fill(0);
-      accumulateReducedUpper(state, register, rest, 1, scratchRe, scratchIm);
-      for (let j = 0; j < sumRe.length; j++) {
-        sumRe[j]! += scratchRe[j]!;
-        sumIm[j]! += scratchIm[j]!;
-      }
-      if (mixedParts) {
-        if (complementSmaller) {
-          cRe.fill(0);
-          cIm.fill(0);
-          accumulateReducedUpper(state, rest, register, 1, cRe, cIm);
-          mirrorUpper(cRe, cIm, cDim);
-          entropySum += vonNeumannEntropyBits({ dim: cDim, re: cRe, im: cIm });
-        } else {
-          mirrorUpper(scratchRe, scratchIm, dim);
-          entropySum += vonNeumannEntropyBits({ dim, re: scratchRe, im: scratchIm });
-        }
-      }
-      count++;
     },
+    addInSlices,
     value(): number {
       if (count === 0) throw new RangeError("Holevo quantity of an empty ensemble");
       for (let j = 0; j < sumRe.length; j++) {

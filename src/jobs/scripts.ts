@@ -132,6 +132,17 @@ if #fields > 0 then redis.call('HSET', KEYS[1], unpack(fields)) end
 return {'ok', redis.call('HGET', KEYS[1], 'cancelRequested')}
 `);
 
+/**
+ * Adds ARGV[1] ms to a job's trainingMsUsed, only while its record exists (a removed or
+ * expired job must not come back as a stray field). Increments, so two runs of one job (one
+ * that lost its lock, one that took over) both count. KEYS: 1 record.
+ * Returns the new total, or nil when the record is gone.
+ */
+export const ADD_TRAINING_TIME = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return false end
+return redis.call('HINCRBY', KEYS[1], 'trainingMsUsed', ARGV[1])
+`);
+
 /** Deletes KEYS[1] only if it still holds ARGV[1] (releasing a claim that is ours). */
 export const DELETE_IF_EQUAL = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

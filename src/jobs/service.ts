@@ -14,10 +14,12 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { backendAvailability } from "../backends/config.js";
 import { type Config, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
+import { simulatesInProcess } from "../training/run.js";
 import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { canonicalJson, sha256 } from "./hashing.js";
@@ -189,7 +191,11 @@ class RedisJobService implements JobService {
     checkSpecLimits(spec, this.config.limits);
     // the local simulator's work is the workers'; a remote device runs its own circuits
     const backend = this.config.backends.find((entry) => entry.name === spec.backend.name);
-    admitJobCost(spec, this.config.limits, backend === undefined || backend.provider === "local");
+    admitJobCost(
+      spec,
+      this.config.limits,
+      backend === undefined || simulatesInProcess(backendAvailability(backend)),
+    );
     const name = checkName(options.name);
     const tags = checkTags(options.tags);
     const owner = options.owner ?? null;

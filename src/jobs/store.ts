@@ -12,7 +12,13 @@ import { QplaneError } from "../errors/catalogue.js";
 import type { TrainingCheckpoint } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
 import { JobKeys } from "./keys.js";
-import { CREATE_JOB, DELETE_IF_EQUAL, RECORD_EPOCH, TRANSITION_JOB } from "./scripts.js";
+import {
+  ADD_TRAINING_TIME,
+  CREATE_JOB,
+  DELETE_IF_EQUAL,
+  RECORD_EPOCH,
+  TRANSITION_JOB,
+} from "./scripts.js";
 import {
   JOB_STATUSES,
   type JobEvent,
@@ -73,6 +79,7 @@ const FIELD_ORDER: readonly (keyof JobRecord)[] = [
   "finishedAt",
   "cancelRequested",
   "attempts",
+  "trainingMsUsed",
   "owner",
   "spec",
 ];
@@ -292,6 +299,11 @@ export class JobStore {
     )) as (string | null)[];
     if (reply[0] === "ok") return { ok: true, cancelRequested: reply[1] === "true" };
     return { ok: false, reason: reply[0] as "missing" | "state" | "superseded" };
+  }
+
+  /** Adds `ms` (a whole number) to the job's trainingMsUsed while the job exists. */
+  async addTrainingTime(id: string, ms: number): Promise<void> {
+    await ADD_TRAINING_TIME.run(this.redis, [this.keys.job(id)], [String(ms)]);
   }
 
   /**

@@ -132,7 +132,7 @@ export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
 
   return {
     get alive() {
-      return child !== null && child.workerId !== null;
+      return child?.ready === true;
     },
     get pid() {
       return child?.pid ?? null;

@@ -43,6 +43,12 @@ export interface JobRecord {
   readonly cancelRequested: boolean;
   /** Times a worker started (or resumed) this job. */
   readonly attempts: number;
+  /**
+   * Training time spent on the job over all its runs, partial epochs included, in whole ms
+   * (what the time limit counts): added by workers at every stop and every few seconds while
+   * training, so a killed worker loses at most those seconds. Absent before the first run.
+   */
+  readonly trainingMsUsed?: number;
   /** Which API key submitted the job (a hash, never the key), for per-key limits and tenancy. */
   readonly owner: string | null;
 }

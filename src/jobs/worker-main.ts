@@ -6,15 +6,14 @@
  * Invalid configuration exits with status 1 and one line on stderr.
  *
  * Forked by a QPLANE_ROLE=all server (forkWorker), it has an IPC channel: it reports its
- * worker id there once ready, and closes the same graceful way when the channel drops (its
- * parent died), so no worker outlives its server. Its parent then reports Redis outages.
+ * worker id there as soon as its BullMQ Worker exists and again when it is ready, and closes
+ * the same graceful way when the channel drops (its parent died), so no worker outlives its server. Its parent then reports Redis outages.
  */
 import { createBackendRegistry } from "../backends/registry.js";
 import { loadConfig } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
-import type { WorkerReadyMessage } from "./worker-process.js";
-import { startWorker, type WorkerHandle } from "./worker-process.js";
+import { startWorker, type WorkerHandle, type WorkerMessage } from "./worker-process.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -31,7 +30,9 @@ async function main(): Promise<void> {
     format: config.logFormat,
     name: "qplane-worker",
   });
-  let worker: WorkerHandle | null = null;
+  let started: Promise<WorkerHandle> | null = null;
+  /** Set once the BullMQ Worker exists: from then on it may hold a job to hand back. */
+  let workerCreated = false;
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) process.exit(1);
@@ -43,8 +44,13 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }, config.shutdownTimeoutSeconds * 1000).unref();
-    // before the worker is ready it holds no job: nothing to hand back
-    (worker?.close() ?? Promise.resolve()).then(
+    // before its Worker exists it holds no job: nothing to hand back; a Worker still starting
+    // may already run one, so its close waits for the start
+    const closed =
+      started !== null && workerCreated
+        ? started.then((worker) => worker.close())
+        : Promise.resolve();
+    closed.then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`qplane worker: close failed: ${String(error)}\n`);
@@ -56,14 +62,19 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("disconnect", () => stop("parent process gone"));
 
-  worker = await startWorker(config, {
+  const tell = (message: WorkerMessage) => process.send?.(message);
+  started = startWorker(config, {
     logger,
+    onWorkerId: (workerId) => {
+      workerCreated = true;
+      tell({ type: "worker", workerId });
+    },
     resolveBackend: createBackendRegistry(config.backends).resolve,
     // a supervised worker's parent reports Redis outages; a standalone one does it itself
     reportReachability: process.send === undefined,
   });
-  const ready: WorkerReadyMessage = { type: "ready", workerId: worker.id };
-  process.send?.(ready);
+  await started;
+  tell({ type: "ready" });
 }
 
 main().catch((error: unknown) => {

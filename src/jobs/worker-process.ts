@@ -53,6 +53,11 @@ export interface StartWorkerOptions {
   readonly orphanAgeMs?: number;
   /** Log one line per Redis outage (see redis.ts reportReachability). @defaultValue false */
   readonly reportReachability?: boolean;
+  /**
+   * Called with BullMQ's worker id as soon as the Worker exists, before startWorker returns:
+   * the Worker may take a job from then on, and its lock tokens carry this id.
+   */
+  readonly onWorkerId?: (workerId: string) => void;
 }
 
 export interface WorkerHandle {
@@ -127,6 +132,7 @@ export async function startWorker(
       maxStalledCount: config.worker.maxStalledCount,
     },
   );
+  options.onWorkerId?.(worker.id);
   worker.on("error", (error) => {
     if (!isConnectionError(error)) logger.warn({ err: error }, "worker error");
   });
@@ -275,17 +281,25 @@ export interface ChildExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** What worker-main.js sends its parent over the IPC channel once its worker is ready. */
-export interface WorkerReadyMessage {
-  readonly type: "ready";
-  /** BullMQ's id of the child's worker (its heartbeat and lock tokens carry it). */
-  readonly workerId: string;
-}
+/**
+ * What worker-main.js sends its parent over the IPC channel: its worker id as soon as the
+ * BullMQ Worker exists ("worker", before it can take a job, so a child killed while starting
+ * still has its jobs handed back), then "ready" once it is fully started.
+ */
+export type WorkerMessage =
+  | {
+      readonly type: "worker";
+      /** BullMQ's id of the child's worker (its heartbeat and lock tokens carry it). */
+      readonly workerId: string;
+    }
+  | { readonly type: "ready" };
 
 export interface ForkedWorker {
   readonly pid: number;
-  /** The child's worker id once it reported ready, else null. */
+  /** The child's worker id once it reported it (before taking any job), else null. */
   readonly workerId: string | null;
+  /** True once the child reported its worker fully started. */
+  readonly ready: boolean;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ChildExit>;
   kill(signal: NodeJS.Signals): void;
@@ -295,9 +309,12 @@ export interface ForkedWorker {
   output(): string;
 }
 
-function isReadyMessage(message: unknown): message is WorkerReadyMessage {
-  const candidate = message as Partial<WorkerReadyMessage> | null;
-  return candidate?.type === "ready" && typeof candidate.workerId === "string";
+function isWorkerMessage(message: unknown): message is WorkerMessage {
+  const candidate = message as { type?: unknown; workerId?: unknown } | null;
+  return (
+    candidate?.type === "ready" ||
+    (candidate?.type === "worker" && typeof candidate.workerId === "string")
+  );
 }
 
 /**
@@ -305,7 +322,8 @@ function isReadyMessage(message: unknown): message is WorkerReadyMessage {
  * its event loop with request handling, and a training step holds that loop for its whole
  * duration; QPLANE_ROLE=all servers that care about request latency should fork instead.
  *
- * The child gets an IPC channel: it reports its worker id there when ready, and closes (jobs
+ * The child gets an IPC channel: it reports its worker id there (before it can take a job) and
+ * when it is ready, and closes (jobs
  * handed back) when the channel drops, i.e. when this process dies, even by SIGKILL. It runs
  * in its own process group, so a terminal's Ctrl-C reaches only this process, which closes
  * the child once (a second signal would make the child exit without handing jobs back).
@@ -328,10 +346,13 @@ export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   let workerId: string | null = null;
+  let ready = false;
   child.on("message", (message) => {
-    if (isReadyMessage(message)) workerId = message.workerId;
+    if (!isWorkerMessage(message)) return;
+    if (message.type === "worker") workerId = message.workerId;
+    else ready = true;
   });
-  // the channel is only for the ready message and for the child to notice this process dying
+  // the channel is only for these messages and for the child to notice this process dying
   child.channel?.unref();
   const exited = new Promise<ChildExit>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
@@ -340,6 +361,9 @@ export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
     pid: child.pid ?? -1,
     get workerId() {
       return workerId;
+    },
+    get ready() {
+      return ready;
     },
     exited,
     kill: (signal) => {

@@ -9,7 +9,8 @@
  *    record's progress/latest/etaSeconds; then `metric` and `progress` events are published.
  *    The write is refused once another run took the job over, and the run stops.
  * 4. Completed → mark completed with the summary. Past its time limit (the smaller of
- *    training.maxSeconds and QPLANE_MAX_JOB_SECONDS, training time summed over resumes) →
+ *    training.maxSeconds and QPLANE_MAX_JOB_SECONDS, training time summed over every run of
+ *    the job, partial epochs included: the record's trainingMsUsed, training-clock.ts) →
  *    failed with QPLANE_ERR_TIME_LIMIT and the summary; metrics and checkpoint stay. Stopped:
  *    - cancel (the API set cancelRequested and published the id on `<p>:cancel`) → cancelled;
  *    - shutdown (SIGTERM: `ActiveRuns.shutdown`) → the loop returns at the last epoch
@@ -40,6 +41,7 @@ import { jobCostOf } from "../training/sizing.js";
 import { isJobId } from "./ids.js";
 import type { TrainingJobData } from "./queue.js";
 import type { JobStore } from "./store.js";
+import { startTrainingClock } from "./training-clock.js";
 import {
   type JobError,
   type JobEvent,
@@ -102,6 +104,8 @@ export interface ProcessorDependencies {
   readonly resolveBackend?: BackendResolver;
   /** Least time between two published step-progress events. @defaultValue 250 */
   readonly progressIntervalMs?: number;
+  /** Period of the training-time writes. @defaultValue TRAINING_TIME_INTERVAL_MS */
+  readonly trainingTimeIntervalMs?: number;
 }
 
 /** The run lost its claim on the job (lock expired, another attempt took over). */
@@ -235,8 +239,8 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
               stepsPerEpoch: event.stepsPerEpoch,
             });
           }
-          // the local simulator pauses inside a step; a model that never does (the MLP) still
-          // lets cancel messages and lock renewal run between steps
+          // long steps pause inside (pacing.ts); steps shorter than one pause still let
+          // cancel messages and lock renewal run between them
           await yieldToEventLoop();
         } else if (event.type === "epoch") {
           epochRecord = event.record;
@@ -265,6 +269,13 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
         }
       };
 
+      // counted from here on, written while training and at whatever stop ends this run
+      const clock = startTrainingClock(
+        store,
+        id,
+        (error) => log.warn({ err: error }, "could not record the job's training time"),
+        deps.trainingTimeIntervalMs,
+      );
       // a provider scope (IBM session) spans this run only; a close failure must not fail
       // a finished run, so it is logged
       const result = await withinRunScope(
@@ -275,9 +286,10 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
             signal: controller.signal,
             onEvent,
             timeLimit: { seconds: deps.limits.maxJobSeconds, setBy: "QPLANE_MAX_JOB_SECONDS" },
+            timeUsedMs: job.trainingMsUsed,
           }),
         (error) => log.warn({ err: error }, "could not close the run's provider scope"),
-      );
+      ).finally(() => clock.stop());
       const latest = result.records.at(-1) ?? null;
       if (result.status === "completed") {
         await finish(job, "completed", {

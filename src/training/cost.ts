@@ -10,8 +10,14 @@
  *   each optimisation step's forward and gradient (adjoint ≈ {@link ADJOINT_PASSES} forward
  *   passes per row, parameter-shift (shifts + 1) rows of the expanded circuit per sample,
  *   SPSA 2 rows), the per-epoch evaluation of both splits, feedback probes and the Holevo
- *   quantity; one sampled shot counts as one more operation. For the classical MLP one
- *   multiply-add counts as one operation (forward 1, backward 2 per weight and sample). On a
+ *   quantity; one sampled shot counts as {@link shotOperations} (a draw and a binary search
+ *   over the outcomes). For the classical MLP one multiply-add counts as
+ *   {@link MLP_OPERATIONS_PER_MULTIPLY_ADD} (forward 1, backward 2 multiply-adds per weight and
+ *   sample). Every step and every sample a step or an evaluation handles adds a fixed
+ *   {@link STEP_OVERHEAD_OPERATIONS} / {@link SAMPLE_OVERHEAD_OPERATIONS} (the optimizer, the
+ *   loss, binning for the information plane). All the weights are measured rates relative to
+ *   the simulator's ({@link SIMULATOR_OPERATIONS_PER_SECOND}), so the total divided by that
+ *   rate is the run's time on one core (`bench/admission.ts` prints estimate / real). On a
  *   remote backend (IBM, Braket) the device runs the circuits: a row costs this process its
  *   parameter values and outcome distribution (columns + outcomes operations).
  * - **peak memory** of the largest step or evaluation, as the local simulator lays it out:
@@ -24,15 +30,15 @@
  * Submissions, shots and USD stay with the provider's own `estimate` (`plan.ts`).
  */
 import { DEFAULT_SNAPSHOT_BUDGET_BYTES } from "../../providers/local/adjoint.js";
+import { shotOperations } from "../../providers/local/sampling.js";
 import type { AnsatzSize } from "../circuits/ansatz.js";
-import { type Circuit, isParameterAngle } from "../circuits/ir.js";
 import type { CostLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import type { MlpLayerLayout } from "./mlp-model.js";
 import type { ProviderRunShape } from "./model.js";
 import type { JobSpec } from "./spec.js";
-import { ADJOINT_CHUNK_VALUES } from "./vqc-model.js";
+import { adjointChunkRows } from "./vqc-model.js";
 
 /**
  * Forward-pass equivalents of one adjoint row: the forward pass, un-computing φ, carrying λ
@@ -52,6 +58,21 @@ export const GATE_OVERHEAD_AMPLITUDES = 64;
  * sizes the default work limit and the CLI's time hint.
  */
 export const SIMULATOR_OPERATIONS_PER_SECOND = 1.2e9;
+/**
+ * One multiply-add of the MLP in amplitude-operations: a training step measured 1.4–1.9 ns
+ * per multiply-add for 3 × 256 hidden units and 2.8–3.3 ns for 3 × 1024 (2-core cloud VM,
+ * `bench/admission.ts`; whole runs with evaluation 2.5–3.0 ns), against 0.83 ns per
+ * amplitude-operation.
+ */
+export const MLP_OPERATIONS_PER_MULTIPLY_ADD = 3;
+/**
+ * Work per sample that does not scale with the circuit or network: the loss and its cotangent,
+ * the information plane's binning, copying rows (measured ≈ 2–6 µs per sample in whole runs
+ * of 4-qubit circuits and small MLPs, where it is most of the run).
+ */
+export const SAMPLE_OVERHEAD_OPERATIONS = 4000;
+/** Work per optimisation step besides its rows: the optimizer, events (measured ≈ 80 µs). */
+export const STEP_OVERHEAD_OPERATIONS = 100_000;
 /** re + im, Float64 each (`providers/local/statevector.ts`). */
 export const BYTES_PER_AMPLITUDE = 16;
 const FLOAT64_BYTES = 8;
@@ -79,35 +100,6 @@ export interface CircuitShape {
   /** Parameter-shift: shifted evaluations per row, and the expanded circuit's columns. */
   readonly shifts: number;
   readonly expandedColumns: number;
-}
-
-/** The shape of a built circuit: O(gates). */
-export function circuitShape(circuit: Circuit): CircuitShape {
-  let weightGates = 0;
-  let occurrences = 0;
-  let shifts = 0;
-  for (const gate of circuit.gates) {
-    let weighted = false;
-    for (const arg of gate.args) {
-      if (!isParameterAngle(arg) || arg.kind !== "weight") continue;
-      weighted = true;
-      occurrences++;
-      shifts += shiftsPerOccurrence(gate.name);
-    }
-    if (weighted) weightGates++;
-  }
-  const weights = circuit.parameters.filter((p) => p.kind === "weight").length;
-  const inputs = circuit.parameters.length - weights;
-  return {
-    qubits: circuit.numQubits,
-    clbits: circuit.numClbits,
-    gates: circuit.gates.length,
-    columns: circuit.parameters.length,
-    weights,
-    weightGates,
-    shifts,
-    expandedColumns: inputs + occurrences,
-  };
 }
 
 /** The shape of the ansatz `buildAnsatz` would build (each weight in one `ry` or `rz`). */
@@ -191,6 +183,9 @@ export function forwardOperations(circuit: Pick<CircuitShape, "qubits" | "gates"
   return (circuit.gates + 1) * (2 ** circuit.qubits + GATE_OVERHEAD_AMPLITUDES);
 }
 
+// the sampler owns its weight (the simulator paces by it); the cost model charges it per shot
+export { shotOperations };
+
 /** Amplitudes of a circuit's state and the work of one forward pass on one row. */
 function circuitSize(circuit: CircuitShape) {
   return {
@@ -228,7 +223,9 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
     columns = shape.columns,
   ) => {
     const outcomes = 2 ** shape.clbits;
-    const perRow = simulated ? forwardOperations(shape) + callShots : columns + outcomes;
+    const perRow = simulated
+      ? forwardOperations(shape) + callShots * shotOperations(shape.clbits)
+      : columns + outcomes;
     const resultBytes = rows * outcomes * (FLOAT64_BYTES + (callShots > 0 ? UINT32_BYTES : 0));
     return {
       operations: rows * perRow,
@@ -255,10 +252,7 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
       const snapshots = circuit.weightGates * stateBytes;
       workspaceBytes += stateBytes + Math.min(snapshots, DEFAULT_SNAPSHOT_BUDGET_BYTES);
       // the batch is differentiated in chunks of rows (`VqcModel.lossAndGradient`)
-      const chunkRows = Math.max(
-        1,
-        Math.floor(ADJOINT_CHUNK_VALUES / Math.max(circuit.weights, size.outcomes)),
-      );
+      const chunkRows = adjointChunkRows(circuit.weights, size.outcomes);
       step = (rows) => {
         const chunk = Math.min(rows, chunkRows);
         return {
@@ -310,11 +304,14 @@ function mlpCost(layers: readonly MlpLayerLayout[]) {
   const weights = last.biasOffset + last.units;
   const hiddenUnits = layers.length > 1 ? layers[layers.length - 2]!.units : 0;
   const evaluation = (rows: number, information: boolean): Part => ({
-    operations: rows * weights,
+    operations: rows * weights * MLP_OPERATIONS_PER_MULTIPLY_ADD,
     // T: the last hidden layer's activations of every evaluated sample
     bytes: information ? rows * hiddenUnits * FLOAT64_BYTES : 0,
   });
-  const step = (rows: number): Part => ({ operations: 3 * rows * weights, bytes: 0 });
+  const step = (rows: number): Part => ({
+    operations: 3 * rows * weights * MLP_OPERATIONS_PER_MULTIPLY_ADD,
+    bytes: 0,
+  });
   return { evaluation, step, holevo: 0, workspaceBytes: weights * FLOAT64_BYTES };
 }
 
@@ -361,18 +358,23 @@ export function estimateJobCost(input: CostInput): JobCost {
   const trainEvaluation = parts.evaluation(data.train.samples, onTrain);
   const testEvaluation = parts.evaluation(data.test.samples, !onTrain);
   const probes = feedbackProbes(spec, stepsPerEpoch);
-  const probe =
-    probes.total > 0
-      ? parts.evaluation(Math.min(feedback.probeSize, data.train.samples), true)
-      : { operations: 0, bytes: 0 };
+  const probeRows = probes.total > 0 ? Math.min(feedback.probeSize, data.train.samples) : 0;
+  const probe = probeRows > 0 ? parts.evaluation(probeRows, true) : { operations: 0, bytes: 0 };
 
+  // every training sample is stepped once and both splits evaluated once per epoch
+  const overhead =
+    stepsPerEpoch * STEP_OVERHEAD_OPERATIONS +
+    (2 * data.train.samples + data.test.samples) * SAMPLE_OVERHEAD_OPERATIONS;
   const perEpoch =
     full * fullStep.operations +
     lastStep.operations +
     trainEvaluation.operations +
     testEvaluation.operations +
-    parts.holevo;
-  const amplitudeOperations = training.epochs * perEpoch + probes.total * probe.operations;
+    parts.holevo +
+    overhead;
+  const amplitudeOperations =
+    training.epochs * perEpoch +
+    probes.total * (probe.operations + probeRows * SAMPLE_OVERHEAD_OPERATIONS);
 
   const dataBytes =
     (data.train.samples + data.test.samples) * data.featureCount * FLOAT64_BYTES * FEATURE_COPIES;

@@ -6,9 +6,11 @@
  *
  * A run stops early on its caller's signal (→ "cancelled") or at its time limit
  * (`training.maxSeconds`, or a caller's cap such as the server's; → "timed-out"), at the
- * next pause of a step (the local simulator pauses every few tens of ms) or step boundary,
- * and hands back the last epoch checkpoint, so a resumed run is exact. Training time
- * counts across resumes (the checkpoint's elapsedMs: the completed epochs' time).
+ * next pause of a step or evaluation (the local simulator and the MLP pause every few tens
+ * of ms) and at the latest after the step or evaluation in progress, and hands back the last
+ * epoch checkpoint, so a resumed run is exact. Training time counts across resumes: the
+ * caller's `timeUsedMs` (partial epochs included), at least the checkpoint's elapsedMs (the
+ * completed epochs' time).
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
@@ -63,6 +65,11 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** A cap on training time besides the spec's training.maxSeconds; the smaller one applies. */
   readonly timeLimit?: TimeLimit;
+  /**
+   * Training time earlier runs of this job used, partial epochs included (counted against the
+   * time limit). @defaultValue the resumed checkpoint's elapsedMs
+   */
+  readonly timeUsedMs?: number;
 }
 
 interface TrainingOutcome {
@@ -170,16 +177,19 @@ export async function trainModel(
   options.signal?.addEventListener("abort", forwardAbort, { once: true });
   const limit = effectiveTimeLimit(spec, options.timeLimit);
   const runStarted = performance.now();
+  const usedBeforeMs = Math.max(options.timeUsedMs ?? 0, elapsedBefore);
   const remainingMs =
-    limit === null ? Number.POSITIVE_INFINITY : limit.seconds * 1000 - elapsedBefore;
-  // the timer stops a step in progress; the check between steps also covers a run that never
-  // yields to the event loop (e.g. the MLP)
+    limit === null ? Number.POSITIVE_INFINITY : limit.seconds * 1000 - usedBeforeMs;
+  // the timer stops a step in progress at its next pause; the checks after each step and
+  // evaluation also cover work that does not pause (a remote backend's wait)
   const timer =
     limit === null
       ? undefined
       : setTimeout(() => stop.abort(TIME_LIMIT_REACHED), Math.max(0, remainingMs));
-  const checkTimeLimit = () => {
+  /** True when the run must stop now (its signal, or the time limit reached). */
+  const mustStop = () => {
     if (performance.now() - runStarted >= remainingMs) stop.abort(TIME_LIMIT_REACHED);
+    return stop.signal.aborted;
   };
 
   const checkpoint = (epoch: number): TrainingCheckpoint => ({
@@ -246,8 +256,7 @@ export async function trainModel(
         batchStart < order.length;
         batchStart += training.batchSize, batchIndex++
       ) {
-        checkTimeLimit();
-        if (stop.signal.aborted) return stopped(evaluations, started);
+        if (mustStop()) return stopped(evaluations, started);
         if (feedbackOn) {
           const due = feedback.every === "epoch" ? batchIndex === 0 : step % feedback.every === 0;
           if (due) evaluations += await measureCompression();
@@ -266,6 +275,7 @@ export async function trainModel(
           stop.signal,
         );
         evaluations += result.circuitEvaluations;
+        if (mustStop()) return stopped(evaluations, started);
         const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
         if (scaling.gradientScale !== 1)
           for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
@@ -292,6 +302,8 @@ export async function trainModel(
         infoPlane.holevo && model.holevo
           ? await model.holevo(weights, onTrain ? data.train : data.test, stop.signal)
           : undefined;
+      // a limit reached during the evaluation stops the run before the epoch is recorded
+      if (mustStop()) return stopped(evaluations, started);
       const elapsedMs = performance.now() - started;
       const record: EpochRecord = {
         epoch,

@@ -27,9 +27,21 @@
  * computed by `binnedLayerInformation` (src/infoplane) with its "tanh" range. The
  * cap |R| = units·log2 B bits is the entropy of a uniform distribution over every possible
  * binned vector.
+ *
+ * Steps and evaluations are paced like the simulator (providers/local/pacing.ts): samples go
+ * through the network in passes of at most one pacing chunk of work, and the event loop gets
+ * a turn (cancel, time limit, lock renewal) between passes. Each weight's gradient adds its
+ * per-sample terms in sample order whatever the pass size, so the numbers do not depend on it.
  */
+import {
+  CHUNK_AMPLITUDE_OPERATIONS,
+  type Paced,
+  runPaced,
+  WorkMeter,
+} from "../../providers/local/pacing.js";
 import { binnedLayerInformation } from "../infoplane/index.js";
 import type { Rng } from "../random/rng.js";
+import { MLP_OPERATIONS_PER_MULTIPLY_ADD } from "./cost.js";
 import {
   type EvaluateOptions,
   type Evaluation,
@@ -41,8 +53,10 @@ import {
 } from "./model.js";
 import type { JobSpec } from "./spec.js";
 
-/** Samples pushed through the network at once; work buffers hold this many rows. */
+/** Most samples pushed through the network at once (fewer for a wide network, see rowsPerPass). */
 const CHUNK = 256;
+/** Multiply-adds per weight and sample of a training step: forward 1, backward 2. */
+const STEP_MULTIPLY_ADDS_PER_WEIGHT = 3;
 
 /** Where one layer's parameters sit in the flat weight vector. */
 export interface MlpLayerLayout {
@@ -102,11 +116,16 @@ class MlpModel implements TrainableModel {
   private readonly output: Float64Array;
   /** deltas[ℓ] = ∂(batch loss)/∂(pre-activation) of layer ℓ (0-based over `layers`). */
   private readonly deltas: Float64Array[];
+  /** Samples per pass: CHUNK, or fewer so that a step's pass stays within a pacing chunk. */
+  private readonly rowsPerPass: number;
+  /** Work (amplitude-operation equivalents) of one sample's forward pass. */
+  private readonly forwardOperations: number;
 
   constructor(
     private readonly data: PreparedData,
     hidden: readonly number[],
     bins: number,
+    private readonly chunkOperations: number,
   ) {
     this.classification = data.task === "classification";
     this.outputs = this.classification ? data.classes : 1;
@@ -115,11 +134,15 @@ class MlpModel implements TrainableModel {
     this.weightCount = last.biasOffset + last.units;
     this.bins = bins;
     this.representationBits = hidden[hidden.length - 1]! * Math.log2(bins);
+    this.forwardOperations = this.weightCount * MLP_OPERATIONS_PER_MULTIPLY_ADD;
+    const stepOperations = STEP_MULTIPLY_ADDS_PER_WEIGHT * this.forwardOperations;
+    this.rowsPerPass = Math.max(1, Math.min(CHUNK, Math.floor(chunkOperations / stepOperations)));
+    const rows = this.rowsPerPass;
     this.activations = [data.featureCount, ...hidden].map(
-      (width) => new Float64Array(CHUNK * width),
+      (width) => new Float64Array(rows * width),
     );
-    this.output = new Float64Array(CHUNK * this.outputs);
-    this.deltas = this.layers.map((layer) => new Float64Array(CHUNK * layer.units));
+    this.output = new Float64Array(rows * this.outputs);
+    this.deltas = this.layers.map((layer) => new Float64Array(rows * layer.units));
   }
 
   initialWeights(rng: Rng): Float64Array {
@@ -134,7 +157,7 @@ class MlpModel implements TrainableModel {
   }
 
   /**
-   * Forward pass of samples indices[start..start+n) (n ≤ CHUNK) into the work buffers.
+   * Forward pass of samples indices[start..start+n) (n ≤ rowsPerPass) into the work buffers.
    */
   private forward(
     weights: Float64Array,
@@ -229,32 +252,53 @@ class MlpModel implements TrainableModel {
     }
   }
 
-  async lossAndGradient(
+  lossAndGradient(
     weights: Float64Array,
     split: PreparedSplit,
     batch: Int32Array,
     gradient: Float64Array,
     _rng: Rng,
     _step: number,
+    signal?: AbortSignal,
   ): Promise<{ loss: number; circuitEvaluations: number }> {
+    return runPaced(this.pacedLossAndGradient(weights, split, batch, gradient), signal);
+  }
+
+  private *pacedLossAndGradient(
+    weights: Float64Array,
+    split: PreparedSplit,
+    batch: Int32Array,
+    gradient: Float64Array,
+  ): Paced<{ loss: number; circuitEvaluations: number }> {
     gradient.fill(0);
     const scale = 1 / batch.length;
+    const meter = new WorkMeter(this.chunkOperations);
     let loss = 0;
-    for (let start = 0; start < batch.length; start += CHUNK) {
-      const n = Math.min(CHUNK, batch.length - start);
+    for (let start = 0; start < batch.length; start += this.rowsPerPass) {
+      const n = Math.min(this.rowsPerPass, batch.length - start);
       this.forward(weights, split, batch, start, n);
       for (let r = 0; r < n; r++) loss += this.rowLoss(split, batch[start + r]!, r, scale);
       this.backward(weights, n, gradient);
+      if (meter.spend(n * STEP_MULTIPLY_ADDS_PER_WEIGHT * this.forwardOperations)) yield;
     }
     return { loss: loss / batch.length, circuitEvaluations: 0 };
   }
 
-  async evaluate(
+  evaluate(
     weights: Float64Array,
     split: PreparedSplit,
     indices: Int32Array | null,
     options: EvaluateOptions,
   ): Promise<Evaluation> {
+    return runPaced(this.pacedEvaluate(weights, split, indices, options), options.signal);
+  }
+
+  private *pacedEvaluate(
+    weights: Float64Array,
+    split: PreparedSplit,
+    indices: Int32Array | null,
+    options: EvaluateOptions,
+  ): Paced<Evaluation> {
     const { data } = this;
     const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
     const count = samples.length;
@@ -267,8 +311,9 @@ class MlpModel implements TrainableModel {
     const representation = options.information ? new Float64Array(count * units) : null;
     let loss = 0;
     let correct = 0;
-    for (let start = 0; start < count; start += CHUNK) {
-      const n = Math.min(CHUNK, count - start);
+    const meter = new WorkMeter(this.chunkOperations);
+    for (let start = 0; start < count; start += this.rowsPerPass) {
+      const n = Math.min(this.rowsPerPass, count - start);
       this.forward(weights, split, samples, start, n);
       for (let r = 0; r < n; r++) {
         const sample = samples[start + r]!;
@@ -284,6 +329,7 @@ class MlpModel implements TrainableModel {
         }
       }
       representation?.set(lastHidden.subarray(0, n * units), start * units);
+      if (meter.spend(n * this.forwardOperations)) yield;
     }
     const metrics: { accuracy?: number; mse?: number; r2?: number } = {};
     if (this.classification) {
@@ -312,12 +358,29 @@ class MlpModel implements TrainableModel {
   }
 }
 
+export interface MlpOptions {
+  /**
+   * Work between two pauses, in amplitude-operation equivalents (pacing.ts).
+   * @defaultValue CHUNK_AMPLITUDE_OPERATIONS
+   */
+  readonly chunkOperations?: number;
+}
+
 /** Builds the tanh MLP baseline for a spec (`model.hidden`, `model.bins`) and prepared data. */
-export function createMlpModel(spec: JobSpec, data: PreparedData): TrainableModel {
+export function createMlpModel(
+  spec: JobSpec,
+  data: PreparedData,
+  options: MlpOptions = {},
+): TrainableModel {
   if (data.featureCount < 1)
     throw new RangeError(`the MLP needs at least one feature, got ${data.featureCount}`);
   if (data.task === "classification" && data.classes < 2) {
     throw new RangeError(`classification needs at least 2 classes, got ${data.classes}`);
   }
-  return new MlpModel(data, spec.model.hidden, spec.model.bins);
+  return new MlpModel(
+    data,
+    spec.model.hidden,
+    spec.model.bins,
+    options.chunkOperations ?? CHUNK_AMPLITUDE_OPERATIONS,
+  );
 }

@@ -6,16 +6,24 @@
  * two-qubit gate count, layout and (only when the coupling map forces them) SWAPs. Adjoint
  * gradients are computed in-process and submit nothing. Each call is priced from its
  * matrix's shape (rows × columns), never by allocating it, so planning is O(size of the
- * spec) whatever the rows. The plan also carries the run's compute cost (`cost.ts`). Also
- * the budget check (`backend.maxCost`, `backend.maxShots`) made before any submission.
+ * spec) whatever the rows; a provider whose price needs only the circuit's counts
+ * (`estimateCounts`, the local simulator) is planned without any circuit. The plan also
+ * carries the run's compute cost (`cost.ts`). Also the budget check (`backend.maxCost`,
+ * `backend.maxShots`) made before any submission.
  */
-import type { Provider } from "../../providers/types.js";
+import type { ExecutionEstimate, Provider } from "../../providers/types.js";
 import type { Circuit } from "../circuits/ir.js";
 import type { TranspileResult } from "../circuits/transpile/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { expandWeightOccurrences } from "../gradients/parameter-shift.js";
-import { type CostDrivers, epochBatches, estimateJobCost, feedbackProbes } from "./cost.js";
-import type { TrainableModel } from "./model.js";
+import {
+  type CostDrivers,
+  epochBatches,
+  estimateJobCost,
+  feedbackProbes,
+  type VqcCostShape,
+} from "./cost.js";
+import type { ProviderRunShape, TrainableModel } from "./model.js";
 import type { PreparedDataShape } from "./prepare.js";
 import { modelCostShape } from "./sizing.js";
 import type { JobSpec } from "./spec.js";
@@ -100,17 +108,22 @@ export async function planRun(
   const shape = model.runShape;
   // sized arithmetically from the spec, as admission sizes it (the same numbers, faster
   // than walking a built circuit's gates)
-  const cost = estimateJobCost({
-    spec,
-    data,
-    model: modelCostShape(spec, data, prepared.simulatesInProcess),
-  });
+  const costShape = modelCostShape(spec, data, prepared.simulatesInProcess);
+  const cost = estimateJobCost({ spec, data, model: costShape });
   const compute = {
     amplitudeOperations: cost.amplitudeOperations,
     peakMemoryBytes: cost.peakMemoryBytes,
     costDrivers: cost.drivers,
   };
-  if (shape === undefined || provider === undefined) {
+  const calls =
+    provider === undefined
+      ? undefined
+      : shape !== undefined
+        ? builtCalls(shape, provider)
+        : costShape.kind === "vqc"
+          ? countedCalls(costShape, provider)
+          : undefined;
+  if (calls === undefined) {
     return {
       epochs,
       stepsPerEpoch,
@@ -126,53 +139,42 @@ export async function planRun(
     };
   }
 
-  const cache = new Map<Circuit, Map<string, Promise<CallCost>>>();
-  /** One provider call of `rows` rows of `circuit`, priced by the provider. */
-  const call = (circuit: Circuit, rows: number, shots: number): Promise<CallCost> => {
+  const cache = new Map<string, Promise<CallCost>>();
+  /** One provider call of `rows` rows of the target circuit, priced by the provider. */
+  const call = (target: CallTarget, rows: number, shots: number): Promise<CallCost> => {
     if (rows === 0) return Promise.resolve(ZERO);
-    let byShape = cache.get(circuit);
-    if (byShape === undefined) {
-      byShape = new Map();
-      cache.set(circuit, byShape);
-    }
-    const key = `${rows}x${shots}`;
-    let cost = byShape.get(key);
+    const key = `${target} ${rows}x${shots}`;
+    let cost = cache.get(key);
     if (cost === undefined) {
-      const matrixShape = { rows, cols: circuit.parameters.length };
-      cost = provider.estimate(circuit, matrixShape, { shots }).then((estimate) => ({
+      cost = calls.price(target, rows, shots).then((estimate) => ({
         submissions: estimate.submissions,
         circuits: estimate.circuits,
         shots: estimate.totalShots,
         costUsd: estimate.estimatedCostUsd,
       }));
-      byShape.set(key, cost);
+      cache.set(key, cost);
     }
     return cost;
   };
 
   /** `evaluate` on `rows` samples: the model circuit, plus the representation when it differs. */
-  const sameRun =
-    shape.representationCircuit === shape.circuit && shape.informationShots === shape.shots;
   const evaluation = async (rows: number, information: boolean): Promise<CallCost> => {
-    let cost = await call(shape.circuit, rows, shape.shots);
-    if (information && !sameRun) {
-      cost = add(cost, await call(shape.representationCircuit, rows, shape.informationShots));
+    let cost = await call("model", rows, calls.shots);
+    if (information && !calls.sameRun) {
+      cost = add(cost, await call("representation", rows, calls.informationShots));
     }
     return cost;
   };
 
   /** One optimisation step on a batch of `rows` samples. */
   const step = async (rows: number): Promise<CallCost> => {
-    switch (shape.gradient) {
+    switch (calls.gradient) {
       case "adjoint":
         return ZERO; // computed in-process by the local simulator, never submitted
-      case "parameter-shift": {
-        const { circuit, occurrences } = expandWeightOccurrences(shape.circuit);
-        const shifts = occurrences.reduce((total, o) => total + o.shifts.length, 0);
-        return call(circuit, rows * (shifts + 1), shape.shots);
-      }
+      case "parameter-shift":
+        return call("shifted", rows * (calls.shifts() + 1), calls.shots);
       case "spsa":
-        return call(shape.circuit, 2 * rows, shape.shots);
+        return call("model", 2 * rows, calls.shots);
     }
   };
 
@@ -192,7 +194,7 @@ export async function planRun(
   const total = add(add(ZERO, epoch, epochs), probe, totalProbes);
 
   let transpiled: TranspiledReport | undefined;
-  if (canTranspile(provider)) {
+  if (shape !== undefined && canTranspile(provider!)) {
     const result = await provider.transpileFor(shape.circuit);
     transpiled = {
       depth: result.depth,
@@ -215,6 +217,78 @@ export async function planRun(
     estimatedCostUsd: roundUsd(total.costUsd),
     ...compute,
     ...(transpiled ? { transpiled } : {}),
+  };
+}
+
+/** The model circuit, the representation's, and parameter-shift's expanded circuit. */
+type CallTarget = "model" | "representation" | "shifted";
+
+/** How a plan prices the run's provider calls. */
+interface PlanCalls {
+  readonly shots: number;
+  readonly informationShots: number;
+  readonly gradient: JobSpec["training"]["gradient"];
+  /** `evaluate`'s model run also gives the representation. */
+  readonly sameRun: boolean;
+  /** Parameter-shift: shifted evaluations per row. */
+  shifts(): number;
+  price(target: CallTarget, rows: number, shots: number): Promise<ExecutionEstimate>;
+}
+
+/** Calls priced by the provider on the built circuits (what transpiling backends need). */
+function builtCalls(shape: ProviderRunShape, provider: Provider): PlanCalls {
+  let expanded: ReturnType<typeof expandWeightOccurrences> | undefined;
+  const expand = () => {
+    expanded ??= expandWeightOccurrences(shape.circuit);
+    return expanded;
+  };
+  const circuitOf = (target: CallTarget): Circuit =>
+    target === "model"
+      ? shape.circuit
+      : target === "representation"
+        ? shape.representationCircuit
+        : expand().circuit;
+  return {
+    shots: shape.shots,
+    informationShots: shape.informationShots,
+    gradient: shape.gradient,
+    sameRun:
+      shape.representationCircuit === shape.circuit && shape.informationShots === shape.shots,
+    shifts: () => expand().occurrences.reduce((total, o) => total + o.shifts.length, 0),
+    price: (target, rows, shots) => {
+      const circuit = circuitOf(target);
+      return provider.estimate(circuit, { rows, cols: circuit.parameters.length }, { shots });
+    },
+  };
+}
+
+/**
+ * Calls priced from the circuits' counts (`estimateCounts`): nothing is built, so planning
+ * the largest ansatz on the local simulator is arithmetic. Undefined when the provider needs
+ * the circuits.
+ */
+function countedCalls(shape: VqcCostShape, provider: Provider): PlanCalls | undefined {
+  const { estimateCounts } = provider;
+  if (estimateCounts === undefined) return undefined;
+  const { circuit, representation } = shape;
+  const countsOf = (target: CallTarget) => {
+    const of = target === "representation" ? (representation ?? circuit) : circuit;
+    return {
+      numQubits: of.qubits,
+      numClbits: of.clbits,
+      columns: target === "shifted" ? of.expandedColumns : of.columns,
+    };
+  };
+  return {
+    shots: shape.shots,
+    informationShots: shape.informationShots,
+    gradient: shape.gradient,
+    sameRun: representation === null,
+    shifts: () => circuit.shifts,
+    price: (target, rows, shots) => {
+      const counts = countsOf(target);
+      return estimateCounts.call(provider, counts, { rows, cols: counts.columns }, { shots });
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import {
   fitTargetScaler,
   type TargetScaler,
 } from "../data/scaling.js";
-import { splitDataset, splitIndices, testCount } from "../data/split.js";
+import { checkSplitSizes, splitDataset, testCount } from "../data/split.js";
 import { balancedCounts, checkSyntheticOptions } from "../data/synthetic.js";
 import type { Dataset, Task } from "../data/types.js";
 import { equalFrequencyBins } from "../infoplane/binning.js";
@@ -65,21 +65,39 @@ export interface PreparedDataShape
     Pick<PreparedData, "task" | "classes" | "featureCount"> {}
 
 /**
- * The shape `prepareData` would give, without generating the data: generated datasets have
- * balanced classes (`balancedCounts`) split per class by `testCount`, so their sizes are
- * arithmetic; the real datasets (at most a few hundred rows) and CSV files are loaded.
+ * What sizing needs of a dataset: its task, feature count, class count (classification) and
+ * rows per stratum (per class; all rows for regression), which fix its split sizes.
  */
-export function prepareDataShape(spec: JobSpec): PreparedDataShape {
+export interface DatasetSummary {
+  readonly task: Task;
+  readonly featureCount: number;
+  readonly classes: number;
+  readonly groups: readonly number[];
+}
+
+/**
+ * The summary of the spec's dataset: arithmetic for generated datasets (balanced classes,
+ * `balancedCounts`); the real datasets (at most a few hundred rows) and CSV files are read.
+ */
+export function summarizeDataset(spec: JobSpec): DatasetSummary {
   const { dataset } = spec;
   if (!GENERATED_DATASETS.has(dataset.name)) {
     const loaded = loadDataset(dataset);
-    const { train, test } = splitIndices(loaded, dataset.testFraction, dataset.seed);
+    if (loaded.task === "regression") {
+      return {
+        task: "regression",
+        featureCount: loaded.featureNames.length,
+        classes: 1,
+        groups: [loaded.samples],
+      };
+    }
+    const groups = new Array<number>(loaded.classNames!.length).fill(0);
+    for (const label of loaded.labels!) groups[label]!++;
     return {
-      task: loaded.task,
+      task: "classification",
       featureCount: loaded.featureNames.length,
-      classes: loaded.task === "classification" ? loaded.classNames!.length : spec.infoPlane.bins,
-      train: { samples: train.length },
-      test: { samples: test.length },
+      classes: groups.length,
+      groups,
     };
   }
   const info = DATASET_INFO.find((entry) => entry.name === dataset.name)!;
@@ -88,12 +106,28 @@ export function prepareDataShape(spec: JobSpec): PreparedDataShape {
   checkSyntheticOptions(dataset.name, dataset, classes);
   const groups =
     task === "classification" ? balancedCounts(dataset.samples, classes) : [dataset.samples];
-  const testSamples = groups.reduce((total, n) => total + testCount(n, dataset.testFraction), 0);
+  return { task, featureCount: info.features!, classes, groups };
+}
+
+/**
+ * The split sizes of a summarised dataset: each stratum split by `testCount`, refused when a
+ * split is empty, as `splitIndices` splits it.
+ */
+export function shapeOfSummary(spec: JobSpec, summary: DatasetSummary): PreparedDataShape {
+  const { name, testFraction } = spec.dataset;
+  const samples = summary.groups.reduce((total, n) => total + n, 0);
+  const testSamples = summary.groups.reduce((total, n) => total + testCount(n, testFraction), 0);
+  checkSplitSizes(name, samples - testSamples, testSamples, testFraction);
   return {
-    task,
-    featureCount: info.features!,
-    classes: task === "classification" ? classes : spec.infoPlane.bins,
-    train: { samples: dataset.samples - testSamples },
+    task: summary.task,
+    featureCount: summary.featureCount,
+    classes: summary.task === "classification" ? summary.classes : spec.infoPlane.bins,
+    train: { samples: samples - testSamples },
     test: { samples: testSamples },
   };
+}
+
+/** The shape `prepareData` would give, without generating the data (`summarizeDataset`). */
+export function prepareDataShape(spec: JobSpec): PreparedDataShape {
+  return shapeOfSummary(spec, summarizeDataset(spec));
 }

@@ -33,6 +33,17 @@ export interface ResolvedBackend {
   readonly simulatesInProcess?: boolean;
 }
 
+/**
+ * Whether the backend simulates in this process (its compute is this process's, and the
+ * adjoint gradient is the gradient of what it returns): the one rule the API, the job
+ * service, the worker and the cost model share.
+ */
+export function simulatesInProcess(
+  backend: Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess">,
+): boolean {
+  return backend.simulatesInProcess ?? backend.exactProbabilities;
+}
+
 /** Finds the provider for a backend name; the default knows only the local simulator. */
 export type BackendResolver = (name: string) => ResolvedBackend;
 
@@ -70,7 +81,7 @@ export function prepareRun(
 ): PreparedRun {
   const spec = parseJobSpec(specInput);
   const backend = resolveBackend(spec.backend.name);
-  const simulatesInProcess = backend.simulatesInProcess ?? backend.exactProbabilities;
+  const simulated = simulatesInProcess(backend);
   const data = prepareData(spec);
   // one scope per prepared run, so a session never spans two training runs; it acquires
   // nothing until the model's first submission
@@ -80,23 +91,23 @@ export function prepareRun(
       ? createMlpModel(spec, data)
       : createVqcModel(spec, data, scope ?? backend.provider, {
           exactProbabilities: backend.exactProbabilities,
-          simulatesInProcess,
+          simulatesInProcess: simulated,
         });
   return {
     spec,
     data,
     model,
     provider: backend.provider,
-    simulatesInProcess,
+    simulatesInProcess: simulated,
     ...(scope ? { scope } : {}),
   };
 }
 
 /**
- * Circuits built for planning, by everything that shapes them: the largest admitted ansatz
- * (≈ 50 000 gates) takes 30–140 ms to build and validate, and a dry run is usually repeated
- * or followed by the same spec's submission. Only planning uses them (no simulator
- * workspace is ever attached), so a few entries stay small.
+ * Circuits built for planning on IBM and Braket, by everything that shapes them: the
+ * largest ansatz (≈ 50 000 gates) takes 30–140 ms to build and validate, and a dry run is
+ * usually repeated or followed by the same spec's submission. Only planning uses them (no
+ * simulator workspace is ever attached), so a few entries stay small.
  */
 const planningCircuits = new Map<string, VqcCircuits>();
 const PLANNING_CIRCUITS_KEPT = 8;
@@ -124,15 +135,25 @@ function circuitsForPlanning(spec: JobSpec, data: PreparedDataShape): VqcCircuit
 /**
  * What planning a spec on a backend needs, validated as `prepareRun` validates it but
  * without generating the data (its shape is arithmetic, `prepareDataShape`) or building a
- * model: the circuits the model would submit, so the provider prices the real calls. What a
- * dry run does on the API's event loop.
+ * model. A provider that prices calls by the circuit's counts (`estimateCounts`: the local
+ * simulator) gets no circuit, so the plan is arithmetic; others (IBM, Braket) price the
+ * circuits the model would submit, built here (and routed off the event loop). What a dry
+ * run does on the API's event loop.
  */
-export function preparePlan(spec: JobSpec, backend: ResolvedBackend): PlanInput {
-  const data = prepareDataShape(spec);
-  const simulatesInProcess = backend.simulatesInProcess ?? backend.exactProbabilities;
-  if (spec.model.kind === "mlp") return { spec, data, model: {}, simulatesInProcess };
+export function preparePlan(
+  spec: JobSpec,
+  backend: ResolvedBackend,
+  data: PreparedDataShape = prepareDataShape(spec),
+): PlanInput {
+  const simulated = simulatesInProcess(backend);
+  const plan = { spec, data, model: {}, simulatesInProcess: simulated };
+  if (spec.model.kind === "mlp") return plan;
+  checkVqcBackend(spec, {
+    exactProbabilities: backend.exactProbabilities,
+    simulatesInProcess: simulated,
+  });
+  if (backend.provider.estimateCounts !== undefined) return plan;
   const { circuit, representationCircuit } = circuitsForPlanning(spec, data);
-  checkVqcBackend(spec, { exactProbabilities: backend.exactProbabilities, simulatesInProcess });
   const runShape = {
     provider: backend.provider,
     circuit,
@@ -141,7 +162,7 @@ export function preparePlan(spec: JobSpec, backend: ResolvedBackend): PlanInput 
     informationShots: informationShotsOf(spec),
     gradient: spec.training.gradient,
   };
-  return { spec, data, model: { runShape }, simulatesInProcess };
+  return { ...plan, model: { runShape } };
 }
 
 /**

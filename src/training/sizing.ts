@@ -67,8 +67,9 @@ export function jobCostOf(
 
 /**
  * Refuses a spec whose run would exceed the server's cost limits (QPLANE_ERR_JOB_TOO_LARGE)
- * before any data exists. A CSV file is only sized once read: null here, the worker checks
- * it on the loaded data (`checkJobCost(jobCostOf(spec, simulated, data), …)`).
+ * before any data exists. A CSV file is only sized once read: null here; the API
+ * (`src/api/admission.ts`) and the worker check it on its shape
+ * (`checkJobCost(jobCostOf(spec, simulated, data), …)`).
  */
 export function admitJobCost(
   spec: JobSpec,

@@ -5,15 +5,12 @@
  * path in the message.
  */
 import { z } from "zod";
+import { GENERATED_DATASET_NAMES } from "../data/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 
+/** The generated datasets, then the ones read from files. */
 export const DATASET_NAMES = [
-  "moons",
-  "circles",
-  "xor",
-  "blobs",
-  "sine",
-  "polynomial",
+  ...GENERATED_DATASET_NAMES,
   "iris",
   "penguins",
   "cars",

@@ -8,8 +8,8 @@
  */
 
 import { pacedAdjointProbabilityGradients } from "../../providers/local/adjoint.js";
-import { runPaced } from "../../providers/local/pacing.js";
-import { pacedFinalStatevector } from "../../providers/local/simulator.js";
+import { type Paced, runPaced } from "../../providers/local/pacing.js";
+import { meterFor, pacedFinalStatevector } from "../../providers/local/simulator.js";
 import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
 import { buildAnsatz, readoutQubitsForClasses } from "../circuits/ansatz.js";
 import { type Circuit, withMeasureAll } from "../circuits/ir.js";
@@ -41,7 +41,12 @@ const SPSA_GAMMA = 0.101;
  * one adjoint chunk: a batch is differentiated in chunks of rows, so a step's memory stays
  * at 8 MiB per buffer whatever the batch size. Chunks are summed in row order, as one pass.
  */
-export const ADJOINT_CHUNK_VALUES = 2 ** 20;
+const ADJOINT_CHUNK_VALUES = 2 ** 20;
+
+/** Rows per adjoint chunk for a circuit of `weights` weights and `outcomes` outcomes. */
+export function adjointChunkRows(weights: number, outcomes: number): number {
+  return Math.max(1, Math.floor(ADJOINT_CHUNK_VALUES / Math.max(weights, outcomes)));
+}
 
 interface VqcConfig {
   readonly data: PreparedData;
@@ -183,29 +188,34 @@ class VqcModel implements TrainableModel {
     let loss = 0;
 
     if (config.gradient === "adjoint") {
-      const chunkRows = Math.max(
-        1,
-        Math.floor(ADJOINT_CHUNK_VALUES / Math.max(circuitWeights, outcomeCount)),
-      );
+      const chunkRows = adjointChunkRows(circuitWeights, outcomeCount);
+      // one meter for the whole step: chunks of rows do not restart the count to a pause
+      const meter = meterFor({});
       for (let start = 0; start < batch.length; start += chunkRows) {
         const chunk = batch.subarray(start, Math.min(start + chunkRows, batch.length));
         const rows = this.rows(split, chunk, weights);
         // paced: a long step lets the event loop run (lock renewal, cancel) and stops on abort
-        const adjoint = pacedAdjointProbabilityGradients(circuit, rows, (row, p, out) => {
-          loss += sampleLoss(
-            data,
-            split,
-            chunk[row]!,
-            p,
-            0,
-            outcomeCount,
-            weights,
-            circuitWeights,
-            batch.length,
-            out,
-            classical,
-          );
-        });
+        const adjoint = pacedAdjointProbabilityGradients(
+          circuit,
+          rows,
+          (row, p, out) => {
+            loss += sampleLoss(
+              data,
+              split,
+              chunk[row]!,
+              p,
+              0,
+              outcomeCount,
+              weights,
+              circuitWeights,
+              batch.length,
+              out,
+              classical,
+            );
+          },
+          {},
+          meter,
+        );
         const result = await runPaced(adjoint, signal);
         for (let i = 0; i < result.gradients.length; i++)
           gradient[i % circuitWeights]! += result.gradients[i]!;
@@ -389,14 +399,23 @@ class VqcModel implements TrainableModel {
   }
 
   async holevo(weights: Float64Array, split: PreparedSplit, signal?: AbortSignal): Promise<number> {
-    const { circuit, readoutQubits } = this.config;
     const samples = Int32Array.from({ length: split.samples }, (_, i) => i);
-    const rows = this.rows(split, samples, weights);
+    return runPaced(this.pacedHolevo(this.rows(split, samples, weights)), signal);
+  }
+
+  /**
+   * χ over the rows as one paced pass: one work meter charged with every state's simulation
+   * and its share of the accumulator, so the pass pauses every chunk whatever the row sizes.
+   */
+  private *pacedHolevo(rows: ParameterMatrix): Paced<number> {
+    const { circuit, readoutQubits } = this.config;
     // one state at a time: the ensemble is never held in memory
     const accumulator = createHolevoAccumulator(readoutQubits, circuit.numQubits);
+    const meter = meterFor({});
     for (let r = 0; r < rows.rows; r++) {
       const row = Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols));
-      accumulator.add(await runPaced(pacedFinalStatevector(circuit, row), signal));
+      const state = yield* pacedFinalStatevector(circuit, row, {}, meter);
+      for (const work of accumulator.addInSlices(state)) if (meter.spend(work)) yield;
     }
     return accumulator.value();
   }

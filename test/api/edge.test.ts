@@ -9,6 +9,7 @@ import { type AddressInfo, createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
+import { addressKey } from "../../src/api/context.js";
 import { closeRedis, createRedis } from "../../src/jobs/redis.js";
 import { connect, deleteKeysUnder, REDIS_URL, testPrefix } from "../jobs/helpers.js";
 import { FakeJobService } from "./fake-job-service.js";
@@ -125,6 +126,43 @@ describe("trusted proxies", () => {
       const spoofed = await app.inject({ url: "/v1/datasets", headers: from("203.0.113.2") });
       expect(spoofed.statusCode, JSON.stringify(trustProxy)).toBe(429);
     }
+  });
+
+  it("key an IPv6 client by its /64: another address in it shares the budget", async () => {
+    const app = await limitedApp({ trustProxy: ["127.0.0.1"] }, 1);
+    const status = async (address: string) =>
+      (await app.inject({ url: "/v1/datasets", headers: from(address) })).statusCode;
+    expect(await status("2001:db8:0:1::1")).toBe(200);
+    expect(await status("2001:db8:0:1:ffff:ffff:ffff:fffe")).toBe(429);
+    expect(await status("2001:db8:0:2::1")).toBe(200);
+    expect(await status("::ffff:203.0.113.9")).toBe(200);
+    expect(await status("203.0.113.9")).toBe(429);
+  });
+
+  it("write the address part of a client key as IPv4 or an IPv6 /64", () => {
+    expect(
+      [
+        "203.0.113.9",
+        "::ffff:203.0.113.9",
+        "::1",
+        "::",
+        "2001:db8::1",
+        "2001:DB8:0000:0001:ffff:1:2:3",
+        "2001:db8:1:2::1.2.3.4",
+        "fe80::1%eth0",
+        "1::",
+      ].map(addressKey),
+    ).toEqual([
+      "203.0.113.9",
+      "203.0.113.9",
+      "0:0:0:0::/64",
+      "0:0:0:0::/64",
+      "2001:db8:0:0::/64",
+      "2001:db8:0:1::/64",
+      "2001:db8:1:2::/64",
+      "fe80:0:0:0::/64",
+      "1:0:0:0::/64",
+    ]);
   });
 });
 

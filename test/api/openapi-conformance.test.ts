@@ -9,14 +9,10 @@
  * documented header is present and valid. The test fails on any disagreement, and when an
  * operation of the document was not exercised with a 2xx and a 4xx.
  */
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import type { Ajv2020 as AjvInstance, ValidateFunction } from "ajv/dist/2020.js";
 import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import type { Config } from "../../src/config.js";
@@ -24,15 +20,10 @@ import { createExperimentService, type ExperimentService } from "../../src/jobs/
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import type { JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
-import {
-  connect,
-  deleteKeysUnder,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "../jobs/helpers.js";
+import { closedPort } from "../helpers/closed-port.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { silentLogger, testConfig, waitFor } from "../jobs/helpers.js";
+import { listen } from "../security/http.js";
 
 // ajv's CommonJS exports seen from ESM
 const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
@@ -295,20 +286,6 @@ class Client {
   }
 }
 
-async function listening(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
 function apiOver(config: Config, service: JobService, experiments: ExperimentService) {
   return {
     service,
@@ -370,44 +347,29 @@ describe("the conformance check", () => {
 });
 
 describe("the server against its OpenAPI document", () => {
-  const prefix = testPrefix("conformance");
-  const config = testConfig(prefix, {
-    QPLANE_API_KEYS: `${KEY_A},${KEY_B}`,
-    QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "3",
-    QPLANE_MAX_EXPERIMENT_JOBS: "4",
-  });
   const conformance = new Conformance();
-  let redis: Redis;
-  let jobs: JobService;
-  let experiments: ExperimentService;
-  let worker: WorkerHandle;
-  let app: FastifyInstance;
   let client: Client;
   /** Holds the main app's shutdown open until the shutdown requests are made. */
   let releaseShutdown: () => void = () => {};
   const shutdownHeld = new Promise<void>((resolve) => {
     releaseShutdown = resolve;
   });
-
-  beforeAll(async () => {
-    redis = connect();
-    jobs = createJobService({ config, logger: silentLogger });
-    experiments = createExperimentService({ config, jobs, logger: silentLogger });
-    worker = await startWorker(config, { logger: silentLogger });
-    app = await buildApp(apiOver(config, jobs, experiments));
-    app.addHook("preClose", () => shutdownHeld);
-    client = new Client(await listening(app), conformance);
+  const server = useRealServer("conformance", {
+    env: {
+      QPLANE_API_KEYS: `${KEY_A},${KEY_B}`,
+      QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "3",
+      QPLANE_MAX_EXPERIMENT_JOBS: "4",
+    },
+    worker: true,
+    app: ({ config, jobs, experiments }) => apiOver(config, jobs, experiments),
+    beforeListen: (app) => app.addHook("preClose", () => shutdownHeld),
   });
 
-  afterAll(async () => {
-    releaseShutdown();
-    await app?.close();
-    await worker?.close();
-    await experiments?.close();
-    await jobs?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
+  beforeAll(() => {
+    client = new Client(server.base, conformance);
   });
+
+  afterAll(() => releaseShutdown());
 
   const unknownId = newJobId();
   const jobPath = (id: string) => `/v1/jobs/${id}`;
@@ -682,11 +644,11 @@ describe("the server against its OpenAPI document", () => {
 
   it("answers 429 with Retry-After, as documented, once a key's budget is spent", async () => {
     const limited = await buildApp({
-      ...apiOver(config, jobs, experiments),
-      limits: { ...config.limits, rateLimitPerMinute: 1 },
+      ...apiOver(server.config, server.jobs, server.experiments),
+      limits: { ...server.config.limits, rateLimitPerMinute: 1 },
     });
     try {
-      const c = new Client(await listening(limited), conformance);
+      const c = new Client(await listen(limited), conformance);
       const statuses = new Map<string, number[]>();
       // twice over: the first request of each budget goes through
       for (let round = 0; round < 2; round++) {
@@ -709,8 +671,22 @@ describe("the server against its OpenAPI document", () => {
     }
   });
 
+  it("answers 403, as documented, to /metrics for a key that is not an admin key", async () => {
+    const guarded = await buildApp({
+      ...apiOver(server.config, server.jobs, server.experiments),
+      adminKeys: [KEY_B],
+    });
+    try {
+      const c = new Client(await listen(guarded), conformance);
+      expect((await c.send("GET /metrics", "/metrics", { key: KEY_A })).status).toBe(403);
+      expect((await c.send("GET /metrics", "/metrics", { key: KEY_B })).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it("answers 503 with Retry-After, as documented, while the store is unreachable", async () => {
-    const downConfig = testConfig(prefix, {
+    const downConfig = testConfig(server.prefix, {
       REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
       QPLANE_API_KEYS: `${KEY_A},${KEY_B}`,
       QPLANE_REDIS_TIMEOUT_MS: "200",
@@ -723,7 +699,7 @@ describe("the server against its OpenAPI document", () => {
     });
     const down = await buildApp(apiOver(downConfig, downJobs, downExperiments));
     try {
-      const c = new Client(await listening(down), conformance);
+      const c = new Client(await listen(down), conformance);
       const unavailable: string[] = [];
       for (const operation of OPERATIONS) {
         const path = operation.split(" ")[1]!.replace("{id}", unknownId);
@@ -753,7 +729,7 @@ describe("the server against its OpenAPI document", () => {
   });
 
   it("answers requests arriving during shutdown with a documented 503", async () => {
-    const closed = app.close();
+    const closed = server.app.close();
     const shutdownStatuses: number[] = [];
     for (const operation of OPERATIONS) {
       const path = operation.split(" ")[1]!.replace("{id}", unknownId);

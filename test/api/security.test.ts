@@ -65,7 +65,32 @@ describe("API keys", () => {
     expect((await app.inject({ url: "/v1/jobs", headers: bearer(OTHER_KEY) })).statusCode).toBe(
       200,
     );
+    // no admin keys: a single-tenant deployment, where any valid key may scrape
     expect((await app.inject({ url: "/metrics", headers: bearer(KEY) })).statusCode).toBe(200);
+  });
+
+  it("keep /metrics (every key's activity) to admin keys when admin keys are configured", async () => {
+    const ADMIN_KEY = "admin-key-0123456789";
+    ({ app } = await testApp({ apiKeys: [KEY, OTHER_KEY], adminKeys: [ADMIN_KEY] }));
+    for (const key of [KEY, OTHER_KEY]) {
+      const refused = await app.inject({ url: "/metrics", headers: bearer(key) });
+      expect({ status: refused.statusCode, body: refused.json() }).toEqual({
+        status: 403,
+        body: {
+          error: {
+            code: "QPLANE_ERR_FORBIDDEN",
+            message:
+              "/metrics shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)",
+          },
+        },
+      });
+    }
+    const scraped = await app.inject({ url: "/metrics", headers: bearer(ADMIN_KEY) });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain("qplane_jobs");
+    expect((await app.inject({ url: "/metrics" })).statusCode).toBe(401);
+    // the /v1 routes stay open to every valid key
+    expect((await app.inject({ url: "/v1/jobs", headers: bearer(KEY) })).statusCode).toBe(200);
   });
 
   it("records the owner as a hash of the key, never the key", async () => {

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  accumulateReducedUpper,
+  complementQubits,
+  registerOffsets,
+} from "../../src/infoplane/density-matrix.js";
+import {
   createHolevoAccumulator,
   hermitianEigenvalues,
   holevoQuantity,
@@ -250,3 +255,47 @@ describe("Holevo quantity", () => {
     expect(() => createHolevoAccumulator([3], 2)).toThrow(/not a qubit/);
   });
 });
+
+describe("the partial trace in slices (paced Holevo)", () => {
+  it("gives the matrix of one call when the traced-out terms are added in consecutive ranges", () => {
+    fc.assert(
+      fc.property(randomState(7), fc.integer({ min: 1, max: 31 }), (psi, cut) => {
+        const register = registerOffsets([1, 4]);
+        const rest = registerOffsets(complementQubits([1, 4], 7));
+        const whole = [new Float64Array(16), new Float64Array(16)] as const;
+        accumulateReducedUpper(psi, register, rest, 1, whole[0], whole[1]);
+        const sliced = [new Float64Array(16), new Float64Array(16)] as const;
+        accumulateReducedUpper(psi, register, rest, 1, sliced[0], sliced[1], 0, cut);
+        accumulateReducedUpper(psi, register, rest, 1, sliced[0], sliced[1], cut, rest.length);
+        expect(Array.from(sliced[0])).toEqual(Array.from(whole[0]));
+        expect(Array.from(sliced[1])).toEqual(Array.from(whole[1]));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("yields its work slice by slice and adds what add adds", () => {
+    // 20 qubits, register of 2: 2^18 traced-out terms of 16 multiply-adds, 2^20 per slice
+    const n = 20;
+    const dim = 2 ** n;
+    const psi = {
+      re: Float64Array.from({ length: dim }, (_, i) => Math.sin(i + 1) / Math.sqrt(dim / 2)),
+      im: Float64Array.from({ length: dim }, (_, i) => Math.cos(3 * i) / Math.sqrt(dim / 2)),
+    };
+    const whole = createHolevoAccumulator([0, 5], n);
+    whole.add(psi);
+    whole.add(plusState(n));
+    const sliced = createHolevoAccumulator([0, 5], n);
+    const work = [...sliced.addInSlices(psi), ...sliced.addInSlices(plusState(n))];
+    // per state: the 2^(20+2) multiply-adds of ρ_R in 4 slices, then a 4×4 eigensolve
+    const perState = [2 ** 20, 2 ** 20, 2 ** 20, 2 ** 20, 4 ** 3];
+    expect(work).toEqual([...perState, ...perState]);
+    expect(sliced.value()).toBe(whole.value());
+  });
+});
+
+/** |+⟩^⊗n. */
+function plusState(n: number): State {
+  const dim = 2 ** n;
+  return { re: new Float64Array(dim).fill(1 / Math.sqrt(dim)), im: new Float64Array(dim) };
+}

@@ -3,25 +3,16 @@
  * indexes existed: its jobs and experiments appear in their owners' lists afterwards, once per
  * deployment, and a worker runs it when it starts.
  */
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ExperimentRecord } from "../../src/experiments/types.js";
 import { backfillOwnerIndexes, OWNER_INDEXES_MIGRATION } from "../../src/jobs/backfill.js";
-import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
 import { newJobId } from "../../src/jobs/ids.js";
-import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
-import { EVERYONE, type JobRecord, type JobService, type Viewer } from "../../src/jobs/types.js";
+import { EVERYONE, type JobRecord, type Viewer } from "../../src/jobs/types.js";
 import { startWorker } from "../../src/jobs/worker-process.js";
 import { parseJobSpec } from "../../src/training/spec.js";
-import {
-  connect,
-  deleteKeysUnder,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "./helpers.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { deleteKeysUnder, silentLogger, waitFor } from "./helpers.js";
 
 const SPEC = parseJobSpec({
   dataset: { name: "moons", samples: 40 },
@@ -32,12 +23,8 @@ const ALICE: Viewer = { kind: "owner", owner: "alice-hash" };
 const BOB: Viewer = { kind: "owner", owner: "bob-hash" };
 
 describe("owner-index backfill", () => {
-  const prefix = testPrefix("backfill");
-  const config = testConfig(prefix);
-  let redis: Redis;
+  const server = useRealServer("backfill");
   let store: JobStore;
-  let jobs: JobService;
-  let experiments: ExperimentService;
   let clock = Date.now();
   /** Distinct, increasing creation times (listings are newest first). */
   const tick = () => {
@@ -69,7 +56,7 @@ describe("owner-index backfill", () => {
     await store.create(job);
     // finished, so that a worker started by a test leaves it alone
     await store.transition(job, ["queued"], "completed", { finishedAt: job.createdAt });
-    if (owner !== null) await redis.zrem(store.keys.ownerJobs(owner), id);
+    if (owner !== null) await server.redis.zrem(store.keys.ownerJobs(owner), id);
     return job;
   }
 
@@ -89,32 +76,22 @@ describe("owner-index backfill", () => {
         { key: "all", values: {}, metric: "testAccuracy", jobIds: children.map((job) => job.id) },
       ],
     };
-    await redis.set(store.keys.experiment(id), JSON.stringify(record));
-    await redis.zadd(store.keys.experiments, 0, id);
+    await server.redis.set(store.keys.experiment(id), JSON.stringify(record));
+    await server.redis.zadd(store.keys.experiments, 0, id);
     return id;
   }
 
   const listed = async (viewer: Viewer) =>
-    (await jobs.list({ limit: 100 }, viewer)).jobs.map((job) => job.id);
+    (await server.jobs.list({ limit: 100 }, viewer)).jobs.map((job) => job.id);
   const listedExperiments = async (viewer: Viewer) =>
-    (await experiments.list({ limit: 100 }, viewer)).experiments.map((view) => view.id);
+    (await server.experiments.list({ limit: 100 }, viewer)).experiments.map((view) => view.id);
 
   beforeAll(() => {
-    redis = connect();
-    store = new JobStore(redis, { prefix, retentionSeconds: 3600 });
-    jobs = createJobService({ config, logger: silentLogger });
-    experiments = createExperimentService({ config, jobs, logger: silentLogger });
+    store = new JobStore(server.redis, { prefix: server.prefix, retentionSeconds: 3600 });
   });
 
   beforeEach(async () => {
-    await deleteKeysUnder(redis, prefix);
-  });
-
-  afterAll(async () => {
-    await deleteKeysUnder(redis, prefix);
-    await experiments.close();
-    await jobs.close();
-    redis.disconnect();
+    await deleteKeysUnder(server.redis, server.prefix);
   });
 
   it("lists earlier jobs and experiments for their owners, once per deployment", async () => {
@@ -126,7 +103,7 @@ describe("owner-index backfill", () => {
     expect(await listed(ALICE)).toEqual([]);
     expect(await listedExperiments(ALICE)).toEqual([]);
 
-    expect(await backfillOwnerIndexes(redis, store.keys)).toEqual({
+    expect(await backfillOwnerIndexes(server.redis, store.keys)).toEqual({
       ran: true,
       jobs: 3,
       experiments: 1,
@@ -138,9 +115,9 @@ describe("owner-index backfill", () => {
     expect(await listedExperiments(BOB)).toEqual([]);
 
     // done: the marker stops later runs (an old-style job written now is not picked up)
-    expect(await redis.hexists(store.keys.migrations, OWNER_INDEXES_MIGRATION)).toBe(1);
+    expect(await server.redis.hexists(store.keys.migrations, OWNER_INDEXES_MIGRATION)).toBe(1);
     const late = await oldJob(BOB.owner);
-    expect(await backfillOwnerIndexes(redis, store.keys)).toEqual({
+    expect(await backfillOwnerIndexes(server.redis, store.keys)).toEqual({
       ran: false,
       jobs: 0,
       experiments: 0,
@@ -148,8 +125,8 @@ describe("owner-index backfill", () => {
     expect(await listed(BOB)).toEqual([b1.id]);
 
     // idempotent: run again without the marker, it adds only what is missing
-    await redis.hdel(store.keys.migrations, OWNER_INDEXES_MIGRATION);
-    expect(await backfillOwnerIndexes(redis, store.keys)).toEqual({
+    await server.redis.hdel(store.keys.migrations, OWNER_INDEXES_MIGRATION);
+    expect(await backfillOwnerIndexes(server.redis, store.keys)).toEqual({
       ran: true,
       jobs: 1,
       experiments: 0,
@@ -163,27 +140,27 @@ describe("owner-index backfill", () => {
     for (let i = 0; i < 450; i++) many.push((await oldJob(ALICE.owner)).id);
     // an index entry whose record expired: not brought back into a listing
     const gone = await oldJob(ALICE.owner);
-    await redis.del(store.keys.job(gone.id));
+    await server.redis.del(store.keys.job(gone.id));
 
-    await redis.set(store.keys.migrationLock(OWNER_INDEXES_MIGRATION), "another worker");
-    expect((await backfillOwnerIndexes(redis, store.keys)).ran).toBe(false);
-    await redis.del(store.keys.migrationLock(OWNER_INDEXES_MIGRATION));
+    await server.redis.set(store.keys.migrationLock(OWNER_INDEXES_MIGRATION), "another worker");
+    expect((await backfillOwnerIndexes(server.redis, store.keys)).ran).toBe(false);
+    await server.redis.del(store.keys.migrationLock(OWNER_INDEXES_MIGRATION));
 
-    expect(await backfillOwnerIndexes(redis, store.keys)).toEqual({
+    expect(await backfillOwnerIndexes(server.redis, store.keys)).toEqual({
       ran: true,
       jobs: 450,
       experiments: 0,
     });
-    expect(await redis.zcard(store.keys.ownerJobs(ALICE.owner))).toBe(450);
-    expect(await redis.zscore(store.keys.ownerJobs(ALICE.owner), gone.id)).toBeNull();
+    expect(await server.redis.zcard(store.keys.ownerJobs(ALICE.owner))).toBe(450);
+    expect(await server.redis.zscore(store.keys.ownerJobs(ALICE.owner), gone.id)).toBeNull();
     expect(await listed(ALICE)).toEqual(many.slice(-100).reverse());
     // the lock is released
-    expect(await redis.exists(store.keys.migrationLock(OWNER_INDEXES_MIGRATION))).toBe(0);
+    expect(await server.redis.exists(store.keys.migrationLock(OWNER_INDEXES_MIGRATION))).toBe(0);
   });
 
   it("runs when a worker starts", async () => {
     const job = await oldJob(ALICE.owner);
-    const worker = await startWorker(config, { logger: silentLogger });
+    const worker = await startWorker(server.config, { logger: silentLogger });
     try {
       expect(
         await waitFor(async () => (await listed(ALICE)).length > 0 && listed(ALICE), "backfill"),

@@ -79,6 +79,30 @@ export function jobFinished(
   );
 }
 
+/** Waits (30 s at most) until job `id` is running. */
+export async function jobRunning(service: JobService, id: string): Promise<void> {
+  await waitFor(
+    async () => (await service.get(id, EVERYONE)).status === "running",
+    `job ${id} to run`,
+    30_000,
+    10,
+  );
+}
+
+/** Waits (60 s at most) until job `id` has checkpointed `epochs` epochs. */
+export async function jobCheckpointed(
+  service: JobService,
+  id: string,
+  epochs: number,
+): Promise<void> {
+  await waitFor(
+    async () => (await service.get(id, EVERYONE)).progress.epoch >= epochs,
+    `${epochs} checkpointed epochs`,
+    60_000,
+    10,
+  );
+}
+
 /** Epoch records without their wall times, for comparing two runs. */
 export function withoutTimes<T extends { elapsedMs: number }>(
   records: readonly T[],

@@ -3,93 +3,36 @@
  * killed or stopped mid-job: the job resumes on another worker from its last checkpointed
  * epoch and ends exactly as an uninterrupted run.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobService } from "../../src/jobs/service.js";
-import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
-import { type ForkedWorker, forkWorker } from "../../src/jobs/worker-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EVERYONE, type JobEvent, type JobRecord } from "../../src/jobs/types.js";
 import type { TrainingResult } from "../../src/training/loop.js";
 import { runTraining } from "../../src/training/run.js";
-import { parseJobSpec } from "../../src/training/spec.js";
-import {
-  connect,
-  deleteKeysUnder,
-  jobFinished,
-  REDIS_URL,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-  withoutTimes,
-} from "./helpers.js";
+import { INTERRUPTIBLE_SPEC as SPEC, useWorkerProcesses } from "../helpers/compiled.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { jobCheckpointed, jobFinished, withoutTimes } from "./helpers.js";
 
-const WORKER_MAIN = fileURLToPath(new URL("../../dist/src/jobs/worker-main.js", import.meta.url));
+const fixture = useRealServer("resume", { experiments: false });
+const { prefix } = fixture;
+// a dead worker's job is free 2 s after its last lock renewal
+const spawnWorker = useWorkerProcesses(prefix, { QPLANE_LOCK_DURATION_MS: "2000" });
 
-/** 12 epochs of ~0.2 s each: long enough to interrupt, short enough for CI. */
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 400 },
-  model: { qubits: 10, layers: 6 },
-  training: { epochs: 12 },
-});
-
-const prefix = testPrefix("resume");
-const config = testConfig(prefix);
-const childEnv = {
-  ...process.env,
-  REDIS_URL,
-  QPLANE_KEY_PREFIX: prefix,
-  // a dead worker's job is free 2 s after its last lock renewal
-  QPLANE_LOCK_DURATION_MS: "2000",
-  QPLANE_STALLED_INTERVAL_MS: "500",
-  LOG_LEVEL: "warn",
-};
-
-let redis: Redis;
-let service: JobService;
 let reference: TrainingResult;
-const children: ForkedWorker[] = [];
-
-function spawnWorker(env: Record<string, string> = {}): ForkedWorker {
-  const child = forkWorker({ entry: WORKER_MAIN, env: { ...childEnv, ...env }, stdio: "pipe" });
-  children.push(child);
-  return child;
-}
 
 function finished(id: string): Promise<JobRecord> {
-  return jobFinished(service, id, 60_000, 50);
+  return jobFinished(fixture.jobs, id, 60_000, 50);
 }
 
 beforeAll(async () => {
-  if (!existsSync(WORKER_MAIN)) {
-    throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  }
-  redis = connect();
-  service = createJobService({ config, logger: silentLogger });
   // the uninterrupted run to compare with
   reference = (await runTraining(SPEC)).result;
 }, 60_000);
 
-afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
-  await Promise.all(children.map((child) => child.exited));
-  await service.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
-});
-
 /** Submits SPEC, records its events, and waits until `epochs` epochs are checkpointed. */
 async function submitAndRunTo(epochs: number) {
-  const { job } = await service.submit(SPEC);
+  const { job } = await fixture.jobs.submit(SPEC);
   const events: JobEvent[] = [];
-  const unsubscribe = await service.subscribe(job.id, (event) => events.push(event), EVERYONE);
-  await waitFor(
-    async () => (await service.get(job.id, EVERYONE)).progress.epoch >= epochs,
-    `${epochs} checkpointed epochs`,
-    60_000,
-    10,
-  );
+  const unsubscribe = await fixture.jobs.subscribe(job.id, (event) => events.push(event), EVERYONE);
+  await jobCheckpointed(fixture.jobs, job.id, epochs);
   return { id: job.id, events, unsubscribe };
 }
 
@@ -100,8 +43,8 @@ describe("a job whose worker process dies or stops", () => {
     first.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
 
-    const orphaned = await service.get(id, EVERYONE);
-    const before = await service.metrics(id, EVERYONE);
+    const orphaned = await fixture.jobs.get(id, EVERYONE);
+    const before = await fixture.jobs.metrics(id, EVERYONE);
     const checkpointed = before.length;
     expect(orphaned).toMatchObject({
       status: "running",
@@ -120,7 +63,7 @@ describe("a job whose worker process dies or stops", () => {
       error: null,
       progress: { epoch: 12, epochs: 12 },
     });
-    const metrics = await service.metrics(id, EVERYONE);
+    const metrics = await fixture.jobs.metrics(id, EVERYONE);
     expect(metrics.map((record) => record.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     // the epochs done before the kill were kept, not recomputed (same wall times too)
     expect(metrics.slice(0, checkpointed)).toEqual(before);
@@ -144,8 +87,8 @@ describe("a job whose worker process dies or stops", () => {
     first.kill("SIGTERM");
     expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
 
-    const handedBack = await service.get(id, EVERYONE);
-    const before = await service.metrics(id, EVERYONE);
+    const handedBack = await fixture.jobs.get(id, EVERYONE);
+    const before = await fixture.jobs.metrics(id, EVERYONE);
     expect(handedBack).toMatchObject({
       status: "queued",
       attempts: 1,
@@ -156,15 +99,15 @@ describe("a job whose worker process dies or stops", () => {
     expect(before.length).toBeGreaterThanOrEqual(1);
     expect(before.length).toBeLessThan(SPEC.training.epochs);
     // back in BullMQ's wait list at once, not after a lock timeout
-    expect(await redis.lrange(`${prefix}:${prefix}-training:wait`, 0, -1)).toEqual([id]);
-    expect((await service.stats()).queueDepth).toBe(1);
+    expect(await fixture.redis.lrange(`${prefix}:${prefix}-training:wait`, 0, -1)).toEqual([id]);
+    expect((await fixture.jobs.stats()).queueDepth).toBe(1);
     const statuses = events.filter((event) => event.type === "status").map((event) => event.status);
     expect(statuses).toEqual(["running", "queued"]);
 
     const second = spawnWorker();
     const done = await finished(id);
     expect(done, second.output()).toMatchObject({ status: "completed", attempts: 2 });
-    const metrics = await service.metrics(id, EVERYONE);
+    const metrics = await fixture.jobs.metrics(id, EVERYONE);
     expect(metrics.slice(0, before.length)).toEqual(before);
     expect(withoutTimes(metrics)).toEqual(withoutTimes(reference.records));
     await unsubscribe();

@@ -71,6 +71,33 @@ describe("superviseWorker", () => {
     );
   });
 
+  it("hands back the jobs of a child that dies after creating its worker but before ready", async () => {
+    const entry = join(tmpdir(), `qplane-startup-worker-${process.pid}.mjs`);
+    // a child killed in the startup window: its BullMQ Worker exists (and may hold a job),
+    // so it has sent its id, but it never reported ready
+    writeFileSync(
+      entry,
+      "process.send({ type: 'worker', workerId: 'w-startup' }, () => process.kill(process.pid, 'SIGKILL'));\n",
+    );
+    const crashed: string[] = [];
+    let supervisor: ReturnType<typeof superviseWorker> | undefined;
+    await new Promise<void>((resolve) => {
+      supervisor = superviseWorker({
+        spawn: () => forkWorker({ entry, stdio: "pipe" }),
+        policy: { initialDelayMs: 60_000 },
+        onCrash: async (workerId) => {
+          crashed.push(workerId);
+          resolve();
+        },
+        onGiveUp: () => {},
+        log: { warn: () => {}, error: () => {} },
+      });
+    });
+    expect(supervisor?.alive).toBe(false);
+    await supervisor?.close();
+    expect(crashed).toEqual(["w-startup"]);
+  });
+
   it("neither restarts nor counts a child it closed itself", async () => {
     const entry = join(tmpdir(), `qplane-idle-worker-${process.pid}.mjs`);
     // an idle child that leaves on SIGTERM, like a worker without jobs

@@ -3,14 +3,13 @@
  * of hanging, and works again by itself when Redis is back. Redis "goes away" behind a TCP
  * proxy that the test closes and reopens.
  */
-import { once } from "node:events";
-import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { closedPort } from "../helpers/closed-port.js";
 import { RedisProxy } from "../helpers/redis-proxy.js";
 import {
   connect,
@@ -27,17 +26,6 @@ const TINY = parseJobSpec({
   model: { qubits: 2 },
   training: { epochs: 1 },
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 async function timed(
   operation: () => Promise<unknown>,

@@ -8,24 +8,12 @@
  * Times are bounded generously here; `bench/admission.ts` measures them.
  */
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/api/app.js";
-import { createExperimentService } from "../../src/jobs/experiments.js";
-import { createJobService } from "../../src/jobs/service.js";
-import { EVERYONE, type JobService, TERMINAL_JOB_STATUSES } from "../../src/jobs/types.js";
-import { startWorker } from "../../src/jobs/worker-process.js";
+import { describe, expect, it } from "vitest";
+import { EVERYONE } from "../../src/jobs/types.js";
 import { parseJobSpec } from "../../src/training/spec.js";
-import {
-  connect,
-  deleteKeysUnder,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "../jobs/helpers.js";
-import { listen, request } from "./http.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { jobFinished } from "../jobs/helpers.js";
+import { request } from "./http.js";
 
 /** Issue 10's maximal spec: every field within its own limit, the product far beyond. */
 const MAXIMAL = {
@@ -44,36 +32,24 @@ interface ErrorBody {
 }
 
 describe("cost admission against a real server", () => {
-  const prefix = testPrefix("cost");
-  const config = testConfig(prefix, { QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "1000" });
-  let redis: Redis;
-  let service: JobService;
-  let app: FastifyInstance;
-  let base: string;
-
-  beforeAll(async () => {
-    redis = connect();
-    service = createJobService({ config, logger: silentLogger });
-    const experiments = createExperimentService({ config, jobs: service, logger: silentLogger });
-    app = await buildApp({ service, experiments, limits: config.limits, log: false });
-    base = await listen(app);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await service?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis?.disconnect();
+  const server = useRealServer("cost", {
+    env: { QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "1000" },
+    app: ({ jobs, experiments, config }) => ({
+      service: jobs,
+      experiments,
+      limits: config.limits,
+      log: false,
+    }),
   });
 
   const jobCount = async () =>
-    ((await request(base, "GET", "/v1/jobs?limit=100", null)).body as { jobs: unknown[] }).jobs
-      .length;
+    ((await request(server.base, "GET", "/v1/jobs?limit=100", null)).body as { jobs: unknown[] })
+      .jobs.length;
 
   it("refuses the maximal spec with 422 naming estimate, limit and fields; nothing is queued", async () => {
     for (const path of ["/v1/jobs", "/v1/jobs?dryRun=true"]) {
       const started = performance.now();
-      const answer = await request(base, "POST", path, null, MAXIMAL);
+      const answer = await request(server.base, "POST", path, null, MAXIMAL);
       const elapsedMs = performance.now() - started;
       expect(answer.status).toBe(422);
       const { error } = answer.body as ErrorBody;
@@ -86,7 +62,7 @@ describe("cost admission against a real server", () => {
   });
 
   it("refuses it at the job service too (the second line behind the API)", async () => {
-    await expect(service.submit(parseJobSpec(MAXIMAL))).rejects.toMatchObject({
+    await expect(server.jobs.submit(parseJobSpec(MAXIMAL))).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_TOO_LARGE",
       message: expect.stringMatching(TOO_LARGE),
     });
@@ -94,7 +70,7 @@ describe("cost admission against a real server", () => {
 
   it("refuses an experiment whose one child is too large, naming the arm; nothing is queued", async () => {
     // the base spec (4 qubits) and the 2-qubit arm fit; the 20-qubit arm is 10⁴ times larger
-    const answer = await request(base, "POST", "/v1/experiments", null, {
+    const answer = await request(server.base, "POST", "/v1/experiments", null, {
       spec: {
         dataset: { name: "moons", samples: 1000 },
         model: { layers: 200, entangler: "full" },
@@ -123,7 +99,7 @@ describe("cost admission against a real server", () => {
     expect(JSON.stringify(body).length).toBeLessThan(3000);
     const heapBefore = process.memoryUsage().heapUsed;
     const started = performance.now();
-    const answer = await request(base, "POST", "/v1/experiments", null, body);
+    const answer = await request(server.base, "POST", "/v1/experiments", null, body);
     const elapsedMs = performance.now() - started;
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
@@ -161,13 +137,15 @@ describe("cost admission against a real server", () => {
     const statuses: number[] = [];
     for (const spec of specs) {
       const started = performance.now();
-      const answer = await request(base, "POST", "/v1/jobs?dryRun=true", null, spec);
+      const answer = await request(server.base, "POST", "/v1/jobs?dryRun=true", null, spec);
       expect(performance.now() - started).toBeLessThan(1000);
       statuses.push(answer.status);
       if (answer.status === 200) {
         const { plan } = answer.body as { plan: Record<string, number> };
-        expect(plan.amplitudeOperations).toBeLessThanOrEqual(config.limits.maxJobWork);
-        expect(plan.peakMemoryBytes).toBeLessThanOrEqual(config.limits.maxJobMemoryMb * 2 ** 20);
+        expect(plan.amplitudeOperations).toBeLessThanOrEqual(server.config.limits.maxJobWork);
+        expect(plan.peakMemoryBytes).toBeLessThanOrEqual(
+          server.config.limits.maxJobMemoryMb * 2 ** 20,
+        );
       } else {
         expect((answer.body as ErrorBody).error.code).toBe("QPLANE_ERR_JOB_TOO_LARGE");
       }
@@ -177,43 +155,33 @@ describe("cost admission against a real server", () => {
 });
 
 describe("the worker's cost check", () => {
-  const prefix = testPrefix("cost-worker");
   // a 5-row CSV: too large only for a tiny work limit, and only known once the file is read
-  const config = testConfig(prefix, { QPLANE_MAX_JOB_WORK: "1000" });
+  const server = useRealServer("cost-worker", {
+    env: { QPLANE_MAX_JOB_WORK: "1000" },
+    experiments: false,
+    worker: true,
+  });
 
   it("fails a CSV job over the limit before training, with the code and the fields", async () => {
-    const redis = connect();
-    const service = createJobService({ config, logger: silentLogger });
-    const worker = await startWorker(config, { logger: silentLogger });
-    try {
-      const spec = parseJobSpec({
-        dataset: {
-          name: "csv",
-          path: fileURLToPath(new URL("../fixtures/data/good.csv", import.meta.url)),
-          target: "score",
-          features: ["length", "width"],
-        },
-        training: { epochs: 1 },
-      });
-      // the service cannot size a CSV without reading it: it admits the job
-      const { job } = await service.submit(spec);
-      const finished = await waitFor(async () => {
-        const record = await service.get(job.id, EVERYONE);
-        return TERMINAL_JOB_STATUSES.has(record.status) ? record : undefined;
-      }, `job ${job.id} to finish`);
-      expect(finished.status).toBe("failed");
-      expect(finished.error).toMatchObject({
-        code: "QPLANE_ERR_JOB_TOO_LARGE",
-        message: expect.stringMatching(
-          /^spec: the job is too large: estimated work \d+ amplitude-operations is over this server's limit of 1000 \(QPLANE_MAX_JOB_WORK\); driven by model\.qubits=4, .*dataset\.name=csv \(5 rows\)/,
-        ),
-      });
-      expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
-    } finally {
-      await worker.close();
-      await service.close();
-      await deleteKeysUnder(redis, prefix);
-      redis.disconnect();
-    }
+    const spec = parseJobSpec({
+      dataset: {
+        name: "csv",
+        path: fileURLToPath(new URL("../fixtures/data/good.csv", import.meta.url)),
+        target: "score",
+        features: ["length", "width"],
+      },
+      training: { epochs: 1 },
+    });
+    // the service cannot size a CSV without reading it: it admits the job
+    const { job } = await server.jobs.submit(spec);
+    const finished = await jobFinished(server.jobs, job.id);
+    expect(finished.status).toBe("failed");
+    expect(finished.error).toMatchObject({
+      code: "QPLANE_ERR_JOB_TOO_LARGE",
+      message: expect.stringMatching(
+        /^spec: the job is too large: estimated work \d+ amplitude-operations is over this server's limit of 1000 \(QPLANE_MAX_JOB_WORK\); driven by model\.qubits=4, .*dataset\.name=csv \(5 rows\)/,
+      ),
+    });
+    expect(await server.jobs.metrics(job.id, EVERYONE)).toEqual([]);
   });
 });

@@ -95,4 +95,36 @@ describe("routing in a worker thread", () => {
       message: `the circuit (${DEEP.gates.length} gates on 10 qubits): routing took longer than 0.05 s; use fewer layers, qubits or entangling pairs`,
     });
   });
+
+  it("runs a bounded number of threads, queues a few calls and refuses the rest with 503", async () => {
+    const { runOffThread, describeCircuit, OFF_THREAD_CONCURRENCY, OFF_THREAD_QUEUE_LENGTH } =
+      await compiled();
+    const what = describeCircuit(DEEP);
+    // each call times out after 50 ms of its own thread's time, not of its wait
+    const calls = Array.from({ length: OFF_THREAD_CONCURRENCY + OFF_THREAD_QUEUE_LENGTH + 1 }, () =>
+      runOffThread("transpile", [DEEP, TARGET], what, 50).then(
+        () => "answered",
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      ),
+    );
+    const outcomes = await Promise.all(calls);
+    const timedOut = `QPLANE_ERR_PROVIDER_CIRCUIT: ${what}: routing took longer than 0.05 s; use fewer layers, qubits or entangling pairs`;
+    expect(outcomes.slice(0, -1)).toEqual(
+      Array.from({ length: OFF_THREAD_CONCURRENCY + OFF_THREAD_QUEUE_LENGTH }, () => timedOut),
+    );
+    expect(outcomes.at(-1)).toBe(
+      `QPLANE_ERR_UNAVAILABLE: ${what}: every worker thread is busy (${OFF_THREAD_CONCURRENCY} running, ${OFF_THREAD_QUEUE_LENGTH} waiting); retry later`,
+    );
+    // every slot was given back
+    const { circuit: small } = buildAnsatz({
+      qubits: 2,
+      layers: 1,
+      features: 1,
+      readoutQubits: [0],
+    });
+    const fits = Array.from({ length: OFF_THREAD_CONCURRENCY + 1 }, () =>
+      runOffThread("transpile", [small, TARGET], describeCircuit(small)),
+    );
+    expect(await Promise.all(fits)).toEqual(fits.map(() => transpile(small, TARGET)));
+  });
 });

@@ -2,31 +2,20 @@
  * Bounded running time against a real worker process (the compiled
  * dist/src/jobs/worker-main.js; `npm test` builds first) and Redis: a step of a wide circuit
  * takes many seconds, yet cancel and SIGTERM act within about a second, the job's lock is
- * renewed during the step, and a job past its time limit fails keeping its epochs.
+ * renewed during the step, and a job past its time limit fails keeping its epochs. The same
+ * holds for a one-step MLP job and a job sampling 10^5 shots per row; a job handed
+ * back mid-epoch keeps the training time it spent (trainingMsUsed) for its time limit.
  *
  * The worker runs with a 1 s lock: before the simulator paused inside steps, a step longer
  * than the lock lost it ("lost job lock") and the job was requeued until its retries ran out.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobService } from "../../src/jobs/service.js";
-import { EVERYONE, type JobRecord, type JobService } from "../../src/jobs/types.js";
-import { type ForkedWorker, forkWorker } from "../../src/jobs/worker-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EVERYONE, type JobRecord } from "../../src/jobs/types.js";
+import type { ForkedWorker } from "../../src/jobs/worker-process.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
-import {
-  connect,
-  deleteKeysUnder,
-  jobFinished,
-  REDIS_URL,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "../jobs/helpers.js";
-
-const WORKER_MAIN = fileURLToPath(new URL("../../dist/src/jobs/worker-main.js", import.meta.url));
+import { useWorkerProcesses } from "../helpers/compiled.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { jobFinished, jobRunning } from "../jobs/helpers.js";
 
 /** 20 qubits: one step of 48 rows takes 20–60 s; the tests stop it a second or two in. */
 const WIDE = parseJobSpec({
@@ -40,6 +29,19 @@ const LONG_STEP = parseJobSpec({
   model: { qubits: 18, layers: 2 },
   training: { epochs: 2, batchSize: 24 },
 });
+/** The MLP baseline, 3 × 1024 hidden units, one batch: a single step of tens of seconds. */
+const MLP_STEP = parseJobSpec({
+  dataset: { name: "moons", samples: 2000 },
+  model: { kind: "mlp", hidden: [1024, 1024, 1024] },
+  training: { epochs: 1, batchSize: 2000 },
+});
+/** SPSA on 10^5 shots per row (the server's most): a step of 16 000 rows is ~30 s of sampling. */
+const MANY_SHOTS = parseJobSpec({
+  dataset: { name: "moons", samples: 10_000 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 1, batchSize: 10_000, gradient: "spsa" },
+  backend: { shots: 100_000 },
+});
 /** Epochs of a few tens of ms, far more of them than fit in 1 s. */
 const MANY_EPOCHS = parseJobSpec({
   dataset: { name: "moons", samples: 200 },
@@ -47,58 +49,30 @@ const MANY_EPOCHS = parseJobSpec({
   training: { epochs: 1000, maxSeconds: 1 },
 });
 
-const prefix = testPrefix("runtime");
-const config = testConfig(prefix);
-const childEnv = {
-  ...process.env,
-  REDIS_URL,
-  QPLANE_KEY_PREFIX: prefix,
-  QPLANE_LOCK_DURATION_MS: "1000",
-  QPLANE_STALLED_INTERVAL_MS: "500",
-  LOG_LEVEL: "warn",
-};
-
-let redis: Redis;
-let service: JobService;
+const fixture = useRealServer("runtime", { experiments: false });
+const { prefix } = fixture;
+const spawnWorker = useWorkerProcesses(prefix, { QPLANE_LOCK_DURATION_MS: "1000" });
 let worker: ForkedWorker;
 
-beforeAll(async () => {
-  if (!existsSync(WORKER_MAIN)) {
-    throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  }
-  redis = connect();
-  service = createJobService({ config, logger: silentLogger });
-  worker = forkWorker({ entry: WORKER_MAIN, env: childEnv, stdio: "pipe" });
-});
-
-afterAll(async () => {
-  worker.kill("SIGKILL");
-  await worker.exited;
-  await service.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
+beforeAll(() => {
+  worker = spawnWorker();
 });
 
 /** Submits a spec and waits until its first step has been running for `intoStepMs`. */
 async function runningFor(spec: JobSpec, intoStepMs: number): Promise<string> {
-  const { job } = await service.submit(spec);
-  await waitFor(
-    async () => (await service.get(job.id, EVERYONE)).status === "running",
-    "the job to start",
-    30_000,
-    10,
-  );
+  const { job } = await fixture.jobs.submit(spec);
+  await jobRunning(fixture.jobs, job.id);
   await new Promise((resolve) => setTimeout(resolve, intoStepMs));
-  const mid = await service.get(job.id, EVERYONE);
+  const mid = await fixture.jobs.get(job.id, EVERYONE);
   expect(mid).toMatchObject({ status: "running", progress: { epoch: 0 } });
   return job.id;
 }
 
-const finished = (id: string): Promise<JobRecord> => jobFinished(service, id, 60_000, 10);
+const finished = (id: string): Promise<JobRecord> => jobFinished(fixture.jobs, id, 60_000, 10);
 
 describe("a worker running a long step", () => {
   it("renews the job's lock during a step longer than the lock: done on attempt 1", async () => {
-    const { job } = await service.submit(LONG_STEP);
+    const { job } = await fixture.jobs.submit(LONG_STEP);
     const done = await finished(job.id);
     expect(done, worker.output()).toMatchObject({
       status: "completed",
@@ -108,14 +82,14 @@ describe("a worker running a long step", () => {
     });
     expect(worker.output()).not.toMatch(/lost job lock|stalled/);
     // the steps really were longer than the lock
-    for (const record of await service.metrics(job.id, EVERYONE))
+    for (const record of await fixture.jobs.metrics(job.id, EVERYONE))
       expect(record.elapsedMs).toBeGreaterThan(2000);
   }, 90_000);
 
   it("fails a job past training.maxSeconds with QPLANE_ERR_TIME_LIMIT, keeping its epochs", async () => {
-    const { job } = await service.submit(MANY_EPOCHS);
+    const { job } = await fixture.jobs.submit(MANY_EPOCHS);
     const done = await finished(job.id);
-    const metrics = await service.metrics(job.id, EVERYONE);
+    const metrics = await fixture.jobs.metrics(job.id, EVERYONE);
     const epochs = metrics.length;
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(1000);
@@ -133,7 +107,7 @@ describe("a worker running a long step", () => {
     expect(metrics.map((record) => record.epoch)).toEqual(
       Array.from({ length: epochs }, (_, i) => i + 1),
     );
-    const checkpoint = JSON.parse((await redis.get(`${prefix}:job:${job.id}:checkpoint`))!);
+    const checkpoint = JSON.parse((await fixture.redis.get(`${prefix}:job:${job.id}:checkpoint`))!);
     expect(checkpoint.epoch).toBe(epochs);
     // the training time the limit counts (across resumes) is the epochs' time
     const trainingMs = metrics.reduce((total, record) => total + record.elapsedMs, 0);
@@ -143,13 +117,29 @@ describe("a worker running a long step", () => {
   it("cancels a 20-qubit job within about a second while it is inside a step", async () => {
     const id = await runningFor(WIDE, 1500);
     const requested = performance.now();
-    await service.cancel(id, EVERYONE);
+    await fixture.jobs.cancel(id, EVERYONE);
     const done = await finished(id);
     const latencyMs = performance.now() - requested;
     console.info(`cancel latency mid-step, 20 qubits: ${latencyMs.toFixed(0)} ms`);
     expect(done).toMatchObject({ status: "cancelled", attempts: 1, progress: { epoch: 0 } });
-    expect(await service.metrics(id, EVERYONE)).toEqual([]);
+    expect(await fixture.jobs.metrics(id, EVERYONE)).toEqual([]);
     expect(latencyMs).toBeLessThan(5000);
+  }, 90_000);
+
+  it("cancels a one-step MLP job and a many-shot job within about a second mid-step", async () => {
+    for (const [what, spec] of [
+      ["MLP 3 × 1024, one step", MLP_STEP],
+      ["SPSA, 10^5 shots per row", MANY_SHOTS],
+    ] as const) {
+      const id = await runningFor(spec, 1500);
+      const requested = performance.now();
+      await fixture.jobs.cancel(id, EVERYONE);
+      const done = await finished(id);
+      const latencyMs = performance.now() - requested;
+      console.info(`cancel latency mid-step, ${what}: ${latencyMs.toFixed(0)} ms`);
+      expect(done, worker.output()).toMatchObject({ status: "cancelled", attempts: 1 });
+      expect(latencyMs).toBeLessThan(5000);
+    }
   }, 90_000);
 
   it("hands a 20-qubit job back and exits within seconds of SIGTERM mid-step", async () => {
@@ -161,13 +151,19 @@ describe("a worker running a long step", () => {
     console.info(`SIGTERM to exit mid-step, 20 qubits: ${latencyMs.toFixed(0)} ms`);
     expect(exit, worker.output()).toEqual({ code: 0, signal: null });
     expect(latencyMs).toBeLessThan(5000);
-    expect(await service.get(id, EVERYONE)).toMatchObject({
+    const handedBack = await fixture.jobs.get(id, EVERYONE);
+    expect(handedBack).toMatchObject({
       status: "queued",
       attempts: 1,
       cancelRequested: false,
       error: null,
+      progress: { epoch: 0 },
     });
+    // the partial epoch's training time is kept for the time limit of the next run
+    console.info(`training time recorded at the hand-back: ${handedBack.trainingMsUsed} ms`);
+    expect(handedBack.trainingMsUsed).toBeGreaterThanOrEqual(1000);
+    expect(handedBack.trainingMsUsed).toBeLessThan(latencyMs + 1500 + 5000);
     // no worker is left to run it: cancel it so nothing of it outlives the test
-    expect((await service.cancel(id, EVERYONE)).status).toBe("cancelled");
+    expect((await fixture.jobs.cancel(id, EVERYONE)).status).toBe("cancelled");
   }, 90_000);
 });

@@ -2,25 +2,18 @@
  * Event streams against a real server and Redis: at most QPLANE_MAX_STREAMS_PER_KEY open per
  * key (per address without keys), 429 with Retry-After beyond and a place back when a stream
  * closes or is refused; and a 503 in the error envelope, never a silent 200, while the store
- * does not answer (hung: connections open, no replies) or is gone.
+ * does not answer (hung: connections open, no replies) or is gone; a client that does not
+ * read is disconnected rather than buffered for without bound.
  */
+import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
+import { SSE_MAX_BUFFERED_BYTES } from "../../src/api/routes/events.js";
 import { newJobId } from "../../src/jobs/ids.js";
-import { createJobService } from "../../src/jobs/service.js";
-import type { JobService } from "../../src/jobs/types.js";
+import { useRealServer } from "../helpers/real-server.js";
 import { RedisProxy } from "../helpers/redis-proxy.js";
-import {
-  connect,
-  deleteKeysUnder,
-  REDIS_URL,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "../jobs/helpers.js";
+import { REDIS_URL, waitFor } from "../jobs/helpers.js";
 import { listen, type OpenStream, openStream, request } from "./http.js";
 
 const KEY = "streams-key-a-0123456789";
@@ -39,18 +32,18 @@ const tooMany = (who: string, open: number) => ({
 });
 
 describe("the per-key cap on event streams", () => {
-  const prefix = testPrefix("streams");
-  const config = testConfig(prefix, { QPLANE_API_KEYS: `${KEY},${OTHER}` });
-  let redis: Redis;
-  let service: JobService;
+  const fixture = useRealServer("streams", {
+    env: { QPLANE_API_KEYS: `${KEY},${OTHER}` },
+    experiments: false,
+  });
   const apps: FastifyInstance[] = [];
   const streams: OpenStream[] = [];
 
   async function server(options: { keys: boolean; maxStreamsPerKey: number }): Promise<string> {
     const app = await buildApp({
-      service,
-      apiKeys: options.keys ? config.apiKeys : [],
-      limits: { ...config.limits, maxStreamsPerKey: options.maxStreamsPerKey },
+      service: fixture.jobs,
+      apiKeys: options.keys ? fixture.config.apiKeys : [],
+      limits: { ...fixture.config.limits, maxStreamsPerKey: options.maxStreamsPerKey },
       log: false,
     });
     apps.push(app);
@@ -63,20 +56,9 @@ describe("the per-key cap on event streams", () => {
     return stream;
   }
 
-  beforeAll(() => {
-    redis = connect();
-    service = createJobService({ config, logger: silentLogger });
-  });
-
   afterEach(async () => {
     for (const stream of streams.splice(0)) stream.close();
     for (const app of apps.splice(0)) await app.close();
-  });
-
-  afterAll(async () => {
-    await service.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
   });
 
   it("refuses a key's stream beyond the cap with 429 and Retry-After, per key, until one closes", async () => {
@@ -130,37 +112,19 @@ describe("the per-key cap on event streams", () => {
 });
 
 describe("event streams while the store does not answer", () => {
-  const prefix = testPrefix("streams-down");
   const proxy = new RedisProxy(REDIS_URL);
-  let redis: Redis;
-  let service: JobService;
-  let app: FastifyInstance;
-  let base: string;
-
-  beforeAll(async () => {
-    redis = connect();
-    await proxy.start();
-    const config = testConfig(prefix, {
-      REDIS_URL: proxy.url,
-      QPLANE_REDIS_TIMEOUT_MS: "300",
-    });
-    service = createJobService({ config, logger: silentLogger });
-    app = await buildApp({ service, log: false });
-    base = await listen(app);
-  });
-
-  afterAll(async () => {
-    await app.close();
-    await service.close();
-    await proxy.stop();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
+  beforeAll(() => proxy.start());
+  afterAll(() => proxy.stop());
+  const server = useRealServer("streams-down", {
+    env: () => ({ REDIS_URL: proxy.url, QPLANE_REDIS_TIMEOUT_MS: "300" }),
+    experiments: false,
+    app: ({ jobs }) => ({ service: jobs, log: false }),
   });
 
   /** GET `path` as a stream, expecting the 503 envelope with Retry-After; returns its ms. */
   async function unavailable(path: string): Promise<number> {
     const started = performance.now();
-    const answer = await openStream(base, path, null);
+    const answer = await openStream(server.base, path, null);
     const ms = performance.now() - started;
     answer.close();
     expect({ status: answer.status, body: answer.body }).toEqual({
@@ -177,10 +141,10 @@ describe("event streams while the store does not answer", () => {
   }
 
   it("answers 503 with Retry-After while Redis hangs or is gone, and streams again after", async () => {
-    const job = (await request(base, "POST", "/v1/jobs", null, BODY)).body as { id: string };
+    const job = (await request(server.base, "POST", "/v1/jobs", null, BODY)).body as { id: string };
     // a stream open before the outage: the pattern subscription already exists, so nothing
     // else would touch Redis on the next one
-    const before = await openStream(base, "/v1/events", null);
+    const before = await openStream(server.base, "/v1/events", null);
     expect(before.status).toBe(200);
 
     proxy.pause();
@@ -190,20 +154,20 @@ describe("event streams while the store does not answer", () => {
     ];
     proxy.resume();
     const streamsAgain = async () => {
-      const stream = await openStream(base, "/v1/events", null);
+      const stream = await openStream(server.base, "/v1/events", null);
       stream.close();
       return stream.status === 200;
     };
     await waitFor(streamsAgain, "streams after the pause", 5000, 100);
 
     await proxy.stop();
-    await waitFor(async () => !(await service.ready()), "the service to notice", 5000);
+    await waitFor(async () => !(await server.jobs.ready()), "the service to notice", 5000);
     const goneMs = [
       await unavailable("/v1/events"),
       await unavailable(`/v1/jobs/${job.id}/events`),
     ];
     await proxy.start();
-    await waitFor(() => service.ready(), "the service to reconnect", 10_000, 100);
+    await waitFor(() => server.jobs.ready(), "the service to reconnect", 10_000, 100);
     await waitFor(streamsAgain, "streams after Redis is back", 5000, 100);
     before.close();
     // within about twice the Redis timeout (300 ms), with a generous margin for a busy machine
@@ -211,5 +175,63 @@ describe("event streams while the store does not answer", () => {
     console.info(
       `events 503: hung Redis ${hungMs.map((ms) => ms.toFixed(0)).join("/")} ms, gone ${goneMs.map((ms) => ms.toFixed(0)).join("/")} ms (all-jobs/per-job)`,
     );
+  });
+});
+
+describe("an event stream whose client does not read", () => {
+  const fixture = useRealServer("streams-slow", {
+    experiments: false,
+    app: (server) => ({
+      service: server.jobs,
+      apiKeys: [],
+      limits: { ...server.config.limits, maxStreamsPerKey: 1 },
+      log: false,
+    }),
+  });
+
+  it("is disconnected once more than SSE_MAX_BUFFERED_BYTES wait for it, and its place is given back", async () => {
+    const { port } = new URL(fixture.base);
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.write("GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    // read up to the stream's first comment, then never again
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      const onData = (chunk: Buffer) => {
+        seen += chunk.toString("utf8");
+        if (!seen.includes(": connected")) return;
+        socket.off("data", onData);
+        socket.pause();
+        resolve();
+      };
+      socket.on("data", onData);
+    });
+    socket.on("error", () => {});
+
+    // 2000 events of 16 KiB (32 MiB): far more than the kernel's socket buffers plus the bound
+    const padding = "x".repeat(16 * 1024);
+    const channel = `${fixture.prefix}:events:${newJobId()}`;
+    const pipeline = fixture.redis.pipeline();
+    for (let i = 0; i < 2000; i++) {
+      pipeline.publish(channel, JSON.stringify({ type: "progress", epoch: 1, step: i, padding }));
+    }
+    await pipeline.exec();
+
+    // the server dropped the stream: its place is free again (the cap is 1)
+    await waitFor(
+      async () => {
+        const again = await openStream(fixture.base, "/v1/events", null);
+        again.close();
+        return again.status === 200;
+      },
+      "the dropped stream's place",
+      10_000,
+      100,
+    );
+    // what reached the client is what the kernel held plus at most the bound, not all 32 MiB
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.resume();
+    await closed;
+    expect(socket.bytesRead).toBeGreaterThan(SSE_MAX_BUFFERED_BYTES);
+    expect(socket.bytesRead).toBeLessThan(24 * 1024 * 1024);
   });
 });

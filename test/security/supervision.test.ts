@@ -12,41 +12,28 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobService } from "../../src/jobs/service.js";
-import { EVERYONE, type JobService } from "../../src/jobs/types.js";
+import { EVERYONE } from "../../src/jobs/types.js";
 import type { TrainingResult } from "../../src/training/loop.js";
 import { runTraining } from "../../src/training/run.js";
-import { parseJobSpec } from "../../src/training/spec.js";
+import { closedPort } from "../helpers/closed-port.js";
+import { assertBuilt, compiled, INTERRUPTIBLE_SPEC as SPEC } from "../helpers/compiled.js";
+import { useRealServer } from "../helpers/real-server.js";
 import { RedisProxy } from "../helpers/redis-proxy.js";
 import {
-  connect,
-  deleteKeysUnder,
+  jobCheckpointed,
   jobFinished,
+  jobRunning,
   REDIS_URL,
-  silentLogger,
-  testConfig,
-  testPrefix,
   waitFor,
   withoutTimes,
 } from "../jobs/helpers.js";
 
-const MAIN = fileURLToPath(new URL("../../dist/src/main.js", import.meta.url));
+const MAIN = compiled("main.js");
 
-/** 12 epochs of a fraction of a second each: long enough to interrupt, short enough for CI. */
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 400 },
-  model: { qubits: 10, layers: 6 },
-  training: { epochs: 12 },
-});
-
-const prefix = testPrefix("supervision");
-let redis: Redis;
-let service: JobService;
+const fixture = useRealServer("supervision", { experiments: false });
+const { prefix } = fixture;
 let reference: TrainingResult;
 const started: ServiceProcess[] = [];
 
@@ -139,12 +126,45 @@ function secondsSince(startMs: number): number {
   return Math.round(performance.now() - startMs) / 1000;
 }
 
-beforeAll(async () => {
-  if (!existsSync(MAIN)) {
-    throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+/**
+ * A service on Redis through a proxy, with a shutdown timeout of `timeoutSeconds`, running a
+ * job of SPEC; then `outage` of the proxy ("Redis `what`") and SIGTERM. Returns the service,
+ * its exit, and the seconds until it exited and until its worker had exited too.
+ */
+async function sigtermDuring(
+  what: string,
+  timeoutSeconds: number,
+  outage: (proxy: RedisProxy) => unknown,
+) {
+  const proxy = new RedisProxy(REDIS_URL);
+  await proxy.start();
+  try {
+    const server = startService({
+      REDIS_URL: proxy.url,
+      QPLANE_SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds),
+    });
+    await untilReady(server);
+    const { job } = await fixture.jobs.submit(SPEC);
+    await jobRunning(fixture.jobs, job.id);
+    await outage(proxy);
+    const [worker] = server.workerPids;
+    const signalledAt = performance.now();
+    server.process.kill("SIGTERM");
+    const exit = await server.exited;
+    const serverS = secondsSince(signalledAt);
+    await waitFor(() => !running(worker!), "the worker to exit", 10_000, 20);
+    const treeS = secondsSince(signalledAt);
+    console.log(
+      `[measured] SIGTERM with Redis ${what}: server exited after ${serverS} s (status ${exit.code}), whole tree after ${treeS} s (timeout ${timeoutSeconds} s)`,
+    );
+    return { server, exit, serverS, treeS };
+  } finally {
+    await proxy.stop();
   }
-  redis = connect();
-  service = createJobService({ config: testConfig(prefix), logger: silentLogger });
+}
+
+beforeAll(async () => {
+  assertBuilt(MAIN);
   // the uninterrupted run to compare with
   reference = (await runTraining(SPEC)).result;
 }, 60_000);
@@ -154,22 +174,14 @@ afterAll(async () => {
     child.kill("SIGKILL");
     for (const pid of workerPids) if (running(pid)) process.kill(pid, "SIGKILL");
   }
-  await service.close();
-  await deleteKeysUnder(redis, prefix);
-  redis.disconnect();
 });
 
 describe("QPLANE_ROLE=all supervises its worker", () => {
   it("replaces a worker killed with SIGKILL; the job completes as if uninterrupted", async () => {
     const server = startService();
     await untilReady(server);
-    const { job } = await service.submit(SPEC);
-    await waitFor(
-      async () => (await service.get(job.id, EVERYONE)).progress.epoch >= 2,
-      "2 checkpointed epochs",
-      60_000,
-      10,
-    );
+    const { job } = await fixture.jobs.submit(SPEC);
+    await jobCheckpointed(fixture.jobs, job.id, 2);
     const [first] = server.workerPids;
     const killedAt = performance.now();
     process.kill(first!, "SIGKILL");
@@ -201,14 +213,14 @@ describe("QPLANE_ROLE=all supervises its worker", () => {
     await untilReady(server);
     const readyAgainS = secondsSince(killedAt);
 
-    const done = await jobFinished(service, job.id, 60_000, 50);
+    const done = await jobFinished(fixture.jobs, job.id, 60_000, 50);
     const completedS = secondsSince(killedAt);
     console.log(
       `[measured] kill -9 of the worker: ready again after ${readyAgainS} s, job completed ${completedS} s after the kill (default lock timings)`,
     );
     expect(done).toMatchObject({ status: "completed", attempts: 2, error: null });
     expect(completedS).toBeLessThan(60);
-    expect(withoutTimes(await service.metrics(job.id, EVERYONE))).toEqual(
+    expect(withoutTimes(await fixture.jobs.metrics(job.id, EVERYONE))).toEqual(
       withoutTimes(reference.records),
     );
 
@@ -231,85 +243,31 @@ describe("QPLANE_ROLE=all supervises its worker", () => {
 
 describe("shutdown and Redis outages", () => {
   it("SIGTERM while Redis is unreachable: the process tree is gone within the timeout + 5 s", async () => {
-    const proxy = new RedisProxy(REDIS_URL);
-    await proxy.start();
-    try {
-      const timeoutSeconds = 3;
-      const server = startService({
-        REDIS_URL: proxy.url,
-        QPLANE_SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds),
-      });
-      await untilReady(server);
-      const { job } = await service.submit(SPEC);
-      await waitFor(
-        async () => (await service.get(job.id, EVERYONE)).status === "running",
-        "the job to run",
-        30_000,
-        10,
-      );
-      await proxy.stop();
-      const [worker] = server.workerPids;
-      const signalledAt = performance.now();
-      server.process.kill("SIGTERM");
-      const exit = await server.exited;
-      const serverS = secondsSince(signalledAt);
-      await waitFor(() => !running(worker!), "the worker to exit", 10_000, 20);
-      const treeS = secondsSince(signalledAt);
-      console.log(
-        `[measured] SIGTERM with Redis unreachable: server exited after ${serverS} s (status ${exit.code}), whole tree after ${treeS} s (timeout ${timeoutSeconds} s)`,
-      );
-      expect(exit.signal).toBeNull();
-      expect(treeS).toBeLessThan(timeoutSeconds + 5);
-    } finally {
-      await proxy.stop();
-    }
+    const timeoutSeconds = 3;
+    const { exit, treeS } = await sigtermDuring("unreachable", timeoutSeconds, (proxy) =>
+      proxy.stop(),
+    );
+    expect(exit.signal).toBeNull();
+    expect(treeS).toBeLessThan(timeoutSeconds + 5);
   }, 90_000);
 
   it("a shutdown that cannot finish (Redis hangs) exits non-zero at the timeout, with its child", async () => {
-    const proxy = new RedisProxy(REDIS_URL);
-    await proxy.start();
-    try {
-      const timeoutSeconds = 3;
-      const server = startService({
-        REDIS_URL: proxy.url,
-        QPLANE_SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds),
-      });
-      await untilReady(server);
-      const { job } = await service.submit(SPEC);
-      await waitFor(
-        async () => (await service.get(job.id, EVERYONE)).status === "running",
-        "the job to run",
-        30_000,
-        10,
-      );
-      proxy.pause();
-      const [worker] = server.workerPids;
-      const signalledAt = performance.now();
-      server.process.kill("SIGTERM");
-      const exit = await server.exited;
-      const serverS = secondsSince(signalledAt);
-      await waitFor(() => !running(worker!), "the worker to exit", 10_000, 20);
-      const treeS = secondsSince(signalledAt);
-      console.log(
-        `[measured] SIGTERM with Redis hanging: server exited after ${serverS} s (status ${exit.code}), whole tree after ${treeS} s (timeout ${timeoutSeconds} s)`,
-      );
-      expect(exit).toEqual({ code: 1, signal: null });
-      expect(server.lines).toContain(
-        `qplane: shutdown not finished after ${timeoutSeconds} s (QPLANE_SHUTDOWN_TIMEOUT_SECONDS); exiting`,
-      );
-      expect(serverS).toBeGreaterThanOrEqual(timeoutSeconds - 0.1);
-      expect(treeS).toBeLessThan(timeoutSeconds + 5);
-    } finally {
-      await proxy.stop();
-    }
+    const timeoutSeconds = 3;
+    const { server, exit, serverS, treeS } = await sigtermDuring(
+      "hanging",
+      timeoutSeconds,
+      (proxy) => proxy.pause(),
+    );
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(server.lines).toContain(
+      `qplane: shutdown not finished after ${timeoutSeconds} s (QPLANE_SHUTDOWN_TIMEOUT_SECONDS); exiting`,
+    );
+    expect(serverS).toBeGreaterThanOrEqual(timeoutSeconds - 0.1);
+    expect(treeS).toBeLessThan(timeoutSeconds + 5);
   }, 90_000);
 
   it("without Redis at start says so in one readable line and keeps retrying", async () => {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1");
-    await once(probe, "listening");
-    const { port } = probe.address() as { port: number };
-    probe.close();
+    const port = await closedPort();
     const server = startService({ REDIS_URL: `redis://:hunter2secret@127.0.0.1:${port}` });
     const answer = await readyz(server);
     expect(answer.status).toBe(503);

@@ -4,23 +4,20 @@
  * key, another key, an admin key, no key}, with exact statuses. Another key meets 404 exactly
  * as for an id that does not exist — a finished or running job of another key included (404,
  * never 409) — sees none of the owner's jobs in lists or on `/v1/events`, and changes nothing.
- * A "worker" is played through the job store (as the real one writes), so that the owner's
- * job has epochs, plots and events.
+ * A real worker (`startWorker`, in this process, concurrency 1) runs the jobs: tiny ones to
+ * completion, then a long one that keeps it busy, so that the jobs submitted after it stay
+ * queued for the rest of the file (closing the worker hands it back).
  */
-import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { ownerOf } from "../../src/api/auth.js";
-import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
-import { EVERYONE, type JobService } from "../../src/jobs/types.js";
-import type { TrainingCheckpoint } from "../../src/training/loop.js";
+import { EVERYONE, type JobStatus, TERMINAL_JOB_STATUSES } from "../../src/jobs/types.js";
 import { parseJobSpec } from "../../src/training/spec.js";
-import { sampleEpoch, sampleSummary } from "../api/fake-job-service.js";
-import { connect, deleteKeysUnder, silentLogger, testConfig, testPrefix } from "../jobs/helpers.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { silentLogger, waitFor } from "../jobs/helpers.js";
 import { type Answer, listen, type OpenStream, openStream, request, until } from "./http.js";
 
 const OWNER = "tenant-owner-key-0123456789";
@@ -35,6 +32,12 @@ const BODY = {
   training: { epochs: 1 },
 };
 const EXPERIMENT = { spec: BODY, grid: { "training.seed": [1, 2] } };
+/** ~45 ms epochs (~45 s in all, the file takes ~1 s): the worker stays busy with it. */
+const LONG_BODY = {
+  dataset: { name: "moons", samples: 400 },
+  model: { qubits: 8, layers: 3 },
+  training: { epochs: 1000 },
+};
 
 const jobNotFound = (id: string) => ({
   error: { code: "QPLANE_ERR_JOB_NOT_FOUND", message: `job ${id}: no such job` },
@@ -51,20 +54,32 @@ const UNAUTHORIZED = {
     message: "missing API key: send `Authorization: Bearer <key>`",
   },
 };
+const FORBIDDEN = {
+  error: {
+    code: "QPLANE_ERR_FORBIDDEN",
+    message: "/metrics shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)",
+  },
+};
 
 describe("tenancy over HTTP, Redis and the real services", () => {
-  const prefix = testPrefix("tenancy");
-  const config = testConfig(prefix, {
-    QPLANE_API_KEYS: `${OWNER},${OTHER}`,
-    QPLANE_ADMIN_KEYS: ADMIN,
-    QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "100",
+  const server = useRealServer("tenancy", {
+    env: {
+      QPLANE_API_KEYS: `${OWNER},${OTHER}`,
+      QPLANE_ADMIN_KEYS: ADMIN,
+      QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "100",
+      QPLANE_WORKER_CONCURRENCY: "1",
+    },
+    worker: true,
+    app: ({ jobs, experiments, config }) => ({
+      service: jobs,
+      experiments,
+      apiKeys: config.apiKeys,
+      adminKeys: config.adminKeys,
+      limits: config.limits,
+      log: false,
+    }),
   });
-  let redis: Redis;
   let store: JobStore;
-  let service: JobService;
-  let experiments: ExperimentService;
-  let app: FastifyInstance;
-  let base: string;
 
   /**
    * Requests of "other" that succeeded on something of the owner's, plus the owner's ids in
@@ -85,7 +100,7 @@ describe("tenancy over HTTP, Redis and the real services", () => {
     body?: unknown,
     payload?: unknown,
   ): Promise<Answer> {
-    const answer = await request(base, method, path, IDENTITIES[who], payload);
+    const answer = await request(server.base, method, path, IDENTITIES[who], payload);
     routes.add(route);
     cells++;
     // every route but submit and list names something of the owner's
@@ -97,116 +112,102 @@ describe("tenancy over HTTP, Redis and the real services", () => {
     return answer;
   }
 
+  /** The ids a list route shows `who` (200; without a key 401 and none). */
+  async function listedIds(
+    route: string,
+    who: Who,
+    path: string,
+    field: "jobs" | "experiments",
+  ): Promise<string[]> {
+    const answer = await cell(route, who, "GET", path, who === "none" ? 401 : 200);
+    if (who === "none") return [];
+    return (answer.body as Record<typeof field, { id: string }[]>)[field].map((item) => item.id);
+  }
+
+  /**
+   * A read route of something of the owner's, for every identity: the owner and an admin
+   * 200 (their answers are returned), another key 404 with `notFound`, no key 401.
+   */
+  async function readCells(route: string, path: string, notFound: unknown) {
+    const owner = await cell(route, "owner", "GET", path, 200);
+    const admin = await cell(route, "admin", "GET", path, 200);
+    await cell(route, "other", "GET", path, 404, notFound);
+    await cell(route, "none", "GET", path, 401);
+    return { owner, admin };
+  }
+
   /** A job of `key`, queued through the API. */
-  async function submitJob(key: string): Promise<string> {
-    const answer = await request(base, "POST", "/v1/jobs", key, BODY);
+  async function submitJob(key: string, body: unknown = BODY): Promise<string> {
+    const answer = await request(server.base, "POST", "/v1/jobs", key, body);
     expect(answer.status).toBe(202);
     return (answer.body as { id: string }).id;
   }
 
-  /** What a worker writes: running, one epoch (with its events), then `end`. */
-  async function work(id: string, end: "completed" | "running"): Promise<void> {
-    const job = (await store.get(id))!;
-    const started = await store.transition(
-      job,
-      ["queued"],
-      "running",
-      {
-        startedAt: new Date().toISOString(),
-      },
-      { countAttempt: true },
-    );
-    if (!started.ok) throw new Error(`job ${id} did not start`);
-    await store.publish(id, { type: "status", status: "running", at: new Date().toISOString() });
-    const record = sampleEpoch(1);
-    const checkpoint = {
-      version: 1,
-      epoch: 1,
-      step: 4,
-      records: [record],
-    } as unknown as TrainingCheckpoint;
-    await store.recordEpoch(id, started.attempts, record, checkpoint, {
-      progress: { epoch: 1, epochs: 1 },
-      latest: record,
-    });
-    await store.publish(id, { type: "metric", record });
-    if (end === "running") return;
-    await store.transition(job, ["running"], "completed", {
-      finishedAt: new Date().toISOString(),
-      summary: sampleSummary([record]),
-    });
-    await store.publish(id, { type: "status", status: "completed", at: new Date().toISOString() });
+  /** Waits for the worker to bring job `id` to `wanted`; fails at once if it ends otherwise. */
+  async function reaches(id: string, wanted: "running" | "completed"): Promise<void> {
+    await waitFor(async () => {
+      const job = (await store.get(id))!;
+      if (job.status === wanted) return true;
+      if (TERMINAL_JOB_STATUSES.has(job.status)) {
+        throw new Error(`job ${id} ended ${job.status}: ${JSON.stringify(job.error)}`);
+      }
+      return false;
+    }, `job ${id} to be ${wanted}`);
   }
 
-  async function status(id: string): Promise<string> {
+  async function status(id: string): Promise<JobStatus> {
     return (await store.get(id))!.status;
   }
 
-  beforeAll(async () => {
-    redis = connect();
-    store = new JobStore(redis, { prefix, retentionSeconds: config.retentionSeconds });
-    service = createJobService({ config, logger: silentLogger });
-    experiments = createExperimentService({ config, jobs: service, logger: silentLogger });
-    app = await buildApp({
-      service,
-      experiments,
-      apiKeys: config.apiKeys,
-      adminKeys: config.adminKeys,
-      limits: config.limits,
-      log: false,
+  beforeAll(() => {
+    store = new JobStore(server.redis, {
+      prefix: server.prefix,
+      retentionSeconds: server.config.retentionSeconds,
     });
-    base = await listen(app);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await experiments?.close();
-    await service?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
   });
 
   it("the all-jobs stream of a key carries only its own jobs' events; an admin's carries all", async () => {
     // jobs this API process has never seen (as if submitted through another replica), so
     // their owners are looked up on the first event
-    const replica = createJobService({ config, logger: silentLogger });
+    const replica = createJobService({ config: server.config, logger: silentLogger });
     const streams: Record<Who, OpenStream> = {} as Record<Who, OpenStream>;
     try {
       for (const who of ["owner", "other", "admin"] as const) {
-        streams[who] = await openStream(base, "/v1/events", IDENTITIES[who]);
+        streams[who] = await openStream(server.base, "/v1/events", IDENTITIES[who]);
         expect(streams[who].status).toBe(200);
       }
-      const refused = await openStream(base, "/v1/events", null);
+      const refused = await openStream(server.base, "/v1/events", null);
       expect({ status: refused.status, body: refused.body }).toEqual({
         status: 401,
         body: UNAUTHORIZED,
       });
       const ownerJob = (await replica.submit(parseJobSpec(BODY), { owner: ownerOf(OWNER) })).job.id;
       const otherJob = (await replica.submit(parseJobSpec(BODY), { owner: ownerOf(OTHER) })).job.id;
-      await work(ownerJob, "completed");
-      await work(otherJob, "completed");
       // and jobs submitted through this server (owners known from the submission)
       const ownerLater = await submitJob(OWNER);
       const otherLater = await submitJob(OTHER);
 
       const jobsOf = (stream: OpenStream) => stream.frames.map((frame) => frame.data.jobId);
+      // status and metric events (progress ticks depend on timing)
       const sequence = (stream: OpenStream, id: string) =>
         stream.frames
-          .filter((frame) => frame.data.jobId === id)
+          .filter((frame) => frame.data.jobId === id && frame.event !== "progress")
           .map((frame) => (frame.event === "status" ? frame.data.status : frame.event));
+      const completed = (stream: OpenStream, id: string) =>
+        sequence(stream, id).includes("completed");
       await until(
         () =>
-          jobsOf(streams.owner).includes(ownerLater) &&
-          jobsOf(streams.other).includes(otherLater) &&
-          jobsOf(streams.admin).includes(ownerLater) &&
-          jobsOf(streams.admin).includes(otherLater),
-        "every stream to see the last job",
+          [ownerJob, ownerLater].every((id) => completed(streams.owner, id)) &&
+          [otherJob, otherLater].every((id) => completed(streams.other, id)) &&
+          [ownerJob, otherJob, ownerLater, otherLater].every((id) => completed(streams.admin, id)),
+        "every stream to see its jobs complete",
       );
       const complete = ["queued", "running", "metric", "completed"];
       expect(sequence(streams.owner, ownerJob)).toEqual(complete);
       expect(sequence(streams.other, otherJob)).toEqual(complete);
       expect(sequence(streams.admin, ownerJob)).toEqual(complete);
       expect(sequence(streams.admin, otherJob)).toEqual(complete);
+      expect(sequence(streams.admin, ownerLater)).toEqual(complete);
       expect(new Set(jobsOf(streams.owner))).toEqual(new Set([ownerJob, ownerLater]));
       expect(new Set(jobsOf(streams.other))).toEqual(new Set([otherJob, otherLater]));
       expect(new Set(jobsOf(streams.admin))).toEqual(
@@ -220,15 +221,15 @@ describe("tenancy over HTTP, Redis and the real services", () => {
 
   it("walks every route × {owner, other key, admin key, no key}: 0 cross-tenant reads or writes", async () => {
     // the owner's jobs: one finished with an epoch (reads), one running, and one per
-    // identity for each write
+    // identity for each write; the finished ones first, then the long one that keeps the
+    // worker busy, so the jobs after it stay queued
     const done = await submitJob(OWNER);
-    await work(done, "completed");
-    const running = await submitJob(OWNER);
-    await work(running, "running");
+    const toDelete = { owner: await submitJob(OWNER), admin: await submitJob(OWNER) };
+    for (const id of [done, ...Object.values(toDelete)]) await reaches(id, "completed");
+    const running = await submitJob(OWNER, LONG_BODY);
+    await reaches(running, "running");
     const toCancel = { owner: await submitJob(OWNER), admin: await submitJob(OWNER) };
     const queued = await submitJob(OWNER);
-    const toDelete = { owner: await submitJob(OWNER), admin: await submitJob(OWNER) };
-    for (const id of Object.values(toDelete)) await work(id, "completed");
     const otherJob = await submitJob(OTHER);
     const missing = newJobId();
 
@@ -238,18 +239,7 @@ describe("tenancy over HTTP, Redis and the real services", () => {
     await cell("submit job", "admin", "POST", "/v1/jobs", 202, undefined, BODY);
     await cell("submit job", "none", "POST", "/v1/jobs", 401, undefined, BODY);
 
-    const listed = async (who: Who) => {
-      const answer = await cell(
-        "list jobs",
-        who,
-        "GET",
-        "/v1/jobs?limit=100",
-        who === "none" ? 401 : 200,
-      );
-      return who === "none"
-        ? []
-        : (answer.body as { jobs: { id: string }[] }).jobs.map((job) => job.id);
-    };
+    const listed = (who: Who) => listedIds("list jobs", who, "/v1/jobs?limit=100", "jobs");
     const ownerList = await listed("owner");
     const otherList = await listed("other");
     const adminList = await listed("admin");
@@ -281,20 +271,19 @@ describe("tenancy over HTTP, Redis and the real services", () => {
       ["job events", `/v1/jobs/${done}/events`],
     ];
     for (const [route, path] of reads) {
-      const first = await cell(route, "owner", "GET", path, 200);
-      const admin = await cell(route, "admin", "GET", path, 200);
+      const { owner, admin } = await readCells(route, path, jobNotFound(done));
       // (an SVG numbers its gradients per rendering)
-      if (!path.endsWith(".svg")) expect(admin.body).toEqual(first.body);
-      await cell(route, "other", "GET", path, 404, jobNotFound(done));
-      await cell(route, "none", "GET", path, 401);
+      if (!path.endsWith(".svg")) expect(admin.body).toEqual(owner.body);
       // exactly what an id that does not exist answers
-      const absent = await request(base, "GET", path.replace(done, missing), OTHER);
+      const absent = await request(server.base, "GET", path.replace(done, missing), OTHER);
       expect({ status: absent.status, body: absent.body }).toEqual({
         status: 404,
         body: jobNotFound(missing),
       });
     }
-    expect((await request(base, "GET", `/v1/jobs/${done}/metrics`, OWNER)).body).toMatchObject({
+    expect(
+      (await request(server.base, "GET", `/v1/jobs/${done}/metrics`, OWNER)).body,
+    ).toMatchObject({
       metrics: [{ epoch: 1 }],
     });
 
@@ -330,9 +319,16 @@ describe("tenancy over HTTP, Redis and the real services", () => {
       null,
     ]);
 
+    // --- /metrics: every key's activity, so an admin key's alone (QPLANE_ADMIN_KEYS set) ------
+    await cell("metrics", "owner", "GET", "/metrics", 403, FORBIDDEN);
+    await cell("metrics", "other", "GET", "/metrics", 403, FORBIDDEN);
+    const scrape = await cell("metrics", "admin", "GET", "/metrics", 200);
+    expect(scrape.body).toMatch(/^qplane_jobs\{status="running"\} 1$/m);
+    await cell("metrics", "none", "GET", "/metrics", 401);
+
     // --- the all-jobs stream: 200 for every key (its contents are the test above) -----------
     for (const who of ["owner", "other", "admin", "none"] as const) {
-      const stream = await openStream(base, "/v1/events", IDENTITIES[who]);
+      const stream = await openStream(server.base, "/v1/events", IDENTITIES[who]);
       stream.close();
       routes.add("all-jobs events");
       cells++;
@@ -354,29 +350,20 @@ describe("tenancy over HTTP, Redis and the real services", () => {
       if (who !== "none") submitted[who] = (answer.body as { id: string }).id;
     }
     const experiment = submitted.owner!;
-    const forAdmin = (await request(base, "POST", "/v1/experiments", OWNER, EXPERIMENT)).body as {
+    const forAdmin = (await request(server.base, "POST", "/v1/experiments", OWNER, EXPERIMENT))
+      .body as {
       id: string;
       jobIds: string[];
     };
     const childIds = (
-      (await request(base, "GET", `/v1/experiments/${experiment}`, OWNER)).body as {
+      (await request(server.base, "GET", `/v1/experiments/${experiment}`, OWNER)).body as {
         jobIds: string[];
       }
     ).jobIds;
     expect(childIds).toHaveLength(2);
 
-    const experimentIds = async (who: Who) => {
-      const answer = await cell(
-        "list experiments",
-        who,
-        "GET",
-        "/v1/experiments?limit=100",
-        who === "none" ? 401 : 200,
-      );
-      return who === "none"
-        ? []
-        : (answer.body as { experiments: { id: string }[] }).experiments.map((view) => view.id);
-    };
+    const experimentIds = (who: Who) =>
+      listedIds("list experiments", who, "/v1/experiments?limit=100", "experiments");
     expect(new Set(await experimentIds("owner"))).toEqual(new Set([experiment, forAdmin.id]));
     const otherExperiments = await experimentIds("other");
     crossTenant += otherExperiments.filter((id) => id === experiment || id === forAdmin.id).length;
@@ -396,11 +383,8 @@ describe("tenancy over HTTP, Redis and the real services", () => {
       ["experiment curves", `/v1/experiments/${experiment}/curves`],
     ];
     for (const [route, path] of experimentReads) {
-      const first = await cell(route, "owner", "GET", path, 200);
-      const admin = await cell(route, "admin", "GET", path, 200);
-      expect(admin.body).toEqual(first.body);
-      await cell(route, "other", "GET", path, 404, experimentNotFound(experiment));
-      await cell(route, "none", "GET", path, 401);
+      const { owner, admin } = await readCells(route, path, experimentNotFound(experiment));
+      expect(admin.body).toEqual(owner.body);
     }
     const cancelPath = (id: string) => `/v1/experiments/${id}/cancel`;
     await cell(
@@ -420,17 +404,17 @@ describe("tenancy over HTTP, Redis and the real services", () => {
 
     // an experiment whose children are all gone is gone, from its owner's index too
     for (const id of forAdmin.jobIds) {
-      expect((await request(base, "DELETE", `/v1/jobs/${id}`, OWNER)).status).toBe(204);
+      expect((await request(server.base, "DELETE", `/v1/jobs/${id}`, OWNER)).status).toBe(204);
     }
-    const gone = await request(base, "GET", `/v1/experiments/${forAdmin.id}`, OWNER);
+    const gone = await request(server.base, "GET", `/v1/experiments/${forAdmin.id}`, OWNER);
     expect(gone.body).toEqual(experimentNotFound(forAdmin.id));
-    expect(await redis.zrange(store.keys.ownerExperiments(ownerOf(OWNER)), 0, "-1")).toEqual([
-      experiment,
-    ]);
+    expect(await server.redis.zrange(store.keys.ownerExperiments(ownerOf(OWNER)), 0, "-1")).toEqual(
+      [experiment],
+    );
 
     expect(crossTenant).toBe(0);
-    // 17 routes × 4 identities, each checked at least once
-    expect(routes.size).toBe(17);
+    // 18 routes × 4 identities, each checked at least once
+    expect(routes.size).toBe(18);
     console.info(
       `tenancy matrix: ${routes.size} routes × 4 identities, ${cells} requests checked, ${crossTenant} cross-tenant reads or writes`,
     );
@@ -443,7 +427,7 @@ describe("tenancy over HTTP, Redis and the real services", () => {
     let pages = 0;
     do {
       const query: string = cursor === null ? "" : `&cursor=${cursor}`;
-      const answer = await request(base, "GET", `/v1/jobs?limit=2${query}`, OTHER);
+      const answer = await request(server.base, "GET", `/v1/jobs?limit=2${query}`, OTHER);
       expect(answer.status).toBe(200);
       const page = answer.body as { jobs: { id: string }[]; nextCursor: string | null };
       expect(page.jobs.length).toBeLessThanOrEqual(2);
@@ -451,23 +435,28 @@ describe("tenancy over HTTP, Redis and the real services", () => {
       cursor = page.nextCursor;
       pages++;
     } while (cursor !== null);
-    const everyOther = (await service.list({ limit: 1000 }, EVERYONE)).jobs
+    const everyOther = (await server.jobs.list({ limit: 1000 }, EVERYONE)).jobs
       .filter((job) => job.owner === ownerOf(OTHER))
       .map((job) => job.id);
     expect(everyOther).toEqual(expect.arrayContaining(mine));
     expect(seen).toEqual(everyOther);
     expect(pages).toBe(Math.ceil(everyOther.length / 2));
     // a status filter walks the smaller of the two indexes, with the same answer
-    const queuedOnly = await request(base, "GET", "/v1/jobs?status=queued&limit=100", OTHER);
+    const queuedOnly = await request(server.base, "GET", "/v1/jobs?status=queued&limit=100", OTHER);
     expect((queuedOnly.body as { jobs: { id: string }[] }).jobs.map((job) => job.id)).toEqual(
-      (await service.list({ status: "queued", limit: 1000 }, EVERYONE)).jobs
+      (await server.jobs.list({ status: "queued", limit: 1000 }, EVERYONE)).jobs
         .filter((job) => job.owner === ownerOf(OTHER))
         .map((job) => job.id),
     );
   });
 
   it("shows everything, as before, on a server without keys", async () => {
-    const open = await buildApp({ service, experiments, limits: config.limits, log: false });
+    const open = await buildApp({
+      service: server.jobs,
+      experiments: server.experiments,
+      limits: server.config.limits,
+      log: false,
+    });
     try {
       const openBase = await listen(open);
       const ownerJob = await submitJob(OWNER);

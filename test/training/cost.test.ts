@@ -1,12 +1,22 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { WorkMeter } from "../../providers/local/pacing.js";
+import { exactProbabilities } from "../../providers/local/simulator.js";
 import { ansatzSize, buildAnsatz } from "../../src/circuits/ansatz.js";
+import { isParameterAngle } from "../../src/circuits/ir.js";
 import { DEFAULT_COST_LIMITS } from "../../src/config.js";
-import { ansatzCircuitShape, checkJobCost, circuitShape } from "../../src/training/cost.js";
+import {
+  ansatzCircuitShape,
+  checkJobCost,
+  forwardOperations,
+  MLP_OPERATIONS_PER_MULTIPLY_ADD,
+  SAMPLE_OVERHEAD_OPERATIONS,
+  STEP_OVERHEAD_OPERATIONS,
+} from "../../src/training/cost.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
-import { prepareRun } from "../../src/training/run.js";
-import { jobCostOf } from "../../src/training/sizing.js";
+import { prepareRun, runTraining } from "../../src/training/run.js";
+import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 
 /**
@@ -20,6 +30,11 @@ const TINY: JobSpecInput = {
   training: { epochs: 2, batchSize: 4 },
 };
 const FORWARD = 544;
+/** Per epoch: 2 steps (batches of 4 and 2), 6 stepped and 6 + 2 evaluated samples. */
+const OVERHEAD = 2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS;
+/** One shot from 2 outcomes (1 clbit): 12 + 9 · 1; from 4 outcomes: 12 + 9 · 2. */
+const SHOT_1_BIT = 21;
+const SHOT_2_BITS = 30;
 
 function costOf(input: JobSpecInput) {
   return jobCostOf(parseJobSpec(input), true);
@@ -29,7 +44,8 @@ describe("the cost model", () => {
   it("prices an adjoint run by hand: 4 forward passes per training row, 1 per evaluated row", () => {
     const cost = costOf(TINY);
     // per epoch: 6 training rows × 4 passes, 6 + 2 evaluated rows
-    expect(cost.amplitudeOperations).toBe(2 * (6 * 4 + 8) * FORWARD);
+    expect(cost.amplitudeOperations).toBe(2 * ((6 * 4 + 8) * FORWARD + OVERHEAD));
+    expect(cost.amplitudeOperations).toBe(546_816);
     // features (8 × 2 Float64, raw and scaled) 256 B; state, λ and 4 snapshots of 4
     // amplitudes × 16 B = 384 B; the largest call is either the batch of 4 (matrix 4 × 6 × 8,
     // probabilities 4 × 2 × 8, gradients 4 × 4 × 8) or the train split (6 × 6 × 8 + 6 × 2 × 8)
@@ -45,14 +61,16 @@ describe("the cost model", () => {
     });
   });
 
-  it("prices parameter-shift by hand: (shifts + 1) rows per sample, plus one operation per shot", () => {
+  it("prices parameter-shift by hand: (shifts + 1) rows per sample, plus the shots' sampling", () => {
     const cost = costOf({
       ...TINY,
       training: { ...TINY.training, gradient: "parameter-shift" },
       backend: { shots: 10 },
     });
     // 4 weights × 2 shifts + 1 unshifted = 9 rows per training sample
-    expect(cost.amplitudeOperations).toBe(2 * (9 * 6 + 8) * (FORWARD + 10));
+    expect(cost.amplitudeOperations).toBe(
+      2 * ((9 * 6 + 8) * (FORWARD + 10 * SHOT_1_BIT) + OVERHEAD),
+    );
     // the batch of 4: its rows 4·6·8 = 192, 36 shifted rows of 6 columns (1728) with
     // probabilities and counts (36·2·12 = 864), the Jacobian and unshifted p 4·2·5·8 = 320
     expect(cost.peakMemoryBytes).toBe(256 + 2 * 64 + 192 + 1728 + 864 + 320);
@@ -66,7 +84,7 @@ describe("the cost model", () => {
     });
     const cost = jobCostOf(spec, false);
     // 6 columns + 2 outcomes per row, whatever the gates and qubits
-    expect(cost.amplitudeOperations).toBe(2 * (9 * 6 + 8) * (6 + 2));
+    expect(cost.amplitudeOperations).toBe(2 * ((9 * 6 + 8) * (6 + 2) + OVERHEAD));
     // no statevector is kept: the data and the batch's parameter-shift buffers
     expect(cost.peakMemoryBytes).toBe(256 + 192 + 1728 + 864 + 320);
   });
@@ -80,11 +98,14 @@ describe("the cost model", () => {
       infoPlane: { register: "all", shots: 20 },
       feedback: { mode: "loss", probeSize: 3 },
     });
-    const own = FORWARD + 10;
-    const all = FORWARD + 20;
+    const own = FORWARD + 10 * SHOT_1_BIT;
+    const all = FORWARD + 20 * SHOT_2_BITS;
     // per epoch 2·6 SPSA rows, 6 + 2 evaluated, 6 representation rows (train split);
     // one probe of 3 rows per epoch (model and representation)
-    expect(cost.amplitudeOperations).toBe(2 * (12 * own + 8 * own + 6 * all) + 2 * 3 * (own + all));
+    expect(cost.amplitudeOperations).toBe(
+      2 * (12 * own + 8 * own + 6 * all + OVERHEAD) +
+        2 * 3 * (own + all + SAMPLE_OVERHEAD_OPERATIONS),
+    );
     const holevo = costOf({ ...TINY, infoPlane: { holevo: true } });
     // 6 training states per epoch, each then reduced onto 1 readout qubit: 4 × 2 more
     expect(holevo.amplitudeOperations - costOf(TINY).amplitudeOperations).toBe(
@@ -92,14 +113,16 @@ describe("the cost model", () => {
     );
   });
 
-  it("prices the MLP in multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {
+  it("prices the MLP in weighted multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {
     // sine, 8 samples: 6 train, 2 test; 1 → 8 → 1 has 8·2 + 1·9 = 25 weights
     const cost = costOf({
       dataset: { name: "sine", samples: 8 },
       model: { kind: "mlp", hidden: [8] },
       training: { epochs: 2, batchSize: 4 },
     });
-    expect(cost.amplitudeOperations).toBe(2 * (3 * 6 + 8) * 25);
+    expect(cost.amplitudeOperations).toBe(
+      2 * ((3 * 6 + 8) * 25 * MLP_OPERATIONS_PER_MULTIPLY_ADD + OVERHEAD),
+    );
     // features 8 × 1 × 8 × 2, weights 25 × 8, T of the 6 training samples 6 × 8 × 8
     expect(cost.peakMemoryBytes).toBe(128 + 200 + 384);
     expect(cost.drivers).toMatchObject({ "model.hidden": "[8]", "dataset.samples": 8 });
@@ -115,9 +138,23 @@ describe("the cost model", () => {
         fc.constantFrom("linear", "ring", "full" as const),
         (qubits, layers, features, reupload, entangler) => {
           const options = { qubits, layers, features, reupload, entangler, readoutQubits: [0] };
-          expect(ansatzCircuitShape(ansatzSize(options))).toEqual(
-            circuitShape(buildAnsatz(options).circuit),
+          const { circuit } = buildAnsatz(options);
+          const weightArgs = circuit.gates.flatMap((gate) =>
+            gate.args.filter((arg) => isParameterAngle(arg) && arg.kind === "weight"),
           );
+          const weights = circuit.parameters.filter((p) => p.kind === "weight").length;
+          // every weight sits in one ry or rz: 2 shifts each
+          expect(weightArgs).toHaveLength(weights);
+          expect(ansatzCircuitShape(ansatzSize(options))).toEqual({
+            qubits: circuit.numQubits,
+            clbits: circuit.numClbits,
+            gates: circuit.gates.length,
+            columns: circuit.parameters.length,
+            weights,
+            weightGates: weights,
+            shifts: 2 * weights,
+            expandedColumns: circuit.parameters.length,
+          });
         },
       ),
     );
@@ -208,21 +245,105 @@ describe("the cost model", () => {
   });
 });
 
+/** Amplitude-operations the simulator's pacing meters are charged while `work` runs. */
+async function metered(work: () => unknown): Promise<number> {
+  let charged = 0;
+  const spend = WorkMeter.prototype.spend;
+  vi.spyOn(WorkMeter.prototype, "spend").mockImplementation(function (this: WorkMeter, n) {
+    charged += n;
+    return spend.call(this, n);
+  });
+  try {
+    await work();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return charged;
+}
+
+/** moons, 8 samples (6 train, 2 test), batches of 4 (2 steps an epoch), no feedback. */
+const SMALL = { name: "moons", samples: 8 } as const;
+
+describe("the cost model against what the simulator does", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /**
+   * The meter counts one state pass per fused operation (no per-gate overhead), so one row
+   * costs the meter less than `forwardOperations`; but the number of forward-pass
+   * equivalents (work ÷ one row's work) of a whole run must be the model's.
+   */
+  it.each([
+    // adjoint: per epoch 6 training rows × 4 passes + 8 evaluated rows
+    ["adjoint, 8 qubits × 2", { qubits: 8, layers: 2 }, { epochs: 1 }, 32],
+    ["adjoint, 10 qubits × 3, 2 epochs", { qubits: 10, layers: 3 }, { epochs: 2 }, 64],
+    ["full entangler", { qubits: 8, layers: 2, entangler: "full" }, { epochs: 1 }, 32],
+    // 32 weights × 2 shifts + 1 rows per training sample
+    [
+      "parameter-shift",
+      { qubits: 8, layers: 2 },
+      { gradient: "parameter-shift", epochs: 1 },
+      6 * 65 + 8,
+    ],
+    // per epoch 2 rows per training sample + 8 evaluated
+    ["SPSA", { qubits: 8, layers: 2 }, { gradient: "spsa", epochs: 2 }, 2 * (12 + 8)],
+  ] as const)(
+    "counts the forward passes a real run makes (%s)",
+    async (_, model, training, passes) => {
+      const input = { dataset: SMALL, model, training: { ...training, batchSize: 4 } };
+      const prepared = prepareRun(input);
+      const { spec, data } = prepared;
+      const circuit = prepared.model.runShape!.circuit;
+      const oneRow = await metered(() =>
+        exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
+      );
+      const run = await metered(() => runTraining(input));
+      const shape = modelCostShape(spec, data, true);
+      if (shape.kind !== "vqc") throw new Error("a VQC spec");
+      // 2 steps and 6 + 6 + 2 samples an epoch
+      const overhead =
+        spec.training.epochs * (2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS);
+      const modelled =
+        (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);
+      expect(modelled).toBe(passes);
+      expect(run / oneRow).toBe(passes);
+    },
+  );
+
+  it.each([
+    ["1 readout qubit, 1000 shots", [0], 1000],
+    ["3 readout qubits, 300 shots", [0, 1, 2], 300],
+  ] as const)("charges shots as the sampler charges them (%s)", async (_, readout, shots) => {
+    const exact = {
+      dataset: SMALL,
+      model: { qubits: 4, readout },
+      training: { gradient: "spsa", epochs: 1, batchSize: 4 },
+    } as const;
+    const sampled = { ...exact, backend: { shots } };
+    const modelled =
+      jobCostOf(parseJobSpec(sampled), true).amplitudeOperations -
+      jobCostOf(parseJobSpec(exact), true).amplitudeOperations;
+    const charged =
+      (await metered(() => runTraining(sampled))) - (await metered(() => runTraining(exact)));
+    // the sampler also charges each row's cumulative sums (one per outcome)
+    expect(Math.abs(charged - modelled) / modelled).toBeLessThan(0.01);
+  });
+});
+
 describe("checkJobCost", () => {
   it("refuses work over the limit naming the estimate, the limit and the driving fields", () => {
     const cost = costOf(TINY);
-    expect(() => checkJobCost(cost, { maxJobWork: 30_000, maxJobMemoryMb: 1 })).toThrow(
+    expect(() => checkJobCost(cost, { maxJobWork: 540_000, maxJobMemoryMb: 1 })).toThrow(
       expect.objectContaining({
         code: "QPLANE_ERR_JOB_TOO_LARGE",
         httpStatus: 422,
         message:
-          "spec: the job is too large: estimated work 34816 amplitude-operations is over this " +
-          "server's limit of 30000 (QPLANE_MAX_JOB_WORK); driven by model.qubits=2, " +
+          "spec: the job is too large: estimated work 546816 amplitude-operations is over this " +
+          "server's limit of 540000 (QPLANE_MAX_JOB_WORK); driven by model.qubits=2, " +
           "model.layers=1, model.entangler=linear, dataset.samples=8, training.batchSize=4, " +
           "training.epochs=2, training.gradient=adjoint",
       }),
     );
-    expect(() => checkJobCost(cost, { maxJobWork: 34_816, maxJobMemoryMb: 1 })).not.toThrow();
+    expect(() => checkJobCost(cost, { maxJobWork: 546_816, maxJobMemoryMb: 1 })).not.toThrow();
   });
 
   it("refuses the issue's maximal spec on both counts at the default limits", () => {

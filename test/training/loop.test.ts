@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { type TrainingCheckpoint, trainModel } from "../../src/training/loop.js";
-import type { PreparedData, PreparedSplit, TrainableModel } from "../../src/training/model.js";
+import type { TrainableModel } from "../../src/training/model.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { ALTERNATING_DATA } from "../helpers/prepared-data.js";
 
 const CENTRE = [0.7, -0.4];
 
@@ -41,23 +42,7 @@ function quadraticModel(): TrainableModel {
   };
 }
 
-function split(samples: number): PreparedSplit {
-  return {
-    samples,
-    features: new Float64Array(samples),
-    labels: Int32Array.from({ length: samples }, (_, i) => i % 2),
-    infoLabels: Int32Array.from({ length: samples }, (_, i) => i % 2),
-  };
-}
-
-const data: PreparedData = {
-  task: "classification",
-  featureCount: 1,
-  classes: 2,
-  infoClasses: 2,
-  train: split(8),
-  test: split(4),
-};
+const data = ALTERNATING_DATA;
 
 function spec(
   optimizer: "sgd" | "adam",

@@ -4,7 +4,12 @@ import type { Provider } from "../../providers/types.js";
 import type { BackendRegistry } from "../../src/backends/registry.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { planRun } from "../../src/training/plan.js";
-import { type BackendResolver, prepareRun, runTraining } from "../../src/training/run.js";
+import {
+  type BackendResolver,
+  preparePlan,
+  prepareRun,
+  runTraining,
+} from "../../src/training/run.js";
 import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
 import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
@@ -107,6 +112,18 @@ describe("planRun", () => {
     expect(shiftPlan.circuitsPerEpoch).toBe(train * 17 + train + test);
     expect(shiftPlan.shotsPerEpoch).toBe(10 * shiftPlan.circuitsPerEpoch);
   });
+
+  it.each(cases)(
+    "plans the same from counts alone, without building a circuit (%s)",
+    async (_, overrides) => {
+      const input = { ...base, ...overrides };
+      const prepared = prepareRun(input);
+      const provider = new LocalProvider();
+      const counted = preparePlan(prepared.spec, { provider, exactProbabilities: true });
+      expect(counted.model.runShape).toBeUndefined();
+      expect(await planRun(counted, provider)).toEqual(await planRun(prepared));
+    },
+  );
 
   it("plans nothing to submit for the classical MLP", async () => {
     const plan = await planRun(prepareRun({ ...base, model: { kind: "mlp" } }));

@@ -15,8 +15,9 @@ import {
   type TrainingCheckpoint,
   trainModel,
 } from "../../src/training/loop.js";
-import type { PreparedData, PreparedSplit, TrainableModel } from "../../src/training/model.js";
+import type { TrainableModel } from "../../src/training/model.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { ALTERNATING_DATA } from "../helpers/prepared-data.js";
 
 const SERVER_CAP = { seconds: 60, setBy: "QPLANE_MAX_JOB_SECONDS" };
 
@@ -46,19 +47,7 @@ function model(hangAfterSteps = Number.POSITIVE_INFINITY): TrainableModel {
   };
 }
 
-function split(samples: number): PreparedSplit {
-  const labels = Int32Array.from({ length: samples }, (_, i) => i % 2);
-  return { samples, features: new Float64Array(samples), labels, infoLabels: labels };
-}
-
-const data: PreparedData = {
-  task: "classification",
-  featureCount: 1,
-  classes: 2,
-  infoClasses: 2,
-  train: split(8),
-  test: split(4),
-};
+const data = ALTERNATING_DATA;
 
 const spec = (training: Record<string, unknown>) =>
   parseJobSpec({ dataset: { name: "moons" }, training: { batchSize: 4, ...training } });
@@ -137,6 +126,36 @@ describe("the training time limit", () => {
     });
     expect(finished.status).toBe("completed");
     expect(finished.records).toHaveLength(6);
+  });
+
+  it("counts the time earlier runs spent in partial epochs (timeUsedMs), not only the checkpoint's", async () => {
+    let checkpoint: TrainingCheckpoint | undefined;
+    await trainModel(spec({ epochs: 2 }), data, model(), {
+      onEvent: (event) => {
+        if (event.type === "checkpoint") checkpoint = event.checkpoint;
+      },
+    });
+    // the completed epochs took 1 s, but requeued runs spent 59.9 s in an epoch never finished;
+    // this run's first step does not end by itself
+    const resumeFrom = { ...checkpoint!, elapsedMs: 1000 };
+    const started = performance.now();
+    const result = await trainModel(spec({ epochs: 6 }), data, model(0), {
+      resumeFrom,
+      timeLimit: SERVER_CAP,
+      timeUsedMs: 59_900,
+    });
+    expect(result.status === "timed-out" && result.error.message).toBe(
+      "training reached its time limit of 60 s (set by QPLANE_MAX_JOB_SECONDS) in epoch 3 of 6; the 2 completed epoch(s) are kept",
+    );
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect(performance.now() - started).toBeLessThan(2000);
+    // a timeUsedMs below the checkpoint's elapsedMs does not lower it
+    const below = await trainModel(spec({ epochs: 6 }), data, model(), {
+      resumeFrom: { ...checkpoint!, elapsedMs: 60_000 },
+      timeLimit: SERVER_CAP,
+      timeUsedMs: 10,
+    });
+    expect(below.status).toBe("timed-out");
   });
 
   it("makes `qplane train` write the completed epochs to its run folder and fail", async () => {

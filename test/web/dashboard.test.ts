@@ -9,8 +9,6 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -19,21 +17,10 @@ import {
   type LaunchedChromium,
   launchChromium,
 } from "../../bench/chromium.js";
-import { buildApp } from "../../src/api/app.js";
 import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
-import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
-import { createJobService } from "../../src/jobs/service.js";
-import type { JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
 import { buildDashboard } from "../../web/build.mjs";
-import {
-  connect,
-  deleteKeysUnder,
-  silentLogger,
-  testConfig,
-  testPrefix,
-  waitFor,
-} from "../jobs/helpers.js";
+import { useRealServer } from "../helpers/real-server.js";
+import { waitFor } from "../jobs/helpers.js";
 
 const chromiumPresent = hasChromium();
 if (!chromiumPresent) {
@@ -53,18 +40,10 @@ interface ApiEpoch {
 }
 
 describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server", () => {
-  const prefix = testPrefix("dashboard");
-  const config = testConfig(prefix);
-  let redis: Redis;
-  let service: JobService;
-  let experiments: ExperimentService;
-  let app: FastifyInstance;
-  let worker: WorkerHandle | null = null;
   let browser: LaunchedChromium;
-  let base: string;
 
   const call = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${server.base}${path}`, {
       ...init,
       headers: {
         authorization: `Bearer ${API_KEY}`,
@@ -86,33 +65,25 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       // `npm test` builds first; a lone `vitest run` of this file builds the bundle itself
       await buildDashboard();
     }
-    redis = connect();
-    service = createJobService({ config, logger: silentLogger });
-    experiments = createExperimentService({ config, jobs: service, logger: silentLogger });
-    app = await buildApp({
-      service,
+  }, 60_000);
+
+  const server = useRealServer("dashboard", {
+    app: ({ jobs, experiments }) => ({
+      service: jobs,
       experiments,
       apiKeys: [API_KEY],
       log: false,
       limits: { rateLimitPerMinute: 0 },
-    });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const address = app.server.address();
-    if (address === null || typeof address === "string") throw new Error("no TCP address");
-    base = `http://127.0.0.1:${address.port}`;
+    }),
+    hookTimeoutMs: 60_000,
+  });
+
+  beforeAll(async () => {
     browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await worker?.close();
-    await experiments?.close();
-    await service?.close();
-    if (redis) {
-      await deleteKeysUnder(redis, prefix);
-      redis.disconnect();
-    }
   }, 60_000);
 
   async function enterKey(page: Page): Promise<void> {
@@ -125,20 +96,20 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
 
   it("serves the dashboard shell at / and the client routes, hidden from OpenAPI", async () => {
     for (const path of ["/", "/jobs/job_x", "/experiments", "/experiments/exp_x"]) {
-      const response = await fetch(`${base}${path}`);
+      const response = await fetch(`${server.base}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
       expect(response.headers.get("cache-control")).toBe("no-cache");
       expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
     }
-    const html = await (await fetch(base)).text();
+    const html = await (await fetch(server.base)).text();
     const script = html.match(/src="(\/assets\/app-[A-Z0-9]+\.js)"/)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${base}${script}`);
+    const asset = await fetch(`${server.base}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
-    const document = (await (await fetch(`${base}/docs/json`)).json()) as {
+    expect((await fetch(`${server.base}/assets/missing.js`)).status).toBe(404);
+    const document = (await (await fetch(`${server.base}/docs/json`)).json()) as {
       paths: Record<string, unknown>;
     };
     expect(
@@ -168,11 +139,11 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         pageErrors.push(`${message.text()} (${message.location().url})`);
       }
     });
-    await page.goto(`${base}/jobs/${id}`);
+    await page.goto(`${server.base}/jobs/${id}`);
     await enterKey(page);
     await page.locator(".page-head .badge", { hasText: "queued" }).waitFor();
     // only now does anything run: every epoch reaches the page through its event stream
-    worker = await startWorker(config, { logger: silentLogger });
+    await server.startWorker();
 
     const plane = page.locator("figure.infoplane");
     await page.locator(`figure.infoplane[data-points="${EPOCHS}"]`).waitFor({ timeout: 60_000 });
@@ -241,7 +212,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
   }, 120_000);
 
   it("shows an experiment's arms: overlaid trajectories, bands and the aggregate table", async () => {
-    worker ??= await startWorker(config, { logger: silentLogger });
+    await server.startWorker();
     const id = await create("/v1/experiments", {
       name: "dashboard sweep",
       spec: {
@@ -279,7 +250,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     expect(view.arms).toHaveLength(2);
 
     const page = await browser.context.newPage();
-    await page.goto(`${base}/experiments/${id}`);
+    await page.goto(`${server.base}/experiments/${id}`);
     await enterKey(page);
     // 2 arms × 4 epochs of mean trajectories
     await page.locator('figure.infoplane[data-points="8"]').waitFor({ timeout: 30_000 });
@@ -308,9 +279,9 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
   }, 150_000);
 
   it("lists a new job live, filters it, and cancels it from its page", async () => {
-    worker ??= await startWorker(config, { logger: silentLogger });
+    await server.startWorker();
     const page = await browser.context.newPage();
-    await page.goto(`${base}/`);
+    await page.goto(`${server.base}/`);
     // a wrong key is refused and asked for again; the page loads once the right one is in
     await page.locator("#key-input").fill("not-the-key-0123456789");
     await page.locator("#key-input").press("Enter");
@@ -341,7 +312,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     await row.waitFor({ state: "visible" });
 
     await row.locator("a").first().click();
-    await page.waitForURL(`${base}/jobs/${id}`);
+    await page.waitForURL(`${server.base}/jobs/${id}`);
     const cancel = page.locator('[data-action="cancel"]');
     await cancel.waitFor();
     expect(await cancel.isDisabled()).toBe(false);

@@ -17,6 +17,10 @@
  * keys). One key (one address without keys) holds at most `maxStreamsPerKey` streams at once
  * in this process; one more is refused with 429 QPLANE_ERR_TOO_MANY_STREAMS (and Retry-After)
  * until one closes. A store that does not answer is a 503, never a silent stream.
+ *
+ * A client that does not read its stream is disconnected once more than
+ * {@link SSE_MAX_BUFFERED_BYTES} wait unsent for it, so it cannot grow the server's memory;
+ * an EventSource reconnects and re-reads the current status.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -31,6 +35,9 @@ import { commonErrors } from "./jobs.js";
 export function sseFrame(event: JobEvent | (JobEvent & { readonly jobId: string })): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
+
+/** Unsent bytes a stream may hold for a slow client before it is disconnected: 1 MiB. */
+export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -84,21 +91,35 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   /**
-   * Hijacks the reply into an event stream with heartbeats; the returned function ends it
-   * (also called when the client goes away or the app closes), releases the subscription and
-   * gives the client's stream place back.
+   * Hijacks the reply into an event stream with heartbeats. `write` sends a frame (nothing once
+   * the stream ended; a client more than SSE_MAX_BUFFERED_BYTES behind is disconnected);
+   * `close` ends the stream (also called when the client goes away or the app closes),
+   * releases the subscription and gives the client's stream place back.
    */
   function openStream(
     reply: FastifyReply,
     request: FastifyRequest,
     unsubscribe: () => Promise<void>,
     release: () => void,
-  ): () => void {
+  ): { write(frame: string): void; close(): void } {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     let closed = false;
-    const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), options.sseHeartbeatMs);
+    const write = (frame: string) => {
+      if (closed || raw.writableEnded) return;
+      // write() returning false only says the buffer is past its high-water mark; a client
+      // that keeps not reading lets it grow, so past the bound the connection is dropped
+      if (!raw.write(frame) && raw.writableLength > SSE_MAX_BUFFERED_BYTES) {
+        request.log.warn(
+          { bufferedBytes: raw.writableLength },
+          "event stream client is not reading; disconnected",
+        );
+        raw.destroy();
+        close();
+      }
+    };
+    const heartbeat = setInterval(() => write(": heartbeat\n\n"), options.sseHeartbeatMs);
     heartbeat.unref();
     const close = () => {
       if (closed) return;
@@ -115,7 +136,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     open.add(close);
     // the client may have gone while the subscription was being made
     if (raw.destroyed) close();
-    return close;
+    return { write, close };
   }
 
   app.get(
@@ -152,13 +173,10 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         release();
         throw error;
       }
-      openStream(reply, request, unsubscribe, release);
-      send = (jobId, event) => {
-        if (reply.raw.writableEnded) return;
-        reply.raw.write(sseFrame({ jobId, ...event }));
-      };
+      const stream = openStream(reply, request, unsubscribe, release);
+      send = (jobId, event) => stream.write(sseFrame({ jobId, ...event }));
       // a first comment tells the client the stream is open before any job moves
-      reply.raw.write(": connected\n\n");
+      stream.write(": connected\n\n");
     },
   );
 
@@ -205,13 +223,10 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         throw error;
       }
 
-      const close = openStream(reply, request, unsubscribe, release);
-      const raw = reply.raw;
-
+      const stream = openStream(reply, request, unsubscribe, release);
       const send = (event: JobEvent) => {
-        if (raw.writableEnded) return;
-        raw.write(sseFrame(event));
-        if (event.type === "status" && TERMINAL_JOB_STATUSES.has(event.status)) close();
+        stream.write(sseFrame(event));
+        if (event.type === "status" && TERMINAL_JOB_STATUSES.has(event.status)) stream.close();
       };
       const held = pending;
       pending = null;

@@ -12,8 +12,9 @@ import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
 import { preparePlan } from "../../training/run.js";
 import type { JobSpec } from "../../training/spec.js";
-import { specAdmission } from "../admission.js";
+import { resolveAvailability, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
+import { datasetShapeOf } from "../dataset-shape.js";
 import {
   dryRunSchema,
   errorResponse,
@@ -61,18 +62,14 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         `spec.backend.name: backend "${backend.name}" cannot estimate runs`,
       );
     }
-    const exactProbabilities =
-      backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
     // planning only estimates (and asks IBM's transpiler) from the data's shape: no data is
     // generated and the model never runs here
     const provider = backend.provider as Provider;
-    const prepared = preparePlan(spec, {
-      provider,
-      exactProbabilities,
-      ...(backend.simulatesInProcess === undefined
-        ? {}
-        : { simulatesInProcess: backend.simulatesInProcess }),
-    });
+    const prepared = preparePlan(
+      spec,
+      { provider, ...(await resolveAvailability(backend)) },
+      await datasetShapeOf(spec, options.specLimits),
+    );
     const result = await planRun(prepared, provider);
     checkBudget(spec, result);
     return result;

@@ -1,12 +1,14 @@
 /**
  * For operators: `GET /healthz` (the process answers), `GET /readyz` (the job store answers
- * and, when the app was given `workerAlive` — QPLANE_ROLE=all — a worker is alive) and `GET /metrics` (Prometheus text; behind the API key when keys are configured).
+ * and, when the app was given `workerAlive` — QPLANE_ROLE=all — a worker is alive) and
+ * `GET /metrics` (Prometheus text; server-wide, so behind an admin key when admin keys are
+ * configured, else behind any key when keys are configured).
  * Any of them answers 503 while the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
-import { authHook } from "../context.js";
+import { operatorHook } from "../context.js";
 import { errorResponse, healthSchema, readySchema } from "../schemas.js";
 
 /** A readiness probe must answer quickly even when Redis hangs. */
@@ -83,7 +85,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
       // A budget of its own (same size, per key or address): a key busy on /v1 never makes a
       // scrape 429, and key guessing through /metrics is still limited.
       config: { rateLimit: {} },
-      preParsing: authHook(keys),
+      preParsing: operatorHook(keys, "/metrics"),
       schema: {
         operationId: "metrics",
         summary: "Prometheus metrics (jobs by status, queue depth, epoch and request durations)",
@@ -95,6 +97,9 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
             content: { "text/plain": { schema: z.string() } },
           },
           401: errorResponse("Missing or invalid API key (when keys are configured)."),
+          403: errorResponse(
+            "A valid key that is not an admin key, when QPLANE_ADMIN_KEYS is configured (the counts cover every key's jobs).",
+          ),
           429: errorResponse("Rate limited (a budget separate from the /v1 routes')."),
           503: errorResponse("The job store (Redis) is unavailable, or the server is closing."),
         },

@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import { pacedAdjointProbabilityGradients } from "../../../providers/local/adjoint.js";
 import { type Paced, runPaced, runToEnd } from "../../../providers/local/pacing.js";
 import { LocalProvider } from "../../../providers/local/provider.js";
-import { pacedExactProbabilities, workspaceFor } from "../../../providers/local/simulator.js";
+import { sampleCounts } from "../../../providers/local/sampling.js";
+import {
+  exactProbabilities,
+  pacedExactProbabilities,
+  pacedSampledCounts,
+  workspaceFor,
+} from "../../../providers/local/simulator.js";
 import { buildAnsatz } from "../../../src/circuits/ansatz.js";
 import type { ParameterMatrix } from "../../../src/circuits/parameters.js";
 import { createRng } from "../../../src/random/rng.js";
@@ -52,6 +58,32 @@ describe("paced simulation", () => {
     const { opCount } = workspaceFor(circuit).program;
     expect(chunked.pauses).toBe(ROWS * opCount);
     expect(chunked.value).toEqual(whole.value);
+  });
+
+  it("draws shots in blocks with pauses, with the counts of one draw per row", () => {
+    const rows = randomRows(ROWS);
+    // three blocks per row (2^16 shots each, the last one short)
+    const sampling = { shots: 2 ** 17 + 3, seed: 11 };
+    const whole = countPauses(pacedSampledCounts(circuit, rows, sampling, unchunked));
+    // a pause after every gate pass, every cumulative sum and every block of shots
+    const chunked = countPauses(
+      pacedSampledCounts(circuit, rows, sampling, { chunkAmplitudeOperations: 1 }),
+    );
+    expect(whole.pauses).toBe(0);
+    const { opCount } = workspaceFor(circuit).program;
+    expect(chunked.pauses).toBe(ROWS * (opCount + 1 + 3));
+    expect(chunked.value).toEqual(whole.value);
+    // the same counts as sampling each row in one go
+    const probabilities = exactProbabilities(circuit, rows);
+    const { outcomeCount } = probabilities;
+    const counts = new Uint32Array(ROWS * outcomeCount);
+    const rng = createRng(11);
+    const cdf = new Float64Array(outcomeCount);
+    for (let row = 0; row < ROWS; row++) {
+      const o = row * outcomeCount;
+      sampleCounts(probabilities.values, o, outcomeCount, sampling.shots, rng, cdf, counts, o);
+    }
+    expect(Array.from(chunked.value.values)).toEqual(Array.from(counts));
   });
 
   it("gives adjoint gradients identical to an unchunked run, pausing inside each row", () => {
