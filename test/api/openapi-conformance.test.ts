@@ -553,6 +553,13 @@ describe("the server against its OpenAPI document", () => {
     expect(
       (
         await c.send("POST /v1/experiments", "/v1/experiments", {
+          body: { spec: HUGE_SPEC, grid: { "training.seed": [1, 2] } },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await c.send("POST /v1/experiments", "/v1/experiments", {
           body: { ...experimentBody, name: "x".repeat(MAX_BODY_BYTES) },
         })
       ).status,
