@@ -4,11 +4,11 @@
  *
  * - the local simulator's rate in amplitude-operations per second (the unit of
  *   QPLANE_MAX_JOB_WORK, `src/training/cost.ts`) for 4–20 qubits, and adjoint / forward;
- * - shot sampling (ns per shot by outcome count) and the MLP (ns per multiply-add), against
- *   the weights the cost model gives them;
+ * - shot sampling (ns per shot by outcome count), the MLP (ns per multiply-add) and the Holevo
+ *   quantity's eigensolve (× d³), against the weights the cost model gives them;
  * - estimate / real time of whole training runs (adjoint, parameter-shift, shots-heavy SPSA,
- *   MLP): the cost model's amplitude-operations ÷ SIMULATOR_OPERATIONS_PER_SECOND against
- *   the measured wall time of `runTraining`;
+ *   Holevo χ of an 8-qubit readout, MLP): the cost model's amplitude-operations ÷
+ *   SIMULATOR_OPERATIONS_PER_SECOND against the measured wall time of `runTraining`;
  * - the 10⁸-point grid (4 fields × 100 values, ~2.6 KB): answer time and API heap growth;
  * - the issue's maximal spec: refusal time;
  * - dry runs of the largest specs the default limits accept: answer time.
@@ -24,6 +24,7 @@ import { exactProbabilities } from "../providers/local/simulator.js";
 import { buildApp } from "../src/api/app.js";
 import { ansatzSize, buildAnsatz } from "../src/circuits/ansatz.js";
 import { loadConfig } from "../src/config.js";
+import { EIGENSOLVE_OPERATIONS_PER_CUBE, hermitianEigenvalues } from "../src/infoplane/holevo.js";
 import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
 import { createRng } from "../src/random/rng.js";
@@ -100,6 +101,21 @@ function samplingRate(): { outcomes: number; nsPerShot: number }[] {
 }
 
 /** Nanoseconds per multiply-add of the MLP's training step (3 per weight and sample). */
+/** ms of one d×d complex Hermitian eigensolve, against EIGENSOLVE_OPERATIONS_PER_CUBE. */
+function eigensolveRate(): { dim: number; ms: number; perCube: number }[] {
+  const rng = createRng(11);
+  return [64, 128, 256].map((dim) => {
+    const re = Float64Array.from({ length: dim * dim }, () => rng.nextFloat());
+    const im = Float64Array.from({ length: dim * dim }, () => rng.nextFloat());
+    const reps = Math.max(2, Math.round(2 ** 23 / dim ** 3));
+    hermitianEigenvalues({ dim, re, im });
+    const started = performance.now();
+    for (let r = 0; r < reps; r++) hermitianEigenvalues({ dim, re, im });
+    const ms = (performance.now() - started) / reps;
+    return { dim, ms, perCube: ((ms / 1000) * SIMULATOR_OPERATIONS_PER_SECOND) / dim ** 3 };
+  });
+}
+
 async function mlpRate(hidden: number[]): Promise<number> {
   const spec = parseJobSpec({
     dataset: { name: "moons", samples: 2000 },
@@ -155,6 +171,15 @@ const END_TO_END: [string, JobSpecInput][] = [
       model: { qubits: 8, layers: 2 },
       training: { gradient: "spsa", epochs: 1, batchSize: 400 },
       infoPlane: { register: "all", shots: 2000 },
+    },
+  ],
+  [
+    "Holevo χ, 16q × 2, readout = 8 qubits (qubits / 2), 40 samples",
+    {
+      dataset: { name: "moons", samples: 40 },
+      model: { qubits: 16, layers: 2, readout: [0, 1, 2, 3, 4, 5, 6, 7] },
+      training: { epochs: 1 },
+      infoPlane: { holevo: true },
     },
   ],
   [
@@ -265,6 +290,14 @@ async function main(): Promise<void> {
     const nsPerMultiplyAdd = await mlpRate(hidden);
     console.log(
       `  ${hidden.length} × ${hidden[0]}: ${nsPerMultiplyAdd.toFixed(2)} ns per multiply-add (model ${(MLP_OPERATIONS_PER_MULTIPLY_ADD * nsPerOperation).toFixed(2)} ns)`,
+    );
+  }
+  console.log(
+    `Hermitian eigensolve (Holevo χ; cost model: ${EIGENSOLVE_OPERATIONS_PER_CUBE} × d³ amplitude-operations):`,
+  );
+  for (const { dim, ms, perCube } of eigensolveRate()) {
+    console.log(
+      `  d = ${String(dim).padStart(3)}: ${ms.toFixed(1)} ms (${perCube.toFixed(1)} × d³; model ${((EIGENSOLVE_OPERATIONS_PER_CUBE * dim ** 3 * nsPerOperation) / 1e6).toFixed(1)} ms)`,
     );
   }
   await endToEnd();

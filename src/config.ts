@@ -53,7 +53,7 @@ export interface SpecLimits {
 export interface CostLimits {
   /**
    * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
-   * simulator's measured rate, 3600 × 1.2·10⁹ = 4.32·10¹² (`QPLANE_MAX_JOB_WORK`)
+   * simulator's measured rate, 3600 × SIMULATOR_OPERATIONS_PER_SECOND (`QPLANE_MAX_JOB_WORK`)
    */
   readonly maxJobWork: number;
   /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */

@@ -11,7 +11,8 @@ import type { Rng } from "../../src/random/rng.js";
  * probabilities) in amplitude-operations, the unit of pacing.ts and of the cost model:
  * measured 15 ns for 2 outcomes, 34 ns for 16, 64 ns for 256, 130 ns for 2^16 idle (18, 39,
  * 75, 136 ns beside other work) ≈ 10 ns + 7.5 ns per outcome bit, i.e. 12 + 9 per bit at the
- * simulator's 1.2·10⁹ amplitude-operations/s (2-core cloud VM, Node 20, `bench/admission.ts`).
+ * simulator's rate (SIMULATOR_OPERATIONS_PER_SECOND, `src/training/cost.ts`) on a 2-core
+ * cloud VM, Node 20; `npm run bench:admission` measures both on another machine.
  */
 const SHOT_OPERATIONS = 12;
 const SHOT_OPERATIONS_PER_OUTCOME_BIT = 9;

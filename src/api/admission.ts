@@ -5,6 +5,7 @@
  * is generated, no circuit built, so any body is judged in microseconds; a CSV file is read
  * once per version, off the event loop, and its rows checked like the worker checks them).
  */
+import type { FastifyReply } from "fastify";
 import { checkDatasetRows, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { checkJobCost } from "../training/cost.js";
@@ -12,7 +13,7 @@ import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
 import { jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
 import { confineDatasetPath } from "./dataset-path.js";
-import { datasetShapeOf } from "./dataset-shape.js";
+import type { Requester } from "./dataset-shape.js";
 import type { ApiBackend, ResolvedApiOptions } from "./options.js";
 
 /** The backend's availability, asking its provider's capabilities when not configured. */
@@ -26,9 +27,22 @@ export async function resolveAvailability(
     : { exactProbabilities, simulatesInProcess: backend.simulatesInProcess };
 }
 
-export function specAdmission(options: ResolvedApiOptions): (spec: JobSpec) => Promise<JobSpec> {
+/** A spec admitted for a request (its key's owner, its client's presence). */
+export type SpecAdmission = (spec: JobSpec, requester: Requester) => Promise<JobSpec>;
+
+/** Whom a request's work is for: its key's owner, and a signal aborted if its client leaves. */
+export function requesterOf(owner: string | null, reply: FastifyReply): Requester {
+  const controller = new AbortController();
+  // the connection closed before the response was sent: the client has gone
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return { owner, signal: controller.signal };
+}
+
+export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
   const backendNames = new Set(options.backends.map((backend) => backend.name));
-  return async (spec) => {
+  return async (spec, requester) => {
     if (options.specLimits !== undefined) checkSpecLimits(spec, options.specLimits);
     if (!backendNames.has(spec.backend.name)) {
       throw new QplaneError(
@@ -39,7 +53,7 @@ export function specAdmission(options: ResolvedApiOptions): (spec: JobSpec) => P
     const admitted = await confineDatasetPath(spec, options.datasetDir);
     const { specLimits, costLimits } = options;
     if (specLimits === undefined && costLimits === undefined) return admitted;
-    const data = await datasetShapeOf(admitted, specLimits);
+    const data = await options.datasetShapes.of(admitted, requester);
     if (specLimits !== undefined && admitted.dataset.name === "csv") {
       checkDatasetRows(data.train.samples + data.test.samples, specLimits);
     }

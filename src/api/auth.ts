@@ -34,8 +34,8 @@ export class ApiKeyRing {
   private readonly digests: readonly Buffer[];
   private readonly owners: readonly string[];
   private readonly admins: readonly boolean[];
-  /** Whether any admin key is configured (then server-wide views are theirs alone). */
-  readonly hasAdminKeys: boolean;
+  /** Whether exactly one key is configured: one tenant, who may see server-wide views. */
+  readonly singleTenant: boolean;
 
   /** `adminKeys` are accepted too (a key in both lists is an admin key). */
   constructor(keys: readonly string[], adminKeys: readonly string[] = []) {
@@ -43,7 +43,7 @@ export class ApiKeyRing {
     this.digests = all.map(sha256);
     this.owners = all.map(ownerOf);
     this.admins = all.map((key) => adminKeys.includes(key));
-    this.hasAdminKeys = adminKeys.length > 0;
+    this.singleTenant = all.length === 1;
   }
 
   /** Whether requests must carry a key. */
@@ -79,16 +79,16 @@ export function requireKey(ring: ApiKeyRing, identity: Identity): void {
 }
 
 /**
- * For what shows every tenant's activity (`/metrics`): with admin keys configured only an
- * admin key may see it (QPLANE_ERR_FORBIDDEN for another valid key); without them any valid
- * key (a single-tenant deployment), and anyone when no keys are configured.
+ * For what shows every tenant's activity (`/metrics`): an admin key only, unless the server
+ * has exactly one key (a single tenant, who sees nobody else's activity) or none (one user).
+ * Another valid key gets QPLANE_ERR_FORBIDDEN: with several tenants and no admin key, nobody.
  */
 export function requireOperator(ring: ApiKeyRing, identity: Identity, what: string): void {
   requireKey(ring, identity);
-  if (ring.hasAdminKeys && !identity.admin) {
+  if (ring.enabled && !ring.singleTenant && !identity.admin) {
     throw new QplaneError(
       "QPLANE_ERR_FORBIDDEN",
-      `${what} shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)`,
+      `${what} shows every key's activity and this server has several keys: it needs an admin key (QPLANE_ADMIN_KEYS)`,
     );
   }
 }

@@ -2,7 +2,7 @@
  * What the route plugins share, decorated on the fastify instance as `app.qplane` (no module
  * singletons: two apps in one process, as in the tests, never see each other's services).
  */
-import { isIPv6 } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
 import type { FastifyRequest } from "fastify";
 import { EVERYONE, type JobService, type Viewer } from "../jobs/types.js";
 import { type ApiKeyRing, type Identity, requireKey, requireOperator } from "./auth.js";
@@ -56,25 +56,39 @@ export function clientKey(keys: ApiKeyRing, request: FastifyRequest): string {
 }
 
 /**
- * An IPv4 address as is (an IPv4-mapped IPv6 one too, as the IPv4 address); an IPv6 one as
- * its /64 prefix, e.g. `2001:db8:0:1::/64`.
+ * An IPv4 address as is (an IPv4-mapped or IPv4-translated IPv6 one too, in any spelling, as
+ * the IPv4 address); another IPv6 one as its /64 prefix, e.g. `2001:db8:0:1::/64`.
  */
 export function addressKey(address: string): string {
-  if (!isIPv6(address)) return address;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  const [head = "", tail] = address.split("%")[0]!.split("::");
-  const groups = (part: string | undefined) => (part ? part.split(":") : []);
-  // only the first four groups matter: a trailing dotted IPv4 part lies in the last 32 bits
-  const left = groups(head);
-  const right = groups(tail);
-  const width = (part: string) => (part.includes(".") ? 2 : 1);
-  const missing = 8 - [...left, ...right].reduce((sum, part) => sum + width(part), 0);
-  const all = tail === undefined ? left : [...left, ...Array(missing).fill("0"), ...right];
-  return `${all
-    .slice(0, 4)
-    .map((group) => Number.parseInt(group, 16).toString(16))
-    .join(":")}::/64`;
+  const groups = ipv6Groups(address);
+  if (groups === null) return address;
+  // ::ffff:0:0/96 (mapped) and ::ffff:0:0:0/96 (translated): 64 zero bits, then ffff:0 or 0:ffff
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = groups;
+  const zeroHead = a === 0 && b === 0 && c === 0 && d === 0;
+  if (zeroHead && ((e === 0 && f === 0xffff) || (e === 0xffff && f === 0))) {
+    return [g >> 8, g & 0xff, h >> 8, h & 0xff].join(".");
+  }
+  return `${[a, b, c, d].map((group) => group.toString(16)).join(":")}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone id ignored), or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  const bare = address.split("%")[0]!;
+  if (!isIPv6(bare)) return null;
+  // a trailing dotted IPv4 part is the last two groups
+  const words = (part: string) =>
+    part === ""
+      ? []
+      : part.split(":").flatMap((word) => {
+          if (!isIPv4(word)) return [Number.parseInt(word, 16)];
+          const [w = 0, x = 0, y = 0, z = 0] = word.split(".").map(Number);
+          return [(w << 8) | x, (y << 8) | z];
+        });
+  const [head = "", tail] = bare.split("::");
+  const left = words(head);
+  if (tail === undefined) return left;
+  const right = words(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
 }
 
 /**
@@ -89,7 +103,7 @@ export function authHook(keys: ApiKeyRing) {
   };
 }
 
-/** `authHook` for a server-wide view (`/metrics`): an admin key when admin keys exist. */
+/** `authHook` for a server-wide view (`/metrics`): an admin key unless there is one key. */
 export function operatorHook(keys: ApiKeyRing, what: string) {
   return async (request: FastifyRequest, _reply: unknown, payload: unknown) => {
     requireOperator(keys, identify(keys, request), what);

@@ -9,7 +9,7 @@
  * larger than {@link csvByteLimit} is refused before it is read.
  */
 import { stat } from "node:fs/promises";
-import { runOffThread } from "../compute/off-thread.js";
+import { type OffThreadOptions, runOffThread } from "../compute/off-thread.js";
 import type { SpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import {
@@ -31,42 +31,70 @@ export function csvByteLimit(limits: Pick<SpecLimits, "maxDatasetRows">): number
   return (limits.maxDatasetRows + 1) * CSV_BYTES_PER_ROW;
 }
 
-/** Summaries of the CSV file versions read lately (a number per class each). */
-const csvSummaries = new Map<string, Promise<DatasetSummary>>();
+/**
+ * Whom a CSV file is read for: the API key's owner (one read at a time per key) and a signal
+ * aborted when the client has gone (a read still waiting for a thread is dropped; another
+ * request waiting on the same read then gets a retryable 503).
+ */
+export type Requester = Pick<OffThreadOptions, "owner" | "signal">;
+
+/** CSV summaries kept: a number per class each, so only files with few classes are kept. */
 const CSV_SUMMARIES_KEPT = 64;
+/** Classes a kept summary may have (64 × 1024 numbers at most); more are read each time. */
+const CSV_SUMMARY_CLASSES_KEPT = 1024;
 
 /**
- * The shape `prepareData` would give the spec's data. `spec.dataset.path` must already be
- * confined to the dataset directory (`confineDatasetPath`): messages name the field only.
+ * The shapes of specs' data for one API (`ResolvedApiOptions.datasetShapes`), with the
+ * summaries of the CSV file versions read lately. A cached file answers in under a
+ * millisecond and a read one in tens: a timing that tells a key whether another key read
+ * that file lately, no more (its path inside the dataset directory is all it names).
  */
-export async function datasetShapeOf(
-  spec: JobSpec,
-  limits: Pick<SpecLimits, "maxDatasetRows"> | undefined,
-): Promise<PreparedDataShape> {
-  if (spec.dataset.name !== "csv") return prepareDataShape(spec);
-  let file: { size: number; mtimeMs: number };
-  try {
-    file = await stat(spec.dataset.path!);
-  } catch {
-    throw new QplaneError("QPLANE_ERR_DATASET", "spec.dataset.path: cannot read the file");
-  }
-  if (limits !== undefined && file.size > csvByteLimit(limits)) {
-    throw new QplaneError(
-      "QPLANE_ERR_LIMIT_EXCEEDED",
-      `spec.dataset.path: the file is ${file.size} bytes, above this server's limit of ${csvByteLimit(limits)} bytes (${CSV_BYTES_PER_ROW} per row of QPLANE_MAX_DATASET_ROWS)`,
-    );
-  }
-  const { path, target, features, task } = spec.dataset;
-  const key = JSON.stringify([path, file.size, file.mtimeMs, target, features, task]);
-  let summary = csvSummaries.get(key);
-  if (summary === undefined) {
-    summary = runOffThread("summarizeDataset", [spec], "spec.dataset.path");
-    csvSummaries.set(key, summary);
-    // a failure (a busy server, a file being written) is tried again next time
-    summary.catch(() => csvSummaries.delete(key));
-    if (csvSummaries.size > CSV_SUMMARIES_KEPT) {
-      csvSummaries.delete(csvSummaries.keys().next().value!);
+export class DatasetShapes {
+  private readonly summaries = new Map<string, Promise<DatasetSummary>>();
+
+  constructor(private readonly limits: Pick<SpecLimits, "maxDatasetRows"> | undefined) {}
+
+  /**
+   * The shape `prepareData` would give the spec's data; a CSV file is read for `requester`
+   * (`runOffThread`). `spec.dataset.path` must already be confined to the dataset directory
+   * (`confineDatasetPath`): messages name the field only.
+   */
+  async of(spec: JobSpec, requester: Requester = {}): Promise<PreparedDataShape> {
+    if (spec.dataset.name !== "csv") return prepareDataShape(spec);
+    const { limits } = this;
+    let file: { size: number; mtimeMs: number };
+    try {
+      file = await stat(spec.dataset.path!);
+    } catch {
+      throw new QplaneError("QPLANE_ERR_DATASET", "spec.dataset.path: cannot read the file");
     }
+    if (limits !== undefined && file.size > csvByteLimit(limits)) {
+      throw new QplaneError(
+        "QPLANE_ERR_LIMIT_EXCEEDED",
+        `spec.dataset.path: the file is ${file.size} bytes, above this server's limit of ${csvByteLimit(limits)} bytes (${CSV_BYTES_PER_ROW} per row of QPLANE_MAX_DATASET_ROWS)`,
+      );
+    }
+    const { path, target, features, task } = spec.dataset;
+    // the summary does not depend on the order features are listed in
+    const featureSet = features === undefined ? null : [...features].sort();
+    const key = JSON.stringify([path, file.size, file.mtimeMs, target, featureSet, task ?? null]);
+    let summary = this.summaries.get(key);
+    if (summary === undefined) {
+      const reading = runOffThread("summarizeDataset", [spec], "spec.dataset.path", requester);
+      summary = reading;
+      this.summaries.set(key, reading);
+      // a failure (a busy server, a file being written) is tried again next time, and a
+      // summary with many classes is not kept; either only while no newer entry replaced it
+      const forget = () => {
+        if (this.summaries.get(key) === reading) this.summaries.delete(key);
+      };
+      reading.then((read) => {
+        if (read.groups.length > CSV_SUMMARY_CLASSES_KEPT) forget();
+      }, forget);
+      if (this.summaries.size > CSV_SUMMARIES_KEPT) {
+        this.summaries.delete(this.summaries.keys().next().value!);
+      }
+    }
+    return shapeOfSummary(spec, await summary);
   }
-  return shapeOfSummary(spec, await summary);
 }

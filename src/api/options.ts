@@ -15,6 +15,7 @@ import {
 import type { ExperimentService } from "../jobs/experiments.js";
 import type { JobService } from "../jobs/types.js";
 import type { RedactingLoggerOptions } from "../logging/redaction.js";
+import { DatasetShapes } from "./dataset-shape.js";
 import type { ServiceMetrics } from "./metrics.js";
 
 /**
@@ -126,6 +127,8 @@ export interface ResolvedApiOptions {
   readonly logger: FastifyBaseLogger | undefined;
   readonly metrics: ServiceMetrics | undefined;
   readonly datasetDir: string | undefined;
+  /** The shapes of specs' data (CSV summaries cached per app, read under `specLimits`). */
+  readonly datasetShapes: DatasetShapes;
   readonly sseHeartbeatMs: number;
   readonly docs: boolean;
   readonly trustProxy: boolean | string[];
@@ -169,6 +172,7 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
     if (names.has(backend.name)) throw new Error(`backend "${backend.name}" is listed twice`);
     names.add(backend.name);
   }
+  const specLimits = resolveSpecLimits(options.limits);
   return Object.freeze({
     service: options.service,
     experiments: options.experiments,
@@ -179,13 +183,14 @@ export function resolveApiOptions(options: ApiOptions): ResolvedApiOptions {
       rateLimitPerMinute: options.limits?.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
       maxStreamsPerKey: options.limits?.maxStreamsPerKey ?? DEFAULT_MAX_STREAMS_PER_KEY,
     }),
-    specLimits: resolveSpecLimits(options.limits),
+    specLimits,
     costLimits: resolveCostLimits(options.limits),
     backends: Object.freeze([...backends]),
     log: options.log ?? {},
     logger: options.logger,
     metrics: options.metrics,
     datasetDir: options.datasetDir,
+    datasetShapes: new DatasetShapes(specLimits),
     sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
     docs: options.docs ?? true,
     trustProxy:

@@ -5,10 +5,12 @@
  * Braket's placement (4 600 gates on a 129-qubit heavy-hex lattice: 5.8 s; 46 400 gates:
  * > 100 s, then the router's recursion overflows the stack). One thread per call (callers
  * cache results per circuit), ended after {@link OFF_THREAD_TIMEOUT_MS}: a circuit that
- * takes longer, outgrows {@link OFF_THREAD_HEAP_MB} or overflows the router, is refused with
- * QPLANE_ERR_PROVIDER_CIRCUIT. At most {@link OFF_THREAD_CONCURRENCY} threads run at once
+ * takes longer, outgrows {@link OFF_THREAD_HEAP_MB}, overflows the router or ends its thread, is
+ * refused with its task's 4xx ({@link TASK_ANSWERS}), never a 500. At most {@link OFF_THREAD_CONCURRENCY} threads run at once
  * (each may use a core for a minute); up to {@link OFF_THREAD_QUEUE_LENGTH} more calls wait
- * for one, and beyond that a call is refused at once with 503 QPLANE_ERR_UNAVAILABLE.
+ * for one, and beyond that a call is refused at once with 503 QPLANE_ERR_UNAVAILABLE. A call
+ * made for an API key (`owner`) while another of that key's calls runs or waits is refused at
+ * once with 429 QPLANE_ERR_RATE_LIMITED, so one tenant cannot fill the pool shared by all.
  *
  * `off-thread-entry.js` exists next to the compiled module (dist/); vitest runs the
  * TypeScript sources, where it does not, and there the task runs in the caller's thread.
@@ -21,7 +23,7 @@ import type { transpile } from "../circuits/transpile/index.js";
 import { type ErrorCode, QplaneError } from "../errors/catalogue.js";
 import type { summarizeDataset } from "../training/prepare.js";
 
-/** Longest a task may take before its circuit is refused as too large. */
+/** Longest a task may take before its input is refused as too large. */
 export const OFF_THREAD_TIMEOUT_MS = 60_000;
 /** Threads running at once: a core each, so the API and the worker keep the others. */
 export const OFF_THREAD_CONCURRENCY = 2;
@@ -36,9 +38,20 @@ export const OFF_THREAD_HEAP_MB = 512;
 
 let running = 0;
 const waiting: (() => void)[] = [];
+/** The API keys with a call running or waiting. */
+const busyOwners = new Set<string>();
 
-/** Waits for a free thread slot, or refuses at once when the queue is full. */
-async function acquireSlot(what: string): Promise<void> {
+/**
+ * Waits for a free thread slot, or refuses at once when the queue is full; a wait ends early
+ * when `signal` aborts (its client has gone), so an abandoned call does not hold a place.
+ */
+async function acquireSlot(what: string, signal: AbortSignal | undefined): Promise<void> {
+  const abandoned = () =>
+    new QplaneError(
+      "QPLANE_ERR_UNAVAILABLE",
+      `${what}: the request was abandoned while waiting for a worker thread; retry`,
+    );
+  if (signal?.aborted) throw abandoned();
   if (running < OFF_THREAD_CONCURRENCY) {
     running++;
     return;
@@ -50,7 +63,18 @@ async function acquireSlot(what: string): Promise<void> {
     );
   }
   // the slot passes directly from the releasing call to this one
-  await new Promise<void>((resolve) => waiting.push(resolve));
+  await new Promise<void>((resolve, reject) => {
+    const take = () => {
+      signal?.removeEventListener("abort", leave);
+      resolve();
+    };
+    const leave = () => {
+      waiting.splice(waiting.indexOf(take), 1);
+      reject(abandoned());
+    };
+    signal?.addEventListener("abort", leave, { once: true });
+    waiting.push(take);
+  });
 }
 
 function releaseSlot(): void {
@@ -68,8 +92,8 @@ export interface OffThreadTasks {
 }
 export type TaskName = keyof OffThreadTasks;
 
-/** How a task that ran too long or too large is refused: its code, its work, the remedy. */
-const LIMIT_ANSWERS: {
+/** How a task that failed in its thread is refused: its code, its work, the remedy. */
+export const TASK_ANSWERS: {
   readonly [T in TaskName]: { code: ErrorCode; work: string; remedy: string };
 } = {
   transpile: {
@@ -84,7 +108,7 @@ const LIMIT_ANSWERS: {
   },
   summarizeDataset: {
     code: "QPLANE_ERR_DATASET",
-    work: "reading it",
+    work: "reading the file",
     remedy: "use a smaller file",
   },
 };
@@ -120,22 +144,44 @@ export function describeCircuit(circuit: { gates: readonly unknown[]; numQubits:
   return `the circuit (${circuit.gates.length} gates on ${circuit.numQubits} qubits)`;
 }
 
+export interface OffThreadOptions {
+  /** @defaultValue {@link OFF_THREAD_TIMEOUT_MS} */
+  readonly timeoutMs?: number;
+  /** The API key's owner the call is made for (one call at a time each); null: none. */
+  readonly owner?: string | null;
+  /** Aborted when the call's client has gone: a call still waiting for a thread is dropped. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 export async function runOffThread<K extends TaskName>(
   task: K,
   args: Parameters<OffThreadTasks[K]>,
   what: string,
-  timeoutMs = OFF_THREAD_TIMEOUT_MS,
+  { timeoutMs = OFF_THREAD_TIMEOUT_MS, owner = null, signal }: OffThreadOptions = {},
 ): Promise<ReturnType<OffThreadTasks[K]>> {
   type Result = ReturnType<OffThreadTasks[K]>;
-  await acquireSlot(what);
-  try {
-    if (!compiled) {
-      const run = (await loadTask(task)) as (...taskArgs: unknown[]) => Result;
-      return run(...args);
+  if (owner !== null) {
+    if (busyOwners.has(owner)) {
+      throw new QplaneError(
+        "QPLANE_ERR_RATE_LIMITED",
+        `${what}: this API key already has a task running or waiting on the server's worker threads (1 at a time per key); retry when it has finished`,
+      );
     }
-    return await inThread<Result>({ task, args, what }, timeoutMs);
+    busyOwners.add(owner);
+  }
+  try {
+    await acquireSlot(what, signal);
+    try {
+      if (!compiled) {
+        const run = (await loadTask(task)) as (...taskArgs: unknown[]) => Result;
+        return run(...args);
+      }
+      return await inThread<Result>({ task, args, what }, timeoutMs);
+    } finally {
+      releaseSlot();
+    }
   } finally {
-    releaseSlot();
+    if (owner !== null) busyOwners.delete(owner);
   }
 }
 
@@ -147,7 +193,7 @@ function inThread<Result>(request: ThreadRequest, timeoutMs: number): Promise<Re
       workerData: request,
       resourceLimits: { maxOldGenerationSizeMb: OFF_THREAD_HEAP_MB },
     });
-    const { code, work, remedy } = LIMIT_ANSWERS[request.task];
+    const { code, work, remedy } = TASK_ANSWERS[request.task];
     const refuse = (reason: string) => new QplaneError(code, `${what}: ${reason}; ${remedy}`);
     const timer = setTimeout(() => {
       void worker.terminate();
@@ -159,18 +205,21 @@ function inThread<Result>(request: ThreadRequest, timeoutMs: number): Promise<Re
       if (answer.ok) resolve(answer.result as Result);
       else reject(new QplaneError(answer.code, answer.message));
     });
+    // a catalogue error, never a 500: the thread ran only this request's input
     worker.once("error", (error: Error & { code?: string }) => {
       clearTimeout(timer);
       reject(
-        error.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? refuse(`${work} needed more than ${OFF_THREAD_HEAP_MB} MB`)
-          : error,
+        refuse(
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? `${work} needed more than ${OFF_THREAD_HEAP_MB} MB`
+            : `${work} failed (${error.message})`,
+        ),
       );
     });
     // a thread that ends without answering (its promise settles only once)
-    worker.once("exit", (code) => {
+    worker.once("exit", (exitCode) => {
       clearTimeout(timer);
-      reject(new Error(`${what}: the routing thread exited (code ${code}) without an answer`));
+      reject(refuse(`${work} stopped without an answer (thread exit code ${exitCode})`));
     });
   });
 }

@@ -3,9 +3,11 @@
  * every other column) must be numeric. Cells are trimmed; empty cells and the tokens NA, N/A,
  * NaN, null and ? (case-insensitive) count as missing, and rows with a missing value in any
  * used column are dropped and counted in `droppedRows`. Rows in messages are data rows counted
- * from 1 below the header, with the file line where the row ends.
+ * from 1 below the header, with the file line where the row ends. Messages name the field and
+ * the file's base name, never its directory: over HTTP the path is the server's resolved one.
  */
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { parse } from "csv-parse/sync";
 import { QplaneError } from "../errors/catalogue.js";
 import { systemErrorReason } from "../errors/describe.js";
@@ -46,20 +48,19 @@ interface CsvRow {
   readonly line: number;
 }
 
-function readRows(path: string): CsvRow[] {
-  const at = `dataset.path ${JSON.stringify(path)}`;
+function readRows(path: string, field: string): CsvRow[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    fail(`${at}: cannot read file (${systemErrorReason(error)})`);
+    fail(`${field}: cannot read file (${systemErrorReason(error)})`);
   }
-  if (text.replace(/^\uFEFF/, "").trim() === "") fail(`${at}: file is empty`);
+  if (text.replace(/^\uFEFF/, "").trim() === "") fail(`${field}: file is empty`);
   let parsed: unknown;
   try {
     parsed = parse(text, { bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
-    fail(`${at}: malformed CSV (${error instanceof Error ? error.message : String(error)})`);
+    fail(`${field}: malformed CSV (${error instanceof Error ? error.message : String(error)})`);
   }
   // With `info: true` each entry is { record, info }; the typings do not model that option.
   return (parsed as { record: string[]; info: { lines: number } }[]).map((entry) => ({
@@ -74,18 +75,16 @@ function cellAt(rowNumber: number, row: CsvRow, value: string): string {
 
 export function loadCsv(options: CsvOptions): Dataset {
   const { path, target } = options;
-  const rows = readRows(path);
+  const field = `dataset.path ${JSON.stringify(basename(path))}`;
+  const rows = readRows(path, field);
   const header = rows[0]!.cells;
   const columnList = header.map((name) => JSON.stringify(name)).join(", ");
   const seen = new Set<string>();
   for (const name of header) {
-    if (seen.has(name))
-      fail(
-        `dataset.path ${JSON.stringify(path)}: duplicate column ${JSON.stringify(name)} in the header`,
-      );
+    if (seen.has(name)) fail(`${field}: duplicate column ${JSON.stringify(name)} in the header`);
     seen.add(name);
   }
-  if (rows.length < 2) fail(`dataset.path ${JSON.stringify(path)}: no data rows below the header`);
+  if (rows.length < 2) fail(`${field}: no data rows below the header`);
 
   const targetIndex = header.indexOf(target);
   if (targetIndex < 0) {
@@ -136,7 +135,7 @@ export function loadCsv(options: CsvOptions): Dataset {
   const samples = targetCells.length;
   if (samples === 0) {
     fail(
-      `dataset.path ${JSON.stringify(path)}: no usable rows (all ${rows.length - 1} data rows have missing values in the used columns)`,
+      `${field}: no usable rows (all ${rows.length - 1} data rows have missing values in the used columns)`,
     );
   }
 

@@ -17,14 +17,19 @@ import {
   registerOffsets,
   stateQubits,
 } from "./density-matrix.js";
-import { vonNeumannEntropyBits } from "./spectrum.js";
+import { eigensolveOperations, vonNeumannEntropyBitsInSlices } from "./spectrum.js";
 
 export {
   type ComplexMatrix,
   type PureState,
   reducedDensityMatrix,
 } from "./density-matrix.js";
-export { hermitianEigenvalues, vonNeumannEntropyBits } from "./spectrum.js";
+export {
+  EIGENSOLVE_OPERATIONS_PER_CUBE,
+  eigensolveOperations,
+  hermitianEigenvalues,
+  vonNeumannEntropyBits,
+} from "./spectrum.js";
 
 /**
  * Multiply-adds between two yields of {@link HolevoAccumulator.addInSlices}: 2^20, a few ms,
@@ -32,18 +37,53 @@ export { hermitianEigenvalues, vonNeumannEntropyBits } from "./spectrum.js";
  */
 const SLICE_OPERATIONS = 2 ** 20;
 
+/**
+ * The largest register the service computes χ for: 8 qubits, 256×256 density matrices. The
+ * mean state's eigensolve is always on the whole register (each state's on the smaller of R
+ * and its complement), and its memory and time grow 4× and 8× per qubit: measured 0.13 s for
+ * d = 256, 0.93 s for 512 (`bench/admission.ts`).
+ */
+export const MAX_HOLEVO_REGISTER_QUBITS = 8;
+/**
+ * One complex multiply-add of the partial trace, in the simulator's amplitude-operations
+ * (providers/local/pacing.ts): measured 1.8–2.5 ns against 0.83 ns per amplitude-operation.
+ */
+export const TRACE_OPERATIONS_PER_MULTIPLY_ADD = 3;
+
+/**
+ * Amplitude-operations of χ of a `registerQubits`-qubit register of `states` n-qubit states,
+ * the states' simulation excluded: per state ρ_R (2^(n+k) multiply-adds), ρ of the complement
+ * when it is the smaller, and the smaller one's eigensolve; then the mean state's eigensolve.
+ * What {@link HolevoAccumulator} yields, summed.
+ */
+export function holevoOperations(
+  numQubits: number,
+  registerQubits: number,
+  states: number,
+): number {
+  const others = numQubits - registerQubits;
+  const mixedParts = registerQubits > 0 && others > 0;
+  let perState = 2 ** (numQubits + registerQubits);
+  if (mixedParts && others < registerQubits) perState += 2 ** (numQubits + others);
+  perState *= TRACE_OPERATIONS_PER_MULTIPLY_ADD;
+  if (mixedParts) perState += eigensolveOperations(2 ** Math.min(registerQubits, others));
+  return states * perState + eigensolveOperations(2 ** registerQubits);
+}
+
 /** Adds one state at a time, so an ensemble never has to be held in memory. */
 export interface HolevoAccumulator {
   /** Adds |ψ⟩ (2^n amplitudes, the accumulator's n) with weight 1/N. */
   add(state: PureState): void;
   /**
-   * {@link add} in slices: yields the work of each slice done (complex multiply-adds, or
-   * about dim³ for an eigensolve), so a caller can pause between them (same result as add).
-   * The state must stay unchanged until the generator is done.
+   * {@link add} in slices: yields the work of each slice in amplitude-operations (see
+   * {@link holevoOperations}; an eigensolve after each Householder step), so a caller can
+   * pause between them (same result as add). The state must stay unchanged until it is done.
    */
   addInSlices(state: PureState): Generator<number, void, undefined>;
   /** χ in bits of the states added so far. @throws RangeError before the first add. */
   value(): number;
+  /** {@link value} in slices: the mean state's eigensolve, yielding as {@link addInSlices}. */
+  valueInSlices(): Generator<number, number, undefined>;
   /** Number of states added. */
   readonly count: number;
 }
@@ -95,7 +135,7 @@ export function createHolevoAccumulator(
     for (let from = 0; from < outer.length; from += termsPerSlice) {
       const to = Math.min(outer.length, from + termsPerSlice);
       accumulateReducedUpper(state, inner, outer, 1, outRe, outIm, from, to);
-      yield (to - from) * perTerm;
+      yield (to - from) * perTerm * TRACE_OPERATIONS_PER_MULTIPLY_ADD;
     }
   }
 
@@ -113,15 +153,24 @@ export function createHolevoAccumulator(
       if (complementSmaller) {
         yield* reduceInSlices(state, rest, register, cRe, cIm);
         mirrorUpper(cRe, cIm, cDim);
-        entropySum += vonNeumannEntropyBits({ dim: cDim, re: cRe, im: cIm });
-        yield cDim ** 3;
+        entropySum += yield* vonNeumannEntropyBitsInSlices({ dim: cDim, re: cRe, im: cIm });
       } else {
         mirrorUpper(scratchRe, scratchIm, dim);
-        entropySum += vonNeumannEntropyBits({ dim, re: scratchRe, im: scratchIm });
-        yield dim ** 3;
+        entropySum += yield* vonNeumannEntropyBitsInSlices({ dim, re: scratchRe, im: scratchIm });
       }
     }
     count++;
+  }
+
+  function* valueInSlices(): Generator<number, number, undefined> {
+    if (count === 0) throw new RangeError("Holevo quantity of an empty ensemble");
+    for (let j = 0; j < sumRe.length; j++) {
+      scratchRe[j] = sumRe[j]! / count;
+      scratchIm[j] = sumIm[j]! / count;
+    }
+    mirrorUpper(scratchRe, scratchIm, dim);
+    const meanEntropy = yield* vonNeumannEntropyBitsInSlices({ dim, re: scratchRe, im: scratchIm });
+    return meanEntropy - entropySum / count;
   }
 
   return {
@@ -132,14 +181,13 @@ export function createHolevoAccumulator(
     },
     addInSlices,
     value(): number {
-      if (count === 0) throw new RangeError("Holevo quantity of an empty ensemble");
-      for (let j = 0; j < sumRe.length; j++) {
-        scratchRe[j] = sumRe[j]! / count;
-        scratchIm[j] = sumIm[j]! / count;
+      const slices = valueInSlices();
+      for (;;) {
+        const next = slices.next();
+        if (next.done) return next.value;
       }
-      mirrorUpper(scratchRe, scratchIm, dim);
-      return vonNeumannEntropyBits({ dim, re: scratchRe, im: scratchIm }) - entropySum / count;
     },
+    valueInSlices,
     get count(): number {
       return count;
     },

@@ -133,13 +133,15 @@ return {'ok', redis.call('HGET', KEYS[1], 'cancelRequested')}
 `);
 
 /**
- * Adds ARGV[1] ms to a job's trainingMsUsed, only while its record exists (a removed or
- * expired job must not come back as a stray field). Increments, so two runs of one job (one
- * that lost its lock, one that took over) both count. KEYS: 1 record.
- * Returns the new total, or nil when the record is gone.
+ * Adds ARGV[1] ms to a job's trainingMsUsed, only while the job is running (a removed or
+ * expired job must not come back as a stray field, and a run that lost its lock must not
+ * change a job that has since completed, failed or been cancelled; a run stops its clock
+ * before it moves the job on). Increments, so two runs of one job (one that lost its lock,
+ * one that took over) both count. KEYS: 1 record.
+ * Returns the new total, or nil when the job is gone or not running.
  */
 export const ADD_TRAINING_TIME = new LuaScript(`
-if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return false end
+if redis.call('HGET', KEYS[1], 'status') ~= '"running"' then return false end
 return redis.call('HINCRBY', KEYS[1], 'trainingMsUsed', ARGV[1])
 `);
 

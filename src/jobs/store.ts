@@ -301,7 +301,7 @@ export class JobStore {
     return { ok: false, reason: reply[0] as "missing" | "state" | "superseded" };
   }
 
-  /** Adds `ms` (a whole number) to the job's trainingMsUsed while the job exists. */
+  /** Adds `ms` (a whole number) to the job's trainingMsUsed while the job is running. */
   async addTrainingTime(id: string, ms: number): Promise<void> {
     await ADD_TRAINING_TIME.run(this.redis, [this.keys.job(id)], [String(ms)]);
   }

@@ -300,7 +300,7 @@ export interface ForkedWorker {
   readonly workerId: string | null;
   /** True once the child reported its worker fully started. */
   readonly ready: boolean;
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited and every message it sent has been received. */
   readonly exited: Promise<ChildExit>;
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM (graceful: running jobs go back to the queue), then waits for the exit. */
@@ -354,8 +354,10 @@ export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
   });
   // the channel is only for these messages and for the child to notice this process dying
   child.channel?.unref();
+  // 'close', not 'exit': messages still in the IPC channel (the worker id) may arrive after
+  // 'exit', and 'close' waits for the channel and the stdio streams to end
   const exited = new Promise<ChildExit>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
   });
   return {
     pid: child.pid ?? -1,

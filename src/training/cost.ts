@@ -10,8 +10,9 @@
  *   each optimisation step's forward and gradient (adjoint ≈ {@link ADJOINT_PASSES} forward
  *   passes per row, parameter-shift (shifts + 1) rows of the expanded circuit per sample,
  *   SPSA 2 rows), the per-epoch evaluation of both splits, feedback probes and the Holevo
- *   quantity; one sampled shot counts as {@link shotOperations} (a draw and a binary search
- *   over the outcomes). For the classical MLP one multiply-add counts as
+ *   quantity (its partial traces and eigensolves weighted by `holevoOperations`, which the
+ *   accumulator also paces by); one sampled shot counts as {@link shotOperations} (a draw and
+ *   a binary search over the outcomes). For the classical MLP one multiply-add counts as
  *   {@link MLP_OPERATIONS_PER_MULTIPLY_ADD} (forward 1, backward 2 multiply-adds per weight and
  *   sample). Every step and every sample a step or an evaluation handles adds a fixed
  *   {@link STEP_OVERHEAD_OPERATIONS} / {@link SAMPLE_OVERHEAD_OPERATIONS} (the optimizer, the
@@ -35,6 +36,7 @@ import type { AnsatzSize } from "../circuits/ansatz.js";
 import type { CostLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
+import { holevoOperations } from "../infoplane/holevo.js";
 import type { MlpLayerLayout } from "./mlp-model.js";
 import type { ProviderRunShape } from "./model.js";
 import type { JobSpec } from "./spec.js";
@@ -55,14 +57,16 @@ export const GATE_OVERHEAD_AMPLITUDES = 64;
 /**
  * What the local simulator sustains on one core, in amplitude-operations per second
  * (measured 1.0–1.4·10⁹ from 4 to 20 qubits on a 2-core cloud VM, `bench/admission.ts`):
- * sizes the default work limit and the CLI's time hint.
+ * sizes the default work limit and the CLI's time hint. The weights below are measured rates
+ * relative to it; this file (shots: `providers/local/sampling.ts`) is where the measurements
+ * are recorded, and the README refers here and to `npm run bench:admission`.
  */
 export const SIMULATOR_OPERATIONS_PER_SECOND = 1.2e9;
 /**
  * One multiply-add of the MLP in amplitude-operations: a training step measured 1.4–1.9 ns
  * per multiply-add for 3 × 256 hidden units and 2.8–3.3 ns for 3 × 1024 (2-core cloud VM,
  * `bench/admission.ts`; whole runs with evaluation 2.5–3.0 ns), against 0.83 ns per
- * amplitude-operation.
+ * amplitude-operation (1 / {@link SIMULATOR_OPERATIONS_PER_SECOND}).
  */
 export const MLP_OPERATIONS_PER_MULTIPLY_ADD = 3;
 /**
@@ -294,8 +298,12 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
       ? data.train.samples
       : data.test.samples
     : 0;
-  // one state at a time, then the readout register's reduced density matrix
-  const holevo = holevoRows * (size.forward + size.amplitudes * size.outcomes);
+  // one state at a time, then its reduced density matrices and eigensolves (the readout
+  // register is the circuit's classical bits), then the mean state's eigensolve
+  const holevo =
+    holevoRows > 0
+      ? holevoRows * size.forward + holevoOperations(circuit.qubits, circuit.clbits, holevoRows)
+      : 0;
   return { evaluation, step, holevo, workspaceBytes };
 }
 

@@ -16,7 +16,7 @@ import { type Circuit, withMeasureAll } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
-import { createHolevoAccumulator } from "../infoplane/holevo.js";
+import { createHolevoAccumulator, MAX_HOLEVO_REGISTER_QUBITS } from "../infoplane/holevo.js";
 import type { Rng } from "../random/rng.js";
 import { measureInformation } from "./information.js";
 import {
@@ -417,7 +417,11 @@ class VqcModel implements TrainableModel {
       const state = yield* pacedFinalStatevector(circuit, row, {}, meter);
       for (const work of accumulator.addInSlices(state)) if (meter.spend(work)) yield;
     }
-    return accumulator.value();
+    const value = accumulator.valueInSlices();
+    for (let next = value.next(); ; next = value.next()) {
+      if (next.done) return next.value;
+      if (meter.spend(next.value)) yield;
+    }
   }
 }
 
@@ -482,6 +486,14 @@ export function vqcReadoutQubits(
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
       `spec.model.readout: ${readoutQubits.length} readout qubit(s) give ${2 ** readoutQubits.length} outcomes, fewer than the ${data.classes} classes`,
+    );
+  }
+  // checked here, where the register is known (an `auto` readout needs the data's classes)
+  if (spec.infoPlane.holevo && readoutQubits.length > MAX_HOLEVO_REGISTER_QUBITS) {
+    const dim = 2 ** readoutQubits.length;
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.infoPlane.holevo: the Holevo quantity of a ${readoutQubits.length}-qubit readout register needs ${dim}×${dim} density matrices; at most ${MAX_HOLEVO_REGISTER_QUBITS} readout qubits (got model.readout ${model.readout === "auto" ? `"auto" for ${data.classes} classes` : JSON.stringify(model.readout)}, model.qubits ${model.qubits}); set infoPlane.holevo to false or use fewer readout qubits`,
     );
   }
   return readoutQubits;

@@ -22,6 +22,7 @@ beforeAll(async () => {
   await mkdir(join(root, "data", "sub"), { recursive: true });
   await writeFile(join(root, "data", "sub", "points.csv"), points(12));
   await writeFile(join(root, "data", "two-rows.csv"), "x,y\n1,a\n2,b\n");
+  await writeFile(join(root, "data", "empty.csv"), "");
   await writeFile(join(root, "data", "twenty.csv"), points(20));
   // over the byte limit of a server allowing 15 rows (16 · 640 bytes) by its 11 others
   await writeFile(
@@ -69,7 +70,8 @@ describe("CSV datasets over HTTP", () => {
   });
 });
 
-describe("CSV datasets are sized at admission, off the event loop", () => {
+// the worker-thread read of the compiled API is exercised in test/security/off-thread.test.ts
+describe("CSV datasets are sized at admission", () => {
   const post = (target: FastifyInstance, url: string, path: string, extra = {}) =>
     target.inject({ method: "POST", url, payload: { ...csv(path), ...extra } });
 
@@ -85,6 +87,17 @@ describe("CSV datasets are sized at admission, off the event loop", () => {
       const response = await post(app, url, "two-rows.csv");
       expect(response.statusCode).toBe(400);
       expect(response.json().error.code).toBe("QPLANE_ERR_DATASET");
+    }
+  });
+
+  it("names the field and the file in a file's errors, never the server's directory", async () => {
+    for (const url of ["/v1/jobs", "/v1/jobs?dryRun=true"]) {
+      const response = await post(app, url, "empty.csv");
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toEqual({
+        code: "QPLANE_ERR_DATASET",
+        message: 'dataset.path "empty.csv": file is empty',
+      });
     }
   });
 

@@ -65,26 +65,47 @@ describe("API keys", () => {
     expect((await app.inject({ url: "/v1/jobs", headers: bearer(OTHER_KEY) })).statusCode).toBe(
       200,
     );
-    // no admin keys: a single-tenant deployment, where any valid key may scrape
-    expect((await app.inject({ url: "/metrics", headers: bearer(KEY) })).statusCode).toBe(200);
+  });
+
+  const FORBIDDEN = {
+    status: 403,
+    body: {
+      error: {
+        code: "QPLANE_ERR_FORBIDDEN",
+        message:
+          "/metrics shows every key's activity and this server has several keys: it needs an admin key (QPLANE_ADMIN_KEYS)",
+      },
+    },
+  };
+  const metricsAs = async (key: string) => {
+    const response = await app.inject({ url: "/metrics", headers: bearer(key) });
+    return {
+      status: response.statusCode,
+      body: response.statusCode === 200 ? "" : response.json(),
+    };
+  };
+
+  it("let the one key of a single-tenant server read /metrics", async () => {
+    ({ app } = await testApp({ apiKeys: [KEY] }));
+    expect(await metricsAs(KEY)).toEqual({ status: 200, body: "" });
+    expect((await app.inject({ url: "/metrics" })).statusCode).toBe(401);
+  });
+
+  it("keep /metrics from every key when several keys and no admin key are configured", async () => {
+    ({ app } = await testApp({ apiKeys: [KEY, OTHER_KEY] }));
+    // another tenant's counts are not any key's to read: an operator needs an admin key
+    expect(await metricsAs(KEY)).toEqual(FORBIDDEN);
+    expect(await metricsAs(OTHER_KEY)).toEqual(FORBIDDEN);
   });
 
   it("keep /metrics (every key's activity) to admin keys when admin keys are configured", async () => {
     const ADMIN_KEY = "admin-key-0123456789";
+    // one tenant key besides the admin key is still two keys: not single-tenant
+    ({ app } = await testApp({ apiKeys: [KEY], adminKeys: [ADMIN_KEY] }));
+    expect(await metricsAs(KEY)).toEqual(FORBIDDEN);
+    await app.close();
     ({ app } = await testApp({ apiKeys: [KEY, OTHER_KEY], adminKeys: [ADMIN_KEY] }));
-    for (const key of [KEY, OTHER_KEY]) {
-      const refused = await app.inject({ url: "/metrics", headers: bearer(key) });
-      expect({ status: refused.statusCode, body: refused.json() }).toEqual({
-        status: 403,
-        body: {
-          error: {
-            code: "QPLANE_ERR_FORBIDDEN",
-            message:
-              "/metrics shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)",
-          },
-        },
-      });
-    }
+    for (const key of [KEY, OTHER_KEY]) expect(await metricsAs(key)).toEqual(FORBIDDEN);
     const scraped = await app.inject({ url: "/metrics", headers: bearer(ADMIN_KEY) });
     expect(scraped.statusCode).toBe(200);
     expect(scraped.body).toContain("qplane_jobs");

@@ -128,7 +128,7 @@ describe("qplane train", () => {
   it.each([
     [
       { name: "csv", path: "/nonexistent.csv", target: "y" },
-      /dataset\.path "\/nonexistent\.csv": cannot read file/,
+      /dataset\.path "nonexistent\.csv": cannot read file/,
     ],
     [
       { name: "csv", path: fixture("data/good.csv"), target: "nope" },

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import {
   accumulateReducedUpper,
@@ -7,9 +8,12 @@ import {
 } from "../../src/infoplane/density-matrix.js";
 import {
   createHolevoAccumulator,
+  EIGENSOLVE_OPERATIONS_PER_CUBE as EIG,
   hermitianEigenvalues,
+  holevoOperations,
   holevoQuantity,
   reducedDensityMatrix,
+  TRACE_OPERATIONS_PER_MULTIPLY_ADD as TRACE,
   vonNeumannEntropyBits,
 } from "../../src/infoplane/holevo.js";
 import { informationPlane } from "../../src/infoplane/mutual-information.js";
@@ -133,6 +137,58 @@ describe("Hermitian spectra and von Neumann entropy", () => {
     });
     // block [[3,4],[4,9]]: 6 ± 5
     expect(Array.from(real).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([1, 2, 11]);
+  });
+
+  it("gives bit for bit the eigenvalues of ml-matrix's full symmetric decomposition", () => {
+    // the solver is its eigenvalue half (tred2 + tql2 without eigenvectors)
+    const reference = (dim: number, re: Float64Array, im: Float64Array, real: boolean) => {
+      const size = real ? dim : 2 * dim;
+      const m = new Matrix(size, size);
+      for (let a = 0; a < dim; a++) {
+        for (let b = 0; b < dim; b++) {
+          const [x, y] =
+            a <= b ? [re[a * dim + b]!, im[a * dim + b]!] : [re[b * dim + a]!, -im[b * dim + a]!];
+          m.set(a, b, x);
+          if (real) continue;
+          m.set(a + dim, b + dim, x);
+          m.set(a, b + dim, a === b ? 0 : -y);
+          m.set(a + dim, b, a === b ? 0 : y);
+        }
+      }
+      const values = Float64Array.from(
+        new EigenvalueDecomposition(m, { assumeSymmetric: true }).realEigenvalues,
+      ).sort();
+      if (real) return Array.from(values);
+      return Array.from({ length: dim }, (_, j) => (values[2 * j]! + values[2 * j + 1]!) / 2);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.boolean(),
+        fc.integer(),
+        (dim, real, seed) => {
+          let x = seed;
+          const next = () => {
+            x = (Math.imul(x, 1103515245) + 12345) | 0;
+            // a few exact zeros: the solver's zero-scale branch
+            return x % 5 === 0 ? 0 : x / 2 ** 31;
+          };
+          const re = new Float64Array(dim * dim);
+          const im = new Float64Array(dim * dim);
+          for (let a = 0; a < dim; a++) {
+            for (let b = a; b < dim; b++) {
+              re[a * dim + b] = next();
+              if (!real && b > a) im[a * dim + b] = next() || 0.5;
+            }
+          }
+          const isReal = real || dim === 1;
+          expect(Array.from(hermitianEigenvalues({ dim, re, im }))).toEqual(
+            reference(dim, re, im, isReal),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it("S(pure) = 0, S(I/2) = 1, S(I/4) = 2", () => {
@@ -286,13 +342,46 @@ describe("the partial trace in slices (paced Holevo)", () => {
     whole.add(psi);
     whole.add(plusState(n));
     const sliced = createHolevoAccumulator([0, 5], n);
-    const work = [...sliced.addInSlices(psi), ...sliced.addInSlices(plusState(n))];
-    // per state: the 2^(20+2) multiply-adds of ρ_R in 4 slices, then a 4×4 eigensolve
-    const perState = [2 ** 20, 2 ** 20, 2 ** 20, 2 ** 20, 4 ** 3];
-    expect(work).toEqual([...perState, ...perState]);
-    expect(sliced.value()).toBe(whole.value());
+    const first = [...sliced.addInSlices(psi)];
+    const second = [...sliced.addInSlices(plusState(n))];
+    // per state: the 2^(20+2) multiply-adds of ρ_R in 4 slices of TRACE·2^20 amplitude-operations,
+    // then the 4×4 eigensolve, EIG·4³ in all: ψ's ρ_R is complex (an 8×8 real solve, 7
+    // Householder steps, then the QL iterations), |+⟩'s is real (4×4: 3 steps, then QL)
+    const trace = Array<number>(4).fill(TRACE * 2 ** 20);
+    expect(first.slice(0, 4)).toEqual(trace);
+    expect(second.slice(0, 4)).toEqual(trace);
+    expect(first.length - 4).toBe(8);
+    expect(second.length - 4).toBe(4);
+    expect(sum(first.slice(4))).toBe(EIG * 4 ** 3);
+    expect(sum(second.slice(4))).toBe(EIG * 4 ** 3);
+    const value = [
+      ...(function* () {
+        const result = yield* sliced.valueInSlices();
+        expect(result).toBe(whole.value());
+      })(),
+    ];
+    expect(sum(value)).toBe(EIG * 4 ** 3);
+    expect(sum(first) + sum(second) + sum(value)).toBe(holevoOperations(n, 2, 2));
+  });
+
+  it("prices a register larger than its complement: both partial traces, the smaller eigensolve", () => {
+    // 6 qubits, register of 4: ρ_R 2^10 and ρ of the 2 others 2^8 multiply-adds (× TRACE), a
+    // 4×4 eigensolve per state (EIG·4³); then the 16×16 mean state (EIG·16³)
+    expect(holevoOperations(6, 4, 10)).toBe(
+      10 * (TRACE * (2 ** 10 + 2 ** 8) + EIG * 64) + EIG * 4096,
+    );
+    const accumulator = createHolevoAccumulator([0, 1, 2, 3], 6);
+    expect(sum([...accumulator.addInSlices(plusState(6))])).toBe(
+      TRACE * (2 ** 10 + 2 ** 8) + EIG * 64,
+    );
+    // all of the qubits: a pure state's entropy is 0, no per-state eigensolve
+    expect(holevoOperations(3, 3, 5)).toBe(5 * TRACE * 2 ** 6 + EIG * 8 ** 3);
   });
 });
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
 
 /** |+⟩^⊗n. */
 function plusState(n: number): State {

@@ -317,7 +317,7 @@ describe("job service with an in-process worker", () => {
       attempts: 1,
       error: {
         code: "QPLANE_ERR_DATASET",
-        message: 'dataset.path "/nonexistent/qplane.csv": cannot read file (ENOENT)',
+        message: 'dataset.path "qplane.csv": cannot read file (ENOENT)',
       },
     });
   });

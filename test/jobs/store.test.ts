@@ -353,6 +353,22 @@ describe("JobStore", () => {
     expect(await redis.exists(store.keys.metrics(job.id))).toBe(1);
   });
 
+  it("adds training time only while the job is running", async () => {
+    const job = await created();
+    await store.addTrainingTime(job.id, 100); // queued: no run is counting yet
+    expect((await store.get(job.id))?.trainingMsUsed).toBeUndefined();
+    await store.transition(job, ["queued"], "running", {}, { countAttempt: true });
+    await store.addTrainingTime(job.id, 250);
+    await store.addTrainingTime(job.id, 50); // a run that lost its lock and its successor
+    expect((await store.get(job.id))?.trainingMsUsed).toBe(300);
+    await store.transition(job, ["running"], "completed");
+    await store.addTrainingTime(job.id, 400); // the lost run, after the job completed
+    expect((await store.get(job.id))?.trainingMsUsed).toBe(300);
+    const gone = newJobId();
+    await store.addTrainingTime(gone, 100); // no record: none is created
+    expect(await redis.exists(store.keys.job(gone))).toBe(0);
+  });
+
   it("starts the retention TTL on every key of a finished job", async () => {
     const job = await created({ tags: ["ttl"] });
     await store.transition(job, ["queued"], "running", {}, { countAttempt: true });

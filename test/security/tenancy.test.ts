@@ -57,7 +57,8 @@ const UNAUTHORIZED = {
 const FORBIDDEN = {
   error: {
     code: "QPLANE_ERR_FORBIDDEN",
-    message: "/metrics shows every key's activity: it needs an admin key (QPLANE_ADMIN_KEYS)",
+    message:
+      "/metrics shows every key's activity and this server has several keys: it needs an admin key (QPLANE_ADMIN_KEYS)",
   },
 };
 

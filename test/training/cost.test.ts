@@ -6,12 +6,18 @@ import { ansatzSize, buildAnsatz } from "../../src/circuits/ansatz.js";
 import { isParameterAngle } from "../../src/circuits/ir.js";
 import { DEFAULT_COST_LIMITS } from "../../src/config.js";
 import {
+  EIGENSOLVE_OPERATIONS_PER_CUBE as EIG,
+  MAX_HOLEVO_REGISTER_QUBITS,
+  TRACE_OPERATIONS_PER_MULTIPLY_ADD as TRACE,
+} from "../../src/infoplane/holevo.js";
+import {
   ansatzCircuitShape,
   checkJobCost,
   forwardOperations,
   MLP_OPERATIONS_PER_MULTIPLY_ADD,
   SAMPLE_OVERHEAD_OPERATIONS,
   STEP_OVERHEAD_OPERATIONS,
+  type VqcCostShape,
 } from "../../src/training/cost.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
@@ -107,10 +113,62 @@ describe("the cost model", () => {
         2 * 3 * (own + all + SAMPLE_OVERHEAD_OPERATIONS),
     );
     const holevo = costOf({ ...TINY, infoPlane: { holevo: true } });
-    // 6 training states per epoch, each then reduced onto 1 readout qubit: 4 × 2 more
+    // 6 training states per epoch, each reduced onto 1 readout qubit (2^(2+1) multiply-adds)
+    // and its 2×2 matrix solved; then the mean state's 2×2 eigensolve
     expect(holevo.amplitudeOperations - costOf(TINY).amplitudeOperations).toBe(
-      2 * 6 * (FORWARD + 4 * 2),
+      2 * (6 * (FORWARD + TRACE * 8 + EIG * 8) + EIG * 8),
     );
+  });
+
+  it("prices the Holevo quantity of a multi-qubit readout: both partial traces, both eigensolves", () => {
+    // 10 qubits, readout of 6: per state ρ_R (2^16 multiply-adds) and ρ of the 4 others
+    // (2^14), a 16×16 eigensolve; per epoch one 64×64 eigensolve of the mean state
+    const spec: JobSpecInput = {
+      ...TINY,
+      model: { qubits: 10, layers: 1, readout: [0, 1, 2, 3, 4, 5] },
+    };
+    const forward = forwardOperations(
+      (
+        modelCostShape(
+          parseJobSpec(spec),
+          prepareDataShape(parseJobSpec(spec)),
+          true,
+        ) as VqcCostShape
+      ).circuit,
+    );
+    const holevo = costOf({ ...spec, infoPlane: { holevo: true } });
+    const perState = TRACE * (2 ** 16 + 2 ** 14) + EIG * 16 ** 3;
+    expect(holevo.amplitudeOperations - costOf(spec).amplitudeOperations).toBe(
+      2 * (6 * (forward + perState) + EIG * 64 ** 3),
+    );
+    // per epoch 6 × (245 760 + 40 960 + forward) + 2 621 440
+    expect(perState).toBe(286_720);
+    expect(EIG * 64 ** 3).toBe(2_621_440);
+  });
+
+  it(`refuses the Holevo quantity of a readout over ${MAX_HOLEVO_REGISTER_QUBITS} qubits, naming the fields`, () => {
+    const nine = parseJobSpec({
+      ...TINY,
+      model: { qubits: 12, layers: 1, readout: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
+      infoPlane: { holevo: true },
+    });
+    expect(() => jobCostOf(nine, true)).toThrow(
+      expect.objectContaining({
+        code: "QPLANE_ERR_SPEC_INVALID",
+        message:
+          "spec.infoPlane.holevo: the Holevo quantity of a 9-qubit readout register needs 512×512 density matrices; at most 8 readout qubits (got model.readout [0,1,2,3,4,5,6,7,8], model.qubits 12); set infoPlane.holevo to false or use fewer readout qubits",
+      }),
+    );
+    // the same readout without χ, and 8 readout qubits with it, are admitted
+    expect(() =>
+      jobCostOf({ ...nine, infoPlane: { ...nine.infoPlane, holevo: false } }, true),
+    ).not.toThrow();
+    const eight = parseJobSpec({
+      ...TINY,
+      model: { qubits: 12, layers: 1, readout: [0, 1, 2, 3, 4, 5, 6, 7] },
+      infoPlane: { holevo: true },
+    });
+    expect(jobCostOf(eight, true).amplitudeOperations).toBeGreaterThan(2 * EIG * 256 ** 3);
   });
 
   it("prices the MLP in weighted multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {

@@ -110,10 +110,10 @@ describe("the paced MLP", () => {
 });
 
 describe("the paced Holevo quantity", () => {
-  const vqc = (qubits: number, layers: number, samples: number) => {
+  const vqc = (qubits: number, layers: number, samples: number, readout?: number[]) => {
     const spec = parseJobSpec({
       dataset: { name: "moons" },
-      model: { qubits, layers },
+      model: { qubits, layers, ...(readout === undefined ? {} : { readout }) },
       infoPlane: { holevo: true },
     });
     const data = randomData(createRng(5), samples, 2, 2);
@@ -144,5 +144,17 @@ describe("the paced Holevo quantity", () => {
     expect(cancelled.outcome).toMatchObject({ code: "QPLANE_ERR_RUN_CANCELLED" });
     expect(cancelled.ms).toBeLessThan(1000);
     expect(cancelled.longestHoldMs).toBeLessThan(500);
+  });
+
+  it("pauses inside the 256×256 eigensolves of the largest register it admits", async () => {
+    // 16 qubits, readout of 8: per state ρ_R (2^24 multiply-adds) and a 256×256 eigensolve
+    // (≈ 0.13 s each), then the mean state's
+    const { data, model, weights } = vqc(16, 1, 3, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const whole = await timed(() => model.holevo!(weights, data.train));
+    expect(typeof whole.outcome).toBe("number");
+    expect(whole.longestHoldMs).toBeLessThan(150);
+    const cancelled = await timed(() => model.holevo!(weights, data.train, abortAfter(100)));
+    expect(cancelled.outcome).toMatchObject({ code: "QPLANE_ERR_RUN_CANCELLED" });
+    expect(cancelled.ms).toBeLessThan(300);
   });
 });

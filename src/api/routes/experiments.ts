@@ -7,7 +7,7 @@ import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
 import type { ExperimentService } from "../../jobs/experiments.js";
-import { specAdmission } from "../admission.js";
+import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import {
   experimentCurvesSchema,
@@ -79,13 +79,15 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { name, tags, spec, grid, threshold } = request.body;
+      const { owner } = identify(keys, request);
+      const requester = requesterOf(owner, reply);
       const { created, experiment } = await experiments().submit(
         // the service admits the base spec and every child exactly once (admission rewrites a
         // CSV path to its resolved form, which a second admission would refuse)
         { name: name ?? null, tags: tags ?? [], spec, grid, threshold },
         {
-          owner: identify(keys, request).owner,
-          admit,
+          owner,
+          admit: (child) => admit(child, requester),
           idempotencyKey: request.headers["idempotency-key"],
         },
       );

@@ -12,9 +12,9 @@ import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
 import { preparePlan } from "../../training/run.js";
 import type { JobSpec } from "../../training/spec.js";
-import { resolveAvailability, specAdmission } from "../admission.js";
+import { requesterOf, resolveAvailability, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
-import { datasetShapeOf } from "../dataset-shape.js";
+import type { Requester } from "../dataset-shape.js";
 import {
   dryRunSchema,
   errorResponse,
@@ -53,8 +53,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, options } = app.qplane;
   const admit = specAdmission(options);
 
-  /** The plan of an admitted spec on its backend (nothing is run or queued). */
-  async function plan(spec: JobSpec) {
+  /** The plan of a spec admitted for `requester` on its backend (nothing is run or queued). */
+  async function plan(spec: JobSpec, requester: Requester) {
     const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
     if (backend.provider.estimate === undefined) {
       throw new QplaneError(
@@ -68,7 +68,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     const prepared = preparePlan(
       spec,
       { provider, ...(await resolveAvailability(backend)) },
-      await datasetShapeOf(spec, options.specLimits),
+      await options.datasetShapes.of(spec, requester),
     );
     const result = await planRun(prepared, provider);
     checkBudget(spec, result);
@@ -113,15 +113,17 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { name, tags, ...fields } = request.body;
-      const spec = await admit(fields);
+      const { owner } = identify(keys, request);
+      const requester = requesterOf(owner, reply);
+      const spec = await admit(fields, requester);
       if (request.query.dryRun === "true") {
-        return reply.code(200).send({ plan: await plan(spec) });
+        return reply.code(200).send({ plan: await plan(spec, requester) });
       }
       const { created, job } = await service.submit(spec, {
         name: name ?? null,
         tags: tags ?? [],
         idempotencyKey: request.headers["idempotency-key"],
-        owner: identify(keys, request).owner,
+        owner,
       });
       reply.header("location", jobLocation(job.id));
       if (created) return reply.code(202).send({ id: job.id, status: "queued" as const });

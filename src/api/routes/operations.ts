@@ -1,8 +1,8 @@
 /**
  * For operators: `GET /healthz` (the process answers), `GET /readyz` (the job store answers
  * and, when the app was given `workerAlive` — QPLANE_ROLE=all — a worker is alive) and
- * `GET /metrics` (Prometheus text; server-wide, so behind an admin key when admin keys are
- * configured, else behind any key when keys are configured).
+ * `GET /metrics` (Prometheus text; server-wide, so behind an admin key when the server has
+ * several keys, behind its key when it has exactly one).
  * Any of them answers 503 while the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -98,7 +98,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
           },
           401: errorResponse("Missing or invalid API key (when keys are configured)."),
           403: errorResponse(
-            "A valid key that is not an admin key, when QPLANE_ADMIN_KEYS is configured (the counts cover every key's jobs).",
+            "A valid key that is not an admin key, when the server has more than one key (the counts cover every key's jobs).",
           ),
           429: errorResponse("Rate limited (a budget separate from the /v1 routes')."),
           503: errorResponse("The job store (Redis) is unavailable, or the server is closing."),
