@@ -1,7 +1,7 @@
 /**
- * Simulator benchmark: the standard workload of ../shared/bench/refsim.c (L = 4 layers of
+ * Simulator benchmark: the standard workload of bench/reference/refsim.c (L = 4 layers of
  * [ry(x) encoding on every qubit, ry(θ) rz(θ) on every qubit, CNOT chain]) for 4–20 qubits,
- * run by qplane's batch API and by the native C reference compiled with gcc -O3
+ * run by qplane's batch API and by that in-repo native C reference, compiled with gcc -O3
  * -march=native in the same run; then forward vs forward + adjoint gradient on the
  * 8-qubit model. Prints a table; with --json, also one JSON line at the end.
  *
@@ -24,7 +24,7 @@ const TRIAL_SECONDS = 0.2;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, here.includes(`${join("dist", "bench")}`) ? "../.." : "..");
-const referenceSource = resolve(projectRoot, "../shared/bench/refsim.c");
+const referenceSource = resolve(projectRoot, "bench/reference/refsim.c");
 
 /** The refsim workload: the re-uploading ansatz with a linear CNOT chain, all qubits measured. */
 export function workloadCircuit(qubits: number, layers = LAYERS): Circuit {

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const logger = createRedactingLogger({
     level: config.logLevel,
     format: config.logFormat,
-    secrets: config.apiKeys,
+    secrets: [...config.apiKeys, ...config.adminKeys],
     name: "qplane",
   });
   // closed in reverse order of start: API first (no new work), then workers, then Redis

@@ -1,6 +1,7 @@
 /**
  * A fake IBM Cloud IAM + Qiskit Runtime REST server (fastify on 127.0.0.1:0) enforcing the
- * contract in shared/specs/ibm-runtime.md: token exchange with a short expiry, bearer token,
+ * REST contract that IBM documents and qiskit-ibm-runtime follows, as providers/ibm relies on
+ * it: token exchange with a short expiry, bearer token,
  * Service-CRN and IBM-API-Version on every call, backend configuration/status/properties,
  * Sampler V2 job bodies and parameter shapes, ISA-only circuits on coupled physical qubits
  * (code 1517), undefined gates (1603), Queued → Running → Completed over polls, plain-JSON
@@ -89,7 +90,7 @@ export interface FakeSession {
 export const FAKE_SESSION_NOT_FOUND = 1298;
 export const FAKE_SESSION_CLOSED = 1297;
 
-/** Top-level `POST /jobs` keys of qiskit-ibm-runtime's `program_run` payload (spec §6). */
+/** Top-level `POST /jobs` keys of qiskit-ibm-runtime's `program_run` payload. */
 const JOB_KEYS = new Set([
   "program_id",
   "backend",
@@ -105,7 +106,7 @@ const JOB_KEYS = new Set([
   "session_time",
 ]);
 
-/** Sampler V2 options and their documented keys and enumerations (spec §3). */
+/** Sampler V2 options and their documented keys and enumerations. */
 const OPTION_KEYS = new Set([
   "default_shots",
   "dynamical_decoupling",
