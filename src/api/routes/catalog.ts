@@ -4,7 +4,7 @@ import type { ProviderStatus } from "../../../providers/types.js";
 import { DATASET_INFO } from "../../data/index.js";
 import type { ApiBackend } from "../options.js";
 import { backendsResponseSchema, datasetsResponseSchema } from "../schemas.js";
-import { commonErrors } from "./jobs.js";
+import { serviceErrors } from "./jobs.js";
 
 /** A remote status call that hangs must not hang the listing. */
 const STATUS_TIMEOUT_MS = 5_000;
@@ -71,7 +71,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Configured backends: capabilities and live status",
         tags: ["catalog"],
         security: [{ bearerAuth: [] }],
-        response: { 200: backendsResponseSchema, ...commonErrors },
+        response: { 200: backendsResponseSchema, ...serviceErrors },
       },
     },
     async () => ({ backends: await Promise.all(options.backends.map(describeBackend)) }),
@@ -85,7 +85,7 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Datasets a spec can name in `dataset.name`",
         tags: ["catalog"],
         security: [{ bearerAuth: [] }],
-        response: { 200: datasetsResponseSchema, ...commonErrors },
+        response: { 200: datasetsResponseSchema, ...serviceErrors },
       },
     },
     async () => ({ datasets: DATASET_INFO.map((info) => ({ ...info })) }),

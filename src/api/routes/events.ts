@@ -29,7 +29,7 @@ import { QplaneError } from "../../errors/catalogue.js";
 import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
 import { clientKey, viewerOf } from "../context.js";
 import { errorResponse, jobParamsSchema } from "../schemas.js";
-import { commonErrors } from "./jobs.js";
+import { commonErrors, serviceErrors } from "./jobs.js";
 
 /** One SSE frame. JSON text has no raw newlines, so `data` is always a single line. */
 export function sseFrame(event: JobEvent | (JobEvent & { readonly jobId: string })): string {
@@ -158,7 +158,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
             description: "An event stream; each `data:` is a `JobEvent` (components) as JSON.",
             content: { "text/event-stream": { schema: z.string() } },
           },
-          ...commonErrors,
+          ...serviceErrors,
         },
       },
     },

@@ -35,12 +35,18 @@ import { epochView, jobLocation, jobView } from "../views.js";
 
 const SECURITY = [{ bearerAuth: [] }];
 
+/** Error responses of every `/v1` route, including those that take no input. */
+export const serviceErrors = {
+  401: errorResponse("Missing or invalid API key (when keys are configured)."),
+  429: errorResponse("Rate limited; see Retry-After."),
+  503: errorResponse(
+    "The job store (Redis) is unavailable or the server is shutting down; see Retry-After.",
+  ),
+};
 /** Error responses every job route can give (documented in OpenAPI). */
 export const commonErrors = {
   400: errorResponse("Bad input; the message names the field."),
-  401: errorResponse("Missing or invalid API key (when keys are configured)."),
-  429: errorResponse("Rate limited; see Retry-After."),
-  503: errorResponse("The job store (Redis) is unavailable; retry later."),
+  ...serviceErrors,
 };
 const withJob = { ...commonErrors, 404: errorResponse("No such job.") };
 
