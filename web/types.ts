@@ -28,6 +28,8 @@ export interface EpochRecord {
   readonly ity: number | null;
   readonly hy?: number | null;
   readonly ht?: number | null;
+  /** I(X;T) ≥ 0.9·log2 N (absent in older runs' records). */
+  readonly saturated?: boolean;
   readonly compressionPenalty: number | null;
   readonly compressionTarget: number | null;
   readonly alpha?: number | null;

@@ -12,9 +12,10 @@
  * device has the `braket.ir.openqasm.program_set` action, else one task per row, created
  * with bounded concurrency. Every CreateQuantumTask carries a deterministic `clientToken`
  * (job id + batch index), tasks are polled until terminal, `results.json` is read from
- * S3 at `<outputS3Directory>/results.json`, and counts are decoded with Braket's bit
- * order (see results.ts). Cancelling (signal or handle) cancels every created task that
- * has not finished; a failing task cancels the others too. Throttling, 5xx and network
+ * S3 at `<outputS3Directory>/results.json` (program-set entries given as S3 paths are
+ * resolved as the AWS SDK resolves them, see result-files.ts), and counts are decoded with
+ * Braket's bit order (see results.ts). Cancelling (signal or handle) cancels every created
+ * task that has not finished; a failing task cancels the others too. Throttling, 5xx and network
  * errors are retried by the SDK (standard mode: `maxAttempts`, jittered exponential
  * back-off); the retried request keeps its clientToken, so a create whose reply was lost
  * never makes a second task.
@@ -58,10 +59,17 @@ import {
 } from "./device.js";
 import type { FittedCircuit } from "./fit.js";
 import type { BraketProgram } from "./gates.js";
+import { addProgramSetCounts } from "./result-files.js";
 import { addCounts, addProbabilities, type MeasuredResult } from "./results.js";
 
 /** Fitted circuits kept per provider (see `prepare`). */
 const PREPARED_CACHE_SIZE = 64;
+
+/**
+ * Largest S3 result file read, in bytes: 100 000 shots of 40 measured qubits as JSON are
+ * ~8 MB, 2^20 exact probabilities ~25 MB; anything far beyond is not a result to hold in memory.
+ */
+export const MAX_RESULT_BYTES = 256 * 2 ** 20;
 
 /** Braket's limit on the qubits of one probability result type. */
 const MAX_PROBABILITY_TARGETS = 40;
@@ -692,7 +700,21 @@ class BraketJob implements JobHandle {
       );
       return;
     }
-    await this.decodeProgramSet(results, bucket, directory, batch, values, outcomeCount, task);
+    await addProgramSetCounts(
+      results,
+      {
+        circuit: this.plan.circuit,
+        parameterCount: this.plan.matrix.cols,
+        shots: this.config.shots,
+        rowStart: batch.start,
+        rowCount: batch.end - batch.start,
+        outcomeCount,
+        taskFolder: { bucket, prefix: directory },
+        task,
+      },
+      (objectBucket, key) => this.readJson(objectBucket, key),
+      values,
+    );
   }
 
   private getTask(arn: string) {
@@ -704,6 +726,13 @@ class BraketJob implements JobHandle {
       const object = await this.provider.s3.send(
         new GetObjectCommand({ Bucket: bucket, Key: key }),
       );
+      if ((object.ContentLength ?? 0) > MAX_RESULT_BYTES) {
+        (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        throw new QplaneError(
+          "QPLANE_ERR_PROVIDER_JOB_FAILED",
+          `s3://${bucket}/${key} holds ${object.ContentLength} bytes, more than the ${MAX_RESULT_BYTES} a Braket result file is read up to`,
+        );
+      }
       return JSON.parse(await object.Body!.transformToString());
     } catch (error) {
       if (error instanceof SyntaxError) {
@@ -713,65 +742,6 @@ class BraketJob implements JobHandle {
         );
       }
       throw mapBraketError(error, `reading s3://${bucket}/${key}`);
-    }
-  }
-
-  /** Program-set results: entries inline or as S3 paths relative to the result location. */
-  private async decodeProgramSet(
-    results: Record<string, unknown>,
-    bucket: string,
-    directory: string,
-    batch: Batch,
-    values: Uint32Array,
-    outcomeCount: number,
-    task: { status?: string; failureReason?: string; quantumTaskArn?: string },
-  ): Promise<void> {
-    const location = Array.isArray(results.s3Location) ? results.s3Location : undefined;
-    const base = {
-      bucket: typeof location?.[0] === "string" ? location[0] : bucket,
-      prefix: typeof location?.[1] === "string" ? location[1] : directory,
-    };
-    const resolve = async (entry: unknown): Promise<Record<string, unknown>> => {
-      if (typeof entry !== "string") return (entry ?? {}) as Record<string, unknown>;
-      const key = `${base.prefix.replace(/\/$/, "")}/${entry.replace(/^\//, "")}`;
-      return (await this.readJson(base.bucket, key)) as Record<string, unknown>;
-    };
-    const programResults = Array.isArray(results.programResults) ? results.programResults : [];
-    const rowCount = batch.end - batch.start;
-    const seen = new Uint8Array(rowCount);
-    for (let p = 0; p < programResults.length; p++) {
-      const programResult = await resolve(programResults[p]);
-      const executables = Array.isArray(programResult.executableResults)
-        ? programResult.executableResults
-        : [];
-      for (let e = 0; e < executables.length; e++) {
-        const executable = await resolve(executables[e]);
-        const inputsIndex = typeof executable.inputsIndex === "number" ? executable.inputsIndex : e;
-        const k = this.plan.matrix.cols === 0 ? p : inputsIndex;
-        const failure = executable.failureMetadata as { failureReason?: string } | undefined;
-        if (failure) {
-          throw new QplaneError(
-            "QPLANE_ERR_PROVIDER_JOB_FAILED",
-            `Braket task ${task.quantumTaskArn} executable ${k} failed: ${failure.failureReason ?? "no reason given"}`,
-          );
-        }
-        if (k < 0 || k >= rowCount) continue;
-        addCounts(
-          this.plan.circuit,
-          executable as MeasuredResult,
-          this.config.shots,
-          values,
-          (batch.start + k) * outcomeCount,
-        );
-        seen[k] = 1;
-      }
-    }
-    const missing = seen.indexOf(0);
-    if (missing >= 0) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_JOB_FAILED",
-        `Braket task ${task.quantumTaskArn} (${task.status}) has no result for parameter row ${batch.start + missing}${task.failureReason ? `: ${task.failureReason}` : ""}`,
-      );
     }
   }
 }

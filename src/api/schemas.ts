@@ -40,7 +40,11 @@ export function doc<T extends z.ZodType>(schema: T, description: string): T {
 }
 
 named("DatasetSpec", datasetSpecSchema, "Which data to train on (only `name` is required).");
-named("ModelSpec", modelSpecSchema, "The variational circuit (or the classical MLP baseline).");
+named(
+  "ModelSpec",
+  modelSpecSchema,
+  "The variational circuit (or a classical baseline: the MLP or the linear model).",
+);
 named("TrainingSpec", trainingSpecSchema, "Optimisation settings.");
 named("FeedbackSpec", feedbackSpecSchema, "Compression-gnostic feedback (arXiv:2411.02313).");
 named("InfoPlaneSpec", infoPlaneSpecSchema, "How I(X;T) and I(T;Y) are measured.");
@@ -174,6 +178,12 @@ export const epochRecordSchema = named(
     ity: doc(metric(), "I(T;Y) in bits."),
     hy: doc(metric(), "H(Y) in bits."),
     ht: doc(metric(), "H(T) in bits."),
+    saturated: doc(
+      z.boolean().optional(),
+      "I(X;T) ≥ 0.9·log2 N over the N samples it was measured on: T tells (nearly) every " +
+        "sample apart, so I(X;T) reflects N rather than compression. Absent in records of " +
+        "runs from before the field existed.",
+    ),
     holevo: doc(metric().optional(), "Holevo quantity of the readout register in bits."),
     compressionPenalty: metric(),
     compressionTarget: metric(),

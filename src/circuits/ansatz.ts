@@ -1,14 +1,20 @@
 /**
  * Ansatz builders for variational quantum classifiers and regressors (DESIGN.md §1):
- * angle encoding `ry(s·x_j)` (optionally re-uploaded before every variational layer) and
+ * angle encoding (optionally re-uploaded before every variational layer) and
  * hardware-efficient layers (per qubit `ry(θ) rz(θ)`, then a linear, ring or full
  * entangler of CNOTs or CZs), measuring a chosen readout register.
+ *
+ * Two encodings: `fixed` binds feature j to qubit j mod n as `ry(s·x_j)` (input parameters);
+ * `linear` puts ONE `ry(φ_{l,q})` on each qubit q per encoding layer l, where φ is a weight
+ * parameter `phi_{l}_{q}` the model fills per sample with its trained affine map of the
+ * features (so adjoint and parameter-shift differentiate φ like any weight).
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { type Circuit, CircuitBuilder, input, weight } from "./ir.js";
 
 export type Entangler = "linear" | "ring" | "full";
 export type EntanglingGate = "cx" | "cz";
+export type Encoding = "fixed" | "linear";
 
 export interface AnsatzOptions {
   readonly qubits: number;
@@ -17,6 +23,8 @@ export interface AnsatzOptions {
   readonly features?: number;
   /** Encode the features again before every variational layer. @defaultValue true */
   readonly reupload?: boolean;
+  /** How features reach the circuit (module comment). @defaultValue "fixed" */
+  readonly encoding?: Encoding;
   /** @defaultValue "linear" */
   readonly entangler?: Entangler;
   /** @defaultValue "cx" */
@@ -31,8 +39,13 @@ export interface Ansatz {
   readonly circuit: Circuit;
   /** Input (feature) parameter names, feature j → `x{j}`. */
   readonly inputNames: readonly string[];
-  /** Weight names in column order. */
+  /** Variational weight names (θ), in circuit column order after the encoding angles. */
   readonly weightNames: readonly string[];
+  /**
+   * `linear` encoding: the angle weights `phi_{l}_{q}` (encoding layer l, qubit q), the
+   * circuit's first weight columns, l-major; empty for `fixed`.
+   */
+  readonly encodingAngleNames: readonly string[];
   readonly readoutQubits: readonly number[];
 }
 
@@ -83,24 +96,38 @@ export interface AnsatzSize {
   readonly clbits: number;
   readonly gates: number;
   readonly inputs: number;
+  /** Weight columns, encoding angles included (each in one gate of its own). */
   readonly weights: number;
+  /** `linear` encoding: the angle weights φ among `weights` (encoding layers × qubits). */
+  readonly encodingAngles: number;
+}
+
+/** Encoding layers: every variational layer when re-uploading, else one (also for 0 layers). */
+export function encodingLayers(layers: number, reupload = true): number {
+  return layers === 0 || !reupload ? 1 : layers;
 }
 
 export function ansatzSize(
-  options: Pick<AnsatzOptions, "qubits" | "layers" | "features" | "reupload" | "entangler"> & {
+  options: Pick<
+    AnsatzOptions,
+    "qubits" | "layers" | "features" | "reupload" | "entangler" | "encoding"
+  > & {
     readonly readoutQubits: readonly number[];
   },
 ): AnsatzSize {
   const { qubits, layers } = options;
   const features = options.features ?? qubits;
-  const encodings = layers === 0 || !(options.reupload ?? true) ? 1 : layers;
+  const encodings = encodingLayers(layers, options.reupload);
   const pairs = entanglingPairs(qubits, options.entangler ?? "linear").length;
+  const linear = options.encoding === "linear";
+  const encodingAngles = linear ? encodings * qubits : 0;
   return {
     qubits,
     clbits: options.readoutQubits.length,
-    gates: encodings * features + layers * (2 * qubits + pairs),
-    inputs: features,
-    weights: 2 * qubits * layers,
+    gates: encodings * (linear ? qubits : features) + layers * (2 * qubits + pairs),
+    inputs: linear ? 0 : features,
+    weights: 2 * qubits * layers + encodingAngles,
+    encodingAngles,
   };
 }
 
@@ -118,6 +145,11 @@ function addEncoding(
     const gate = Math.floor(j / qubits) % 2 === 0 ? "ry" : "rz";
     builder.add(gate, [j % qubits], input(`x${j}`, scale));
   }
+}
+
+/** `linear` encoding layer l: one `ry(phi_{l}_{q})` per qubit. */
+function addLinearEncoding(builder: CircuitBuilder, qubits: number, layer: number): void {
+  for (let q = 0; q < qubits; q++) builder.add("ry", [q], weight(`phi_${layer}_${q}`));
 }
 
 export function buildAnsatz(options: AnsatzOptions): Ansatz {
@@ -144,12 +176,26 @@ export function buildAnsatz(options: AnsatzOptions): Ansatz {
   }
   for (const q of readoutQubits) checkInteger("readoutQubits entry", q, 0, qubits - 1);
 
+  const linear = (options.encoding ?? "fixed") === "linear";
   const builder = new CircuitBuilder(qubits);
-  for (let j = 0; j < features; j++) builder.declare({ kind: "input", name: `x${j}` });
+  const encodingAngleNames: string[] = [];
+  if (linear) {
+    // the angles first: weight columns [φ (l-major), θ]
+    for (let l = 0; l < encodingLayers(layers, options.reupload); l++) {
+      for (let q = 0; q < qubits; q++) encodingAngleNames.push(`phi_${l}_${q}`);
+    }
+    for (const name of encodingAngleNames) builder.declare({ kind: "weight", name });
+  } else {
+    for (let j = 0; j < features; j++) builder.declare({ kind: "input", name: `x${j}` });
+  }
+  const encode = (layer: number) =>
+    linear
+      ? addLinearEncoding(builder, qubits, layer)
+      : addEncoding(builder, qubits, features, scale);
   const weightNames: string[] = [];
   const pairs = entanglingPairs(qubits, entangler);
   for (let layer = 0; layer < layers; layer++) {
-    if (layer === 0 || (options.reupload ?? true)) addEncoding(builder, qubits, features, scale);
+    if (layer === 0 || (options.reupload ?? true)) encode(layer);
     for (let q = 0; q < qubits; q++) {
       const ry = `theta_${layer}_${q}_ry`;
       const rz = `theta_${layer}_${q}_rz`;
@@ -158,12 +204,13 @@ export function buildAnsatz(options: AnsatzOptions): Ansatz {
     }
     for (const [a, b] of pairs) builder.add(gate, [a, b]);
   }
-  if (layers === 0) addEncoding(builder, qubits, features, scale);
+  if (layers === 0) encode(0);
   builder.measure(readoutQubits, 0);
   return {
     circuit: builder.build(),
-    inputNames: Array.from({ length: features }, (_, j) => `x${j}`),
+    inputNames: linear ? [] : Array.from({ length: features }, (_, j) => `x${j}`),
     weightNames,
+    encodingAngleNames,
     readoutQubits: [...readoutQubits],
   };
 }

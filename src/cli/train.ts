@@ -139,7 +139,7 @@ export async function trainCommand(
     if (options.epochLines && !options.quiet) {
       const r = event.record;
       write(
-        `epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  ${describeMetric(r)}  I(X;T) ${r.ixt.toFixed(3)}  I(T;Y) ${r.ity.toFixed(3)}  lr ${r.learningRate.toPrecision(3)}  L_comp ${r.compressionPenalty.toFixed(3)}  ${r.elapsedMs.toFixed(0)} ms\n`,
+        `epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  ${describeMetric(r)}  I(X;T) ${r.ixt.toFixed(3)}${r.saturated ? " (saturated)" : ""}  I(T;Y) ${r.ity.toFixed(3)}  lr ${r.learningRate.toPrecision(3)}  L_comp ${r.compressionPenalty.toFixed(3)}  ${r.elapsedMs.toFixed(0)} ms\n`,
       );
     }
   };

@@ -1,11 +1,17 @@
 /**
  * Dataset entry point: `loadDataset(spec)` dispatches on `spec.name`, and `DATASET_INFO`
  * describes every dataset (for `GET /v1/datasets`). Synthetic generators use `samples`,
- * `noise`, `seed` (and `classes`/`degree`); real datasets ignore those fields.
+ * `noise`, `seed` (and `classes`/`degree`, and the `wide`/`friedman1` fields, whose
+ * defaults live next to their generators); real datasets ignore those fields.
  */
 import { QplaneError } from "../errors/catalogue.js";
 import type { DatasetName, DatasetSpec } from "../training/spec.js";
 import { loadCsv } from "./csv.js";
+import {
+  FRIEDMAN1_DEFAULT_FEATURE_COUNT,
+  FRIEDMAN1_MIN_FEATURE_COUNT,
+  generateFriedman1,
+} from "./friedman1.js";
 import {
   CARS_FEATURES,
   IRIS_FEATURES,
@@ -23,12 +29,25 @@ import {
   generateXor,
 } from "./synthetic.js";
 import type { Dataset, Task } from "./types.js";
+import {
+  generateWide,
+  WIDE_CLUSTERS_PER_CLASS,
+  WIDE_DEFAULT_CLASS_SEPARATION,
+  WIDE_DEFAULT_FEATURE_COUNT,
+  WIDE_DEFAULT_INFORMATIVE,
+  WIDE_DEFAULT_LABEL_NOISE,
+  WIDE_DEFAULT_REDUNDANT,
+  type WideOptions,
+} from "./wide.js";
 
 export interface DatasetInfo {
   readonly name: DatasetName;
   /** `null`: chosen by the spec (`csv`). */
   readonly task: Task | null;
-  /** Feature count; `null` when it depends on the spec (`csv`). */
+  /**
+   * Feature count; `null` when it depends on the spec (`csv`, and `wide`/`friedman1`, see
+   * `generatedFeatureCount`).
+   */
   readonly features: number | null;
   /** Class count; `null` for regression or when it depends on the spec (`blobs`, `csv`). */
   readonly classes: number | null;
@@ -83,6 +102,20 @@ export const DATASET_INFO: readonly DatasetInfo[] = [
       "Regression of y = Σ_k (-1)^k/(k+1)·x^k up to `degree` (default 3), x uniform in [-1, 1], plus noise·N(0, 1).",
   },
   {
+    name: "wide",
+    task: "classification",
+    features: null,
+    classes: null,
+    description: `Many-feature classification as scikit-learn make_classification: \`samples\` rows, \`featureCount\` features (default ${WIDE_DEFAULT_FEATURE_COUNT}) of which \`informative\` (default ${WIDE_DEFAULT_INFORMATIVE}) carry the classes and \`redundant\` (default ${WIDE_DEFAULT_REDUNDANT}) are random linear combinations of them, the rest N(0, 1) noise; \`classes\` classes (default 3) of ${WIDE_CLUSTERS_PER_CLASS} Gaussian clusters each, centred on distinct vertices of the hypercube [−s, s]^informative with s = \`classSeparation\` (default ${WIDE_DEFAULT_CLASS_SEPARATION}); a \`labelNoise\` fraction (default ${WIDE_DEFAULT_LABEL_NOISE}) of labels redrawn uniformly; rows and columns shuffled. \`noise\` is not used.`,
+  },
+  {
+    name: "friedman1",
+    task: "regression",
+    features: null,
+    classes: null,
+    description: `Friedman #1 regression (scikit-learn make_friedman1): x uniform in [0, 1]^\`featureCount\` (default ${FRIEDMAN1_DEFAULT_FEATURE_COUNT}, at least ${FRIEDMAN1_MIN_FEATURE_COUNT}), y = 10·sin(π·x1·x2) + 20·(x3 − 0.5)² + 10·x4 + 5·x5 + noise·N(0, 1); only x1..x5 matter. \`noise\` is in y's units (y spans about 0..30 with std ≈ 5, so the default 0.1 is nearly noise-free).`,
+  },
+  {
     name: "iris",
     task: "classification",
     features: IRIS_FEATURES.length,
@@ -126,6 +159,8 @@ export const GENERATED_DATASET_NAMES = [
   "blobs",
   "sine",
   "polynomial",
+  "wide",
+  "friedman1",
 ] as const;
 export const GENERATED_DATASETS: ReadonlySet<DatasetName> = new Set(GENERATED_DATASET_NAMES);
 
@@ -163,6 +198,34 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
+/** `wide`'s generator options with every unset `wide` field at its default. */
+export function wideOptionsOf(spec: DatasetSpec): WideOptions {
+  return {
+    samples: spec.samples,
+    seed: spec.seed,
+    classes: spec.classes,
+    featureCount: spec.featureCount ?? WIDE_DEFAULT_FEATURE_COUNT,
+    informative: spec.informative ?? WIDE_DEFAULT_INFORMATIVE,
+    redundant: spec.redundant ?? WIDE_DEFAULT_REDUNDANT,
+    classSeparation: spec.classSeparation ?? WIDE_DEFAULT_CLASS_SEPARATION,
+    labelNoise: spec.labelNoise ?? WIDE_DEFAULT_LABEL_NOISE,
+  };
+}
+
+/**
+ * The feature count of a generated dataset: fixed by DATASET_INFO, or from the spec's
+ * `featureCount` (default per dataset) for `wide` and `friedman1`.
+ */
+export function generatedFeatureCount(spec: DatasetSpec): number {
+  if (spec.name === "wide") return spec.featureCount ?? WIDE_DEFAULT_FEATURE_COUNT;
+  if (spec.name === "friedman1") return spec.featureCount ?? FRIEDMAN1_DEFAULT_FEATURE_COUNT;
+  const features = DATASET_INFO.find((info) => info.name === spec.name)?.features;
+  if (!GENERATED_DATASETS.has(spec.name) || features == null) {
+    throw new RangeError(`dataset "${spec.name}" is not generated with a fixed feature count`);
+  }
+  return features;
+}
+
 /** Loads or generates the dataset a (validated, defaulted) spec names. */
 export function loadDataset(spec: DatasetSpec): Dataset {
   const synthetic = { samples: spec.samples, noise: spec.noise, seed: spec.seed };
@@ -179,6 +242,12 @@ export function loadDataset(spec: DatasetSpec): Dataset {
       return assertUsableDataset(generateSine(synthetic));
     case "polynomial":
       return assertUsableDataset(generatePolynomial({ ...synthetic, degree: spec.degree }));
+    case "wide":
+      return assertUsableDataset(generateWide(wideOptionsOf(spec)));
+    case "friedman1":
+      return assertUsableDataset(
+        generateFriedman1({ ...synthetic, featureCount: generatedFeatureCount(spec) }),
+      );
     case "iris":
       return assertUsableDataset(loadIris());
     case "penguins":

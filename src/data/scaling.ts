@@ -20,6 +20,24 @@ export interface AngleScaler extends FeatureScaler {
   readonly max: Float64Array;
 }
 
+/**
+ * Robust angle scaler: z = (v − median)/spread per feature, angle = halfRange·tanh(z/2), so
+ * one outlier moves neither the centre nor the spread, and every value lands inside
+ * (−halfRange, halfRange) (at ±halfRange only when |z| > ~37, where tanh rounds to ±1).
+ */
+export interface RobustAngleScaler extends FeatureScaler {
+  readonly kind: "robust-angle";
+  /** Half-width of the target interval: scale·π/2. */
+  readonly halfRange: number;
+  /** Training median per feature. */
+  readonly centre: Float64Array;
+  /**
+   * IQR/1.349 (σ for normal data), the population std when the IQR is 0, and 0 for a
+   * constant training column (which then maps to 0).
+   */
+  readonly spread: Float64Array;
+}
+
 export interface StandardScaler extends FeatureScaler {
   readonly kind: "standard";
   readonly mean: Float64Array;
@@ -58,14 +76,20 @@ function mapColumns(
   return out;
 }
 
+/** scale·π/2, the half-width of the angle interval, for a valid `model.encodingScale`. */
+function angleHalfRange(scale: number): number {
+  if (!(Number.isFinite(scale) && scale > 0))
+    fail(`model.encodingScale ${scale}: must be a finite number > 0`);
+  return (scale * Math.PI) / 2;
+}
+
 /**
  * Angle encoding scaler: per feature, the training minimum maps to −scale·π/2 and the
  * maximum to +scale·π/2, linearly in between (t = (v − min)/(max − min), angle = h·(2t − 1),
  * which hits both ends exactly). Columns constant on the training split map to 0.
  */
 export function fitAngleScaler(train: Dataset, scale: number): AngleScaler {
-  if (!(Number.isFinite(scale) && scale > 0))
-    fail(`model.encodingScale ${scale}: must be a finite number > 0`);
+  const halfRange = angleHalfRange(scale);
   requireRows(train, "the angle scaler");
   const width = train.featureNames.length;
   const min = new Float64Array(width).fill(Number.POSITIVE_INFINITY);
@@ -75,7 +99,6 @@ export function fitAngleScaler(train: Dataset, scale: number): AngleScaler {
     if (value < min[column]!) min[column] = value;
     if (value > max[column]!) max[column] = value;
   });
-  const halfRange = (scale * Math.PI) / 2;
   return {
     kind: "angle",
     featureCount: width,
@@ -102,6 +125,49 @@ function meanAndStd(values: ArrayLike<number>, stride: number, offset: number): 
   let squares = 0;
   for (let i = offset; i < values.length; i += stride) squares += (values[i]! - mean) ** 2;
   return [mean, Math.sqrt(squares / count)];
+}
+
+/** The p-quantile of ascending `sorted` values, interpolating linearly (numpy's default, Hyndman–Fan type 7). */
+export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
+  const position = p * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
+}
+
+/** IQR/1.349 is a consistent estimate of σ for normal data (IQR = 2·Φ⁻¹(0.75)·σ ≈ 1.349σ). */
+export const IQR_PER_SIGMA = 1.349;
+
+/**
+ * Robust angle scaling (see {@link RobustAngleScaler}): centre = training median, spread =
+ * IQR/1.349, falling back to the population std when the IQR is 0 (a column mostly one value);
+ * angle = h·tanh(z/2) with z = (v − centre)/spread and h = scale·π/2.
+ */
+export function fitRobustAngleScaler(train: Dataset, scale: number): RobustAngleScaler {
+  const halfRange = angleHalfRange(scale);
+  requireRows(train, "the robust angle scaler");
+  const width = train.featureNames.length;
+  const centre = new Float64Array(width);
+  const spread = new Float64Array(width);
+  const column = new Float64Array(train.samples);
+  for (let j = 0; j < width; j++) {
+    for (let row = 0; row < train.samples; row++) column[row] = train.features[row * width + j]!;
+    column.sort();
+    centre[j] = sortedQuantile(column, 0.5);
+    const iqr = sortedQuantile(column, 0.75) - sortedQuantile(column, 0.25);
+    spread[j] = iqr > 0 ? iqr / IQR_PER_SIGMA : meanAndStd(column, 1, 0)[1];
+  }
+  return {
+    kind: "robust-angle",
+    featureCount: width,
+    halfRange,
+    centre,
+    spread,
+    transform: (features) =>
+      mapColumns(width, features, (value, j) =>
+        spread[j] === 0 ? 0 : halfRange * Math.tanh((value - centre[j]!) / spread[j]! / 2),
+      ),
+  };
 }
 
 /** Standardisation z = (v − mean)/std per feature; constant training columns map to 0. */

@@ -45,6 +45,7 @@ const COLUMN_KINDS: {
   ity: "required",
   hy: "required",
   ht: "required",
+  saturated: "required",
   holevo: "optional",
   compressionPenalty: "required",
   compressionTarget: "required",

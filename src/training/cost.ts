@@ -132,9 +132,16 @@ export interface VqcCostShape
    * circuits itself: this process only builds the rows and reads the results back.
    */
   readonly simulated: boolean;
+  /**
+   * `encoding: "linear"`: multiply-adds of one row's encoding angles φ = W·x + b (angles ×
+   * features), charged like the MLP's: once per row built (every evaluated row, each SPSA
+   * point, each Holevo state) and twice per differentiated row (φ, then ∂L/∂W = ∂L/∂φ·xᵀ).
+   * 0 for `fixed`.
+   */
+  readonly encodingMultiplyAdds: number;
 }
 
-/** The model's shape: the VQC's circuits and settings, or the MLP's layers. */
+/** The model's shape: the VQC's circuits and settings, or the MLP's (or linear model's) layers. */
 export type ModelCostShape =
   | VqcCostShape
   | { readonly kind: "mlp"; readonly layers: readonly MlpLayerLayout[] };
@@ -208,6 +215,8 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
   const { spec, data } = input;
   const { circuit, representation, shots, informationShots, gradient, simulated } = model;
   const size = circuitSize(circuit);
+  // the classical encoding map of one row (linear encoding; 0 for fixed)
+  const encoding = model.encodingMultiplyAdds * MLP_OPERATIONS_PER_MULTIPLY_ADD;
   const stateBytes = size.amplitudes * BYTES_PER_AMPLITUDE;
   const statesOf = (shape: CircuitShape | null) =>
     shape === null || !simulated ? 0 : circuitSize(shape).amplitudes * BYTES_PER_AMPLITUDE;
@@ -215,6 +224,8 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
   // is always simulated here
   let workspaceBytes = Math.max(statesOf(circuit), spec.infoPlane.holevo ? stateBytes : 0);
   workspaceBytes += statesOf(representation);
+  // the linear encoding's W (angles × features), counted once as the MLP counts its weights
+  workspaceBytes += model.encodingMultiplyAdds * FLOAT64_BYTES;
 
   /**
    * Operations and bytes of one provider call of `rows` rows of `columns` columns. A remote
@@ -238,7 +249,9 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
   };
 
   const evaluation = (rows: number, information: boolean): Part => {
-    const own = callCost(circuit, rows, shots);
+    const called = callCost(circuit, rows, shots);
+    // the rows are built once, whatever runs them
+    const own = { operations: called.operations + rows * encoding, bytes: called.bytes };
     if (!information || representation === null) return own;
     const measured = callCost(representation, rows, informationShots);
     return {
@@ -260,7 +273,7 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
       step = (rows) => {
         const chunk = Math.min(rows, chunkRows);
         return {
-          operations: rows * ADJOINT_PASSES * size.forward,
+          operations: rows * (ADJOINT_PASSES * size.forward + 2 * encoding),
           bytes: callCost(circuit, chunk, 0).bytes + chunk * circuit.weights * FLOAT64_BYTES,
         };
       };
@@ -279,7 +292,7 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
         // the batch's rows, the shifted call, the Jacobian and the unshifted probabilities
         const jacobian = rows * size.outcomes * (circuit.weights + 1) * FLOAT64_BYTES;
         return {
-          operations: shifted.operations,
+          operations: shifted.operations + rows * 2 * encoding,
           bytes: rowBytes(rows) + shifted.bytes + jacobian,
         };
       };
@@ -288,7 +301,10 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
       step = (rows) => {
         const both = callCost(circuit, 2 * rows, shots);
         // the w + cΔ and w − cΔ rows, then both in one matrix
-        return { operations: both.operations, bytes: rowBytes(2 * rows) + both.bytes };
+        return {
+          operations: both.operations + 2 * rows * encoding,
+          bytes: rowBytes(2 * rows) + both.bytes,
+        };
       };
       break;
   }
@@ -302,19 +318,21 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
   // register is the circuit's classical bits), then the mean state's eigensolve
   const holevo =
     holevoRows > 0
-      ? holevoRows * size.forward + holevoOperations(circuit.qubits, circuit.clbits, holevoRows)
+      ? holevoRows * (size.forward + encoding) +
+        holevoOperations(circuit.qubits, circuit.clbits, holevoRows)
       : 0;
   return { evaluation, step, holevo, workspaceBytes };
 }
 
-function mlpCost(layers: readonly MlpLayerLayout[]) {
+/** The MLP, and the linear model as the MLP with no hidden layer (`layers` = the output layer). */
+function mlpCost(layers: readonly MlpLayerLayout[], representation: "output" | "hidden") {
   const last = layers[layers.length - 1]!;
   const weights = last.biasOffset + last.units;
-  const hiddenUnits = layers.length > 1 ? layers[layers.length - 2]!.units : 0;
+  // T: the last hidden layer's activations, or the outputs, of every evaluated sample
+  const representationUnits = representation === "hidden" ? last.inputs : last.units;
   const evaluation = (rows: number, information: boolean): Part => ({
     operations: rows * weights * MLP_OPERATIONS_PER_MULTIPLY_ADD,
-    // T: the last hidden layer's activations of every evaluated sample
-    bytes: information ? rows * hiddenUnits * FLOAT64_BYTES : 0,
+    bytes: information ? rows * representationUnits * FLOAT64_BYTES : 0,
   });
   const step = (rows: number): Part => ({
     operations: 3 * rows * weights * MLP_OPERATIONS_PER_MULTIPLY_ADD,
@@ -331,8 +349,10 @@ function driversOf(input: CostInput): CostDrivers {
     drivers["model.qubits"] = spec.model.qubits;
     drivers["model.layers"] = spec.model.layers;
     drivers["model.entangler"] = spec.model.entangler;
-  } else {
+  } else if (spec.model.kind === "mlp") {
     drivers["model.hidden"] = `[${spec.model.hidden.join(",")}]`;
+  } else {
+    drivers["model.kind"] = spec.model.kind;
   }
   // generated datasets have exactly `samples` rows; the others have their own size
   const rows = data.train.samples + data.test.samples;
@@ -357,7 +377,8 @@ function driversOf(input: CostInput): CostDrivers {
 export function estimateJobCost(input: CostInput): JobCost {
   const { spec, data, model } = input;
   const { training, infoPlane, feedback } = spec;
-  const parts = model.kind === "vqc" ? vqcCost(input, model) : mlpCost(model.layers);
+  const parts =
+    model.kind === "vqc" ? vqcCost(input, model) : mlpCost(model.layers, spec.model.representation);
   const { full, last } = epochBatches(data.train.samples, training.batchSize);
   const stepsPerEpoch = full + (last > 0 ? 1 : 0);
   const onTrain = infoPlane.split === "train";

@@ -41,6 +41,18 @@ export function measureInformation(
   };
 }
 
+/** Share of log2 N (the most I(X;T) can be over N samples, p(x) = 1/N) from which it saturates. */
+export const SATURATION_FRACTION = 0.9;
+
+/**
+ * Whether I(X;T) over N samples is saturated: ≥ SATURATION_FRACTION·log2 N, so T nearly
+ * identifies each sample (e.g. a finely binned hidden layer) and the estimate says more about
+ * N than about the representation.
+ */
+export function isSaturated(ixtBits: number, samples: number): boolean {
+  return ixtBits >= SATURATION_FRACTION * Math.log2(samples);
+}
+
 /** H(Y) in bits of integer labels 0..classes−1. */
 export function labelEntropyBits(labels: Int32Array, classes: number): number {
   const frequencies = new Float64Array(classes);

@@ -16,7 +16,7 @@ import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
 import { shuffleInPlace } from "../random/sampling.js";
 import { compressionPenalty, resolveTarget, stepScaling } from "./feedback.js";
-import { labelEntropyBits } from "./information.js";
+import { isSaturated, labelEntropyBits } from "./information.js";
 import type { PreparedData, TrainableModel } from "./model.js";
 import { createOptimizer, type OptimizerState } from "./optimizers.js";
 import type { EpochRecord, RunSummary } from "./records.js";
@@ -321,6 +321,7 @@ export async function trainModel(
         ity: information.ity,
         hy: information.hy,
         ht: information.ht,
+        saturated: isSaturated(information.ixt, (onTrain ? data.train : data.test).samples),
         ...(holevo === undefined ? {} : { holevo }),
         compressionPenalty: feedbackOn ? penalty : 0,
         compressionTarget: feedbackOn ? target : null,

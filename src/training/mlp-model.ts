@@ -1,15 +1,18 @@
 /**
- * The classical baseline of DESIGN.md §1: a small fully connected tanh network trained on the
- * same prepared data as the VQC, with T = its LAST hidden layer, binned.
+ * The classical baselines of DESIGN.md §1, trained on the same prepared data as the VQC: a
+ * small fully connected tanh network (`model.kind: "mlp"`) and, as the same network with no
+ * hidden layer, softmax regression / linear least squares (`model.kind: "linear"`).
  *
- * Architecture: featureCount inputs → tanh hidden layers of widths `spec.model.hidden` → an
- * output layer: C logits with a softmax (classification, C = data.classes) or one linear unit
- * (regression, predicting the standardised target).
+ * Architecture: featureCount inputs → tanh hidden layers of widths `spec.model.hidden` (none
+ * for `linear`) → an output layer: C logits with a softmax (classification, C = data.classes,
+ * also for C = 2) or one linear unit (regression, predicting the standardised target).
  *
  * Loss, as the VQC's: classification = cross-entropy −ln max(p(y|x), PROBABILITY_FLOOR), mean
  * over the batch (where the floor is active the loss is constant and its gradient is 0);
  * regression = squared error on the standardised target, mean over the batch, with MSE and R²
- * reported in the target's original units.
+ * reported in the target's original units. With `model.l2` = λ > 0 the training loss adds
+ * (λ/2)·Σ W² over every weight matrix (not the biases), so its gradient adds λ·W (ridge
+ * regression for `linear` on a regression task); evaluation losses are L_err alone.
  *
  * Flat weight vector: the layers in order (hidden 1, …, hidden L, output); per layer with
  * n_in inputs and n_out units, first W (n_out × n_in, row-major: W[j·n_in + i] is the weight
@@ -18,7 +21,8 @@
  * layer by layer in layout order from the given rng, biases 0 (`training.initScale` is the
  * VQC's angle range and is not used here).
  *
- * Information plane (Shwartz-Ziv & Tishby 2017): every unit of the last hidden layer is binned
+ * Information plane, `model.representation: "hidden"` (MLP only; Shwartz-Ziv & Tishby 2017):
+ * every unit of the last hidden layer is binned
  * into B = `spec.model.bins` equal-width bins over the FIXED tanh range [−1, 1] (bin k covers
  * [−1 + 2k/B, −1 + 2(k+1)/B), the last bin also holding +1), not over the range observed in
  * the evaluation set, so the bin edges do not move between epochs and values from different
@@ -27,6 +31,13 @@
  * computed by `binnedLayerInformation` (src/infoplane) with its "tanh" range. The
  * cap |R| = units·log2 B bits is the entropy of a uniform distribution over every possible
  * binned vector.
+ *
+ * `model.representation: "output"`: for classification T is the class sampled from the
+ * softmax output, p(t|x) = softmax(logits(x))_t over the C classes, handed with these exact
+ * probabilities to the estimator the VQC uses for Born probabilities (`measureInformation`),
+ * so I(X;T) = H(T) − H(T|X) ≤ log2 C = |R|. For regression T is the standardised prediction in
+ * `model.bins` equal-width bins over the fixed range [−3, 3] (beyond it: the end bins), a
+ * deterministic T measured like the hidden layer, |R| = log2 B.
  *
  * Steps and evaluations are paced like the simulator (providers/local/pacing.ts): samples go
  * through the network in passes of at most one pacing chunk of work, and the event loop gets
@@ -39,9 +50,11 @@ import {
   runPaced,
   WorkMeter,
 } from "../../providers/local/pacing.js";
-import { binnedLayerInformation } from "../infoplane/index.js";
+import { QplaneError } from "../errors/catalogue.js";
+import { type BinRange, binnedLayerInformation } from "../infoplane/index.js";
 import type { Rng } from "../random/rng.js";
 import { MLP_OPERATIONS_PER_MULTIPLY_ADD } from "./cost.js";
+import { measureInformation } from "./information.js";
 import {
   type EvaluateOptions,
   type Evaluation,
@@ -51,12 +64,17 @@ import {
   regressionMetrics,
   type TrainableModel,
 } from "./model.js";
-import type { JobSpec } from "./spec.js";
+import type { JobSpec, ModelSpec } from "./spec.js";
 
 /** Most samples pushed through the network at once (fewer for a wide network, see rowsPerPass). */
 const CHUNK = 256;
 /** Multiply-adds per weight and sample of a training step: forward 1, backward 2. */
 const STEP_MULTIPLY_ADDS_PER_WEIGHT = 3;
+/**
+ * Fixed bin range of the standardised regression prediction when T = the output: ±3 standard
+ * deviations of the training target, fixed so that epochs are comparable.
+ */
+export const OUTPUT_BIN_RANGE: BinRange = { min: -3, max: 3 };
 
 /** Where one layer's parameters sit in the flat weight vector. */
 export interface MlpLayerLayout {
@@ -93,23 +111,40 @@ export function mlpLayout(
   return layers;
 }
 
+/** The hidden layer widths of a classical model: `model.hidden` for the MLP, none for linear. */
+export function hiddenWidthsOf(model: Pick<ModelSpec, "kind" | "hidden">): readonly number[] {
+  return model.kind === "linear" ? [] : model.hidden;
+}
+
 /** The MLP's layers for a spec and its data: one output per class, or one for regression. */
 export function mlpLayoutFor(
   spec: JobSpec,
   data: Pick<PreparedData, "task" | "classes" | "featureCount">,
 ): MlpLayerLayout[] {
   const outputs = data.task === "classification" ? data.classes : 1;
-  return mlpLayout(data.featureCount, spec.model.hidden, outputs);
+  return mlpLayout(data.featureCount, hiddenWidthsOf(spec.model), outputs);
+}
+
+/** What shapes a classical model besides its data. */
+interface MlpConfig {
+  readonly kind: "mlp" | "linear";
+  readonly hidden: readonly number[];
+  readonly bins: number;
+  readonly representation: "output" | "hidden";
+  /** λ of the (λ/2)·Σ W² penalty on the weight matrices. */
+  readonly l2: number;
 }
 
 class MlpModel implements TrainableModel {
-  readonly kind = "mlp";
+  readonly kind: "mlp" | "linear";
   readonly weightCount: number;
   readonly representationBits: number;
   readonly layers: readonly MlpLayerLayout[];
   private readonly classification: boolean;
   private readonly outputs: number;
   private readonly bins: number;
+  private readonly representation: "output" | "hidden";
+  private readonly l2: number;
   /** activations[0] = gathered inputs, activations[ℓ] = tanh output of hidden layer ℓ. */
   private readonly activations: Float64Array[];
   /** Output layer pre-activations (logits, or the regression prediction). */
@@ -123,17 +158,24 @@ class MlpModel implements TrainableModel {
 
   constructor(
     private readonly data: PreparedData,
-    hidden: readonly number[],
-    bins: number,
+    config: MlpConfig,
     private readonly chunkOperations: number,
   ) {
+    const { hidden, bins } = config;
+    this.kind = config.kind;
     this.classification = data.task === "classification";
     this.outputs = this.classification ? data.classes : 1;
     this.layers = mlpLayout(data.featureCount, hidden, this.outputs);
     const last = this.layers[this.layers.length - 1]!;
     this.weightCount = last.biasOffset + last.units;
     this.bins = bins;
-    this.representationBits = hidden[hidden.length - 1]! * Math.log2(bins);
+    this.representation = config.representation;
+    this.l2 = config.l2;
+    // |R|: units·log2 B of the binned hidden layer, log2 C classes, or log2 B output bins
+    this.representationBits =
+      config.representation === "hidden"
+        ? hidden[hidden.length - 1]! * Math.log2(bins)
+        : Math.log2(this.classification ? this.outputs : bins);
     this.forwardOperations = this.weightCount * MLP_OPERATIONS_PER_MULTIPLY_ADD;
     const stepOperations = STEP_MULTIPLY_ADDS_PER_WEIGHT * this.forwardOperations;
     this.rowsPerPass = Math.max(1, Math.min(CHUNK, Math.floor(chunkOperations / stepOperations)));
@@ -281,7 +323,25 @@ class MlpModel implements TrainableModel {
       this.backward(weights, n, gradient);
       if (meter.spend(n * STEP_MULTIPLY_ADDS_PER_WEIGHT * this.forwardOperations)) yield;
     }
-    return { loss: loss / batch.length, circuitEvaluations: 0 };
+    return {
+      loss: loss / batch.length + this.addWeightPenalty(weights, gradient),
+      circuitEvaluations: 0,
+    };
+  }
+
+  /** Adds λ·W to the gradient of every weight matrix (not the biases); returns (λ/2)·Σ W². */
+  private addWeightPenalty(weights: Float64Array, gradient: Float64Array): number {
+    const l2 = this.l2;
+    if (l2 === 0) return 0;
+    let squares = 0;
+    for (const { weightOffset, biasOffset } of this.layers) {
+      for (let k = weightOffset; k < biasOffset; k++) {
+        const w = weights[k]!;
+        squares += w * w;
+        gradient[k]! += l2 * w;
+      }
+    }
+    return 0.5 * l2 * squares;
   }
 
   evaluate(
@@ -305,9 +365,11 @@ class MlpModel implements TrainableModel {
     if (count === 0) throw new RangeError("evaluate needs at least one sample");
     const outputs = this.outputs;
     const predictions = new Float64Array(this.classification ? 0 : count);
-    const lastHidden = this.activations[this.activations.length - 1]!;
-    const units = this.layers[this.layers.length - 1]!.inputs;
-    // T: the last hidden layer's activations of every evaluated sample (binned below)
+    const onHidden = this.representation === "hidden";
+    // T per evaluated sample: the last hidden layer's activations or the regression output
+    // (binned below), or the class probabilities p(t|x)
+    const source = onHidden ? this.activations[this.activations.length - 1]! : this.output;
+    const units = onHidden ? this.layers[this.layers.length - 1]!.inputs : outputs;
     const representation = options.information ? new Float64Array(count * units) : null;
     let loss = 0;
     let correct = 0;
@@ -328,7 +390,12 @@ class MlpModel implements TrainableModel {
           predictions[start + r] = data.targetScale!.mean + data.targetScale!.std * this.output[o]!;
         }
       }
-      representation?.set(lastHidden.subarray(0, n * units), start * units);
+      if (representation) {
+        representation.set(source.subarray(0, n * units), start * units);
+        if (!onHidden && this.classification) {
+          softmaxRowsInPlace(representation.subarray(start * units, (start + n) * units), units);
+        }
+      }
       if (meter.spend(n * this.forwardOperations)) yield;
     }
     const metrics: { accuracy?: number; mse?: number; r2?: number } = {};
@@ -345,16 +412,42 @@ class MlpModel implements TrainableModel {
     let information: Evaluation["information"];
     if (representation) {
       const labels = Int32Array.from(samples, (s) => split.infoLabels[s]!);
-      const point = binnedLayerInformation(
-        representation,
-        labels,
-        data.infoClasses,
-        this.bins,
-        "tanh",
-      );
-      information = { ...point, estimator: "exact", shots: 0 };
+      if (!onHidden && this.classification) {
+        const result = { kind: "probabilities", rows: count, outcomeCount: outputs } as const;
+        information = measureInformation(
+          { ...result, values: representation },
+          labels,
+          data.infoClasses,
+          undefined,
+        );
+      } else {
+        const range = onHidden ? "tanh" : OUTPUT_BIN_RANGE;
+        const point = binnedLayerInformation(
+          representation,
+          labels,
+          data.infoClasses,
+          this.bins,
+          range,
+        );
+        information = { ...point, estimator: "exact", shots: 0 };
+      }
     }
     return { loss: loss / count, ...metrics, information, circuitEvaluations: 0 };
+  }
+}
+
+/** Replaces each row of `width` logits by its softmax (max-shifted, so no overflow). */
+function softmaxRowsInPlace(rows: Float64Array, width: number): void {
+  for (let o = 0; o < rows.length; o += width) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < width; c++) max = Math.max(max, rows[o + c]!);
+    let sum = 0;
+    for (let c = 0; c < width; c++) {
+      const e = Math.exp(rows[o + c]! - max);
+      rows[o + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < width; c++) rows[o + c]! /= sum;
   }
 }
 
@@ -366,21 +459,41 @@ export interface MlpOptions {
   readonly chunkOperations?: number;
 }
 
-/** Builds the tanh MLP baseline for a spec (`model.hidden`, `model.bins`) and prepared data. */
+/**
+ * Builds a classical model for a spec and prepared data: the tanh MLP (`model.kind: "mlp"`,
+ * `model.hidden`) or the linear model (`"linear"`, no hidden layer), with `model.bins`,
+ * `model.representation` and `model.l2`.
+ */
 export function createMlpModel(
   spec: JobSpec,
   data: PreparedData,
   options: MlpOptions = {},
 ): TrainableModel {
+  const { model } = spec;
+  if (model.kind === "vqc") throw new RangeError("createMlpModel needs model.kind mlp or linear");
   if (data.featureCount < 1)
-    throw new RangeError(`the MLP needs at least one feature, got ${data.featureCount}`);
+    throw new RangeError(
+      `the ${model.kind} model needs at least one feature, got ${data.featureCount}`,
+    );
   if (data.task === "classification" && data.classes < 2) {
     throw new RangeError(`classification needs at least 2 classes, got ${data.classes}`);
   }
+  if (model.kind === "linear" && model.representation === "hidden") {
+    // the spec schema refuses this too; kept for specs built without it
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      'spec.model.representation: "hidden" needs a hidden layer, and a linear model has none (use "output")',
+    );
+  }
   return new MlpModel(
     data,
-    spec.model.hidden,
-    spec.model.bins,
+    {
+      kind: model.kind,
+      hidden: hiddenWidthsOf(model),
+      bins: model.bins,
+      representation: model.representation,
+      l2: model.l2,
+    },
     options.chunkOperations ?? CHUNK_AMPLITUDE_OPERATIONS,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The seam between the training loop and a model (the VQC, or the classical MLP baseline):
+ * The seam between the training loop and a model (the VQC, or a classical baseline: MLP, linear):
  * a flat weight vector, a mini-batch loss with its gradient, and an evaluation that also
  * measures the model's representation T on the information plane.
  */
@@ -88,7 +88,7 @@ export interface ProviderRunShape {
 }
 
 export interface TrainableModel {
-  readonly kind: "vqc" | "mlp";
+  readonly kind: "vqc" | "mlp" | "linear";
   /** Submissions, shots and estimated cost of this model's provider runs (none: no provider). */
   readonly usage?: Readonly<ProviderUsage>;
   /** How this model uses a provider (none: it never does). */
@@ -98,7 +98,8 @@ export interface TrainableModel {
   readonly representationBits: number;
   initialWeights(rng: Rng): Float64Array;
   /**
-   * Mean L_err over the batch; writes ∂L_err/∂w into `gradient`. `step` counts optimisation
+   * Mean L_err over the batch, plus the model's weight penalty if any (the classical models'
+   * `model.l2`); writes the gradient of that into `gradient`. `step` counts optimisation
    * steps from 0 (for step-dependent schedules such as SPSA's perturbation size).
    */
   lossAndGradient(

@@ -1,19 +1,31 @@
 /**
- * From a spec's dataset to model-ready splits: load, split (stratified for classes), fit
- * scalers on the training split only (angles for the VQC, standardisation for the MLP;
- * standardised regression targets), and the Y used for I(T;Y): the class labels, or the
+ * From a spec's dataset to model-ready splits: load, split (stratified for classes), then
+ * fitted on the training split only: optional PCA (`model.reduce`), the feature scaler
+ * (angles for the VQC, min–max or robust; standardisation for the MLP and linear model) and
+ * standardised regression targets, and the Y used for I(T;Y): the class labels, or the
  * regression target in equal-frequency bins (DESIGN.md §1; bins per evaluated split).
  */
-import { DATASET_INFO, GENERATED_DATASETS, loadDataset } from "../data/index.js";
 import {
+  DATASET_INFO,
+  GENERATED_DATASETS,
+  generatedFeatureCount,
+  loadDataset,
+  wideOptionsOf,
+} from "../data/index.js";
+import { fitPca, reduceDataset } from "../data/reduction.js";
+import {
+  type FeatureScaler,
   fitAngleScaler,
+  fitRobustAngleScaler,
   fitStandardScaler,
   fitTargetScaler,
   type TargetScaler,
 } from "../data/scaling.js";
 import { checkSplitSizes, splitDataset, testCount } from "../data/split.js";
 import { balancedCounts, checkSyntheticOptions } from "../data/synthetic.js";
-import type { Dataset, Task } from "../data/types.js";
+import type { Dataset, DatasetSplit, Task } from "../data/types.js";
+import { wideClassCounts } from "../data/wide.js";
+import { QplaneError } from "../errors/catalogue.js";
 import { equalFrequencyBins } from "../infoplane/binning.js";
 import type { DataShape } from "./cost.js";
 import type { PreparedData, PreparedSplit } from "./model.js";
@@ -38,19 +50,54 @@ function prepareSplit(
   };
 }
 
+/**
+ * The feature count the model sees: the dataset's, or with `model.reduce: "pca"` the
+ * explicit `model.components` (refused when larger than the dataset's feature count) or by
+ * default min(`model.qubits`, the dataset's feature count), so a grid over datasets of
+ * different widths can keep one `reduce` setting.
+ */
+export function reducedFeatureCount(spec: JobSpec, datasetFeatures: number): number {
+  const { reduce, components, qubits } = spec.model;
+  if (reduce === "none") return datasetFeatures;
+  if (components === undefined) return Math.min(qubits, datasetFeatures);
+  if (components > datasetFeatures) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.components: ${components} components, but the dataset has ${datasetFeatures} features`,
+    );
+  }
+  return components;
+}
+
+/** PCA fitted on the training split and applied to both, when `model.reduce` asks for it. */
+function reduceSplit(spec: JobSpec, split: DatasetSplit): DatasetSplit {
+  if (spec.model.reduce === "none") return split;
+  const pca = fitPca(split.train, reducedFeatureCount(spec, split.train.featureNames.length));
+  return { train: reduceDataset(split.train, pca), test: reduceDataset(split.test, pca) };
+}
+
+/** VQC: angles by `model.scaling`; MLP and linear model: standardisation. */
+function fitFeatureScaler(spec: JobSpec, train: Dataset): FeatureScaler {
+  const { kind, scaling, encodingScale } = spec.model;
+  if (kind !== "vqc") return fitStandardScaler(train);
+  return scaling === "robust"
+    ? fitRobustAngleScaler(train, encodingScale)
+    : fitAngleScaler(train, encodingScale);
+}
+
 export function prepareData(spec: JobSpec): PreparedData {
   const dataset = loadDataset(spec.dataset);
-  const { train, test } = splitDataset(dataset, spec.dataset.testFraction, spec.dataset.seed);
-  const scaler =
-    spec.model.kind === "mlp"
-      ? fitStandardScaler(train)
-      : fitAngleScaler(train, spec.model.encodingScale);
+  const { train, test } = reduceSplit(
+    spec,
+    splitDataset(dataset, spec.dataset.testFraction, spec.dataset.seed),
+  );
+  const scaler = fitFeatureScaler(spec, train);
   const targetScaler = dataset.task === "regression" ? fitTargetScaler(train) : undefined;
   const bins = spec.infoPlane.bins;
   const classes = dataset.task === "classification" ? dataset.classNames!.length : bins;
   return {
     task: dataset.task,
-    featureCount: dataset.featureNames.length,
+    featureCount: train.featureNames.length,
     classes,
     infoClasses: classes,
     train: prepareSplit(train, scaler.transform(train.features), targetScaler, bins),
@@ -59,7 +106,10 @@ export function prepareData(spec: JobSpec): PreparedData {
   };
 }
 
-/** What sizing a model and a run needs of its data: task, classes and split sizes. */
+/**
+ * What sizing a model and a run needs of its data: task, classes, split sizes, and the
+ * feature count the model sees (after `model.reduce`).
+ */
 export interface PreparedDataShape
   extends DataShape,
     Pick<PreparedData, "task" | "classes" | "featureCount"> {}
@@ -104,9 +154,14 @@ export function summarizeDataset(spec: JobSpec): DatasetSummary {
   const task: Task = info.task!;
   const classes = task === "classification" ? (info.classes ?? dataset.classes) : 1;
   checkSyntheticOptions(dataset.name, dataset, classes);
+  // `wide` redraws a few labels (labelNoise), so its strata are counted from its label stream
   const groups =
-    task === "classification" ? balancedCounts(dataset.samples, classes) : [dataset.samples];
-  return { task, featureCount: info.features!, classes, groups };
+    dataset.name === "wide"
+      ? wideClassCounts(wideOptionsOf(dataset))
+      : task === "classification"
+        ? balancedCounts(dataset.samples, classes)
+        : [dataset.samples];
+  return { task, featureCount: generatedFeatureCount(dataset), classes, groups };
 }
 
 /**
@@ -120,7 +175,7 @@ export function shapeOfSummary(spec: JobSpec, summary: DatasetSummary): Prepared
   checkSplitSizes(name, samples - testSamples, testSamples, testFraction);
   return {
     task: summary.task,
-    featureCount: summary.featureCount,
+    featureCount: reducedFeatureCount(spec, summary.featureCount),
     classes: summary.task === "classification" ? summary.classes : spec.infoPlane.bins,
     train: { samples: samples - testSamples },
     test: { samples: testSamples },

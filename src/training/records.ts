@@ -25,6 +25,11 @@ export interface EpochRecord {
   readonly hy: number;
   /** H(T) in bits. */
   readonly ht: number;
+  /**
+   * I(X;T) ≥ 0.9·log2 N, N = the samples it was measured on: T (nearly) tells every sample
+   * apart, so I(X;T) measures the sample count rather than compression.
+   */
+  readonly saturated: boolean;
   /** Holevo quantity of the readout register in bits, when asked for (exact simulator). */
   readonly holevo?: number;
   /** L_comp used by the feedback during this epoch's last step (0 when feedback is off). */

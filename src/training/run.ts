@@ -85,14 +85,14 @@ export function prepareRun(
   const data = prepareData(spec);
   // one scope per prepared run, so a session never spans two training runs; it acquires
   // nothing until the model's first submission
-  const scope = spec.model.kind === "mlp" ? undefined : backend.provider.openRunScope?.();
-  const model =
-    spec.model.kind === "mlp"
-      ? createMlpModel(spec, data)
-      : createVqcModel(spec, data, scope ?? backend.provider, {
-          exactProbabilities: backend.exactProbabilities,
-          simulatesInProcess: simulated,
-        });
+  const classical = spec.model.kind !== "vqc";
+  const scope = classical ? undefined : backend.provider.openRunScope?.();
+  const model = classical
+    ? createMlpModel(spec, data)
+    : createVqcModel(spec, data, scope ?? backend.provider, {
+        exactProbabilities: backend.exactProbabilities,
+        simulatesInProcess: simulated,
+      });
   return {
     spec,
     data,
@@ -147,7 +147,8 @@ export function preparePlan(
 ): PlanInput {
   const simulated = simulatesInProcess(backend);
   const plan = { spec, data, model: {}, simulatesInProcess: simulated };
-  if (spec.model.kind === "mlp") return plan;
+  // the classical models (mlp, linear) never use a provider
+  if (spec.model.kind !== "vqc") return plan;
   checkVqcBackend(spec, {
     exactProbabilities: backend.exactProbabilities,
     simulatesInProcess: simulated,

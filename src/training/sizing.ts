@@ -28,12 +28,14 @@ export function modelCostShape(
   simulated: boolean,
 ): ModelCostShape {
   const { model, infoPlane, backend, training } = spec;
-  if (model.kind === "mlp") return { kind: "mlp", layers: mlpLayoutFor(spec, data) };
+  // the linear model is priced as the MLP with no hidden layer
+  if (model.kind !== "vqc") return { kind: "mlp", layers: mlpLayoutFor(spec, data) };
   const size = ansatzSize({
     qubits: model.qubits,
     layers: model.layers,
     features: data.featureCount,
     reupload: model.reupload,
+    encoding: model.encoding,
     entangler: model.entangler,
     readoutQubits: vqcReadoutQubits(spec, data),
   });
@@ -53,6 +55,7 @@ export function modelCostShape(
     informationShots,
     gradient: training.gradient,
     simulated,
+    encodingMultiplyAdds: size.encodingAngles * data.featureCount,
   };
 }
 

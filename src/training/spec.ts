@@ -5,7 +5,9 @@
  * path in the message.
  */
 import { z } from "zod";
-import { GENERATED_DATASET_NAMES } from "../data/index.js";
+import { friedman1FeatureCountProblem } from "../data/friedman1.js";
+import { GENERATED_DATASET_NAMES, wideOptionsOf } from "../data/index.js";
+import { wideOptionProblems } from "../data/wide.js";
 import { QplaneError } from "../errors/catalogue.js";
 
 /** The generated datasets, then the ones read from files. */
@@ -33,11 +35,14 @@ export const datasetSpecSchema = z
     name: z.enum(DATASET_NAMES),
     /** Samples drawn by synthetic generators. */
     samples: integer(4, 1_000_000).default(200),
-    /** Noise level of synthetic generators (std of added Gaussian noise). */
+    /**
+     * Noise level of synthetic generators (std of added Gaussian noise; for `friedman1` in
+     * y's units). Not used by `wide`, whose label noise is `labelNoise`.
+     */
     noise: finite().pipe(z.number().min(0).max(10)).default(0.1),
     testFraction: z.number().gt(0).lt(1).default(0.25),
     seed: seed().default(1),
-    /** Classes of `blobs`. */
+    /** Classes of `blobs` and `wide`. */
     classes: integer(2, 64).default(3),
     /** Degree of the `polynomial` regression target. */
     degree: integer(1, 10).default(3),
@@ -49,6 +54,19 @@ export const datasetSpecSchema = z
     features: z.array(z.string().min(1)).min(1).optional(),
     /** `csv`: task; default: classification for non-numeric targets, regression otherwise. */
     task: z.enum(["classification", "regression"]).optional(),
+    /**
+     * `wide` (default 20) and `friedman1` (default 10, at least 5): feature columns generated
+     * (the defaults are WIDE_DEFAULT_* / FRIEDMAN1_DEFAULT_* in src/data).
+     */
+    featureCount: integer(1, 1000).optional(),
+    /** `wide`: features that carry the class structure (default 5). */
+    informative: integer(1, 64).optional(),
+    /** `wide`: random linear combinations of the informative features (default 5). */
+    redundant: integer(0, 1000).optional(),
+    /** `wide`: half the side of the hypercube whose vertices are the cluster centres (default 1). */
+    classSeparation: finite().pipe(z.number().gt(0).max(100)).optional(),
+    /** `wide`: fraction of labels replaced by a uniformly random class (default 0.01). */
+    labelNoise: finite().pipe(z.number().min(0).max(1)).optional(),
   })
   .superRefine((dataset, context) => {
     if (dataset.name === "csv") {
@@ -72,25 +90,117 @@ export const datasetSpecSchema = z
         }
       }
     }
+    // `featureCount` shapes `wide` and `friedman1`; the other generator fields only `wide`.
+    const onlyFor: Record<string, readonly DatasetName[]> = {
+      featureCount: ["wide", "friedman1"],
+      informative: ["wide"],
+      redundant: ["wide"],
+      classSeparation: ["wide"],
+      labelNoise: ["wide"],
+    };
+    for (const [field, names] of Object.entries(onlyFor)) {
+      if (dataset[field as keyof typeof dataset] !== undefined && !names.includes(dataset.name)) {
+        context.addIssue({
+          code: "custom",
+          path: [field],
+          message: `only applies to dataset.name ${names.map((name) => `"${name}"`).join(" or ")}`,
+        });
+      }
+    }
+    if (dataset.name === "wide") {
+      for (const problem of wideOptionProblems(wideOptionsOf(dataset))) {
+        context.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+      }
+    }
+    const friedmanProblem =
+      dataset.name === "friedman1" && dataset.featureCount !== undefined
+        ? friedman1FeatureCountProblem(dataset.featureCount)
+        : null;
+    if (friedmanProblem) {
+      context.addIssue({ code: "custom", path: ["featureCount"], message: friedmanProblem });
+    }
   });
 
-export const modelSpecSchema = z.strictObject({
-  /** `vqc`: variational quantum circuit; `mlp`: classical tanh MLP for comparison. */
-  kind: z.enum(["vqc", "mlp"]).default("vqc"),
-  qubits: integer(1, 24).default(4),
-  layers: integer(1, 200).default(3),
-  reupload: z.boolean().default(true),
-  entangler: z.enum(["linear", "ring", "full"]).default("linear"),
-  entanglingGate: z.enum(["cx", "cz"]).default("cx"),
-  /** `auto`: ceil(log2 C) qubits for C classes (1 for regression); or explicit qubits. */
-  readout: z.union([z.literal("auto"), z.array(integer(0, 23)).min(1).max(16)]).default("auto"),
-  /** Angle scaling: features are mapped linearly onto [−s·π/2, s·π/2] (train split only). */
-  encodingScale: finite().pipe(z.number().gt(0).max(10)).default(1),
-  /** `mlp`: hidden layer widths. */
-  hidden: z.array(integer(1, 1024)).min(1).max(8).default([8]),
-  /** `mlp`: equal-width bins of the hidden activation for I(X;T). */
-  bins: integer(2, 1000).default(30),
-});
+export const modelSpecSchema = z
+  .strictObject({
+    /**
+     * `vqc`: variational quantum circuit; `mlp`: classical tanh MLP; `linear`: softmax /
+     * logistic regression (classification) or linear least squares (regression), the
+     * classical reference trained by the same loop.
+     */
+    kind: z.enum(["vqc", "mlp", "linear"]).default("vqc"),
+    qubits: integer(1, 24).default(4),
+    layers: integer(1, 200).default(3),
+    reupload: z.boolean().default(true),
+    entangler: z.enum(["linear", "ring", "full"]).default("linear"),
+    entanglingGate: z.enum(["cx", "cz"]).default("cx"),
+    /**
+     * `auto`: the last ceil(log2 C) qubits for C classes (the last min(qubits, 4) for
+     * regression, read as a trained linear combination of their ⟨Z⟩); or explicit qubits.
+     */
+    readout: z.union([z.literal("auto"), z.array(integer(0, 23)).min(1).max(16)]).default("auto"),
+    /**
+     * VQC: how features reach the circuit. `linear`: every encoding rotation's angle is a
+     * trained affine map of all F features (b + W·x/√F per qubit and encoding layer,
+     * initialised to the fixed map's first pass); `fixed`: feature j drives qubit j mod n at
+     * the fixed scale. The defaults of `encoding`, `scaling` and `classMap` were chosen by
+     * `npm run bench:models` on tuning seeds (README, "Models").
+     */
+    encoding: z.enum(["linear", "fixed"]).default("linear"),
+    /** Angle scaling: the scaled features span [−s·π/2, s·π/2] (fitted on the training split). */
+    encodingScale: finite().pipe(z.number().gt(0).max(10)).default(1),
+    /**
+     * VQC: feature scaling before the angle map (fitted on the training split). `robust`:
+     * median and inter-quartile range, then squashed by tanh, so one outlier cannot squash a
+     * column; `minmax`: the training range maps linearly onto the angle interval.
+     */
+    scaling: z.enum(["robust", "minmax"]).default("robust"),
+    /** `pca`: project the features onto their first `components` principal axes (training split). */
+    reduce: z.enum(["none", "pca"]).default("none"),
+    /** `reduce: pca`: components kept (default: min(`qubits`, feature count)); at most the feature count. */
+    components: integer(1, 1000).optional(),
+    /**
+     * VQC classification: which outcomes of the readout register vote for which class.
+     * `balanced`: every class gets the same number of outcomes (the rest are left out and the
+     * class probabilities renormalised); `modulo`: outcome t votes for class t mod C.
+     */
+    classMap: z.enum(["balanced", "modulo"]).default("balanced"),
+    /**
+     * `mlp` / `linear`: the representation T on the information plane. `output`: for
+     * classification the class sampled from the softmax output (the classical analogue of
+     * the Born-rule outcome), for regression the prediction in `bins` equal-width bins;
+     * `hidden` (mlp): the hidden activations in `bins` equal-width bins.
+     */
+    representation: z.enum(["output", "hidden"]).default("output"),
+    /** `mlp`: hidden layer widths. */
+    hidden: z.array(integer(1, 1024)).min(1).max(8).default([8]),
+    /**
+     * `mlp` / `linear`: equal-width bins for I(X;T) of the hidden activations (over [−1, 1])
+     * or of the standardised regression output (over [−3, 3]).
+     */
+    bins: integer(2, 1000).default(30),
+    /**
+     * `mlp` / `linear`: L2 penalty (l2/2)·Σ W² on the weight matrices, not the biases, added
+     * to the mean training loss (ridge regression for `linear` on a regression task).
+     */
+    l2: finite().pipe(z.number().min(0).max(100)).default(0),
+  })
+  .superRefine((model, context) => {
+    if (model.components !== undefined && model.reduce === "none") {
+      context.addIssue({
+        code: "custom",
+        path: ["components"],
+        message: `only applies with model.reduce "pca"`,
+      });
+    }
+    if (model.kind === "linear" && model.representation === "hidden") {
+      context.addIssue({
+        code: "custom",
+        path: ["representation"],
+        message: `a linear model has no hidden layer; use "output" with model.kind "linear"`,
+      });
+    }
+  });
 
 export const trainingSpecSchema = z.strictObject({
   epochs: integer(1, 100_000).default(30),

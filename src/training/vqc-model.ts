@@ -1,17 +1,31 @@
 /**
  * The variational quantum model of DESIGN.md §1: angle-encoded, re-uploading
  * hardware-efficient ansatz; T = the measured outcome of the readout register (or of all
- * qubits). Classification: p(y=c|x) = Σ_{t ≡ c mod C} p(t|x), cross-entropy with a floor
- * inside the log. Regression: prediction = a·⟨Z₀⟩ + b (a, b trainable), MSE on standardised
- * targets. Circuits run through the provider interface; gradients by adjoint (exact local
- * simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
+ * qubits). Classification: p(y=c|x) = P(S_c) over the outcomes S_c of class c under the
+ * class map (`readout.ts`), cross-entropy with a floor inside the log. Regression:
+ * prediction = b + Σ_k a_k·⟨Z_k⟩ over the readout qubits (a, b trainable), MSE on
+ * standardised targets. Circuits run through the provider interface; gradients by adjoint
+ * (exact local simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
+ *
+ * The flat weight vector: [θ (the ansatz's variational weights) | W | b | head].
+ * `encoding: "linear"` only: W (encoding angles × features, angle-major) and b (one per
+ * angle) give each sample's encoding angles φ_a = (1/√F)·Σ_j W[a,j]·x_j + b[a] over the F
+ * features, bound to the circuit's weight columns `phi_{l}_{q}`; the circuit's per-row
+ * ∂L/∂φ_a gives, by the chain rule, ∂L/∂W[a,j] = Σ_rows ∂L/∂φ_a·x_j/√F and ∂L/∂b[a] =
+ * Σ_rows ∂L/∂φ_a. The 1/√F (fan-in) factor is there because Adam moves every weight by
+ * about the learning rate per step whatever its gradient: without it an angle fed by F
+ * features moves up to F times further per step than a one-feature angle, and training on
+ * wide tables was erratic (measured in bench/results/models.md's tuning notes: wide, 2
+ * classes, 0.62 → 0.82 mean test accuracy over tuning seeds). Initialised to the fixed
+ * map's first pass: W[(l,q), j] = √F when j = q, else 0 (so φ_{l,q} = x_q); b = 0.
+ * Regression only: the head [a_0 … a_{K−1}, b], initialised to a_k = 1/K, b = 0.
  */
 
 import { pacedAdjointProbabilityGradients } from "../../providers/local/adjoint.js";
 import { type Paced, runPaced } from "../../providers/local/pacing.js";
 import { meterFor, pacedFinalStatevector } from "../../providers/local/simulator.js";
 import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
-import { buildAnsatz, readoutQubitsForClasses } from "../circuits/ansatz.js";
+import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits/ansatz.js";
 import { type Circuit, withMeasureAll } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
@@ -22,7 +36,6 @@ import { measureInformation } from "./information.js";
 import {
   type EvaluateOptions,
   type Evaluation,
-  PROBABILITY_FLOOR,
   type PreparedData,
   type PreparedSplit,
   type ProviderRunShape,
@@ -30,6 +43,16 @@ import {
   regressionMetrics,
   type TrainableModel,
 } from "./model.js";
+import {
+  type ClassMap,
+  classLoss,
+  createClassMap,
+  headPrediction,
+  predictedClass,
+  REGRESSION_READOUT_QUBITS,
+  readoutExpectations,
+  regressionLoss,
+} from "./readout.js";
 import type { JobSpec } from "./spec.js";
 
 /** SPSA perturbation size c_k = SPSA_C / (k+1)^SPSA_GAMMA (Spall's recommended γ). */
@@ -53,7 +76,14 @@ interface VqcConfig {
   readonly circuit: Circuit;
   /** The circuit measuring every qubit, when T is all qubits. */
   readonly representationCircuit: Circuit;
+  /** The circuit's weight columns: encoding angles φ, then θ. */
   readonly circuitWeights: number;
+  /** `linear` encoding: the angles φ (encoding layers × qubits); 0 for `fixed`. */
+  readonly encodingAngles: number;
+  /** θ: the ansatz's variational weights, the model's first weights. */
+  readonly variationalWeights: number;
+  /** Classification: which outcomes vote for which class. */
+  readonly classMap: ClassMap | null;
   readonly shots: number;
   readonly informationShots: number;
   readonly estimator: JobSpec["infoPlane"]["estimator"];
@@ -62,60 +92,39 @@ interface VqcConfig {
   readonly readoutQubits: readonly number[];
 }
 
-/**
- * Loss of one sample from its outcome probabilities; when `cotangent` is given, also writes
- * ∂(loss/batch)/∂p_t there and adds the classical readout gradients (regression) into
- * `classical` (∂/∂a, ∂/∂b). Returns the sample's loss.
- */
-function sampleLoss(
-  data: PreparedData,
-  split: PreparedSplit,
-  sample: number,
-  p: Float64Array,
-  po: number,
-  outcomeCount: number,
-  weights: Float64Array,
-  circuitWeights: number,
-  batchSize: number,
-  cotangent: Float64Array | null,
-  classical: Float64Array | null,
-): number {
-  if (data.task === "classification") {
-    const label = split.labels![sample]!;
-    let pc = 0;
-    for (let t = label; t < outcomeCount; t += data.classes) pc += p[po + t]!;
-    if (cotangent) {
-      const derivative = pc > PROBABILITY_FLOOR ? -1 / (batchSize * pc) : 0;
-      for (let t = label; t < outcomeCount; t += data.classes) cotangent[t] = derivative;
-    }
-    return -Math.log(Math.max(pc, PROBABILITY_FLOOR));
-  }
-  let z = 0;
-  for (let t = 0; t < outcomeCount; t++) z += (t & 1 ? -1 : 1) * p[po + t]!;
-  const a = weights[circuitWeights]!;
-  const b = weights[circuitWeights + 1]!;
-  const residual = a * z + b - split.targets![sample]!;
-  if (cotangent && classical) {
-    const dz = (2 * residual * a) / batchSize;
-    for (let t = 0; t < outcomeCount; t++) cotangent[t] = t & 1 ? -dz : dz;
-    classical[0]! += (2 * residual * z) / batchSize;
-    classical[1]! += (2 * residual) / batchSize;
-  }
-  return residual * residual;
-}
-
 class VqcModel implements TrainableModel {
   readonly kind = "vqc";
   readonly weightCount: number;
   readonly representationBits: number;
   readonly usage: ProviderUsage = { submissions: 0, shots: 0, costUsd: 0 };
   readonly runShape: ProviderRunShape;
+  /** Offsets of W, b (linear encoding) and the regression head in the weight vector. */
+  private readonly encodingOffset: number;
+  /** 1/√F: the fan-in factor of the encoding map (module comment). */
+  private readonly encodingFanIn: number;
+  private readonly biasOffset: number;
+  private readonly headOffset: number;
+  /** Regression: readout qubits K; ⟨Z_k⟩ scratch; the head's gradient [a_0 … a_{K−1}, b]. */
+  private readonly readoutBits: number;
+  private readonly z: Float64Array;
+  private readonly headGradient: Float64Array;
+  private readonly classMass: Float64Array;
 
   constructor(
     private readonly config: VqcConfig,
     private readonly provider: Provider,
   ) {
-    this.weightCount = config.circuitWeights + (config.data.task === "regression" ? 2 : 0);
+    const { data, encodingAngles, variationalWeights } = config;
+    this.encodingOffset = variationalWeights;
+    this.encodingFanIn = 1 / Math.sqrt(Math.max(1, data.featureCount));
+    this.biasOffset = variationalWeights + encodingAngles * data.featureCount;
+    this.headOffset = this.biasOffset + encodingAngles;
+    this.readoutBits = config.circuit.numClbits;
+    const regression = data.task === "regression";
+    this.weightCount = this.headOffset + (regression ? this.readoutBits + 1 : 0);
+    this.z = new Float64Array(this.readoutBits);
+    this.headGradient = new Float64Array(regression ? this.readoutBits + 1 : 0);
+    this.classMass = new Float64Array(regression ? 0 : data.classes);
     this.representationBits = config.representationCircuit.numClbits;
     this.runShape = {
       provider,
@@ -129,29 +138,108 @@ class VqcModel implements TrainableModel {
 
   initialWeights(rng: Rng): Float64Array {
     const weights = new Float64Array(this.weightCount);
-    const { circuitWeights, initScale, data } = this.config;
-    for (let k = 0; k < circuitWeights; k++) weights[k] = (2 * rng.nextFloat() - 1) * initScale;
-    if (data.task === "regression") weights[circuitWeights] = 1; // a = 1, b = 0
+    const { variationalWeights, encodingAngles, initScale, data, circuit } = this.config;
+    for (let k = 0; k < variationalWeights; k++) weights[k] = (2 * rng.nextFloat() - 1) * initScale;
+    // the fixed map's first pass: angle (l, q) reads feature q
+    const features = data.featureCount;
+    for (let a = 0; a < encodingAngles; a++) {
+      const q = a % circuit.numQubits;
+      if (q < features) weights[this.encodingOffset + a * features + q] = 1 / this.encodingFanIn;
+    }
+    if (data.task === "regression") {
+      for (let k = 0; k < this.readoutBits; k++)
+        weights[this.headOffset + k] = 1 / this.readoutBits;
+    }
     return weights;
   }
 
-  /** Rows [features of each sample, circuit weights] for the given samples. */
+  /**
+   * Loss of one sample from its outcome probabilities at p[po …]; with `cotangent`, also
+   * writes ∂(loss/batch)/∂p_t there and adds the regression head's gradient into
+   * `headGradient`.
+   */
+  private sampleLoss(
+    split: PreparedSplit,
+    sample: number,
+    p: Float64Array,
+    po: number,
+    outcomeCount: number,
+    weights: Float64Array,
+    batch: number,
+    cotangent: Float64Array | null,
+  ): number {
+    const { classMap } = this.config;
+    if (classMap) return classLoss(classMap, p, po, split.labels![sample]!, batch, cotangent);
+    return regressionLoss(
+      p,
+      po,
+      outcomeCount,
+      weights,
+      this.headOffset,
+      split.targets![sample]!,
+      this.z,
+      batch,
+      cotangent,
+      cotangent ? this.headGradient : null,
+    );
+  }
+
+  /**
+   * Rows of circuit parameters for the given samples: `fixed`, [features, θ]; `linear`,
+   * [φ = W·x + b, θ].
+   */
   private rows(
     split: PreparedSplit,
     indices: ArrayLike<number>,
     weights: Float64Array,
   ): ParameterMatrix {
-    const features = this.config.data.featureCount;
-    const cols = features + this.config.circuitWeights;
+    const { data, circuitWeights, encodingAngles, variationalWeights } = this.config;
+    const features = data.featureCount;
+    const angles = encodingAngles;
+    const cols = (angles > 0 ? 0 : features) + circuitWeights;
     const values = new Float64Array(indices.length * cols);
     for (let r = 0; r < indices.length; r++) {
       const sample = indices[r]!;
-      for (let j = 0; j < features; j++)
-        values[r * cols + j] = split.features[sample * features + j]!;
-      for (let k = 0; k < this.config.circuitWeights; k++)
-        values[r * cols + features + k] = weights[k]!;
+      const x = sample * features;
+      const base = r * cols;
+      if (angles === 0) {
+        for (let j = 0; j < features; j++) values[base + j] = split.features[x + j]!;
+      }
+      for (let a = 0; a < angles; a++) {
+        const w = this.encodingOffset + a * features;
+        let weighted = 0;
+        for (let j = 0; j < features; j++) weighted += weights[w + j]! * split.features[x + j]!;
+        values[base + a] = weights[this.biasOffset + a]! + this.encodingFanIn * weighted;
+      }
+      const theta = base + (angles > 0 ? angles : features);
+      for (let k = 0; k < variationalWeights; k++) values[theta + k] = weights[k]!;
     }
     return { rows: indices.length, cols, values };
+  }
+
+  /**
+   * Adds one row's gradient over the circuit's weight columns (g[go …]: φ, then θ) into the
+   * model's: θ as is, φ through the chain rule onto W (times x_j/√F) and b.
+   */
+  private addRowGradient(
+    g: Float64Array,
+    go: number,
+    split: PreparedSplit,
+    sample: number,
+    gradient: Float64Array,
+  ): void {
+    const { encodingAngles: angles, variationalWeights, data } = this.config;
+    const features = data.featureCount;
+    for (let k = 0; k < variationalWeights; k++) gradient[k]! += g[go + angles + k]!;
+    const x = sample * features;
+    for (let a = 0; a < angles; a++) {
+      const ga = g[go + a]!;
+      if (ga === 0) continue;
+      gradient[this.biasOffset + a]! += ga;
+      const w = this.encodingOffset + a * features;
+      const gw = ga * this.encodingFanIn;
+      for (let j = 0; j < features; j++) gradient[w + j]! += gw * split.features[x + j]!;
+    }
   }
 
   private async run(
@@ -180,11 +268,11 @@ class VqcModel implements TrainableModel {
     signal?: AbortSignal,
   ): Promise<{ loss: number; circuitEvaluations: number }> {
     const { config } = this;
-    const { circuit, circuitWeights, data } = config;
+    const { circuit, circuitWeights, encodingAngles } = config;
     const outcomeCount = 2 ** circuit.numClbits;
     const cotangent = new Float64Array(outcomeCount);
-    const classical = new Float64Array(2);
     gradient.fill(0);
+    this.headGradient.fill(0);
     let loss = 0;
 
     if (config.gradient === "adjoint") {
@@ -199,28 +287,25 @@ class VqcModel implements TrainableModel {
           circuit,
           rows,
           (row, p, out) => {
-            loss += sampleLoss(
-              data,
+            loss += this.sampleLoss(
               split,
               chunk[row]!,
               p,
               0,
               outcomeCount,
               weights,
-              circuitWeights,
               batch.length,
               out,
-              classical,
             );
           },
           {},
           meter,
         );
         const result = await runPaced(adjoint, signal);
-        for (let i = 0; i < result.gradients.length; i++)
-          gradient[i % circuitWeights]! += result.gradients[i]!;
+        for (let row = 0; row < chunk.length; row++)
+          this.addRowGradient(result.gradients, row * circuitWeights, split, chunk[row]!, gradient);
       }
-      this.addClassical(gradient, classical);
+      this.addHeadGradient(gradient);
       return { loss: loss / batch.length, circuitEvaluations: batch.length };
     }
 
@@ -233,33 +318,37 @@ class VqcModel implements TrainableModel {
         { includeUnshifted: true },
       );
       const p = shifted.probabilities!;
+      // fixed encoding: circuit weights are the model's first weights, summed in place
+      const rowGradient = encodingAngles > 0 ? new Float64Array(circuitWeights) : gradient;
       for (let row = 0; row < batch.length; row++) {
+        const sample = batch[row]!;
         cotangent.fill(0);
-        loss += sampleLoss(
-          data,
+        if (encodingAngles > 0) rowGradient.fill(0);
+        loss += this.sampleLoss(
           split,
-          batch[row]!,
+          sample,
           p,
           row * outcomeCount,
           outcomeCount,
           weights,
-          circuitWeights,
           batch.length,
           cotangent,
-          classical,
         );
         for (let t = 0; t < outcomeCount; t++) {
           const g = cotangent[t]!;
           if (g === 0) continue;
           const base = (row * outcomeCount + t) * circuitWeights;
-          for (let w = 0; w < circuitWeights; w++) gradient[w]! += g * shifted.jacobian[base + w]!;
+          for (let w = 0; w < circuitWeights; w++)
+            rowGradient[w]! += g * shifted.jacobian[base + w]!;
         }
+        if (encodingAngles > 0) this.addRowGradient(rowGradient, 0, split, sample, gradient);
       }
-      this.addClassical(gradient, classical);
+      this.addHeadGradient(gradient);
       return { loss: loss / batch.length, circuitEvaluations: shifted.evaluations };
     }
 
-    // SPSA: ĝ = (L(w + cΔ) − L(w − cΔ)) / (2c) · Δ with Δ ∈ {±1}^W, both points in one batch
+    // SPSA: ĝ = (L(w + cΔ) − L(w − cΔ)) / (2c) · Δ with Δ ∈ {±1}^W over every weight (θ, W,
+    // b, head), both points in one batch
     const c = SPSA_C / (step + 1) ** SPSA_GAMMA;
     const delta = new Float64Array(this.weightCount);
     for (let k = 0; k < delta.length; k++) delta[k] = rng.nextFloat() < 0.5 ? -1 : 1;
@@ -278,30 +367,24 @@ class VqcModel implements TrainableModel {
     let lossMinus = 0;
     for (let row = 0; row < batch.length; row++) {
       const sample = batch[row]!;
-      lossPlus += sampleLoss(
-        data,
+      lossPlus += this.sampleLoss(
         split,
         sample,
         p,
         row * outcomeCount,
         outcomeCount,
         plus,
-        circuitWeights,
         1,
         null,
-        null,
       );
-      lossMinus += sampleLoss(
-        data,
+      lossMinus += this.sampleLoss(
         split,
         sample,
         p,
         (batch.length + row) * outcomeCount,
         outcomeCount,
         minus,
-        circuitWeights,
         1,
-        null,
         null,
       );
     }
@@ -312,10 +395,9 @@ class VqcModel implements TrainableModel {
     return { loss: (lossPlus + lossMinus) / 2, circuitEvaluations: 2 * batch.length };
   }
 
-  private addClassical(gradient: Float64Array, classical: Float64Array): void {
-    if (this.config.data.task !== "regression") return;
-    gradient[this.config.circuitWeights]! += classical[0]!;
-    gradient[this.config.circuitWeights + 1]! += classical[1]!;
+  private addHeadGradient(gradient: Float64Array): void {
+    for (let k = 0; k < this.headGradient.length; k++)
+      gradient[this.headOffset + k]! += this.headGradient[k]!;
   }
 
   async evaluate(
@@ -325,7 +407,7 @@ class VqcModel implements TrainableModel {
     options: EvaluateOptions,
   ): Promise<Evaluation> {
     const { config } = this;
-    const { circuit, circuitWeights, data } = config;
+    const { circuit, data, classMap } = config;
     const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
     const rows = this.rows(split, samples, weights);
     const result = await this.run(circuit, rows, config.shots, options.rng, options.signal);
@@ -338,35 +420,12 @@ class VqcModel implements TrainableModel {
     for (let row = 0; row < samples.length; row++) {
       const sample = samples[row]!;
       const po = row * outcomeCount;
-      loss += sampleLoss(
-        data,
-        split,
-        sample,
-        p,
-        po,
-        outcomeCount,
-        weights,
-        circuitWeights,
-        1,
-        null,
-        null,
-      );
-      if (data.task === "classification") {
-        let best = 0;
-        let bestProbability = -1;
-        for (let c = 0; c < data.classes; c++) {
-          let pc = 0;
-          for (let t = c; t < outcomeCount; t += data.classes) pc += p[po + t]!;
-          if (pc > bestProbability) {
-            bestProbability = pc;
-            best = c;
-          }
-        }
-        if (best === split.labels![sample]) correct++;
+      loss += this.sampleLoss(split, sample, p, po, outcomeCount, weights, 1, null);
+      if (classMap) {
+        if (predictedClass(classMap, p, po, this.classMass) === split.labels![sample]) correct++;
       } else {
-        let z = 0;
-        for (let t = 0; t < outcomeCount; t++) z += (t & 1 ? -1 : 1) * p[po + t]!;
-        const standardised = weights[circuitWeights]! * z + weights[circuitWeights + 1]!;
+        readoutExpectations(p, po, outcomeCount, this.z);
+        const standardised = headPrediction(weights, this.headOffset, this.z);
         predictions[row] = data.targetScale!.mean + data.targetScale!.std * standardised;
       }
     }
@@ -430,7 +489,10 @@ export interface VqcCircuits {
   readonly circuit: Circuit;
   /** The circuit measuring every qubit, when T is all qubits; else `circuit`. */
   readonly representationCircuit: Circuit;
+  /** The circuit's weight columns: encoding angles φ (`linear`), then θ. */
   readonly circuitWeights: number;
+  readonly encodingAngles: number;
+  readonly variationalWeights: number;
   readonly readoutQubits: readonly number[];
 }
 
@@ -449,17 +511,27 @@ export function buildVqcCircuits(
     layers: model.layers,
     features: data.featureCount,
     reupload: model.reupload,
+    encoding: model.encoding satisfies Encoding,
     entangler: model.entangler,
     entanglingGate: model.entanglingGate,
     readoutQubits,
   });
+  const encodingAngles = ansatz.encodingAngleNames.length;
   return {
     circuit: ansatz.circuit,
     representationCircuit:
       infoPlane.register === "all" ? withMeasureAll(ansatz.circuit) : ansatz.circuit,
-    circuitWeights: ansatz.weightNames.length,
+    circuitWeights: encodingAngles + ansatz.weightNames.length,
+    encodingAngles,
+    variationalWeights: ansatz.weightNames.length,
     readoutQubits,
   };
+}
+
+/** Regression's `readout: "auto"`: the last min(qubits, REGRESSION_READOUT_QUBITS) qubits. */
+export function regressionReadoutQubits(qubits: number): number[] {
+  const k = Math.min(qubits, REGRESSION_READOUT_QUBITS);
+  return Array.from({ length: k }, (_, j) => qubits - k + j);
 }
 
 /** The readout register for a spec and its data's classes, validated against the model. */
@@ -472,7 +544,7 @@ export function vqcReadoutQubits(
     model.readout === "auto"
       ? data.task === "classification"
         ? readoutQubitsForClasses(data.classes, model.qubits)
-        : readoutQubitsForClasses(1, model.qubits)
+        : regressionReadoutQubits(model.qubits)
       : model.readout;
   for (const q of readoutQubits) {
     if (q < 0 || q >= model.qubits) {
@@ -521,6 +593,10 @@ export function createVqcModel(
     estimator: spec.infoPlane.estimator,
     gradient: spec.training.gradient,
     initScale: spec.training.initScale,
+    classMap:
+      data.task === "classification"
+        ? createClassMap(spec.model.classMap, data.classes, 2 ** circuits.readoutQubits.length)
+        : null,
   };
   return new VqcModel(config, provider);
 }

@@ -86,6 +86,19 @@ const CASES: Case[] = [
     ...invalidSpec({ model: { depth: 3 } }, "spec.model.depth: unknown field"),
   },
   {
+    name: "linear model with representation hidden",
+    ...invalidSpec(
+      { model: { kind: "linear", representation: "hidden" } },
+      "spec.model.representation",
+      "no hidden layer",
+      '(got "hidden")',
+    ),
+  },
+  {
+    name: "model.l2 negative",
+    ...invalidSpec({ model: { kind: "mlp", l2: -1 } }, "spec.model.l2", "(got -1)"),
+  },
+  {
     name: "batchSize 0",
     ...invalidSpec({ training: { batchSize: 0 } }, "spec.training.batchSize", "(got 0)"),
   },

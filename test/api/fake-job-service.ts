@@ -54,6 +54,7 @@ export function sampleEpoch(epoch: number, overrides: Partial<EpochRecord> = {})
     ity: 0.2 + 0.07 * epoch,
     hy: 1,
     ht: 0.9 + 0.05 * epoch,
+    saturated: false,
     compressionPenalty: 0,
     compressionTarget: null,
     alpha: 1,

@@ -159,6 +159,14 @@ describe("catalog", () => {
       DATASET_INFO.map((info) => info.name),
     );
     expect(body.datasets[0]).toEqual({ ...DATASET_INFO[0] });
+    // the spec-shaped generated tables: feature count chosen by dataset.featureCount
+    const wide = body.datasets.find((dataset: { name: string }) => dataset.name === "wide");
+    expect(wide).toMatchObject({ task: "classification", features: null, classes: null });
+    expect(wide.description).toContain("`featureCount` features (default 20)");
+    const friedman = body.datasets.find(
+      (dataset: { name: string }) => dataset.name === "friedman1",
+    );
+    expect(friedman).toMatchObject({ task: "regression", features: null, classes: null });
   });
 
   it("lists the local simulator by default, with capabilities and live status", async () => {

@@ -222,12 +222,13 @@ describe("qplane estimate", () => {
       totalShots: 30 * 100 * 372,
       estimatedCostUsd: 0,
       // 45 gates on 4 qubits: (45 + 1)·(16 + 64) = 3680 per row, + 100 shots of 4 outcomes
-      // (12 + 9·2 each); per epoch 2·111 SPSA rows and 111 + 39 evaluated rows, and the
-      // overheads of 7 steps and 2·111 + 39 samples (100 000 and 4000 each)
-      amplitudeOperations: 30 * (372 * (3680 + 100 * 30) + 7 * 100_000 + 261 * 4000),
-      // features ×2 copies, one 4-qubit state, and the train split's evaluation (111 rows of
-      // 28 columns, 4 outcome probabilities and counts)
-      peakMemoryBytes: 150 * 4 * 8 * 2 + 16 * 16 + 111 * 28 * 8 + 111 * 4 * 12,
+      // (12 + 9·2 each), + the linear encoding's φ = W·x + b of 12 angles × 4 features
+      // (3 operations per multiply-add); per epoch 2·111 SPSA rows and 111 + 39 evaluated
+      // rows, and the overheads of 7 steps and 2·111 + 39 samples (100 000 and 4000 each)
+      amplitudeOperations: 30 * (372 * (3680 + 100 * 30 + 48 * 3) + 7 * 100_000 + 261 * 4000),
+      // features ×2 copies, one 4-qubit state, W (48 Float64), and the train split's
+      // evaluation (111 rows of 36 columns: 12 φ + 24 θ, 4 outcome probabilities and counts)
+      peakMemoryBytes: 150 * 4 * 8 * 2 + 16 * 16 + 48 * 8 + 111 * 36 * 8 + 111 * 4 * 12,
       costDrivers: {
         "model.qubits": 4,
         "model.layers": 3,
@@ -261,7 +262,7 @@ describe("qplane estimate", () => {
         "  per epoch:  9 submissions (7 optimisation steps), 372 circuits, 37,200 shots, $0.00",
         "  total:      270 submissions over 30 epochs, 11,160 circuits, 1,116,000 shots",
         "  est. cost:  $0.00 (backend price table)",
-        "  compute:    1.27e+8 amplitude-operations (about 0.11 s on one core of the local simulator), peak memory 39.1 KiB",
+        "  compute:    1.28e+8 amplitude-operations (about 0.11 s on one core of the local simulator), peak memory 46.4 KiB",
         "  budget:     within maxShots 2,000,000",
         "",
       ].join("\n"),

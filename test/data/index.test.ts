@@ -1,6 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DATASET_INFO, loadDataset } from "../../src/data/index.js";
+import {
+  DATASET_INFO,
+  GENERATED_DATASETS,
+  generatedFeatureCount,
+  loadDataset,
+} from "../../src/data/index.js";
 import { DATASET_NAMES, type DatasetSpec, datasetSpecSchema } from "../../src/training/spec.js";
 
 const spec = (input: Record<string, unknown>): DatasetSpec => datasetSpecSchema.parse(input);
@@ -13,9 +18,13 @@ describe("loadDataset", () => {
   it("every non-csv dataset loads with defaults and matches its DATASET_INFO entry", () => {
     for (const info of DATASET_INFO) {
       if (info.name === "csv") continue;
-      const dataset = loadDataset(spec({ name: info.name }));
+      const defaults = spec({ name: info.name });
+      const dataset = loadDataset(defaults);
       expect(dataset.task).toBe(info.task);
-      expect(dataset.featureNames).toHaveLength(info.features!);
+      // null: the spec decides (`wide`, `friedman1`), through generatedFeatureCount
+      const features = info.features ?? generatedFeatureCount(defaults);
+      expect(dataset.featureNames).toHaveLength(features);
+      if (GENERATED_DATASETS.has(info.name)) expect(generatedFeatureCount(defaults)).toBe(features);
       if (info.classes !== null) expect(dataset.classNames).toHaveLength(info.classes);
       expect(dataset.features.length).toBe(dataset.samples * dataset.featureNames.length);
     }
@@ -30,6 +39,16 @@ describe("loadDataset", () => {
     expect(() => loadDataset(spec({ name: "blobs", samples: 4, classes: 5 }))).toThrow(
       "dataset: 4 samples but 5 classes",
     );
+  });
+
+  it("takes the feature count of wide and friedman1 from the spec", () => {
+    expect(DATASET_INFO.find((info) => info.name === "wide")!.features).toBeNull();
+    expect(generatedFeatureCount(spec({ name: "wide" }))).toBe(20);
+    expect(generatedFeatureCount(spec({ name: "friedman1" }))).toBe(10);
+    expect(generatedFeatureCount(spec({ name: "friedman1", featureCount: 7 }))).toBe(7);
+    expect(loadDataset(spec({ name: "wide", featureCount: 30 })).featureNames).toHaveLength(30);
+    expect(generatedFeatureCount(spec({ name: "moons" }))).toBe(2);
+    expect(() => generatedFeatureCount(spec({ name: "iris" }))).toThrow(RangeError);
   });
 
   it("loads csv through the spec", () => {

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fitAngleScaler, fitStandardScaler, fitTargetScaler } from "../../src/data/scaling.js";
+import {
+  fitAngleScaler,
+  fitRobustAngleScaler,
+  fitStandardScaler,
+  fitTargetScaler,
+} from "../../src/data/scaling.js";
 import type { Dataset } from "../../src/data/types.js";
 
 function dataset(features: number[], width: number, targets?: number[]): Dataset {
@@ -91,5 +96,65 @@ describe("target scaler", () => {
     expect(() => fitTargetScaler(dataset([0, 1], 1))).toThrow(
       /target scaling needs a regression dataset/,
     );
+  });
+});
+
+describe("robust angle scaler", () => {
+  const h = Math.PI / 2;
+
+  it("uses the median and IQR/1.349 (std when the IQR is 0; constant → 0), by hand", () => {
+    // columns: [1,2,3,4,10] (median 3, quartiles 2 and 4), [5,5,5,5,9] (IQR 0 → std 1.6), all 2
+    const train = dataset([1, 5, 2, 2, 5, 2, 3, 5, 2, 4, 5, 2, 10, 9, 2], 3);
+    const scaler = fitRobustAngleScaler(train, 1);
+    expect([...scaler.centre]).toEqual([3, 5, 2]);
+    expect(scaler.spread[0]).toBe(2 / 1.349);
+    expect(scaler.spread[1]).toBeCloseTo(1.6, 14);
+    expect(scaler.spread[2]).toBe(0);
+    const out = scaler.transform(train.features);
+    expect(out[0]).toBeCloseTo(h * Math.tanh((-2 * 1.349) / 2 / 2), 14);
+    expect(out[3]).toBeCloseTo(h * Math.tanh((-1 * 1.349) / 2 / 2), 14);
+    expect(out[6]).toBe(0); // the median itself
+    expect(out[9]).toBeCloseTo(h * Math.tanh(1.349 / 4), 14);
+    expect(out[12]).toBeCloseTo(h * Math.tanh((7 * 1.349) / 4), 14);
+    expect(out[13]).toBeCloseTo(h * Math.tanh(4 / 1.6 / 2), 14);
+    for (const row of [0, 1, 2, 3, 4]) expect(out[row * 3 + 2]).toBe(0);
+    expect(fitRobustAngleScaler(train, 2).transform(train.features)[9]).toBeCloseTo(
+      2 * out[9]!,
+      14,
+    );
+  });
+
+  it("one huge outlier leaves the other rows' angles in place (min–max squashes them)", () => {
+    const grid = Array.from({ length: 100 }, (_, i) => i / 99);
+    const clean = dataset(grid, 1);
+    const dirty = dataset([...grid, 1e6], 1);
+    const robustShift = maxShift(fitRobustAngleScaler(clean, 1), fitRobustAngleScaler(dirty, 1));
+    const minmaxShift = maxShift(fitAngleScaler(clean, 1), fitAngleScaler(dirty, 1));
+    expect(robustShift).toBeLessThan(0.03);
+    expect(minmaxShift).toBeGreaterThan(3); // the top row moves from +π/2 to ≈ −π/2
+
+    function maxShift(
+      a: { transform(f: Float64Array): Float64Array },
+      b: { transform(f: Float64Array): Float64Array },
+    ): number {
+      const before = a.transform(clean.features);
+      const after = b.transform(clean.features);
+      return Math.max(...before.map((angle, i) => Math.abs(angle - after[i]!)));
+    }
+  });
+
+  it("test rows beyond the training range stay inside (−h, h), ordered", () => {
+    const train = dataset(
+      Array.from({ length: 100 }, (_, i) => i / 99),
+      1,
+    );
+    const scaler = fitRobustAngleScaler(train, 1);
+    const out = scaler.transform(Float64Array.of(-3, -1, 0, 1, 2, 5));
+    for (const angle of out) {
+      expect(angle).toBeGreaterThan(-h);
+      expect(angle).toBeLessThan(h);
+    }
+    for (let i = 1; i < out.length; i++) expect(out[i]).toBeGreaterThan(out[i - 1]!);
+    expect(Math.abs(scaler.transform(Float64Array.of(1e12))[0]!)).toBeLessThanOrEqual(h);
   });
 });

@@ -22,6 +22,7 @@ function record(epoch: number, fields: Partial<EpochRecord>): EpochRecord {
     ity: 0.25,
     hy: 1,
     ht: 1,
+    saturated: false,
     compressionPenalty: 0,
     compressionTarget: null,
     alpha: 1,

@@ -14,8 +14,11 @@ describe("grid fields", () => {
     expect(GRID_FIELDS).toContain("backend.name");
     expect(GRID_FIELDS).toContain("backend.maxCost"); // optional, no default
     expect(GRID_FIELDS).toContain("dataset.path"); // on a refined object
+    expect(GRID_FIELDS).toContain("model.l2"); // a name with a digit
     expect(GRID_FIELDS).not.toContain("feedback");
-    expect(GRID_FIELDS.every((field) => /^[a-zA-Z]+\.[a-zA-Z]+$/.test(field))).toBe(true);
+    expect(GRID_FIELDS.every((field) => /^[a-zA-Z]+\.[a-zA-Z][a-zA-Z0-9]*$/.test(field))).toBe(
+      true,
+    );
   });
 });
 

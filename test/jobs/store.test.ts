@@ -73,6 +73,7 @@ function epochRecord(epoch: number): EpochRecord {
     ity: 0.05 * epoch,
     hy: 1,
     ht: 0.9,
+    saturated: false,
     compressionPenalty: 0,
     compressionTarget: null,
     alpha: 1,

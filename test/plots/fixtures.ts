@@ -4,6 +4,7 @@ import type { EpochRecord } from "../../src/training/records.js";
 const base = {
   hy: 1,
   ht: 1.5,
+  saturated: false,
   alpha: 0,
   compressionPenalty: 0,
   compressionTarget: null,

@@ -26,6 +26,7 @@ const known: EpochRecord = {
   ity: 1e-7,
   hy: 1,
   ht: 1.5,
+  saturated: false,
   compressionPenalty: 0,
   compressionTarget: null,
   alpha: 0,
@@ -54,6 +55,7 @@ function recordsFromCsv(text: string): EpochRecord[] {
     const record: Record<string, unknown> = {};
     for (const [key, cell] of Object.entries(row)) {
       if (key === "estimator") record[key] = cell;
+      else if (key === "saturated") record[key] = cell === "true";
       else if (key === "compressionTarget") record[key] = cell === "" ? null : Number(cell);
       else if (cell === "" && NUMERIC_OPTIONAL.has(key)) continue;
       else record[key] = Number(cell);
@@ -66,11 +68,11 @@ describe("metricsCsv", () => {
   it("writes the documented header and full-precision numbers", () => {
     const lines = metricsCsv([known]).split("\n");
     expect(lines[0]).toBe(
-      "epoch,trainLoss,testLoss,trainAccuracy,testAccuracy,learningRate,ixt,ity,hy,ht," +
+      "epoch,trainLoss,testLoss,trainAccuracy,testAccuracy,learningRate,ixt,ity,hy,ht,saturated," +
         "compressionPenalty,compressionTarget,alpha,estimator,shots,circuitEvaluations,submissions,shotsUsed,estimatedCostUsd,elapsedMs",
     );
     expect(lines[1]).toBe(
-      "1,0.1,0.3333333333333333,0.75,0.6666666666666666,0.01,0.30000000000000004,1e-7,1,1.5," +
+      "1,0.1,0.3333333333333333,0.75,0.6666666666666666,0.01,0.30000000000000004,1e-7,1,1.5,false," +
         "0,,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines).toHaveLength(3); // header, one row, trailing newline
@@ -94,15 +96,15 @@ describe("metricsCsv", () => {
     expect(lines[0]).toBe(columns.join(","));
     // epoch 1: no trainMse, no holevo; epoch 2: holevo and I*; epoch 3: no accuracies
     expect(lines[1]).toBe(
-      "1,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5," +
+      "1,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5,false," +
         ",0,,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines[2]).toBe(
-      "2,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5," +
+      "2,0.1,0.3333333333333333,0.75,0.6666666666666666,,0.01,0.30000000000000004,1e-7,1,1.5,false," +
         "0.5,0,0.25,0,exact,0,1200,2,0,0,35.25",
     );
     expect(lines[3]).toBe(
-      "3,0.1,0.3333333333333333,,,0.02,0.01,0.30000000000000004,1e-7,1,1.5," +
+      "3,0.1,0.3333333333333333,,,0.02,0.01,0.30000000000000004,1e-7,1,1.5,false," +
         ",0,,0,exact,0,1200,2,0,0,35.25",
     );
   });
@@ -118,7 +120,7 @@ describe("metricsCsv", () => {
 
   it("writes only the required columns' header for no records", () => {
     expect(metricsCsv([])).toBe(
-      "epoch,trainLoss,testLoss,learningRate,ixt,ity,hy,ht,compressionPenalty," +
+      "epoch,trainLoss,testLoss,learningRate,ixt,ity,hy,ht,saturated,compressionPenalty," +
         "compressionTarget,alpha,estimator,shots,circuitEvaluations,submissions,shotsUsed,estimatedCostUsd,elapsedMs\n",
     );
   });

@@ -27,12 +27,13 @@ import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 
 /**
  * moons, 8 samples: 6 train and 2 test (one of each class). 2 qubits, 1 layer: 2 encoding
- * rotations, 2 × (ry, rz), 1 CX = 7 gates; 1 readout qubit; columns 2 inputs + 4 weights.
+ * rotations, 2 × (ry, rz), 1 CX = 7 gates; 1 readout qubit; columns 2 inputs + 4 weights
+ * (the fixed encoding, priced by hand below; the linear encoding has its own test).
  * One row's forward pass: (7 + 1) · (2² + 64) = 544 amplitude-operations.
  */
 const TINY: JobSpecInput = {
   dataset: { name: "moons", samples: 8 },
-  model: { qubits: 2, layers: 1 },
+  model: { qubits: 2, layers: 1, encoding: "fixed" },
   training: { epochs: 2, batchSize: 4 },
 };
 const FORWARD = 544;
@@ -65,6 +66,18 @@ describe("the cost model", () => {
       "training.epochs": 2,
       "training.gradient": "adjoint",
     });
+  });
+
+  it("prices the linear encoding by hand: φ weights in the circuit, W·x + b per row built", () => {
+    const cost = costOf({ ...TINY, model: { ...TINY.model, encoding: "linear" } });
+    // the same 7 gates (2 ry(φ) for 2 features), now 6 weights; W·x + b: 2 angles × 2
+    // features = 4 multiply-adds (× 3) per row built: twice per stepped row, once per evaluated
+    expect(cost.amplitudeOperations).toBe(
+      2 * ((6 * 4 + 8) * FORWARD + (2 * 6 + 8) * 4 * MLP_OPERATIONS_PER_MULTIPLY_ADD + OVERHEAD),
+    );
+    // features 256 B; state, λ and 6 snapshots of 64 B = 512 B; W 4 × 8 B; the batch of 4:
+    // matrix 4 × 6 × 8, probabilities 4 × 2 × 8, gradients 4 × 6 × 8
+    expect(cost.peakMemoryBytes).toBe(256 + 512 + 32 + 192 + 64 + 192);
   });
 
   it("prices parameter-shift by hand: (shifts + 1) rows per sample, plus the shots' sampling", () => {
@@ -125,7 +138,8 @@ describe("the cost model", () => {
     // (2^14), a 16×16 eigensolve; per epoch one 64×64 eigensolve of the mean state
     const spec: JobSpecInput = {
       ...TINY,
-      model: { qubits: 10, layers: 1, readout: [0, 1, 2, 3, 4, 5] },
+      // fixed encoding: no classical W·x + b per Holevo state in the difference below
+      model: { qubits: 10, layers: 1, readout: [0, 1, 2, 3, 4, 5], encoding: "fixed" },
     };
     const forward = forwardOperations(
       (
@@ -173,20 +187,25 @@ describe("the cost model", () => {
 
   it("prices the MLP in weighted multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {
     // sine, 8 samples: 6 train, 2 test; 1 → 8 → 1 has 8·2 + 1·9 = 25 weights
-    const cost = costOf({
+    const spec: JobSpecInput = {
       dataset: { name: "sine", samples: 8 },
-      model: { kind: "mlp", hidden: [8] },
+      model: { kind: "mlp", hidden: [8], representation: "hidden" },
       training: { epochs: 2, batchSize: 4 },
-    });
+    };
+    const cost = costOf(spec);
     expect(cost.amplitudeOperations).toBe(
       2 * ((3 * 6 + 8) * 25 * MLP_OPERATIONS_PER_MULTIPLY_ADD + OVERHEAD),
     );
     // features 8 × 1 × 8 × 2, weights 25 × 8, T of the 6 training samples 6 × 8 × 8
     expect(cost.peakMemoryBytes).toBe(128 + 200 + 384);
     expect(cost.drivers).toMatchObject({ "model.hidden": "[8]", "dataset.samples": 8 });
+    // the default representation, the output: T is the 1 prediction of each, 6 × 1 × 8
+    const output = costOf({ ...spec, model: { kind: "mlp", hidden: [8] } });
+    expect(output.amplitudeOperations).toBe(cost.amplitudeOperations);
+    expect(output.peakMemoryBytes).toBe(128 + 200 + 48);
   });
 
-  it("sizes the ansatz arithmetically exactly as buildAnsatz builds it", () => {
+  it("sizes the ansatz arithmetically exactly as buildAnsatz builds it (both encodings)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 9 }),
@@ -194,9 +213,19 @@ describe("the cost model", () => {
         fc.integer({ min: 0, max: 12 }),
         fc.boolean(),
         fc.constantFrom("linear", "ring", "full" as const),
-        (qubits, layers, features, reupload, entangler) => {
-          const options = { qubits, layers, features, reupload, entangler, readoutQubits: [0] };
-          const { circuit } = buildAnsatz(options);
+        fc.constantFrom("fixed", "linear" as const),
+        (qubits, layers, features, reupload, entangler, encoding) => {
+          const options = {
+            qubits,
+            layers,
+            features,
+            reupload,
+            entangler,
+            encoding,
+            readoutQubits: [0],
+          };
+          const { circuit, encodingAngleNames } = buildAnsatz(options);
+          expect(ansatzSize(options).encodingAngles).toBe(encodingAngleNames.length);
           const weightArgs = circuit.gates.flatMap((gate) =>
             gate.args.filter((arg) => isParameterAngle(arg) && arg.kind === "weight"),
           );
@@ -331,19 +360,48 @@ describe("the cost model against what the simulator does", () => {
    * equivalents (work ÷ one row's work) of a whole run must be the model's.
    */
   it.each([
-    // adjoint: per epoch 6 training rows × 4 passes + 8 evaluated rows
-    ["adjoint, 8 qubits × 2", { qubits: 8, layers: 2 }, { epochs: 1 }, 32],
-    ["adjoint, 10 qubits × 3, 2 epochs", { qubits: 10, layers: 3 }, { epochs: 2 }, 64],
-    ["full entangler", { qubits: 8, layers: 2, entangler: "full" }, { epochs: 1 }, 32],
+    // fixed encoding; adjoint: per epoch 6 training rows × 4 passes + 8 evaluated rows
+    ["adjoint, 8 qubits × 2", { qubits: 8, layers: 2, encoding: "fixed" }, { epochs: 1 }, 32],
+    [
+      "adjoint, 10 qubits × 3, 2 epochs",
+      { qubits: 10, layers: 3, encoding: "fixed" },
+      { epochs: 2 },
+      64,
+    ],
+    [
+      "full entangler",
+      { qubits: 8, layers: 2, entangler: "full", encoding: "fixed" },
+      { epochs: 1 },
+      32,
+    ],
     // 32 weights × 2 shifts + 1 rows per training sample
     [
       "parameter-shift",
-      { qubits: 8, layers: 2 },
+      { qubits: 8, layers: 2, encoding: "fixed" },
       { gradient: "parameter-shift", epochs: 1 },
       6 * 65 + 8,
     ],
     // per epoch 2 rows per training sample + 8 evaluated
-    ["SPSA", { qubits: 8, layers: 2 }, { gradient: "spsa", epochs: 2 }, 2 * (12 + 8)],
+    [
+      "SPSA",
+      { qubits: 8, layers: 2, encoding: "fixed" },
+      { gradient: "spsa", epochs: 2 },
+      2 * (12 + 8),
+    ],
+    // linear encoding: one ry(φ) per qubit and layer, and the φ are weights (16 more)
+    ["adjoint, linear encoding", { qubits: 8, layers: 2, encoding: "linear" }, { epochs: 1 }, 32],
+    [
+      "parameter-shift, linear encoding",
+      { qubits: 8, layers: 2, encoding: "linear" },
+      { gradient: "parameter-shift", epochs: 1 },
+      6 * 97 + 8,
+    ],
+    [
+      "SPSA, linear encoding, no re-uploading",
+      { qubits: 8, layers: 2, encoding: "linear", reupload: false },
+      { gradient: "spsa", epochs: 2 },
+      2 * (12 + 8),
+    ],
   ] as const)(
     "counts the forward passes a real run makes (%s)",
     async (_, model, training, passes) => {
@@ -357,9 +415,16 @@ describe("the cost model against what the simulator does", () => {
       const run = await metered(() => runTraining(input));
       const shape = modelCostShape(spec, data, true);
       if (shape.kind !== "vqc") throw new Error("a VQC spec");
-      // 2 steps and 6 + 6 + 2 samples an epoch
+      expect(shape.encodingMultiplyAdds).toBe(
+        spec.model.encoding === "linear" ? (spec.model.reupload ? 16 : 8) * data.featureCount : 0,
+      );
+      // 2 steps and 6 + 6 + 2 samples an epoch; linear encoding: the classical φ = W·x + b of
+      // 20 rows an epoch (6 stepped twice: φ and the chain rule, or SPSA's two points; 8
+      // evaluated), which the simulator's meter does not see
+      const encoding = 20 * shape.encodingMultiplyAdds * MLP_OPERATIONS_PER_MULTIPLY_ADD;
       const overhead =
-        spec.training.epochs * (2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS);
+        spec.training.epochs *
+        (2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS + encoding);
       const modelled =
         (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);
       expect(modelled).toBe(passes);
@@ -405,13 +470,16 @@ describe("checkJobCost", () => {
   });
 
   it("refuses the issue's maximal spec on both counts at the default limits", () => {
+    // the default linear encoding: 20 ry(φ) + 20 × (ry, rz) + 190 cx = 250 gates a layer,
+    // 50 000 in all; (50 000 + 1)·(2²⁰ + 64) per row × (4 · 75 000 + 100 000) rows an epoch
+    // × 1000 epochs = 2.097e19 (the W·x + b and overheads are below the third digit)
     const cost = costOf({
       dataset: { name: "moons", samples: 100_000 },
       model: { qubits: 20, layers: 200, entangler: "full" },
       training: { batchSize: 100_000, epochs: 1000 },
     });
     expect(() => checkJobCost(cost, DEFAULT_COST_LIMITS)).toThrow(
-      /^spec: the job is too large: estimated work 1\.\d\de\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); driven by model\.qubits=20, model\.layers=200, model\.entangler=full, dataset\.samples=100000, training\.batchSize=100000, training\.epochs=1000, training\.gradient=adjoint$/,
+      /^spec: the job is too large: estimated work 2\.10e\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); driven by model\.qubits=20, model\.layers=200, model\.entangler=full, dataset\.samples=100000, training\.batchSize=100000, training\.epochs=1000, training\.gradient=adjoint$/,
     );
   });
 

@@ -113,7 +113,8 @@ describe("the paced Holevo quantity", () => {
   const vqc = (qubits: number, layers: number, samples: number, readout?: number[]) => {
     const spec = parseJobSpec({
       dataset: { name: "moons" },
-      model: { qubits, layers, ...(readout === undefined ? {} : { readout }) },
+      // the fixed encoding: the rows below are built by hand as [x₀, x₁, ...weights]
+      model: { qubits, layers, encoding: "fixed", ...(readout === undefined ? {} : { readout }) },
       infoPlane: { holevo: true },
     });
     const data = randomData(createRng(5), samples, 2, 2);

@@ -98,7 +98,8 @@ describe("planRun", () => {
     expect(plan.circuitsPerEpoch).toBe(train + test);
     expect(plan.totalSubmissions).toBe(6);
 
-    // parameter-shift: 8 weight occurrences × 2 shifts + 1 unshifted rows per sample
+    // parameter-shift: 12 weight occurrences (8 ry/rz and, with the default linear encoding,
+    // 4 trained encoding angles φ) × 2 shifts + 1 unshifted rows per sample
     const shift = prepareRun(
       {
         ...base,
@@ -109,7 +110,7 @@ describe("planRun", () => {
     );
     const shiftPlan = await planRun(shift);
     expect(shiftPlan.submissionsPerEpoch).toBe(Math.ceil(train / 16) + 2);
-    expect(shiftPlan.circuitsPerEpoch).toBe(train * 17 + train + test);
+    expect(shiftPlan.circuitsPerEpoch).toBe(train * 25 + train + test);
     expect(shiftPlan.shotsPerEpoch).toBe(10 * shiftPlan.circuitsPerEpoch);
   });
 

@@ -22,11 +22,13 @@ describe("training the VQC", () => {
     const a = adjoint.result.weights;
     const b = shift.result.weights;
     for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-10);
-    // per training sample: 2 shifted circuits per weight occurrence (8 weights) + 1 unshifted;
-    // then one evaluation per sample of each split
+    // per training sample: 2 shifted circuits per circuit parameter occurrence + 1 unshifted.
+    // The default linear encoding has 2·2 trainable angles θ (ry, rz per qubit and layer; 8)
+    // and one φ per qubit and encoding layer (reupload: 2·2 = 4), so 2·12 + 1 = 25 circuits
+    // (the chain rule to b and W costs no circuits); then one evaluation per sample of each split
     const { train, test } = shift.data;
     expect(shift.result.records[0]!.circuitEvaluations).toBe(
-      train.samples * 17 + train.samples + test.samples,
+      train.samples * 25 + train.samples + test.samples,
     );
     expect(adjoint.result.records[0]!.circuitEvaluations).toBe(2 * train.samples + test.samples);
   });

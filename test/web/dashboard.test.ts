@@ -36,7 +36,7 @@ const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
 interface ApiEpoch {
   readonly epoch: number;
-  readonly [field: string]: number | null | string;
+  readonly [field: string]: number | null | string | boolean;
 }
 
 describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server", () => {
@@ -173,6 +173,10 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         metrics.map((record) => (record[field] as number).toFixed(4)),
       );
     }
+    // I(X;T) ≥ 0.9·log2 N marked per epoch
+    expect(await column("saturated")).toEqual(
+      metrics.map((record) => (record.saturated ? "yes" : "no")),
+    );
     const sum = (field: string) =>
       metrics.reduce((total, record) => total + (record[field] as number), 0);
     expect(await page.locator('[data-usage="submissions"]').textContent()).toBe(

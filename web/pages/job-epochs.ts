@@ -46,6 +46,11 @@ function tableColumns(task: Task): Column[] {
     { field: "ixt", title: "I(X;T)", text: (r) => fixed(r.ixt) },
     { field: "ity", title: "I(T;Y)", text: (r) => fixed(r.ity) },
     { field: "ht", title: "H(T)", text: (r) => fixed(r.ht) },
+    {
+      field: "saturated",
+      title: "saturated",
+      text: (r) => (r.saturated === undefined ? "–" : r.saturated ? "yes" : "no"),
+    },
     { field: "learningRate", title: "η", text: (r) => significant(r.learningRate) },
     {
       field: "compressionPenalty",

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
-import type { FakeBraket, FakeDevice } from "./fake-server.js";
+import { type FakeBraket, type FakeDevice, PROGRAM_SET_RESULT_LAYOUTS } from "./fake-server.js";
 import {
   createRequests,
   expectCountsNear,
@@ -152,22 +152,26 @@ describe("connectivity, placement and routing", () => {
     expectCountsNear(result.values, exactProbabilities(triangle, rows).values, 8000);
   });
 
-  it("routes inside program sets too and decodes through the final layout", async () => {
-    const rows = [
-      [1.0, 0.2],
-      [0.1, 2.9],
-      [3.0, 1.5],
-    ];
-    const result = await (
-      await fakeProvider(fake, LINE_SETS).run(triangle, rows, { shots: 6000 })
-    ).result();
-    expect(creates()).toHaveLength(1);
-    expect(actionOf(0).programs[0].inputs).toEqual({
-      w00_a: [1.0, 0.1, 3.0],
-      w01_b: [0.2, 2.9, 1.5],
-    });
-    expectCountsNear(result.values, exactProbabilities(triangle, rows).values, 6000);
-  });
+  it.each(PROGRAM_SET_RESULT_LAYOUTS)(
+    "routes inside program sets too and decodes through the final layout (results %s)",
+    async (layout) => {
+      fake.programSetResults = layout;
+      const rows = [
+        [1.0, 0.2],
+        [0.1, 2.9],
+        [3.0, 1.5],
+      ];
+      const result = await (
+        await fakeProvider(fake, LINE_SETS).run(triangle, rows, { shots: 6000 })
+      ).result();
+      expect(creates()).toHaveLength(1);
+      expect(actionOf(0).programs[0].inputs).toEqual({
+        w00_a: [1.0, 0.1, 3.0],
+        w01_b: [0.2, 2.9, 1.5],
+      });
+      expectCountsNear(result.values, exactProbabilities(triangle, rows).values, 6000);
+    },
+  );
 
   it("refuses physical circuits on uncoupled or missing qubits, naming them and the device", async () => {
     const p = fakeProvider(fake, LINE_QPU);
@@ -218,15 +222,19 @@ describe("contiguous indices and program-set minimumTotalShots", () => {
     expect(creates()).toHaveLength(0);
   });
 
-  it("balances program-set tasks and refuses when the smallest is below minimumTotalShots", async () => {
-    const c = new CircuitBuilder(1).add("ry", [0], weight("a")).measureAll().build();
-    const p = fakeProvider(fake, MINIMUM);
-    const error = await rejection(p.run(c, [[0.1], [0.2], [0.3]], { shots: 400 }));
-    expect(error.message).toBe(
-      `3 parameter row(s) × 400 shots in 2 program-set task(s) give 400 shots in the smallest task, below the minimumTotalShots 1000 of device Minimum (${MINIMUM.arn}); use at least 1000 shots`,
-    );
-    expect(creates()).toHaveLength(0);
-    await (await p.run(c, [[0.1], [0.2], [0.3], [0.4]], { shots: 500 })).result();
-    expect(creates().map((r) => (r.body as { shots: number }).shots)).toEqual([1000, 1000]);
-  });
+  it.each(PROGRAM_SET_RESULT_LAYOUTS)(
+    "balances program-set tasks and refuses when the smallest is below minimumTotalShots (results %s)",
+    async (layout) => {
+      fake.programSetResults = layout;
+      const c = new CircuitBuilder(1).add("ry", [0], weight("a")).measureAll().build();
+      const p = fakeProvider(fake, MINIMUM);
+      const error = await rejection(p.run(c, [[0.1], [0.2], [0.3]], { shots: 400 }));
+      expect(error.message).toBe(
+        `3 parameter row(s) × 400 shots in 2 program-set task(s) give 400 shots in the smallest task, below the minimumTotalShots 1000 of device Minimum (${MINIMUM.arn}); use at least 1000 shots`,
+      );
+      expect(creates()).toHaveLength(0);
+      await (await p.run(c, [[0.1], [0.2], [0.3], [0.4]], { shots: 500 })).result();
+      expect(creates().map((r) => (r.body as { shots: number }).shots)).toEqual([1000, 1000]);
+    },
+  );
 });

@@ -12,7 +12,9 @@
  * the device's supportedOperations (ValidationException with `reason`); idempotent
  * `clientToken`. Tasks go QUEUED → RUNNING → COMPLETED over polls; the program is run with
  * qplane's own parser and simulator (seeded) and `results.json` is written in Braket's
- * result schema. Cancel: CANCELLING, then CANCELLED at the next poll.
+ * result schema; program-set results inline or in Braket's S3 path layout, per
+ * `programSetResults` (see `ProgramSetResultLayout`). Cancel: CANCELLING, then CANCELLED
+ * at the next poll.
  *
  * Device rules also enforced: shots within `shotsRange` (single programs); shots = 0 only
  * with a `#pragma braket result` (answered with an exact `probability` result type);
@@ -78,11 +80,23 @@ export interface RecordedRequest {
   readonly at: number;
 }
 
+/**
+ * How a program-set task's `results.json` gives its results. "inline": every program and
+ * executable result inside it. "paths": Braket's S3 layout, as the AWS Python SDK reads it
+ * (its `result_s3` / `program_result_s3` test fixtures): `results.json` lists
+ * `programs/<p>/results.json` under `s3Location` = [bucket, task folder] and
+ * `taskMetadata: "metadata.json"`; each program file lists `executables/<k>.json` and
+ * `source: "program.json"`, relative to its own folder `programs/<p>/`.
+ */
+export type ProgramSetResultLayout = "inline" | "paths";
+
+export const PROGRAM_SET_RESULT_LAYOUTS: readonly ProgramSetResultLayout[] = ["inline", "paths"];
+
 export interface FakeBraketOptions {
   readonly devices: readonly FakeDevice[];
   readonly accessKeyId?: string;
-  /** Program-set executables written as relative S3 paths instead of inline. */
-  readonly programSetResultsAsPaths?: boolean;
+  /** How program-set results are written (see `ProgramSetResultLayout`). @defaultValue "inline" */
+  readonly programSetResults?: ProgramSetResultLayout;
   /** Polls spent in QUEUED and in RUNNING each. @defaultValue 1 */
   readonly pollsPerState?: number;
   readonly seed?: number;
@@ -187,6 +201,8 @@ export class FakeBraket {
   private readonly options: FakeBraketOptions;
   /** Polls spent in QUEUED and in RUNNING each (settable between tests). */
   pollsPerState: number;
+  /** Layout of program-set results written from now on (settable between tests). */
+  programSetResults: ProgramSetResultLayout;
   endpoint = "";
 
   constructor(options: FakeBraketOptions) {
@@ -194,6 +210,7 @@ export class FakeBraket {
     this.devices = new Map(options.devices.map((device) => [device.arn, device]));
     this.accessKeyId = options.accessKeyId ?? "test";
     this.pollsPerState = options.pollsPerState ?? 1;
+    this.programSetResults = options.programSetResults ?? "inline";
     this.routes();
   }
 
@@ -635,11 +652,25 @@ export class FakeBraket {
       return;
     }
     const programs = task.action.programs as Record<string, unknown>[];
-    const executables = programs.reduce((sum, p) => {
+    const perProgram = programs.map((p) => {
       const values = Object.values((p.inputs ?? {}) as Record<string, unknown[]>);
-      return sum + (values.length === 0 ? 1 : values[0]!.length);
-    }, 0);
+      return values.length === 0 ? 1 : values[0]!.length;
+    });
+    const executables = perProgram.reduce((sum, n) => sum + n, 0);
     const shotsEach = task.shots / executables;
+    const metadata = {
+      braketSchemaHeader: { name: "braket.task_result.program_set_task_metadata", version: "1" },
+      id: task.arn,
+      deviceId: task.deviceArn,
+      requestedShots: task.shots,
+      successfulShots: task.shots,
+      programMetadata: perProgram.map((n) => ({
+        executables: Array.from({ length: n }, () => ({})),
+      })),
+      status: "COMPLETED",
+      totalFailedExecutables: 0,
+    };
+    const paths = this.programSetResults === "paths";
     const programResults = programs.map((program, p) => {
       const executableResults = this.runProgram(program, shotsEach).map((result, k) => {
         const body = {
@@ -649,29 +680,31 @@ export class FakeBraket {
           },
           ...result,
         };
-        if (!this.options.programSetResultsAsPaths) return body;
-        const path = `program_${p}/executable_${k}.json`;
-        this.objects.set(key(path), JSON.stringify(body));
+        if (!paths) return body;
+        const path = `executables/${k}.json`;
+        this.objects.set(key(`programs/${p}/${path}`), JSON.stringify(body));
         return path;
       });
-      return {
+      const programResult = {
         braketSchemaHeader: { name: "braket.task_result.program_result", version: "1" },
         executableResults,
-        source: program,
+        source: paths ? "program.json" : program,
+        additionalMetadata: {},
       };
+      if (!paths) return programResult;
+      this.objects.set(key(`programs/${p}/program.json`), JSON.stringify(program));
+      this.objects.set(key(`programs/${p}/results.json`), JSON.stringify(programResult));
+      return `programs/${p}/results.json`;
     });
+    if (paths) this.objects.set(key("metadata.json"), JSON.stringify(metadata));
     this.objects.set(
       key("results.json"),
       JSON.stringify({
         braketSchemaHeader: { name: "braket.task_result.program_set_task_result", version: "1" },
         programResults,
-        s3Location: [task.outputS3Bucket, task.outputS3Directory],
-        taskMetadata: {
-          id: task.arn,
-          requestedShots: task.shots,
-          successfulShots: task.shots,
-          totalFailedExecutables: 0,
-        },
+        // blank when everything is inline (the schema's s3Location)
+        ...(paths ? { s3Location: [task.outputS3Bucket, task.outputS3Directory] } : {}),
+        taskMetadata: paths ? "metadata.json" : metadata,
       }),
     );
   }

@@ -30,6 +30,7 @@ export function resetFake(fake: FakeBraket): void {
   fake.requests.length = 0;
   fake.pollsPerState = 1;
   fake.maxActive = 0;
+  fake.programSetResults = "inline";
 }
 
 /** A provider on `device` of the fake, with test credentials. */
@@ -52,6 +53,16 @@ export function fakeProvider(
 /** CreateQuantumTask requests the fake received. */
 export function createRequests(fake: FakeBraket): RecordedRequest[] {
   return fake.requests.filter((r) => r.method === "POST" && r.url === "/quantum-task");
+}
+
+/** Keys of the S3 GetObject requests the fake received, in order (bucket first). */
+export function s3Reads(fake: FakeBraket): string[] {
+  return fake.requests
+    .filter(
+      (r) =>
+        r.method === "GET" && !r.url.startsWith("/device/") && !r.url.startsWith("/quantum-task"),
+    )
+    .map((r) => decodeURIComponent(r.url.slice(1).split("?")[0]!));
 }
 
 /** GetQuantumTask requests the fake received. */

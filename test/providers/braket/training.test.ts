@@ -84,7 +84,9 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
   it("completes with one program-set task per optimisation step and agrees with the local simulator within shot noise", async () => {
     const spec = {
       dataset: { name: "moons", samples: 48 },
-      model: { qubits: 2, layers: 1 },
+      // fixed encoding: 4 θ occurrences, 16 × (8 + 1) = 144 rows per step (the linear
+      // encoding's own test is below)
+      model: { qubits: 2, layers: 1, encoding: "fixed" },
       training: { epochs: 3, gradient: "parameter-shift", learningRate: 0.1 },
       backend: { name: "braket-garnet", shots: 400 },
     };
@@ -108,10 +110,37 @@ describe("training on a (fake) Amazon Braket device named in configuration", () 
     expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
   });
 
+  it.each(["parameter-shift", "spsa"] as const)(
+    "creates one task per step with the linear encoding too (%s)",
+    async (gradient) => {
+      // 2 qubits, 1 layer, linear encoding: 4 θ + 2 φ weights, so a parameter-shift step of
+      // 8 samples is 8 × (12 + 1) = 104 rows (≤ 200: one program set); SPSA 16 rows
+      const spec = {
+        dataset: { name: "moons", samples: 48 },
+        model: { qubits: 2, layers: 1, encoding: "linear", classMap: "balanced" },
+        training: { epochs: 1, gradient, batchSize: 8, learningRate: 0.1 },
+        backend: { name: "braket-garnet", shots: 100 },
+      };
+      const plan = await planRun(prepareRun(spec, registry.resolve));
+      const before = tasksCreated();
+      const { result, data } = await runTraining(spec, { resolveBackend: registry.resolve });
+      const tasks = tasksCreated() - before;
+      expect(result.status).toBe("completed");
+      const steps = Math.ceil(data.train.samples / 8);
+      expect(tasks).toBe(steps + 2);
+      expect(plan.totalSubmissions).toBe(tasks);
+      const rowsPerSample = gradient === "spsa" ? 2 : 13;
+      expect(plan.circuitsPerEpoch).toBe(
+        data.train.samples * rowsPerSample + data.train.samples + data.test.samples,
+      );
+    },
+  );
+
   it("plans exactly the tasks a run creates when program sets split, and prices them", async () => {
     const spec = {
       dataset: { name: "moons", samples: 48 },
-      model: { qubits: 2, layers: 1 },
+      // fixed encoding: 4 θ occurrences, 9 rows per training sample
+      model: { qubits: 2, layers: 1, encoding: "fixed" },
       training: { epochs: 1, gradient: "parameter-shift", learningRate: 0.1 },
       backend: { name: "braket-small", shots: 100 },
     };

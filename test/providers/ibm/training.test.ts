@@ -29,15 +29,18 @@ const spec = {
 
 describe("training on a (fake) IBM Quantum device named in configuration", () => {
   it("transpiles to ISA, submits one Sampler job per step, and agrees with the local simulator within shot noise", async () => {
+    // fixed encoding: 4 θ occurrences, 9 rows per training sample (the linear encoding has its
+    // own test below)
+    const fixed = { ...spec, model: { ...spec.model, encoding: "fixed" } };
     const posts = () =>
       fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
-    const plan = await planRun(prepareRun(spec, registry.resolve));
+    const plan = await planRun(prepareRun(fixed, registry.resolve));
     const before = posts();
     expect(plan.totalSubmissions).toBeGreaterThan(0);
-    const ibm = await runTraining(spec, { resolveBackend: registry.resolve });
+    const ibm = await runTraining(fixed, { resolveBackend: registry.resolve });
     const submitted = posts() - before;
     const local = await runTraining(
-      { ...spec, backend: { name: "local", shots: 400 } },
+      { ...fixed, backend: { name: "local", shots: 400 } },
       { resolveBackend: registry.resolve },
     );
 
@@ -70,6 +73,31 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(0.15);
     expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
   });
+
+  it.each(["parameter-shift", "spsa"] as const)(
+    "submits one Sampler job per step with the linear encoding too (%s)",
+    async (gradient) => {
+      const posts = () =>
+        fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
+      const linear = {
+        ...spec,
+        model: { qubits: 2, layers: 1, encoding: "linear", classMap: "balanced" },
+        training: { ...spec.training, epochs: 1, gradient },
+      };
+      const plan = await planRun(prepareRun(linear, registry.resolve));
+      const before = posts();
+      const { result, data } = await runTraining(linear, { resolveBackend: registry.resolve });
+      const submitted = posts() - before;
+      expect(result.status).toBe("completed");
+      expect(submitted).toBe(Math.ceil(data.train.samples / 16) + 2);
+      expect(plan.totalSubmissions).toBe(submitted);
+      // parameter-shift: (4 θ + 2 φ) × 2 shifts + 1 rows per training sample; SPSA: 2
+      const rowsPerSample = gradient === "spsa" ? 2 : 13;
+      expect(plan.circuitsPerEpoch).toBe(
+        data.train.samples * rowsPerSample + data.train.samples + data.test.samples,
+      );
+    },
+  );
 
   it("cancels the in-flight hardware job when the training run is cancelled mid-step", async () => {
     await withFakeIbm({ queuedPolls: 1_000_000, runningPolls: 1 }, async (slow) => {
