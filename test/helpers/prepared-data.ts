@@ -19,3 +19,20 @@ export const ALTERNATING_DATA: PreparedData = {
   train: alternatingSplit(8),
   test: alternatingSplit(4),
 };
+
+/** The shape `prepareDataShape` must give for data `prepareData` prepared. */
+export function shapeOfPrepared(data: PreparedData): {
+  task: PreparedData["task"];
+  featureCount: number;
+  classes: number;
+  train: { samples: number };
+  test: { samples: number };
+} {
+  return {
+    task: data.task,
+    featureCount: data.featureCount,
+    classes: data.classes,
+    train: { samples: data.train.samples },
+    test: { samples: data.test.samples },
+  };
+}

@@ -24,6 +24,7 @@ import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
 import { prepareRun, runTraining } from "../../src/training/run.js";
 import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
+import { shapeOfPrepared } from "../helpers/prepared-data.js";
 
 /**
  * moons, 8 samples: 6 train and 2 test (one of each class). 2 qubits, 1 layer: 2 encoding
@@ -260,13 +261,7 @@ describe("the cost model", () => {
           });
           const data = prepareData(spec);
           const shape = prepareDataShape(spec);
-          expect(shape).toEqual({
-            task: data.task,
-            featureCount: data.featureCount,
-            classes: data.classes,
-            train: { samples: data.train.samples },
-            test: { samples: data.test.samples },
-          });
+          expect(shape).toEqual(shapeOfPrepared(data));
         },
       ),
       { numRuns: 60 },
