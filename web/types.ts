@@ -16,6 +16,8 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "fai
 
 export interface EpochRecord {
   readonly epoch: number;
+  /** Cumulative optimisation steps at the end of the epoch (absent in older runs' records). */
+  readonly step?: number;
   readonly trainLoss: number | null;
   readonly testLoss: number | null;
   readonly trainAccuracy?: number | null;
@@ -23,7 +25,14 @@ export interface EpochRecord {
   readonly trainMse?: number | null;
   readonly testMse?: number | null;
   readonly testR2?: number | null;
+  /** Validation split metrics (absent without `dataset.validationFraction`). */
+  readonly validationLoss?: number | null;
+  readonly validationAccuracy?: number | null;
+  readonly validationMse?: number | null;
+  readonly validationR2?: number | null;
   readonly learningRate: number | null;
+  /** Mean effective learning rate over the epoch's steps (absent in older runs' records). */
+  readonly meanLearningRate?: number | null;
   readonly ixt: number | null;
   readonly ity: number | null;
   readonly hy?: number | null;
@@ -38,6 +47,20 @@ export interface EpochRecord {
   readonly estimatedCostUsd?: number | null;
   readonly circuitEvaluations?: number;
   readonly elapsedMs?: number | null;
+}
+
+/** The fields of a run's summary the dashboard shows (the rest pass through). */
+export interface RunSummaryView {
+  readonly epochs: number;
+  /** The epoch whose test metrics the summary reports (`training.select`; absent in older runs). */
+  readonly selectedEpoch?: number;
+  /** Mean effective learning rate over every step (absent in older runs). */
+  readonly meanLearningRate?: number | null;
+  /** Feedback on: min L_comp ÷ first L_comp (null when off or undefined). */
+  readonly feedbackReachability?: number | null;
+  /** Feedback on: false when L_comp never fell below half its first value. */
+  readonly feedbackReachable?: boolean;
+  readonly [field: string]: unknown;
 }
 
 export interface JobSpecView {
@@ -60,6 +83,8 @@ export interface JobView {
   readonly progress: { readonly epoch: number; readonly epochs: number };
   readonly etaSeconds: number | null;
   readonly latest: EpochRecord | null;
+  /** Present once the run ended (null before; absent in older servers' answers). */
+  readonly summary?: RunSummaryView | null;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly createdAt: string;
   readonly startedAt: string | null;

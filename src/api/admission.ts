@@ -12,6 +12,7 @@ import { checkJobCost } from "../training/cost.js";
 import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
 import { jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
+import { vqcReadoutQubits } from "../training/vqc-model.js";
 import { confineDatasetPath } from "./dataset-path.js";
 import type { Requester } from "./dataset-shape.js";
 import type { ApiBackend, ResolvedApiOptions } from "./options.js";
@@ -52,10 +53,15 @@ export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
     }
     const admitted = await confineDatasetPath(spec, options.datasetDir);
     const { specLimits, costLimits } = options;
-    if (specLimits === undefined && costLimits === undefined) return admitted;
+    // the data's shape is needed with or without limits: its rules (readout qubits for the
+    // classes, PCA components, split sizes) must refuse a spec before it is queued
     const data = await options.datasetShapes.of(admitted, requester);
+    if (admitted.model.kind === "vqc") vqcReadoutQubits(admitted, data);
     if (specLimits !== undefined && admitted.dataset.name === "csv") {
-      checkDatasetRows(data.train.samples + data.test.samples, specLimits);
+      checkDatasetRows(
+        data.train.samples + data.test.samples + (data.validation?.samples ?? 0),
+        specLimits,
+      );
     }
     if (costLimits !== undefined) {
       const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;

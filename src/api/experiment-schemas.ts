@@ -1,6 +1,6 @@
 /** The zod schemas of the `/v1/experiments` routes (validation and the OpenAPI document). */
 import { z } from "zod";
-import { THRESHOLD_METRICS } from "../experiments/types.js";
+import { CONTROL_NAMES, THRESHOLD_METRICS } from "../experiments/types.js";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
 import { jobSpecSchema } from "../training/spec.js";
 import {
@@ -37,7 +37,29 @@ export const experimentSubmissionSchema = named(
         })
         .optional(),
       "What `epochsToThreshold` counts (≥ for accuracy and R², ≤ for losses and MSE). " +
-        "Default: the arm's final metric ≥ 0.9.",
+        "Default: the arm's final metric ≥ 0.9. With `compare`, a given threshold is also " +
+        "compared as optimisation steps to reach it on the validation split (else the " +
+        "training split), runs that never reach it censored at their budget.",
+    ),
+    compare: doc(
+      z
+        .strictObject({
+          baseline: doc(
+            z.record(z.string().max(64), gridValueSchema),
+            'Grid field → value naming exactly one arm (e.g. `{"feedback.mode": "off"}`).',
+          ),
+        })
+        .optional(),
+      "The baseline arm: every other arm (controls included) is compared with it, paired by " +
+        "training.seed, in `comparisons`.",
+    ),
+    controls: doc(
+      z.array(z.enum(CONTROL_NAMES)).max(CONTROL_NAMES.length).optional(),
+      "Controls derived per seed from every arm with feedback on, once its run finished: " +
+        "`dose-matched` = feedback off at that run's mean effective learning rate (constant); " +
+        "`placebo` = feedback off replaying another seed's learning-rate trajectory " +
+        "(training.schedule `replay`). They appear as arms `<arm> / <control>`. " +
+        "`qplane experiment` only for now: the service answers 400.",
     ),
   }),
   "An experiment: a base spec, a grid of field values and an optional threshold.",
@@ -73,6 +95,47 @@ const statSchema = named(
   "Mean ± standard deviation over the children that have the value.",
 );
 const valuesSchema = z.record(z.string(), gridValueSchema);
+const controlSchema = doc(
+  z
+    .object({ kind: z.enum(CONTROL_NAMES), of: doc(z.string(), "The feedback arm's key.") })
+    .optional(),
+  "Control arms only: which control, derived from which arm.",
+);
+const comparisonSchema = named(
+  "ExperimentComparison",
+  z.object({
+    arm: z.string(),
+    baseline: doc(z.string(), "The baseline arm's key."),
+    metric: doc(
+      z.enum(["testAccuracy", "testR2", "stepsToThreshold"]),
+      "The final test metric (the summary's: the selected epoch's with training.select " +
+        "best-validation) or optimisation steps to the experiment's threshold (lower is better).",
+    ),
+    n: doc(z.number().int(), "Seeds with a completed run in both arms."),
+    medianDiff: doc(z.number(), "Median over the seeds of arm − baseline."),
+    ci95: doc(
+      z.array(z.number()).length(2),
+      "[lo, hi]: 95 % percentile bootstrap of medianDiff (2000 resamples, seeded by a hash of " +
+        "arm, baseline and metric: reproducible).",
+    ),
+    wilcoxonP: doc(z.number(), "Two-sided Wilcoxon signed-rank p (as SciPy 1.10's default)."),
+    holmP: doc(z.number(), "Holm-adjusted across every comparison of the experiment."),
+    pairs: z.array(z.object({ seed: z.number(), value: z.number(), baselineValue: z.number() })),
+    censored: doc(
+      z.object({ arm: z.number().int(), baseline: z.number().int() }).optional(),
+      "stepsToThreshold: runs among the pairs that never reached it (counted at their budget).",
+    ),
+    split: doc(
+      z.enum(["validation", "train"]).optional(),
+      "stepsToThreshold: the split the threshold was measured on.",
+    ),
+  }),
+  "One arm against the baseline arm, paired by training.seed.",
+);
+const compareViewSchema = doc(
+  z.object({ baseline: valuesSchema, baselineArm: z.string() }).optional(),
+  "`compare.baseline` as submitted and the key of the arm it names.",
+);
 const finalMetricSchema = z.enum(["testAccuracy", "testR2"]);
 const countsSchema = z.object({
   queued: z.number().int(),
@@ -97,13 +160,24 @@ export const experimentSchema = named(
     threshold: z.object({ metric: z.enum(THRESHOLD_METRICS), value: z.number() }),
     counts: countsSchema,
     jobIds: z.array(z.string()),
+    compare: compareViewSchema,
+    controls: z.array(z.enum(CONTROL_NAMES)).optional(),
+    comparisons: doc(
+      z.array(comparisonSchema).optional(),
+      "With `compare`: every other arm vs the baseline on the final test metric (and steps to " +
+        "a given threshold), once a seed has completed runs in both arms.",
+    ),
     arms: z.array(
       named(
         "ExperimentArm",
         z.object({
-          key: doc(z.string(), "`field=value, …` over the non-replicate grid fields."),
+          key: doc(
+            z.string(),
+            "`field=value, …` over the non-replicate grid fields (`<arm> / <control>` for controls).",
+          ),
           values: valuesSchema,
           metric: finalMetricSchema,
+          control: controlSchema,
           jobIds: z.array(z.string()),
           jobs: z.number().int(),
           completed: z.number().int(),
@@ -126,6 +200,7 @@ export const experimentSummarySchema = named(
         key: z.string(),
         values: valuesSchema,
         metric: finalMetricSchema,
+        control: controlSchema,
         jobIds: z.array(z.string()),
         jobs: z.number().int(),
         completed: z.number().int(),

@@ -166,6 +166,11 @@ export const epochRecordSchema = named(
   "EpochRecord",
   z.looseObject({
     epoch: z.number().int(),
+    step: doc(
+      z.number().int().optional(),
+      "Optimisation steps taken by the end of this epoch, cumulative over the run. Absent in " +
+        "records of runs from before the field existed.",
+    ),
     trainLoss: metric(),
     testLoss: metric(),
     trainAccuracy: metric().optional(),
@@ -173,7 +178,23 @@ export const epochRecordSchema = named(
     trainMse: metric().optional(),
     testMse: metric().optional(),
     testR2: metric().optional(),
-    learningRate: metric(),
+    validationLoss: doc(
+      metric().optional(),
+      "Mean loss on the validation split (`dataset.validationFraction` > 0); absent without one.",
+    ),
+    validationAccuracy: doc(metric().optional(), "Validation accuracy (classification)."),
+    validationMse: doc(metric().optional(), "Validation MSE in the target's units (regression)."),
+    validationR2: doc(metric().optional(), "Validation R² (regression)."),
+    learningRate: doc(
+      metric(),
+      "Effective learning rate of the epoch's last step: η₀ × the schedule's factor × the " +
+        "feedback factor in `lr` mode.",
+    ),
+    meanLearningRate: doc(
+      metric().optional(),
+      "Mean effective learning rate over the epoch's steps. Absent in records of runs from " +
+        "before the field existed.",
+    ),
     ixt: doc(metric(), "I(X;T) in bits."),
     ity: doc(metric(), "I(T;Y) in bits."),
     hy: doc(metric(), "H(Y) in bits."),
@@ -209,6 +230,12 @@ export const runSummarySchema = named(
   z.looseObject({
     epochs: z.number().int(),
     task: z.enum(["classification", "regression"]),
+    selectedEpoch: doc(
+      z.number().int().optional(),
+      "The epoch whose test metrics the summary reports (`training.select`: the last, or the " +
+        "best on the validation split). Absent before the first epoch and in summaries from " +
+        "before the field existed.",
+    ),
     testAccuracy: metric().optional(),
     testMse: metric().optional(),
     testR2: metric().optional(),
@@ -216,6 +243,21 @@ export const runSummarySchema = named(
     finalIty: metric(),
     circuitEvaluations: z.number().int(),
     elapsedMs: metric(),
+    meanLearningRate: doc(
+      metric().optional(),
+      "Mean effective learning rate over every step of the run (the dose a dose-matched " +
+        "control trains at). Absent in summaries from before the field existed.",
+    ),
+    feedbackReachability: doc(
+      metric().optional(),
+      "With feedback on: min measured L_comp ÷ the first measured L_comp (null when " +
+        "feedback is off, the first was 0 or nothing was measured).",
+    ),
+    feedbackReachable: doc(
+      z.boolean().optional(),
+      "With feedback on: false when L_comp never fell below half its first value, so the " +
+        "feedback was a near-constant factor on the learning rate. Absent when feedback is off.",
+    ),
   }),
 );
 

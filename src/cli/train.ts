@@ -13,7 +13,7 @@ import { newRunId, writeRunFolder } from "../runs/run-folder.js";
 import { checkJobCost, SIMULATOR_OPERATIONS_PER_SECOND } from "../training/cost.js";
 import type { TrainingEvent } from "../training/loop.js";
 import { checkBudget, planRun, type RunPlan } from "../training/plan.js";
-import type { EpochRecord } from "../training/records.js";
+import type { EpochRecord, RunSummary } from "../training/records.js";
 import { type BackendResolver, preparePlan, runTraining } from "../training/run.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { readTextFile } from "./read-text-file.js";
@@ -23,6 +23,7 @@ export const TRAIN_FLAGS = {
   dataset: { path: "dataset.name", kind: "string" },
   samples: { path: "dataset.samples", kind: "number" },
   noise: { path: "dataset.noise", kind: "number" },
+  validationFraction: { path: "dataset.validationFraction", kind: "number" },
   model: { path: "model.kind", kind: "string" },
   qubits: { path: "model.qubits", kind: "number" },
   layers: { path: "model.layers", kind: "number" },
@@ -34,6 +35,7 @@ export const TRAIN_FLAGS = {
   gradient: { path: "training.gradient", kind: "string" },
   seed: { path: "training.seed", kind: "number" },
   maxSeconds: { path: "training.maxSeconds", kind: "number" },
+  select: { path: "training.select", kind: "string" },
   feedback: { path: "feedback.mode", kind: "string" },
   alpha: { path: "feedback.alpha", kind: "number" },
   target: { path: "feedback.target", kind: "number-or-string" },
@@ -121,6 +123,21 @@ function describeMetric(record: EpochRecord): string {
     : `test MSE ${record.testMse?.toPrecision(4)}, R² ${record.testR2?.toFixed(3)}`;
 }
 
+/** The epoch line's validation metrics (with a validation split), or "". */
+export function describeValidation(record: EpochRecord): string {
+  if (record.validationLoss === undefined) return "";
+  return record.validationAccuracy !== undefined
+    ? `  val loss ${record.validationLoss.toFixed(4)} accuracy ${record.validationAccuracy.toFixed(3)}`
+    : `  val loss ${record.validationLoss.toFixed(4)} MSE ${record.validationMse?.toPrecision(4)}, R² ${record.validationR2?.toFixed(3)}`;
+}
+
+/** The warning line for a feedback run whose L_comp never fell below half its start (or null). */
+export function unreachableTargetWarning(summary: RunSummary): string | null {
+  if (summary.feedbackReachable !== false) return null;
+  const ratio = summary.feedbackReachability?.toFixed(3) ?? "?";
+  return `warning: the feedback target was not reachable: L_comp never fell below half its first value (min ÷ first = ${ratio}), so the feedback acted as a near-constant factor on the learning rate; choose a reachable feedback.target (or infoPlane.register "all")`;
+}
+
 export async function trainCommand(
   options: TrainCommandOptions,
   write: (text: string) => void,
@@ -139,7 +156,7 @@ export async function trainCommand(
     if (options.epochLines && !options.quiet) {
       const r = event.record;
       write(
-        `epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  ${describeMetric(r)}  I(X;T) ${r.ixt.toFixed(3)}${r.saturated ? " (saturated)" : ""}  I(T;Y) ${r.ity.toFixed(3)}  lr ${r.learningRate.toPrecision(3)}  L_comp ${r.compressionPenalty.toFixed(3)}  ${r.elapsedMs.toFixed(0)} ms\n`,
+        `epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  ${describeMetric(r)}${describeValidation(r)}  I(X;T) ${r.ixt.toFixed(3)}${r.saturated ? " (saturated)" : ""}  I(T;Y) ${r.ity.toFixed(3)}  lr ${r.learningRate.toPrecision(3)}  L_comp ${r.compressionPenalty.toFixed(3)}  ${r.elapsedMs.toFixed(0)} ms\n`,
       );
     }
   };
@@ -153,6 +170,9 @@ export async function trainCommand(
     records: result.records,
     summary: result.summary,
   });
+  // stderr, so the --json line stays alone on stdout
+  const unreachable = unreachableTargetWarning(result.summary);
+  if (unreachable !== null) process.stderr.write(`${unreachable}\n`);
   // past training.maxSeconds the folder keeps the completed epochs, and the command fails
   if (result.status === "timed-out") {
     throw new QplaneError(result.error.code, `${result.error.message}; run folder: ${runDir}`);
@@ -163,8 +183,11 @@ export async function trainCommand(
   }
   if (!options.quiet) {
     const last = result.records.at(-1)!;
+    // the test metric of the selected epoch (training.select), I(X;T) and I(T;Y) of the last
+    const selected = result.records.find((r) => r.epoch === result.summary.selectedEpoch) ?? last;
+    const at = selected === last ? "" : ` (epoch ${selected.epoch}, best on validation)`;
     write(
-      `run ${runDir}: ${describeMetric(last)} after ${result.summary.epochs} epochs; I(X;T) ${last.ixt.toFixed(3)} bits, I(T;Y) ${last.ity.toFixed(3)} bits; ${(result.summary.elapsedMs / 1000).toFixed(1)} s\n`,
+      `run ${runDir}: ${describeMetric(selected)}${at} after ${result.summary.epochs} epochs; I(X;T) ${last.ixt.toFixed(3)} bits, I(T;Y) ${last.ity.toFixed(3)} bits; ${(result.summary.elapsedMs / 1000).toFixed(1)} s\n`,
     );
   }
 }

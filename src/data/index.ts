@@ -226,6 +226,12 @@ export function generatedFeatureCount(spec: DatasetSpec): number {
   return features;
 }
 
+/**
+ * The most feature values a generator may draw (samples × features): generation runs in one
+ * synchronous pass before the first paced step, and 10⁷ values (80 MB) take about a second.
+ */
+export const MAX_GENERATED_VALUES = 1e7;
+
 /** Loads or generates the dataset a (validated, defaulted) spec names. */
 export function loadDataset(spec: DatasetSpec): Dataset {
   const synthetic = { samples: spec.samples, noise: spec.noise, seed: spec.seed };

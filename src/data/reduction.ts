@@ -33,6 +33,30 @@ function standardised(value: number, mean: number, std: number): number {
 }
 
 /**
+ * The most multiply-adds a PCA fit may take: n·d² for the covariance of n training rows of d
+ * features plus d³ for its decomposition. The fit runs in one synchronous pass before the
+ * first (paced) training step, so it must stay within a few seconds of a worker's event loop
+ * (its lock is renewed from there): 2·10⁹ is about 2–4 s here.
+ */
+export const MAX_PCA_MULTIPLY_ADDS = 2e9;
+
+/** Multiply-adds of a PCA fit on `rows` × `features` (covariance, then decomposition). */
+export function pcaMultiplyAdds(rows: number, features: number): number {
+  return rows * features * features + features ** 3;
+}
+
+/** Refuses a PCA fit over {@link MAX_PCA_MULTIPLY_ADDS}, naming `spec.model.reduce`. */
+export function checkPcaSize(rows: number, features: number): void {
+  const work = pcaMultiplyAdds(rows, features);
+  if (work > MAX_PCA_MULTIPLY_ADDS) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.reduce: "pca" of ${rows} training rows × ${features} features needs ${work.toPrecision(3)} multiply-adds (n·d² + d³), more than the ${MAX_PCA_MULTIPLY_ADDS.toPrecision(2)} allowed before training starts; use fewer features or samples`,
+    );
+  }
+}
+
+/**
  * Fits PCA with `components` axes on the training rows. The axes are the leading right
  * singular vectors of the standardised n × d matrix Z; they are computed as the singular
  * vectors of the symmetric d × d matrix ZᵀZ/n (the same vectors, with singular values equal

@@ -139,9 +139,31 @@ export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
 export const IQR_PER_SIGMA = 1.349;
 
 /**
+ * Quantile ranges that estimate σ for normal data, tried in order: the IQR (2·Φ⁻¹(0.75)σ),
+ * then the 10–90 % range (2·Φ⁻¹(0.9)σ ≈ 2.563σ), then the 1–99 % range (≈ 4.653σ). A column
+ * that is mostly one value (binary, counts, one-hot) has IQR 0; a wider range still ignores
+ * a lone outlier, which the std would not (one 1000 among 0/1 values would squash them).
+ */
+const ROBUST_SPREADS: readonly (readonly [low: number, high: number, perSigma: number])[] = [
+  [0.25, 0.75, IQR_PER_SIGMA],
+  [0.1, 0.9, 2.563],
+  [0.01, 0.99, 4.653],
+];
+
+/** The first positive quantile-range spread of ascending `sorted`, else the population std. */
+function robustSpread(sorted: Float64Array): number {
+  for (const [low, high, perSigma] of ROBUST_SPREADS) {
+    const range = sortedQuantile(sorted, high) - sortedQuantile(sorted, low);
+    if (range > 0) return range / perSigma;
+  }
+  return meanAndStd(sorted, 1, 0)[1];
+}
+
+/**
  * Robust angle scaling (see {@link RobustAngleScaler}): centre = training median, spread =
- * IQR/1.349, falling back to the population std when the IQR is 0 (a column mostly one value);
- * angle = h·tanh(z/2) with z = (v − centre)/spread and h = scale·π/2.
+ * the first positive of IQR/1.349, (q90 − q10)/2.563, (q99 − q1)/4.653, else the population
+ * std (a column constant but for under 1 % of its rows); angle = h·tanh(z/2) with
+ * z = (v − centre)/spread and h = scale·π/2.
  */
 export function fitRobustAngleScaler(train: Dataset, scale: number): RobustAngleScaler {
   const halfRange = angleHalfRange(scale);
@@ -154,8 +176,7 @@ export function fitRobustAngleScaler(train: Dataset, scale: number): RobustAngle
     for (let row = 0; row < train.samples; row++) column[row] = train.features[row * width + j]!;
     column.sort();
     centre[j] = sortedQuantile(column, 0.5);
-    const iqr = sortedQuantile(column, 0.75) - sortedQuantile(column, 0.25);
-    spread[j] = iqr > 0 ? iqr / IQR_PER_SIGMA : meanAndStd(column, 1, 0)[1];
+    spread[j] = robustSpread(column);
   }
   return {
     kind: "robust-angle",

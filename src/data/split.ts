@@ -6,9 +6,14 @@
  * - Regression: a random round(n · f) rows, clamped to [1, n − 1], go to the test split.
  * Both splits are returned in a random order (shuffled with the same generator), so a
  * prefix of either is a fair sample of it.
+ * - Validation (optional): carved out of the training split AFTER the test split is drawn,
+ *   with the same generator's continuation, so the test rows are the same whatever the
+ *   validation fraction. Stratified like the test split: a stratum of n rows gives
+ *   round(n · v) of its training rows (v a fraction of the WHOLE dataset), clamped to
+ *   [1, r − 1] for its r training rows when r ≥ 2 (none when r < 2).
  */
 import { QplaneError } from "../errors/catalogue.js";
-import { createRng } from "../random/rng.js";
+import { createRng, type Rng } from "../random/rng.js";
 import { shuffleInPlace } from "../random/sampling.js";
 import type { Dataset, DatasetSplit } from "./types.js";
 
@@ -44,6 +49,45 @@ export function testCount(n: number, testFraction: number): number {
   return Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
 }
 
+/**
+ * Validation rows for a stratum of n rows: round(n · v), clamped to [1, r − 1] for the r rows
+ * the test split leaves when r ≥ 2; 0 when r < 2 or v = 0.
+ */
+export function validationCount(
+  n: number,
+  testFraction: number,
+  validationFraction: number,
+): number {
+  if (validationFraction === 0) return 0;
+  const rest = n - testCount(n, testFraction);
+  if (rest < 2) return 0;
+  return Math.min(rest - 1, Math.max(1, Math.round(n * validationFraction)));
+}
+
+/**
+ * Refuses a validation fraction that leaves no training rows (test + validation ≥ 1), or a
+ * validation split that is empty (QPLANE_ERR_SPEC_INVALID, naming dataset.validationFraction).
+ */
+export function checkValidationSize(
+  name: string,
+  validationSamples: number,
+  testFraction: number,
+  validationFraction: number,
+): void {
+  if (validationFraction === 0) return;
+  if (testFraction + validationFraction >= 1) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.dataset.validationFraction: ${validationFraction} with dataset.testFraction ${testFraction} leaves no training split (their sum must be below 1)`,
+    );
+  }
+  if (validationSamples > 0) return;
+  throw new QplaneError(
+    "QPLANE_ERR_SPEC_INVALID",
+    `spec.dataset.validationFraction: ${validationFraction} leaves the validation split of dataset "${name}" empty (a class needs ≥ 3 samples to appear in all three splits)`,
+  );
+}
+
 /** Refuses a split that leaves the training or the test split empty (QPLANE_ERR_DATASET). */
 export function checkSplitSizes(
   name: string,
@@ -63,7 +107,8 @@ export function splitIndices(
   dataset: Dataset,
   testFraction: number,
   seed: number,
-): { train: number[]; test: number[] } {
+  validationFraction = 0,
+): { train: number[]; test: number[]; validation: number[] } {
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new QplaneError(
       "QPLANE_ERR_DATASET",
@@ -105,10 +150,53 @@ export function splitIndices(
   checkSplitSizes(dataset.name, train.length, test.length, testFraction);
   shuffleInPlace(train, rng);
   shuffleInPlace(test, rng);
-  return { train, test };
+  if (validationFraction === 0) return { train, test, validation: [] };
+  return {
+    test,
+    ...carveValidation(dataset, groups, train, testFraction, validationFraction, rng),
+  };
 }
 
-export function splitDataset(dataset: Dataset, testFraction: number, seed: number): DatasetSplit {
-  const { train, test } = splitIndices(dataset, testFraction, seed);
-  return { train: subset(dataset, train), test: subset(dataset, test) };
+/**
+ * Moves validationCount rows of each stratum (a random choice, the generator continuing after
+ * the test split) from the shuffled training rows to the validation split; the training rows
+ * keep their order.
+ */
+function carveValidation(
+  dataset: Dataset,
+  groups: readonly number[][],
+  train: readonly number[],
+  testFraction: number,
+  validationFraction: number,
+  rng: Rng,
+): { train: number[]; validation: number[] } {
+  const held = new Set<number>();
+  const inTrain = new Set(train);
+  const validation: number[] = [];
+  for (const group of groups) {
+    const rows = group.filter((row) => inTrain.has(row)).sort((a, b) => a - b);
+    shuffleInPlace(rows, rng);
+    const cut = validationCount(group.length, testFraction, validationFraction);
+    for (const row of rows.slice(0, cut)) {
+      held.add(row);
+      validation.push(row);
+    }
+  }
+  checkValidationSize(dataset.name, validation.length, testFraction, validationFraction);
+  shuffleInPlace(validation, rng);
+  return { train: train.filter((row) => !held.has(row)), validation };
+}
+
+export function splitDataset(
+  dataset: Dataset,
+  testFraction: number,
+  seed: number,
+  validationFraction = 0,
+): DatasetSplit {
+  const { train, test, validation } = splitIndices(dataset, testFraction, seed, validationFraction);
+  return {
+    train: subset(dataset, train),
+    test: subset(dataset, test),
+    ...(validation.length > 0 ? { validation: subset(dataset, validation) } : {}),
+  };
 }

@@ -22,4 +22,6 @@ export interface Dataset {
 export interface DatasetSplit {
   readonly train: Dataset;
   readonly test: Dataset;
+  /** Present when `dataset.validationFraction` > 0: carved out of the training rows. */
+  readonly validation?: Dataset;
 }

@@ -44,13 +44,64 @@ export function epochsToThreshold(
   return null;
 }
 
+/** What `stepsToThreshold` measures; lower is better for `loss` and `mse`. */
+export type StepThresholdMetric = "accuracy" | "r2" | "mse" | "loss";
+
+/**
+ * Optimisation steps to a threshold: the cumulative `step` of the first epoch whose metric
+ * reaches it (≥, or ≤ for loss and MSE); a run that never reaches it is censored at its last
+ * epoch's step (`censored: true`), never dropped. Measured on the VALIDATION split when the
+ * records carry it, else on the TRAINING split (then it measures optimisation speed, not
+ * generalisation), never on the test split. Null for no records, or records from before
+ * `step` existed.
+ * @throws RangeError for `r2` without a validation split (records carry no training R²).
+ */
+export function stepsToThreshold(
+  records: readonly EpochRecord[],
+  metric: StepThresholdMetric,
+  threshold: number,
+): {
+  readonly steps: number;
+  readonly censored: boolean;
+  readonly split: "validation" | "train";
+} | null {
+  const last = records.at(-1);
+  if (last === undefined || last.step === undefined) return null;
+  const split = last.validationLoss !== undefined ? "validation" : "train";
+  const field = (
+    {
+      validation: {
+        accuracy: "validationAccuracy",
+        r2: "validationR2",
+        mse: "validationMse",
+        loss: "validationLoss",
+      },
+      train: { accuracy: "trainAccuracy", r2: undefined, mse: "trainMse", loss: "trainLoss" },
+    } as const
+  )[split][metric];
+  if (field === undefined) {
+    throw new RangeError(
+      "stepsToThreshold: r2 needs a validation split (records carry no training R²)",
+    );
+  }
+  const lower = metric === "loss" || metric === "mse";
+  for (const record of records) {
+    const value = record[field];
+    if (value === undefined || !Number.isFinite(value) || record.step === undefined) continue;
+    if (lower ? value <= threshold : value >= threshold) {
+      return { steps: record.step, censored: false, split };
+    }
+  }
+  return { steps: last.step, censored: true, split };
+}
+
 /** Present, finite values only (a metric a task does not have is left out, not zero). */
 function finite(values: readonly (number | null | undefined)[]): number[] {
   return values.filter((value): value is number => value != null && Number.isFinite(value));
 }
 
 /** The final test metric of a completed child: its summary's, else its last epoch's. */
-function finalMetricValue(child: ChildOutcome, metric: FinalMetric): number | undefined {
+export function finalMetricValue(child: ChildOutcome, metric: FinalMetric): number | undefined {
   return child.summary?.[metric] ?? child.records.at(-1)?.[metric];
 }
 
@@ -70,6 +121,7 @@ export function aggregateArms(
       values: arm.values,
       metric: arm.metric,
       jobIds: arm.jobIds,
+      ...(arm.control ? { control: arm.control } : {}),
       jobs: arm.jobIds.length,
       completed: completed.length,
       finalMetric: meanStd(finite(completed.map((child) => finalMetricValue(child, arm.metric)))),

@@ -48,9 +48,25 @@ export interface ArmIdentity {
   readonly metric: FinalMetric;
 }
 
+/** Controls derived per seed from every feedback arm (src/experiments/controls.ts). */
+export const CONTROL_NAMES = ["dose-matched", "placebo"] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
+
 export interface ExperimentArm extends ArmIdentity {
   /** Child job ids (or run ids in-process), one per replicate, in grid order. */
   readonly jobIds: readonly string[];
+  /** A control arm: which control, derived from which feedback arm (its key). */
+  readonly control?: { readonly kind: ControlName; readonly of: string };
+}
+
+/** `compare` of a submission, resolved: the baseline arm every other arm is compared with. */
+export interface ExperimentCompare {
+  /** Grid field → value, as submitted; matches exactly one arm. */
+  readonly baseline: Readonly<Record<string, GridValue>>;
+  /** That arm's key. */
+  readonly baselineArm: string;
+  /** Whether the submission gave a threshold (then steps to it are compared too). */
+  readonly thresholdGiven: boolean;
 }
 
 /** What is stored of an experiment: the definition and its children. */
@@ -66,6 +82,9 @@ export interface ExperimentRecord {
   readonly replicateField: string;
   readonly threshold: ExperimentThreshold;
   readonly arms: readonly ExperimentArm[];
+  /** Absent in experiments without `compare` (and in records stored before it existed). */
+  readonly compare?: ExperimentCompare;
+  readonly controls?: readonly ControlName[];
 }
 
 /** Where one child stands, as far as aggregation needs. */
@@ -75,6 +94,8 @@ export interface ChildOutcome {
   readonly status: "queued" | "running" | "completed" | "failed" | "cancelled" | "missing";
   readonly records: readonly EpochRecord[];
   readonly summary: RunSummary | null;
+  /** Its spec's training.seed: what comparisons pair on (absent: its index in the arm). */
+  readonly seed?: number;
 }
 
 /** Mean and sample standard deviation (n − 1) of the values present; null when too few. */

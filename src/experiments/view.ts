@@ -7,10 +7,13 @@ import {
   experimentStatus,
   type StatusCounts,
 } from "./aggregate.js";
+import { type ArmComparison, compareArms } from "./comparisons.js";
 import type {
   ArmAggregate,
   ChildOutcome,
+  ControlName,
   ExperimentArm,
+  ExperimentCompare,
   ExperimentRecord,
   ExperimentThreshold,
   FinalMetric,
@@ -34,6 +37,12 @@ export interface ExperimentSummary {
   readonly counts: StatusCounts;
   readonly jobIds: readonly string[];
   readonly arms: readonly ArmProgress[];
+  /** The baseline arm (`compare.baseline` and the key of the arm it names), when given. */
+  readonly compare?: {
+    readonly baseline: ExperimentCompare["baseline"];
+    readonly baselineArm: string;
+  };
+  readonly controls?: readonly ControlName[];
 }
 
 export interface ArmProgress extends ExperimentArm {
@@ -44,6 +53,8 @@ export interface ArmProgress extends ExperimentArm {
 /** One experiment in full: the summary with an aggregate row per arm. */
 export interface ExperimentView extends Omit<ExperimentSummary, "arms"> {
   readonly arms: readonly ArmAggregate[];
+  /** Every non-baseline arm against the baseline (with `compare` only; see comparisons.ts). */
+  readonly comparisons?: readonly ArmComparison[];
 }
 
 /** The summary from the children's statuses alone (no metrics needed). */
@@ -70,6 +81,15 @@ export function experimentSummary(
       jobs: arm.jobIds.length,
       completed: arm.jobIds.filter((id) => statusById.get(id) === "completed").length,
     })),
+    ...(record.compare
+      ? {
+          compare: {
+            baseline: record.compare.baseline,
+            baselineArm: record.compare.baselineArm,
+          },
+        }
+      : {}),
+    ...(record.controls ? { controls: record.controls } : {}),
   };
 }
 
@@ -81,6 +101,14 @@ export function experimentView(
   return {
     ...experimentSummary(record, statusById),
     arms: aggregateArms(record.arms, childrenById, record.threshold),
+    ...(record.compare
+      ? {
+          comparisons: compareArms(record.arms, childrenById, {
+            baselineArm: record.compare.baselineArm,
+            threshold: record.compare.thresholdGiven ? record.threshold : null,
+          }),
+        }
+      : {}),
   };
 }
 
@@ -125,6 +153,48 @@ export function experimentCsv(view: ExperimentView): string {
     ...statCells(arm.finalIxt),
     ...statCells(arm.finalIty),
   ]);
+  const arms = stringify([header, ...rows], { record_delimiter: "unix" });
+  const comparisons = view.comparisons ?? [];
+  return comparisons.length === 0 ? arms : `${arms}\n${comparisonsCsv(comparisons)}`;
+}
+
+/**
+ * The comparisons table (after the arms table and one empty line in experimentCsv): one row
+ * per comparison; the pairs as three `;`-separated lists in seed order.
+ */
+export function comparisonsCsv(comparisons: readonly ArmComparison[]): string {
+  const header = [
+    "comparisonArm",
+    "baseline",
+    "metric",
+    "n",
+    "medianDiff",
+    "ci95Low",
+    "ci95High",
+    "wilcoxonP",
+    "holmP",
+    "censoredArm",
+    "censoredBaseline",
+    "seeds",
+    "values",
+    "baselineValues",
+  ];
+  const rows = comparisons.map((comparison) => [
+    comparison.arm,
+    comparison.baseline,
+    comparison.metric,
+    String(comparison.n),
+    String(comparison.medianDiff),
+    String(comparison.ci95[0]),
+    String(comparison.ci95[1]),
+    String(comparison.wilcoxonP),
+    String(comparison.holmP),
+    comparison.censored ? String(comparison.censored.arm) : "",
+    comparison.censored ? String(comparison.censored.baseline) : "",
+    comparison.pairs.map((pair) => pair.seed).join(";"),
+    comparison.pairs.map((pair) => pair.value).join(";"),
+    comparison.pairs.map((pair) => pair.baselineValue).join(";"),
+  ]);
   return stringify([header, ...rows], { record_delimiter: "unix" });
 }
 
@@ -146,6 +216,22 @@ export function experimentMarkdown(view: ExperimentView): string {
   for (const arm of view.arms) {
     lines.push(
       `| ${arm.key} | ${arm.completed}/${arm.jobs} | ${formatStat(arm.finalMetric, 3)} | ${formatStat(arm.epochsToThreshold, 1)} (${arm.epochsToThreshold.n}/${arm.completed}) | ${formatStat(arm.finalIxt, 3)} | ${formatStat(arm.finalIty, 3)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The comparisons as Markdown: arm − baseline, CI, raw and Holm p, pairs and censoring. */
+export function comparisonsMarkdown(comparisons: readonly ArmComparison[]): string {
+  const lines = [
+    "| arm vs baseline | metric | n | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  const digits = (metric: string) => (metric === "stepsToThreshold" ? 1 : 4);
+  for (const c of comparisons) {
+    const d = digits(c.metric);
+    lines.push(
+      `| ${c.arm} vs ${c.baseline} | ${c.metric} | ${c.n} | ${c.medianDiff.toFixed(d)} | [${c.ci95[0].toFixed(d)}, ${c.ci95[1].toFixed(d)}] | ${c.wilcoxonP.toPrecision(3)} | ${c.holmP.toPrecision(3)} | ${c.censored ? `${c.censored.arm}/${c.censored.baseline}` : "—"} |`,
     );
   }
   return lines.join("\n");

@@ -57,6 +57,60 @@ export function equalFrequencyBins(values: ArrayLike<number>, bins = 8): Int32Ar
 }
 
 /**
+ * The cut points of {@link equalFrequencyBins} on `values`, to bin other values the same way
+ * (a regression target's bins fitted on the training split, applied to every split): edge k
+ * lies between the largest value of bin k and the smallest of bin k + 1 (their midpoint, or
+ * the former when the midpoint rounds up onto the latter), so
+ * `applyBins(values, fitEqualFrequencyEdges(values, B))` equals `equalFrequencyBins(values, B)`.
+ * Ascending, B' − 1 edges for the B' bins used.
+ * @throws RangeError as equalFrequencyBins does.
+ */
+export function fitEqualFrequencyEdges(values: ArrayLike<number>, bins = 8): Float64Array {
+  const labels = equalFrequencyBins(values, bins);
+  let used = 0;
+  for (let i = 0; i < labels.length; i++) used = Math.max(used, labels[i]! + 1);
+  const lowest = new Float64Array(used).fill(Number.POSITIVE_INFINITY);
+  const highest = new Float64Array(used).fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    const value = values[i]!;
+    if (value < lowest[label]!) lowest[label] = value;
+    if (value > highest[label]!) highest[label] = value;
+  }
+  const edges = new Float64Array(used - 1);
+  for (let k = 0; k + 1 < used; k++) {
+    const below = highest[k]!;
+    const above = lowest[k + 1]!;
+    const middle = below + (above - below) / 2;
+    edges[k] = middle < above ? middle : below;
+  }
+  return edges;
+}
+
+/**
+ * Bin of each value under ascending `edges`: the number of edges strictly below it, so a
+ * value on an edge joins the lower bin and values outside the fitted range join the end
+ * bins. @throws RangeError on a non-finite value.
+ */
+export function applyBins(values: ArrayLike<number>, edges: Float64Array): Int32Array {
+  const labels = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!Number.isFinite(value)) throw new RangeError(`value [${i}] must be finite, got ${value}`);
+    // binary search: the first edge ≥ value
+    let low = 0;
+    let high = edges.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (edges[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    labels[i] = low;
+  }
+  return labels;
+}
+
+/**
  * The interval equal-width bins cover: "observed" = [min, max] of the values given (for a
  * layer: over all its units and samples, one range shared by every unit, as Shwartz-Ziv &
  * Tishby do), "tanh" = [−1, 1] (the activation's full range, fixed across training, which

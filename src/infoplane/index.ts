@@ -1,9 +1,11 @@
 /** Information-plane measurements: entropies, I(X;T) and I(T;Y), binning, Holevo χ. */
 export {
+  applyBins,
   type BinRange,
   binnedLayerInformation,
   equalFrequencyBins,
   equalWidthBins,
+  fitEqualFrequencyEdges,
 } from "./binning.js";
 export {
   type ComplexMatrix,

@@ -12,20 +12,27 @@
  * QPLANE_ERR_UNAVAILABLE. Reads and cancel take the caller's Viewer, always explicitly:
  * another owner's experiment is not found, and lists show the viewer's own. Nothing is queued
  * unless every child spec is valid, and a submission that fails half-way cancels and removes
- * the children it had queued.
+ * the children it had queued. `compare.baseline` naming no arm → QPLANE_ERR_GRID_INVALID;
+ * `controls` are checked (QPLANE_ERR_GRID_INVALID naming them) and then refused with
+ * QPLANE_ERR_REQUEST_INVALID: deriving them needs finished feedback runs, which only
+ * `qplane experiment` handles so far.
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { armCurves } from "../experiments/aggregate.js";
+import { findBaselineArm } from "../experiments/comparisons.js";
+import { planControlArms } from "../experiments/controls.js";
 import { planExperiment } from "../experiments/grid.js";
 import type {
   ArmCurves,
   ChildOutcome,
+  ControlName,
   ExperimentRecord,
   ExperimentThreshold,
   Grid,
+  GridValue,
 } from "../experiments/types.js";
 import {
   type ExperimentSummary,
@@ -50,6 +57,10 @@ export interface ExperimentSubmission {
   readonly spec: JobSpec;
   readonly grid: Grid;
   readonly threshold?: ExperimentThreshold | undefined;
+  /** The baseline arm every other arm is compared with (`comparisons` of the view). */
+  readonly compare?: { readonly baseline: Readonly<Record<string, GridValue>> } | undefined;
+  /** Checked, then refused: the service does not derive controls yet (`qplane experiment` does). */
+  readonly controls?: readonly ControlName[] | undefined;
 }
 
 export interface ExperimentSubmitOptions {
@@ -225,6 +236,18 @@ class RedisExperimentService implements ExperimentService {
       maxJobs: this.config.limits.maxExperimentJobs,
       threshold: submission.threshold,
     });
+    const baselineIndex =
+      submission.compare === undefined
+        ? null
+        : findBaselineArm(plan.arms, submission.compare.baseline);
+    if (submission.controls !== undefined && submission.controls.length > 0) {
+      planControlArms(plan, submission.controls); // names `controls` when they cannot apply
+      // controls are queued from finished feedback runs: not wired into the job system yet
+      throw new QplaneError(
+        "QPLANE_ERR_REQUEST_INVALID",
+        `controls: ${JSON.stringify(submission.controls)} are not yet supported by the service; run the experiment with \`qplane experiment --spec FILE\` (same file), which derives them`,
+      );
+    }
     const admit = options.admit ?? ((spec: JobSpec) => spec);
     // the base spec first, so its own problems are not reported as a grid arm's
     await admit(submission.spec);
@@ -269,6 +292,15 @@ class RedisExperimentService implements ExperimentService {
             child.armIndex === armIndex ? [jobIds[index]!] : [],
           ),
         })),
+        ...(submission.compare !== undefined && baselineIndex !== null
+          ? {
+              compare: {
+                baseline: submission.compare.baseline,
+                baselineArm: plan.arms[baselineIndex]!.key,
+                thresholdGiven: submission.threshold !== undefined,
+              },
+            }
+          : {}),
       };
       await this.guarded(async () => {
         const multi = this.redis
@@ -353,6 +385,7 @@ class RedisExperimentService implements ExperimentService {
         status: job.status,
         records: recordsById.get(job.id) ?? [],
         summary: job.summary,
+        seed: job.spec.training.seed,
       });
     }
     return outcomes;

@@ -215,7 +215,10 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
       log.info({ attempt, resumeFromEpoch: resumeFrom?.epoch ?? 0 }, "training started");
       const prepared = prepareRun(job.spec, resolveBackend);
       const { spec, data, model } = prepared;
-      checkDatasetRows(data.train.samples + data.test.samples, deps.limits);
+      checkDatasetRows(
+        data.train.samples + data.test.samples + (data.validation?.samples ?? 0),
+        deps.limits,
+      );
       // on the data as loaded (a CSV file is only sized here), before any training compute
       checkJobCost(jobCostOf(spec, prepared.simulatesInProcess, data), deps.limits);
       await enforceBudget(prepared);

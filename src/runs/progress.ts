@@ -36,6 +36,14 @@ export function testMetricLabel(record: EpochRecord): string {
   return "test —";
 }
 
+/** " | val acc 0.850" / " | val mse 0.012" with a validation split, else "". */
+export function validationMetricLabel(record: EpochRecord): string {
+  if (record.validationAccuracy !== undefined)
+    return ` | val acc ${fixed3(record.validationAccuracy)}`;
+  if (record.validationMse !== undefined) return ` | val mse ${fixed3(record.validationMse)}`;
+  return "";
+}
+
 function fixed3(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : String(value);
 }
@@ -76,7 +84,11 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
         done,
         record === undefined
           ? {}
-          : { metric: testMetricLabel(record), ixt: fixed3(record.ixt), ity: fixed3(record.ity) },
+          : {
+              metric: testMetricLabel(record) + validationMetricLabel(record),
+              ixt: fixed3(record.ixt),
+              ity: fixed3(record.ity),
+            },
       );
     },
     stop() {

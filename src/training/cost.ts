@@ -9,7 +9,7 @@
  *   gates, then reading out the register's probabilities). Summed over every call of the run:
  *   each optimisation step's forward and gradient (adjoint ≈ {@link ADJOINT_PASSES} forward
  *   passes per row, parameter-shift (shifts + 1) rows of the expanded circuit per sample,
- *   SPSA 2 rows), the per-epoch evaluation of both splits, feedback probes and the Holevo
+ *   SPSA 2 rows), the per-epoch evaluation of every split (validation too), feedback probes and the Holevo
  *   quantity (its partial traces and eigensolves weighted by `holevoOperations`, which the
  *   accumulator also paces by); one sampled shot counts as {@link shotOperations} (a draw and
  *   a binary search over the outcomes). For the classical MLP one multiply-add counts as
@@ -89,6 +89,8 @@ export interface DataShape {
   readonly featureCount: number;
   readonly train: { readonly samples: number };
   readonly test: { readonly samples: number };
+  /** Present with a validation split (`dataset.validationFraction`), evaluated every epoch. */
+  readonly validation?: { readonly samples: number };
 }
 
 /** What the cost model reads of a circuit: counts only. */
@@ -355,7 +357,7 @@ function driversOf(input: CostInput): CostDrivers {
     drivers["model.kind"] = spec.model.kind;
   }
   // generated datasets have exactly `samples` rows; the others have their own size
-  const rows = data.train.samples + data.test.samples;
+  const rows = data.train.samples + data.test.samples + (data.validation?.samples ?? 0);
   if (rows === spec.dataset.samples) drivers["dataset.samples"] = rows;
   else drivers["dataset.name"] = `${spec.dataset.name} (${rows} rows)`;
   drivers["training.batchSize"] = spec.training.batchSize;
@@ -386,19 +388,25 @@ export function estimateJobCost(input: CostInput): JobCost {
   const lastStep = last > 0 ? parts.step(last) : { operations: 0, bytes: 0 };
   const trainEvaluation = parts.evaluation(data.train.samples, onTrain);
   const testEvaluation = parts.evaluation(data.test.samples, !onTrain);
+  const validationSamples = data.validation?.samples ?? 0;
+  const validationEvaluation =
+    validationSamples > 0
+      ? parts.evaluation(validationSamples, false)
+      : { operations: 0, bytes: 0 };
   const probes = feedbackProbes(spec, stepsPerEpoch);
   const probeRows = probes.total > 0 ? Math.min(feedback.probeSize, data.train.samples) : 0;
   const probe = probeRows > 0 ? parts.evaluation(probeRows, true) : { operations: 0, bytes: 0 };
 
-  // every training sample is stepped once and both splits evaluated once per epoch
+  // every training sample is stepped once and every split evaluated once per epoch
   const overhead =
     stepsPerEpoch * STEP_OVERHEAD_OPERATIONS +
-    (2 * data.train.samples + data.test.samples) * SAMPLE_OVERHEAD_OPERATIONS;
+    (2 * data.train.samples + data.test.samples + validationSamples) * SAMPLE_OVERHEAD_OPERATIONS;
   const perEpoch =
     full * fullStep.operations +
     lastStep.operations +
     trainEvaluation.operations +
     testEvaluation.operations +
+    validationEvaluation.operations +
     parts.holevo +
     overhead;
   const amplitudeOperations =
@@ -406,12 +414,16 @@ export function estimateJobCost(input: CostInput): JobCost {
     probes.total * (probe.operations + probeRows * SAMPLE_OVERHEAD_OPERATIONS);
 
   const dataBytes =
-    (data.train.samples + data.test.samples) * data.featureCount * FLOAT64_BYTES * FEATURE_COPIES;
+    (data.train.samples + data.test.samples + validationSamples) *
+    data.featureCount *
+    FLOAT64_BYTES *
+    FEATURE_COPIES;
   const largestCall = Math.max(
     fullStep.bytes,
     lastStep.bytes,
     trainEvaluation.bytes,
     testEvaluation.bytes,
+    validationEvaluation.bytes,
     probe.bytes,
   );
   return {

@@ -7,6 +7,7 @@
  *   "lr":   η_t = η₀ · (1 + α·L_comp(t)), L_err unchanged
  * For plain gradient descent both give the same trajectory; for Adam they do not.
  */
+import { QplaneError } from "../errors/catalogue.js";
 import type { FeedbackSpec } from "./spec.js";
 
 /** Which I* the feedback aims at, resolved to bits at measurement time. */
@@ -18,6 +19,28 @@ export function resolveTarget(
   if (target === "label-entropy") return labelEntropyBits;
   if (target === "relevance") return currentRelevanceBits;
   return target;
+}
+
+/** H(Y) may exceed |R| by this much (rounding of the entropy sum) and still count as reachable. */
+const TARGET_TOLERANCE_BITS = 1e-9;
+
+/**
+ * Refuses `target: "label-entropy"` with feedback on when H(Y) of the training labels exceeds
+ * the representation's |R| bits: I(X;T) ≤ |R| can never reach it, so L_comp never falls and
+ * the feedback is a constant factor. `allowUnreachableTarget` accepts it anyway.
+ */
+export function checkTargetReachable(
+  feedback: FeedbackSpec,
+  labelEntropyBits: number,
+  representationBits: number,
+): void {
+  if (feedback.mode === "off" || feedback.target !== "label-entropy") return;
+  if (feedback.allowUnreachableTarget === true) return;
+  if (labelEntropyBits <= representationBits + TARGET_TOLERANCE_BITS) return;
+  throw new QplaneError(
+    "QPLANE_ERR_SPEC_INVALID",
+    `spec.feedback.target: "label-entropy" is unreachable: H(Y) of the training labels is ${labelEntropyBits.toFixed(3)} bits, but the representation register carries at most ${representationBits.toFixed(3)} bits (I(X;T) ≤ |R|), so L_comp could never fall; choose a number of bits ≤ ${representationBits.toFixed(3)}, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true`,
+  );
 }
 
 /** L_comp = |I(X;T) − I*|, optionally per bit of the representation register. */
@@ -47,4 +70,35 @@ export function stepScaling(
   if (mode === "loss") return { gradientScale: factor, learningRate: baseLearningRate };
   if (mode === "lr") return { gradientScale: 1, learningRate: baseLearningRate * factor };
   return { gradientScale: 1, learningRate: baseLearningRate };
+}
+
+/** The steering figures of a run's summary; the reachability ones only with feedback on. */
+export interface FeedbackReach {
+  /**
+   * min measured L_comp ÷ the first measured L_comp: how far the run got towards its target
+   * (null when the first was 0 or nothing was measured).
+   */
+  readonly feedbackReachability: number | null;
+  /** False when L_comp never fell below half its first value (absent when nothing was measured). */
+  readonly feedbackReachable?: boolean;
+}
+
+/** Below this share of its first value, L_comp counts as having moved towards the target. */
+export const REACHABLE_FRACTION = 0.5;
+
+/**
+ * Reachability from the first and the smallest measured L_comp (null: none measured). A
+ * first L_comp of 0 means the target was met from the start: reachable, no ratio.
+ */
+export function feedbackReach(
+  firstPenalty: number | null,
+  minPenalty: number | null,
+): FeedbackReach {
+  if (firstPenalty === null || minPenalty === null) return { feedbackReachability: null };
+  if (firstPenalty === 0) return { feedbackReachability: null, feedbackReachable: true };
+  const reachability = minPenalty / firstPenalty;
+  return {
+    feedbackReachability: reachability,
+    feedbackReachable: reachability < REACHABLE_FRACTION,
+  };
 }

@@ -15,11 +15,13 @@
 import { QplaneError } from "../errors/catalogue.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
 import { shuffleInPlace } from "../random/sampling.js";
-import { compressionPenalty, resolveTarget, stepScaling } from "./feedback.js";
+import { compressionPenalty, feedbackReach, resolveTarget, stepScaling } from "./feedback.js";
 import { isSaturated, labelEntropyBits } from "./information.js";
-import type { PreparedData, TrainableModel } from "./model.js";
-import { createOptimizer, type OptimizerState } from "./optimizers.js";
+import type { Evaluation, PreparedData, TrainableModel } from "./model.js";
+import { createOptimizer, type OptimizerState, toNumberArray } from "./optimizers.js";
 import type { EpochRecord, RunSummary } from "./records.js";
+import { scheduledLearningRate } from "./schedule.js";
+import { selectRecord } from "./selection.js";
 import type { JobSpec } from "./spec.js";
 
 export interface TrainingCheckpoint {
@@ -35,6 +37,11 @@ export interface TrainingCheckpoint {
   readonly feedback: {
     readonly penalty: number;
     readonly target: number | null;
+    /** Σ of the effective learning rate over the `step` steps taken (absent in old checkpoints). */
+    readonly learningRateSum?: number;
+    /** The first and the smallest L_comp measured so far (null: none yet). */
+    readonly firstPenalty?: number | null;
+    readonly minPenalty?: number | null;
   };
   readonly records: readonly EpochRecord[];
   readonly elapsedMs: number;
@@ -106,23 +113,55 @@ function chooseProbe(samples: number, size: number, rng: Rng): Int32Array {
   return order.slice(0, Math.min(size, samples)).sort();
 }
 
+/** The summary's learning-rate dose and, with feedback on, its reachability (at an epoch boundary). */
+function steeringSummary(
+  state: TrainingCheckpoint,
+  feedbackOn: boolean,
+): Pick<RunSummary, "meanLearningRate" | "feedbackReachability" | "feedbackReachable"> {
+  const { learningRateSum = Number.NaN, firstPenalty = null, minPenalty = null } = state.feedback;
+  return {
+    meanLearningRate: learningRateSum / state.step,
+    ...(feedbackOn ? feedbackReach(firstPenalty, minPenalty) : { feedbackReachability: null }),
+  };
+}
+
+/** A record's validation fields from the validation split's evaluation. */
+function validationMetrics(
+  evaluation: Evaluation,
+  task: PreparedData["task"],
+): Pick<EpochRecord, "validationLoss" | "validationAccuracy" | "validationMse" | "validationR2"> {
+  return task === "classification"
+    ? { validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy }
+    : {
+        validationLoss: evaluation.loss,
+        validationMse: evaluation.mse,
+        validationR2: evaluation.r2,
+      };
+}
+
 function summarise(
   records: readonly EpochRecord[],
   task: PreparedData["task"],
   evaluations: number,
   elapsedMs: number,
+  steering: ReturnType<typeof steeringSummary>,
+  select: JobSpec["training"]["select"],
 ): RunSummary {
   const last = records.at(-1);
+  // the test metrics of the selected epoch (chosen on validation, never on test)
+  const selected = selectRecord(records, select);
   return {
     epochs: records.length,
     task,
+    ...(selected ? { selectedEpoch: selected.epoch } : {}),
     ...(task === "classification"
-      ? { testAccuracy: last?.testAccuracy }
-      : { testMse: last?.testMse, testR2: last?.testR2 }),
+      ? { testAccuracy: selected?.testAccuracy }
+      : { testMse: selected?.testMse, testR2: selected?.testR2 }),
     finalIxt: last?.ixt ?? Number.NaN,
     finalIty: last?.ity ?? Number.NaN,
     circuitEvaluations: evaluations,
     elapsedMs,
+    ...steering,
   };
 }
 
@@ -158,15 +197,34 @@ export async function trainModel(
   );
   const rng = resume ? rngFromState(resume.rng) : createRng(training.seed + 1);
   const records: EpochRecord[] = resume ? [...resume.records] : [];
+  const stepsPerEpoch = Math.ceil(data.train.samples / training.batchSize);
   let step = resume?.step ?? 0;
   let penalty = resume?.feedback.penalty ?? 0;
   let target: number | null = resume?.feedback.target ?? null;
+  // old checkpoints lack the steering sums: rebuild them from their records
+  let learningRateSum =
+    resume?.feedback.learningRateSum ??
+    records.reduce(
+      (sum, record) => sum + (record.meanLearningRate ?? record.learningRate) * stepsPerEpoch,
+      0,
+    );
+  let firstPenalty: number | null =
+    resume?.feedback.firstPenalty !== undefined
+      ? resume.feedback.firstPenalty
+      : (records[0]?.compressionPenalty ?? null);
+  let minPenalty: number | null =
+    resume?.feedback.minPenalty !== undefined
+      ? resume.feedback.minPenalty
+      : records.reduce<number | null>(
+          (min, record) =>
+            min === null ? record.compressionPenalty : Math.min(min, record.compressionPenalty),
+          null,
+        );
   let elapsedBefore = resume?.elapsedMs ?? 0;
   let totalEvaluations = records.reduce((total, record) => total + record.circuitEvaluations, 0);
 
   const gradient = new Float64Array(model.weightCount);
   const order = Int32Array.from({ length: data.train.samples }, (_, i) => i);
-  const stepsPerEpoch = Math.ceil(data.train.samples / training.batchSize);
   const feedbackOn = feedback.mode !== "off";
   let learningRate = training.learningRate;
 
@@ -196,10 +254,10 @@ export async function trainModel(
     version: 1,
     epoch,
     step,
-    weights: Array.from(weights),
+    weights: toNumberArray(weights),
     optimizer: optimizer.getState(),
     rng: rng.getState(),
-    feedback: { penalty, target },
+    feedback: { penalty, target, learningRateSum, firstPenalty, minPenalty },
     records: [...records],
     elapsedMs: elapsedBefore,
   });
@@ -213,6 +271,8 @@ export async function trainModel(
     const info = measured.information!;
     target = resolveTarget(feedback.target, labelEntropy, info.ity);
     penalty = compressionPenalty(info.ixt, target, model.representationBits, feedback.normalize);
+    firstPenalty ??= penalty;
+    minPenalty = minPenalty === null ? penalty : Math.min(minPenalty, penalty);
     return measured.circuitEvaluations;
   };
 
@@ -226,6 +286,8 @@ export async function trainModel(
         data.task,
         totalEvaluations + evaluations,
         elapsedBefore + performance.now() - started,
+        steeringSummary(lastCheckpoint, feedbackOn),
+        training.select,
       ),
       weights: Float64Array.from(lastCheckpoint.weights),
       checkpoint: lastCheckpoint,
@@ -247,6 +309,7 @@ export async function trainModel(
       const started = performance.now();
       epochStarted = started;
       let evaluations = 0;
+      let epochLearningRateSum = 0;
       const usageBefore = { ...(model.usage ?? { submissions: 0, shots: 0, costUsd: 0 }) };
       // each epoch's order depends only on the RNG state, so a resumed run draws the same batches
       for (let i = 0; i < order.length; i++) order[i] = i;
@@ -276,11 +339,19 @@ export async function trainModel(
         );
         evaluations += result.circuitEvaluations;
         if (mustStop()) return stopped(evaluations, started);
-        const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, training.learningRate);
+        const scheduledRate = scheduledLearningRate(training, {
+          step,
+          epoch: epoch - 1,
+          stepsPerEpoch,
+          epochs: training.epochs,
+        });
+        const scaling = stepScaling(feedback.mode, feedback.alpha, penalty, scheduledRate);
         if (scaling.gradientScale !== 1)
           for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
         learningRate = scaling.learningRate;
         optimizer.step(weights, gradient, learningRate);
+        epochLearningRateSum += learningRate;
+        learningRateSum += learningRate;
         step++;
         await emit({ type: "step", epoch, step: batchIndex + 1, stepsPerEpoch });
       }
@@ -297,6 +368,15 @@ export async function trainModel(
         signal: stop.signal,
       });
       evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
+      // the validation split: metrics only (I(X;T) is measured on infoPlane.split)
+      const validationEvaluation = data.validation
+        ? await model.evaluate(weights, data.validation, null, {
+            information: false,
+            rng,
+            signal: stop.signal,
+          })
+        : undefined;
+      evaluations += validationEvaluation?.circuitEvaluations ?? 0;
       const information = (onTrain ? trainEvaluation : testEvaluation).information!;
       const holevo =
         infoPlane.holevo && model.holevo
@@ -316,7 +396,10 @@ export async function trainModel(
               testMse: testEvaluation.mse,
               testR2: testEvaluation.r2,
             }),
+        ...(validationEvaluation ? validationMetrics(validationEvaluation, data.task) : {}),
+        step,
         learningRate,
+        meanLearningRate: epochLearningRateSum / stepsPerEpoch,
         ixt: information.ixt,
         ity: information.ity,
         hy: information.hy,
@@ -353,7 +436,14 @@ export async function trainModel(
   return {
     status: "completed",
     records,
-    summary: summarise(records, data.task, totalEvaluations, elapsedBefore),
+    summary: summarise(
+      records,
+      data.task,
+      totalEvaluations,
+      elapsedBefore,
+      steeringSummary(lastCheckpoint, feedbackOn),
+      training.select,
+    ),
     weights,
     checkpoint: lastCheckpoint,
   };

@@ -23,7 +23,10 @@ export interface PreparedSplit {
   readonly targets?: Float64Array;
   /** Regression: target in original units (for reported MSE and R²). */
   readonly rawTargets?: Float64Array;
-  /** Y for I(T;Y): the labels, or equal-frequency bins of the regression target. */
+  /**
+   * Y for I(T;Y): the labels, or the regression target in equal-frequency bins whose edges
+   * are fitted on the training split.
+   */
   readonly infoLabels: Int32Array;
 }
 
@@ -35,6 +38,8 @@ export interface PreparedData {
   readonly infoClasses: number;
   readonly train: PreparedSplit;
   readonly test: PreparedSplit;
+  /** Present when `dataset.validationFraction` > 0; evaluated every epoch. */
+  readonly validation?: PreparedSplit;
   /** Regression: target = mean + std · standardised. */
   readonly targetScale?: { readonly mean: number; readonly std: number };
 }

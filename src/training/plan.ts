@@ -184,6 +184,7 @@ export async function planRun(
   const onTrain = infoPlane.split === "train";
   epoch = add(epoch, await evaluation(trainSamples, onTrain));
   epoch = add(epoch, await evaluation(testSamples, !onTrain));
+  if (data.validation) epoch = add(epoch, await evaluation(data.validation.samples, false));
 
   const { firstEpoch: firstEpochProbes, total: totalProbes } = feedbackProbes(spec, stepsPerEpoch);
   const probe =

@@ -3,7 +3,9 @@
  * fitted on the training split only: optional PCA (`model.reduce`), the feature scaler
  * (angles for the VQC, min–max or robust; standardisation for the MLP and linear model) and
  * standardised regression targets, and the Y used for I(T;Y): the class labels, or the
- * regression target in equal-frequency bins (DESIGN.md §1; bins per evaluated split).
+ * regression target in equal-frequency bins (DESIGN.md §1) whose edges are fitted on the
+ * training split and applied to every split. With `dataset.validationFraction` a validation
+ * split is carved out of the training rows; nothing is fitted on it.
  */
 import {
   DATASET_INFO,
@@ -12,7 +14,7 @@ import {
   loadDataset,
   wideOptionsOf,
 } from "../data/index.js";
-import { fitPca, reduceDataset } from "../data/reduction.js";
+import { checkPcaSize, fitPca, reduceDataset } from "../data/reduction.js";
 import {
   type FeatureScaler,
   fitAngleScaler,
@@ -21,12 +23,18 @@ import {
   fitTargetScaler,
   type TargetScaler,
 } from "../data/scaling.js";
-import { checkSplitSizes, splitDataset, testCount } from "../data/split.js";
+import {
+  checkSplitSizes,
+  checkValidationSize,
+  splitDataset,
+  testCount,
+  validationCount,
+} from "../data/split.js";
 import { balancedCounts, checkSyntheticOptions } from "../data/synthetic.js";
 import type { Dataset, DatasetSplit, Task } from "../data/types.js";
 import { wideClassCounts } from "../data/wide.js";
 import { QplaneError } from "../errors/catalogue.js";
-import { equalFrequencyBins } from "../infoplane/binning.js";
+import { applyBins, fitEqualFrequencyEdges } from "../infoplane/binning.js";
 import type { DataShape } from "./cost.js";
 import type { PreparedData, PreparedSplit } from "./model.js";
 import type { JobSpec } from "./spec.js";
@@ -35,7 +43,7 @@ function prepareSplit(
   split: Dataset,
   features: Float64Array,
   targetScaler: TargetScaler | undefined,
-  bins: number,
+  binEdges: Float64Array | undefined,
 ): PreparedSplit {
   if (split.task === "classification") {
     return { samples: split.samples, features, labels: split.labels!, infoLabels: split.labels! };
@@ -46,7 +54,7 @@ function prepareSplit(
     features,
     targets: targetScaler!.transform(rawTargets),
     rawTargets,
-    infoLabels: equalFrequencyBins(rawTargets, bins),
+    infoLabels: applyBins(rawTargets, binEdges!),
   };
 }
 
@@ -56,9 +64,14 @@ function prepareSplit(
  * default min(`model.qubits`, the dataset's feature count), so a grid over datasets of
  * different widths can keep one `reduce` setting.
  */
-export function reducedFeatureCount(spec: JobSpec, datasetFeatures: number): number {
+export function reducedFeatureCount(
+  spec: JobSpec,
+  datasetFeatures: number,
+  trainSamples: number,
+): number {
   const { reduce, components, qubits } = spec.model;
   if (reduce === "none") return datasetFeatures;
+  checkPcaSize(trainSamples, datasetFeatures);
   if (components === undefined) return Math.min(qubits, datasetFeatures);
   if (components > datasetFeatures) {
     throw new QplaneError(
@@ -69,11 +82,16 @@ export function reducedFeatureCount(spec: JobSpec, datasetFeatures: number): num
   return components;
 }
 
-/** PCA fitted on the training split and applied to both, when `model.reduce` asks for it. */
+/** PCA fitted on the training split and applied to every split, when `model.reduce` asks for it. */
 function reduceSplit(spec: JobSpec, split: DatasetSplit): DatasetSplit {
   if (spec.model.reduce === "none") return split;
-  const pca = fitPca(split.train, reducedFeatureCount(spec, split.train.featureNames.length));
-  return { train: reduceDataset(split.train, pca), test: reduceDataset(split.test, pca) };
+  const features = reducedFeatureCount(spec, split.train.featureNames.length, split.train.samples);
+  const pca = fitPca(split.train, features);
+  return {
+    train: reduceDataset(split.train, pca),
+    test: reduceDataset(split.test, pca),
+    ...(split.validation ? { validation: reduceDataset(split.validation, pca) } : {}),
+  };
 }
 
 /** VQC: angles by `model.scaling`; MLP and linear model: standardisation. */
@@ -87,21 +105,28 @@ function fitFeatureScaler(spec: JobSpec, train: Dataset): FeatureScaler {
 
 export function prepareData(spec: JobSpec): PreparedData {
   const dataset = loadDataset(spec.dataset);
-  const { train, test } = reduceSplit(
+  const { testFraction, validationFraction, seed } = spec.dataset;
+  const { train, test, validation } = reduceSplit(
     spec,
-    splitDataset(dataset, spec.dataset.testFraction, spec.dataset.seed),
+    splitDataset(dataset, testFraction, seed, validationFraction),
   );
   const scaler = fitFeatureScaler(spec, train);
-  const targetScaler = dataset.task === "regression" ? fitTargetScaler(train) : undefined;
+  const regression = dataset.task === "regression";
+  const targetScaler = regression ? fitTargetScaler(train) : undefined;
   const bins = spec.infoPlane.bins;
+  // bin edges from the training targets only (train binned by them = equalFrequencyBins(train))
+  const binEdges = regression ? fitEqualFrequencyEdges(train.targets!, bins) : undefined;
+  const prepare = (split: Dataset) =>
+    prepareSplit(split, scaler.transform(split.features), targetScaler, binEdges);
   const classes = dataset.task === "classification" ? dataset.classNames!.length : bins;
   return {
     task: dataset.task,
     featureCount: train.featureNames.length,
     classes,
     infoClasses: classes,
-    train: prepareSplit(train, scaler.transform(train.features), targetScaler, bins),
-    test: prepareSplit(test, scaler.transform(test.features), targetScaler, bins),
+    train: prepare(train),
+    test: prepare(test),
+    ...(validation ? { validation: prepare(validation) } : {}),
     ...(targetScaler ? { targetScale: { mean: targetScaler.mean, std: targetScaler.std } } : {}),
   };
 }
@@ -165,20 +190,29 @@ export function summarizeDataset(spec: JobSpec): DatasetSummary {
 }
 
 /**
- * The split sizes of a summarised dataset: each stratum split by `testCount`, refused when a
- * split is empty, as `splitIndices` splits it.
+ * The split sizes of a summarised dataset: each stratum split by `testCount` and
+ * `validationCount`, refused when a split is empty, as `splitIndices` splits it.
  */
 export function shapeOfSummary(spec: JobSpec, summary: DatasetSummary): PreparedDataShape {
-  const { name, testFraction } = spec.dataset;
-  const samples = summary.groups.reduce((total, n) => total + n, 0);
-  const testSamples = summary.groups.reduce((total, n) => total + testCount(n, testFraction), 0);
+  const { name, testFraction, validationFraction } = spec.dataset;
+  const sum = (count: (n: number) => number) =>
+    summary.groups.reduce((total, n) => total + count(n), 0);
+  const samples = sum((n) => n);
+  const testSamples = sum((n) => testCount(n, testFraction));
   checkSplitSizes(name, samples - testSamples, testSamples, testFraction);
+  const validationSamples = sum((n) => validationCount(n, testFraction, validationFraction));
+  checkValidationSize(name, validationSamples, testFraction, validationFraction);
   return {
     task: summary.task,
-    featureCount: reducedFeatureCount(spec, summary.featureCount),
+    featureCount: reducedFeatureCount(
+      spec,
+      summary.featureCount,
+      samples - testSamples - validationSamples,
+    ),
     classes: summary.task === "classification" ? summary.classes : spec.infoPlane.bins,
-    train: { samples: samples - testSamples },
+    train: { samples: samples - testSamples - validationSamples },
     test: { samples: testSamples },
+    ...(validationSamples > 0 ? { validation: { samples: validationSamples } } : {}),
   };
 }
 

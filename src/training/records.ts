@@ -15,8 +15,29 @@ export interface EpochRecord {
   readonly trainMse?: number;
   readonly testMse?: number;
   readonly testR2?: number;
-  /** Effective learning rate of the epoch's last step (η₀ unless feedback mode is "lr"). */
+  /**
+   * Validation split (`dataset.validationFraction` > 0) only: its mean loss, and accuracy
+   * (classification) or MSE and R² (regression). Absent without a validation split.
+   */
+  readonly validationLoss?: number;
+  readonly validationAccuracy?: number;
+  readonly validationMse?: number;
+  readonly validationR2?: number;
+  /**
+   * Optimisation steps taken by the end of this epoch, cumulative over the run (absent in
+   * records stored before it existed).
+   */
+  readonly step?: number;
+  /**
+   * Effective learning rate of the epoch's last step: η₀ × the schedule's factor
+   * (`training.schedule`) × the feedback factor in `lr` mode.
+   */
   readonly learningRate: number;
+  /**
+   * Mean effective learning rate over the epoch's steps (÷ η₀, repeated per step: a
+   * `replay` sequence). Absent in records stored before it existed.
+   */
+  readonly meanLearningRate?: number;
   /** I(X;T) in bits, measured on the split named by infoPlane.split. */
   readonly ixt: number;
   /** I(T;Y) in bits. */
@@ -55,6 +76,12 @@ export interface EpochRecord {
 export interface RunSummary {
   readonly epochs: number;
   readonly task: "classification" | "regression";
+  /**
+   * The epoch whose test metrics follow (`training.select`: the last, or the best on the
+   * validation split); absent before the first epoch and in summaries stored before it existed.
+   */
+  readonly selectedEpoch?: number;
+  /** The selected epoch's test metrics. */
   readonly testAccuracy?: number;
   readonly testMse?: number;
   readonly testR2?: number;
@@ -62,4 +89,19 @@ export interface RunSummary {
   readonly finalIty: number;
   readonly circuitEvaluations: number;
   readonly elapsedMs: number;
+  /**
+   * Mean effective learning rate over every step of the run (NaN before the first): the
+   * dose a dose-matched control trains at. Absent in summaries stored before it existed.
+   */
+  readonly meanLearningRate?: number;
+  /**
+   * Feedback on: min measured L_comp ÷ the first measured L_comp (null when feedback is off,
+   * the first was 0 or nothing was measured).
+   */
+  readonly feedbackReachability?: number | null;
+  /**
+   * Feedback on: false when L_comp never fell below half its first value, so the feedback
+   * was a near-constant factor on the rate (absent when feedback is off).
+   */
+  readonly feedbackReachable?: boolean;
 }

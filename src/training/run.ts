@@ -7,6 +7,8 @@
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { checkTargetReachable } from "./feedback.js";
+import { labelEntropyBits } from "./information.js";
 import { type TrainingResult, type TrainOptions, trainModel } from "./loop.js";
 import { createMlpModel } from "./mlp-model.js";
 import type { PreparedData, TrainableModel } from "./model.js";
@@ -93,6 +95,12 @@ export function prepareRun(
         exactProbabilities: backend.exactProbabilities,
         simulatesInProcess: simulated,
       });
+  // the data are known here: refuse an I* the register cannot carry before any compute
+  checkTargetReachable(
+    spec.feedback,
+    labelEntropyBits(data.train.infoLabels, data.infoClasses),
+    model.representationBits,
+  );
   return {
     spec,
     data,

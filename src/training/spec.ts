@@ -6,9 +6,15 @@
  */
 import { z } from "zod";
 import { friedman1FeatureCountProblem } from "../data/friedman1.js";
-import { GENERATED_DATASET_NAMES, wideOptionsOf } from "../data/index.js";
+import {
+  GENERATED_DATASET_NAMES,
+  generatedFeatureCount,
+  MAX_GENERATED_VALUES,
+  wideOptionsOf,
+} from "../data/index.js";
 import { wideOptionProblems } from "../data/wide.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./schedule.js";
 
 /** The generated datasets, then the ones read from files. */
 export const DATASET_NAMES = [
@@ -41,6 +47,12 @@ export const datasetSpecSchema = z
      */
     noise: finite().pipe(z.number().min(0).max(10)).default(0.1),
     testFraction: z.number().gt(0).lt(1).default(0.25),
+    /**
+     * Fraction of the whole dataset held out (stratified) from the training rows for
+     * validation: model selection (`training.select`) and thresholds. 0 = no validation
+     * split. The test split is the same whatever this fraction (same `seed`).
+     */
+    validationFraction: z.number().min(0).lt(1).default(0),
     seed: seed().default(1),
     /** Classes of `blobs` and `wide`. */
     classes: integer(2, 64).default(3),
@@ -107,9 +119,34 @@ export const datasetSpecSchema = z
         });
       }
     }
+    if (dataset.validationFraction > 0 && dataset.testFraction + dataset.validationFraction >= 1) {
+      context.addIssue({
+        code: "custom",
+        path: ["validationFraction"],
+        message: `with dataset.testFraction ${dataset.testFraction} leaves no training split (their sum must be below 1)`,
+      });
+    }
     if (dataset.name === "wide") {
       for (const problem of wideOptionProblems(wideOptionsOf(dataset))) {
-        context.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+        // name a field the user set: a default one would print "(got nothing)"
+        const field =
+          dataset[problem.field] !== undefined
+            ? problem.field
+            : ((["informative", "redundant", "featureCount"] as const).find(
+                (candidate) => dataset[candidate] !== undefined,
+              ) ?? "classes");
+        const note = field === problem.field ? "" : ` (${problem.field} is at its default)`;
+        context.addIssue({ code: "custom", path: [field], message: problem.message + note });
+      }
+    }
+    if (dataset.name === "wide" || dataset.name === "friedman1") {
+      const values = dataset.samples * generatedFeatureCount(dataset);
+      if (values > MAX_GENERATED_VALUES) {
+        context.addIssue({
+          code: "custom",
+          path: ["samples"],
+          message: `${dataset.samples} samples × ${generatedFeatureCount(dataset)} features = ${values.toPrecision(3)} values, more than the ${MAX_GENERATED_VALUES.toPrecision(1)} a generated dataset may have`,
+        });
       }
     }
     const friedmanProblem =
@@ -193,6 +230,21 @@ export const modelSpecSchema = z
         message: `only applies with model.reduce "pca"`,
       });
     }
+    // a classical-only setting on a VQC would be ignored silently: refuse it instead
+    if (model.kind === "vqc" && model.l2 !== 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["l2"],
+        message: `only applies to model.kind "mlp" or "linear"`,
+      });
+    }
+    if (model.kind === "vqc" && model.representation === "hidden") {
+      context.addIssue({
+        code: "custom",
+        path: ["representation"],
+        message: `only applies to model.kind "mlp"; a VQC's T is set by infoPlane.register`,
+      });
+    }
     if (model.kind === "linear" && model.representation === "hidden") {
       context.addIssue({
         code: "custom",
@@ -202,24 +254,59 @@ export const modelSpecSchema = z
     }
   });
 
-export const trainingSpecSchema = z.strictObject({
-  epochs: integer(1, 100_000).default(30),
-  batchSize: integer(1, 100_000).default(16),
-  optimizer: z.enum(["adam", "sgd"]).default("adam"),
-  learningRate: finite().pipe(z.number().gt(0).max(100)).default(0.05),
-  /** SGD momentum (0 = plain gradient descent). */
-  momentum: finite().pipe(z.number().min(0).lt(1)).default(0),
-  gradient: z.enum(["adjoint", "parameter-shift", "spsa"]).default("adjoint"),
-  seed: seed().default(1),
-  /** Half-width of the weight initialisation interval [−w, w] (radians for the VQC). */
-  initScale: finite().pipe(z.number().gt(0).max(10)).default(Math.PI),
-  /**
-   * Training time limit in seconds, summed over resumes; past it the run stops at its last
-   * epoch checkpoint and fails with QPLANE_ERR_TIME_LIMIT. No default: only the server's
-   * limit applies (the smaller of the two wins).
-   */
-  maxSeconds: finite().pipe(z.number().gt(0).max(MAX_TIME_LIMIT_SECONDS)).optional(),
-});
+export const trainingSpecSchema = z
+  .strictObject({
+    epochs: integer(1, 100_000).default(30),
+    batchSize: integer(1, 100_000).default(16),
+    optimizer: z.enum(["adam", "sgd"]).default("adam"),
+    learningRate: finite().pipe(z.number().gt(0).max(100)).default(0.05),
+    /** SGD momentum (0 = plain gradient descent). */
+    momentum: finite().pipe(z.number().min(0).lt(1)).default(0),
+    gradient: z.enum(["adjoint", "parameter-shift", "spsa"]).default("adjoint"),
+    seed: seed().default(1),
+    /** Half-width of the weight initialisation interval [−w, w] (radians for the VQC). */
+    initScale: finite().pipe(z.number().gt(0).max(10)).default(Math.PI),
+    /**
+     * Training time limit in seconds, summed over resumes; past it the run stops at its last
+     * epoch checkpoint and fails with QPLANE_ERR_TIME_LIMIT. No default: only the server's
+     * limit applies (the smaller of the two wins).
+     */
+    maxSeconds: finite().pipe(z.number().gt(0).max(MAX_TIME_LIMIT_SECONDS)).optional(),
+    /**
+     * Which epoch the run's summary reports (its test metrics and `selectedEpoch`): `last`, or
+     * `best-validation` = the best validation accuracy (classification) / R² (regression), ties
+     * to the lower validation loss, then the earlier epoch. Needs `dataset.validationFraction`
+     * > 0. Nothing is chosen on the test split.
+     */
+    select: z.enum(["last", "best-validation"]).default("last"),
+    /**
+     * Learning-rate schedule η_t of step t (src/training/schedule.ts); feedback in `lr` mode
+     * multiplies the scheduled rate. `constant`: η₀; `cosine`: η₀·(m + (1−m)·½(1 + cos(π·t/T)))
+     * over the T = epochs × steps-per-epoch planned steps; `step`: η₀·γ^⌊epoch/k⌋; `replay`:
+     * η₀ × the step's entry of `replay` (the last entry past its end).
+     */
+    schedule: z.enum(SCHEDULE_NAMES).default("constant"),
+    /** `cosine`: the floor m of the rate as a fraction of η₀ (default 0). */
+    minLearningRateFactor: finite().pipe(z.number().min(0).max(1)).optional(),
+    /** `step`: epochs k between rate drops (default 10). */
+    stepEvery: integer(1, 100_000).optional(),
+    /** `step`: factor γ of each drop (default 0.1). */
+    stepGamma: finite().pipe(z.number().gt(0).max(1)).optional(),
+    /**
+     * `replay`: per-step multipliers of η₀ (e.g. another run's per-epoch meanLearningRate ÷ η₀,
+     * repeated per step); steps past its end use the last entry.
+     */
+    replay: z
+      .array(finite().pipe(z.number().gt(0)))
+      .min(1)
+      .max(MAX_REPLAY_STEPS)
+      .optional(),
+  })
+  .superRefine((training, context) => {
+    for (const problem of scheduleFieldProblems(training)) {
+      context.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+    }
+  });
 
 const targetSchema = z.union([
   z.enum(["label-entropy", "relevance"]),
@@ -236,6 +323,12 @@ export const feedbackSpecSchema = z.strictObject({
   probeSize: integer(2, 100_000).default(128),
   /** Divide L_comp by |R| bits. */
   normalize: z.boolean().default(false),
+  /**
+   * Accept `target: "label-entropy"` even when H(Y) of the training labels exceeds the
+   * representation's |R| bits (I(X;T) ≤ |R| can then never reach it, so L_comp never
+   * falls: the feedback is a constant factor). Refused without this flag.
+   */
+  allowUnreachableTarget: z.boolean().optional(),
 });
 
 export const infoPlaneSpecSchema = z.strictObject({
@@ -272,14 +365,24 @@ export const backendSpecSchema = z.strictObject({
   maxShots: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const jobSpecSchema = z.strictObject({
-  dataset: datasetSpecSchema,
-  model: modelSpecSchema.default(modelSpecSchema.parse({})),
-  training: trainingSpecSchema.default(trainingSpecSchema.parse({})),
-  feedback: feedbackSpecSchema.default(feedbackSpecSchema.parse({})),
-  infoPlane: infoPlaneSpecSchema.default(infoPlaneSpecSchema.parse({})),
-  backend: backendSpecSchema.default(backendSpecSchema.parse({})),
-});
+export const jobSpecSchema = z
+  .strictObject({
+    dataset: datasetSpecSchema,
+    model: modelSpecSchema.default(modelSpecSchema.parse({})),
+    training: trainingSpecSchema.default(trainingSpecSchema.parse({})),
+    feedback: feedbackSpecSchema.default(feedbackSpecSchema.parse({})),
+    infoPlane: infoPlaneSpecSchema.default(infoPlaneSpecSchema.parse({})),
+    backend: backendSpecSchema.default(backendSpecSchema.parse({})),
+  })
+  .superRefine((spec, context) => {
+    if (spec.training.select === "best-validation" && spec.dataset.validationFraction === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["training", "select"],
+        message: `"best-validation" needs a validation split (set dataset.validationFraction > 0)`,
+      });
+    }
+  });
 
 /** A spec as written by a user (defaults not yet applied). */
 export type JobSpecInput = z.input<typeof jobSpecSchema>;

@@ -15,8 +15,8 @@
  * Σ_rows ∂L/∂φ_a. The 1/√F (fan-in) factor is there because Adam moves every weight by
  * about the learning rate per step whatever its gradient: without it an angle fed by F
  * features moves up to F times further per step than a one-feature angle, and training on
- * wide tables was erratic (measured in bench/results/models.md's tuning notes: wide, 2
- * classes, 0.62 → 0.82 mean test accuracy over tuning seeds). Initialised to the fixed
+ * wide tables was erratic (README, "Models: how the defaults were chosen": wide, 2 classes,
+ * 0.62 → 0.82 mean test accuracy over tuning seeds). Initialised to the fixed
  * map's first pass: W[(l,q), j] = √F when j = q, else 0 (so φ_{l,q} = x_q); b = 0.
  * Regression only: the head [a_0 … a_{K−1}, b], initialised to a_k = 1/K, b = 0.
  */
@@ -546,6 +546,12 @@ export function vqcReadoutQubits(
         ? readoutQubitsForClasses(data.classes, model.qubits)
         : regressionReadoutQubits(model.qubits)
       : model.readout;
+  if (model.readout === "auto" && readoutQubits.length > model.qubits) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.qubits: ${model.qubits} qubits cannot hold the ${readoutQubits.length} readout qubits ${data.classes} classes need (readout "auto": ceil(log2 C)); use at least ${readoutQubits.length} qubits`,
+    );
+  }
   for (const q of readoutQubits) {
     if (q < 0 || q >= model.qubits) {
       throw new QplaneError(

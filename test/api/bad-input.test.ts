@@ -86,12 +86,48 @@ const CASES: Case[] = [
     ...invalidSpec({ model: { depth: 3 } }, "spec.model.depth: unknown field"),
   },
   {
+    name: "training.schedule replay without its multipliers",
+    ...invalidSpec(
+      { training: { schedule: "replay" } },
+      "spec.training.replay",
+      'is required with training.schedule "replay"',
+    ),
+  },
+  {
+    name: "training.stepGamma with a cosine schedule",
+    ...invalidSpec(
+      { training: { schedule: "cosine", stepGamma: 0.5 } },
+      "spec.training.stepGamma",
+      'only applies with training.schedule "step"',
+      "(got 0.5)",
+    ),
+  },
+  {
     name: "linear model with representation hidden",
     ...invalidSpec(
       { model: { kind: "linear", representation: "hidden" } },
       "spec.model.representation",
       "no hidden layer",
       '(got "hidden")',
+    ),
+  },
+  {
+    name: "model.l2 on a VQC (ignored otherwise)",
+    ...invalidSpec({ model: { l2: 0.1 } }, "spec.model.l2", 'only applies to model.kind "mlp"'),
+  },
+  {
+    name: "readout register too small for the classes",
+    ...invalidSpec(
+      { dataset: { name: "wide", classes: 4 }, model: { readout: [3] } },
+      "spec.model.readout",
+      "2 outcomes, fewer than the 4 classes",
+    ),
+  },
+  {
+    name: "more PCA components than features",
+    ...invalidSpec(
+      { dataset: { name: "iris" }, model: { reduce: "pca", components: 5 } },
+      "spec.model.components: 5 components, but the dataset has 4 features",
     ),
   },
   {
@@ -116,6 +152,31 @@ const CASES: Case[] = [
       { training: { learningRate: -0.1 } },
       "spec.training.learningRate",
       "(got -0.1)",
+    ),
+  },
+  {
+    name: "best-validation without a validation split",
+    ...invalidSpec(
+      { training: { epochs: 3, select: "best-validation" } },
+      "spec.training.select",
+      "needs a validation split",
+    ),
+  },
+  {
+    name: "test + validation fractions ≥ 1",
+    ...invalidSpec(
+      { dataset: { name: "moons", samples: 64, testFraction: 0.4, validationFraction: 0.6 } },
+      "spec.dataset.validationFraction",
+      "leaves no training split",
+    ),
+  },
+  {
+    name: "validation fraction that leaves the validation split empty",
+    ...invalidSpec(
+      { dataset: { name: "moons", samples: 4, validationFraction: 0.1 } },
+      "spec.dataset.validationFraction",
+      "validation split",
+      "empty",
     ),
   },
   {

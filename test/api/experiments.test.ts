@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import { holmAdjust } from "../../src/experiments/statistics.js";
 import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
@@ -340,6 +341,114 @@ describe("experiments API over the job system", () => {
       completed: 10,
     });
   }, 150_000);
+
+  it("compare: a baseline naming no arm and controls are 400s naming the field, nothing queued", async () => {
+    const before = (await jobs.list({ limit: 100 }, EVERYONE)).jobs.length;
+    const cases: [object, string][] = [
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+          compare: { baseline: { "feedback.mode": "loss" } },
+        },
+        'compare.baseline: {"feedback.mode":"loss"} matches no arm; it must name exactly one of the arms "feedback.mode=off", "feedback.mode=lr"',
+      ],
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "training.seed": [1, 2] },
+          compare: { baseline: { "feedback.mode": "off" } },
+        },
+        "compare.baseline.feedback.mode: not a field that defines the arms (they vary nothing but the replicate seed)",
+      ],
+      [
+        { spec: TINY_SPEC, grid: { "training.seed": [1, 2] }, controls: ["placebo"] },
+        'controls: ["placebo"] are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)',
+      ],
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+          controls: ["dose-matched"],
+        },
+        'controls: ["dose-matched"] are not yet supported by the service; run the experiment with `qplane experiment --spec FILE` (same file), which derives them',
+      ],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await post("/v1/experiments", payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.message).toBe(message);
+    }
+    expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toHaveLength(before);
+  });
+
+  it("compare: comparisons pair the children's own summaries by seed, in JSON and CSV", async () => {
+    const submitted = await post("/v1/experiments", {
+      spec: TINY_SPEC,
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] },
+      threshold: { metric: "trainLoss", value: 0.5 },
+      compare: { baseline: { "feedback.mode": "off" } },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(202);
+    const { id } = submitted.json();
+    expect(submitted.json().compare).toEqual({
+      baseline: { "feedback.mode": "off" },
+      baselineArm: "feedback.mode=off",
+    });
+    expect(submitted.json().comparisons).toEqual([]);
+    const done = await waitFor(
+      async () => {
+        const view = (await get(`/v1/experiments/${id}`)).json();
+        return view.status === "completed" ? view : undefined;
+      },
+      "the compared experiment to complete",
+      60_000,
+      200,
+    );
+    expect(done.comparisons.map((c: { metric: string; n: number }) => [c.metric, c.n])).toEqual([
+      ["testAccuracy", 3],
+      ["stepsToThreshold", 3],
+    ]);
+    const [accuracy, steps] = done.comparisons;
+    for (const [index, pair] of accuracy.pairs.entries()) {
+      const mine = (await get(`/v1/jobs/${done.arms[1].jobIds[index]}`)).json();
+      const theirs = (await get(`/v1/jobs/${done.arms[0].jobIds[index]}`)).json();
+      expect(pair).toEqual({
+        seed: index + 1,
+        value: mine.summary.testAccuracy,
+        baselineValue: theirs.summary.testAccuracy,
+      });
+      // steps to train loss ≤ 0.5 (no validation split), else censored at the last step
+      const stepsOf = async (jobId: string) => {
+        const records: EpochRecord[] = (await get(`/v1/jobs/${jobId}/metrics`)).json().metrics;
+        return (records.find((record) => record.trainLoss <= 0.5) ?? records.at(-1)!).step;
+      };
+      expect(steps.pairs[index]).toEqual({
+        seed: index + 1,
+        value: await stepsOf(done.arms[1].jobIds[index]),
+        baselineValue: await stepsOf(done.arms[0].jobIds[index]),
+      });
+    }
+    expect(steps.split).toBe("train");
+    expect(steps.censored.arm + steps.censored.baseline).toBeLessThanOrEqual(6);
+    expect([accuracy.holmP, steps.holmP]).toEqual(
+      holmAdjust([accuracy.wilcoxonP, steps.wilcoxonP]),
+    );
+    const csv = (await get(`/v1/experiments/${id}?format=csv`)).body;
+    const [armsTable, comparisonTable] = csv.split("\n\n") as [string, string];
+    expect(armsTable.split("\n")).toHaveLength(3);
+    const rows = comparisonTable.trimEnd().split("\n");
+    expect(
+      rows[0]!.startsWith("comparisonArm,baseline,metric,n,medianDiff,ci95Low,ci95High,"),
+    ).toBe(true);
+    expect(rows[1]!.split(",").slice(0, 5)).toEqual([
+      "feedback.mode=lr",
+      "feedback.mode=off",
+      "testAccuracy",
+      "3",
+      String(accuracy.medianDiff),
+    ]);
+  }, 90_000);
 
   it("cancels every unfinished child", async () => {
     const submitted = await post("/v1/experiments", {

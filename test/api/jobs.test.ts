@@ -94,6 +94,7 @@ describe("GET /v1/jobs/:id", () => {
       samples: 64,
       noise: 0.1,
       testFraction: 0.25,
+      validationFraction: 0,
       seed: 1,
       classes: 3,
       degree: 3,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { runTraining } from "../../src/training/run.js";
 
@@ -155,6 +156,150 @@ describe("qplane experiment", () => {
       expect(stdout).toBe("");
       expect(stderr.replace(/^qplane: error: (--spec \S+: )?/, "")).toBe(`${message}\n`);
       expect(existsSync(join(runsDir))).toBe(true);
+      expect(readdir(runsDir)).toEqual([]);
+    }
+  });
+
+  it("compares every arm and its controls with the baseline, paired by seed", () => {
+    const spec = experimentFile("controls.json", {
+      spec: {
+        ...BASE,
+        model: { ...BASE.model, encoding: "fixed", scaling: "minmax", classMap: "modulo" },
+        training: { epochs: 2, schedule: "constant" },
+      },
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] },
+      threshold: { metric: "testAccuracy", value: 0.7 },
+      compare: { baseline: { "feedback.mode": "off" } },
+      controls: ["dose-matched", "placebo"],
+    });
+    const { code, stdout, stderr } = qplane(
+      "experiment",
+      "--spec",
+      spec,
+      "--runs-dir",
+      work,
+      "--json",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { dir, experiment, comparisons } = JSON.parse(stdout.trim()) as {
+      dir: string;
+      experiment: { counts: { completed: number }; arms: { key: string; jobIds: string[] }[] };
+      comparisons: {
+        arm: string;
+        baseline: string;
+        metric: string;
+        n: number;
+        medianDiff: number;
+        ci95: number[];
+        wilcoxonP: number;
+        holmP: number;
+        pairs: { seed: number; value: number; baselineValue: number }[];
+        censored?: { arm: number; baseline: number };
+      }[];
+    };
+    expect(experiment.counts.completed).toBe(12);
+    const arms = experiment.arms;
+    expect(arms.map((arm) => arm.key)).toEqual([
+      "feedback.mode=off",
+      "feedback.mode=lr",
+      "feedback.mode=lr / dose-matched",
+      "feedback.mode=lr / placebo",
+    ]);
+    expect(arms[3]!.jobIds).toEqual([
+      "010-arm2-placebo-seed1",
+      "011-arm2-placebo-seed2",
+      "012-arm2-placebo-seed3",
+    ]);
+    const read = (id: string, file: string) =>
+      JSON.parse(readFileSync(join(dir, id, file), "utf8"));
+
+    // controls: dose-matched at the feedback run's mean rate, placebo replays the next seed
+    for (const [index, feedbackId] of arms[1]!.jobIds.entries()) {
+      const dose = read(arms[2]!.jobIds[index]!, "spec.json");
+      expect(dose.feedback.mode).toBe("off");
+      expect(dose.training.learningRate).toBe(read(feedbackId, "summary.json").meanLearningRate);
+      const placebo = read(arms[3]!.jobIds[index]!, "spec.json");
+      const donor: EpochRecord[] = read(arms[1]!.jobIds[(index + 1) % 3]!, "metrics.json").metrics;
+      expect(placebo.training.seed).toBe(index + 1);
+      expect(placebo.training.schedule).toBe("replay");
+      expect(placebo.training.replay[0]).toBe(donor[0]!.meanLearningRate! / 0.05);
+      expect(placebo.training.replay.at(-1)).toBe(donor[1]!.meanLearningRate! / 0.05);
+    }
+
+    // three arms × (final accuracy, steps to the threshold), Holm across all six
+    expect(comparisons.map((c) => [c.arm, c.metric, c.n])).toEqual([
+      ["feedback.mode=lr", "testAccuracy", 3],
+      ["feedback.mode=lr", "stepsToThreshold", 3],
+      ["feedback.mode=lr / dose-matched", "testAccuracy", 3],
+      ["feedback.mode=lr / dose-matched", "stepsToThreshold", 3],
+      ["feedback.mode=lr / placebo", "testAccuracy", 3],
+      ["feedback.mode=lr / placebo", "stepsToThreshold", 3],
+    ]);
+    expect(comparisons.map((c) => c.holmP)).toEqual(
+      holmAdjust(comparisons.map((c) => c.wilcoxonP)),
+    );
+    for (const [index, comparison] of comparisons.entries()) {
+      const armIds = arms[1 + Math.floor(index / 2)]!.jobIds;
+      expect(comparison.baseline).toBe("feedback.mode=off");
+      expect(comparison.pairs.map((pair) => pair.seed)).toEqual([1, 2, 3]);
+      expect(comparison.ci95).toHaveLength(2);
+      const differences = comparison.pairs.map((pair) => pair.value - pair.baselineValue);
+      expect(comparison.medianDiff).toBe([...differences].sort((a, b) => a - b)[1]);
+      comparison.pairs.forEach((pair, seedIndex) => {
+        const mine: EpochRecord[] = read(armIds[seedIndex]!, "metrics.json").metrics;
+        const theirs: EpochRecord[] = read(arms[0]!.jobIds[seedIndex]!, "metrics.json").metrics;
+        if (comparison.metric === "testAccuracy") {
+          expect(pair.value).toBe(read(armIds[seedIndex]!, "summary.json").testAccuracy);
+          expect(pair.baselineValue).toBe(
+            read(arms[0]!.jobIds[seedIndex]!, "summary.json").testAccuracy,
+          );
+        } else {
+          // no validation split: steps to train accuracy ≥ 0.7, else censored at the budget
+          const steps = (records: EpochRecord[]) =>
+            (records.find((record) => record.trainAccuracy! >= 0.7) ?? records.at(-1)!).step;
+          expect(pair.value).toBe(steps(mine));
+          expect(pair.baselineValue).toBe(steps(theirs));
+        }
+      });
+      if (comparison.metric === "stepsToThreshold") expect(comparison.censored).toBeDefined();
+    }
+    const csv = readFileSync(join(dir, "aggregate.csv"), "utf8").split("\n\n");
+    expect(csv).toHaveLength(2);
+    expect(csv[1]!.trimEnd().split("\n")).toHaveLength(7);
+  }, 60_000);
+
+  it("refuses a baseline naming no arm, and controls without a feedback arm", () => {
+    const cases: [unknown, string][] = [
+      [
+        {
+          spec: BASE,
+          grid: { "feedback.mode": ["off", "lr"] },
+          compare: { baseline: { "feedback.mode": "loss" } },
+        },
+        'compare.baseline: {"feedback.mode":"loss"} matches no arm; it must name exactly one of the arms "feedback.mode=off", "feedback.mode=lr"',
+      ],
+      [
+        { spec: BASE, grid: { "training.seed": [1, 2] }, controls: ["dose-matched"] },
+        'controls: ["dose-matched"] are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)',
+      ],
+      [
+        { spec: BASE, grid: { "training.seed": [1] }, controls: ["sham"] },
+        'controls.0: Invalid option: expected one of "dose-matched"|"placebo" (got "sham")',
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const runsDir = mkdtempSync(join(tmpdir(), "qplane-experiment-bad-"));
+      const { code, stdout, stderr } = qplane(
+        "experiment",
+        "--spec",
+        experimentFile("bad-compare.json", body),
+        "--runs-dir",
+        runsDir,
+      );
+      expect(code).not.toBe(0);
+      expect(stdout).toBe("");
+      expect(stderr.replace(/^qplane: error: (--spec \S+: )?/, "")).toBe(`${message}\n`);
       expect(readdir(runsDir)).toEqual([]);
     }
   });

@@ -99,6 +99,37 @@ describe("qplane train", () => {
     expect(a.metrics[0]!.learningRate).toBeGreaterThan(0.05); // lr feedback scales η₀ up
   });
 
+  it("warns on stderr when the feedback target was not reachable; --json stays one line", () => {
+    const specPath = join(runsDir, "unreachable.yaml");
+    // I* = 3 bits against a one-qubit readout (I(X;T) ≤ 1): L_comp stays ≥ 2 of at most 3
+    writeFileSync(
+      specPath,
+      "dataset:\n  name: moons\n  samples: 40\nmodel:\n  qubits: 2\n  layers: 1\ntraining:\n  epochs: 2\nfeedback:\n  mode: lr\n  target: 3\n",
+    );
+    const { code, stdout, stderr } = qplane(
+      "train",
+      "--spec",
+      specPath,
+      "--json",
+      "--runs-dir",
+      runsDir,
+    );
+    expect(code).toBe(0);
+    const { summary } = JSON.parse(stdout) as {
+      summary: {
+        feedbackReachability: number;
+        feedbackReachable: boolean;
+        meanLearningRate: number;
+      };
+    };
+    expect(summary.feedbackReachable).toBe(false);
+    expect(summary.feedbackReachability).toBeGreaterThanOrEqual(2 / 3);
+    expect(summary.meanLearningRate).toBeGreaterThanOrEqual(0.05 * 3); // η₀(1 + α·L_comp), L_comp ≥ 2
+    expect(stderr).toBe(
+      `warning: the feedback target was not reachable: L_comp never fell below half its first value (min ÷ first = ${summary.feedbackReachability.toFixed(3)}), so the feedback acted as a near-constant factor on the learning rate; choose a reachable feedback.target (or infoPlane.register "all")\n`,
+    );
+  });
+
   it.each([
     [["--dataset", "mnist"], /spec\.dataset\.name: .*"mnist"/],
     [["--dataset", "moons", "--batch-size", "0"], /spec\.training\.batchSize: .*\(got 0\)/],

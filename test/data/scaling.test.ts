@@ -102,13 +102,14 @@ describe("target scaler", () => {
 describe("robust angle scaler", () => {
   const h = Math.PI / 2;
 
-  it("uses the median and IQR/1.349 (std when the IQR is 0; constant → 0), by hand", () => {
-    // columns: [1,2,3,4,10] (median 3, quartiles 2 and 4), [5,5,5,5,9] (IQR 0 → std 1.6), all 2
+  it("uses the median and IQR/1.349 (wider quantile ranges when the IQR is 0; constant → 0), by hand", () => {
+    // columns: [1,2,3,4,10] (median 3, quartiles 2 and 4), [5,5,5,5,9] (IQR 0; q10 = 5,
+    // q90 = 5 + 0.6·4 = 7.4 → spread 2.4/2.563), all 2
     const train = dataset([1, 5, 2, 2, 5, 2, 3, 5, 2, 4, 5, 2, 10, 9, 2], 3);
     const scaler = fitRobustAngleScaler(train, 1);
     expect([...scaler.centre]).toEqual([3, 5, 2]);
     expect(scaler.spread[0]).toBe(2 / 1.349);
-    expect(scaler.spread[1]).toBeCloseTo(1.6, 14);
+    expect(scaler.spread[1]).toBeCloseTo(2.4 / 2.563, 14);
     expect(scaler.spread[2]).toBe(0);
     const out = scaler.transform(train.features);
     expect(out[0]).toBeCloseTo(h * Math.tanh((-2 * 1.349) / 2 / 2), 14);
@@ -116,7 +117,7 @@ describe("robust angle scaler", () => {
     expect(out[6]).toBe(0); // the median itself
     expect(out[9]).toBeCloseTo(h * Math.tanh(1.349 / 4), 14);
     expect(out[12]).toBeCloseTo(h * Math.tanh((7 * 1.349) / 4), 14);
-    expect(out[13]).toBeCloseTo(h * Math.tanh(4 / 1.6 / 2), 14);
+    expect(out[13]).toBeCloseTo(h * Math.tanh(4 / (2.4 / 2.563) / 2), 14);
     for (const row of [0, 1, 2, 3, 4]) expect(out[row * 3 + 2]).toBe(0);
     expect(fitRobustAngleScaler(train, 2).transform(train.features)[9]).toBeCloseTo(
       2 * out[9]!,
@@ -141,6 +142,17 @@ describe("robust angle scaler", () => {
       const after = b.transform(clean.features);
       return Math.max(...before.map((angle, i) => Math.abs(angle - after[i]!)));
     }
+  });
+
+  it("keeps a mostly-binary column apart from one outlier (IQR 0: the 10–90 % range, not the std)", () => {
+    // 120 zeros, 29 ones, one 1000: IQR 0, q10 = 0, q90 = 1 → spread 1/2.563; with the std
+    // (81.4) the ones would sit at 0.0097 rad, next to the zeros
+    const train = dataset([...new Array(120).fill(0), ...new Array(29).fill(1), 1000], 1);
+    const scaler = fitRobustAngleScaler(train, 1);
+    expect(scaler.spread[0]).toBeCloseTo(1 / 2.563, 14);
+    const [zero, one] = scaler.transform(Float64Array.of(0, 1));
+    expect(zero).toBe(0);
+    expect(one).toBeCloseTo(h * Math.tanh(2.563 / 2), 14); // 1.346 rad
   });
 
   it("test rows beyond the training range stay inside (−h, h), ordered", () => {

@@ -180,9 +180,26 @@ describe("wide (make_classification)", () => {
     expect(() => parseJobSpec({ dataset: { name: "wide", featureCount: 8 } })).toThrow(
       "spec.dataset.featureCount: 8 features cannot hold 5 informative + 5 redundant ones (got 8)",
     );
+    // the problem lies with a default field: the message names the field the user set
     expect(() => parseJobSpec({ dataset: { name: "wide", classes: 17 } })).toThrow(
-      "spec.dataset.informative: 5 informative features give 32 hypercube vertices, fewer than the 34 clusters",
+      "spec.dataset.classes: 5 informative features give 32 hypercube vertices, fewer than the 34 clusters of 17 classes (2 per class) (informative is at its default) (got 17)",
     );
+    expect(() => parseJobSpec({ dataset: { name: "wide", informative: 30 } })).toThrow(
+      "spec.dataset.informative: 20 features cannot hold 30 informative + 5 redundant ones (featureCount is at its default) (got 30)",
+    );
+    // generation is one synchronous pass: samples × features is bounded
+    expect(() =>
+      parseJobSpec({ dataset: { name: "wide", samples: 20_000, featureCount: 1000 } }),
+    ).toThrow(
+      "spec.dataset.samples: 20000 samples × 1000 features = 2.00e+7 values, more than the 1e+7 a generated dataset may have (got 20000)",
+    );
+    expect(() =>
+      parseJobSpec({ dataset: { name: "friedman1", samples: 1_000_000, featureCount: 11 } }),
+    ).toThrow("spec.dataset.samples: 1000000 samples × 11 features = 1.10e+7");
+    expect(
+      parseJobSpec({ dataset: { name: "wide", samples: 10_000, featureCount: 1000 } }).dataset
+        .samples,
+    ).toBe(10_000);
     expect(() => parseJobSpec({ dataset: { name: "moons", featureCount: 8 } })).toThrow(
       'spec.dataset.featureCount: only applies to dataset.name "wide" or "friedman1" (got 8)',
     );

@@ -27,6 +27,7 @@ export function shapeOfPrepared(data: PreparedData): {
   classes: number;
   train: { samples: number };
   test: { samples: number };
+  validation?: { samples: number };
 } {
   return {
     task: data.task,
@@ -34,5 +35,6 @@ export function shapeOfPrepared(data: PreparedData): {
     classes: data.classes,
     train: { samples: data.train.samples },
     test: { samples: data.test.samples },
+    ...(data.validation ? { validation: { samples: data.validation.samples } } : {}),
   };
 }

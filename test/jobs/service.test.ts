@@ -345,6 +345,32 @@ describe("job service with an in-process worker", () => {
     expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
   });
 
+  it("fails a job whose label-entropy target the register cannot carry, naming feedback.target", async () => {
+    // the admission path knows only the data's shape, which bounds H(Y) from above: the
+    // refusal needs the labels, so the worker gives it when it prepares the run
+    await startedWorker();
+    const { job } = await service.submit(
+      parseJobSpec({
+        dataset: { name: "sine", samples: 40 },
+        model: { qubits: 2, layers: 1, encoding: "fixed", scaling: "minmax" },
+        training: { epochs: 1 },
+        feedback: { mode: "lr", target: "label-entropy" },
+      }),
+    );
+    const done = await jobFinished(service, job.id);
+    expect(done).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: {
+        code: "QPLANE_ERR_SPEC_INVALID",
+        message: expect.stringMatching(
+          /^spec\.feedback\.target: "label-entropy" is unreachable: H\(Y\) of the training labels is 2\.990 bits, but the representation register carries at most 2\.000 bits/,
+        ),
+      },
+    });
+    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
+  });
+
   it("answers unknown and malformed ids with JOB_NOT_FOUND", async () => {
     for (const id of [newJobId(), "not-a-job", "../../etc/passwd"]) {
       for (const call of [

@@ -90,7 +90,19 @@ describe("metricsCsv", () => {
     };
     const columns = metricsCsvColumns([known, withHolevo, regression]);
     expect(columns).toEqual(
-      METRICS_CSV_COLUMNS.filter((column) => !["testMse", "testR2"].includes(column)),
+      METRICS_CSV_COLUMNS.filter(
+        (column) =>
+          ![
+            "testMse",
+            "testR2",
+            "meanLearningRate",
+            "step",
+            "validationLoss",
+            "validationAccuracy",
+            "validationMse",
+            "validationR2",
+          ].includes(column),
+      ),
     );
     const lines = metricsCsv([known, withHolevo, regression]).split("\n");
     expect(lines[0]).toBe(columns.join(","));

@@ -255,11 +255,30 @@ describe("the cost model", () => {
         fc.integer({ min: 6, max: 300 }),
         fc.double({ min: 0.05, max: 0.9, noNaN: true }),
         fc.integer({ min: 2, max: 5 }),
-        (name, samples, testFraction, classes) => {
+        fc.constantFrom(0, 0.05, 0.2, 0.4),
+        (name, samples, testFraction, classes, validationFraction) => {
+          if (testFraction + validationFraction >= 1) {
+            const input = { dataset: { name, samples, testFraction, validationFraction } };
+            expect(() => parseJobSpec(input)).toThrow("spec.dataset.validationFraction");
+            return;
+          }
           const spec = parseJobSpec({
-            dataset: { name, samples, testFraction, ...(name === "blobs" ? { classes } : {}) },
+            dataset: {
+              name,
+              samples,
+              testFraction,
+              validationFraction,
+              ...(name === "blobs" ? { classes } : {}),
+            },
           });
-          const data = prepareData(spec);
+          // both paths refuse the same specs (test + validation ≥ 1, an empty split)
+          let data: ReturnType<typeof prepareData>;
+          try {
+            data = prepareData(spec);
+          } catch (error) {
+            expect(() => prepareDataShape(spec)).toThrow((error as Error).message);
+            return;
+          }
           const shape = prepareDataShape(spec);
           expect(shape).toEqual(shapeOfPrepared(data));
         },
@@ -426,6 +445,31 @@ describe("the cost model against what the simulator does", () => {
       expect(run / oneRow).toBe(passes);
     },
   );
+
+  it("counts the validation split's evaluation as a real run makes it", async () => {
+    // moons 8: per class 4 rows → 1 test, 1 validation, 2 training; batches of 4: 1 step an
+    // epoch; per epoch 4 training rows × 4 passes + 4 + 2 + 2 evaluated rows = 24 passes
+    const input = {
+      dataset: { ...SMALL, validationFraction: 0.25 },
+      model: { qubits: 8, layers: 2, encoding: "fixed" },
+      training: { epochs: 2, batchSize: 4 },
+    } as const;
+    const prepared = prepareRun(input);
+    const { spec, data } = prepared;
+    expect([data.train.samples, data.test.samples, data.validation?.samples]).toEqual([4, 2, 2]);
+    const circuit = prepared.model.runShape!.circuit;
+    const oneRow = await metered(() =>
+      exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
+    );
+    const run = await metered(() => runTraining(input));
+    const shape = modelCostShape(spec, data, true);
+    if (shape.kind !== "vqc") throw new Error("a VQC spec");
+    const overhead = 2 * (STEP_OVERHEAD_OPERATIONS + 12 * SAMPLE_OVERHEAD_OPERATIONS);
+    const modelled =
+      (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);
+    expect(modelled).toBe(2 * 24);
+    expect(run / oneRow).toBe(2 * 24);
+  });
 
   it.each([
     ["1 readout qubit, 1000 shots", [0], 1000],

@@ -148,3 +148,144 @@ describe("compression-gnostic feedback in the training loop", () => {
     expect(steps).toBe(3);
   });
 });
+
+describe("learning-rate schedules in the training loop", () => {
+  const scheduled = (
+    optimizer: "sgd" | "adam",
+    mode: "off" | "lr",
+    training: Record<string, unknown>,
+  ) =>
+    parseJobSpec({
+      dataset: { name: "moons" },
+      training: { epochs: 20, batchSize: 4, optimizer, learningRate: 0.05, ...training },
+      feedback: { mode, alpha: 2, target: 0.25 },
+    });
+
+  it("replays all-ones multipliers bit-identically to a constant run, and all-c ones as η₀·c", async () => {
+    for (const mode of ["off", "lr"] as const) {
+      const constant = await trainModel(scheduled("adam", mode, {}), data, quadraticModel());
+      const ones = await trainModel(
+        scheduled("adam", mode, { schedule: "replay", replay: [1, 1, 1] }),
+        data,
+        quadraticModel(),
+      );
+      expect(Array.from(ones.weights)).toEqual(Array.from(constant.weights));
+      expect(withoutTimes(ones.records)).toEqual(withoutTimes(constant.records));
+      const c = 0.3;
+      const atScaledRate = await trainModel(
+        scheduled("adam", mode, { learningRate: 0.05 * c }),
+        data,
+        quadraticModel(),
+      );
+      const byReplay = await trainModel(
+        scheduled("adam", mode, { schedule: "replay", replay: new Array(40).fill(c) }),
+        data,
+        quadraticModel(),
+      );
+      expect(Array.from(byReplay.weights)).toEqual(Array.from(atScaledRate.weights));
+      // and the replay really changed the run
+      expect(byReplay.weights[0]).not.toBe(constant.weights[0]);
+    }
+  });
+
+  it("records the scheduled rate × the feedback factor, and the mean rate per epoch and run", async () => {
+    const result = await trainModel(
+      scheduled("sgd", "lr", { schedule: "step", stepEvery: 1, stepGamma: 0.5, epochs: 6 }),
+      data,
+      quadraticModel(),
+    );
+    for (const record of result.records) {
+      // measured once per epoch, so both steps of an epoch run at the same rate
+      const expected = 0.05 * 0.5 ** (record.epoch - 1) * (1 + 2 * record.compressionPenalty);
+      expect(record.learningRate).toBe(expected);
+      expect(record.meanLearningRate).toBe(expected);
+      expect(record.compressionPenalty).toBeGreaterThan(0);
+    }
+    const perEpoch = result.records.map((record) => record.meanLearningRate!);
+    expect(result.summary.meanLearningRate).toBeCloseTo(
+      perEpoch.reduce((sum, rate) => sum + rate, 0) / perEpoch.length,
+      15,
+    );
+    // cosine without feedback: the first epoch's last step is t = 1 of T = 20 × 2
+    const cosine = await trainModel(
+      scheduled("sgd", "off", { schedule: "cosine" }),
+      data,
+      quadraticModel(),
+    );
+    const first = cosine.records[0]!;
+    expect(first.learningRate).toBe(0.05 * (0.5 * (1 + Math.cos(Math.PI / 40))));
+    expect(first.meanLearningRate).toBe((0.05 + 0.05 * (0.5 * (1 + Math.cos(Math.PI / 40)))) / 2);
+    expect(cosine.records.at(-1)!.learningRate).toBe(
+      0.05 * (0.5 * (1 + Math.cos((39 * Math.PI) / 40))),
+    );
+    // Σ_{t<T} ½(1 + cos(πt/T)) = T/2 + ½ (the cosines cancel in pairs but for t = 0)
+    expect(cosine.summary.meanLearningRate).toBeCloseTo(0.05 * (0.5 + 1 / 80), 15);
+    expect(cosine.summary.feedbackReachability).toBeNull();
+    expect(cosine.summary.feedbackReachable).toBeUndefined();
+  });
+
+  it("summarises feedback reachability as min L_comp ÷ first L_comp", async () => {
+    const result = await trainModel(scheduled("sgd", "lr", {}), data, quadraticModel());
+    const penalties = result.records.map((record) => record.compressionPenalty);
+    const reachability = Math.min(...penalties) / penalties[0]!;
+    expect(result.summary.feedbackReachability).toBe(reachability);
+    expect(result.summary.feedbackReachable).toBe(reachability < 0.5);
+  });
+
+  it("rebuilds the dose and reachability from the records of a checkpoint that lacks them", async () => {
+    const full = await trainModel(scheduled("sgd", "lr", { epochs: 6 }), data, quadraticModel());
+    const checkpoints: TrainingCheckpoint[] = [];
+    await trainModel(scheduled("sgd", "lr", { epochs: 3 }), data, quadraticModel(), {
+      onEvent: (event) => {
+        if (event.type === "checkpoint") checkpoints.push(event.checkpoint);
+      },
+    });
+    const { penalty, target } = checkpoints[2]!.feedback;
+    const old = { ...checkpoints[2]!, feedback: { penalty, target } }; // as stored before
+    const resumed = await trainModel(
+      scheduled("sgd", "lr", { epochs: 6 }),
+      data,
+      quadraticModel(),
+      { resumeFrom: old },
+    );
+    expect(Array.from(resumed.weights)).toEqual(Array.from(full.weights));
+    expect(resumed.summary.meanLearningRate).toBeCloseTo(full.summary.meanLearningRate!, 15);
+    expect(resumed.summary.feedbackReachability).toBe(full.summary.feedbackReachability);
+  });
+
+  it("resumes a cosine run from an epoch checkpoint with exactly the uninterrupted result", async () => {
+    const cosineSpec = scheduled("adam", "lr", {
+      schedule: "cosine",
+      minLearningRateFactor: 0.1,
+      epochs: 6,
+    });
+    const full = await trainModel(cosineSpec, data, quadraticModel());
+    // interrupt the same 6-epoch run after its third epoch (T is the planned step count)
+    const controller = new AbortController();
+    let third: TrainingCheckpoint | undefined;
+    const stopped = await trainModel(cosineSpec, data, quadraticModel(), {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "checkpoint" && event.checkpoint.epoch === 3) {
+          third = event.checkpoint;
+          controller.abort();
+        }
+      },
+    });
+    expect(stopped.status).toBe("cancelled");
+    expect(stopped.records).toHaveLength(3);
+    const resumed = await trainModel(cosineSpec, data, quadraticModel(), {
+      resumeFrom: JSON.parse(JSON.stringify(third)),
+    });
+    expect(Array.from(resumed.weights)).toEqual(Array.from(full.weights));
+    expect(withoutTimes(resumed.records)).toEqual(withoutTimes(full.records));
+    const { elapsedMs: _a, ...resumedSummary } = resumed.summary;
+    const { elapsedMs: _b, ...fullSummary } = full.summary;
+    expect(resumedSummary).toEqual(fullSummary);
+    expect(fullSummary.meanLearningRate).toBeGreaterThan(0);
+    // the rates fell along the cosine: the last epoch's below the first's
+    expect(
+      full.records.at(-1)!.meanLearningRate! / full.records[0]!.meanLearningRate!,
+    ).toBeLessThan(1);
+  });
+});

@@ -60,6 +60,14 @@ const cases: [string, Record<string, unknown>][] = [
       feedback: { mode: "loss" },
     },
   ],
+  [
+    "parameter-shift with shots and a validation split evaluated every epoch",
+    {
+      dataset: { ...base.dataset, validationFraction: 0.2 },
+      training: { ...base.training, gradient: "parameter-shift" },
+      backend: { shots: 50 },
+    },
+  ],
 ];
 
 describe("planRun", () => {

@@ -67,6 +67,24 @@ describe("prepareData with reduction and robust scaling", () => {
     }
   });
 
+  it("refuses a PCA fit over the synchronous-work bound, from the shape path, naming model.reduce", () => {
+    // 7500 training rows × 600 features: 7500·600² + 600³ = 2.916e9 > 2e9
+    const spec = parseJobSpec({
+      dataset: { name: "wide", samples: 10_000, featureCount: 600, testFraction: 0.25 },
+      model: { reduce: "pca" },
+    });
+    expectSpecError(
+      () => prepareDataShape(spec),
+      'spec.model.reduce: "pca" of 7500 training rows × 600 features needs 2.92e+9 multiply-adds (n·d² + d³), more than the 2.0e+9 allowed before training starts; use fewer features or samples',
+    );
+    // 500 features: 7500·500² + 500³ = 2.0e9 exactly is allowed
+    const fits = parseJobSpec({
+      dataset: { name: "wide", samples: 10_000, featureCount: 500 },
+      model: { reduce: "pca" },
+    });
+    expect(prepareDataShape(fits).featureCount).toBe(4);
+  });
+
   it("refuses more components than features, from prepareData and from the shape path", () => {
     const explicit = parseJobSpec({
       dataset: { name: "iris" },

@@ -187,6 +187,15 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     );
     // the feedback's I* is marked: every record carries the same target
     expect(metrics[0]!.compressionTarget).toEqual(expect.any(Number));
+    // the summary's learning-rate dose and feedback reachability, once the run has ended
+    const { summary } = (await (await call(`/v1/jobs/${id}`)).json()) as {
+      summary: { meanLearningRate: number; feedbackReachable: boolean };
+    };
+    const steering = page.locator('[data-role="steering"]', { hasText: "mean η" });
+    await steering.waitFor();
+    expect(await steering.textContent()).toContain(
+      `mean η ${summary.meanLearningRate.toPrecision(4)} · feedback target ${summary.feedbackReachable ? "reachable" : "unreachable"}`,
+    );
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),

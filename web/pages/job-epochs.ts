@@ -26,7 +26,28 @@ type Column = TableColumn<EpochRecord>;
 
 const count = (value: number | undefined) => (value === undefined ? "–" : integer(value));
 
-function tableColumns(task: Task): Column[] {
+/** The validation split's columns (records of a run with `dataset.validationFraction`). */
+function validationColumns(task: Task): Column[] {
+  const metric: Column[] =
+    task === "classification"
+      ? [
+          {
+            field: "validationAccuracy",
+            title: "val acc",
+            text: (r) => fixed(r.validationAccuracy),
+          },
+        ]
+      : [
+          { field: "validationMse", title: "val MSE", text: (r) => fixed(r.validationMse) },
+          { field: "validationR2", title: "val R²", text: (r) => fixed(r.validationR2) },
+        ];
+  return [
+    { field: "validationLoss", title: "val loss", text: (r) => fixed(r.validationLoss) },
+    ...metric,
+  ];
+}
+
+function tableColumns(task: Task, validation: boolean): Column[] {
   const metric: Column[] =
     task === "classification"
       ? [
@@ -43,6 +64,7 @@ function tableColumns(task: Task): Column[] {
     { field: "trainLoss", title: "train loss", text: (r) => fixed(r.trainLoss) },
     { field: "testLoss", title: "test loss", text: (r) => fixed(r.testLoss) },
     ...metric,
+    ...(validation ? validationColumns(task) : []),
     { field: "ixt", title: "I(X;T)", text: (r) => fixed(r.ixt) },
     { field: "ity", title: "I(T;Y)", text: (r) => fixed(r.ity) },
     { field: "ht", title: "H(T)", text: (r) => fixed(r.ht) },
@@ -134,6 +156,8 @@ class EpochPanels {
     private readonly root: HTMLElement,
     readonly task: Task,
     epochs: number,
+    /** The run has a validation split: its metrics get table columns. */
+    validation = false,
   ) {
     const plane = h("div", { class: "plane-cell" });
     const curves = h("div", { class: "curves-cell" });
@@ -185,7 +209,7 @@ class EpochPanels {
       height: 200,
     });
     this.table = new VirtualTable(
-      tableColumns(task),
+      tableColumns(task, validation),
       { "data-table": "metrics", class: "metrics" },
       (record) => String(record.epoch),
     );
@@ -240,7 +264,12 @@ export class EpochViews {
   append(record: EpochRecord): void {
     if (this.panels === null) {
       this.root.replaceChildren();
-      this.panels = new EpochPanels(this.root, taskOf(record), Math.max(this.epochs, record.epoch));
+      this.panels = new EpochPanels(
+        this.root,
+        taskOf(record),
+        Math.max(this.epochs, record.epoch),
+        record.validationLoss !== undefined,
+      );
     }
     this.records.push(record);
     this.panels.append(record);

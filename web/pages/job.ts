@@ -7,16 +7,46 @@
  */
 import { apiJson, download, post } from "../api.js";
 import { errorBox, h, mount } from "../dom.js";
-import { when } from "../format.js";
+import { significant, when } from "../format.js";
 import { liveStream } from "../live.js";
 import type { Page } from "../router.js";
-import { type EpochRecord, type JobEvent, type JobView, TERMINAL_STATUSES } from "../types.js";
+import {
+  type EpochRecord,
+  type JobEvent,
+  type JobView,
+  type RunSummaryView,
+  TERMINAL_STATUSES,
+} from "../types.js";
 import { loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
 import { EpochViews } from "./job-epochs.js";
 
 export interface JobPage extends Page {
   /** The epoch views, for the bench (append one record / rebuild from scratch). */
   readonly epochs: EpochViews | null;
+}
+
+/**
+ * The run's learning-rate dose and, with feedback on, whether L_comp ever fell below half
+ * its first value (empty before the run has a summary).
+ */
+export function steeringText(summary: RunSummaryView | null | undefined): string {
+  if (summary === null || summary === undefined) return "";
+  const parts: string[] = [];
+  if (typeof summary.meanLearningRate === "number") {
+    parts.push(`mean η ${significant(summary.meanLearningRate)}`);
+  }
+  if (summary.feedbackReachable !== undefined) {
+    const ratio =
+      typeof summary.feedbackReachability === "number"
+        ? ` (min L_comp ÷ first ${significant(summary.feedbackReachability)})`
+        : "";
+    parts.push(
+      summary.feedbackReachable
+        ? `feedback target reachable${ratio}`
+        : `feedback target unreachable: L_comp never fell below half its first value${ratio}`,
+    );
+  }
+  return parts.join(" · ");
 }
 
 export function jobPage(id: string): JobPage {
@@ -38,6 +68,7 @@ export function jobPage(id: string): JobPage {
     const csv = h("button", { type: "button", "data-action": "csv" }, "Download CSV");
     const notice = h("div", { class: "notice" });
     const timing = h("p", { class: "muted small" });
+    const steering = h("p", { class: "small", "data-role": "steering" });
     const epochsRoot = h("div", { class: "epochs" });
     const showTiming = (current: JobView) => {
       const eta =
@@ -84,6 +115,7 @@ export function jobPage(id: string): JobPage {
         job.tags.length > 0 ? ` · tags: ${job.tags.join(", ")}` : "",
       ),
       timing,
+      steering,
       notice,
       epochsRoot,
       h(
@@ -95,6 +127,7 @@ export function jobPage(id: string): JobPage {
     );
     setStatus(job.status);
     showTiming(job);
+    steering.textContent = steeringText(job.summary);
     showError(job);
     views = new EpochViews(epochsRoot, job.spec.training.epochs);
 
@@ -159,6 +192,7 @@ export function jobPage(id: string): JobPage {
           progress.set(current.progress.epoch, current.progress.epochs);
           showTiming(current);
           showError(current);
+          steering.textContent = steeringText(current.summary);
         })
         .catch(() => {});
 

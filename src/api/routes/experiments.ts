@@ -57,7 +57,10 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           "before anything is queued: an empty grid, an unknown field, an invalid value or more " +
           "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field (the count is the " +
           "product of the list lengths, checked before any combination is built); a child over " +
-          "the per-job cost limits is a 422 QPLANE_ERR_JOB_TOO_LARGE naming its arm. An " +
+          "the per-job cost limits is a 422 QPLANE_ERR_JOB_TOO_LARGE naming its arm. " +
+          "`compare.baseline` must name exactly one arm (else 400 naming it and the arms); " +
+          "`controls` are refused with 400 (`qplane experiment` derives them; the service does " +
+          "not yet), after a 400 naming `controls` when no arm has feedback on. An " +
           "`Idempotency-Key` makes a retried submission safe: the same key and body return the " +
           "experiment created the first time (200, `Idempotent-Replayed: true`).",
         tags: ["experiments"],
@@ -78,13 +81,13 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, tags, spec, grid, threshold } = request.body;
+      const { name, tags, spec, grid, threshold, compare, controls } = request.body;
       const { owner } = identify(keys, request);
       const requester = requesterOf(owner, reply);
       const { created, experiment } = await experiments().submit(
         // the service admits the base spec and every child exactly once (admission rewrites a
         // CSV path to its resolved form, which a second admission would refuse)
-        { name: name ?? null, tags: tags ?? [], spec, grid, threshold },
+        { name: name ?? null, tags: tags ?? [], spec, grid, threshold, compare, controls },
         {
           owner,
           admit: (child) => admit(child, requester),
@@ -125,7 +128,10 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Per arm: mean ± std across its completed children of the final test metric " +
           "(accuracy or R²), of the epochs to the threshold and of the final I(X;T), I(T;Y). " +
-          "`format=csv` gives the arms table as CSV.",
+          "With `compare`: `comparisons`, every other arm against the baseline, paired by seed. " +
+          "`format=csv` gives the arms table as CSV; with comparisons, an empty line and the " +
+          "comparisons table (its own header; pairs as `;`-separated seeds, values, " +
+          "baselineValues) follow it.",
         tags: ["experiments"],
         security: SECURITY,
         params: experimentParamsSchema,

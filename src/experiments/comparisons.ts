@@ -1,0 +1,248 @@
+/**
+ * Paired comparisons of an experiment's arms against its baseline arm (`compare.baseline`):
+ * per non-baseline arm (controls included), on
+ *   (a) the final test metric — the summary's, i.e. the selected epoch's when
+ *       training.select is best-validation — and
+ *   (b) optimisation steps to the experiment's threshold, when the submission gave one
+ *       (stepsToThreshold: on the validation split, else the training split; a run that
+ *       never reaches it is censored at its budget and kept, and each side's censored runs
+ *       are counted),
+ * the median paired difference (arm − baseline), its bootstrap CI, the Wilcoxon p and Holm's
+ * adjustment across ALL comparisons of the experiment. Runs are paired by training.seed;
+ * only seeds with a completed run on both sides count (so n grows while an experiment runs).
+ *
+ * The bootstrap of each comparison is seeded by a 32-bit FNV-1a hash of
+ * `arm\nbaseline\nmetric`: the same children give the same interval in the API, the CLI and
+ * any rerun, and comparisons do not share one resampling pattern.
+ */
+import { QplaneError } from "../errors/catalogue.js";
+import { finalMetricValue, type StepThresholdMetric, stepsToThreshold } from "./aggregate.js";
+import { holmAdjust, type PairedValue, pairedComparison } from "./statistics.js";
+import type {
+  ArmIdentity,
+  ChildOutcome,
+  ExperimentArm,
+  ExperimentThreshold,
+  FinalMetric,
+  GridValue,
+  ThresholdMetric,
+} from "./types.js";
+
+/** The final test metric, or optimisation steps to the threshold (lower is better). */
+export type ComparisonMetric = FinalMetric | "stepsToThreshold";
+
+export interface ArmComparison {
+  /** The compared arm's key. */
+  readonly arm: string;
+  /** The baseline arm's key. */
+  readonly baseline: string;
+  readonly metric: ComparisonMetric;
+  /** Seeds with a completed run in both arms. */
+  readonly n: number;
+  /** Median over the pairs of value − baselineValue. */
+  readonly medianDiff: number;
+  /** 95 % percentile-bootstrap interval of medianDiff (2000 resamples). */
+  readonly ci95: [number, number];
+  /** Two-sided Wilcoxon signed-rank p (SciPy 1.10 semantics; 1 when every difference is 0). */
+  readonly wilcoxonP: number;
+  /** Holm-adjusted across every comparison of the experiment. */
+  readonly holmP: number;
+  /** Sorted by seed. */
+  readonly pairs: readonly PairedValue[];
+  /** stepsToThreshold only: runs (among the pairs) that never reached it, per side. */
+  readonly censored?: { readonly arm: number; readonly baseline: number };
+  /** stepsToThreshold only: the split the threshold was measured on. */
+  readonly split?: "validation" | "train";
+}
+
+function sameValue(a: GridValue | undefined, b: GridValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The index of the one arm `baseline` names (every given field equal to the arm's value).
+ * Throws QPLANE_ERR_GRID_INVALID naming `compare.baseline` for a field that is not an arm
+ * field of the grid, or when no arm or several arms match (listing the arms).
+ */
+export function findBaselineArm(
+  arms: readonly ArmIdentity[],
+  baseline: Readonly<Record<string, GridValue>>,
+): number {
+  const armFields = Object.keys(arms[0]?.values ?? {});
+  for (const field of Object.keys(baseline)) {
+    if (!armFields.includes(field)) {
+      throw new QplaneError(
+        "QPLANE_ERR_GRID_INVALID",
+        `compare.baseline.${field}: not a field that defines the arms (they vary ${armFields.length === 0 ? "nothing but the replicate seed" : armFields.join(", ")})`,
+      );
+    }
+  }
+  const matches = arms.flatMap((arm, index) =>
+    Object.entries(baseline).every(([field, value]) => sameValue(arm.values[field], value))
+      ? [index]
+      : [],
+  );
+  if (matches.length !== 1) {
+    const names = arms.map((arm) => `"${arm.key}"`).join(", ");
+    throw new QplaneError(
+      "QPLANE_ERR_GRID_INVALID",
+      `compare.baseline: ${JSON.stringify(baseline)} matches ${matches.length === 0 ? "no arm" : `${matches.length} arms`}; it must name exactly one of the arms ${names}`,
+    );
+  }
+  return matches[0]!;
+}
+
+/** 32-bit FNV-1a of the text's UTF-16 code units: the bootstrap seed of one comparison. */
+export function comparisonSeed(arm: string, baseline: string, metric: ComparisonMetric): number {
+  const text = `${arm}\n${baseline}\n${metric}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** What stepsToThreshold measures for an experiment threshold (split-free metric names). */
+const STEP_METRIC: Record<ThresholdMetric, StepThresholdMetric> = {
+  testAccuracy: "accuracy",
+  trainAccuracy: "accuracy",
+  testR2: "r2",
+  testMse: "mse",
+  trainMse: "mse",
+  testLoss: "loss",
+  trainLoss: "loss",
+};
+
+interface SeedValue {
+  readonly value: number;
+  readonly censored?: boolean;
+  readonly split?: "validation" | "train";
+}
+
+/** Seed → value over an arm's completed children (a value a run lacks leaves its seed out). */
+function valuesBySeed(
+  arm: ExperimentArm,
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+  pick: (child: ChildOutcome) => SeedValue | null,
+): Map<number, SeedValue> {
+  const bySeed = new Map<number, SeedValue>();
+  arm.jobIds.forEach((id, index) => {
+    const child = childrenById.get(id);
+    if (child?.status !== "completed") return;
+    const picked = pick(child);
+    if (picked !== null && Number.isFinite(picked.value)) bySeed.set(child.seed ?? index, picked);
+  });
+  return bySeed;
+}
+
+function finalPick(metric: FinalMetric) {
+  return (child: ChildOutcome): SeedValue | null => {
+    const value = finalMetricValue(child, metric);
+    return value === undefined ? null : { value };
+  };
+}
+
+function stepsPick(threshold: ExperimentThreshold) {
+  return (child: ChildOutcome): SeedValue | null => {
+    try {
+      const reached = stepsToThreshold(
+        child.records,
+        STEP_METRIC[threshold.metric],
+        threshold.value,
+      );
+      return reached === null
+        ? null
+        : { value: reached.steps, censored: reached.censored, split: reached.split };
+    } catch (error) {
+      // r2 without a validation split: the runs carry nothing to count steps on
+      if (error instanceof RangeError) return null;
+      throw error;
+    }
+  };
+}
+
+type Unadjusted = Omit<ArmComparison, "holmP">;
+
+function compareOne(
+  arm: ExperimentArm,
+  baseline: ExperimentArm,
+  metric: ComparisonMetric,
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+  pick: (child: ChildOutcome) => SeedValue | null,
+): Unadjusted | null {
+  const mine = valuesBySeed(arm, childrenById, pick);
+  const theirs = valuesBySeed(baseline, childrenById, pick);
+  const pairs: PairedValue[] = [];
+  let censoredArm = 0;
+  let censoredBaseline = 0;
+  let split: "validation" | "train" | undefined;
+  for (const [seed, value] of mine) {
+    const other = theirs.get(seed);
+    if (other === undefined) continue;
+    pairs.push({ seed, value: value.value, baselineValue: other.value });
+    if (value.censored) censoredArm++;
+    if (other.censored) censoredBaseline++;
+    split ??= value.split;
+  }
+  if (pairs.length === 0) return null;
+  const result = pairedComparison({
+    pairs,
+    seed: comparisonSeed(arm.key, baseline.key, metric),
+  });
+  return {
+    arm: arm.key,
+    baseline: baseline.key,
+    metric,
+    n: result.n,
+    medianDiff: result.medianDiff,
+    ci95: result.ci95,
+    wilcoxonP: result.wilcoxonP,
+    pairs: result.pairs,
+    ...(metric === "stepsToThreshold"
+      ? { censored: { arm: censoredArm, baseline: censoredBaseline }, ...(split ? { split } : {}) }
+      : {}),
+  };
+}
+
+export interface CompareOptions {
+  /** Key of the baseline arm. */
+  readonly baselineArm: string;
+  /** Steps to this threshold are compared too (null: final metric only). */
+  readonly threshold: ExperimentThreshold | null;
+}
+
+/**
+ * Every non-baseline arm against the baseline, in arm order (final metric, then steps);
+ * a comparison appears once at least one seed has a completed run in both arms. The final
+ * metric is compared only between arms judged by the same metric (accuracy vs R² is not a
+ * difference).
+ */
+export function compareArms(
+  arms: readonly ExperimentArm[],
+  childrenById: ReadonlyMap<string, ChildOutcome>,
+  options: CompareOptions,
+): ArmComparison[] {
+  const baseline = arms.find((arm) => arm.key === options.baselineArm);
+  if (baseline === undefined) return [];
+  const unadjusted: Unadjusted[] = [];
+  for (const arm of arms) {
+    if (arm === baseline) continue;
+    if (arm.metric === baseline.metric) {
+      const final = compareOne(arm, baseline, arm.metric, childrenById, finalPick(arm.metric));
+      if (final !== null) unadjusted.push(final);
+    }
+    if (options.threshold !== null) {
+      const steps = compareOne(
+        arm,
+        baseline,
+        "stepsToThreshold",
+        childrenById,
+        stepsPick(options.threshold),
+      );
+      if (steps !== null) unadjusted.push(steps);
+    }
+  }
+  const holm = holmAdjust(unadjusted.map((comparison) => comparison.wilcoxonP));
+  return unadjusted.map((comparison, index) => ({ ...comparison, holmP: holm[index]! }));
+}

@@ -1,0 +1,177 @@
+/**
+ * Controls of an experiment (`controls: ["dose-matched", "placebo"]`), derived per seed from
+ * every feedback arm (feedback.mode ≠ "off") once that seed's feedback run has finished:
+ *
+ * - dose-matched: the feedback run's spec with feedback off and a CONSTANT learning rate equal
+ *   to that run's mean effective rate (summary.meanLearningRate): the same dose, no steering.
+ * - placebo: feedback off, training.schedule "replay" with ANOTHER seed's learning-rate
+ *   trajectory of the same arm (seed i of the arm's replicate list takes seed i+1's,
+ *   cyclically): the same kind of rate wiggles, uncoupled from this run's information plane.
+ *
+ * The replay sequence is built from the donor's per-epoch records: each epoch's
+ * meanLearningRate ÷ η₀, repeated for that epoch's steps (the difference of cumulative
+ * `step`). The loop does not record per-step rates; with feedback measured once per epoch
+ * (feedback.every "epoch", the default) and a constant schedule the rate is the same on every
+ * step of an epoch, so this IS the donor's per-step trajectory (to rounding); with
+ * feedback.every = k steps or a non-constant schedule it is its per-epoch average.
+ */
+import { QplaneError } from "../errors/catalogue.js";
+import type { EpochRecord, RunSummary } from "../training/records.js";
+import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
+import type { ExperimentPlan } from "./grid.js";
+import type { ArmIdentity, ControlName, ExperimentArm } from "./types.js";
+
+/** A control arm to derive: which control, from which arm of the plan. */
+export interface ControlArmPlan extends ArmIdentity {
+  readonly control: { readonly kind: ControlName; readonly of: string };
+  /** Index of the feedback arm in the plan. */
+  readonly sourceArmIndex: number;
+}
+
+function controlsError(message: string): QplaneError {
+  return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
+}
+
+/** `<arm> / dose-matched`. */
+export function controlArmKey(armKey: string, kind: ControlName): string {
+  return `${armKey} / ${kind}`;
+}
+
+/**
+ * The control arms of a plan: per feedback arm, one per requested control (in the order
+ * given). Throws QPLANE_ERR_GRID_INVALID naming `controls` when a control repeats, no arm has
+ * feedback on, or a placebo has fewer than two seeds to swap trajectories between.
+ */
+export function planControlArms(
+  plan: ExperimentPlan,
+  controls: readonly ControlName[],
+): ControlArmPlan[] {
+  if (controls.length === 0) return [];
+  controls.forEach((kind, index) => {
+    if (controls.indexOf(kind) !== index) {
+      throw controlsError(`controls[${index}]: repeats "${kind}"`);
+    }
+  });
+  const feedbackArms = plan.arms.flatMap((arm, armIndex) => {
+    const first = plan.children.find((child) => child.armIndex === armIndex);
+    return first !== undefined && first.spec.feedback.mode !== "off" ? [{ arm, armIndex }] : [];
+  });
+  if (feedbackArms.length === 0) {
+    throw controlsError(
+      `controls: ${JSON.stringify(controls)} are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)`,
+    );
+  }
+  const seeds = plan.children.filter((child) => child.armIndex === feedbackArms[0]!.armIndex);
+  if (controls.includes("placebo") && seeds.length < 2) {
+    throw controlsError(
+      `controls: "placebo" replays ANOTHER seed's learning-rate trajectory, so the grid needs at least 2 values of ${plan.replicateField} (got ${seeds.length})`,
+    );
+  }
+  return feedbackArms.flatMap(({ arm, armIndex }) =>
+    controls.map((kind) => ({
+      key: controlArmKey(arm.key, kind),
+      values: arm.values,
+      metric: arm.metric,
+      control: { kind, of: arm.key },
+      sourceArmIndex: armIndex,
+    })),
+  );
+}
+
+/** The replicate whose trajectory replicate `index` of `count` replays: the next, cyclically. */
+export function placeboDonorIndex(index: number, count: number): number {
+  return (index + 1) % count;
+}
+
+function controlSpec(spec: JobSpec, training: Record<string, unknown>, what: string): JobSpec {
+  const { minLearningRateFactor, stepEvery, stepGamma, replay, ...rest } = spec.training;
+  const candidate = {
+    ...spec,
+    training: { ...rest, ...training },
+    feedback: { ...spec.feedback, mode: "off" },
+  };
+  const parsed = jobSpecSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `controls: ${what}: ${describeSpecIssues(parsed.error, candidate)}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The dose-matched control of a finished feedback run: feedback off, constant schedule at the
+ * run's mean effective learning rate. Throws when the summary has no finite mean rate.
+ */
+export function doseMatchedSpec(spec: JobSpec, summary: RunSummary): JobSpec {
+  const rate = summary.meanLearningRate;
+  if (rate === undefined || !Number.isFinite(rate) || rate <= 0) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `controls: dose-matched (seed ${spec.training.seed}): the feedback run reported no mean learning rate (got ${rate})`,
+    );
+  }
+  return controlSpec(
+    spec,
+    { schedule: "constant", learningRate: rate },
+    `dose-matched (seed ${spec.training.seed})`,
+  );
+}
+
+/**
+ * A finished run's learning-rate trajectory as per-step multipliers of η₀: per epoch its
+ * meanLearningRate ÷ η₀, repeated for the epoch's steps (see the module header).
+ */
+export function replayMultipliers(records: readonly EpochRecord[], learningRate: number): number[] {
+  const multipliers: number[] = [];
+  let previousStep = 0;
+  for (const record of records) {
+    if (record.step === undefined || record.meanLearningRate === undefined) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `controls: placebo: the donor run's epoch ${record.epoch} record has no step or meanLearningRate (stored before they existed)`,
+      );
+    }
+    const factor = record.meanLearningRate / learningRate;
+    for (let step = previousStep; step < record.step; step++) multipliers.push(factor);
+    previousStep = record.step;
+  }
+  if (multipliers.length === 0) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      "controls: placebo: the donor run took no optimisation step",
+    );
+  }
+  return multipliers;
+}
+
+/**
+ * The placebo control of a feedback run: feedback off, `replay` of the donor run's (another
+ * seed of the same arm) learning-rate trajectory, at the same η₀.
+ */
+export function placeboSpec(
+  spec: JobSpec,
+  donorRecords: readonly EpochRecord[],
+  donorSeed: number,
+): JobSpec {
+  return controlSpec(
+    spec,
+    { schedule: "replay", replay: replayMultipliers(donorRecords, spec.training.learningRate) },
+    `placebo (seed ${spec.training.seed}, replaying seed ${donorSeed})`,
+  );
+}
+
+/** The arms of a record: the plan's, then the controls', each with its child ids. */
+export function controlArms(
+  controls: readonly ControlArmPlan[],
+  jobIdsOf: (control: ControlArmPlan, index: number) => readonly string[],
+): ExperimentArm[] {
+  return controls.map((control, index) => ({
+    key: control.key,
+    values: control.values,
+    metric: control.metric,
+    control: control.control,
+    jobIds: jobIdsOf(control, index),
+  }));
+}

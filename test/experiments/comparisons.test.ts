@@ -1,0 +1,294 @@
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { compareArms, comparisonSeed, findBaselineArm } from "../../src/experiments/comparisons.js";
+import { holmAdjust } from "../../src/experiments/statistics.js";
+import type { ChildOutcome, ExperimentArm, ExperimentRecord } from "../../src/experiments/types.js";
+import { comparisonsMarkdown, experimentCsv, experimentView } from "../../src/experiments/view.js";
+import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+
+function record(epoch: number, step: number, trainAccuracy: number): EpochRecord {
+  return {
+    epoch,
+    step,
+    trainLoss: 1,
+    testLoss: 1,
+    trainAccuracy,
+    testAccuracy: 0,
+    learningRate: 0.1,
+    meanLearningRate: 0.1,
+    ixt: 0,
+    ity: 0,
+    hy: 1,
+    ht: 0,
+    saturated: false,
+    compressionPenalty: 0,
+    compressionTarget: null,
+    alpha: 1,
+    estimator: "exact",
+    shots: 0,
+    circuitEvaluations: 0,
+    submissions: 0,
+    shotsUsed: 0,
+    estimatedCostUsd: 0,
+    elapsedMs: 1,
+  };
+}
+
+function summary(testAccuracy: number): RunSummary {
+  return {
+    epochs: 2,
+    task: "classification",
+    selectedEpoch: 2,
+    testAccuracy,
+    finalIxt: 0,
+    finalIty: 0,
+    circuitEvaluations: 0,
+    elapsedMs: 1,
+  };
+}
+
+/** Children `<arm>-<seed>`: completed with the given final accuracy, or failed (null). */
+function arm(
+  key: string,
+  bySeed: readonly [number, number | null, EpochRecord[]?][],
+  children: Map<string, ChildOutcome>,
+): ExperimentArm {
+  const jobIds = bySeed.map(([seed, accuracy, records]) => {
+    const id = `${key}-${seed}`;
+    children.set(id, {
+      id,
+      status: accuracy === null ? "failed" : "completed",
+      records: records ?? [],
+      summary: accuracy === null ? null : summary(accuracy),
+      seed,
+    });
+    return id;
+  });
+  return { key, values: { "feedback.mode": key }, metric: "testAccuracy", jobIds };
+}
+
+describe("compareArms", () => {
+  // dyadic accuracies, so every difference is exact in binary
+  const children = new Map<string, ChildOutcome>();
+  const baseline = arm(
+    "off",
+    [
+      [1, 0.5],
+      [2, 0.625],
+      [3, 0.75],
+      [4, 0.5],
+      [5, 0.875],
+    ],
+    children,
+  );
+  // seeds listed out of order: pairs come back sorted by seed
+  const lr = arm(
+    "lr",
+    [
+      [3, 0.875],
+      [1, 0.625],
+      [2, 0.5],
+      [5, 1],
+      [4, 0.75],
+    ],
+    children,
+  );
+  // seed 5 failed: only four pairs
+  const loss = arm(
+    "loss",
+    [
+      [1, 0.75],
+      [2, 0.875],
+      [3, 1],
+      [4, 0.75],
+      [5, null],
+    ],
+    children,
+  );
+
+  it("pairs by seed, and gives median, Wilcoxon and Holm across both comparisons", () => {
+    const comparisons = compareArms([baseline, lr, loss], children, {
+      baselineArm: "off",
+      threshold: null,
+    });
+    expect(comparisons.map((c) => [c.arm, c.baseline, c.metric, c.n])).toEqual([
+      ["lr", "off", "testAccuracy", 5],
+      ["loss", "off", "testAccuracy", 4],
+    ]);
+    const [first, second] = comparisons as [(typeof comparisons)[0], (typeof comparisons)[0]];
+    expect(first.pairs).toEqual([
+      { seed: 1, value: 0.625, baselineValue: 0.5 },
+      { seed: 2, value: 0.5, baselineValue: 0.625 },
+      { seed: 3, value: 0.875, baselineValue: 0.75 },
+      { seed: 4, value: 0.75, baselineValue: 0.5 },
+      { seed: 5, value: 1, baselineValue: 0.875 },
+    ]);
+    // differences 1/8, −1/8, 1/8, 1/4, 1/8: median 1/8; |d| mid-ranks 2.5 ×4 and 5 →
+    // R+ = 12.5, exact null of n = 5 at ⌊12.5⌋ = 12: P(R+ ≥ 12) = 5/32, p = 10/32
+    expect(first.medianDiff).toBe(0.125);
+    expect(first.wilcoxonP).toBe(10 / 32);
+    // four differences of 1/4: R+ = 10 = the maximum for n = 4, p = 2/16
+    expect(second.medianDiff).toBe(0.25);
+    expect(second.wilcoxonP).toBe(2 / 16);
+    expect(second.pairs.map((pair) => pair.seed)).toEqual([1, 2, 3, 4]);
+    // Holm over (0.3125, 0.125): 0.125·2 = 0.25, then max(0.25, 0.3125·1)
+    expect(first.holmP).toBe(0.3125);
+    expect(second.holmP).toBe(0.25);
+    expect(first.ci95[0]).toBeLessThanOrEqual(first.medianDiff);
+    expect(first.ci95[1]).toBeGreaterThanOrEqual(first.medianDiff);
+    expect(second.ci95).toEqual([0.25, 0.25]);
+    expect(first.censored).toBeUndefined();
+    // the same children give the same interval (a fixed seed per comparison)
+    expect(
+      compareArms([baseline, lr], children, { baselineArm: "off", threshold: null })[0]!.ci95,
+    ).toEqual(first.ci95);
+  });
+
+  it("counts steps to a threshold with censored runs kept at their budget", () => {
+    const steps = new Map<string, ChildOutcome>();
+    // train accuracy (no validation split) reaches 0.8 at step 10 or 20, or never (censored at 20)
+    const reach = (at: 1 | 2 | null) => [
+      record(1, 10, at === 1 ? 0.9 : 0.5),
+      record(2, 20, at === 2 ? 0.9 : at === 1 ? 0.95 : 0.6),
+    ];
+    const off = arm(
+      "off",
+      [
+        [1, 0.5, reach(2)],
+        [2, 0.5, reach(2)],
+        [3, 0.5, reach(null)],
+        [4, 0.5, reach(null)],
+      ],
+      steps,
+    );
+    const lr = arm(
+      "lr",
+      [
+        [1, 0.5, reach(1)],
+        [2, 0.5, reach(1)],
+        [3, 0.5, reach(1)],
+        [4, 0.5, reach(null)],
+      ],
+      steps,
+    );
+    const comparisons = compareArms([off, lr], steps, {
+      baselineArm: "off",
+      threshold: { metric: "testAccuracy", value: 0.8 },
+    });
+    expect(comparisons.map((c) => c.metric)).toEqual(["testAccuracy", "stepsToThreshold"]);
+    const stepsComparison = comparisons[1]!;
+    expect(stepsComparison.pairs).toEqual([
+      { seed: 1, value: 10, baselineValue: 20 },
+      { seed: 2, value: 10, baselineValue: 20 },
+      { seed: 3, value: 10, baselineValue: 20 },
+      { seed: 4, value: 20, baselineValue: 20 },
+    ]);
+    expect(stepsComparison.censored).toEqual({ arm: 1, baseline: 2 });
+    expect(stepsComparison.split).toBe("train");
+    expect(stepsComparison.medianDiff).toBe(-10);
+    // a zero difference → SciPy's normal approximation: three tied −10s, z = −3/√3
+    expect(stepsComparison.wilcoxonP).toBeCloseTo(0.08326451666355043, 14);
+    // equal final accuracies: p = 1
+    expect(comparisons[0]!.wilcoxonP).toBe(1);
+    expect(comparisons.map((c) => c.holmP)).toEqual(
+      holmAdjust(comparisons.map((c) => c.wilcoxonP)),
+    );
+  });
+
+  it("the CSV appends the comparisons table after an empty line", () => {
+    const experiment: ExperimentRecord = {
+      id: "x",
+      name: null,
+      tags: [],
+      createdAt: "2026-01-01T00:00:00.000Z",
+      owner: null,
+      grid: { "feedback.mode": ["off", "lr", "loss"], "training.seed": [1, 2, 3, 4, 5] },
+      replicateField: "training.seed",
+      threshold: { metric: "testAccuracy", value: 0.9 },
+      arms: [baseline, lr, loss],
+      compare: { baseline: { "feedback.mode": "off" }, baselineArm: "off", thresholdGiven: false },
+    };
+    const view = experimentView(experiment, children);
+    expect(view.compare).toEqual({ baseline: { "feedback.mode": "off" }, baselineArm: "off" });
+    const [arms, comparisons] = experimentCsv(view).split("\n\n") as [string, string];
+    expect(parse(arms, { columns: true })).toHaveLength(3);
+    const rows = parse(comparisons, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      comparisonArm: "lr",
+      baseline: "off",
+      metric: "testAccuracy",
+      n: "5",
+      medianDiff: "0.125",
+      wilcoxonP: "0.3125",
+      holmP: "0.3125",
+      censoredArm: "",
+      seeds: "1;2;3;4;5",
+      values: "0.625;0.5;0.875;0.75;1",
+      baselineValues: "0.5;0.625;0.75;0.5;0.875",
+    });
+    // without compare the CSV is the arms table alone, as before
+    const { compare: _, ...plain } = experiment;
+    expect(experimentCsv(experimentView(plain, children))).not.toContain("\n\n");
+  });
+
+  it("prints the comparisons as a Markdown table for people", () => {
+    const comparisons = compareArms([baseline, lr, loss], children, {
+      baselineArm: "off",
+      threshold: null,
+    });
+    expect(comparisonsMarkdown(comparisons).split("\n")).toEqual([
+      "| arm vs baseline | metric | n | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) |",
+      "|---|---|---|---|---|---|---|---|",
+      `| lr vs off | testAccuracy | 5 | 0.1250 | [${comparisons[0]!.ci95.map((x) => x.toFixed(4)).join(", ")}] | 0.313 | 0.313 | — |`,
+      "| loss vs off | testAccuracy | 4 | 0.2500 | [0.2500, 0.2500] | 0.125 | 0.250 | — |",
+    ]);
+  });
+
+  it("seeds each bootstrap from a hash of arm, baseline and metric", () => {
+    expect(comparisonSeed("lr", "off", "testAccuracy")).toBe(
+      comparisonSeed("lr", "off", "testAccuracy"),
+    );
+    expect(comparisonSeed("lr", "off", "testAccuracy")).not.toBe(
+      comparisonSeed("lr", "off", "stepsToThreshold"),
+    );
+    // FNV-1a 32-bit of "a\nb\ntestR2" (reference: the published FNV-1a definition)
+    let hash = 0x811c9dc5;
+    for (const byte of Buffer.from("a\nb\ntestR2")) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    expect(comparisonSeed("a", "b", "testR2")).toBe(hash);
+  });
+});
+
+describe("findBaselineArm", () => {
+  const arms = [
+    {
+      key: "feedback.mode=off, feedback.alpha=1",
+      values: { "feedback.mode": "off", "feedback.alpha": 1 },
+    },
+    {
+      key: "feedback.mode=off, feedback.alpha=2",
+      values: { "feedback.mode": "off", "feedback.alpha": 2 },
+    },
+    {
+      key: "feedback.mode=lr, feedback.alpha=1",
+      values: { "feedback.mode": "lr", "feedback.alpha": 1 },
+    },
+  ].map((armIdentity) => ({ ...armIdentity, metric: "testAccuracy" as const }));
+
+  it("finds the one arm the values name", () => {
+    expect(findBaselineArm(arms, { "feedback.mode": "lr" })).toBe(2);
+    expect(findBaselineArm(arms, { "feedback.mode": "off", "feedback.alpha": 2 })).toBe(1);
+  });
+
+  it("refuses a baseline naming no arm, several arms, or a field that is not an arm field", () => {
+    expect(() => findBaselineArm(arms, { "feedback.mode": "loss" })).toThrow(
+      /^compare\.baseline: \{"feedback\.mode":"loss"\} matches no arm; it must name exactly one of the arms "feedback\.mode=off, feedback\.alpha=1", /,
+    );
+    expect(() => findBaselineArm(arms, { "feedback.mode": "off" })).toThrow(
+      /^compare\.baseline: .* matches 2 arms;/,
+    );
+    expect(() => findBaselineArm(arms, { "training.seed": 1 })).toThrow(
+      "compare.baseline.training.seed: not a field that defines the arms (they vary feedback.mode, feedback.alpha)",
+    );
+  });
+});
