@@ -185,6 +185,11 @@ export const experimentSchema = named(
           epochsToThreshold: doc(statSchema, "Over the completed children that reached it."),
           finalIxt: statSchema,
           finalIty: statSchema,
+          feedbackUnreachable: doc(
+            z.object({ count: z.number().int(), of: z.number().int() }).optional(),
+            "Arms with feedback on: of the `of` completed runs whose summary carries " +
+              "feedbackReachable, `count` say false (L_comp never fell below half its first value).",
+          ),
         }),
       ),
     ),

@@ -1,9 +1,11 @@
 /**
  * `qplane experiment --spec FILE`: an experiment in-process, without Redis: the same file as
  * the body of `POST /v1/experiments` (`spec`, `grid`, optional `threshold`, `name`, `tags`,
- * `compare`, `controls`), children run one after another, the same aggregation and
- * comparisons as the API. Controls (src/experiments/controls.ts) run after the grid's
- * children, since each is derived from a finished feedback run. The folder
+ * `compare`, `controls`), children run on `parallel` worker threads (1: one after another in
+ * this thread), the same aggregation and comparisons as the API. Controls
+ * (src/experiments/controls.ts) run in a second wave after the grid's children, since each
+ * is derived from a finished feedback run. Every child is deterministic from its spec and
+ * results are kept by child id, so the output does not depend on `parallel`. The folder
  * `runs/<id>/` receives experiment.json (the aggregate view and per-arm curves),
  * aggregate.csv and one run folder per child.
  */
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import { experimentSubmissionSchema } from "../api/experiment-schemas.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { armCurves } from "../experiments/aggregate.js";
+import { trainChild } from "../experiments/child-run.js";
 import { findBaselineArm } from "../experiments/comparisons.js";
 import {
   type ControlArmPlan,
@@ -22,6 +25,7 @@ import {
   planControlArms,
 } from "../experiments/controls.js";
 import { planExperiment } from "../experiments/grid.js";
+import { createRunPool, type RunPool, runPoolAvailable } from "../experiments/run-pool.js";
 import type { ChildOutcome, ExperimentRecord } from "../experiments/types.js";
 import {
   comparisonsMarkdown,
@@ -30,8 +34,8 @@ import {
   experimentView,
 } from "../experiments/view.js";
 import { createProgressReporter } from "../runs/progress.js";
-import { newRunId, writeRunFolder } from "../runs/run-folder.js";
-import { type BackendResolver, runTraining } from "../training/run.js";
+import { newRunId } from "../runs/run-folder.js";
+import type { BackendResolver } from "../training/run.js";
 import { describeSpecIssues, type JobSpec } from "../training/spec.js";
 import { cliBackendResolver, readSpecFile } from "./train.js";
 
@@ -42,7 +46,16 @@ export interface ExperimentCommandOptions {
   readonly quiet: boolean;
   /** Most children the grid may have. @defaultValue 1000 */
   readonly maxJobs?: number;
-  /** @defaultValue the backends of QPLANE_BACKENDS (local always) */
+  /**
+   * Children trained at once, each on its own worker thread; 1 trains them one after another
+   * in this thread (as does any value when running the TypeScript sources, which have no
+   * compiled worker module). @defaultValue 1
+   */
+  readonly parallel?: number;
+  /**
+   * @defaultValue the backends of QPLANE_BACKENDS (local always). A function cannot reach a
+   * worker thread, so when given, children run in this thread (`parallel` is ignored).
+   */
   readonly resolveBackend?: BackendResolver;
 }
 
@@ -65,6 +78,7 @@ export async function experimentCommand(
   const baselineIndex = compare === undefined ? null : findBaselineArm(plan.arms, compare.baseline);
   const controlPlans = planControlArms(plan, controls ?? []);
   const resolveBackend = options.resolveBackend ?? cliBackendResolver();
+  const parallel = options.resolveBackend === undefined ? (options.parallel ?? 1) : 1;
 
   const id = newRunId();
   const dir = join(options.runsDir, id);
@@ -123,16 +137,17 @@ export async function experimentCommand(
     outcomes.set(childId, { id: childId, status: "failed", records: [], summary: null });
     if (!options.quiet && !options.json) write(`${childId}: failed: ${message}\n`);
   };
+  // never more threads than children (the pool starts them lazily, as runs are queued)
+  const poolSize = Math.min(parallel, total);
+  const pool: RunPool | null =
+    poolSize > 1 && runPoolAvailable() ? createRunPool({ size: poolSize }) : null;
   const runChild = async (childId: string, childSpec: () => JobSpec) => {
     try {
       const spec = childSpec();
-      const { result } = await runTraining(spec, { resolveBackend });
-      await writeRunFolder(dir, {
-        id: childId,
-        spec,
-        records: result.records,
-        summary: result.summary,
-      });
+      const folder = { dir, id: childId };
+      const result = await (pool === null
+        ? trainChild(spec, resolveBackend, folder)
+        : pool.run(spec, folder));
       outcomes.set(childId, {
         id: childId,
         status: "completed",
@@ -145,50 +160,62 @@ export async function experimentCommand(
     }
     progress?.update(++finished, outcomes.get(childId)?.records.at(-1));
   };
+  // serially one at a time; with a pool all at once (its queue bounds how many train)
+  const wave = async (tasks: readonly (() => Promise<void>)[]) => {
+    if (pool !== null) await Promise.all(tasks.map((task) => task()));
+    else for (const task of tasks) await task();
+  };
   try {
-    for (const [index, child] of plan.children.entries()) {
-      await runChild(childIds[index]!, () => child.spec);
-    }
-    for (const [index, control] of controlPlans.entries()) {
-      await runControls(control, controlIds[index]!);
-    }
+    await wave(
+      plan.children.map((child, index) => () => runChild(childIds[index]!, () => child.spec)),
+    );
+    await wave(
+      controlPlans.flatMap((control, index) =>
+        controlIds[index]!.map(
+          (childId, replicateIndex) => () => runControl(control, replicateIndex, childId),
+        ),
+      ),
+    );
   } finally {
     progress?.stop();
+    await pool?.close();
   }
 
-  /** One control child per run of its feedback arm, from that run's (and a donor's) outcome. */
-  async function runControls(control: ControlArmPlan, ids: readonly string[]): Promise<void> {
+  /** One control child for one run of its feedback arm, from that run's (and a donor's) outcome. */
+  async function runControl(
+    control: ControlArmPlan,
+    replicateIndex: number,
+    childId: string,
+  ): Promise<void> {
     const sources = plan.children.filter((child) => child.armIndex === control.sourceArmIndex);
     const sourceIds = gridArms[control.sourceArmIndex]!.jobIds;
-    for (const [replicateIndex, childId] of ids.entries()) {
-      const source = sources[replicateIndex]!;
-      const outcome = outcomes.get(sourceIds[replicateIndex]!);
-      if (outcome?.status !== "completed" || outcome.summary === null) {
-        await fail(
-          childId,
-          `controls: its feedback run ${sourceIds[replicateIndex]} did not complete`,
-        );
-        progress?.update(++finished);
-        continue;
-      }
-      if (control.control.kind === "dose-matched") {
-        await runChild(childId, () => doseMatchedSpec(source.spec, outcome.summary!));
-        continue;
-      }
-      const donorIndex = placeboDonorIndex(replicateIndex, sources.length);
-      const donor = outcomes.get(sourceIds[donorIndex]!);
-      if (donor?.status !== "completed") {
-        await fail(
-          childId,
-          `controls: placebo replays ${sourceIds[donorIndex]}, which did not complete`,
-        );
-        progress?.update(++finished);
-        continue;
-      }
-      await runChild(childId, () =>
-        placeboSpec(source.spec, donor.records, sources[donorIndex]!.spec.training.seed),
+    const source = sources[replicateIndex]!;
+    const outcome = outcomes.get(sourceIds[replicateIndex]!);
+    if (outcome?.status !== "completed" || outcome.summary === null) {
+      await fail(
+        childId,
+        `controls: its feedback run ${sourceIds[replicateIndex]} did not complete`,
       );
+      progress?.update(++finished);
+      return;
     }
+    if (control.control.kind === "dose-matched") {
+      await runChild(childId, () => doseMatchedSpec(source.spec, outcome.summary!));
+      return;
+    }
+    const donorIndex = placeboDonorIndex(replicateIndex, sources.length);
+    const donor = outcomes.get(sourceIds[donorIndex]!);
+    if (donor?.status !== "completed") {
+      await fail(
+        childId,
+        `controls: placebo replays ${sourceIds[donorIndex]}, which did not complete`,
+      );
+      progress?.update(++finished);
+      return;
+    }
+    await runChild(childId, () =>
+      placeboSpec(source.spec, donor.records, sources[donorIndex]!.spec.training.seed),
+    );
   }
 
   const view = experimentView(record, outcomes);

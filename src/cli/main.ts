@@ -2,8 +2,10 @@
  * The `qplane` command line. Every failure prints one line `qplane: error: …` naming what
  * and where (file, line, column, option) and exits non-zero, without a stack trace.
  */
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { QplaneError } from "../errors/catalogue.js";
+import { MAX_POOL_SIZE } from "../experiments/run-pool.js";
 import { runEngineCheck } from "./engine-check.js";
 import { experimentCommand } from "./experiment.js";
 import { infoPlaneFromCountsFile } from "./infoplane-command.js";
@@ -14,11 +16,14 @@ const DEMO_FLAGS: TrainFlags = { dataset: "moons", epochs: "30", feedback: "lr",
 
 import { type OutputFormat, runQasmFiles } from "./run-qasm.js";
 
-function integerOption(name: string, min: number) {
+function integerOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
     const value = Number(text);
     if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
       throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${text}"`);
+    }
+    if (value > max) {
+      throw new InvalidArgumentError(`${name} must be an integer ≤ ${max}, got "${text}"`);
     }
     return value;
   };
@@ -133,6 +138,12 @@ A program without measurements measures every qubit q[i] into c[i].`,
     .requiredOption("--spec <file>", "experiment file, JSON or YAML")
     .option("--runs-dir <dir>", "where the experiment folder goes", "runs")
     .option("--max-jobs <n>", "most runs the grid may have", integerOption("--max-jobs", 1), 1000)
+    .option(
+      "--parallel <n>",
+      "runs trained at once, one per worker thread (1: one after another)",
+      integerOption("--parallel", 1, MAX_POOL_SIZE),
+      availableParallelism(),
+    )
     .option("--json", "print one final JSON line {dir, experiment}")
     .option("--quiet", "print nothing but errors")
     .action(
@@ -140,6 +151,7 @@ A program without measurements measures every qubit q[i] into c[i].`,
         spec: string;
         runsDir: string;
         maxJobs: number;
+        parallel: number;
         json?: boolean;
         quiet?: boolean;
       }) => {
@@ -148,6 +160,7 @@ A program without measurements measures every qubit q[i] into c[i].`,
             specPath: options.spec,
             runsDir: options.runsDir,
             maxJobs: options.maxJobs,
+            parallel: options.parallel,
             json: options.json ?? false,
             quiet: options.quiet ?? false,
           },

@@ -132,8 +132,22 @@ export function aggregateArms(
       finalIty: meanStd(
         finite(completed.map((child) => child.summary?.finalIty ?? child.records.at(-1)?.ity)),
       ),
+      ...unreachableCount(completed),
     };
   });
+}
+
+/** Feedback arms' reachability tally; nothing for arms whose runs had feedback off. */
+function unreachableCount(
+  completed: readonly ChildOutcome[],
+): Pick<ArmAggregate, "feedbackUnreachable"> {
+  const flags = completed
+    .map((child) => child.summary?.feedbackReachable)
+    .filter((flag): flag is boolean => flag !== undefined);
+  if (flags.length === 0) return {};
+  return {
+    feedbackUnreachable: { count: flags.filter((flag) => !flag).length, of: flags.length },
+  };
 }
 
 /**

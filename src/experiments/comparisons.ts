@@ -118,6 +118,8 @@ interface SeedValue {
   readonly value: number;
   readonly censored?: boolean;
   readonly split?: "validation" | "train";
+  /** Steps: the run's step budget (its last step). */
+  readonly budget?: number;
 }
 
 /** Seed → value over an arm's completed children (a value a run lacks leaves its seed out). */
@@ -151,9 +153,12 @@ function stepsPick(threshold: ExperimentThreshold) {
         STEP_METRIC[threshold.metric],
         threshold.value,
       );
-      return reached === null
-        ? null
-        : { value: reached.steps, censored: reached.censored, split: reached.split };
+      if (reached === null) return null;
+      const budget = child.records.at(-1)?.step ?? reached.steps;
+      // a censored run counts as budget + 1: strictly worse than reaching at the last step
+      // (counted at its budget it would tie with such a run, and the tie would be dropped)
+      const value = reached.censored ? budget + 1 : reached.steps;
+      return { value, censored: reached.censored, split: reached.split, budget };
     } catch (error) {
       // r2 without a validation split: the runs carry nothing to count steps on
       if (error instanceof RangeError) return null;
@@ -180,6 +185,12 @@ function compareOne(
   for (const [seed, value] of mine) {
     const other = theirs.get(seed);
     if (other === undefined) continue;
+    // steps are comparable only on one split, and a censored side only against the same
+    // budget (a run stopped early would otherwise look faster)
+    if (metric === "stepsToThreshold") {
+      if (value.split !== other.split) continue;
+      if ((value.censored || other.censored) && value.budget !== other.budget) continue;
+    }
     pairs.push({ seed, value: value.value, baselineValue: other.value });
     if (value.censored) censoredArm++;
     if (other.censored) censoredBaseline++;
@@ -214,9 +225,10 @@ export interface CompareOptions {
 
 /**
  * Every non-baseline arm against the baseline, in arm order (final metric, then steps);
- * a comparison appears once at least one seed has a completed run in both arms. The final
- * metric is compared only between arms judged by the same metric (accuracy vs R² is not a
- * difference).
+ * a comparison appears once at least one seed has a completed run in both arms. Both are
+ * compared only between arms judged by the same metric (accuracy vs R² is not a
+ * difference). Steps pair only runs measured on the same split; a censored run (never
+ * reached) counts as its budget + 1 and pairs only with a run of the same budget.
  */
 export function compareArms(
   arms: readonly ExperimentArm[],
@@ -232,7 +244,8 @@ export function compareArms(
       const final = compareOne(arm, baseline, arm.metric, childrenById, finalPick(arm.metric));
       if (final !== null) unadjusted.push(final);
     }
-    if (options.threshold !== null) {
+    // steps to one threshold only mean something between arms of the same task and metric
+    if (options.threshold !== null && arm.metric === baseline.metric) {
       const steps = compareOne(
         arm,
         baseline,

@@ -114,6 +114,11 @@ export interface ArmAggregate extends ExperimentArm {
   readonly epochsToThreshold: Stat;
   readonly finalIxt: Stat;
   readonly finalIty: Stat;
+  /**
+   * Feedback arms only: of the completed children whose summary carries feedbackReachable
+   * (`of`), how many say false (L_comp never fell below half its first value).
+   */
+  readonly feedbackUnreachable?: { readonly count: number; readonly of: number };
 }
 
 export interface EpochStat {

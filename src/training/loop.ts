@@ -350,8 +350,12 @@ export async function trainModel(
           for (let k = 0; k < gradient.length; k++) gradient[k]! *= scaling.gradientScale;
         learningRate = scaling.learningRate;
         optimizer.step(weights, gradient, learningRate);
-        epochLearningRateSum += learningRate;
-        learningRateSum += learningRate;
+        // the dose of this step: under SGD a scaled gradient is a scaled rate (loss mode ≡ lr
+        // mode), so η × the gradient scale; Adam's step ignores a loss scale, so η alone
+        const dose =
+          training.optimizer === "sgd" ? learningRate * scaling.gradientScale : learningRate;
+        epochLearningRateSum += dose;
+        learningRateSum += dose;
         step++;
         await emit({ type: "step", epoch, step: batchIndex + 1, stepsPerEpoch });
       }

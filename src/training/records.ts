@@ -35,7 +35,9 @@ export interface EpochRecord {
   readonly learningRate: number;
   /**
    * Mean effective learning rate over the epoch's steps (÷ η₀, repeated per step: a
-   * `replay` sequence). Absent in records stored before it existed.
+   * `replay` sequence). Under SGD it includes `loss` mode's gradient scale (a scaled SGD
+   * gradient is a scaled rate); Adam ignores a loss scale. Absent in records stored before
+   * it existed.
    */
   readonly meanLearningRate?: number;
   /** I(X;T) in bits, measured on the split named by infoPlane.split. */
@@ -90,8 +92,9 @@ export interface RunSummary {
   readonly circuitEvaluations: number;
   readonly elapsedMs: number;
   /**
-   * Mean effective learning rate over every step of the run (NaN before the first): the
-   * dose a dose-matched control trains at. Absent in summaries stored before it existed.
+   * Mean effective learning rate over every step of the run (NaN before the first), with
+   * `loss` mode's gradient scale under SGD as in the records: the dose a dose-matched
+   * control trains at. Absent in summaries stored before it existed.
    */
   readonly meanLearningRate?: number;
   /**

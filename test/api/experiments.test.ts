@@ -418,10 +418,11 @@ describe("experiments API over the job system", () => {
         value: mine.summary.testAccuracy,
         baselineValue: theirs.summary.testAccuracy,
       });
-      // steps to train loss ≤ 0.5 (no validation split), else censored at the last step
+      // steps to train loss ≤ 0.5 (no validation split), else censored: the budget + 1
       const stepsOf = async (jobId: string) => {
         const records: EpochRecord[] = (await get(`/v1/jobs/${jobId}/metrics`)).json().metrics;
-        return (records.find((record) => record.trainLoss <= 0.5) ?? records.at(-1)!).step;
+        const reached = records.find((record) => record.trainLoss <= 0.5);
+        return reached ? reached.step : records.at(-1)!.step! + 1;
       };
       expect(steps.pairs[index]).toEqual({
         seed: index + 1,

@@ -305,6 +305,132 @@ describe("qplane experiment", () => {
   });
 });
 
+describe("qplane experiment --parallel", () => {
+  /** The file's JSON with wall times, ids and dates (which differ between any two runs) left out. */
+  const withoutTiming = (path: string) =>
+    JSON.stringify(JSON.parse(readFileSync(path, "utf8")), (key, value) =>
+      ["elapsedMs", "id", "createdAt"].includes(key) ? undefined : value,
+    );
+
+  it("gives the same experiment, children and comparisons on 2 worker threads as serially", () => {
+    const spec = experimentFile("parallel.json", {
+      spec: {
+        ...BASE,
+        model: { ...BASE.model, encoding: "fixed", scaling: "minmax", classMap: "modulo" },
+        training: { epochs: 2, schedule: "constant" },
+      },
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3, 4] },
+      threshold: { metric: "testAccuracy", value: 0.7 },
+      compare: { baseline: { "feedback.mode": "off" } },
+      controls: ["dose-matched", "placebo"],
+    });
+    const dirs = ["1", "2"].map((parallel) => {
+      const { code, stdout, stderr } = qplane(
+        "experiment",
+        "--spec",
+        spec,
+        "--runs-dir",
+        mkdtempSync(join(tmpdir(), `qplane-parallel-${parallel}-`)),
+        "--parallel",
+        parallel,
+        "--json",
+      );
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      return (JSON.parse(stdout.trim()) as { dir: string }).dir;
+    });
+    const [serial, parallel] = dirs as [string, string];
+    expect(readFileSync(join(parallel, "aggregate.csv"), "utf8")).toBe(
+      readFileSync(join(serial, "aggregate.csv"), "utf8"),
+    );
+    const experiment = withoutTiming(join(serial, "experiment.json"));
+    expect(withoutTiming(join(parallel, "experiment.json"))).toBe(experiment);
+    const saved = JSON.parse(experiment) as {
+      counts: { completed: number };
+      jobIds: string[];
+      comparisons: unknown[];
+    };
+    // 8 grid runs, then 4 dose-matched and 4 placebo controls in the second wave
+    expect(saved.counts.completed).toBe(16);
+    expect(saved.comparisons).toHaveLength(6);
+    expect(readdir(parallel)).toEqual(readdir(serial));
+    for (const childId of saved.jobIds) {
+      for (const file of ["spec.json", "metrics.json", "summary.json"]) {
+        expect(withoutTiming(join(parallel, childId, file))).toBe(
+          withoutTiming(join(serial, childId, file)),
+        );
+      }
+    }
+  }, 120_000);
+
+  it("records a failing child on a worker thread and finishes the others", () => {
+    const spec = experimentFile("parallel-fail.json", {
+      spec: BASE,
+      grid: { "backend.name": ["nope", "local"], "training.seed": [1, 2] },
+    });
+    const { code, stdout, stderr } = qplane(
+      "experiment",
+      "--spec",
+      spec,
+      "--runs-dir",
+      mkdtempSync(join(tmpdir(), "qplane-parallel-fail-")),
+      "--parallel",
+      "2",
+      "--json",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { dir, experiment } = JSON.parse(stdout.trim()) as {
+      dir: string;
+      experiment: { counts: { completed: number; failed: number } };
+    };
+    expect(experiment.counts).toMatchObject({ completed: 2, failed: 2 });
+    expect(readFileSync(join(dir, "001-arm1-seed1.error.txt"), "utf8")).toBe(
+      'spec.backend.name: unknown backend "nope" (configured: local, local-noisy)\n',
+    );
+    expect(readdir(dir)).toEqual([
+      "001-arm1-seed1.error.txt",
+      "002-arm1-seed2.error.txt",
+      "003-arm2-seed1",
+      "004-arm2-seed2",
+      "aggregate.csv",
+      "experiment.json",
+    ]);
+  }, 60_000);
+
+  it("refuses --parallel that is not an integer 1 … 256, naming the flag and the value", () => {
+    const spec = experimentFile("parallel-bad.json", {
+      spec: BASE,
+      grid: { "training.seed": [1] },
+    });
+    const cases: [string, string][] = [
+      ["0", '--parallel must be an integer ≥ 1, got "0"'],
+      ["-2", '--parallel must be an integer ≥ 1, got "-2"'],
+      ["1.5", '--parallel must be an integer ≥ 1, got "1.5"'],
+      ["two", '--parallel must be an integer ≥ 1, got "two"'],
+      ["257", '--parallel must be an integer ≤ 256, got "257"'],
+    ];
+    for (const [value, message] of cases) {
+      const runsDir = mkdtempSync(join(tmpdir(), "qplane-parallel-bad-"));
+      const { code, stdout, stderr } = qplane(
+        "experiment",
+        "--spec",
+        spec,
+        "--runs-dir",
+        runsDir,
+        "--parallel",
+        value,
+      );
+      expect(code).not.toBe(0);
+      expect(stdout).toBe("");
+      expect(stderr).toBe(
+        `qplane: error: option '--parallel <n>' argument '${value}' is invalid. ${message}\n`,
+      );
+      expect(readdir(runsDir)).toEqual([]);
+    }
+  });
+});
+
 function readdir(path: string): string[] {
   return spawnSync("ls", ["-A", path], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 }

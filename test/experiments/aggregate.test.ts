@@ -157,6 +157,27 @@ describe("aggregateArms and experimentView", () => {
     });
   });
 
+  it("tallies feedback runs whose target was unreachable, only over completed runs", () => {
+    const flagged = (outcome: ChildOutcome, feedbackReachable: boolean): ChildOutcome => ({
+      ...outcome,
+      summary: { ...outcome.summary!, feedbackReachability: 0.7, feedbackReachable },
+    });
+    const tallied = new Map(children);
+    tallied.set("b1", flagged(children.get("b1")!, false));
+    tallied.set("b2", flagged(child("b2", "completed", [0.9, 0.93]), true));
+    tallied.set("b3", flagged(child("b3", "completed", [0.8, 0.9]), false));
+    // a running child's summary (none yet) never counts
+    tallied.set("b4", child("b4", "running", [0.5]));
+    const arms = [
+      experiment.arms[0]!,
+      { ...experiment.arms[1]!, jobIds: ["b1", "b2", "b3", "b4"] },
+    ];
+    const [off, lr] = aggregateArms(arms, tallied, experiment.threshold);
+    // feedback off: no summary carries the flag, so no tally at all
+    expect(off!.feedbackUnreachable).toBeUndefined();
+    expect(lr!.feedbackUnreachable).toEqual({ count: 2, of: 3 });
+  });
+
   it("counts statuses (a child with no record is missing) and derives the experiment's", () => {
     const view = experimentView(experiment, children);
     expect(view.counts).toEqual({

@@ -144,7 +144,7 @@ describe("compareArms", () => {
     ).toEqual(first.ci95);
   });
 
-  it("counts steps to a threshold with censored runs kept at their budget", () => {
+  it("counts steps to a threshold with censored runs at budget + 1, same-budget pairs only", () => {
     const steps = new Map<string, ChildOutcome>();
     // train accuracy (no validation split) reaches 0.8 at step 10 or 20, or never (censored at 20)
     const reach = (at: 1 | 2 | null) => [
@@ -158,6 +158,7 @@ describe("compareArms", () => {
         [2, 0.5, reach(2)],
         [3, 0.5, reach(null)],
         [4, 0.5, reach(null)],
+        [5, 0.5, reach(2)],
       ],
       steps,
     );
@@ -168,6 +169,8 @@ describe("compareArms", () => {
         [2, 0.5, reach(1)],
         [3, 0.5, reach(1)],
         [4, 0.5, reach(null)],
+        // censored after 10 steps: a shorter budget than the baseline's, so no pair
+        [5, 0.5, [record(1, 5, 0.5), record(2, 10, 0.6)]],
       ],
       steps,
     );
@@ -177,17 +180,19 @@ describe("compareArms", () => {
     });
     expect(comparisons.map((c) => c.metric)).toEqual(["testAccuracy", "stepsToThreshold"]);
     const stepsComparison = comparisons[1]!;
+    // censored runs count as budget + 1 = 21: worse than reaching at step 20
     expect(stepsComparison.pairs).toEqual([
       { seed: 1, value: 10, baselineValue: 20 },
       { seed: 2, value: 10, baselineValue: 20 },
-      { seed: 3, value: 10, baselineValue: 20 },
-      { seed: 4, value: 20, baselineValue: 20 },
+      { seed: 3, value: 10, baselineValue: 21 },
+      { seed: 4, value: 21, baselineValue: 21 },
     ]);
     expect(stepsComparison.censored).toEqual({ arm: 1, baseline: 2 });
     expect(stepsComparison.split).toBe("train");
     expect(stepsComparison.medianDiff).toBe(-10);
-    // a zero difference → SciPy's normal approximation: three tied −10s, z = −3/√3
-    expect(stepsComparison.wilcoxonP).toBeCloseTo(0.08326451666355043, 14);
+    // differences −10, −10, −11, 0: the zero is dropped, SciPy 1.10 (normal approximation,
+    // tie-corrected variance) gives p = 0.10247043485974937
+    expect(stepsComparison.wilcoxonP).toBeCloseTo(0.10247043485974937, 14);
     // equal final accuracies: p = 1
     expect(comparisons[0]!.wilcoxonP).toBe(1);
     expect(comparisons.map((c) => c.holmP)).toEqual(

@@ -289,3 +289,29 @@ describe("learning-rate schedules in the training loop", () => {
     ).toBeLessThan(1);
   });
 });
+
+describe("the learning-rate dose of loss mode", () => {
+  it("under SGD equals lr mode's (a scaled gradient is a scaled rate); under Adam it is η", async () => {
+    const { runTraining } = await import("../../src/training/run.js");
+    const base = {
+      dataset: { name: "moons", samples: 60 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 3, optimizer: "sgd", learningRate: 0.1 },
+      feedback: { alpha: 3 },
+    } as const;
+    const loss = await runTraining({ ...base, feedback: { ...base.feedback, mode: "loss" } });
+    const lr = await runTraining({ ...base, feedback: { ...base.feedback, mode: "lr" } });
+    // same weights under SGD, so the same dose, above η₀ (the factor 1 + α·L_comp > 1)
+    expect(loss.result.summary.meanLearningRate).toBeCloseTo(
+      lr.result.summary.meanLearningRate!,
+      12,
+    );
+    expect(loss.result.summary.meanLearningRate!).toBeGreaterThan(0.1);
+    const adam = await runTraining({
+      ...base,
+      training: { ...base.training, optimizer: "adam" },
+      feedback: { ...base.feedback, mode: "loss" },
+    });
+    expect(adam.result.summary.meanLearningRate).toBeCloseTo(0.1, 15);
+  });
+});

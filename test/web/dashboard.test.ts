@@ -19,6 +19,8 @@ import {
 } from "../../bench/chromium.js";
 import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
 import { buildDashboard } from "../../web/build.mjs";
+import { type ForestComparison, forestPlotSvg } from "../../web/charts/forest.js";
+import { fixed, percent, significant } from "../../web/format.js";
 import { useRealServer } from "../helpers/real-server.js";
 import { waitFor } from "../jobs/helpers.js";
 
@@ -224,7 +226,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     await page.close();
   }, 120_000);
 
-  it("shows an experiment's arms: overlaid trajectories, bands and the aggregate table", async () => {
+  it("shows an experiment's arms: trajectories, bands, the aggregate table, the comparisons", async () => {
     await server.startWorker();
     const id = await create("/v1/experiments", {
       name: "dashboard sweep",
@@ -234,6 +236,8 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         training: { epochs: 4 },
       },
       grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      compare: { baseline: { "feedback.mode": "off" } },
+      threshold: { metric: "testAccuracy", value: 0.6 },
     });
     interface Stat {
       mean: number | null;
@@ -247,12 +251,21 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       finalMetric: Stat;
       finalIxt: Stat;
       finalIty: Stat;
+      feedbackUnreachable?: { count: number; of: number };
+    }
+    interface Comparison extends ForestComparison {
+      baseline: string;
+      n: number;
+      wilcoxonP: number;
+      censored?: { arm: number; baseline: number };
+      split?: string;
     }
     const view = await waitFor(
       async () => {
         const body = (await (await call(`/v1/experiments/${id}`)).json()) as {
           status: string;
           arms: Arm[];
+          comparisons: Comparison[];
         };
         return body.status === "completed" ? body : undefined;
       },
@@ -261,6 +274,13 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       200,
     );
     expect(view.arms).toHaveLength(2);
+    // lr vs off on the final test accuracy and on steps to the threshold
+    expect(view.comparisons.map((c) => [c.arm, c.metric])).toEqual([
+      ["feedback.mode=lr", "testAccuracy"],
+      ["feedback.mode=lr", "stepsToThreshold"],
+    ]);
+    expect(view.arms[0]!.feedbackUnreachable).toBeUndefined();
+    expect(view.arms[1]!.feedbackUnreachable).toMatchObject({ of: 2 });
 
     const page = await browser.context.newPage();
     await page.goto(`${server.base}/experiments/${id}`);
@@ -277,6 +297,48 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         expect.any(String),
         text(arm.finalIxt),
         text(arm.finalIty),
+        arm.feedbackUnreachable
+          ? `${arm.feedbackUnreachable.count} / 2 (${percent(arm.feedbackUnreachable.count / 2)})`
+          : "–",
+      ]);
+    }
+    // the forest plot: one row per comparison, its points where forestPlotSvg puts them
+    const forest = page.locator("[data-panel=comparisons] svg.forest");
+    const rows = forest.locator("g.forest-row");
+    expect(await rows.count()).toBe(view.comparisons.length);
+    for (const [index, comparison] of view.comparisons.entries()) {
+      const row = rows.nth(index);
+      expect(await row.getAttribute("data-arm")).toBe(comparison.arm);
+      expect(await row.getAttribute("data-metric")).toBe(comparison.metric);
+    }
+    const expectedCx = [
+      ...forestPlotSvg(view.comparisons).matchAll(/<circle class="median[^"]*" cx="([^"]+)"/g),
+    ].map((m) => m[1]);
+    expect(
+      await forest
+        .locator("circle.median")
+        .evaluateAll((cs) => cs.map((c) => c.getAttribute("cx"))),
+    ).toEqual(expectedCx);
+    expect(await forest.locator("text.axis-label").allTextContents()).toEqual([
+      "Δ test accuracy (arm − baseline)",
+      "Δ steps to threshold (arm − baseline; lower is better)",
+    ]);
+    for (const comparison of view.comparisons) {
+      const digits = comparison.metric === "stepsToThreshold" ? 1 : 4;
+      const cells = await page
+        .locator(`tr[data-comparison="${comparison.arm}|${comparison.metric}"] td`)
+        .allTextContents();
+      expect(cells).toEqual([
+        "feedback.mode=lr",
+        "feedback.mode=off",
+        comparison.metric === "testAccuracy"
+          ? "test accuracy"
+          : `steps to threshold (${comparison.split})`,
+        String(comparison.n),
+        `${fixed(comparison.medianDiff, digits)} [${fixed(comparison.ci95[0], digits)}, ${fixed(comparison.ci95[1], digits)}]`,
+        significant(comparison.wilcoxonP),
+        significant(comparison.holmP),
+        comparison.censored ? `${comparison.censored.arm} / ${comparison.censored.baseline}` : "–",
       ]);
     }
     expect(await page.locator(".page-head .badge").textContent()).toBe("completed");

@@ -1,14 +1,15 @@
 /**
  * One experiment: its arms side by side. Overlaid information-plane trajectories (the mean
  * I(X;T), I(T;Y) per epoch across an arm's seeds), learning curves with a mean ± std band, the
- * aggregate table, and cancel. While it runs, the view and curves are refetched every 3 s.
+ * aggregate table, the paired comparisons with the baseline (forest plot and table) and
+ * cancel. While it runs, the view and curves are refetched every 3 s.
  */
 import { apiJson, download, post } from "../api.js";
 import { seriesColor, withAlpha } from "../charts/colors.js";
 import { InfoPlaneChart } from "../charts/infoplane.js";
 import { LineChart, type LineSeries } from "../charts/line.js";
 import { errorBox, h, mount } from "../dom.js";
-import { meanStd, when } from "../format.js";
+import { meanStd, percent, when } from "../format.js";
 import type { Page } from "../router.js";
 import {
   type ArmCurves,
@@ -18,6 +19,7 @@ import {
   TERMINAL_STATUSES,
 } from "../types.js";
 import { loadFailure, setStatusBadge, statusBadge } from "../widgets.js";
+import { ComparisonsPanel } from "./experiment-comparisons.js";
 
 const REFRESH_MS = 3_000;
 
@@ -83,6 +85,13 @@ function sharedTarget(arms: readonly ArmCurves[]): number | null {
   }
   return targets.size === 1 ? value : null;
 }
+/** "k / n (share)" of an arm's feedback runs whose L_comp never halved; "–" without feedback. */
+function unreachableText(arm: ExperimentView["arms"][number]): string {
+  const tally = arm.feedbackUnreachable;
+  if (tally === undefined || tally.of === 0) return "–";
+  return `${tally.count} / ${tally.of} (${percent(tally.count / tally.of)})`;
+}
+
 export function experimentPage(id: string): Page {
   const controller = new AbortController();
   const path = `/v1/experiments/${encodeURIComponent(id)}`;
@@ -104,6 +113,7 @@ export function experimentPage(id: string): Page {
     const planeCell = h("div", { class: "plane-cell" });
     const curvesCell = h("div", { class: "curves-cell" });
     const tableBody = h("tbody");
+    const comparisons = new ComparisonsPanel();
     const metricTitle = experiment.metric === "testAccuracy" ? "test accuracy" : experiment.metric;
     main.replaceChildren(
       h(
@@ -150,12 +160,14 @@ export function experimentPage(id: string): Page {
                 "epochs to threshold (reached)",
                 "final I(X;T)",
                 "final I(T;Y)",
+                "feedback target unreachable",
               ].map((t) => h("th", {}, t)),
             ),
           ),
           tableBody,
         ),
       ),
+      comparisons.element,
     );
     const arms = experiment.arms;
     legend.replaceChildren(
@@ -220,6 +232,7 @@ export function experimentPage(id: string): Page {
         plane.replace(index, points);
       });
       plane.setTarget(sharedTarget(ordered));
+      comparisons.show(current);
       loss.replace(bandColumns(ordered, (point) => point.trainLoss));
       metric.replace(bandColumns(ordered, (point) => point.testMetric));
       tableBody.replaceChildren(
@@ -241,6 +254,7 @@ export function experimentPage(id: string): Page {
             ),
             h("td", { class: "num" }, meanStd(arm.finalIxt.mean, arm.finalIxt.std)),
             h("td", { class: "num" }, meanStd(arm.finalIty.mean, arm.finalIty.std)),
+            h("td", { class: "num" }, unreachableText(arm)),
           ),
         ),
       );
