@@ -5,33 +5,10 @@ import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { ChildOutcome, ExperimentArm, ExperimentRecord } from "../../src/experiments/types.js";
 import { comparisonsMarkdown, experimentCsv, experimentView } from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+import { fillerRecord } from "../helpers/records.js";
 
 function record(epoch: number, step: number, trainAccuracy: number): EpochRecord {
-  return {
-    epoch,
-    step,
-    trainLoss: 1,
-    testLoss: 1,
-    trainAccuracy,
-    testAccuracy: 0,
-    learningRate: 0.1,
-    meanLearningRate: 0.1,
-    ixt: 0,
-    ity: 0,
-    hy: 1,
-    ht: 0,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
-    circuitEvaluations: 0,
-    submissions: 0,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
-    elapsedMs: 1,
-  };
+  return fillerRecord(epoch, { step, trainAccuracy, testAccuracy: 0, meanLearningRate: 0.1 });
 }
 
 function summary(testAccuracy: number): RunSummary {

@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { stepsToThreshold } from "../../src/experiments/aggregate.js";
 import type { EpochRecord } from "../../src/training/records.js";
+import { fillerRecord } from "../helpers/records.js";
 
 function record(epoch: number, fields: Partial<EpochRecord>): EpochRecord {
-  return {
-    epoch,
-    step: epoch * 7,
-    trainLoss: 1,
-    testLoss: 1,
-    learningRate: 0.1,
-    ixt: 0,
-    ity: 0,
-    hy: 1,
-    ht: 0,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
-    circuitEvaluations: 0,
-    submissions: 0,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
-    elapsedMs: 1,
-    ...fields,
-  };
+  return fillerRecord(epoch, { step: epoch * 7, ...fields });
 }
 
 describe("stepsToThreshold", () => {

@@ -10,11 +10,11 @@ import {
   fitEqualFrequencyEdges,
 } from "../../src/infoplane/binning.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
-import type { EpochRecord } from "../../src/training/records.js";
 import { runTraining } from "../../src/training/run.js";
 import { selectRecord } from "../../src/training/selection.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 import { shapeOfPrepared } from "../helpers/prepared-data.js";
+import { fillerRecord } from "../helpers/records.js";
 
 const MODEL = {
   kind: "vqc",
@@ -139,30 +139,7 @@ describe("prepareData with a validation split", () => {
 });
 
 /** A record with the fields selection reads; the rest are filler. */
-function record(epoch: number, fields: Partial<EpochRecord>): EpochRecord {
-  return {
-    epoch,
-    trainLoss: 1,
-    testLoss: 1,
-    learningRate: 0.1,
-    ixt: 0,
-    ity: 0,
-    hy: 1,
-    ht: 0,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
-    circuitEvaluations: 0,
-    submissions: 0,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
-    elapsedMs: 1,
-    ...fields,
-  };
-}
+const record = fillerRecord;
 
 describe("selectRecord", () => {
   const records = [
