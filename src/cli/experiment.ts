@@ -222,6 +222,16 @@ export async function experimentCommand(
   const curves = armCurves(record.arms, outcomes);
   await writeFile(join(dir, "experiment.json"), json({ ...view, curves }));
   await writeFile(join(dir, "aggregate.csv"), experimentCsv(view));
+  // a feedback arm whose L_comp never fell below half its start was steered by a near-constant
+  // factor: its "feedback" is a learning-rate dose (stderr, so --json stays one line)
+  for (const arm of view.arms) {
+    const unreachable = arm.feedbackUnreachable;
+    if (unreachable !== undefined && unreachable.count > 0) {
+      process.stderr.write(
+        `warning: arm ${arm.key}: the feedback target was unreachable in ${unreachable.count} of ${unreachable.of} runs (L_comp never fell below half its first value)\n`,
+      );
+    }
+  }
   if (options.json) {
     const comparisons = view.comparisons === undefined ? {} : { comparisons: view.comparisons };
     write(`${JSON.stringify({ dir, experiment: view, ...comparisons })}\n`);

@@ -23,6 +23,11 @@ const BASE = {
   training: { epochs: 3 },
 };
 
+/** stderr without the unreachable-target warnings (short feedback runs rarely reach it). */
+function withoutReachabilityWarnings(stderr: string): string {
+  return stderr.replace(/^warning: arm .* the feedback target was unreachable .*\n/gm, "");
+}
+
 function experimentFile(name: string, body: unknown): string {
   const path = join(work, name);
   writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));
@@ -30,6 +35,34 @@ function experimentFile(name: string, body: unknown): string {
 }
 
 describe("qplane experiment", () => {
+  it("warns on stderr when a feedback arm's target was unreachable, keeping --json one line", () => {
+    // sine regression: I* = H(Y) of 8 target bins (3 bits) on a 2-qubit readout (2 bits)
+    const spec = experimentFile("unreachable.json", {
+      spec: {
+        dataset: { name: "sine", samples: 40 },
+        model: { qubits: 2, layers: 1 },
+        training: { epochs: 2 },
+        feedback: { mode: "lr", allowUnreachableTarget: true },
+      },
+      grid: { "training.seed": [1, 2] },
+    });
+    const { code, stdout, stderr } = qplane(
+      "experiment",
+      "--spec",
+      spec,
+      "--runs-dir",
+      work,
+      "--json",
+      "--parallel",
+      "1",
+    );
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^warning: arm (\S+): the feedback target was unreachable in 2 of 2 runs \(L_comp never fell below half its first value\)\n$/,
+    );
+  });
+
   it("runs every grid point in-process and aggregates them exactly as the runs report", async () => {
     const spec = experimentFile("modes.json", {
       name: "modes",
@@ -45,7 +78,7 @@ describe("qplane experiment", () => {
       work,
       "--json",
     );
-    expect(stderr).toBe("");
+    expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const { dir, experiment } = JSON.parse(stdout.trim()) as {
       dir: string;
@@ -110,7 +143,7 @@ describe("qplane experiment", () => {
       "spec:\n  dataset: {name: moons, samples: 40}\n  model: {qubits: 2, layers: 1}\n  training: {epochs: 2}\ngrid:\n  training.seed: [1, 2]\n",
     );
     const { code, stdout, stderr } = qplane("experiment", "--spec", spec, "--runs-dir", work);
-    expect(stderr).toBe("");
+    expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^experiment .+: 2\/2 runs completed$/);
@@ -180,7 +213,7 @@ describe("qplane experiment", () => {
       work,
       "--json",
     );
-    expect(stderr).toBe("");
+    expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const { dir, experiment, comparisons } = JSON.parse(stdout.trim()) as {
       dir: string;
@@ -335,7 +368,7 @@ describe("qplane experiment --parallel", () => {
         parallel,
         "--json",
       );
-      expect(stderr).toBe("");
+      expect(withoutReachabilityWarnings(stderr)).toBe("");
       expect(code).toBe(0);
       return (JSON.parse(stdout.trim()) as { dir: string }).dir;
     });
@@ -378,7 +411,7 @@ describe("qplane experiment --parallel", () => {
       "2",
       "--json",
     );
-    expect(stderr).toBe("");
+    expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const { dir, experiment } = JSON.parse(stdout.trim()) as {
       dir: string;
