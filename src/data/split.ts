@@ -43,10 +43,15 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>): Dataset {
   };
 }
 
+/** `wanted` rows held out of `available`, clamped to [1, available − 1]; 0 below 2 rows. */
+function heldOutCount(available: number, wanted: number): number {
+  if (available < 2) return 0;
+  return Math.min(available - 1, Math.max(1, wanted));
+}
+
 /** Test rows for a group of n rows: round(n · f), clamped to [1, n − 1] when n ≥ 2. */
 export function testCount(n: number, testFraction: number): number {
-  if (n < 2) return 0;
-  return Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
+  return heldOutCount(n, Math.round(n * testFraction));
 }
 
 /**
@@ -59,9 +64,7 @@ export function validationCount(
   validationFraction: number,
 ): number {
   if (validationFraction === 0) return 0;
-  const rest = n - testCount(n, testFraction);
-  if (rest < 2) return 0;
-  return Math.min(rest - 1, Math.max(1, Math.round(n * validationFraction)));
+  return heldOutCount(n - testCount(n, testFraction), Math.round(n * validationFraction));
 }
 
 /**

@@ -3,26 +3,7 @@ import { describe, expect, it } from "vitest";
 import { splitDataset, splitIndices, subset, testCount } from "../../src/data/split.js";
 import { generateSine } from "../../src/data/synthetic.js";
 import type { Dataset } from "../../src/data/types.js";
-
-/** A classification dataset whose single feature is the row index (so rows are traceable). */
-function labelled(labels: number[], classes: number): Dataset {
-  return {
-    name: "toy",
-    task: "classification",
-    featureNames: ["row"],
-    samples: labels.length,
-    features: Float64Array.from(labels, (_, i) => i),
-    labels: Int32Array.from(labels),
-    classNames: Array.from({ length: classes }, (_, c) => `c${c}`),
-    droppedRows: 0,
-  };
-}
-
-function classCounts(dataset: Dataset, classes: number): number[] {
-  const out = new Array<number>(classes).fill(0);
-  for (const label of dataset.labels!) out[label]! += 1;
-  return out;
-}
+import { classCounts, labelled } from "../helpers/labelled-dataset.js";
 
 describe("stratified split", () => {
   it("keeps class proportions: per class round(n_c·f) clamped to [1, n_c − 1] (property)", () => {
