@@ -28,6 +28,7 @@ import {
 } from "../../src/jobs/types.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
 import type { JobSpec } from "../../src/training/spec.js";
+import { fillerRecord } from "../helpers/records.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -43,8 +44,7 @@ export interface FakeJobServiceOptions {
 
 /** A plausible epoch record (classification, exact simulator). */
 export function sampleEpoch(epoch: number, overrides: Partial<EpochRecord> = {}): EpochRecord {
-  return {
-    epoch,
+  return fillerRecord(epoch, {
     trainLoss: 0.7 - 0.05 * epoch,
     testLoss: 0.72 - 0.05 * epoch,
     trainAccuracy: 0.5 + 0.04 * epoch,
@@ -52,21 +52,12 @@ export function sampleEpoch(epoch: number, overrides: Partial<EpochRecord> = {})
     learningRate: 0.05,
     ixt: 0.4 + 0.1 * epoch,
     ity: 0.2 + 0.07 * epoch,
-    hy: 1,
     ht: 0.9 + 0.05 * epoch,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
     circuitEvaluations: 1200,
     submissions: 2,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
     elapsedMs: 40 + epoch,
     ...overrides,
-  };
+  });
 }
 
 export function sampleSummary(records: readonly EpochRecord[]): RunSummary {

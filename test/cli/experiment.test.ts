@@ -17,6 +17,11 @@ function qplane(...args: string[]) {
 }
 
 const work = mkdtempSync(join(tmpdir(), "qplane-experiment-"));
+
+/** `qplane experiment --spec FILE --runs-dir <work> …flags`. */
+function runExperiment(specFile: string, ...flags: string[]) {
+  return qplane("experiment", "--spec", specFile, "--runs-dir", work, ...flags);
+}
 const BASE = {
   dataset: { name: "moons", samples: 40 },
   model: { qubits: 2, layers: 1 },
@@ -46,16 +51,7 @@ describe("qplane experiment", () => {
       },
       grid: { "training.seed": [1, 2] },
     });
-    const { code, stdout, stderr } = qplane(
-      "experiment",
-      "--spec",
-      spec,
-      "--runs-dir",
-      work,
-      "--json",
-      "--parallel",
-      "1",
-    );
+    const { code, stdout, stderr } = runExperiment(spec, "--json", "--parallel", "1");
     expect(code).toBe(0);
     expect(stdout.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(
@@ -70,14 +66,7 @@ describe("qplane experiment", () => {
       grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] },
       threshold: { metric: "testAccuracy", value: 0.7 },
     });
-    const { code, stdout, stderr } = qplane(
-      "experiment",
-      "--spec",
-      spec,
-      "--runs-dir",
-      work,
-      "--json",
-    );
+    const { code, stdout, stderr } = runExperiment(spec, "--json");
     expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const { dir, experiment } = JSON.parse(stdout.trim()) as {
@@ -142,7 +131,7 @@ describe("qplane experiment", () => {
       "seeds.yaml",
       "spec:\n  dataset: {name: moons, samples: 40}\n  model: {qubits: 2, layers: 1}\n  training: {epochs: 2}\ngrid:\n  training.seed: [1, 2]\n",
     );
-    const { code, stdout, stderr } = qplane("experiment", "--spec", spec, "--runs-dir", work);
+    const { code, stdout, stderr } = runExperiment(spec);
     expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
@@ -205,14 +194,7 @@ describe("qplane experiment", () => {
       compare: { baseline: { "feedback.mode": "off" } },
       controls: ["dose-matched", "placebo"],
     });
-    const { code, stdout, stderr } = qplane(
-      "experiment",
-      "--spec",
-      spec,
-      "--runs-dir",
-      work,
-      "--json",
-    );
+    const { code, stdout, stderr } = runExperiment(spec, "--json");
     expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
     const { dir, experiment, comparisons } = JSON.parse(stdout.trim()) as {

@@ -11,30 +11,18 @@ import {
 import type { ChildOutcome, ExperimentRecord } from "../../src/experiments/types.js";
 import { experimentCsv, experimentMarkdown, experimentView } from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+import { fillerRecord } from "../helpers/records.js";
 
 function record(epoch: number, fields: Partial<EpochRecord>): EpochRecord {
-  return {
-    epoch,
-    trainLoss: 1,
-    testLoss: 1,
+  return fillerRecord(epoch, {
     learningRate: 0.05,
     ixt: 0.5,
     ity: 0.25,
-    hy: 1,
     ht: 1,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
     circuitEvaluations: 10,
     submissions: 1,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
-    elapsedMs: 1,
     ...fields,
-  };
+  });
 }
 
 function child(

@@ -6,6 +6,7 @@ import type { JobRecord, JobStatus } from "../../src/jobs/types.js";
 import type { TrainingCheckpoint } from "../../src/training/loop.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { fillerRecord } from "../helpers/records.js";
 import { connect, deleteKeysUnder, keysUnder, testPrefix } from "./helpers.js";
 
 const prefix = testPrefix("store");
@@ -62,8 +63,7 @@ async function created(options?: Parameters<typeof newJob>[0]): Promise<JobRecor
 }
 
 function epochRecord(epoch: number): EpochRecord {
-  return {
-    epoch,
+  return fillerRecord(epoch, {
     trainLoss: 1 / epoch,
     testLoss: 1.1 / epoch,
     trainAccuracy: 0.5 + epoch / 100,
@@ -71,20 +71,11 @@ function epochRecord(epoch: number): EpochRecord {
     learningRate: 0.05,
     ixt: 0.1 * epoch,
     ity: 0.05 * epoch,
-    hy: 1,
     ht: 0.9,
-    saturated: false,
-    compressionPenalty: 0,
-    compressionTarget: null,
-    alpha: 1,
-    estimator: "exact",
-    shots: 0,
     circuitEvaluations: 100,
     submissions: 2,
-    shotsUsed: 0,
-    estimatedCostUsd: 0,
     elapsedMs: 12.5,
-  };
+  });
 }
 
 function checkpoint(records: EpochRecord[]): TrainingCheckpoint {

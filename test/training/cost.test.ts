@@ -346,6 +346,23 @@ describe("the cost model", () => {
   });
 });
 
+/**
+ * A VQC run's metered amplitude-operations, beside those of one forward pass of its circuit
+ * (`oneRow`), with its spec, data and cost shape.
+ */
+async function meteredVqcRun(input: JobSpecInput) {
+  const prepared = prepareRun(input);
+  const { spec, data } = prepared;
+  const circuit = prepared.model.runShape!.circuit;
+  const oneRow = await metered(() =>
+    exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
+  );
+  const run = await metered(() => runTraining(input));
+  const shape = modelCostShape(spec, data, true);
+  if (shape.kind !== "vqc") throw new Error("a VQC spec");
+  return { spec, data, shape, oneRow, run };
+}
+
 /** Amplitude-operations the simulator's pacing meters are charged while `work` runs. */
 async function metered(work: () => unknown): Promise<number> {
   let charged = 0;
@@ -420,15 +437,7 @@ describe("the cost model against what the simulator does", () => {
     "counts the forward passes a real run makes (%s)",
     async (_, model, training, passes) => {
       const input = { dataset: SMALL, model, training: { ...training, batchSize: 4 } };
-      const prepared = prepareRun(input);
-      const { spec, data } = prepared;
-      const circuit = prepared.model.runShape!.circuit;
-      const oneRow = await metered(() =>
-        exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
-      );
-      const run = await metered(() => runTraining(input));
-      const shape = modelCostShape(spec, data, true);
-      if (shape.kind !== "vqc") throw new Error("a VQC spec");
+      const { spec, data, shape, oneRow, run } = await meteredVqcRun(input);
       expect(shape.encodingMultiplyAdds).toBe(
         spec.model.encoding === "linear" ? (spec.model.reupload ? 16 : 8) * data.featureCount : 0,
       );
@@ -454,16 +463,8 @@ describe("the cost model against what the simulator does", () => {
       model: { qubits: 8, layers: 2, encoding: "fixed" },
       training: { epochs: 2, batchSize: 4 },
     } as const;
-    const prepared = prepareRun(input);
-    const { spec, data } = prepared;
+    const { spec, data, shape, oneRow, run } = await meteredVqcRun(input);
     expect([data.train.samples, data.test.samples, data.validation?.samples]).toEqual([4, 2, 2]);
-    const circuit = prepared.model.runShape!.circuit;
-    const oneRow = await metered(() =>
-      exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
-    );
-    const run = await metered(() => runTraining(input));
-    const shape = modelCostShape(spec, data, true);
-    if (shape.kind !== "vqc") throw new Error("a VQC spec");
     const overhead = 2 * (STEP_OVERHEAD_OPERATIONS + 12 * SAMPLE_OVERHEAD_OPERATIONS);
     const modelled =
       (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);

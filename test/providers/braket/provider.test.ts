@@ -74,6 +74,27 @@ function creates() {
   return createRequests(fake);
 }
 
+/** Sends a CreateQuantumTask straight to the fake and maps the error it must answer. */
+async function rejectedCreate(
+  p: ReturnType<typeof provider>,
+  clientToken: string,
+  action: string,
+): Promise<ReturnType<typeof mapBraketError>> {
+  const error = await rejection(
+    p.braket.send(
+      new CreateQuantumTaskCommand({
+        clientToken,
+        deviceArn: GARNET.arn,
+        shots: 10,
+        outputS3Bucket: "amazon-braket-qplane",
+        outputS3KeyPrefix: "x",
+        action,
+      }),
+    ),
+  );
+  return mapBraketError(error, "CreateQuantumTask");
+}
+
 function expectWithinShotNoise(result: ExecutionResult, rows: number[][], shots: number) {
   expect(result.kind).toBe("counts");
   expect(result.rows).toBe(rows.length);
@@ -399,19 +420,7 @@ describe.each(PROGRAM_SET_RESULT_LAYOUTS)(
           },
         ],
       });
-      const error = await rejection(
-        p.braket.send(
-          new CreateQuantumTaskCommand({
-            clientToken: "t1",
-            deviceArn: GARNET.arn,
-            shots: 10,
-            outputS3Bucket: "amazon-braket-qplane",
-            outputS3KeyPrefix: "x",
-            action,
-          }),
-        ),
-      );
-      const mapped = mapBraketError(error, "CreateQuantumTask");
+      const mapped = await rejectedCreate(p, "t1", action);
       expect(mapped.code).toBe("QPLANE_ERR_PROVIDER_REJECTED");
       expect(mapped.message).toMatch(
         /ProgramSetValidationFailed.*program 0 inputs 0: inputs lists differ/,
@@ -466,19 +475,7 @@ describe.each(PROGRAM_SET_RESULT_LAYOUTS)(
         source: "OPENQASM 3;\nqubit[2] q;\ncx q[0], q[1];\n",
         inputs: {},
       });
-      const error = await rejection(
-        provider(GARNET).braket.send(
-          new CreateQuantumTaskCommand({
-            clientToken: "t2",
-            deviceArn: GARNET.arn,
-            shots: 10,
-            outputS3Bucket: "amazon-braket-qplane",
-            outputS3KeyPrefix: "x",
-            action,
-          }),
-        ),
-      );
-      const mapped = mapBraketError(error, "CreateQuantumTask");
+      const mapped = await rejectedCreate(provider(GARNET), "t2", action);
       expect(mapped.code).toBe("QPLANE_ERR_PROVIDER_REJECTED");
       expect(mapped.message).toMatch(/Gate 'cx' is not supported.*UnsupportedOperation/);
     });
