@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // builds dist/ when it is older than the sources: some tests run the compiled code
+    globalSetup: ["./scripts/ensure-built.mjs"],
     testTimeout: 30_000,
   },
 });

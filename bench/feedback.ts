@@ -1,101 +1,153 @@
 /**
- * Compression-gnostic feedback benchmark: baseline (mode "off") vs "loss" vs "lr" over
- * several seeds on moons, iris, sine and cars, with every other field at its default.
- * Reports mean ± std of the final test metric and of the epochs needed to reach a stated
- * threshold, and the training throughput (samples/s) of each dataset's runs. Prints a
- * markdown table and saves it under bench/results/feedback.md.
+ * Controlled compression-gnostic feedback benchmark: does feedback (mode "lr") improve test
+ * accuracy / convergence beyond what a learning-rate dose explains? One `qplane experiment`
+ * per (family, data set, model) with arms A tuned off, B tuned feedback, C dose-matched,
+ * D placebo, E cosine (bench/feedback/design.ts), compared by paired Wilcoxon tests with Holm
+ * (bench/feedback/analysis.ts).
  *
- *   npm run bench:feedback            npm run bench:feedback -- --seeds 10 --json
+ * Decision rule (fixed before any number; applied mechanically by analysis.ts): per family and
+ * model, "feedback helps" only if B beats A, C AND D on the test metric (Holm p < 0.05) on at
+ * least half of the data sets and is never significantly worse than any of them.
+ *
+ * Each finished experiment is cached in bench/results/feedback-runs/ (a rerun skips it;
+ * `--fresh` reruns); the report (bench/results/feedback.md, SVGs in bench/results/feedback/)
+ * is rebuilt from the cache alone with `--report-only`.
+ *
+ *   npm run bench:feedback -- --quick            moons, iris, sine; 5 seeds; primary family
+ *   npm run bench:feedback -- [--seeds N] [--parallel N] [--families a,b] [--datasets a,b]
+ *                             [--fresh] [--report-only]
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { epochsToThreshold, meanStd } from "../src/experiments/aggregate.js";
-import { formatStat } from "../src/experiments/view.js";
-import { runTraining } from "../src/training/run.js";
+import { DATASETS, FAMILIES, plannedExperiments, QUICK_DATASETS } from "./feedback/design.js";
+import type { CachedExperiment } from "./feedback/extract.js";
+import { type RunMeta, writeReport } from "./feedback/report.js";
+import { cachePath, readCached, runExperiments } from "./feedback/run.js";
 
-interface Benchmark {
-  readonly dataset: string;
-  /** Final-metric name and the threshold the "epochs to reach" column counts against. */
-  readonly metric: "testAccuracy" | "testR2";
-  readonly threshold: number;
+interface Args {
+  readonly seeds: number;
+  readonly parallel: number;
+  readonly families: readonly string[];
+  readonly datasets: readonly string[];
+  readonly fresh: boolean;
+  readonly reportOnly: boolean;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [
-  { dataset: "moons", metric: "testAccuracy", threshold: 0.9 },
-  { dataset: "iris", metric: "testAccuracy", threshold: 0.9 },
-  { dataset: "sine", metric: "testR2", threshold: 0.9 },
-  { dataset: "cars", metric: "testR2", threshold: 0.75 },
-];
-const MODES = ["off", "loss", "lr"] as const;
+const PRIMARY_SEEDS = 20;
+const QUICK_SEEDS = 5;
+
+function fail(message: string): never {
+  console.error(`bench:feedback: ${message}`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    if (index < 0) return undefined;
+    const next = argv[index + 1];
+    if (next === undefined || next.startsWith("--")) fail(`${flag} needs a value`);
+    return next;
+  };
+  const known = new Set(["--quick", "--fresh", "--report-only"]);
+  const valued = new Set(["--seeds", "--parallel", "--families", "--datasets"]);
+  argv.forEach((arg, index) => {
+    if (arg.startsWith("--") && !known.has(arg) && !valued.has(arg)) fail(`unknown flag ${arg}`);
+    if (!arg.startsWith("--") && !valued.has(argv[index - 1] ?? "")) fail(`unexpected ${arg}`);
+  });
+  const quick = argv.includes("--quick");
+  const count = (flag: string, fallback: number) => {
+    const text = value(flag);
+    if (text === undefined) return fallback;
+    const number = Number(text);
+    if (!Number.isInteger(number) || number < 1) fail(`${flag} ${text}: not a positive integer`);
+    return number;
+  };
+  const list = (flag: string, names: readonly string[], fallback: readonly string[]) => {
+    const text = value(flag);
+    if (text === undefined) return fallback;
+    const items = text.split(",");
+    for (const item of items) {
+      if (!names.includes(item)) fail(`${flag} ${item}: not one of ${names.join(", ")}`);
+    }
+    return items;
+  };
+  const familyNames = FAMILIES.map((family) => family.name);
+  return {
+    seeds: count("--seeds", quick ? QUICK_SEEDS : PRIMARY_SEEDS),
+    parallel: count("--parallel", availableParallelism()),
+    families: list("--families", familyNames, quick ? [familyNames[0]!] : familyNames),
+    datasets: list(
+      "--datasets",
+      DATASETS.map((dataset) => dataset.name),
+      quick ? QUICK_DATASETS : DATASETS.map((dataset) => dataset.name),
+    ),
+    fresh: argv.includes("--fresh"),
+    reportOnly: argv.includes("--report-only"),
+  };
+}
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const seedsIndex = args.indexOf("--seeds");
-  const seeds = seedsIndex >= 0 ? Number(args[seedsIndex + 1]) : 5;
-  const rows: Record<string, unknown>[] = [];
-  const lines = [
-    `Compression-gnostic feedback vs baseline: ${seeds} seeds per cell, spec defaults otherwise (VQC, 4 qubits, 3 layers, Adam, lr 0.05, 30 epochs, α = 1, I* = H(Y), exact simulator).`,
-    "",
-    "| dataset | mode | final test metric | epochs to threshold (reached) | final I(X;T) | final I(T;Y) | train samples/s |",
-    "|---|---|---|---|---|---|---|",
-  ];
-  for (const benchmark of BENCHMARKS) {
-    for (const mode of MODES) {
-      const finals: number[] = [];
-      const reached: number[] = [];
-      const ixt: number[] = [];
-      const ity: number[] = [];
-      let samples = 0;
-      let seconds = 0;
-      for (let seed = 1; seed <= seeds; seed++) {
-        const { result, data, spec } = await runTraining({
-          dataset: { name: benchmark.dataset, seed },
-          training: { seed },
-          feedback: { mode },
-        });
-        const last = result.records.at(-1)!;
-        finals.push(last[benchmark.metric]!);
-        ixt.push(last.ixt);
-        ity.push(last.ity);
-        const epochs = epochsToThreshold(result.records, {
-          metric: benchmark.metric,
-          value: benchmark.threshold,
-        });
-        if (epochs !== null) reached.push(epochs);
-        samples += data.train.samples * spec.training.epochs;
-        seconds += result.summary.elapsedMs / 1000;
-      }
-      const metricLabel = benchmark.metric === "testAccuracy" ? "accuracy" : "R²";
-      const row = {
-        dataset: benchmark.dataset,
-        mode,
-        metric: benchmark.metric,
-        threshold: benchmark.threshold,
-        final: meanStd(finals),
-        epochsToThreshold: meanStd(reached),
-        reached: reached.length,
-        seeds,
-        finalIxt: meanStd(ixt),
-        finalIty: meanStd(ity),
-        samplesPerSecond: samples / seconds,
-      };
-      rows.push(row);
-      lines.push(
-        `| ${benchmark.dataset} | ${mode} | ${metricLabel} ${formatStat(row.final, 3)} | ${formatStat(row.epochsToThreshold, 1)} (${reached.length}/${seeds} reach ${metricLabel} ≥ ${benchmark.threshold}) | ${formatStat(row.finalIxt, 3)} | ${formatStat(row.finalIty, 3)} | ${row.samplesPerSecond.toFixed(0)} |`,
-      );
-    }
-  }
-  const table = lines.join("\n");
-  console.log(table);
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
   const here = dirname(fileURLToPath(import.meta.url));
   const resultsDir = resolve(
     here,
     here.includes(join("dist", "bench")) ? "../../bench/results" : "results",
   );
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, "feedback.md"), `${table}\n`);
-  if (args.includes("--json")) console.log(JSON.stringify({ rows }));
+  const cacheDir = join(resultsDir, "feedback-runs");
+  const metaPath = join(cacheDir, "meta.json");
+  mkdirSync(join(resultsDir, "feedback"), { recursive: true });
+  const keys = plannedExperiments(
+    FAMILIES.filter((family) => args.families.includes(family.name)),
+    DATASETS.filter((dataset) => args.datasets.includes(dataset.name)),
+  );
+  const seeds = Array.from({ length: args.seeds }, (_, index) => index + 1);
+  let experiments: CachedExperiment[];
+  let meta: RunMeta | null;
+  if (args.reportOnly) {
+    experiments = keys
+      .map((key) => readCached(cachePath(cacheDir, key)))
+      .filter((experiment): experiment is CachedExperiment => experiment !== null);
+    meta = readMeta(metaPath);
+  } else {
+    const started = performance.now();
+    experiments = await runExperiments(keys, {
+      cacheDir,
+      seeds,
+      parallel: args.parallel,
+      fresh: args.fresh,
+      log: (line) => console.error(line),
+    });
+    const cpuList = cpus();
+    meta = {
+      finishedAt: new Date().toISOString(),
+      wallMs: Math.round(performance.now() - started),
+      parallel: args.parallel,
+      cpus: `${cpuList.length} × ${cpuList[0]?.model ?? "unknown CPU"}`,
+      node: process.version,
+      seeds,
+      command: `bench:feedback ${argv.join(" ")}`.trim(),
+    };
+    writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
+  }
+  const markdown = await writeReport({
+    experiments,
+    meta,
+    resultsDir,
+    plannedCount: keys.length,
+  });
+  console.log(markdown);
+}
+
+function readMeta(path: string): RunMeta | null {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as RunMeta;
+  } catch {
+    return null;
+  }
 }
 
 await main();

@@ -132,6 +132,11 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** API-side Redis command timeout; past it a request answers 503. @defaultValue 2000 (`QPLANE_REDIS_TIMEOUT_MS`) */
   readonly redisTimeoutMs: number;
+  /**
+   * How often the API derives experiment children that wait on finished runs (controls, tuned
+   * and inheriting arms). @defaultValue 2000 (`QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS`)
+   */
+  readonly experimentAdvanceIntervalMs: number;
   /** @defaultValue "info" (`LOG_LEVEL`) */
   readonly logLevel: LogLevel;
   /** @defaultValue "auto" (`LOG_FORMAT`) */
@@ -288,6 +293,7 @@ const envSchema = z.object({
   QPLANE_RETENTION_SECONDS: wholeNumber(60, 10 * 365 * DAY, 7 * DAY),
   QPLANE_IDEMPOTENCY_TTL_SECONDS: wholeNumber(60, 30 * DAY, DAY),
   QPLANE_REDIS_TIMEOUT_MS: wholeNumber(100, 60_000, 2000),
+  QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS: wholeNumber(100, 3_600_000, 2000),
   QPLANE_WORKER_CONCURRENCY: wholeNumber(1, 64, 1),
   QPLANE_LOCK_DURATION_MS: wholeNumber(1000, 3_600_000, 30_000),
   QPLANE_STALLED_INTERVAL_MS: wholeNumber(100, 3_600_000, 15_000),
@@ -372,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionSeconds: e.QPLANE_RETENTION_SECONDS,
     idempotencyTtlSeconds: e.QPLANE_IDEMPOTENCY_TTL_SECONDS,
     redisTimeoutMs: e.QPLANE_REDIS_TIMEOUT_MS,
+    experimentAdvanceIntervalMs: e.QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     shutdownTimeoutSeconds: e.QPLANE_SHUTDOWN_TIMEOUT_SECONDS,

@@ -9,6 +9,9 @@
  * queue at the last completed epoch (see src/jobs/worker-process.ts). A shutdown longer than
  * QPLANE_SHUTDOWN_TIMEOUT_SECONDS kills the worker child and exits with status 1.
  *
+ * The API process also drives experiments (src/jobs/experiment-driver.ts): every
+ * QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS it queues the children that derive from finished runs.
+ *
  * In `all` the worker child is supervised (src/jobs/supervisor.ts): restarted with back-off
  * when it dies, its jobs handed back at once (src/jobs/recovery.ts); after repeated crashes
  * the process exits with status 1. Without Redis the service says so in one line and keeps
@@ -16,11 +19,14 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { buildApp } from "./api/app.js";
 import { ServiceMetrics } from "./api/metrics.js";
+import { experimentChildAdmission } from "./api/routes/experiments.js";
 import { createBackendRegistry } from "./backends/registry.js";
 import { type Config, loadConfig } from "./config.js";
 import { isQplaneError } from "./errors/catalogue.js";
+import { startExperimentDriver } from "./jobs/experiment-driver.js";
 import { createExperimentService } from "./jobs/experiments.js";
 import { JobKeys } from "./jobs/keys.js";
 import { releaseDeadWorker } from "./jobs/recovery.js";
@@ -41,6 +47,7 @@ async function startApi(
   closers: Closer[],
   storeRedis: Redis,
   worker: SupervisedWorker | null,
+  logger: Logger,
 ): Promise<FastifyInstance> {
   const service: JobService = createJobService({ config, redis: storeRedis });
   const experiments = createExperimentService({ config, jobs: service });
@@ -65,10 +72,18 @@ async function startApi(
     workerAlive:
       worker === null ? undefined : async () => worker.alive && (await service.workers()) > 0,
   });
+  // children that derive from finished runs are queued even when nobody reads the experiment
+  const driver = startExperimentDriver({
+    experiments,
+    admit: experimentChildAdmission(app.qplane.options),
+    intervalMs: config.experimentAdvanceIntervalMs,
+    logger,
+  });
   closers.push(
     () => closeRedis(rateLimitRedis),
     () => service.close(),
     () => experiments.close(),
+    () => driver.close(),
     () => app.close(),
   );
   // every worker's epochs, wherever it runs, feed the /metrics epoch-duration histogram;
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
     supervisor = supervised;
     closers.push(() => supervised.close());
   }
-  await startApi(config, closers, storeRedis, supervisor);
+  await startApi(config, closers, storeRedis, supervisor, logger);
 }
 
 main().catch((error: unknown) => {

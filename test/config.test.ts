@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       retentionSeconds: 7 * 24 * 3600,
       idempotencyTtlSeconds: 24 * 3600,
       redisTimeoutMs: 2000,
+      experimentAdvanceIntervalMs: 2000,
       logLevel: "info",
       logFormat: "auto",
       shutdownTimeoutSeconds: 30,
@@ -105,6 +106,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "DEBUG",
       LOG_FORMAT: "Pretty",
       QPLANE_SHUTDOWN_TIMEOUT_SECONDS: "5",
+      QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS: "250",
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -118,6 +120,7 @@ describe("loadConfig", () => {
       retentionSeconds: 3600,
       idempotencyTtlSeconds: 600,
       redisTimeoutMs: 500,
+      experimentAdvanceIntervalMs: 250,
       logLevel: "debug",
       logFormat: "pretty",
       shutdownTimeoutSeconds: 5,
@@ -222,6 +225,7 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "verbose", "must be one of fatal, error, warn, info, debug, trace, silent"],
     ["LOG_FORMAT", "text", "must be one of auto, json, pretty"],
     ["QPLANE_SHUTDOWN_TIMEOUT_SECONDS", "0", "from 1 to 3600"],
+    ["QPLANE_EXPERIMENT_ADVANCE_INTERVAL_MS", "50", "from 100 to 3600000"],
     ["QPLANE_TRUST_PROXY", "2", "a hop count cannot tell a proxy from a client"],
     ["QPLANE_TRUST_PROXY", "yes", '"yes" is not an IP address, a CIDR or one of loopback'],
     ["QPLANE_TRUST_PROXY", "10.0.0.0/33", '"10.0.0.0/33" is not an IP address, a CIDR'],

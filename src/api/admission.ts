@@ -1,7 +1,8 @@
 /**
  * What only the server knows about a spec, checked before the job service is asked: the
  * configured limits, that the named backend exists, that a CSV path stays in its directory,
- * and that the run's estimated cost fits the per-job limits (arithmetic on the spec: no data
+ * that a `label-entropy` feedback target is reachable (`admitFeedbackTarget`), and that the
+ * run's estimated cost fits the per-job limits (arithmetic on the spec: no data
  * is generated, no circuit built, so any body is judged in microseconds; a CSV file is read
  * once per version, off the event loop, and its rows checked like the worker checks them).
  */
@@ -9,8 +10,9 @@ import type { FastifyReply } from "fastify";
 import { checkDatasetRows, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { checkJobCost } from "../training/cost.js";
+import { shapeOfSummary } from "../training/prepare.js";
 import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
-import { jobCostOf } from "../training/sizing.js";
+import { admitFeedbackTarget, jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
 import { vqcReadoutQubits } from "../training/vqc-model.js";
 import { confineDatasetPath } from "./dataset-path.js";
@@ -55,8 +57,11 @@ export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
     const { specLimits, costLimits } = options;
     // the data's shape is needed with or without limits: its rules (readout qubits for the
     // classes, PCA components, split sizes) must refuse a spec before it is queued
-    const data = await options.datasetShapes.of(admitted, requester);
+    const summary = await options.datasetShapes.summaryOf(admitted, requester);
+    const data = shapeOfSummary(admitted, summary);
     if (admitted.model.kind === "vqc") vqcReadoutQubits(admitted, data);
+    // H(Y) is arithmetic on the summary: an unreachable I* is refused here, not by the worker
+    admitFeedbackTarget(admitted, summary, data);
     if (specLimits !== undefined && admitted.dataset.name === "csv") {
       checkDatasetRows(
         data.train.samples + data.test.samples + (data.validation?.samples ?? 0),

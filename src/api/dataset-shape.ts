@@ -15,8 +15,8 @@ import { QplaneError } from "../errors/catalogue.js";
 import {
   type DatasetSummary,
   type PreparedDataShape,
-  prepareDataShape,
   shapeOfSummary,
+  summarizeDataset,
 } from "../training/prepare.js";
 import type { JobSpec } from "../training/spec.js";
 
@@ -60,7 +60,15 @@ export class DatasetShapes {
    * (`confineDatasetPath`): messages name the field only.
    */
   async of(spec: JobSpec, requester: Requester = {}): Promise<PreparedDataShape> {
-    if (spec.dataset.name !== "csv") return prepareDataShape(spec);
+    return shapeOfSummary(spec, await this.summaryOf(spec, requester));
+  }
+
+  /**
+   * The summary `of` sizes the spec's data from (task, features, rows per class): arithmetic
+   * or a small read for the built-in datasets, the cached read of a CSV file.
+   */
+  async summaryOf(spec: JobSpec, requester: Requester = {}): Promise<DatasetSummary> {
+    if (spec.dataset.name !== "csv") return summarizeDataset(spec);
     const { limits } = this;
     let file: { size: number; mtimeMs: number };
     try {
@@ -95,6 +103,6 @@ export class DatasetShapes {
         this.summaries.delete(this.summaries.keys().next().value!);
       }
     }
-    return shapeOfSummary(spec, await summary);
+    return summary;
   }
 }

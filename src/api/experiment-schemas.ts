@@ -1,5 +1,6 @@
 /** The zod schemas of the `/v1/experiments` routes (validation and the OpenAPI document). */
 import { z } from "zod";
+import { MAX_CANDIDATES } from "../experiments/derive.js";
 import { CONTROL_NAMES, THRESHOLD_METRICS } from "../experiments/types.js";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
 import { jobSpecSchema } from "../training/spec.js";
@@ -36,10 +37,11 @@ export const experimentSubmissionSchema = named(
           value: z.number().refine(Number.isFinite, { message: "must be a finite number" }),
         })
         .optional(),
-      "What `epochsToThreshold` counts (≥ for accuracy and R², ≤ for losses and MSE). " +
-        "Default: the arm's final metric ≥ 0.9. With `compare`, a given threshold is also " +
-        "compared as optimisation steps to reach it on the validation split (else the " +
-        "training split), runs that never reach it censored at their budget.",
+      "What each arm's `stepsToThreshold` counts (≥ for accuracy and R², ≤ for losses and " +
+        "MSE): optimisation steps until the metric reaches it on the validation split (else " +
+        "the training split; never the test split: `testAccuracy` means accuracy there), runs " +
+        "that never reach it censored at their budget. Default: the arm's final metric ≥ 0.9. " +
+        "With `compare`, a given threshold is also compared in `comparisons`.",
     ),
     compare: doc(
       z
@@ -58,8 +60,59 @@ export const experimentSubmissionSchema = named(
       "Controls derived per seed from every arm with feedback on, once its run finished: " +
         "`dose-matched` = feedback off at that run's mean effective learning rate (constant); " +
         "`placebo` = feedback off replaying another seed's learning-rate trajectory " +
-        "(training.schedule `replay`). They appear as arms `<arm> / <control>`. " +
-        "`qplane experiment` only for now: the service answers 400.",
+        "(training.schedule `replay`). They appear as arms `<arm> / <control>`, queued as " +
+        "their feedback runs finish.",
+    ),
+    tune: doc(
+      z
+        .array(
+          z.strictObject({
+            arm: doc(
+              z.record(z.string().max(64), gridValueSchema),
+              "Grid field → value: every arm matching all of them is tuned (at least one).",
+            ),
+            candidates: doc(
+              z.record(
+                z.string().max(64),
+                z.array(gridValueSchema).max(MAX_CANDIDATES, { message: "too many candidates" }),
+              ),
+              "Spec field (not a grid field) → values; the candidates are their product (first " +
+                `field slowest), at most ${MAX_CANDIDATES} per arm.`,
+            ),
+          }),
+        )
+        .max(100)
+        .optional(),
+      "Tuned arms: per seed, one child per candidate; once all finished, the one with the best " +
+        "validation accuracy (R² for regression) at its selected epoch is the arm's run for that " +
+        "seed (ties: lower validation loss, then the earlier candidate). Needs " +
+        "dataset.validationFraction > 0. Never chosen on the test split.",
+    ),
+    inherit: doc(
+      z
+        .array(
+          z.strictObject({
+            arm: doc(
+              z.record(z.string().max(64), gridValueSchema),
+              "Grid field → value: every matching arm (not the baseline) inherits.",
+            ),
+            fields: doc(
+              z.array(z.string().max(64)).max(64),
+              "Spec fields (not grid fields) taken from the baseline arm's selected run of the same seed.",
+            ),
+          }),
+        )
+        .max(100)
+        .optional(),
+      "Per seed, the matched arms' children take these fields from the baseline arm's selected " +
+        "child (e.g. its tuned training.learningRate); they run once it finished. Needs `compare`.",
+    ),
+    splitPerSeed: doc(
+      z.boolean().optional(),
+      "true: each `training.seed` replicate also sets dataset.seed, so a seed draws its own " +
+        "train/validation/test split as well as its initialisation (arms still share each " +
+        "seed's split: pairs are by seed), and the statistics cover split variation too. " +
+        "Default false: every seed trains on the base spec's split.",
     ),
   }),
   "An experiment: a base spec, a grid of field values and an optional threshold.",
@@ -101,6 +154,25 @@ const controlSchema = doc(
     .optional(),
   "Control arms only: which control, derived from which arm.",
 );
+/** What an arm's record says about its children's derivation (derive.ts). */
+const armDerivationFields = {
+  slots: doc(
+    z.array(z.string()).optional(),
+    "Parallel to jobIds: each child's slot (`r<seed index>`, `r<seed index>.c<candidate index>`).",
+  ),
+  unrunnable: doc(
+    z.array(z.object({ slot: z.string(), message: z.string() })).optional(),
+    "Children that can never run (a run they derive from failed), with why.",
+  ),
+  tuning: doc(
+    z.object({ candidates: z.array(valuesSchema) }).optional(),
+    "Tuned arms: the candidates tried per seed.",
+  ),
+  deferred: doc(
+    z.boolean().optional(),
+    "Its children wait for other children (controls, inherit, feedback.target baseline).",
+  ),
+};
 const comparisonSchema = named(
   "ExperimentComparison",
   z.object({
@@ -112,11 +184,16 @@ const comparisonSchema = named(
         "best-validation) or optimisation steps to the experiment's threshold (lower is better).",
     ),
     n: doc(z.number().int(), "Seeds with a completed run in both arms."),
+    unpaired: doc(
+      z.object({ arm: z.number().int(), baseline: z.number().int() }),
+      "Seeds left out of n because only that side has a completed run with the value (the " +
+        "other's failed, was cancelled, expired, is still running or lacks it).",
+    ),
     medianDiff: doc(z.number(), "Median over the seeds of arm − baseline."),
     ci95: doc(
       z.array(z.number()).length(2),
       "[lo, hi]: 95 % percentile bootstrap of medianDiff (2000 resamples, seeded by a hash of " +
-        "arm, baseline and metric: reproducible).",
+        "the experiment's base spec and grid, arm, baseline and metric: reproducible).",
     ),
     wilcoxonP: doc(z.number(), "Two-sided Wilcoxon signed-rank p (as SciPy 1.10's default)."),
     holmP: doc(z.number(), "Holm-adjusted across every comparison of the experiment."),
@@ -129,8 +206,28 @@ const comparisonSchema = named(
       z.enum(["validation", "train"]).optional(),
       "stepsToThreshold: the split the threshold was measured on.",
     ),
+    excluded: doc(
+      z.object({ split: z.number().int(), budget: z.number().int() }).optional(),
+      "stepsToThreshold: seeds with completed runs on both sides left out of n, measured on " +
+        "different splits (`split`) or censored against a different step budget (`budget`).",
+    ),
   }),
   "One arm against the baseline arm, paired by training.seed.",
+);
+const stepsStatSchema = named(
+  "StepsStat",
+  statSchema.extend({
+    censored: doc(
+      z.number().int(),
+      "Counted runs that never reached the threshold, each at its step budget (the mean is " +
+        "then a lower bound).",
+    ),
+    split: doc(
+      z.enum(["validation", "train"]).optional(),
+      "Where the steps were measured (absent while no run is counted).",
+    ),
+  }),
+  "Optimisation steps to the threshold over the completed children.",
 );
 const compareViewSchema = doc(
   z.object({ baseline: valuesSchema, baselineArm: z.string() }).optional(),
@@ -144,6 +241,11 @@ const countsSchema = z.object({
   failed: z.number().int(),
   cancelled: z.number().int(),
   missing: doc(z.number().int(), "Children whose records expired or were removed."),
+  waiting: doc(
+    z.number().int(),
+    "Children not queued yet: they derive from runs still unfinished (controls, tuned or " +
+      "inheriting arms); the experiment is running while any waits.",
+  ),
 });
 
 export const experimentSchema = named(
@@ -178,11 +280,28 @@ export const experimentSchema = named(
           values: valuesSchema,
           metric: finalMetricSchema,
           control: controlSchema,
-          jobIds: z.array(z.string()),
+          jobIds: doc(
+            z.array(z.string()),
+            "The children aggregated: one per seed (a tuned arm: the run `selected` for that seed).",
+          ),
+          ...armDerivationFields,
+          selected: doc(
+            z
+              .array(
+                z.object({
+                  seed: gridValueSchema,
+                  candidate: valuesSchema,
+                  jobId: z.string(),
+                }),
+              )
+              .optional(),
+            "Tuned arms: per seed, the candidate chosen on the validation split (its run is the " +
+              "arm's run for that seed).",
+          ),
           jobs: z.number().int(),
           completed: z.number().int(),
           finalMetric: statSchema,
-          epochsToThreshold: doc(statSchema, "Over the completed children that reached it."),
+          stepsToThreshold: stepsStatSchema,
           finalIxt: statSchema,
           finalIty: statSchema,
           feedbackUnreachable: doc(
@@ -207,6 +326,7 @@ export const experimentSummarySchema = named(
         metric: finalMetricSchema,
         control: controlSchema,
         jobIds: z.array(z.string()),
+        ...armDerivationFields,
         jobs: z.number().int(),
         completed: z.number().int(),
       }),

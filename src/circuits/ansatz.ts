@@ -1,5 +1,5 @@
 /**
- * Ansatz builders for variational quantum classifiers and regressors (DESIGN.md §1):
+ * Ansatz builders for variational quantum classifiers and regressors (docs/science.md §Model):
  * angle encoding (optionally re-uploaded before every variational layer) and
  * hardware-efficient layers (per qubit `ry(θ) rz(θ)`, then a linear, ring or full
  * entangler of CNOTs or CZs), measuring a chosen readout register.

@@ -249,16 +249,21 @@ export function weightColumns(circuit: Circuit): number[] {
   return columns;
 }
 
-/** Appends `c[i] = measure q[i]` for every qubit (replacing any measurements). */
-export function withMeasureAll(circuit: Circuit): Circuit {
+/** Measures `c[i] = measure qubits[i]` and nothing else (replacing any measurements). */
+export function withMeasured(circuit: Circuit, qubits: readonly number[]): Circuit {
   return createCircuit({
     ...circuit,
-    numClbits: circuit.numQubits,
-    measurements: Array.from({ length: circuit.numQubits }, (_, qubit) => ({
-      qubit,
-      clbit: qubit,
-    })),
+    numClbits: qubits.length,
+    measurements: qubits.map((qubit, clbit) => ({ qubit, clbit })),
   });
+}
+
+/** Appends `c[i] = measure q[i]` for every qubit (replacing any measurements). */
+export function withMeasureAll(circuit: Circuit): Circuit {
+  return withMeasured(
+    circuit,
+    Array.from({ length: circuit.numQubits }, (_, qubit) => qubit),
+  );
 }
 
 /** Fluent builder for circuits; `build()` validates and freezes. */

@@ -1,13 +1,15 @@
 /**
  * `qplane experiment --spec FILE`: an experiment in-process, without Redis: the same file as
  * the body of `POST /v1/experiments` (`spec`, `grid`, optional `threshold`, `name`, `tags`,
- * `compare`, `controls`), children run on `parallel` worker threads (1: one after another in
- * this thread), the same aggregation and comparisons as the API. Controls
- * (src/experiments/controls.ts) run in a second wave after the grid's children, since each
- * is derived from a finished feedback run. Every child is deterministic from its spec and
- * results are kept by child id, so the output does not depend on `parallel`. The folder
- * `runs/<id>/` receives experiment.json (the aggregate view and per-arm curves),
- * aggregate.csv and one run folder per child.
+ * `compare`, `controls`, `tune`, `inherit`), children run on `parallel` worker threads (1: one
+ * after another in this thread), the same aggregation and comparisons as the API. Which
+ * children run when is src/experiments/derive.ts's: what is ready runs, and as runs finish
+ * the children waiting for them (tuned baselines' selections, inheritance, controls) are
+ * derived, until nothing is ready or running. Every child is deterministic from its spec and
+ * results are kept by slot and child id, so the output does not depend on `parallel`. The
+ * folder `runs/<id>/` receives experiment.json (the aggregate view and per-arm curves),
+ * aggregate.csv and one run folder per child (`<childId>.error.txt` for one that failed or
+ * could never run).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,16 +17,12 @@ import { experimentSubmissionSchema } from "../api/experiment-schemas.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { armCurves } from "../experiments/aggregate.js";
 import { trainChild } from "../experiments/child-run.js";
-import { findBaselineArm } from "../experiments/comparisons.js";
 import {
-  type ControlArmPlan,
-  controlArms,
-  doseMatchedSpec,
-  placeboDonorIndex,
-  placeboSpec,
-  planControlArms,
-} from "../experiments/controls.js";
-import { planExperiment } from "../experiments/grid.js";
+  deriveReady,
+  planExperimentRecord,
+  plannedChildren,
+  resolveArms,
+} from "../experiments/derive.js";
 import { createRunPool, type RunPool, runPoolAvailable } from "../experiments/run-pool.js";
 import type { ChildOutcome, ExperimentRecord } from "../experiments/types.js";
 import {
@@ -34,7 +32,7 @@ import {
   experimentView,
 } from "../experiments/view.js";
 import { createProgressReporter } from "../runs/progress.js";
-import { newRunId } from "../runs/run-folder.js";
+import { newRunId, type RunArtifacts } from "../runs/run-folder.js";
 import type { BackendResolver } from "../training/run.js";
 import { describeSpecIssues, type JobSpec } from "../training/spec.js";
 import { cliBackendResolver, readSpecFile } from "./train.js";
@@ -57,6 +55,11 @@ export interface ExperimentCommandOptions {
    * worker thread, so when given, children run in this thread (`parallel` is ignored).
    */
   readonly resolveBackend?: BackendResolver;
+  /**
+   * What each child's run folder gets: "full" (plots and CSV too) or "metrics" (spec.json,
+   * metrics.json, summary.json: for experiments of thousands of children). @defaultValue "full"
+   */
+  readonly childArtifacts?: RunArtifacts;
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -73,78 +76,77 @@ export async function experimentCommand(
       `--spec ${options.specPath}: ${describeSpecIssues(parsed.error, input, "")}`,
     );
   }
-  const { name, tags, spec, grid, threshold, compare, controls } = parsed.data;
-  const plan = planExperiment(spec, grid, { maxJobs: options.maxJobs ?? 1000, threshold });
-  const baselineIndex = compare === undefined ? null : findBaselineArm(plan.arms, compare.baseline);
-  const controlPlans = planControlArms(plan, controls ?? []);
+  const { name, tags, ...definition } = parsed.data;
+  const id = newRunId();
+  const planned = planExperimentRecord(
+    {
+      ...definition,
+      id,
+      name: name ?? null,
+      tags: tags ?? [],
+      createdAt: new Date().toISOString(),
+      owner: null,
+    },
+    { maxJobs: options.maxJobs ?? 1000 },
+  );
   const resolveBackend = options.resolveBackend ?? cliBackendResolver();
   const parallel = options.resolveBackend === undefined ? (options.parallel ?? 1) : 1;
+  const artifacts = options.childArtifacts ?? "full";
 
-  const id = newRunId();
   const dir = join(options.runsDir, id);
   await mkdir(dir, { recursive: true });
-  const childIds = plan.children.map(
-    (child, index) =>
-      `${String(index + 1).padStart(3, "0")}-arm${child.armIndex + 1}${child.replicate === null ? "" : `-seed${child.replicate}`}`,
+  // child ids are numbered by planned position (grid arms, then controls), so they do not
+  // depend on when a child became ready
+  const children = plannedChildren(planned);
+  const ordinalOf = new Map(
+    children.map((child, index) => [`${child.armIndex}/${child.slot}`, index]),
   );
-  const gridArms = plan.arms.map((arm, armIndex) => ({
-    ...arm,
-    jobIds: childIds.filter((_, index) => plan.children[index]!.armIndex === armIndex),
-  }));
-  // control children are numbered after the grid's, one per child of their feedback arm
-  let nextNumber = plan.children.length;
-  const controlIds = controlPlans.map((control) =>
-    gridArms[control.sourceArmIndex]!.jobIds.map((_, replicateIndex) => {
-      const source = plan.children.filter((child) => child.armIndex === control.sourceArmIndex)[
-        replicateIndex
-      ]!;
-      nextNumber++;
-      return `${String(nextNumber).padStart(3, "0")}-arm${control.sourceArmIndex + 1}-${control.control.kind}${source.replicate === null ? "" : `-seed${source.replicate}`}`;
-    }),
-  );
-  const record: ExperimentRecord = {
-    id,
-    name: name ?? null,
-    tags: tags ?? [],
-    createdAt: new Date().toISOString(),
-    owner: null,
-    grid,
-    replicateField: plan.replicateField,
-    threshold: plan.threshold,
-    arms: [...gridArms, ...controlArms(controlPlans, (_, index) => controlIds[index]!)],
-    ...(compare !== undefined && baselineIndex !== null
-      ? {
-          compare: {
-            baseline: compare.baseline,
-            baselineArm: plan.arms[baselineIndex]!.key,
-            thresholdGiven: threshold !== undefined,
-          },
-        }
-      : {}),
-    ...(controls !== undefined && controls.length > 0 ? { controls } : {}),
+  const childIdOf = (armIndex: number, slot: string): string => {
+    const ordinal = ordinalOf.get(`${armIndex}/${slot}`)!;
+    const child = children[ordinal]!;
+    const arm = planned.arms[armIndex]!;
+    const sourceIndex =
+      arm.control === undefined
+        ? armIndex
+        : planned.arms.findIndex((other) => !other.control && other.key === arm.control!.of);
+    return [
+      String(ordinal + 1).padStart(3, "0"),
+      `-arm${sourceIndex + 1}`,
+      arm.control === undefined ? "" : `-${arm.control.kind}`,
+      child.replicate === null ? "" : `-seed${child.replicate}`,
+      child.candidateIndex === null ? "" : `-c${child.candidateIndex + 1}`,
+    ].join("");
   };
+  // what was launched, per arm (the record deriveReady reads)
+  const launched = planned.arms.map(() => ({
+    jobIds: [] as string[],
+    slots: [] as string[],
+    unrunnable: [] as { slot: string; message: string }[],
+  }));
+  const current = (): ExperimentRecord => ({
+    ...planned,
+    arms: planned.arms.map((arm, armIndex) => ({ ...arm, ...launched[armIndex]! })),
+  });
 
-  const total = nextNumber; // grid children and control children
+  const total = children.length;
   const progress =
     options.quiet || options.json
       ? undefined
       : createProgressReporter({ total, stream: process.stderr, unit: "run" });
   const outcomes = new Map<string, ChildOutcome>();
   let finished = 0;
-  const fail = async (childId: string, message: string) => {
+  const report = async (childId: string, message: string) => {
     // one failing child (a dataset, a backend) must not lose the others' results
     await writeFile(join(dir, `${childId}.error.txt`), `${message}\n`);
-    outcomes.set(childId, { id: childId, status: "failed", records: [], summary: null });
     if (!options.quiet && !options.json) write(`${childId}: failed: ${message}\n`);
   };
   // never more threads than children (the pool starts them lazily, as runs are queued)
   const poolSize = Math.min(parallel, total);
   const pool: RunPool | null =
     poolSize > 1 && runPoolAvailable() ? createRunPool({ size: poolSize }) : null;
-  const runChild = async (childId: string, childSpec: () => JobSpec) => {
+  const runChild = async (childId: string, spec: JobSpec) => {
     try {
-      const spec = childSpec();
-      const folder = { dir, id: childId };
+      const folder = { dir, id: childId, artifacts };
       const result = await (pool === null
         ? trainChild(spec, resolveBackend, folder)
         : pool.run(spec, folder));
@@ -156,70 +158,69 @@ export async function experimentCommand(
         seed: spec.training.seed,
       });
     } catch (error) {
-      await fail(childId, error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      outcomes.set(childId, { id: childId, status: "failed", records: [], summary: null });
+      await report(childId, message);
     }
     progress?.update(++finished, outcomes.get(childId)?.records.at(-1));
   };
-  // serially one at a time; with a pool all at once (its queue bounds how many train)
-  const wave = async (tasks: readonly (() => Promise<void>)[]) => {
-    if (pool !== null) await Promise.all(tasks.map((task) => task()));
-    else for (const task of tasks) await task();
-  };
+  const running = new Set<Promise<void>>();
   try {
-    await wave(
-      plan.children.map((child, index) => () => runChild(childIds[index]!, () => child.spec)),
-    );
-    await wave(
-      controlPlans.flatMap((control, index) =>
-        controlIds[index]!.map(
-          (childId, replicateIndex) => () => runControl(control, replicateIndex, childId),
-        ),
-      ),
-    );
+    for (;;) {
+      const derivation = deriveReady(current(), outcomes);
+      for (const child of derivation.unrunnable) {
+        launched[child.armIndex]!.unrunnable.push({ slot: child.slot, message: child.message });
+        await report(childIdOf(child.armIndex, child.slot), child.message);
+        progress?.update(++finished);
+      }
+      for (const child of derivation.ready) {
+        const childId = childIdOf(child.armIndex, child.slot);
+        launched[child.armIndex]!.jobIds.push(childId);
+        launched[child.armIndex]!.slots.push(child.slot);
+        if (pool === null) {
+          await runChild(childId, child.spec);
+        } else {
+          const task: Promise<void> = runChild(childId, child.spec).then(() => {
+            running.delete(task);
+          });
+          running.add(task);
+        }
+      }
+      const progressed = derivation.ready.length + derivation.unrunnable.length > 0;
+      if (running.size === 0) {
+        if (progressed) continue;
+        break;
+      }
+      // re-derive once a run finished and the pool has no queued run left to start
+      do await Promise.race(running);
+      while (running.size > poolSize);
+    }
   } finally {
     progress?.stop();
     await pool?.close();
   }
 
-  /** One control child for one run of its feedback arm, from that run's (and a donor's) outcome. */
-  async function runControl(
-    control: ControlArmPlan,
-    replicateIndex: number,
-    childId: string,
-  ): Promise<void> {
-    const sources = plan.children.filter((child) => child.armIndex === control.sourceArmIndex);
-    const sourceIds = gridArms[control.sourceArmIndex]!.jobIds;
-    const source = sources[replicateIndex]!;
-    const outcome = outcomes.get(sourceIds[replicateIndex]!);
-    if (outcome?.status !== "completed" || outcome.summary === null) {
-      await fail(
-        childId,
-        `controls: its feedback run ${sourceIds[replicateIndex]} did not complete`,
-      );
-      progress?.update(++finished);
-      return;
-    }
-    if (control.control.kind === "dose-matched") {
-      await runChild(childId, () => doseMatchedSpec(source.spec, outcome.summary!));
-      return;
-    }
-    const donorIndex = placeboDonorIndex(replicateIndex, sources.length);
-    const donor = outcomes.get(sourceIds[donorIndex]!);
-    if (donor?.status !== "completed") {
-      await fail(
-        childId,
-        `controls: placebo replays ${sourceIds[donorIndex]}, which did not complete`,
-      );
-      progress?.update(++finished);
-      return;
-    }
-    await runChild(childId, () =>
-      placeboSpec(source.spec, donor.records, sources[donorIndex]!.spec.training.seed),
-    );
-  }
-
-  const view = experimentView(record, outcomes);
-  const curves = armCurves(record.arms, outcomes);
+  // results keyed by slot, in planned order: the same whatever ran first
+  const record = current();
+  const ordered: ExperimentRecord = {
+    ...record,
+    arms: record.arms.map((arm, armIndex) => {
+      const order = (slot: string) => ordinalOf.get(`${armIndex}/${slot}`)!;
+      const pairs = arm.jobIds
+        .map((jobId, index) => ({ jobId, slot: arm.slots![index]! }))
+        .sort((a, b) => order(a.slot) - order(b.slot));
+      const unrunnable = [...(arm.unrunnable ?? [])].sort((a, b) => order(a.slot) - order(b.slot));
+      const { unrunnable: _unrunnable, ...rest } = arm;
+      return {
+        ...rest,
+        jobIds: pairs.map((pair) => pair.jobId),
+        slots: pairs.map((pair) => pair.slot),
+        ...(unrunnable.length > 0 ? { unrunnable } : {}),
+      };
+    }),
+  };
+  const view = experimentView(ordered, outcomes);
+  const curves = armCurves(resolveArms(ordered, outcomes).arms, outcomes);
   await writeFile(join(dir, "experiment.json"), json({ ...view, curves }));
   await writeFile(join(dir, "aggregate.csv"), experimentCsv(view));
   // a feedback arm whose L_comp never fell below half its start was steered by a near-constant

@@ -54,7 +54,7 @@ function buildProgram(write: (text: string) => void): Command {
   program
     .command("run-qasm")
     .description(
-      "Simulate OpenQASM 3 files on the local statevector simulator; print one JSON object per file, one per line, in the order given.",
+      "Simulate OpenQASM 3 files on the local statevector simulator (with --noise, the density-matrix simulator); print one JSON object per file, one per line, in the order given.",
     )
     .argument("<files...>", "OpenQASM 3 (or 2) files")
     .option(
@@ -71,6 +71,10 @@ function buildProgram(write: (text: string) => void): Command {
     )
     .option("--param <name=value>", "value of an `input` parameter (repeatable)", collectParam, {})
     .option("--max-qubits <n>", "largest circuit accepted", integerOption("--max-qubits", 1))
+    .option(
+      "--noise <model>",
+      "noise-model file (JSON or YAML: depolarizing, thermalRelaxation, readout); exact density-matrix simulation, at most 12 qubits",
+    )
     .addHelpText(
       "after",
       `
@@ -92,6 +96,7 @@ A program without measurements measures every qubit q[i] into c[i].`,
           format?: OutputFormat;
           param: Record<string, number>;
           maxQubits?: number;
+          noise?: string;
         },
       ) => {
         const lines = runQasmFiles(files, {
@@ -100,6 +105,7 @@ A program without measurements measures every qubit q[i] into c[i].`,
           format: options.format,
           params: options.param,
           maxQubits: options.maxQubits,
+          noise: options.noise,
         });
         for (const line of lines) write(`${line}\n`);
       },

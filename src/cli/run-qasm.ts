@@ -1,8 +1,16 @@
 /**
  * `qplane run-qasm FILE...`: simulates OpenQASM 3 files on the local statevector simulator
- * and prints one JSON object per file, one per line, in the order given. All files are read
- * and parsed before anything is simulated, so a bad file costs no compute.
+ * (with `--noise MODEL`, on the density-matrix simulator under that noise model) and prints
+ * one JSON object per file, one per line, in the order given. The noise model and all files
+ * are read and parsed before anything is simulated, so a bad file costs no compute.
  */
+import {
+  checkDensityQubitLimit,
+  noisyCounts,
+  noisyProbabilities,
+} from "../../providers/local/density-simulator.js";
+import { type NoiseModel, parseNoiseModel } from "../../providers/local/noise-model.js";
+import { resolveNoise } from "../../providers/local/noise-plan.js";
 import {
   checkQubitLimit,
   checkShots,
@@ -13,6 +21,7 @@ import { type Circuit, withMeasureAll } from "../circuits/ir.js";
 import { rowFromNamedValues } from "../circuits/parameters.js";
 import { parseQasm3Program } from "../circuits/qasm3/index.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { parseJsonOrYaml } from "../files/json-or-yaml.js";
 import { bitstringJson } from "./outcomes.js";
 import { readTextFile } from "./read-text-file.js";
 
@@ -26,6 +35,8 @@ export interface RunQasmOptions {
   readonly params: Readonly<Record<string, number>>;
   readonly maxQubits?: number;
   readonly maxShots?: number;
+  /** Path of a noise-model file (JSON or YAML): simulate with the density-matrix simulator. */
+  readonly noise?: string;
 }
 
 interface LoadedFile {
@@ -60,7 +71,28 @@ function rowFor(
   return rowFromNamedValues(circuit, byIrName);
 }
 
-function load(path: string, options: RunQasmOptions): LoadedFile {
+/** Reads and validates a noise-model file; errors name the file and the field. */
+function loadNoiseModel(path: string): NoiseModel {
+  const text = readTextFile(path, `--noise ${path}`);
+  let document: unknown;
+  try {
+    document = parseJsonOrYaml(text, path);
+  } catch (error) {
+    throw new QplaneError(
+      "QPLANE_ERR_SIM_NOISE",
+      `--noise ${path}: not valid JSON/YAML: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return parseNoiseModel(document);
+  } catch (error) {
+    if (error instanceof QplaneError)
+      throw new QplaneError(error.code, `--noise ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function load(path: string, options: RunQasmOptions, noise: NoiseModel | undefined): LoadedFile {
   const source = readTextFile(path);
   let circuit: Circuit;
   let fileNames: readonly string[];
@@ -75,6 +107,10 @@ function load(path: string, options: RunQasmOptions): LoadedFile {
   if (circuit.measurements.length === 0) circuit = withMeasureAll(circuit);
   try {
     checkQubitLimit(circuit, options.maxQubits);
+    if (noise) {
+      checkDensityQubitLimit(circuit);
+      resolveNoise(noise, circuit); // per-qubit lists cover the circuit
+    }
   } catch (error) {
     if (error instanceof QplaneError)
       throw new QplaneError(error.code, `${path}: ${error.message}`);
@@ -92,7 +128,8 @@ export function runQasmFiles(paths: readonly string[], options: RunQasmOptions):
     throw new QplaneError("QPLANE_ERR_CLI_USAGE", "--format counts needs --shots N (N ≥ 1)");
   }
   if (shots !== 0) checkShots(shots, options.maxShots);
-  const files = paths.map((path) => load(path, options));
+  const noise = options.noise === undefined ? undefined : loadNoiseModel(options.noise);
+  const files = paths.map((path) => load(path, options, noise));
   const known = new Set(files.flatMap(({ names }) => names.flat()));
   for (const name of Object.keys(options.params)) {
     if (!known.has(name)) {
@@ -108,11 +145,16 @@ export function runQasmFiles(paths: readonly string[], options: RunQasmOptions):
     const width = circuit.numClbits;
     try {
       if (shots === 0) {
-        const { values } = exactProbabilities(circuit, rows, simulator);
+        const { values } = noise
+          ? noisyProbabilities(circuit, rows, noise)
+          : exactProbabilities(circuit, rows, simulator);
         if (format === "array") return JSON.stringify({ probabilities: Array.from(values) });
         return `{"probabilities":${bitstringJson(values, width)}}`;
       }
-      const { values } = sampledCounts(circuit, rows, { shots, seed: options.seed }, simulator);
+      const sampling = { shots, seed: options.seed };
+      const { values } = noise
+        ? noisyCounts(circuit, rows, noise, sampling)
+        : sampledCounts(circuit, rows, sampling, simulator);
       if (format === "array") return JSON.stringify({ counts: Array.from(values) });
       if (format === "counts") return `{"counts":${bitstringJson(values, width)}}`;
       return `{"probabilities":${bitstringJson(

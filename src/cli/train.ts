@@ -45,13 +45,17 @@ export const TRAIN_FLAGS = {
   maxShots: { path: "backend.maxShots", kind: "number" },
   infoShots: { path: "infoPlane.shots", kind: "number" },
   estimator: { path: "infoPlane.estimator", kind: "string" },
-  register: { path: "infoPlane.register", kind: "string" },
+  register: { path: "infoPlane.register", kind: "register" },
 } as const;
 
 export type TrainFlags = { [K in keyof typeof TRAIN_FLAGS]?: string };
 
-function flagValue(kind: string, text: string): string | number {
+/** `--register`: `readout`, `all`, or a comma list of qubits (`0,2,3`, bit order). */
+const QUBIT_LIST = /^\s*\d+(\s*,\s*\d+)*\s*$/;
+
+function flagValue(kind: string, text: string): string | number | number[] {
   if (kind === "string") return text;
+  if (kind === "register") return QUBIT_LIST.test(text) ? text.split(",").map(Number) : text;
   const value = Number(text);
   if (kind === "number-or-string" && !/^[-+.\d]/.test(text)) return text;
   // non-numbers pass through as text so the spec validation names the field and the value

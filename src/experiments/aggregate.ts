@@ -1,6 +1,7 @@
 /**
  * Aggregates child runs per arm: mean ± sample standard deviation of the final test metric,
- * of the epochs to a threshold and of the final I(X;T), I(T;Y); and per-epoch learning and
+ * of the optimisation steps to the experiment's threshold (on the validation split, else the
+ * training split: never the test split) and of the final I(X;T), I(T;Y); and per-epoch learning and
  * information-plane curves with their spread across replicates. Pure functions over what the
  * children reported, so the API, the CLI and the benchmark agree to the last digit.
  */
@@ -14,8 +15,9 @@ import type {
   ExperimentThreshold,
   FinalMetric,
   Stat,
+  StepsStat,
+  ThresholdMetric,
 } from "./types.js";
-import { LOWER_IS_BETTER } from "./types.js";
 
 /** Mean and sample standard deviation (n − 1); mean null for none, std null for fewer than two. */
 export function meanStd(values: readonly number[]): Stat {
@@ -28,20 +30,6 @@ export function meanStd(values: readonly number[]): Stat {
   let squares = 0;
   for (const value of values) squares += (value - mean) ** 2;
   return { mean, std: Math.sqrt(squares / (n - 1)), n };
-}
-
-/** The first epoch whose metric reaches the threshold (≥, or ≤ for losses and MSE), or null. */
-export function epochsToThreshold(
-  records: readonly EpochRecord[],
-  threshold: ExperimentThreshold,
-): number | null {
-  const lower = LOWER_IS_BETTER.has(threshold.metric);
-  for (const record of records) {
-    const value = record[threshold.metric];
-    if (value === undefined || !Number.isFinite(value)) continue;
-    if (lower ? value <= threshold.value : value >= threshold.value) return record.epoch;
-  }
-  return null;
 }
 
 /** What `stepsToThreshold` measures; lower is better for `loss` and `mse`. */
@@ -95,6 +83,60 @@ export function stepsToThreshold(
   return { steps: last.step, censored: true, split };
 }
 
+/** What stepsToThreshold measures for an experiment threshold (split-free metric names). */
+export const STEP_METRIC: Record<ThresholdMetric, StepThresholdMetric> = {
+  testAccuracy: "accuracy",
+  trainAccuracy: "accuracy",
+  testR2: "r2",
+  testMse: "mse",
+  trainMse: "mse",
+  testLoss: "loss",
+  trainLoss: "loss",
+};
+
+/**
+ * stepsToThreshold of an experiment's threshold: its metric read split-free (testAccuracy
+ * counts validation, else training, accuracy). Null also for R² without a validation split
+ * (the runs carry nothing to count steps on).
+ */
+export function stepsToExperimentThreshold(
+  records: readonly EpochRecord[],
+  threshold: ExperimentThreshold,
+): ReturnType<typeof stepsToThreshold> {
+  try {
+    return stepsToThreshold(records, STEP_METRIC[threshold.metric], threshold.value);
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Steps to the threshold over an arm's completed children, censored runs counted at their
+ * budget (so the mean is a lower bound while `censored` > 0). An arm's runs share a spec but
+ * the seed, hence a split; a run measured on another (records from an older run) is left out.
+ */
+function armStepsToThreshold(
+  completed: readonly ChildOutcome[],
+  threshold: ExperimentThreshold,
+): StepsStat {
+  const measured = completed.flatMap((child) => {
+    const reached = stepsToExperimentThreshold(child.records, threshold);
+    return reached === null ? [] : [reached];
+  });
+  const split = measured.some((reached) => reached.split === "validation")
+    ? "validation"
+    : measured.length > 0
+      ? "train"
+      : undefined;
+  const counted = measured.filter((reached) => reached.split === split);
+  return {
+    ...meanStd(counted.map((reached) => reached.steps)),
+    censored: counted.filter((reached) => reached.censored).length,
+    ...(split ? { split } : {}),
+  };
+}
+
 /** Present, finite values only (a metric a task does not have is left out, not zero). */
 function finite(values: readonly (number | null | undefined)[]): number[] {
   return values.filter((value): value is number => value != null && Number.isFinite(value));
@@ -115,7 +157,6 @@ export function aggregateArms(
     const completed = arm.jobIds
       .map((id) => childrenById.get(id))
       .filter((child): child is ChildOutcome => child?.status === "completed");
-    const reached = completed.map((child) => epochsToThreshold(child.records, threshold));
     return {
       key: arm.key,
       values: arm.values,
@@ -125,7 +166,7 @@ export function aggregateArms(
       jobs: arm.jobIds.length,
       completed: completed.length,
       finalMetric: meanStd(finite(completed.map((child) => finalMetricValue(child, arm.metric)))),
-      epochsToThreshold: meanStd(finite(reached)),
+      stepsToThreshold: armStepsToThreshold(completed, threshold),
       finalIxt: meanStd(
         finite(completed.map((child) => child.summary?.finalIxt ?? child.records.at(-1)?.ixt)),
       ),
@@ -198,23 +239,38 @@ export interface StatusCounts {
   readonly cancelled: number;
   /** Children whose records expired or were removed. */
   readonly missing: number;
+  /** Children not queued yet: they derive from runs still unfinished (controls, tuned or inheriting arms). */
+  readonly waiting: number;
 }
 
-export function countStatuses(statuses: Iterable<ChildOutcome["status"]>): StatusCounts {
-  const counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, missing: 0 };
+export function countStatuses(
+  statuses: Iterable<ChildOutcome["status"]>,
+  waiting = 0,
+): StatusCounts {
+  const counts = {
+    queued: 0,
+    running: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    missing: 0,
+    waiting,
+  };
   for (const status of statuses) counts[status]++;
   return counts;
 }
 
 /**
- * An experiment is running while any child is unfinished (queued if none has started);
- * once all are finished: failed if any failed, else cancelled if any was, else completed.
+ * An experiment is running while any child is unfinished (queued if none has started) or
+ * still waits to be derived; once all are finished: failed if any failed, else cancelled if
+ * any was, else completed.
  */
 export function experimentStatus(counts: StatusCounts): ExperimentStatus {
   if (counts.running > 0) return "running";
   if (counts.queued > 0) {
     return counts.completed + counts.failed + counts.cancelled > 0 ? "running" : "queued";
   }
+  if (counts.waiting > 0) return "running";
   if (counts.failed > 0) return "failed";
   // missing children finished long enough ago to expire; they do not change the outcome
   if (counts.cancelled > 0) return "cancelled";

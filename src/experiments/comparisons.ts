@@ -10,13 +10,18 @@
  * the median paired difference (arm − baseline), its bootstrap CI, the Wilcoxon p and Holm's
  * adjustment across ALL comparisons of the experiment. Runs are paired by training.seed;
  * only seeds with a completed run on both sides count (so n grows while an experiment runs).
+ * Nothing is left out silently: seeds with a counted run on one side only are `unpaired`
+ * (per side), and seeds whose steps cannot be paired (different split, or a censored side
+ * against another budget) are `excluded` (per reason), apart from the unpaired ones.
  *
  * The bootstrap of each comparison is seeded by a 32-bit FNV-1a hash of
- * `arm\nbaseline\nmetric`: the same children give the same interval in the API, the CLI and
- * any rerun, and comparisons do not share one resampling pattern.
+ * `context\narm\nbaseline\nmetric`, the context naming the experiment (the view passes the
+ * canonical JSON of its definition): the same children of the same submission give the same
+ * interval in the API, the CLI and any rerun, while comparisons, and experiments that share
+ * arm names, do not share one resampling pattern.
  */
 import { QplaneError } from "../errors/catalogue.js";
-import { finalMetricValue, type StepThresholdMetric, stepsToThreshold } from "./aggregate.js";
+import { finalMetricValue, stepsToExperimentThreshold } from "./aggregate.js";
 import { holmAdjust, type PairedValue, pairedComparison } from "./statistics.js";
 import type {
   ArmIdentity,
@@ -25,7 +30,6 @@ import type {
   ExperimentThreshold,
   FinalMetric,
   GridValue,
-  ThresholdMetric,
 } from "./types.js";
 
 /** The final test metric, or optimisation steps to the threshold (lower is better). */
@@ -39,6 +43,11 @@ export interface ArmComparison {
   readonly metric: ComparisonMetric;
   /** Seeds with a completed run in both arms. */
   readonly n: number;
+  /**
+   * Seeds left out of n because only one side has a counted run, per side (`arm`: the arm has
+   * it, the baseline's run failed, was cancelled, expired, is still running or lacks the value).
+   */
+  readonly unpaired: { readonly arm: number; readonly baseline: number };
   /** Median over the pairs of value − baselineValue. */
   readonly medianDiff: number;
   /** 95 % percentile-bootstrap interval of medianDiff (2000 resamples). */
@@ -53,6 +62,11 @@ export interface ArmComparison {
   readonly censored?: { readonly arm: number; readonly baseline: number };
   /** stepsToThreshold only: the split the threshold was measured on. */
   readonly split?: "validation" | "train";
+  /**
+   * stepsToThreshold only: seeds with a counted run on both sides left out of n, by reason:
+   * measured on different splits, or a censored side against a different step budget.
+   */
+  readonly excluded?: { readonly split: number; readonly budget: number };
 }
 
 function sameValue(a: GridValue | undefined, b: GridValue): boolean {
@@ -92,9 +106,17 @@ export function findBaselineArm(
   return matches[0]!;
 }
 
-/** 32-bit FNV-1a of the text's UTF-16 code units: the bootstrap seed of one comparison. */
-export function comparisonSeed(arm: string, baseline: string, metric: ComparisonMetric): number {
-  const text = `${arm}\n${baseline}\n${metric}`;
+/**
+ * 32-bit FNV-1a of the text's UTF-16 code units: the bootstrap seed of one comparison of the
+ * experiment `context` names.
+ */
+export function comparisonSeed(
+  context: string,
+  arm: string,
+  baseline: string,
+  metric: ComparisonMetric,
+): number {
+  const text = `${context}\n${arm}\n${baseline}\n${metric}`;
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -102,17 +124,6 @@ export function comparisonSeed(arm: string, baseline: string, metric: Comparison
   }
   return hash;
 }
-
-/** What stepsToThreshold measures for an experiment threshold (split-free metric names). */
-const STEP_METRIC: Record<ThresholdMetric, StepThresholdMetric> = {
-  testAccuracy: "accuracy",
-  trainAccuracy: "accuracy",
-  testR2: "r2",
-  testMse: "mse",
-  trainMse: "mse",
-  testLoss: "loss",
-  trainLoss: "loss",
-};
 
 interface SeedValue {
   readonly value: number;
@@ -147,23 +158,13 @@ function finalPick(metric: FinalMetric) {
 
 function stepsPick(threshold: ExperimentThreshold) {
   return (child: ChildOutcome): SeedValue | null => {
-    try {
-      const reached = stepsToThreshold(
-        child.records,
-        STEP_METRIC[threshold.metric],
-        threshold.value,
-      );
-      if (reached === null) return null;
-      const budget = child.records.at(-1)?.step ?? reached.steps;
-      // a censored run counts as budget + 1: strictly worse than reaching at the last step
-      // (counted at its budget it would tie with such a run, and the tie would be dropped)
-      const value = reached.censored ? budget + 1 : reached.steps;
-      return { value, censored: reached.censored, split: reached.split, budget };
-    } catch (error) {
-      // r2 without a validation split: the runs carry nothing to count steps on
-      if (error instanceof RangeError) return null;
-      throw error;
-    }
+    const reached = stepsToExperimentThreshold(child.records, threshold);
+    if (reached === null) return null;
+    const budget = child.records.at(-1)?.step ?? reached.steps;
+    // a censored run counts as budget + 1: strictly worse than reaching at the last step
+    // (counted at its budget it would tie with such a run, and the tie would be dropped)
+    const value = reached.censored ? budget + 1 : reached.steps;
+    return { value, censored: reached.censored, split: reached.split, budget };
   };
 }
 
@@ -175,21 +176,33 @@ function compareOne(
   metric: ComparisonMetric,
   childrenById: ReadonlyMap<string, ChildOutcome>,
   pick: (child: ChildOutcome) => SeedValue | null,
+  context: string,
 ): Unadjusted | null {
   const mine = valuesBySeed(arm, childrenById, pick);
   const theirs = valuesBySeed(baseline, childrenById, pick);
   const pairs: PairedValue[] = [];
   let censoredArm = 0;
   let censoredBaseline = 0;
+  let unpairedArm = 0;
+  const excluded = { split: 0, budget: 0 };
   let split: "validation" | "train" | undefined;
   for (const [seed, value] of mine) {
     const other = theirs.get(seed);
-    if (other === undefined) continue;
+    if (other === undefined) {
+      unpairedArm++;
+      continue;
+    }
     // steps are comparable only on one split, and a censored side only against the same
     // budget (a run stopped early would otherwise look faster)
     if (metric === "stepsToThreshold") {
-      if (value.split !== other.split) continue;
-      if ((value.censored || other.censored) && value.budget !== other.budget) continue;
+      if (value.split !== other.split) {
+        excluded.split++;
+        continue;
+      }
+      if ((value.censored || other.censored) && value.budget !== other.budget) {
+        excluded.budget++;
+        continue;
+      }
     }
     pairs.push({ seed, value: value.value, baselineValue: other.value });
     if (value.censored) censoredArm++;
@@ -197,21 +210,28 @@ function compareOne(
     split ??= value.split;
   }
   if (pairs.length === 0) return null;
+  let unpairedBaseline = 0;
+  for (const seed of theirs.keys()) if (!mine.has(seed)) unpairedBaseline++;
   const result = pairedComparison({
     pairs,
-    seed: comparisonSeed(arm.key, baseline.key, metric),
+    seed: comparisonSeed(context, arm.key, baseline.key, metric),
   });
   return {
     arm: arm.key,
     baseline: baseline.key,
     metric,
     n: result.n,
+    unpaired: { arm: unpairedArm, baseline: unpairedBaseline },
     medianDiff: result.medianDiff,
     ci95: result.ci95,
     wilcoxonP: result.wilcoxonP,
     pairs: result.pairs,
     ...(metric === "stepsToThreshold"
-      ? { censored: { arm: censoredArm, baseline: censoredBaseline }, ...(split ? { split } : {}) }
+      ? {
+          censored: { arm: censoredArm, baseline: censoredBaseline },
+          ...(split ? { split } : {}),
+          excluded,
+        }
       : {}),
   };
 }
@@ -221,6 +241,8 @@ export interface CompareOptions {
   readonly baselineArm: string;
   /** Steps to this threshold are compared too (null: final metric only). */
   readonly threshold: ExperimentThreshold | null;
+  /** Names the experiment in every bootstrap seed (see the module header). */
+  readonly context: string;
 }
 
 /**
@@ -241,7 +263,14 @@ export function compareArms(
   for (const arm of arms) {
     if (arm === baseline) continue;
     if (arm.metric === baseline.metric) {
-      const final = compareOne(arm, baseline, arm.metric, childrenById, finalPick(arm.metric));
+      const final = compareOne(
+        arm,
+        baseline,
+        arm.metric,
+        childrenById,
+        finalPick(arm.metric),
+        options.context,
+      );
       if (final !== null) unadjusted.push(final);
     }
     // steps to one threshold only mean something between arms of the same task and metric
@@ -252,6 +281,7 @@ export function compareArms(
         "stepsToThreshold",
         childrenById,
         stepsPick(options.threshold),
+        options.context,
       );
       if (steps !== null) unadjusted.push(steps);
     }

@@ -19,7 +19,7 @@ import { QplaneError } from "../errors/catalogue.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
 import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
 import type { ExperimentPlan } from "./grid.js";
-import type { ArmIdentity, ControlName, ExperimentArm } from "./types.js";
+import type { ArmIdentity, ControlName } from "./types.js";
 
 /** A control arm to derive: which control, from which arm of the plan. */
 export interface ControlArmPlan extends ArmIdentity {
@@ -39,14 +39,22 @@ export function controlArmKey(armKey: string, kind: ControlName): string {
 
 /**
  * The control arms of a plan: per feedback arm, one per requested control (in the order
- * given). Throws QPLANE_ERR_GRID_INVALID naming `controls` when a control repeats, no arm has
- * feedback on, or a placebo has fewer than two seeds to swap trajectories between.
+ * given). Throws QPLANE_ERR_GRID_INVALID naming `controls` when there is no `compare` to
+ * compare them in (`compareGiven`), a control repeats, no arm has feedback on, or a placebo
+ * has fewer than two seeds to swap trajectories between.
  */
 export function planControlArms(
   plan: ExperimentPlan,
   controls: readonly ControlName[],
+  compareGiven: boolean,
 ): ControlArmPlan[] {
   if (controls.length === 0) return [];
+  // a control only means something paired with the arm it controls for (see comparisons.ts)
+  if (!compareGiven) {
+    throw controlsError(
+      `controls: ${JSON.stringify(controls)} are compared with the baseline arm: give compare.baseline`,
+    );
+  }
   controls.forEach((kind, index) => {
     if (controls.indexOf(kind) !== index) {
       throw controlsError(`controls[${index}]: repeats "${kind}"`);
@@ -160,18 +168,4 @@ export function placeboSpec(
     { schedule: "replay", replay: replayMultipliers(donorRecords, spec.training.learningRate) },
     `placebo (seed ${spec.training.seed}, replaying seed ${donorSeed})`,
   );
-}
-
-/** The arms of a record: the plan's, then the controls', each with its child ids. */
-export function controlArms(
-  controls: readonly ControlArmPlan[],
-  jobIdsOf: (control: ControlArmPlan, index: number) => readonly string[],
-): ExperimentArm[] {
-  return controls.map((control, index) => ({
-    key: control.key,
-    values: control.values,
-    metric: control.metric,
-    control: control.control,
-    jobIds: jobIdsOf(control, index),
-  }));
 }

@@ -21,6 +21,23 @@ import type {
 /** Seeds of one arm are replicates: aggregated, not compared. */
 export const REPLICATE_FIELD = "training.seed";
 
+/** The field `splitPerSeed` ties to the replicate seed. */
+export const SPLIT_SEED_FIELD = "dataset.seed";
+
+/**
+ * The fields one replicate sets: its seed, and with `splitPerSeed` the data set's seed too,
+ * so each seed draws its own split (arms still share it: pairs are by seed).
+ */
+export function replicateValues(
+  replicate: GridValue | null,
+  splitPerSeed: boolean,
+): Record<string, GridValue> {
+  if (replicate === null) return {};
+  return splitPerSeed
+    ? { [REPLICATE_FIELD]: replicate, [SPLIT_SEED_FIELD]: replicate }
+    : { [REPLICATE_FIELD]: replicate };
+}
+
 /** The fields of a zod object schema, seen through defaults, optionals and refinements. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
   let current: z.ZodType = schema;
@@ -57,19 +74,22 @@ export interface PlanOptions {
   /** Most child jobs one experiment may have. */
   readonly maxJobs: number;
   readonly threshold?: ExperimentThreshold | undefined;
+  /** Each replicate seed also sets dataset.seed (see replicateValues). @defaultValue false */
+  readonly splitPerSeed?: boolean | undefined;
 }
 
 function gridError(message: string): QplaneError {
   return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
 }
 
-function describe(value: GridValue): string {
+/** A grid value for messages (JSON, cut at 60 characters). */
+export function describeGridValue(value: GridValue): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** The spec with `section.field` set to `value` (a copy; the input is not touched). */
-function withField(spec: unknown, path: string, value: GridValue): Record<string, unknown> {
+export function withField(spec: unknown, path: string, value: GridValue): Record<string, unknown> {
   const [section, field] = path.split(".") as [string, string];
   const copy = structuredClone(spec) as Record<string, Record<string, unknown> | undefined>;
   copy[section] = { ...(copy[section] ?? {}), [field]: value };
@@ -111,7 +131,8 @@ function checkGridShape(grid: Grid): void {
     const seen = new Set<string>();
     values.forEach((value, index) => {
       const text = JSON.stringify(value);
-      if (seen.has(text)) throw gridError(`grid.${field}[${index}]: repeats ${describe(value)}`);
+      if (seen.has(text))
+        throw gridError(`grid.${field}[${index}]: repeats ${describeGridValue(value)}`);
       seen.add(text);
     });
   }
@@ -125,7 +146,7 @@ function checkGridValues(base: JobSpec, grid: Grid): void {
       const parsed = jobSpecSchema.safeParse(candidate);
       if (!parsed.success) {
         throw gridError(
-          `grid.${field}[${index}] = ${describe(value)}: ${describeSpecIssues(parsed.error, candidate)}`,
+          `grid.${field}[${index}] = ${describeGridValue(value)}: ${describeSpecIssues(parsed.error, candidate)}`,
         );
       }
     });
@@ -133,7 +154,7 @@ function checkGridValues(base: JobSpec, grid: Grid): void {
 }
 
 /** Every combination of the given fields' values, first field slowest. */
-function combinations(grid: Grid, fields: readonly string[]): Record<string, GridValue>[] {
+export function combinations(grid: Grid, fields: readonly string[]): Record<string, GridValue>[] {
   let result: Record<string, GridValue>[] = [{}];
   for (const field of fields) {
     const next: Record<string, GridValue>[] = [];
@@ -171,6 +192,12 @@ export function planExperiment(base: JobSpec, grid: Grid, options: PlanOptions):
     );
   }
   checkGridValues(base, grid);
+  const splitPerSeed = options.splitPerSeed ?? false;
+  if (splitPerSeed && grid[SPLIT_SEED_FIELD] !== undefined) {
+    throw gridError(
+      `splitPerSeed: each seed sets ${SPLIT_SEED_FIELD} itself, so the grid may not vary ${SPLIT_SEED_FIELD} too`,
+    );
+  }
   const armValues = combinations(grid, armFields);
 
   const arms: ArmIdentity[] = [];
@@ -183,7 +210,9 @@ export function planExperiment(base: JobSpec, grid: Grid, options: PlanOptions):
       for (const [field, value] of Object.entries(values)) {
         candidate = withField(candidate, field, value);
       }
-      if (replicate !== null) candidate = withField(candidate, REPLICATE_FIELD, replicate);
+      for (const [field, value] of Object.entries(replicateValues(replicate, splitPerSeed))) {
+        candidate = withField(candidate, field, value);
+      }
       const parsed = jobSpecSchema.safeParse(candidate);
       if (!parsed.success) {
         throw gridError(

@@ -5,6 +5,7 @@
  * (children run in-process).
  */
 import type { EpochRecord, RunSummary } from "../training/records.js";
+import type { JobSpec } from "../training/spec.js";
 
 /** A JSON value a grid may assign to a spec field. */
 export type GridValue = string | number | boolean | null | readonly GridValue[];
@@ -12,7 +13,10 @@ export type GridValue = string | number | boolean | null | readonly GridValue[];
 /** Spec field (`section.field`) → the values to try, in order. */
 export type Grid = Readonly<Record<string, readonly GridValue[]>>;
 
-/** Metrics an "epochs to threshold" can be counted on (those of EpochRecord). */
+/**
+ * Metrics a threshold may name (those of EpochRecord). Steps to it are counted split-free:
+ * on the validation split, else the training split (aggregate.ts STEP_METRIC).
+ */
 export const THRESHOLD_METRICS = [
   "testAccuracy",
   "trainAccuracy",
@@ -57,6 +61,34 @@ export interface ExperimentArm extends ArmIdentity {
   readonly jobIds: readonly string[];
   /** A control arm: which control, derived from which feedback arm (its key). */
   readonly control?: { readonly kind: ControlName; readonly of: string };
+  /** Parallel to jobIds: each launched child's slot (absent in old records: jobIds[i] is replicate i). */
+  readonly slots?: readonly string[];
+  /** Slots that can never run (a dependency failed), with why. */
+  readonly unrunnable?: readonly { readonly slot: string; readonly message: string }[];
+  /** A tuned arm: per seed, one child per candidate; the best on validation is its run. */
+  readonly tuning?: { readonly candidates: readonly Readonly<Record<string, GridValue>>[] };
+  /** Its children wait for other children (controls, inherit, target baseline). */
+  readonly deferred?: boolean;
+}
+
+/** `tune[j]` of a submission: the arms it selects and the spec fields' candidate values. */
+export interface TuneEntry {
+  readonly arm: Readonly<Record<string, GridValue>>;
+  readonly candidates: Readonly<Record<string, readonly GridValue[]>>;
+}
+
+/** `inherit[j]` of a submission: the arms that take these fields from the baseline's run. */
+export interface InheritEntry {
+  readonly arm: Readonly<Record<string, GridValue>>;
+  readonly fields: readonly string[];
+}
+
+/** Which candidate a tuned arm selected for one seed (on the validation split). */
+export interface TunedSelection {
+  /** The replicate value (null when the grid has no replicate axis). */
+  readonly seed: GridValue | null;
+  readonly candidate: Readonly<Record<string, GridValue>>;
+  readonly jobId: string;
 }
 
 /** `compare` of a submission, resolved: the baseline arm every other arm is compared with. */
@@ -85,6 +117,13 @@ export interface ExperimentRecord {
   /** Absent in experiments without `compare` (and in records stored before it existed). */
   readonly compare?: ExperimentCompare;
   readonly controls?: readonly ControlName[];
+  /** The base spec, defaults applied (absent in records stored before it): deferred children derive from it. */
+  readonly spec?: JobSpec;
+  /** As submitted. */
+  readonly tune?: readonly TuneEntry[];
+  readonly inherit?: readonly InheritEntry[];
+  /** Each replicate seed also set dataset.seed (absent: false). */
+  readonly splitPerSeed?: boolean;
 }
 
 /** Where one child stands, as far as aggregation needs. */
@@ -105,13 +144,24 @@ export interface Stat {
   readonly n: number;
 }
 
+/** Steps to a threshold: a Stat over the runs counted, censored ones at their budget. */
+export interface StepsStat extends Stat {
+  /** Counted runs that never reached the threshold (each counted at its step budget). */
+  readonly censored: number;
+  /** Where the steps were measured; absent while no run is counted. */
+  readonly split?: "validation" | "train";
+}
+
 export interface ArmAggregate extends ExperimentArm {
   readonly jobs: number;
   readonly completed: number;
   /** Over completed children. */
   readonly finalMetric: Stat;
-  /** Over completed children that reached the threshold (n = how many did). */
-  readonly epochsToThreshold: Stat;
+  /**
+   * Optimisation steps to the experiment's threshold over completed children, on the
+   * validation split, else the training split (never the test split).
+   */
+  readonly stepsToThreshold: StepsStat;
   readonly finalIxt: Stat;
   readonly finalIty: Stat;
   /**
@@ -119,6 +169,8 @@ export interface ArmAggregate extends ExperimentArm {
    * (`of`), how many say false (L_comp never fell below half its first value).
    */
   readonly feedbackUnreachable?: { readonly count: number; readonly of: number };
+  /** Tuned arms: which candidate each seed selected (the arm's aggregates are over those runs). */
+  readonly selected?: readonly TunedSelection[];
 }
 
 export interface EpochStat {

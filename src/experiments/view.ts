@@ -1,13 +1,16 @@
 /** What clients see of an experiment: its definition, child status counts and arm aggregates. */
 import { stringify } from "csv-stringify/sync";
+import { canonicalJson } from "../files/canonical-json.js";
 import {
   aggregateArms,
   countStatuses,
   type ExperimentStatus,
   experimentStatus,
+  STEP_METRIC,
   type StatusCounts,
 } from "./aggregate.js";
 import { type ArmComparison, compareArms } from "./comparisons.js";
+import { plannedChildCount, resolveArms } from "./derive.js";
 import type {
   ArmAggregate,
   ChildOutcome,
@@ -57,13 +60,23 @@ export interface ExperimentView extends Omit<ExperimentSummary, "arms"> {
   readonly comparisons?: readonly ArmComparison[];
 }
 
+/** Children planned but neither launched nor unrunnable yet (counts.waiting). */
+export function waitingChildren(record: ExperimentRecord): number {
+  let settled = 0;
+  for (const arm of record.arms) settled += arm.jobIds.length + (arm.unrunnable?.length ?? 0);
+  return plannedChildCount(record) - settled;
+}
+
 /** The summary from the children's statuses alone (no metrics needed). */
 export function experimentSummary(
   record: ExperimentRecord,
   statusById: ReadonlyMap<string, ChildOutcome["status"]>,
 ): ExperimentSummary {
   const jobIds = record.arms.flatMap((arm) => arm.jobIds);
-  const counts = countStatuses(jobIds.map((id) => statusById.get(id) ?? "missing"));
+  const counts = countStatuses(
+    jobIds.map((id) => statusById.get(id) ?? "missing"),
+    waitingChildren(record),
+  );
   return {
     id: record.id,
     name: record.name,
@@ -93,19 +106,43 @@ export function experimentSummary(
   };
 }
 
+/**
+ * What names an experiment in its comparisons' bootstrap seeds: the canonical JSON of its
+ * base spec (records stored before they carried it: absent), grid, tuning, inheritance and
+ * controls (absent ones drop out, so older records keep their seeds). Neither id nor
+ * creation time, so the same submission resamples alike in the API and the CLI.
+ */
+export function comparisonContext(record: ExperimentRecord): string {
+  const { spec, grid, tune, inherit, controls } = record;
+  return canonicalJson({ spec, grid, tune, inherit, controls });
+}
+
 export function experimentView(
   record: ExperimentRecord,
   childrenById: ReadonlyMap<string, ChildOutcome>,
 ): ExperimentView {
   const statusById = new Map([...childrenById].map(([id, child]) => [id, child.status]));
+  // counts are over every child; aggregates and comparisons over each seed's selected run
+  const { arms, selections } = resolveArms(record, childrenById);
   return {
     ...experimentSummary(record, statusById),
-    arms: aggregateArms(record.arms, childrenById, record.threshold),
+    arms: aggregateArms(arms, childrenById, record.threshold).map((arm, index) => {
+      const { tuning, deferred, unrunnable } = record.arms[index]!;
+      const selected = selections[index];
+      return {
+        ...arm,
+        ...(tuning ? { tuning } : {}),
+        ...(deferred ? { deferred } : {}),
+        ...(unrunnable && unrunnable.length > 0 ? { unrunnable } : {}),
+        ...(selected ? { selected } : {}),
+      };
+    }),
     ...(record.compare
       ? {
-          comparisons: compareArms(record.arms, childrenById, {
+          comparisons: compareArms(arms, childrenById, {
             baselineArm: record.compare.baselineArm,
             threshold: record.compare.thresholdGiven ? record.threshold : null,
+            context: comparisonContext(record),
           }),
         }
       : {}),
@@ -118,6 +155,7 @@ const statCells = (stat: Stat) => [cell(stat.mean), cell(stat.std), String(stat.
 /** The arms table as CSV: one row per arm, a column per grid field, full-precision numbers. */
 export function experimentCsv(view: ExperimentView): string {
   const fields = Object.keys(view.grid).filter((field) => field !== view.replicateField);
+  const steps = `stepsTo_${STEP_METRIC[view.threshold.metric]}_${view.threshold.value}_`;
   const header = [
     "arm",
     ...fields,
@@ -127,9 +165,11 @@ export function experimentCsv(view: ExperimentView): string {
     "finalMetricMean",
     "finalMetricStd",
     "finalMetricN",
-    `epochsTo_${view.threshold.metric}_${view.threshold.value}_Mean`,
-    `epochsTo_${view.threshold.metric}_${view.threshold.value}_Std`,
-    "reachedThreshold",
+    `${steps}Mean`,
+    `${steps}Std`,
+    `${steps}N`,
+    `${steps}Censored`,
+    `${steps}Split`,
     "finalIxtMean",
     "finalIxtStd",
     "finalIxtN",
@@ -147,9 +187,9 @@ export function experimentCsv(view: ExperimentView): string {
     String(arm.completed),
     arm.metric,
     ...statCells(arm.finalMetric),
-    cell(arm.epochsToThreshold.mean),
-    cell(arm.epochsToThreshold.std),
-    String(arm.epochsToThreshold.n),
+    ...statCells(arm.stepsToThreshold),
+    String(arm.stepsToThreshold.censored),
+    arm.stepsToThreshold.split ?? "",
     ...statCells(arm.finalIxt),
     ...statCells(arm.finalIty),
   ]);
@@ -168,6 +208,8 @@ export function comparisonsCsv(comparisons: readonly ArmComparison[]): string {
     "baseline",
     "metric",
     "n",
+    "unpairedArm",
+    "unpairedBaseline",
     "medianDiff",
     "ci95Low",
     "ci95High",
@@ -175,6 +217,8 @@ export function comparisonsCsv(comparisons: readonly ArmComparison[]): string {
     "holmP",
     "censoredArm",
     "censoredBaseline",
+    "excludedSplit",
+    "excludedBudget",
     "seeds",
     "values",
     "baselineValues",
@@ -184,6 +228,8 @@ export function comparisonsCsv(comparisons: readonly ArmComparison[]): string {
     comparison.baseline,
     comparison.metric,
     String(comparison.n),
+    String(comparison.unpaired.arm),
+    String(comparison.unpaired.baseline),
     String(comparison.medianDiff),
     String(comparison.ci95[0]),
     String(comparison.ci95[1]),
@@ -191,6 +237,8 @@ export function comparisonsCsv(comparisons: readonly ArmComparison[]): string {
     String(comparison.holmP),
     comparison.censored ? String(comparison.censored.arm) : "",
     comparison.censored ? String(comparison.censored.baseline) : "",
+    comparison.excluded ? String(comparison.excluded.split) : "",
+    comparison.excluded ? String(comparison.excluded.budget) : "",
     comparison.pairs.map((pair) => pair.seed).join(";"),
     comparison.pairs.map((pair) => pair.value).join(";"),
     comparison.pairs.map((pair) => pair.baselineValue).join(";"),
@@ -210,28 +258,32 @@ export function formatStat(stat: Stat, digits: number): string {
 export function experimentMarkdown(view: ExperimentView): string {
   const { metric, value } = view.threshold;
   const lines = [
-    `| arm | completed | final ${view.metric} | epochs to ${metric} ${LOWER_IS_BETTER.has(metric) ? "≤" : "≥"} ${value} (reached) | final I(X;T) | final I(T;Y) |`,
+    `| arm | completed | final ${view.metric} | steps to ${STEP_METRIC[metric]} ${LOWER_IS_BETTER.has(metric) ? "≤" : "≥"} ${value} (censored/counted, split) | final I(X;T) | final I(T;Y) |`,
     "|---|---|---|---|---|---|",
   ];
   for (const arm of view.arms) {
+    const steps = arm.stepsToThreshold;
     lines.push(
-      `| ${arm.key} | ${arm.completed}/${arm.jobs} | ${formatStat(arm.finalMetric, 3)} | ${formatStat(arm.epochsToThreshold, 1)} (${arm.epochsToThreshold.n}/${arm.completed}) | ${formatStat(arm.finalIxt, 3)} | ${formatStat(arm.finalIty, 3)} |`,
+      `| ${arm.key} | ${arm.completed}/${arm.jobs} | ${formatStat(arm.finalMetric, 3)} | ${formatStat(steps, 1)} (${steps.censored}/${steps.n}${steps.split ? `, ${steps.split}` : ""}) | ${formatStat(arm.finalIxt, 3)} | ${formatStat(arm.finalIty, 3)} |`,
     );
   }
   return lines.join("\n");
 }
 
-/** The comparisons as Markdown: arm − baseline, CI, raw and Holm p, pairs and censoring. */
+/**
+ * The comparisons as Markdown: arm − baseline, CI, raw and Holm p, pairs and censoring, and
+ * the seeds left out of n (unpaired per side; steps excluded for another split or budget).
+ */
 export function comparisonsMarkdown(comparisons: readonly ArmComparison[]): string {
   const lines = [
-    "| arm vs baseline | metric | n | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) |",
-    "|---|---|---|---|---|---|---|---|",
+    "| arm vs baseline | metric | n | unpaired (arm/baseline) | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) | excluded (split/budget) |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   const digits = (metric: string) => (metric === "stepsToThreshold" ? 1 : 4);
   for (const c of comparisons) {
     const d = digits(c.metric);
     lines.push(
-      `| ${c.arm} vs ${c.baseline} | ${c.metric} | ${c.n} | ${c.medianDiff.toFixed(d)} | [${c.ci95[0].toFixed(d)}, ${c.ci95[1].toFixed(d)}] | ${c.wilcoxonP.toPrecision(3)} | ${c.holmP.toPrecision(3)} | ${c.censored ? `${c.censored.arm}/${c.censored.baseline}` : "—"} |`,
+      `| ${c.arm} vs ${c.baseline} | ${c.metric} | ${c.n} | ${c.unpaired.arm}/${c.unpaired.baseline} | ${c.medianDiff.toFixed(d)} | [${c.ci95[0].toFixed(d)}, ${c.ci95[1].toFixed(d)}] | ${c.wilcoxonP.toPrecision(3)} | ${c.holmP.toPrecision(3)} | ${c.censored ? `${c.censored.arm}/${c.censored.baseline}` : "—"} | ${c.excluded ? `${c.excluded.split}/${c.excluded.budget}` : "—"} |`,
     );
   }
   return lines.join("\n");

@@ -1,6 +1,6 @@
 /**
  * The Holevo quantity of a register R (k qubits) over an ensemble of pure states |ψ_i⟩ with
- * p_i = 1/N (DESIGN.md §1):
+ * p_i = 1/N (docs/science.md §Holevo quantity):
  *   χ = S(mean_i ρ_R(x_i)) − mean_i S(ρ_R(x_i)),  ρ_R(x_i) = Tr_{not R} |ψ_i⟩⟨ψ_i|,
  * in bits; an upper bound on I(X;T) for every measurement T of R, and 0 ≤ χ ≤ k.
  *

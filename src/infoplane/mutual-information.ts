@@ -1,7 +1,8 @@
 /**
  * The information plane of a stochastic representation T over an evaluation set
- * (DESIGN.md §1): N samples x_i with p(x) = 1/N, integer labels y_i ∈ 0..C−1, and the
- * outcome distribution p(t|x_i) of every sample as one row of a row-major N×M table.
+ * (docs/science.md §Information plane): N samples x_i with p(x) = 1/N, integer labels
+ * y_i ∈ 0..C−1, and the outcome distribution p(t|x_i) of every sample as one row of a
+ * row-major N×M table.
  *   p(t) = mean_i p(t|x_i),  p(t|y) = mean over the samples of class y,  p(y) = N_y/N
  *   I(X;T) = H(T) − mean_i H(T|X=x_i),  I(T;Y) = H(T) − Σ_y p(y) H(T|Y=y)
  * All values are in bits.

@@ -1,30 +1,52 @@
 /**
- * Experiments over the job system: a grid of child jobs queued together, read back as status
- * counts, arm aggregates and per-epoch curves. Children are ordinary jobs (submitted through
- * the JobService, tagged `experiment:<id>`); the experiment record stores the definition and
- * the child ids (see keys.ts).
+ * Experiments over the job system: child jobs queued from a plan, read back as status counts,
+ * arm aggregates and per-epoch curves. Children are ordinary jobs (submitted through the
+ * JobService, tagged `experiment:<id>`); the experiment record stores the definition and the
+ * children queued at submission, `<p>:experiment:<id>:derived` those derived later (keys.ts).
+ *
+ * Deriving (src/experiments/derive.ts): some children wait for others to finish (controls,
+ * tuned and inheriting arms, a feedback target taken from the baseline). `advance` derives
+ * what is ready, admits it as at submission, queues it and records each child slot once:
+ * the job's Idempotency-Key is `experiment:<id>:<armIndex>:<slot>` and the slot's field is
+ * written with HSETNX, so concurrent advances (GETs, the driver of every API process:
+ * ./experiment-driver.ts) never queue or record a slot twice; a loser's job is withdrawn. A
+ * child admission refuses becomes unrunnable with the refusal's message (never retried);
+ * per-key slots full, Redis away or a racing submission of the same slot → the next advance
+ * tries again. An experiment with children still to derive is in `<p>:experiments:deferred`
+ * and is "running" (counts.waiting) until none is left.
+ *
+ * Per-key limit: a submission needs a job slot of its API key for every planned child,
+ * derived ones included (counted at submission: the key's unfinished jobs plus the planned
+ * children must fit QPLANE_MAX_CONCURRENT_JOBS_PER_KEY), so an experiment alone never
+ * starves its own derived children; a derived child that finds the slots taken by the key's
+ * other jobs meanwhile waits for the next advance.
  *
  * An experiment lives as long as its children: once every child has expired (retention after
- * finishing) or been removed, reading it removes it and answers not found.
+ * finishing) or been removed, reading it removes it and answers not found. Cancelling cancels
+ * the unfinished children and stops deriving: every slot still to derive becomes unrunnable
+ * "experiment cancelled".
  *
- * Errors: unknown or malformed id → QPLANE_ERR_EXPERIMENT_NOT_FOUND; a bad grid →
- * QPLANE_ERR_GRID_INVALID; too many children → QPLANE_ERR_LIMIT_EXCEEDED; Redis down →
+ * Errors: unknown or malformed id → QPLANE_ERR_EXPERIMENT_NOT_FOUND; a bad grid, compare,
+ * controls, tune or inherit → QPLANE_ERR_GRID_INVALID naming the field; too many children →
+ * QPLANE_ERR_LIMIT_EXCEEDED; too few job slots → QPLANE_ERR_TOO_MANY_JOBS; Redis down →
  * QPLANE_ERR_UNAVAILABLE. Reads and cancel take the caller's Viewer, always explicitly:
  * another owner's experiment is not found, and lists show the viewer's own. Nothing is queued
- * unless every child spec is valid, and a submission that fails half-way cancels and removes
- * the children it had queued. `compare.baseline` naming no arm → QPLANE_ERR_GRID_INVALID;
- * `controls` are checked (QPLANE_ERR_GRID_INVALID naming them) and then refused with
- * QPLANE_ERR_REQUEST_INVALID: deriving them needs finished feedback runs, which only
- * `qplane experiment` handles so far.
+ * unless every child spec ready at submission is valid, and a submission that fails half-way
+ * cancels and removes the children it had queued.
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { armCurves } from "../experiments/aggregate.js";
-import { findBaselineArm } from "../experiments/comparisons.js";
-import { planControlArms } from "../experiments/controls.js";
-import { planExperiment } from "../experiments/grid.js";
+import {
+  deriveReady,
+  planExperimentRecord,
+  plannedChildCount,
+  type ReadyChild,
+  resolveArms,
+  type UnrunnableChild,
+} from "../experiments/derive.js";
 import type {
   ArmCurves,
   ChildOutcome,
@@ -39,6 +61,7 @@ import {
   type ExperimentView,
   experimentSummary,
   experimentView,
+  waitingChildren,
 } from "../experiments/view.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { JobSpec } from "../training/spec.js";
@@ -59,8 +82,14 @@ export interface ExperimentSubmission {
   readonly threshold?: ExperimentThreshold | undefined;
   /** The baseline arm every other arm is compared with (`comparisons` of the view). */
   readonly compare?: { readonly baseline: Readonly<Record<string, GridValue>> } | undefined;
-  /** Checked, then refused: the service does not derive controls yet (`qplane experiment` does). */
+  /** Controls derived from every feedback arm's finished runs (src/experiments/controls.ts). */
   readonly controls?: readonly ControlName[] | undefined;
+  /** Arms whose fields are tuned per seed on the validation split (src/experiments/derive.ts). */
+  readonly tune?: ExperimentRecord["tune"];
+  /** Each replicate seed also sets dataset.seed. */
+  readonly splitPerSeed?: boolean | undefined;
+  /** Arms that take fields from the baseline arm's run of the same seed. */
+  readonly inherit?: ExperimentRecord["inherit"];
 }
 
 export interface ExperimentSubmitOptions {
@@ -68,7 +97,8 @@ export interface ExperimentSubmitOptions {
   readonly owner?: string | null;
   /**
    * Server-side checks of one child spec (configured backend, limits, dataset path); may
-   * return the spec rewritten (e.g. a resolved path). Runs on every child before any is queued.
+   * return the spec rewritten (e.g. a resolved path). Runs on every child ready at submission
+   * before any is queued.
    */
   readonly admit?: (spec: JobSpec) => JobSpec | Promise<JobSpec>;
   /**
@@ -76,6 +106,22 @@ export interface ExperimentSubmitOptions {
    * same key + another submission → QPLANE_ERR_IDEMPOTENCY_CONFLICT. Keys are per owner.
    */
   readonly idempotencyKey?: string;
+}
+
+/**
+ * Server-side checks of a derived child spec for its experiment's owner, as
+ * ExperimentSubmitOptions.admit at submission; a QplaneError makes the child unrunnable.
+ */
+export type ChildAdmission = (spec: JobSpec, owner: string | null) => JobSpec | Promise<JobSpec>;
+
+/** What one advance did, and what is left. */
+export interface AdvanceResult {
+  /** Children queued by this advance. */
+  readonly launched: number;
+  /** Slots this advance recorded as unrunnable. */
+  readonly unrunnable: number;
+  /** Children still to derive: waiting on unfinished runs, or to be tried again. */
+  readonly waiting: number;
 }
 
 export interface ExperimentSubmitResult {
@@ -95,16 +141,21 @@ export interface ExperimentService {
     submission: ExperimentSubmission,
     options?: ExperimentSubmitOptions,
   ): Promise<ExperimentSubmitResult>;
-  get(id: string, viewer: Viewer): Promise<ExperimentView>;
+  /** With `admit`, advances the experiment first when it has children still to derive. */
+  get(id: string, viewer: Viewer, admit?: ChildAdmission): Promise<ExperimentView>;
   /** Per arm, per epoch mean ± std of the learning and information-plane curves. */
-  curves(id: string, viewer: Viewer): Promise<readonly ArmCurves[]>;
+  curves(id: string, viewer: Viewer, admit?: ChildAdmission): Promise<readonly ArmCurves[]>;
   /** The viewer's experiments, newest first. */
   list(
     query: { readonly limit: number; readonly cursor?: string },
     viewer: Viewer,
   ): Promise<ExperimentPage>;
-  /** Cancels every unfinished child. */
+  /** Cancels every unfinished child and stops deriving. */
   cancel(id: string, viewer: Viewer): Promise<ExperimentView>;
+  /** Derives, admits and queues the children that are ready (see the module header). */
+  advance(id: string, admit: ChildAdmission): Promise<AdvanceResult>;
+  /** Ids of the experiments with children still to derive (the driver's work list). */
+  deferred(): Promise<readonly string[]>;
   close(): Promise<void>;
 }
 
@@ -120,8 +171,24 @@ export interface ExperimentServiceOptions {
 /** How long an identical submission may take to store its experiment, beyond 20 ms per child. */
 const IN_FLIGHT_GRACE_MS = 2000;
 
+/** The `:derived` field marking a cancelled experiment (slot fields start with a digit). */
+const CANCELLED_FIELD = "cancelled";
+const CANCELLED_MESSAGE = "experiment cancelled";
+
+/** Refusals of a derived child that the next advance retries rather than record. */
+const RETRIED_CODES: ReadonlySet<string> = new Set([
+  "QPLANE_ERR_TOO_MANY_JOBS",
+  "QPLANE_ERR_UNAVAILABLE",
+  // another advance is queuing this slot with its own (equal) spec: it records it
+  "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
+]);
+
 /** The tag every child of an experiment carries (`GET /v1/jobs?tag=experiment:<id>`). */
 export const experimentTag = (id: string) => `experiment:${id}`;
+
+/** The Idempotency-Key of a child slot: one job per slot, however many advances race. */
+const childIdempotencyKey = (id: string, armIndex: number, slot: string) =>
+  `experiment:${id}:${armIndex}:${slot}`;
 
 function notFound(id: string): QplaneError {
   return new QplaneError("QPLANE_ERR_EXPERIMENT_NOT_FOUND", `experiment ${id}: no such experiment`);
@@ -132,6 +199,87 @@ function childName(base: string, armKey: string, replicate: unknown): string {
   const seed = replicate === null ? "" : `, seed=${JSON.stringify(replicate)}`;
   const name = `${base} · ${armKey}${seed}`;
   return name.length > MAX_NAME_LENGTH ? `${name.slice(0, MAX_NAME_LENGTH - 1)}…` : name;
+}
+
+/** One child slot with the job queued for it. */
+interface LaunchedChild {
+  readonly armIndex: number;
+  readonly slot: string;
+  readonly jobId: string;
+}
+
+/** What a slot's `:derived` field holds. */
+type DerivedEntry = { readonly jobId: string } | { readonly unrunnable: string };
+
+const slotField = (armIndex: number, slot: string) => `${armIndex}:${slot}`;
+
+/**
+ * The record with more children: launched ones appended to their arm's jobIds and slots,
+ * unrunnable ones to its unrunnable list; slots the arm has already are skipped.
+ */
+function withChildren(
+  record: ExperimentRecord,
+  launched: readonly LaunchedChild[],
+  unrunnable: readonly UnrunnableChild[],
+): ExperimentRecord {
+  if (launched.length === 0 && unrunnable.length === 0) return record;
+  return {
+    ...record,
+    arms: record.arms.map((arm, armIndex) => {
+      const known = new Set([
+        ...(arm.slots ?? []),
+        ...(arm.unrunnable ?? []).map((entry) => entry.slot),
+      ]);
+      const more = launched.filter(
+        (child) => child.armIndex === armIndex && !known.has(child.slot),
+      );
+      const refused = unrunnable.filter(
+        (child) => child.armIndex === armIndex && !known.has(child.slot),
+      );
+      if (more.length === 0 && refused.length === 0) return arm;
+      return {
+        ...arm,
+        jobIds: [...arm.jobIds, ...more.map((child) => child.jobId)],
+        slots: [...(arm.slots ?? []), ...more.map((child) => child.slot)],
+        ...(refused.length > 0
+          ? {
+              unrunnable: [
+                ...(arm.unrunnable ?? []),
+                ...refused.map(({ slot, message }) => ({ slot, message })),
+              ],
+            }
+          : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * The record with the `:derived` hash merged in, children in a stable order (launched ones
+ * by job id, which is creation order; unrunnable ones by slot: r2 before r10), whichever
+ * process wrote them.
+ */
+function withDerived(record: ExperimentRecord, fields: Record<string, string>): ExperimentRecord {
+  const launched: LaunchedChild[] = [];
+  const unrunnable: UnrunnableChild[] = [];
+  for (const [field, text] of Object.entries(fields)) {
+    if (field === CANCELLED_FIELD) continue;
+    const colon = field.indexOf(":");
+    const armIndex = Number(field.slice(0, colon));
+    const slot = field.slice(colon + 1);
+    const entry = JSON.parse(text) as DerivedEntry;
+    if ("jobId" in entry) launched.push({ armIndex, slot, jobId: entry.jobId });
+    else unrunnable.push({ armIndex, slot, message: entry.unrunnable });
+  }
+  launched.sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
+  unrunnable.sort((a, b) => a.slot.localeCompare(b.slot, "en", { numeric: true }));
+  return withChildren(record, launched, unrunnable);
+}
+
+/** An experiment as read: its record (derived children merged in) and whether it was cancelled. */
+interface StoredExperiment {
+  readonly record: ExperimentRecord;
+  readonly cancelled: boolean;
 }
 
 class RedisExperimentService implements ExperimentService {
@@ -232,96 +380,104 @@ class RedisExperimentService implements ExperimentService {
         `tags: an experiment may have at most ${MAX_TAGS - 1} tags (its children also carry experiment:<id>)`,
       );
     }
-    const plan = planExperiment(submission.spec, submission.grid, {
-      maxJobs: this.config.limits.maxExperimentJobs,
-      threshold: submission.threshold,
-    });
-    const baselineIndex =
-      submission.compare === undefined
-        ? null
-        : findBaselineArm(plan.arms, submission.compare.baseline);
-    if (submission.controls !== undefined && submission.controls.length > 0) {
-      planControlArms(plan, submission.controls); // names `controls` when they cannot apply
-      // controls are queued from finished feedback runs: not wired into the job system yet
-      throw new QplaneError(
-        "QPLANE_ERR_REQUEST_INVALID",
-        `controls: ${JSON.stringify(submission.controls)} are not yet supported by the service; run the experiment with \`qplane experiment --spec FILE\` (same file), which derives them`,
-      );
-    }
+    const owner = options.owner ?? null;
+    const planned = planExperimentRecord(
+      {
+        id,
+        name: submission.name ?? null,
+        tags,
+        createdAt: new Date(jobIdTime(id)).toISOString(),
+        owner,
+        spec: submission.spec,
+        grid: submission.grid,
+        threshold: submission.threshold,
+        compare: submission.compare,
+        controls: submission.controls,
+        tune: submission.tune,
+        inherit: submission.inherit,
+        splitPerSeed: submission.splitPerSeed,
+      },
+      { maxJobs: this.config.limits.maxExperimentJobs },
+    );
     const admit = options.admit ?? ((spec: JobSpec) => spec);
     // the base spec first, so its own problems are not reported as a grid arm's
     await admit(submission.spec);
+    const { ready, unrunnable } = deriveReady(planned, new Map());
     const specs: JobSpec[] = [];
-    for (const child of plan.children) {
+    for (const child of ready) {
       try {
         specs.push(await admit(child.spec));
       } catch (error) {
         if (!(error instanceof QplaneError)) throw error;
         throw new QplaneError(
           error.code,
-          `grid: arm ${plan.arms[child.armIndex]!.key}: ${error.message}`,
+          `grid: arm ${planned.arms[child.armIndex]!.key}: ${error.message}`,
         );
       }
     }
+    const needed = plannedChildCount(planned);
+    await this.checkJobSlots(owner, needed, ready.length);
 
-    const baseName = submission.name ?? `experiment ${id}`;
-    const childTags = [experimentTag(id), ...tags];
-    const jobIds: string[] = [];
+    const launched: LaunchedChild[] = [];
     let record: ExperimentRecord;
     try {
-      for (const [index, child] of plan.children.entries()) {
-        const { job } = await this.jobs.submit(specs[index]!, {
-          name: childName(baseName, plan.arms[child.armIndex]!.key, child.replicate),
-          tags: childTags,
-          owner: options.owner ?? null,
-        });
-        jobIds.push(job.id);
+      for (const [index, child] of ready.entries()) {
+        const { job } = await this.jobs.submit(specs[index]!, this.childOptions(planned, child));
+        launched.push({ armIndex: child.armIndex, slot: child.slot, jobId: job.id });
       }
-      record = {
-        id,
-        name: submission.name ?? null,
-        tags,
-        createdAt: new Date(jobIdTime(id)).toISOString(),
-        owner: options.owner ?? null,
-        grid: submission.grid,
-        replicateField: plan.replicateField,
-        threshold: plan.threshold,
-        arms: plan.arms.map((arm, armIndex) => ({
-          ...arm,
-          jobIds: plan.children.flatMap((child, index) =>
-            child.armIndex === armIndex ? [jobIds[index]!] : [],
-          ),
-        })),
-        ...(submission.compare !== undefined && baselineIndex !== null
-          ? {
-              compare: {
-                baseline: submission.compare.baseline,
-                baselineArm: plan.arms[baselineIndex]!.key,
-                thresholdGiven: submission.threshold !== undefined,
-              },
-            }
-          : {}),
-      };
+      record = withChildren(planned, launched, unrunnable);
+      const waiting = waitingChildren(record);
       await this.guarded(async () => {
         const multi = this.redis
           .multi()
           .set(this.keys.experiment(id), JSON.stringify(record))
           .zadd(this.keys.experiments, 0, id);
-        if (record.owner !== null) multi.zadd(this.keys.ownerExperiments(record.owner), 0, id);
+        if (owner !== null) multi.zadd(this.keys.ownerExperiments(owner), 0, id);
+        if (waiting > 0) multi.sadd(this.keys.deferredExperiments, id);
         await multi.exec();
       });
     } catch (error) {
-      await this.rollback(jobIds);
+      await this.rollback(launched.map((child) => child.jobId));
       if (error instanceof QplaneError && error.code === "QPLANE_ERR_TOO_MANY_JOBS") {
         throw new QplaneError(
           error.code,
-          `the experiment needs ${plan.children.length} job slots of this API key: ${error.message} (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued`,
+          `the experiment needs ${needed} job slots of this API key: ${error.message} (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued`,
         );
       }
       throw error;
     }
     // stored: from here on a failure to read it back must not withdraw the children
     return this.view(record);
+  }
+
+  /**
+   * The per-key limit, for every planned child at once (see the module header); the job
+   * service checks each submission again, atomically.
+   */
+  private async checkJobSlots(owner: string | null, needed: number, ready: number): Promise<void> {
+    if (owner === null) return;
+    const limit = this.config.limits.maxConcurrentJobsPerKey;
+    const active = await this.guarded(() => this.redis.zcard(this.keys.owner(owner)));
+    if (active + needed <= limit) return;
+    const later = needed - ready;
+    throw new QplaneError(
+      "QPLANE_ERR_TOO_MANY_JOBS",
+      `the experiment needs ${needed} job slots of this API key${later > 0 ? ` (${ready} now, ${later} derived from finished runs later)` : ""}, which has ${active} unfinished jobs of the ${limit} allowed (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued`,
+    );
+  }
+
+  /** Name, tags, owner and the slot's Idempotency-Key of a child's job. */
+  private childOptions(record: ExperimentRecord, child: ReadyChild) {
+    return {
+      name: childName(
+        record.name ?? `experiment ${record.id}`,
+        record.arms[child.armIndex]!.key,
+        child.replicate,
+      ),
+      tags: [experimentTag(record.id), ...record.tags],
+      owner: record.owner,
+      idempotencyKey: childIdempotencyKey(record.id, child.armIndex, child.slot),
+    };
   }
 
   /** Cancels and removes children of a submission that could not finish (this service's own). */
@@ -337,26 +493,37 @@ class RedisExperimentService implements ExperimentService {
   }
 
   /** The experiment, if it exists and the viewer may see it; not found otherwise (the same error). */
-  private async record(id: string, viewer: Viewer): Promise<ExperimentRecord> {
+  private async stored(id: string, viewer: Viewer): Promise<StoredExperiment> {
     if (!JOB_ID_PATTERN.test(id)) throw notFound(id);
-    const text = await this.guarded(() => this.redis.get(this.keys.experiment(id)));
+    const [text, derived] = await this.guarded(async () => {
+      const replies = await this.redis
+        .multi()
+        .get(this.keys.experiment(id))
+        .hgetall(this.keys.experimentDerived(id))
+        .exec();
+      return [
+        replies?.[0]?.[1] as string | null,
+        (replies?.[1]?.[1] ?? {}) as Record<string, string>,
+      ] as const;
+    });
     if (text === null) throw notFound(id);
     const record = JSON.parse(text) as ExperimentRecord;
     if (!canSee(viewer, record.owner)) throw notFound(id);
-    return record;
+    return { record: withDerived(record, derived), cancelled: CANCELLED_FIELD in derived };
   }
 
   /** Every child's record (null: expired or removed); an experiment whose children all are gone is removed. */
   private async childJobs(record: ExperimentRecord): Promise<(JobRecord | null)[]> {
     const ids = record.arms.flatMap((arm) => arm.jobIds);
     const jobs = await this.guarded(() => this.store.getMany(ids));
-    if (jobs.every((job) => job === null)) {
+    if (ids.length > 0 && jobs.every((job) => job === null)) {
       // every child expired (QPLANE_RETENTION_SECONDS after it finished): so does the experiment
       await this.guarded(() => {
         const multi = this.redis
           .multi()
-          .del(this.keys.experiment(record.id))
-          .zrem(this.keys.experiments, record.id);
+          .del(this.keys.experiment(record.id), this.keys.experimentDerived(record.id))
+          .zrem(this.keys.experiments, record.id)
+          .srem(this.keys.deferredExperiments, record.id);
         if (record.owner !== null) multi.zrem(this.keys.ownerExperiments(record.owner), record.id);
         return multi.exec();
       });
@@ -367,19 +534,30 @@ class RedisExperimentService implements ExperimentService {
 
   /**
    * Status, summary and epoch records of every child. Records are read for the children
-   * `needsRecords` picks only (the aggregate table needs the completed ones; curves all).
+   * `needsRecords` picks only (the aggregate table and deriving need the completed ones;
+   * curves all).
    */
   private async children(
     record: ExperimentRecord,
     needsRecords: (job: JobRecord) => boolean,
   ): Promise<Map<string, ChildOutcome>> {
+    const ids = record.arms.flatMap((arm) => arm.jobIds);
     const jobs = await this.childJobs(record);
     const wanted = jobs.filter((job): job is JobRecord => job !== null && needsRecords(job));
     const metrics = await this.guarded(() => this.store.metricsMany(wanted.map((job) => job.id)));
     const recordsById = new Map(wanted.map((job, index) => [job.id, metrics[index] ?? []]));
     const outcomes = new Map<string, ChildOutcome>();
-    for (const job of jobs) {
-      if (job === null) continue; // absent from the map: counted as missing
+    for (const [index, job] of jobs.entries()) {
+      if (job === null) {
+        // expired or removed: what derives from it never will
+        outcomes.set(ids[index]!, {
+          id: ids[index]!,
+          status: "missing",
+          records: [],
+          summary: null,
+        });
+        continue;
+      }
       outcomes.set(job.id, {
         id: job.id,
         status: job.status,
@@ -389,6 +567,132 @@ class RedisExperimentService implements ExperimentService {
       });
     }
     return outcomes;
+  }
+
+  /**
+   * One advance over an experiment read with its children's outcomes (completed ones with
+   * records): derives what is ready, queues it and records every slot it settled (HSETNX);
+   * returns the experiment as stored afterwards. A cancelled experiment settles every slot
+   * it can name as unrunnable instead.
+   */
+  private async derive(
+    stored: StoredExperiment,
+    outcomes: ReadonlyMap<string, ChildOutcome>,
+    admit: ChildAdmission | null,
+  ): Promise<{ readonly stored: StoredExperiment; readonly result: AdvanceResult }> {
+    const { record, cancelled } = stored;
+    const { id } = record;
+    if (waitingChildren(record) === 0) {
+      await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
+      return { stored, result: { launched: 0, unrunnable: 0, waiting: 0 } };
+    }
+    const derivation = deriveReady(record, outcomes);
+    const entries: [string, DerivedEntry][] = derivation.unrunnable.map((child) => [
+      slotField(child.armIndex, child.slot),
+      { unrunnable: cancelled ? CANCELLED_MESSAGE : child.message },
+    ]);
+    try {
+      for (const child of derivation.ready) {
+        const entry =
+          cancelled || admit === null
+            ? { unrunnable: CANCELLED_MESSAGE }
+            : await this.launch(record, child, admit);
+        if (entry !== null) entries.push([slotField(child.armIndex, child.slot), entry]);
+      }
+    } finally {
+      // what was queued is recorded even when a later child threw
+      await this.settle(id, entries);
+    }
+    const after = await this.stored(id, EVERYONE);
+    const launchedIds = entries.flatMap(([, entry]) => ("jobId" in entry ? [entry.jobId] : []));
+    if (after.cancelled && !cancelled) {
+      // cancelled while this advance queued: its children go the way of the others
+      await this.cancelJobs(launchedIds, EVERYONE);
+    }
+    const waiting = waitingChildren(after.record);
+    if (waiting === 0) await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
+    return {
+      stored: after,
+      result: {
+        launched: launchedIds.length,
+        unrunnable: entries.length - launchedIds.length,
+        waiting,
+      },
+    };
+  }
+
+  /** Admits and queues one ready child: its entry, or null when the next advance should retry. */
+  private async launch(
+    record: ExperimentRecord,
+    child: ReadyChild,
+    admit: ChildAdmission,
+  ): Promise<DerivedEntry | null> {
+    try {
+      const spec = await admit(child.spec, record.owner);
+      const { job } = await this.jobs.submit(spec, this.childOptions(record, child));
+      return { jobId: job.id };
+    } catch (error) {
+      if (!(error instanceof QplaneError)) throw error;
+      if (RETRIED_CODES.has(error.code)) return null;
+      return { unrunnable: error.message };
+    }
+  }
+
+  /**
+   * Records settled slots, each once (HSETNX): a job queued for a slot another advance
+   * recorded first (its own job, or unrunnable) is withdrawn.
+   */
+  private async settle(id: string, entries: readonly [string, DerivedEntry][]): Promise<void> {
+    if (entries.length === 0) return;
+    const key = this.keys.experimentDerived(id);
+    const written = await this.guarded(async () => {
+      const multi = this.redis.multi();
+      for (const [field, entry] of entries) multi.hsetnx(key, field, JSON.stringify(entry));
+      return ((await multi.exec()) ?? []).map(([, reply]) => reply === 1);
+    });
+    const lost = entries.flatMap(([field, entry], index) =>
+      "jobId" in entry && !written[index] ? [{ field, jobId: entry.jobId }] : [],
+    );
+    for (const { field, jobId } of lost) {
+      const winner = await this.guarded(() => this.redis.hget(key, field));
+      if (winner !== JSON.stringify({ jobId })) await this.rollback([jobId]);
+    }
+  }
+
+  /** Cancels the unfinished ones of these jobs (one finished meanwhile is fine). */
+  private async cancelJobs(jobIds: readonly string[], viewer: Viewer): Promise<void> {
+    for (const jobId of jobIds) {
+      try {
+        await this.jobs.cancel(jobId, viewer);
+      } catch (error) {
+        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_JOB_STATE")) throw error;
+      }
+    }
+  }
+
+  /**
+   * The experiment and its children's outcomes (epoch records of the completed ones, or of
+   * all with `allRecords`), advanced first when `admit` is given and children are still to
+   * derive.
+   */
+  private async read(
+    id: string,
+    viewer: Viewer,
+    admit: ChildAdmission | undefined,
+    allRecords: boolean,
+  ): Promise<{ record: ExperimentRecord; outcomes: Map<string, ChildOutcome> }> {
+    // deriving and the aggregate table need the completed children's records, curves all
+    const wanted = (job: JobRecord) => allRecords || job.status === "completed";
+    let stored = await this.stored(id, viewer);
+    let outcomes = await this.children(stored.record, wanted);
+    if (admit !== undefined && waitingChildren(stored.record) > 0) {
+      const advanced = await this.derive(stored, outcomes, admit);
+      if (advanced.result.launched + advanced.result.unrunnable > 0) {
+        stored = advanced.stored;
+        outcomes = await this.children(stored.record, wanted);
+      }
+    }
+    return { record: stored.record, outcomes };
   }
 
   private async view(record: ExperimentRecord): Promise<ExperimentView> {
@@ -403,13 +707,34 @@ class RedisExperimentService implements ExperimentService {
     );
   }
 
-  async get(id: string, viewer: Viewer): Promise<ExperimentView> {
-    return this.view(await this.record(id, viewer));
+  async get(id: string, viewer: Viewer, admit?: ChildAdmission): Promise<ExperimentView> {
+    const { record, outcomes } = await this.read(id, viewer, admit, false);
+    return experimentView(record, outcomes);
   }
 
-  async curves(id: string, viewer: Viewer): Promise<readonly ArmCurves[]> {
-    const record = await this.record(id, viewer);
-    return armCurves(record.arms, await this.children(record, () => true));
+  async curves(id: string, viewer: Viewer, admit?: ChildAdmission): Promise<readonly ArmCurves[]> {
+    const { record, outcomes } = await this.read(id, viewer, admit, true);
+    return armCurves(resolveArms(record, outcomes).arms, outcomes);
+  }
+
+  async advance(id: string, admit: ChildAdmission): Promise<AdvanceResult> {
+    let stored: StoredExperiment;
+    let outcomes: Map<string, ChildOutcome>;
+    try {
+      stored = await this.stored(id, EVERYONE);
+      outcomes = await this.children(stored.record, (job) => job.status === "completed");
+    } catch (error) {
+      if (error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND") {
+        // expired or removed: nothing left to derive
+        await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
+      }
+      throw error;
+    }
+    return (await this.derive(stored, outcomes, admit)).result;
+  }
+
+  async deferred(): Promise<readonly string[]> {
+    return this.guarded(() => this.redis.smembers(this.keys.deferredExperiments));
   }
 
   async list(
@@ -437,7 +762,7 @@ class RedisExperimentService implements ExperimentService {
     const experiments: ExperimentSummary[] = [];
     for (const id of page) {
       try {
-        experiments.push(await this.summary(await this.record(id, viewer)));
+        experiments.push(await this.summary((await this.stored(id, viewer)).record));
       } catch (error) {
         if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND")) {
           throw error;
@@ -448,17 +773,22 @@ class RedisExperimentService implements ExperimentService {
   }
 
   async cancel(id: string, viewer: Viewer): Promise<ExperimentView> {
-    const record = await this.record(id, viewer);
-    for (const child of await this.childJobs(record)) {
-      if (child === null || (child.status !== "queued" && child.status !== "running")) continue;
-      try {
-        await this.jobs.cancel(child.id, viewer);
-      } catch (error) {
-        // a child that finished meanwhile cannot be cancelled: that is fine
-        if (!(error instanceof QplaneError && error.code === "QPLANE_ERR_JOB_STATE")) throw error;
-      }
-    }
-    return this.view(record);
+    await this.stored(id, viewer); // visibility first: another owner's experiment is not found
+    // marked before the children are cancelled, so an advance under way withdraws what it queues
+    await this.guarded(() =>
+      this.redis.hsetnx(this.keys.experimentDerived(id), CANCELLED_FIELD, new Date().toISOString()),
+    );
+    const marked = await this.stored(id, viewer);
+    const jobs = await this.childJobs(marked.record);
+    await this.cancelJobs(
+      jobs.flatMap((job) =>
+        job !== null && (job.status === "queued" || job.status === "running") ? [job.id] : [],
+      ),
+      viewer,
+    );
+    const outcomes = await this.children(marked.record, (job) => job.status === "completed");
+    const { stored } = await this.derive(marked, outcomes, null);
+    return this.view(stored.record);
   }
 
   async close(): Promise<void> {

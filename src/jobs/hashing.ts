@@ -1,16 +1,6 @@
 /** Hashes of request bodies and keys, for Idempotency-Key claims. */
 import { createHash } from "node:crypto";
 
-/** JSON with object keys sorted, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson } from "../files/canonical-json.js";
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

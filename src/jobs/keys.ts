@@ -15,8 +15,10 @@
  * | `<p>:owner:<owner>:jobs`        | zset   | an API key's job ids, scored as `<p>:jobs` (its listing) |
  * | `<p>:owner:<owner>:experiments` | zset   | an API key's experiment ids, as `<p>:experiments`   |
  * | `<p>:idem:<sha256>`             | string | Idempotency-Key claim {jobId, bodyHash}, with TTL   |
- * | `<p>:experiment:<id>`           | string | JSON ExperimentRecord (definition + child job ids)  |
+ * | `<p>:experiment:<id>`           | string | JSON ExperimentRecord (definition + children queued at submission) |
+ * | `<p>:experiment:<id>:derived`   | hash   | children derived later: `<armIndex>:<slot>` → JSON {jobId} or {unrunnable}; `cancelled` → ISO time |
  * | `<p>:experiments`               | zset   | experiment ids, all scored 0 (lexical = creation order) |
+ * | `<p>:experiments:deferred`      | set    | ids of experiments with children still to derive (the API's driver) |
  * | `<p>:workers`                   | zset   | live workers' ids, scored by heartbeat expiry (Redis clock, ms) |
  * | `<p>:migrations`                | hash   | data migrations done: name → ISO time (backfill.ts) |
  * | `<p>:migration-lock:<name>`     | string | the worker running a migration, with TTL            |
@@ -88,6 +90,15 @@ export class JobKeys {
 
   get experiments(): string {
     return `${this.prefix}:experiments`;
+  }
+
+  /** Children derived after submission, written once per slot (HSETNX), and the cancel mark. */
+  experimentDerived(id: string): string {
+    return `${this.prefix}:experiment:${id}:derived`;
+  }
+
+  get deferredExperiments(): string {
+    return `${this.prefix}:experiments:deferred`;
   }
 
   get workers(): string {

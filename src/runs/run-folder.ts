@@ -140,7 +140,21 @@ export interface RunFolderInput {
   readonly spec: unknown;
   readonly records: readonly EpochRecord[];
   readonly summary: RunSummary;
+  /**
+   * "metrics": only spec.json, metrics.json and summary.json (no plots, no CSV), for
+   * experiments of many children. @defaultValue "full"
+   */
+  readonly artifacts?: RunArtifacts;
 }
+
+/** Which files a run folder gets: every file, or the metrics alone. */
+export type RunArtifacts = "full" | "metrics";
+
+const METRICS_ONLY_FILES: ReadonlySet<string> = new Set([
+  "spec.json",
+  "metrics.json",
+  "summary.json",
+]);
 
 /** The file names of a run folder, in the order they are written. */
 export const RUN_FOLDER_FILES = [
@@ -165,21 +179,26 @@ export async function writeRunFolder(baseDir: string, run: RunFolderInput): Prom
   }
   const folder = join(baseDir, run.id);
   const task = run.summary.task === "regression" ? "regression" : "classification";
-  const [infoplane, curves] = await Promise.all([
-    infoPlaneSvg(run.records, { title: `Information plane — ${task}` }),
-    curvesSvg(run.records, { title: `Training curves — ${task}` }),
-  ]);
-  const contents: Record<(typeof RUN_FOLDER_FILES)[number], string> = {
-    "spec.json": json(run.spec),
-    "metrics.json": json({ metrics: run.records }),
-    "metrics.csv": metricsCsv(run.records),
-    "infoplane.svg": infoplane,
-    "curves.svg": curves,
-    "summary.json": json(run.summary),
+  const full = (run.artifacts ?? "full") === "full";
+  const [infoplane, curves] = full
+    ? await Promise.all([
+        infoPlaneSvg(run.records, { title: `Information plane — ${task}` }),
+        curvesSvg(run.records, { title: `Training curves — ${task}` }),
+      ])
+    : ["", ""];
+  const contents: Record<(typeof RUN_FOLDER_FILES)[number], () => string> = {
+    "spec.json": () => json(run.spec),
+    "metrics.json": () => json({ metrics: run.records }),
+    "metrics.csv": () => metricsCsv(run.records),
+    "infoplane.svg": () => infoplane,
+    "curves.svg": () => curves,
+    "summary.json": () => json(run.summary),
   };
   await mkdir(folder, { recursive: true });
   for (const name of RUN_FOLDER_FILES) {
-    await writeFile(join(folder, name), contents[name], "utf8");
+    if (full || METRICS_ONLY_FILES.has(name)) {
+      await writeFile(join(folder, name), contents[name](), "utf8");
+    }
   }
   return folder;
 }

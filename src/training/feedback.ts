@@ -1,7 +1,7 @@
 /**
- * Compression-gnostic feedback (DESIGN.md §1, arXiv:2411.02313). I(X;T) is measured (not
- * differentiated) on a fixed probe subset of the training data, and its distance to a
- * target level I* steers training:
+ * Compression-gnostic feedback (docs/science.md §Feedback, arXiv:2411.02313). I(X;T) is
+ * measured (not differentiated) on a fixed probe subset of the training data, and its distance
+ * to a target level I* steers training:
  *   L_comp = |I(X;T) − I*|   (divided by |R| bits when normalised)
  *   "loss": L = L_err · (1 + α·L_comp), L_comp held constant in the gradient
  *   "lr":   η_t = η₀ · (1 + α·L_comp(t)), L_err unchanged
@@ -18,6 +18,8 @@ export function resolveTarget(
 ): number {
   if (target === "label-entropy") return labelEntropyBits;
   if (target === "relevance") return currentRelevanceBits;
+  // parseJobSpec refuses "baseline" (experiments resolve it to bits before a run)
+  if (target === "baseline") throw new RangeError(`resolveTarget: unresolved target "baseline"`);
   return target;
 }
 

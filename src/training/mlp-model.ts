@@ -1,7 +1,7 @@
 /**
- * The classical baselines of DESIGN.md §1, trained on the same prepared data as the VQC: a
- * small fully connected tanh network (`model.kind: "mlp"`) and, as the same network with no
- * hidden layer, softmax regression / linear least squares (`model.kind: "linear"`).
+ * The classical baselines of docs/science.md §Baselines, trained on the same prepared data as
+ * the VQC: a small fully connected tanh network (`model.kind: "mlp"`) and, as the same network
+ * with no hidden layer, softmax regression / linear least squares (`model.kind: "linear"`).
  *
  * Architecture: featureCount inputs → tanh hidden layers of widths `spec.model.hidden` (none
  * for `linear`) → an output layer: C logits with a softmax (classification, C = data.classes,
@@ -125,6 +125,23 @@ export function mlpLayoutFor(
   return mlpLayout(data.featureCount, hiddenWidthsOf(spec.model), outputs);
 }
 
+/**
+ * |R| of a classical model, the cap on its I(X;T): units·log2 B of the binned last hidden
+ * layer, log2 C of the sampled class, or log2 B of the binned regression output.
+ */
+export function mlpRepresentationBits(
+  config: {
+    readonly hidden: readonly number[];
+    readonly bins: number;
+    readonly representation: "output" | "hidden";
+  },
+  data: Pick<PreparedData, "task" | "classes">,
+): number {
+  return config.representation === "hidden"
+    ? config.hidden[config.hidden.length - 1]! * Math.log2(config.bins)
+    : Math.log2(data.task === "classification" ? data.classes : config.bins);
+}
+
 /** What shapes a classical model besides its data. */
 interface MlpConfig {
   readonly kind: "mlp" | "linear";
@@ -171,11 +188,7 @@ class MlpModel implements TrainableModel {
     this.bins = bins;
     this.representation = config.representation;
     this.l2 = config.l2;
-    // |R|: units·log2 B of the binned hidden layer, log2 C classes, or log2 B output bins
-    this.representationBits =
-      config.representation === "hidden"
-        ? hidden[hidden.length - 1]! * Math.log2(bins)
-        : Math.log2(this.classification ? this.outputs : bins);
+    this.representationBits = mlpRepresentationBits(config, data);
     this.forwardOperations = this.weightCount * MLP_OPERATIONS_PER_MULTIPLY_ADD;
     const stepOperations = STEP_MULTIPLY_ADDS_PER_WEIGHT * this.forwardOperations;
     this.rowsPerPass = Math.max(1, Math.min(CHUNK, Math.floor(chunkOperations / stepOperations)));

@@ -3,9 +3,10 @@
  * fitted on the training split only: optional PCA (`model.reduce`), the feature scaler
  * (angles for the VQC, min–max or robust; standardisation for the MLP and linear model) and
  * standardised regression targets, and the Y used for I(T;Y): the class labels, or the
- * regression target in equal-frequency bins (DESIGN.md §1) whose edges are fitted on the
- * training split and applied to every split. With `dataset.validationFraction` a validation
- * split is carved out of the training rows; nothing is fitted on it.
+ * regression target in equal-frequency bins (docs/science.md §Regression targets) whose edges
+ * are fitted on the training split and applied to every split. With
+ * `dataset.validationFraction` a validation split is carved out of the training rows; nothing
+ * is fitted on it.
  */
 import {
   DATASET_INFO,

@@ -2,10 +2,15 @@
  * A run sized without its data or its circuits being built: the data's shape
  * (`prepareDataShape`), the model's size (`ansatzSize`, the MLP's layers), and from them the
  * cost (`estimateJobCost`). Microseconds for any spec: what the API, the job service and the
- * worker check against the server's cost limits before anything heavy happens.
+ * worker check against the server's cost limits before anything heavy happens. Likewise H(Y)
+ * of the training labels and |R|, so the API refuses an unreachable feedback target
+ * (`admitFeedbackTarget`) before anything is queued.
  */
 import { ansatzSize } from "../circuits/ansatz.js";
 import type { CostLimits } from "../config.js";
+import { GENERATED_DATASETS } from "../data/index.js";
+import { testCount, validationCount } from "../data/split.js";
+import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
   ansatzCircuitShape,
   checkJobCost,
@@ -13,10 +18,16 @@ import {
   type JobCost,
   type ModelCostShape,
 } from "./cost.js";
-import { mlpLayoutFor } from "./mlp-model.js";
-import { type PreparedDataShape, prepareDataShape } from "./prepare.js";
+import { checkTargetReachable } from "./feedback.js";
+import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-model.js";
+import { type DatasetSummary, type PreparedDataShape, prepareDataShape } from "./prepare.js";
 import type { JobSpec } from "./spec.js";
-import { informationShotsOf, vqcReadoutQubits } from "./vqc-model.js";
+import {
+  informationShotsOf,
+  representationQubits,
+  sameQubits,
+  vqcReadoutQubits,
+} from "./vqc-model.js";
 
 /**
  * The model's shape for the cost model: the VQC's circuit counts, or the MLP's layers.
@@ -27,9 +38,10 @@ export function modelCostShape(
   data: PreparedDataShape,
   simulated: boolean,
 ): ModelCostShape {
-  const { model, infoPlane, backend, training } = spec;
+  const { model, backend, training } = spec;
   // the linear model is priced as the MLP with no hidden layer
   if (model.kind !== "vqc") return { kind: "mlp", layers: mlpLayoutFor(spec, data) };
+  const readoutQubits = vqcReadoutQubits(spec, data);
   const size = ansatzSize({
     qubits: model.qubits,
     layers: model.layers,
@@ -37,19 +49,20 @@ export function modelCostShape(
     reupload: model.reupload,
     encoding: model.encoding,
     entangler: model.entangler,
-    readoutQubits: vqcReadoutQubits(spec, data),
+    readoutQubits,
   });
   const circuit = ansatzCircuitShape(size);
   const informationShots = informationShotsOf(spec);
-  // T = all qubits measures every qubit; otherwise the model's own evaluation serves when
-  // it runs with the same shots (as VqcModel.evaluate)
-  const all = infoPlane.register === "all";
+  // T on other qubits than the readout register has its own circuit; otherwise the model's
+  // own evaluation serves when it runs with the same shots (as VqcModel.evaluate)
+  const tQubits = representationQubits(spec, readoutQubits);
+  const sameCircuit = sameQubits(tQubits, readoutQubits);
   return {
     kind: "vqc",
     circuit,
     representation:
-      all || informationShots !== backend.shots
-        ? { ...circuit, clbits: all ? size.qubits : size.clbits }
+      !sameCircuit || informationShots !== backend.shots
+        ? { ...circuit, clbits: tQubits.length }
         : null,
     shots: backend.shots,
     informationShots,
@@ -83,4 +96,60 @@ export function admitJobCost(
   const cost = jobCostOf(spec, simulated);
   checkJobCost(cost, limits);
   return cost;
+}
+
+/** |R| in bits, the cap on I(X;T): T's qubits for the VQC, the classical model's cap else. */
+export function representationBitsOf(
+  spec: JobSpec,
+  data: Pick<PreparedDataShape, "task" | "classes">,
+): number {
+  const { model } = spec;
+  if (model.kind !== "vqc") {
+    return mlpRepresentationBits({ ...model, hidden: hiddenWidthsOf(model) }, data);
+  }
+  return representationQubits(spec, vqcReadoutQubits(spec, data)).length;
+}
+
+/**
+ * Training rows per equal-frequency bin of n distinct values in B bins (`equalFrequencyBins`):
+ * rank r goes to bin ⌊B·(2r + 1)/(2n)⌋, so bin k starts at the first r with
+ * B·(2r + 1) ≥ 2n·k; n ≤ B values get a bin each.
+ */
+function equalFrequencyBinCounts(n: number, bins: number): number[] {
+  if (n <= bins) return new Array<number>(n).fill(1);
+  const start = (k: number) => Math.max(0, Math.ceil((2 * n * k - bins) / (2 * bins)));
+  return Array.from({ length: bins }, (_, k) => start(k + 1) - start(k));
+}
+
+/**
+ * H(Y) in bits of the training labels `prepareData` gives, from the dataset's summary, without
+ * the data: for classes, each class's rows less its test and validation rows (the split is
+ * stratified, `splitIndices`); for a generated regression target, its training rows in
+ * `infoPlane.bins` equal-frequency bins (continuous draws: no ties). Null when only the data
+ * can tell: ties in a real or CSV regression target merge bins.
+ */
+export function trainLabelEntropyOf(spec: JobSpec, summary: DatasetSummary): number | null {
+  const { testFraction, validationFraction } = spec.dataset;
+  const trainRows = (n: number) =>
+    n - testCount(n, testFraction) - validationCount(n, testFraction, validationFraction);
+  if (summary.task === "classification") return pluginEntropyBits(summary.groups.map(trainRows));
+  if (!GENERATED_DATASETS.has(spec.dataset.name)) return null;
+  return pluginEntropyBits(
+    equalFrequencyBinCounts(trainRows(summary.groups[0]!), spec.infoPlane.bins),
+  );
+}
+
+/**
+ * Refuses, before anything is queued, a `feedback.target: "label-entropy"` the representation
+ * cannot reach: the worker's verdict (`checkTargetReachable`) on H(Y) from the summary. When
+ * only the data can tell H(Y) (`trainLabelEntropyOf` null) the worker's check stands alone.
+ */
+export function admitFeedbackTarget(
+  spec: JobSpec,
+  summary: DatasetSummary,
+  data: Pick<PreparedDataShape, "task" | "classes">,
+): void {
+  const labelEntropyBits = trainLabelEntropyOf(spec, summary);
+  if (labelEntropyBits === null) return;
+  checkTargetReachable(spec.feedback, labelEntropyBits, representationBitsOf(spec, data));
 }

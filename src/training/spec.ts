@@ -309,14 +309,18 @@ export const trainingSpecSchema = z
   });
 
 const targetSchema = z.union([
-  z.enum(["label-entropy", "relevance"]),
+  // "baseline": an experiment's baseline run's I(X;T), resolved to bits before the child runs
+  z.enum(["label-entropy", "relevance", "baseline"]),
   finite().pipe(z.number().min(0).max(64)),
 ]);
 
 export const feedbackSpecSchema = z.strictObject({
   mode: z.enum(["off", "loss", "lr"]).default("off"),
   alpha: finite().pipe(z.number().min(0).max(1000)).default(1),
-  /** I*: H(Y) of the training labels, the current I(T;Y), or a number of bits. */
+  /**
+   * I*: H(Y) of the training labels, the current I(T;Y), a number of bits, or (experiments
+   * with compare.baseline only) the baseline arm's I(X;T) for the same seed.
+   */
   target: targetSchema.default("label-entropy"),
   /** Measure I(X;T) every this many optimisation steps (default: once per epoch). */
   every: z.union([z.literal("epoch"), integer(1, 1_000_000)]).default("epoch"),
@@ -331,8 +335,32 @@ export const feedbackSpecSchema = z.strictObject({
   allowUnreachableTarget: z.boolean().optional(),
 });
 
+/** The most qubits an explicit `infoPlane.register` list may name (2^20 outcomes of T). */
+export const MAX_REGISTER_QUBITS = 20;
+
 export const infoPlaneSpecSchema = z.strictObject({
-  register: z.enum(["readout", "all"]).default("readout"),
+  /**
+   * VQC: the qubits whose measured outcome is T. `readout`: the readout register; `all`: every
+   * qubit; or a list of distinct qubit indices, in bit order (the first listed qubit is bit 0
+   * of T's outcome index). `mlp` / `linear` take their T from `model.representation`.
+   */
+  register: z
+    .union(
+      [
+        z.enum(["readout", "all"]),
+        z
+          .array(integer(0, 23))
+          .min(1)
+          .max(MAX_REGISTER_QUBITS)
+          .refine((qubits) => new Set(qubits).size === qubits.length, {
+            message: "must list distinct qubits",
+          }),
+      ],
+      {
+        error: `must be "readout", "all" or a list of 1 to ${MAX_REGISTER_QUBITS} distinct qubit indices (integers 0–23)`,
+      },
+    )
+    .default("readout"),
   /** Default: miller-madow with shots, exact (plugin on exact probabilities) without. */
   estimator: z.enum(["plugin", "miller-madow"]).optional(),
   shots: integer(0, 1_000_000).default(0),
@@ -365,6 +393,31 @@ export const backendSpecSchema = z.strictObject({
   maxShots: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
+/**
+ * What `infoPlane.register` asks of the model: a VQC-only setting (the classical models' T is
+ * `model.representation`), and listed qubits that exist. `at`: the path under the field.
+ */
+function registerProblems(
+  model: Pick<z.output<typeof modelSpecSchema>, "kind" | "qubits">,
+  register: z.output<typeof infoPlaneSpecSchema>["register"],
+): { at: number[]; message: string }[] {
+  if (register === "readout") return [];
+  if (model.kind !== "vqc") {
+    return [
+      {
+        at: [],
+        message: `only applies to model.kind "vqc"; model.kind "${model.kind}" takes its T from model.representation (use "readout")`,
+      },
+    ];
+  }
+  if (register === "all") return [];
+  return register.flatMap((qubit, i) =>
+    qubit < model.qubits
+      ? []
+      : [{ at: [i], message: `qubit ${qubit} does not exist in a ${model.qubits}-qubit model` }],
+  );
+}
+
 export const jobSpecSchema = z
   .strictObject({
     dataset: datasetSpecSchema,
@@ -375,6 +428,13 @@ export const jobSpecSchema = z
     backend: backendSpecSchema.default(backendSpecSchema.parse({})),
   })
   .superRefine((spec, context) => {
+    for (const problem of registerProblems(spec.model, spec.infoPlane.register)) {
+      context.addIssue({
+        code: "custom",
+        path: ["infoPlane", "register", ...problem.at],
+        message: problem.message,
+      });
+    }
     if (spec.training.select === "best-validation" && spec.dataset.validationFraction === 0) {
       context.addIssue({
         code: "custom",
@@ -431,5 +491,21 @@ export function parseJobSpec(input: unknown): JobSpec {
   if (!result.success) {
     throw new QplaneError("QPLANE_ERR_SPEC_INVALID", describeSpecIssues(result.error, input));
   }
+  // every single run (job, worker, qplane train, experiment child) passes here: an experiment
+  // replaces "baseline" by a number of bits before its child runs
+  checkSingleRunSpec(result.data);
   return result.data;
+}
+
+/**
+ * What a spec of ONE run (not an experiment's base spec) may not hold: feedback.target
+ * "baseline", which only an experiment can resolve. Throws QPLANE_ERR_SPEC_INVALID.
+ */
+export function checkSingleRunSpec(spec: JobSpec): void {
+  if (spec.feedback.target === "baseline") {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.feedback.target: "baseline" is the baseline run's I(X;T), only in experiments with compare.baseline; give a number of bits, "label-entropy" or "relevance"`,
+    );
+  }
 }

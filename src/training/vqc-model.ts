@@ -1,8 +1,10 @@
 /**
- * The variational quantum model of DESIGN.md §1: angle-encoded, re-uploading
- * hardware-efficient ansatz; T = the measured outcome of the readout register (or of all
- * qubits). Classification: p(y=c|x) = P(S_c) over the outcomes S_c of class c under the
- * class map (`readout.ts`), cross-entropy with a floor inside the log. Regression:
+ * The variational quantum model of docs/science.md §Model: angle-encoded, re-uploading
+ * hardware-efficient ansatz; T = the measured outcome of the qubits `infoPlane.register` names
+ * (`representationQubits`: the readout register, every qubit, or a list), read as the
+ * marginal of the circuit's distribution on those qubits. Classification: p(y=c|x) = P(S_c)
+ * over the outcomes S_c of class c under the class map (`readout.ts`), cross-entropy with a
+ * floor inside the log. Regression:
  * prediction = b + Σ_k a_k·⟨Z_k⟩ over the readout qubits (a, b trainable), MSE on
  * standardised targets. Circuits run through the provider interface; gradients by adjoint
  * (exact local simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
@@ -26,7 +28,7 @@ import { type Paced, runPaced } from "../../providers/local/pacing.js";
 import { meterFor, pacedFinalStatevector } from "../../providers/local/simulator.js";
 import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
 import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits/ansatz.js";
-import { type Circuit, withMeasureAll } from "../circuits/ir.js";
+import { type Circuit, withMeasured } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
@@ -74,7 +76,7 @@ export function adjointChunkRows(weights: number, outcomes: number): number {
 interface VqcConfig {
   readonly data: PreparedData;
   readonly circuit: Circuit;
-  /** The circuit measuring every qubit, when T is all qubits. */
+  /** The circuit measuring T's qubits (`circuit` itself when they are the readout register). */
   readonly representationCircuit: Circuit;
   /** The circuit's weight columns: encoding angles φ, then θ. */
   readonly circuitWeights: number;
@@ -487,7 +489,11 @@ class VqcModel implements TrainableModel {
 /** The VQC's circuits for a spec, from the data's task, classes and feature count. */
 export interface VqcCircuits {
   readonly circuit: Circuit;
-  /** The circuit measuring every qubit, when T is all qubits; else `circuit`. */
+  /**
+   * The circuit measuring T's qubits (`representationQubits`) into clbits 0..k−1: what the
+   * information plane runs, on a simulator or on hardware; `circuit` itself when T is the
+   * readout register.
+   */
   readonly representationCircuit: Circuit;
   /** The circuit's weight columns: encoding angles φ (`linear`), then θ. */
   readonly circuitWeights: number;
@@ -504,8 +510,9 @@ export function buildVqcCircuits(
   spec: JobSpec,
   data: Pick<PreparedData, "task" | "classes" | "featureCount">,
 ): VqcCircuits {
-  const { model, infoPlane } = spec;
+  const { model } = spec;
   const readoutQubits = vqcReadoutQubits(spec, data);
+  const tQubits = representationQubits(spec, readoutQubits);
   const ansatz = buildAnsatz({
     qubits: model.qubits,
     layers: model.layers,
@@ -519,13 +526,37 @@ export function buildVqcCircuits(
   const encodingAngles = ansatz.encodingAngleNames.length;
   return {
     circuit: ansatz.circuit,
-    representationCircuit:
-      infoPlane.register === "all" ? withMeasureAll(ansatz.circuit) : ansatz.circuit,
+    representationCircuit: sameQubits(tQubits, readoutQubits)
+      ? ansatz.circuit
+      : withMeasured(ansatz.circuit, tQubits),
     circuitWeights: encodingAngles + ansatz.weightNames.length,
     encodingAngles,
     variationalWeights: ansatz.weightNames.length,
     readoutQubits,
   };
+}
+
+/**
+ * The qubits of T, in bit order (`qubits[i]` is bit i of T's outcome index): the readout
+ * register (`infoPlane.register: "readout"`), every qubit (`"all"`) or the listed ones. The
+ * one definition the circuits, sizing and feedback's |R| = its length follow.
+ */
+export function representationQubits(
+  spec: Pick<JobSpec, "model" | "infoPlane">,
+  readoutQubits: readonly number[],
+): readonly number[] {
+  const { register } = spec.infoPlane;
+  if (register === "readout") return readoutQubits;
+  if (register === "all") return Array.from({ length: spec.model.qubits }, (_, q) => q);
+  return register;
+}
+
+/**
+ * Whether T's qubits are the readout register in its order, so the model circuit's outcome is
+ * T and one run serves both (`representationCircuit === circuit`).
+ */
+export function sameQubits(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((qubit, i) => qubit === b[i]);
 }
 
 /** Regression's `readout: "auto"`: the last min(qubits, REGRESSION_READOUT_QUBITS) qubits. */

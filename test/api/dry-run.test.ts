@@ -33,6 +33,23 @@ describe("POST /v1/jobs?dryRun=true", () => {
     expect(response.headers.location).toBeUndefined();
   });
 
+  it('refuses feedback.target "baseline", which only an experiment resolves, like a submission', async () => {
+    for (const url of ["/v1/jobs?dryRun=true", "/v1/jobs"]) {
+      const response = await app.inject({
+        method: "POST",
+        url,
+        payload: spec({ feedback: { mode: "lr", target: "baseline" } }),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: "QPLANE_ERR_SPEC_INVALID",
+        message:
+          'spec.feedback.target: "baseline" is the baseline run\'s I(X;T), only in experiments with compare.baseline; give a number of bits, "label-entropy" or "relevance"',
+      });
+    }
+    expect(service.submitted).toHaveLength(0);
+  });
+
   it("validates like a real submission: bad specs and unknown backends are refused", async () => {
     const invalid = await app.inject({
       method: "POST",

@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
-import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import { meanStd, stepsToExperimentThreshold } from "../../src/experiments/aggregate.js";
 import { holmAdjust } from "../../src/experiments/statistics.js";
 import { createExperimentService, type ExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
@@ -137,7 +137,7 @@ describe("experiments API over the job system", () => {
     expect(response.json().error).toEqual({
       code: "QPLANE_ERR_TOO_MANY_JOBS",
       message:
-        "the experiment needs 36 job slots of this API key: this API key has 35 unfinished jobs, the most allowed (35); wait for one to finish or cancel one (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
+        "the experiment needs 36 job slots of this API key, which has 0 unfinished jobs of the 35 allowed (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
     });
     expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toEqual([]);
     expect(await keysUnder(redis, `${prefix}:experiment`)).toEqual([]);
@@ -278,23 +278,26 @@ describe("experiments API over the job system", () => {
     for (const arm of done.arms as {
       jobIds: string[];
       finalMetric: StatJson;
-      epochsToThreshold: StatJson;
+      stepsToThreshold: StatJson & { censored: number; split?: string };
       finalIxt: StatJson;
       finalIty: StatJson;
     }[]) {
       const finals: EpochRecord[] = [];
-      const reached: number[] = [];
+      const steps: number[] = [];
+      let censored = 0;
       for (const id of arm.jobIds) {
         const records: EpochRecord[] = (await get(`/v1/jobs/${id}/metrics`)).json().metrics;
         expect(records).toHaveLength(2);
         finals.push(records.at(-1)!);
-        const epoch = epochsToThreshold(records, { metric: "testAccuracy", value: 0.6 });
-        if (epoch !== null) reached.push(epoch);
+        // testAccuracy thresholds count steps on the validation, else the training, split
+        const reached = stepsToExperimentThreshold(records, { metric: "testAccuracy", value: 0.6 });
+        steps.push(reached!.steps);
+        if (reached!.censored) censored++;
       }
       expect(arm.finalMetric).toEqual(meanStd(finals.map((record) => record.testAccuracy!)));
       expect(arm.finalIxt).toEqual(meanStd(finals.map((record) => record.ixt)));
       expect(arm.finalIty).toEqual(meanStd(finals.map((record) => record.ity)));
-      expect(arm.epochsToThreshold).toEqual(meanStd(reached));
+      expect(arm.stepsToThreshold).toEqual({ ...meanStd(steps), censored, split: "train" });
       expect(arm.finalMetric.n).toBe(10);
     }
     // different modes are different runs: lr feedback changes the trajectory
@@ -337,6 +340,7 @@ describe("experiments API over the job system", () => {
       values: { "feedback.mode": "off" },
       metric: "testAccuracy",
       jobIds: done.arms[0].jobIds,
+      slots: ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"],
       jobs: 10,
       completed: 10,
     });
@@ -362,16 +366,42 @@ describe("experiments API over the job system", () => {
         "compare.baseline.feedback.mode: not a field that defines the arms (they vary nothing but the replicate seed)",
       ],
       [
-        { spec: TINY_SPEC, grid: { "training.seed": [1, 2] }, controls: ["placebo"] },
+        {
+          spec: TINY_SPEC,
+          grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+          controls: ["placebo"],
+        },
+        'controls: ["placebo"] are compared with the baseline arm: give compare.baseline',
+      ],
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "feedback.alpha": [1, 2], "training.seed": [1, 2] },
+          compare: { baseline: { "feedback.alpha": 1 } },
+          controls: ["placebo"],
+        },
         'controls: ["placebo"] are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)',
       ],
       [
         {
           spec: TINY_SPEC,
           grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
-          controls: ["dose-matched"],
+          tune: [
+            {
+              arm: { "feedback.mode": "off" },
+              candidates: { "training.learningRate": [0.05, 0.2] },
+            },
+          ],
         },
-        'controls: ["dose-matched"] are not yet supported by the service; run the experiment with `qplane experiment --spec FILE` (same file), which derives them',
+        "tune[0]: arm feedback.mode=off has no validation split to choose its candidates on (set dataset.validationFraction > 0)",
+      ],
+      [
+        {
+          spec: TINY_SPEC,
+          grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+          inherit: [{ arm: { "feedback.mode": "lr" }, fields: ["training.learningRate"] }],
+        },
+        "inherit: needs compare.baseline (the arm whose selected run the fields are taken from)",
       ],
     ];
     for (const [payload, message] of cases) {
@@ -431,6 +461,12 @@ describe("experiments API over the job system", () => {
       });
     }
     expect(steps.split).toBe("train");
+    // every child completed, on one split and budget: no seed left out
+    expect([accuracy.unpaired, steps.unpaired, steps.excluded]).toEqual([
+      { arm: 0, baseline: 0 },
+      { arm: 0, baseline: 0 },
+      { split: 0, budget: 0 },
+    ]);
     expect(steps.censored.arm + steps.censored.baseline).toBeLessThanOrEqual(6);
     expect([accuracy.holmP, steps.holmP]).toEqual(
       holmAdjust([accuracy.wilcoxonP, steps.wilcoxonP]),
@@ -440,16 +476,173 @@ describe("experiments API over the job system", () => {
     expect(armsTable.split("\n")).toHaveLength(3);
     const rows = comparisonTable.trimEnd().split("\n");
     expect(
-      rows[0]!.startsWith("comparisonArm,baseline,metric,n,medianDiff,ci95Low,ci95High,"),
+      rows[0]!.startsWith(
+        "comparisonArm,baseline,metric,n,unpairedArm,unpairedBaseline,medianDiff,ci95Low,ci95High,",
+      ),
     ).toBe(true);
-    expect(rows[1]!.split(",").slice(0, 5)).toEqual([
+    expect(rows[1]!.split(",").slice(0, 7)).toEqual([
       "feedback.mode=lr",
       "feedback.mode=off",
       "testAccuracy",
       "3",
+      "0",
+      "0",
       String(accuracy.medianDiff),
     ]);
   }, 90_000);
+
+  it("controls: queued as their feedback runs finish; they complete as arms with comparisons", async () => {
+    const submitted = await post("/v1/experiments", {
+      spec: TINY_SPEC,
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      compare: { baseline: { "feedback.mode": "off" } },
+      controls: ["dose-matched", "placebo"],
+    });
+    expect(submitted.statusCode, submitted.body).toBe(202);
+    const created = submitted.json();
+    expect(created.controls).toEqual(["dose-matched", "placebo"]);
+    // the workers are running: the grid's four children may have started already
+    expect(created.counts.waiting).toBe(4);
+    expect(created.counts.queued + created.counts.running + created.counts.completed).toBe(4);
+    expect(created.arms.map((arm: { jobIds: string[] }) => arm.jobIds.length)).toEqual([
+      2, 2, 0, 0,
+    ]);
+    // reading the experiment queues the controls once their feedback runs have finished
+    const done = await waitFor(
+      async () => {
+        const view = (await get(`/v1/experiments/${created.id}`)).json();
+        return view.status === "completed" ? view : undefined;
+      },
+      "the experiment with controls to complete",
+      90_000,
+      200,
+    );
+    expect(done.counts).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 8,
+      failed: 0,
+      cancelled: 0,
+      missing: 0,
+      waiting: 0,
+    });
+    expect(
+      done.arms.map((arm: { key: string; control?: object; completed: number }) => [
+        arm.key,
+        arm.control ?? null,
+        arm.completed,
+      ]),
+    ).toEqual([
+      ["feedback.mode=off", null, 2],
+      ["feedback.mode=lr", null, 2],
+      ["feedback.mode=lr / dose-matched", { kind: "dose-matched", of: "feedback.mode=lr" }, 2],
+      ["feedback.mode=lr / placebo", { kind: "placebo", of: "feedback.mode=lr" }, 2],
+    ]);
+    for (const [index, sourceId] of done.arms[1].jobIds.entries()) {
+      const source = (await get(`/v1/jobs/${sourceId}`)).json();
+      const dose = (await get(`/v1/jobs/${done.arms[2].jobIds[index]}`)).json();
+      expect(dose.tags).toEqual([`experiment:${created.id}`]);
+      expect(dose.spec.feedback.mode).toBe("off");
+      expect(dose.spec.training.learningRate).toBe(source.summary.meanLearningRate);
+      expect(dose.spec.training.seed).toBe(index + 1);
+    }
+    expect(
+      done.comparisons.map((c: { arm: string; metric: string; n: number }) => [
+        c.arm,
+        c.metric,
+        c.n,
+      ]),
+    ).toEqual([
+      ["feedback.mode=lr", "testAccuracy", 2],
+      ["feedback.mode=lr / dose-matched", "testAccuracy", 2],
+      ["feedback.mode=lr / placebo", "testAccuracy", 2],
+    ]);
+    const placeboPairs = done.comparisons[2].pairs;
+    for (const [index, pair] of placeboPairs.entries()) {
+      const placebo = (await get(`/v1/jobs/${done.arms[3].jobIds[index]}`)).json();
+      expect(pair.value).toBe(placebo.summary.testAccuracy);
+    }
+  }, 120_000);
+
+  it("tune + inherit + feedback.target baseline: the lr arm runs at the baseline's selected rate and I(X;T)", async () => {
+    const submitted = await post("/v1/experiments", {
+      spec: {
+        ...TINY_SPEC,
+        dataset: { name: "moons", samples: 40, validationFraction: 0.25 },
+        feedback: { target: "baseline" },
+      },
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      compare: { baseline: { "feedback.mode": "off" } },
+      tune: [
+        { arm: { "feedback.mode": "off" }, candidates: { "training.learningRate": [0.02, 0.3] } },
+      ],
+      inherit: [{ arm: { "feedback.mode": "lr" }, fields: ["training.learningRate"] }],
+    });
+    expect(submitted.statusCode, submitted.body).toBe(202);
+    const created = submitted.json();
+    expect(created.counts.waiting).toBe(2);
+    expect(created.counts.queued + created.counts.running + created.counts.completed).toBe(4);
+    expect(created.arms[0].tuning).toEqual({
+      candidates: [{ "training.learningRate": 0.02 }, { "training.learningRate": 0.3 }],
+    });
+    expect(created.arms[1]).toMatchObject({ deferred: true, jobIds: [] });
+    const done = await waitFor(
+      async () => {
+        const view = (await get(`/v1/experiments/${created.id}`)).json();
+        return view.status === "completed" ? view : undefined;
+      },
+      "the tuned experiment to complete",
+      90_000,
+      200,
+    );
+    expect(done.counts).toMatchObject({ completed: 6, waiting: 0 });
+    const children = (await get(`/v1/jobs?tag=experiment:${created.id}&limit=10`)).json().jobs;
+    expect(children).toHaveLength(6);
+    for (const [index, selection] of done.arms[0].selected.entries()) {
+      const seed = index + 1;
+      // the candidate with the best validation accuracy at the last epoch (ties: lower loss)
+      const candidates = children.filter(
+        (job: { spec: { feedback: { mode: string }; training: { seed: number } } }) =>
+          job.spec.feedback.mode === "off" && job.spec.training.seed === seed,
+      );
+      expect(candidates).toHaveLength(2);
+      const scored = await Promise.all(
+        candidates.map(
+          async (job: { id: string; spec: { training: { learningRate: number } } }) => {
+            const last = (await get(`/v1/jobs/${job.id}/metrics`)).json().metrics.at(-1);
+            return {
+              job,
+              accuracy: last.validationAccuracy,
+              loss: last.validationLoss,
+              ixt: last.ixt,
+            };
+          },
+        ),
+      );
+      scored.sort(
+        (a, b) =>
+          b.accuracy - a.accuracy ||
+          a.loss - b.loss ||
+          a.job.spec.training.learningRate - b.job.spec.training.learningRate,
+      );
+      const best = scored[0]!;
+      expect(selection).toEqual({
+        seed,
+        candidate: { "training.learningRate": best.job.spec.training.learningRate },
+        jobId: best.job.id,
+      });
+      expect(done.arms[0].jobIds[index]).toBe(best.job.id);
+      const lr = (await get(`/v1/jobs/${done.arms[1].jobIds[index]}`)).json();
+      expect(lr.spec.training.seed).toBe(seed);
+      expect(lr.spec.training.learningRate).toBe(best.job.spec.training.learningRate);
+      expect(lr.spec.feedback.target).toBe(best.ixt);
+      expect(done.comparisons[0].pairs[index]).toEqual({
+        seed,
+        value: lr.summary.testAccuracy,
+        baselineValue: (await get(`/v1/jobs/${best.job.id}`)).json().summary.testAccuracy,
+      });
+    }
+  }, 120_000);
 
   it("cancels every unfinished child", async () => {
     const submitted = await post("/v1/experiments", {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { epochsToThreshold, meanStd } from "../../src/experiments/aggregate.js";
+import { meanStd, stepsToExperimentThreshold } from "../../src/experiments/aggregate.js";
 import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { runTraining } from "../../src/training/run.js";
@@ -79,7 +79,7 @@ describe("qplane experiment", () => {
           jobIds: string[];
           finalMetric: unknown;
           finalIxt: unknown;
-          epochsToThreshold: unknown;
+          stepsToThreshold: unknown;
         }[];
       };
     };
@@ -98,7 +98,8 @@ describe("qplane experiment", () => {
     // each child is a full run folder, and the numbers are those of the same runs in-process
     for (const [armIndex, mode] of (["off", "lr"] as const).entries()) {
       const finals: EpochRecord[] = [];
-      const reached: number[] = [];
+      const steps: number[] = [];
+      let censored = 0;
       for (const seed of [1, 2, 3]) {
         const { result } = await runTraining({
           ...BASE,
@@ -106,13 +107,18 @@ describe("qplane experiment", () => {
           feedback: { mode },
         });
         finals.push(result.records.at(-1)!);
-        const epoch = epochsToThreshold(result.records, { metric: "testAccuracy", value: 0.7 });
-        if (epoch !== null) reached.push(epoch);
+        // testAccuracy thresholds count steps on the validation, else the training, split
+        const reached = stepsToExperimentThreshold(result.records, {
+          metric: "testAccuracy",
+          value: 0.7,
+        });
+        steps.push(reached!.steps);
+        if (reached!.censored) censored++;
       }
       const arm = experiment.arms[armIndex]!;
       expect(arm.finalMetric).toEqual(meanStd(finals.map((record) => record.testAccuracy!)));
       expect(arm.finalIxt).toEqual(meanStd(finals.map((record) => record.ixt)));
-      expect(arm.epochsToThreshold).toEqual(meanStd(reached));
+      expect(arm.stepsToThreshold).toEqual({ ...meanStd(steps), censored, split: "train" });
     }
     const childDir = join(dir, "004-arm2-seed1");
     expect(existsSync(join(childDir, "metrics.csv"))).toBe(true);
@@ -137,7 +143,7 @@ describe("qplane experiment", () => {
     const lines = stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^experiment .+: 2\/2 runs completed$/);
     expect(lines[2]).toBe(
-      "| arm | completed | final testAccuracy | epochs to testAccuracy ≥ 0.9 (reached) | final I(X;T) | final I(T;Y) |",
+      "| arm | completed | final testAccuracy | steps to accuracy ≥ 0.9 (censored/counted, split) | final I(X;T) | final I(T;Y) |",
     );
     expect(lines[4]).toMatch(
       /^\| all \| 2\/2 \| \d\.\d{3} ± \d\.\d{3} \| .+ \| \d\.\d{3} ± \d\.\d{3} \| \d\.\d{3} ± \d\.\d{3} \|$/,
@@ -295,7 +301,20 @@ describe("qplane experiment", () => {
         'compare.baseline: {"feedback.mode":"loss"} matches no arm; it must name exactly one of the arms "feedback.mode=off", "feedback.mode=lr"',
       ],
       [
-        { spec: BASE, grid: { "training.seed": [1, 2] }, controls: ["dose-matched"] },
+        {
+          spec: BASE,
+          grid: { "feedback.mode": ["lr"], "training.seed": [1, 2] },
+          controls: ["placebo"],
+        },
+        'controls: ["placebo"] are compared with the baseline arm: give compare.baseline',
+      ],
+      [
+        {
+          spec: BASE,
+          grid: { "feedback.alpha": [1], "training.seed": [1, 2] },
+          compare: { baseline: { "feedback.alpha": 1 } },
+          controls: ["dose-matched"],
+        },
         'controls: ["dose-matched"] are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)',
       ],
       [

@@ -4,7 +4,6 @@ import {
   aggregateArms,
   armCurves,
   countStatuses,
-  epochsToThreshold,
   experimentStatus,
   meanStd,
 } from "../../src/experiments/aggregate.js";
@@ -32,8 +31,17 @@ function child(
   finalIxt = 0.8,
   finalIty = 0.6,
 ): ChildOutcome {
+  // validation accuracy 0.04 below the test accuracy: steps to a threshold read it, not the test
   const records = accuracies.map((testAccuracy, index) =>
-    record(index + 1, { testAccuracy, trainLoss: 1 - testAccuracy, ixt: finalIxt, ity: finalIty }),
+    record(index + 1, {
+      step: (index + 1) * 10,
+      testAccuracy,
+      validationAccuracy: testAccuracy - 0.04,
+      validationLoss: 1,
+      trainLoss: 1 - testAccuracy,
+      ixt: finalIxt,
+      ity: finalIty,
+    }),
   );
   const summary: RunSummary | null =
     status === "completed"
@@ -77,20 +85,6 @@ describe("meanStd", () => {
   });
 });
 
-describe("epochsToThreshold", () => {
-  const records = [0.5, 0.85, 0.91, 0.8, 0.95].map((testAccuracy, index) =>
-    record(index + 1, { testAccuracy, testLoss: 1 - testAccuracy }),
-  );
-  it("is the first epoch at or above the threshold (at or below for losses)", () => {
-    expect(epochsToThreshold(records, { metric: "testAccuracy", value: 0.9 })).toBe(3);
-    expect(epochsToThreshold(records, { metric: "testAccuracy", value: 0.85 })).toBe(2);
-    expect(epochsToThreshold(records, { metric: "testAccuracy", value: 0.99 })).toBeNull();
-    expect(epochsToThreshold(records, { metric: "testLoss", value: 0.1 })).toBe(3);
-    // a metric the task does not have is never reached
-    expect(epochsToThreshold(records, { metric: "testR2", value: 0 })).toBeNull();
-  });
-});
-
 describe("aggregateArms and experimentView", () => {
   const experiment: ExperimentRecord = {
     id: "01KB0000000000000000000000",
@@ -131,8 +125,15 @@ describe("aggregateArms and experimentView", () => {
     expect(off).toMatchObject({ jobs: 3, completed: 2 });
     expect(off!.finalMetric.mean).toBeCloseTo(0.9, 15);
     expect(off!.finalMetric.std).toBeCloseTo(Math.SQRT2 * 0.02, 15);
-    // a1 reached 0.9 at epoch 2; a2 never did
-    expect(off!.epochsToThreshold).toEqual({ mean: 2, std: null, n: 1 });
+    // on validation accuracy a1 (0.76, 0.86, 0.88) and a2 never reach 0.9: both censored at
+    // their 30-step budget (a1's TEST accuracy reached it at epoch 2: not what counts)
+    expect(off!.stepsToThreshold).toEqual({
+      mean: 30,
+      std: 0,
+      n: 2,
+      censored: 2,
+      split: "validation",
+    });
     expect(off!.finalIxt.mean).toBeCloseTo(0.8, 15);
     expect(off!.finalIty.mean).toBeCloseTo(0.6, 15);
     // b2 is still running and b3 is missing: one completed child
@@ -140,7 +141,8 @@ describe("aggregateArms and experimentView", () => {
       jobs: 3,
       completed: 1,
       finalMetric: { mean: 0.97, std: null, n: 1 },
-      epochsToThreshold: { mean: 1, std: null, n: 1 },
+      // b1's validation accuracy 0.87, 0.91: reached after 20 steps (test: after epoch 1)
+      stepsToThreshold: { mean: 20, std: null, n: 1, censored: 0, split: "validation" },
       finalIxt: { mean: 0.6, std: null, n: 1 },
     });
   });
@@ -175,6 +177,7 @@ describe("aggregateArms and experimentView", () => {
       failed: 1,
       cancelled: 0,
       missing: 1,
+      waiting: 0,
     });
     expect(view.status).toBe("running");
     expect(view.jobIds).toEqual(["a1", "a2", "a3", "b1", "b2", "b3"]);
@@ -188,6 +191,9 @@ describe("aggregateArms and experimentView", () => {
     });
     expect(experimentStatus(counts({ queued: 3 }))).toBe("queued");
     expect(experimentStatus(counts({ queued: 2, completed: 1 }))).toBe("running");
+    // children still to derive keep a finished-looking experiment running
+    expect(experimentStatus(counts({ completed: 4, waiting: 2 }))).toBe("running");
+    expect(experimentStatus(counts({ queued: 4, waiting: 2 }))).toBe("queued");
     expect(experimentStatus(counts({ completed: 2, failed: 1 }))).toBe("failed");
     expect(experimentStatus(counts({ completed: 2, cancelled: 1 }))).toBe("cancelled");
     expect(experimentStatus(counts({ completed: 3, missing: 1 }))).toBe("completed");
@@ -197,20 +203,23 @@ describe("aggregateArms and experimentView", () => {
     const view = experimentView(experiment, children);
     const lines = experimentCsv(view).trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "arm,feedback.mode,jobs,completed,metric,finalMetricMean,finalMetricStd,finalMetricN,epochsTo_testAccuracy_0.9_Mean,epochsTo_testAccuracy_0.9_Std,reachedThreshold,finalIxtMean,finalIxtStd,finalIxtN,finalItyMean,finalItyStd,finalItyN",
+      "arm,feedback.mode,jobs,completed,metric,finalMetricMean,finalMetricStd,finalMetricN,stepsTo_accuracy_0.9_Mean,stepsTo_accuracy_0.9_Std,stepsTo_accuracy_0.9_N,stepsTo_accuracy_0.9_Censored,stepsTo_accuracy_0.9_Split,finalIxtMean,finalIxtStd,finalIxtN,finalItyMean,finalItyStd,finalItyN",
     );
     const off = view.arms[0]!;
     expect(lines[1]).toBe(
-      `feedback.mode=off,off,3,2,testAccuracy,${off.finalMetric.mean},${off.finalMetric.std},2,2,,1,${off.finalIxt.mean},${off.finalIxt.std},2,${off.finalIty.mean},${off.finalIty.std},2`,
+      `feedback.mode=off,off,3,2,testAccuracy,${off.finalMetric.mean},${off.finalMetric.std},2,30,0,2,2,validation,${off.finalIxt.mean},${off.finalIxt.std},2,${off.finalIty.mean},${off.finalIty.std},2`,
     );
-    expect(lines[2]).toBe("feedback.mode=lr,lr,3,1,testAccuracy,0.97,,1,1,,1,0.6,,1,0.55,,1");
+    expect(lines[2]).toBe(
+      "feedback.mode=lr,lr,3,1,testAccuracy,0.97,,1,20,,1,0,validation,0.6,,1,0.55,,1",
+    );
     const markdown = experimentMarkdown(view).split("\n");
     expect(markdown[0]).toBe(
-      "| arm | completed | final testAccuracy | epochs to testAccuracy ≥ 0.9 (reached) | final I(X;T) | final I(T;Y) |",
+      "| arm | completed | final testAccuracy | steps to accuracy ≥ 0.9 (censored/counted, split) | final I(X;T) | final I(T;Y) |",
     );
-    expect(markdown[2]).toBe(
-      "| feedback.mode=off | 2/3 | 0.900 ± 0.028 | 2.0 (1/2) | 0.800 ± 0.141 | 0.600 ± 0.141 |",
-    );
+    expect(markdown.slice(2)).toEqual([
+      "| feedback.mode=off | 2/3 | 0.900 ± 0.028 | 30.0 ± 0.0 (2/2, validation) | 0.800 ± 0.141 | 0.600 ± 0.141 |",
+      "| feedback.mode=lr | 1/3 | 0.970 | 20.0 (0/1, validation) | 0.600 | 0.550 |",
+    ]);
   });
 
   it("gives per-epoch curves across the children that reached each epoch", () => {

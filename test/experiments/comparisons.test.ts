@@ -1,10 +1,16 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { compareArms, comparisonSeed, findBaselineArm } from "../../src/experiments/comparisons.js";
-import { holmAdjust } from "../../src/experiments/statistics.js";
+import { holmAdjust, pairedComparison } from "../../src/experiments/statistics.js";
 import type { ChildOutcome, ExperimentArm, ExperimentRecord } from "../../src/experiments/types.js";
-import { comparisonsMarkdown, experimentCsv, experimentView } from "../../src/experiments/view.js";
+import {
+  comparisonContext,
+  comparisonsMarkdown,
+  experimentCsv,
+  experimentView,
+} from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+import { jobSpecSchema } from "../../src/training/spec.js";
 import { fillerRecord } from "../helpers/records.js";
 
 function record(epoch: number, step: number, trainAccuracy: number): EpochRecord {
@@ -87,11 +93,14 @@ describe("compareArms", () => {
     const comparisons = compareArms([baseline, lr, loss], children, {
       baselineArm: "off",
       threshold: null,
+      context: "x",
     });
-    expect(comparisons.map((c) => [c.arm, c.baseline, c.metric, c.n])).toEqual([
-      ["lr", "off", "testAccuracy", 5],
-      ["loss", "off", "testAccuracy", 4],
+    expect(comparisons.map((c) => [c.arm, c.baseline, c.metric, c.n, c.unpaired])).toEqual([
+      ["lr", "off", "testAccuracy", 5, { arm: 0, baseline: 0 }],
+      // seed 5 of loss failed: its baseline run is left unpaired, and says so
+      ["loss", "off", "testAccuracy", 4, { arm: 0, baseline: 1 }],
     ]);
+    expect(comparisons[0]!.excluded).toBeUndefined();
     const [first, second] = comparisons as [(typeof comparisons)[0], (typeof comparisons)[0]];
     expect(first.pairs).toEqual([
       { seed: 1, value: 0.625, baselineValue: 0.5 },
@@ -117,7 +126,11 @@ describe("compareArms", () => {
     expect(first.censored).toBeUndefined();
     // the same children give the same interval (a fixed seed per comparison)
     expect(
-      compareArms([baseline, lr], children, { baselineArm: "off", threshold: null })[0]!.ci95,
+      compareArms([baseline, lr], children, {
+        baselineArm: "off",
+        threshold: null,
+        context: "x",
+      })[0]!.ci95,
     ).toEqual(first.ci95);
   });
 
@@ -154,6 +167,7 @@ describe("compareArms", () => {
     const comparisons = compareArms([off, lr], steps, {
       baselineArm: "off",
       threshold: { metric: "testAccuracy", value: 0.8 },
+      context: "x",
     });
     expect(comparisons.map((c) => c.metric)).toEqual(["testAccuracy", "stepsToThreshold"]);
     const stepsComparison = comparisons[1]!;
@@ -165,6 +179,9 @@ describe("compareArms", () => {
       { seed: 4, value: 21, baselineValue: 21 },
     ]);
     expect(stepsComparison.censored).toEqual({ arm: 1, baseline: 2 });
+    // seed 5: both completed, but a censored side against another budget
+    expect(stepsComparison.unpaired).toEqual({ arm: 0, baseline: 0 });
+    expect(stepsComparison.excluded).toEqual({ split: 0, budget: 1 });
     expect(stepsComparison.split).toBe("train");
     expect(stepsComparison.medianDiff).toBe(-10);
     // differences −10, −10, −11, 0: the zero is dropped, SciPy 1.10 (normal approximation,
@@ -174,6 +191,52 @@ describe("compareArms", () => {
     expect(comparisons[0]!.wilcoxonP).toBe(1);
     expect(comparisons.map((c) => c.holmP)).toEqual(
       holmAdjust(comparisons.map((c) => c.wilcoxonP)),
+    );
+  });
+
+  it("counts the seeds it leaves out: unpaired per side, steps excluded per reason", () => {
+    const outcomes = new Map<string, ChildOutcome>();
+    const train = [record(1, 10, 0.9)];
+    const validation = [
+      fillerRecord(1, { step: 10, validationLoss: 0.5, validationAccuracy: 0.9, testAccuracy: 0 }),
+    ];
+    // off: seed 2 failed; lr: seed 3 failed; seed 4 measured on another split in each arm
+    const off = arm(
+      "off",
+      [
+        [1, 0.5, train],
+        [2, null],
+        [3, 0.5, train],
+        [4, 0.5, validation],
+      ],
+      outcomes,
+    );
+    const lr = arm(
+      "lr",
+      [
+        [1, 0.75, train],
+        [2, 0.75, train],
+        [3, null],
+        [4, 0.75, train],
+      ],
+      outcomes,
+    );
+    const [final, steps] = compareArms([off, lr], outcomes, {
+      baselineArm: "off",
+      threshold: { metric: "testAccuracy", value: 0.8 },
+      context: "x",
+    });
+    expect(final).toMatchObject({ n: 2, unpaired: { arm: 1, baseline: 1 } });
+    expect(final!.pairs.map((pair) => pair.seed)).toEqual([1, 4]);
+    expect(steps).toMatchObject({
+      metric: "stepsToThreshold",
+      n: 1,
+      unpaired: { arm: 1, baseline: 1 },
+      excluded: { split: 1, budget: 0 },
+      split: "train",
+    });
+    expect(comparisonsMarkdown([steps!]).split("\n")[2]).toBe(
+      "| lr vs off | stepsToThreshold | 1 | 1/1 | 0.0 | [0.0, 0.0] | 1.00 | 1.00 | 0/0 | 1/0 |",
     );
   });
 
@@ -196,15 +259,24 @@ describe("compareArms", () => {
     expect(parse(arms, { columns: true })).toHaveLength(3);
     const rows = parse(comparisons, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({
+      comparisonArm: "loss",
+      unpairedArm: "0",
+      unpairedBaseline: "1",
+    });
     expect(rows[0]).toMatchObject({
       comparisonArm: "lr",
       baseline: "off",
       metric: "testAccuracy",
       n: "5",
+      unpairedArm: "0",
+      unpairedBaseline: "0",
       medianDiff: "0.125",
       wilcoxonP: "0.3125",
       holmP: "0.3125",
       censoredArm: "",
+      excludedSplit: "",
+      excludedBudget: "",
       seeds: "1;2;3;4;5",
       values: "0.625;0.5;0.875;0.75;1",
       baselineValues: "0.5;0.625;0.75;0.5;0.875",
@@ -218,26 +290,94 @@ describe("compareArms", () => {
     const comparisons = compareArms([baseline, lr, loss], children, {
       baselineArm: "off",
       threshold: null,
+      context: "x",
     });
     expect(comparisonsMarkdown(comparisons).split("\n")).toEqual([
-      "| arm vs baseline | metric | n | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) |",
-      "|---|---|---|---|---|---|---|---|",
-      `| lr vs off | testAccuracy | 5 | 0.1250 | [${comparisons[0]!.ci95.map((x) => x.toFixed(4)).join(", ")}] | 0.313 | 0.313 | — |`,
-      "| loss vs off | testAccuracy | 4 | 0.2500 | [0.2500, 0.2500] | 0.125 | 0.250 | — |",
+      "| arm vs baseline | metric | n | unpaired (arm/baseline) | median diff | 95 % CI | Wilcoxon p | Holm p | censored (arm/baseline) | excluded (split/budget) |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+      `| lr vs off | testAccuracy | 5 | 0/0 | 0.1250 | [${comparisons[0]!.ci95.map((x) => x.toFixed(4)).join(", ")}] | 0.313 | 0.313 | — | — |`,
+      "| loss vs off | testAccuracy | 4 | 0/1 | 0.2500 | [0.2500, 0.2500] | 0.125 | 0.250 | — | — |",
     ]);
   });
 
-  it("seeds each bootstrap from a hash of arm, baseline and metric", () => {
-    expect(comparisonSeed("lr", "off", "testAccuracy")).toBe(
-      comparisonSeed("lr", "off", "testAccuracy"),
+  it("seeds each bootstrap from a hash of experiment, arm, baseline and metric", () => {
+    expect(comparisonSeed("x", "lr", "off", "testAccuracy")).toBe(
+      comparisonSeed("x", "lr", "off", "testAccuracy"),
     );
-    expect(comparisonSeed("lr", "off", "testAccuracy")).not.toBe(
-      comparisonSeed("lr", "off", "stepsToThreshold"),
+    expect(comparisonSeed("x", "lr", "off", "testAccuracy")).not.toBe(
+      comparisonSeed("x", "lr", "off", "stepsToThreshold"),
     );
-    // FNV-1a 32-bit of "a\nb\ntestR2" (reference: the published FNV-1a definition)
+    expect(comparisonSeed("x", "lr", "off", "testAccuracy")).not.toBe(
+      comparisonSeed("y", "lr", "off", "testAccuracy"),
+    );
+    // FNV-1a 32-bit of "x\na\nb\ntestR2" (reference: the published FNV-1a definition)
     let hash = 0x811c9dc5;
-    for (const byte of Buffer.from("a\nb\ntestR2")) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-    expect(comparisonSeed("a", "b", "testR2")).toBe(hash);
+    for (const byte of Buffer.from("x\na\nb\ntestR2")) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    }
+    expect(comparisonSeed("x", "a", "b", "testR2")).toBe(hash);
+  });
+
+  it("seeds the view's bootstraps by the submission: same spec alike, another spec not", () => {
+    const spec = jobSpecSchema.parse({
+      training: { epochs: 2, learningRate: 0.1 },
+      dataset: { name: "moons" },
+    });
+    const submission: ExperimentRecord = {
+      id: "01KB0000000000000000000001",
+      name: null,
+      tags: [],
+      createdAt: "2026-01-01T00:00:00.000Z",
+      owner: null,
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3, 4, 5] },
+      replicateField: "training.seed",
+      threshold: { metric: "testAccuracy", value: 0.9 },
+      arms: [baseline, lr],
+      compare: { baseline: { "feedback.mode": "off" }, baselineArm: "off", thresholdGiven: false },
+      spec,
+    };
+    // the same submission elsewhere (another id and time, keys in another order): same seed
+    const again = {
+      ...submission,
+      id: "01KB0000000000000000000002",
+      createdAt: "2026-02-01T00:00:00.000Z",
+      spec: jobSpecSchema.parse({
+        dataset: { name: "moons" },
+        training: { learningRate: 0.1, epochs: 2 },
+      }),
+    };
+    const otherSpec = {
+      ...submission,
+      spec: { ...spec, training: { ...spec.training, epochs: 3 } },
+    };
+    // the canonical JSON of base spec and grid (keys sorted); a record stored before it had a
+    // spec: the grid alone
+    expect(comparisonContext(submission)).toMatch(
+      /^\{"grid":\{"feedback\.mode":\["off","lr"\],"training\.seed":\[1,2,3,4,5\]\},"spec":\{"backend":/,
+    );
+    const { spec: _, ...older } = submission;
+    expect(comparisonContext(older)).toBe(
+      '{"grid":{"feedback.mode":["off","lr"],"training.seed":[1,2,3,4,5]}}',
+    );
+    expect(comparisonContext(again)).toBe(comparisonContext(submission));
+    expect(comparisonContext(otherSpec)).not.toBe(comparisonContext(submission));
+    // the same spec and grid with a tuned arm is another experiment
+    const tuned = {
+      ...submission,
+      tune: [
+        { arm: { "feedback.mode": "off" }, candidates: { "training.learningRate": [0.1, 1] } },
+      ],
+    };
+    expect(comparisonContext(tuned)).not.toBe(comparisonContext(submission));
+    const seedOf = (record: ExperimentRecord) =>
+      comparisonSeed(comparisonContext(record), "lr", "off", "testAccuracy");
+    expect(seedOf(otherSpec)).not.toBe(seedOf(submission));
+    const ci = (record: ExperimentRecord) => experimentView(record, children).comparisons![0]!.ci95;
+    expect(ci(again)).toEqual(ci(submission));
+    // the view's interval is the bootstrap under exactly that seed
+    const pairs = experimentView(submission, children).comparisons![0]!.pairs;
+    expect(ci(submission)).toEqual(pairedComparison({ pairs, seed: seedOf(submission) }).ci95);
+    expect(ci(otherSpec)).toEqual(pairedComparison({ pairs, seed: seedOf(otherSpec) }).ci95);
   });
 });
 

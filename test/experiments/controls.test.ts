@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { QplaneError } from "../../src/errors/catalogue.js";
 import {
   doseMatchedSpec,
   placeboDonorIndex,
@@ -32,6 +33,7 @@ describe("planControlArms", () => {
     const controls = planControlArms(
       plan({ "feedback.mode": ["off", "lr", "loss"], "training.seed": [1, 2, 3] }),
       ["dose-matched", "placebo"],
+      true,
     );
     expect(controls.map((control) => [control.key, control.sourceArmIndex])).toEqual([
       ["feedback.mode=lr / dose-matched", 1],
@@ -46,17 +48,34 @@ describe("planControlArms", () => {
   it("refuses controls without a feedback arm, a placebo with one seed, a repeated control", () => {
     const offOnly = { ...base, feedback: { ...base.feedback, mode: "off" as const } };
     expect(() =>
-      planControlArms(plan({ "training.seed": [1, 2] }, offOnly), ["dose-matched"]),
+      planControlArms(plan({ "training.seed": [1, 2] }, offOnly), ["dose-matched"], true),
     ).toThrow(
       /^controls: \["dose-matched"\] are derived from feedback arms, but every arm has feedback\.mode "off"/,
     );
-    expect(() => planControlArms(plan({ "feedback.alpha": [1, 2] }), ["placebo"])).toThrow(
+    expect(() => planControlArms(plan({ "feedback.alpha": [1, 2] }), ["placebo"], true)).toThrow(
       `controls: "placebo" replays ANOTHER seed's learning-rate trajectory, so the grid needs at least 2 values of training.seed (got 1)`,
     );
     expect(() =>
-      planControlArms(plan({ "training.seed": [1, 2] }), ["placebo", "placebo"]),
+      planControlArms(plan({ "training.seed": [1, 2] }), ["placebo", "placebo"], true),
     ).toThrow(`controls[1]: repeats "placebo"`);
-    expect(planControlArms(plan({ "training.seed": [1, 2] }), [])).toEqual([]);
+    expect(planControlArms(plan({ "training.seed": [1, 2] }), [], true)).toEqual([]);
+  });
+
+  it("refuses controls without compare: nothing would compare them", () => {
+    const grid = plan({ "feedback.mode": ["off", "lr"], "training.seed": [1, 2] });
+    let thrown: unknown;
+    try {
+      planControlArms(grid, ["placebo"], false);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(QplaneError);
+    expect(thrown).toMatchObject({
+      code: "QPLANE_ERR_GRID_INVALID",
+      message: 'controls: ["placebo"] are compared with the baseline arm: give compare.baseline',
+    });
+    // no controls asked: no compare needed
+    expect(planControlArms(grid, [], false)).toEqual([]);
   });
 });
 

@@ -192,3 +192,36 @@ describe("planExperiment", () => {
     expect(plan.threshold).toEqual({ metric: "testLoss", value: 0.3 });
   });
 });
+
+describe("splitPerSeed", () => {
+  const grid = { "feedback.mode": ["off", "lr"], "training.seed": [3, 7] };
+
+  it("sets dataset.seed to each replicate's seed in every arm, and leaves it alone by default", () => {
+    const split = planExperiment(BASE, grid, { maxJobs: 100, splitPerSeed: true });
+    expect(
+      split.children.map((child) => [child.spec.training.seed, child.spec.dataset.seed]),
+    ).toEqual([
+      [3, 3],
+      [7, 7],
+      [3, 3],
+      [7, 7],
+    ]);
+    const fixed = planExperiment(BASE, grid, { maxJobs: 100 });
+    expect(fixed.children.map((child) => child.spec.dataset.seed)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("refuses a grid that varies dataset.seed as well", () => {
+    const error = errorOf(() =>
+      planExperiment(
+        BASE,
+        { ...grid, "dataset.seed": [1, 2] },
+        { maxJobs: 100, splitPerSeed: true },
+      ),
+    );
+    expect(error).toMatchObject({
+      code: "QPLANE_ERR_GRID_INVALID",
+      message:
+        "splitPerSeed: each seed sets dataset.seed itself, so the grid may not vary dataset.seed too",
+    });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stepsToThreshold } from "../../src/experiments/aggregate.js";
+import { stepsToExperimentThreshold, stepsToThreshold } from "../../src/experiments/aggregate.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { fillerRecord } from "../helpers/records.js";
 
@@ -70,5 +70,22 @@ describe("stepsToThreshold", () => {
     expect(stepsToThreshold([], "accuracy", 0.5)).toBeNull();
     const { step, ...old } = records[0]!;
     expect(stepsToThreshold([old], "accuracy", 0.5)).toBeNull();
+  });
+
+  it("reads an experiment threshold split-free: testAccuracy means validation accuracy", () => {
+    // the test accuracy is 0.95 from epoch 1; validation reaches 0.9 at epoch 3 (step 21)
+    expect(stepsToExperimentThreshold(records, { metric: "testAccuracy", value: 0.9 })).toEqual({
+      steps: 21,
+      censored: false,
+      split: "validation",
+    });
+    expect(stepsToExperimentThreshold(records, { metric: "trainLoss", value: 0.5 })).toEqual({
+      steps: 14,
+      censored: false,
+      split: "validation",
+    });
+    // R² without a validation split: nothing to count on (null, not a throw)
+    const plain = records.map(({ validationAccuracy, validationLoss, ...rest }) => rest);
+    expect(stepsToExperimentThreshold(plain, { metric: "testR2", value: 0.5 })).toBeNull();
   });
 });

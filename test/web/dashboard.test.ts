@@ -19,8 +19,8 @@ import {
 } from "../../bench/chromium.js";
 import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
 import { buildDashboard } from "../../web/build.mjs";
-import { type ForestComparison, forestPlotSvg } from "../../web/charts/forest.js";
-import { fixed, percent, significant } from "../../web/format.js";
+import { type ForestComparison, forestPlotSvg, pairCountText } from "../../web/charts/forest.js";
+import { fixed, meanStd, percent, significant } from "../../web/format.js";
 import { useRealServer } from "../helpers/real-server.js";
 import { waitFor } from "../jobs/helpers.js";
 
@@ -249,13 +249,13 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       jobs: number;
       completed: number;
       finalMetric: Stat;
+      stepsToThreshold: Stat & { censored: number; split?: string };
       finalIxt: Stat;
       finalIty: Stat;
       feedbackUnreachable?: { count: number; of: number };
     }
     interface Comparison extends ForestComparison {
       baseline: string;
-      n: number;
       wilcoxonP: number;
       censored?: { arm: number; baseline: number };
       split?: string;
@@ -274,6 +274,14 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       200,
     );
     expect(view.arms).toHaveLength(2);
+    // every child completed: nothing unpaired, every completed run counted towards steps
+    for (const comparison of view.comparisons) {
+      expect(pairCountText(comparison)).toBe("n = 2");
+    }
+    expect(view.arms.map((arm) => [arm.stepsToThreshold.n, arm.stepsToThreshold.split])).toEqual([
+      [2, "train"],
+      [2, "train"],
+    ]);
     // lr vs off on the final test accuracy and on steps to the threshold
     expect(view.comparisons.map((c) => [c.arm, c.metric])).toEqual([
       ["feedback.mode=lr", "testAccuracy"],
@@ -294,7 +302,8 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         arm.key,
         `${arm.completed} / ${arm.jobs}`,
         `${text(arm.finalMetric)} (n=${arm.finalMetric.n})`,
-        expect.any(String),
+        // steps on the validation split if the runs have one, else training: never the test split
+        `${meanStd(arm.stepsToThreshold.mean, arm.stepsToThreshold.std, 1)} (${arm.stepsToThreshold.censored} / ${arm.stepsToThreshold.n}, train)`,
         text(arm.finalIxt),
         text(arm.finalIty),
         arm.feedbackUnreachable
@@ -334,7 +343,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
         comparison.metric === "testAccuracy"
           ? "test accuracy"
           : `steps to threshold (${comparison.split})`,
-        String(comparison.n),
+        pairCountText(comparison),
         `${fixed(comparison.medianDiff, digits)} [${fixed(comparison.ci95[0], digits)}, ${fixed(comparison.ci95[1], digits)}]`,
         significant(comparison.wilcoxonP),
         significant(comparison.holmP),

@@ -4,6 +4,7 @@ import {
   forestAxisLabel,
   forestDomain,
   forestPlotSvg,
+  pairCountText,
 } from "../../web/charts/forest.js";
 
 /** The attributes of every `<tag class="cls…">` in document order. */
@@ -23,15 +24,34 @@ const numbers = (attributes: Record<string, string>, ...names: string[]) =>
   names.map((name) => Number(attributes[name]));
 
 // Plot area x ∈ [220, 620] (400 px); rows 22 px under a 22 px group title; 36 px of axis.
+const paired = { n: 5, unpaired: { arm: 0, baseline: 0 } };
 const COMPARISONS: ForestComparison[] = [
-  { arm: "lr", metric: "testAccuracy", medianDiff: 0.05, ci95: [-0.05, 0.15], holmP: 0.2 },
-  { arm: "lr", metric: "stepsToThreshold", medianDiff: -20, ci95: [-40, -10], holmP: 0.03 },
+  {
+    arm: "lr",
+    metric: "testAccuracy",
+    medianDiff: 0.05,
+    ci95: [-0.05, 0.15],
+    holmP: 0.2,
+    n: 4,
+    unpaired: { arm: 0, baseline: 1 },
+  },
+  {
+    arm: "lr",
+    metric: "stepsToThreshold",
+    medianDiff: -20,
+    ci95: [-40, -10],
+    holmP: 0.03,
+    n: 3,
+    unpaired: { arm: 0, baseline: 1 },
+    excluded: { split: 0, budget: 1 },
+  },
   {
     arm: "lr / dose-matched",
     metric: "testAccuracy",
     medianDiff: -0.1,
     ci95: [-0.15, 0],
     holmP: 0.01,
+    ...paired,
   },
 ];
 
@@ -106,8 +126,15 @@ describe("forestPlotSvg", () => {
 
   it("escapes arm names and leaves non-finite rows without marks", () => {
     const odd = forestPlotSvg([
-      { arm: 'a<b & "c"', metric: "testR2", medianDiff: 0, ci95: [0, 0], holmP: 1 },
-      { arm: "broken", metric: "testR2", medianDiff: Number.NaN, ci95: [0, 1], holmP: 1 },
+      { arm: 'a<b & "c"', metric: "testR2", medianDiff: 0, ci95: [0, 0], holmP: 1, ...paired },
+      {
+        arm: "broken",
+        metric: "testR2",
+        medianDiff: Number.NaN,
+        ci95: [0, 1],
+        holmP: 1,
+        ...paired,
+      },
     ]);
     expect(odd).toContain('data-arm="a&lt;b &amp; &quot;c&quot;"');
     expect(odd).not.toContain('a<b & "c"');
@@ -117,6 +144,22 @@ describe("forestPlotSvg", () => {
     ]);
     expect(elements(odd, "line", "ci")).toHaveLength(1);
     expect(elements(odd, "g", "forest-row")).toHaveLength(2);
+  });
+
+  it("says how many seeds each row pairs and how many it left out", () => {
+    expect([...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1])).toEqual([
+      "lr: n = 4 (1 unpaired), median 0.05 [-0.05, 0.15], Holm p 0.2",
+      "lr / dose-matched: n = 5, median -0.1 [-0.15, 0], Holm p 0.01",
+      "lr: n = 3 (1 unpaired, 1 excluded), median -20 [-40, -10], Holm p 0.03",
+    ]);
+    expect(
+      pairCountText({
+        n: 18,
+        unpaired: { arm: 2, baseline: 0 },
+        excluded: { split: 0, budget: 0 },
+      }),
+    ).toBe("n = 18 (2 unpaired)");
+    expect(pairCountText({ n: 7, unpaired: { arm: 1, baseline: 2 } })).toBe("n = 7 (3 unpaired)");
   });
 
   it("has an empty SVG for no comparisons and a domain containing 0 and every CI", () => {

@@ -7,8 +7,15 @@
  * a Node test checks the coordinates.
  */
 
+/** How many seeds a comparison pairs, and how many it left out (`ExperimentComparison`). */
+export interface PairCount {
+  readonly n: number;
+  readonly unpaired: { readonly arm: number; readonly baseline: number };
+  readonly excluded?: { readonly split: number; readonly budget: number };
+}
+
 /** The fields of an `ExperimentComparison` the plot reads. */
-export interface ForestComparison {
+export interface ForestComparison extends PairCount {
   readonly arm: string;
   readonly metric: string;
   readonly medianDiff: number;
@@ -50,6 +57,20 @@ export function forestMetricName(metric: string): string {
 export function forestAxisLabel(metric: string): string {
   const lowerBetter = metric === "stepsToThreshold" ? "; lower is better" : "";
   return `Δ ${forestMetricName(metric)} (arm − baseline${lowerBetter})`;
+}
+
+/**
+ * `n = 18`, or `n = 18 (2 unpaired, 1 excluded)`: the seeds left out of n (one side's run
+ * not completed; steps on another split or budget), so a shrunken n never passes unseen.
+ */
+export function pairCountText(count: PairCount): string {
+  const unpaired = count.unpaired.arm + count.unpaired.baseline;
+  const excluded = count.excluded ? count.excluded.split + count.excluded.budget : 0;
+  const notes = [
+    ...(unpaired > 0 ? [`${unpaired} unpaired`] : []),
+    ...(excluded > 0 ? [`${excluded} excluded`] : []),
+  ];
+  return `n = ${count.n}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
 }
 
 /** Coordinates rounded to 0.01 px: short strings, exact values to test against. */
@@ -151,7 +172,7 @@ export function forestPlotSvg(comparisons: readonly ForestComparison[]): string 
         : "";
       group.push(
         `<g class="forest-row" data-arm="${arm}" data-metric="${escapeXml(metric)}">`,
-        `<title>${arm}: median ${tick(row.medianDiff)} [${tick(row.ci95[0] ?? Number.NaN)}, ${tick(row.ci95[1] ?? Number.NaN)}], Holm p ${tick(row.holmP)}</title>`,
+        `<title>${arm}: ${pairCountText(row)}, median ${tick(row.medianDiff)} [${tick(row.ci95[0] ?? Number.NaN)}, ${tick(row.ci95[1] ?? Number.NaN)}], Holm p ${tick(row.holmP)}</title>`,
         `<text x="${plotLeft - 8}" y="${px(y + 4)}" text-anchor="end" font-size="12">${arm}</text>`,
         marks,
         "</g>",

@@ -3,7 +3,7 @@
  * difference and its 95 % CI per arm, grouped by metric) and the table of every comparison
  * with its Wilcoxon and Holm p-values. Hidden while there is none.
  */
-import { forestMetricName, forestPlotSvg } from "../charts/forest.js";
+import { forestMetricName, forestPlotSvg, pairCountText } from "../charts/forest.js";
 import { h } from "../dom.js";
 import { fixed, significant } from "../format.js";
 import type { ExperimentView } from "../types.js";
@@ -30,7 +30,14 @@ function row(comparison: Comparison): HTMLElement {
       {},
       forestMetricName(comparison.metric) + (comparison.split ? ` (${comparison.split})` : ""),
     ),
-    h("td", { class: "num" }, String(comparison.n)),
+    h(
+      "td",
+      {
+        class: "num",
+        title: `unpaired: arm ${comparison.unpaired.arm}, baseline ${comparison.unpaired.baseline}${comparison.excluded ? `; excluded: split ${comparison.excluded.split}, budget ${comparison.excluded.budget}` : ""}`,
+      },
+      pairCountText(comparison),
+    ),
     h(
       "td",
       { class: "num" },
@@ -100,7 +107,8 @@ export class ComparisonsPanel {
     this.shown = key;
     this.heading.textContent =
       `Paired by ${experiment.replicateField}: median of arm − baseline over the seeds ` +
-      "with both runs completed, 95 % bootstrap CI; filled points: Holm p < 0.05." +
+      "with both runs completed (unpaired: a seed completed on one side only), 95 % " +
+      "bootstrap CI; filled points: Holm p < 0.05." +
       (experiment.compare ? ` Baseline: ${experiment.compare.baselineArm}.` : "");
     this.plot.replaceChildren(
       ...(comparisons.length > 0 ? [svgElement(forestPlotSvg(comparisons))] : []),

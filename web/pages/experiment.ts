@@ -85,6 +85,14 @@ function sharedTarget(arms: readonly ArmCurves[]): number | null {
   }
   return targets.size === 1 ? value : null;
 }
+/**
+ * "mean ± std (censored / counted, split)" of an arm's steps to the threshold, measured on
+ * the validation (else training) split; censored runs count at their budget.
+ */
+function stepsText(steps: ExperimentView["arms"][number]["stepsToThreshold"]): string {
+  return `${meanStd(steps.mean, steps.std, 1)} (${steps.censored} / ${steps.n}${steps.split ? `, ${steps.split}` : ""})`;
+}
+
 /** "k / n (share)" of an arm's feedback runs whose L_comp never halved; "–" without feedback. */
 function unreachableText(arm: ExperimentView["arms"][number]): string {
   const tally = arm.feedbackUnreachable;
@@ -157,7 +165,7 @@ export function experimentPage(id: string): Page {
                 "arm",
                 "jobs done",
                 `final ${metricTitle}`,
-                "epochs to threshold (reached)",
+                "steps to threshold (censored / counted, split)",
                 "final I(X;T)",
                 "final I(T;Y)",
                 "feedback target unreachable",
@@ -247,11 +255,7 @@ export function experimentPage(id: string): Page {
               { class: "num" },
               `${meanStd(arm.finalMetric.mean, arm.finalMetric.std)} (n=${arm.finalMetric.n})`,
             ),
-            h(
-              "td",
-              { class: "num" },
-              `${meanStd(arm.epochsToThreshold.mean, arm.epochsToThreshold.std, 1)} (${arm.epochsToThreshold.n}/${arm.jobs})`,
-            ),
+            h("td", { class: "num" }, stepsText(arm.stepsToThreshold)),
             h("td", { class: "num" }, meanStd(arm.finalIxt.mean, arm.finalIxt.std)),
             h("td", { class: "num" }, meanStd(arm.finalIty.mean, arm.finalIty.std)),
             h("td", { class: "num" }, unreachableText(arm)),

@@ -1,12 +1,15 @@
 /**
  * `/v1/experiments…`: submit a grid of child jobs, read status counts and arm aggregates
- * (JSON or CSV), per-epoch curves per arm, list, cancel.
+ * (JSON or CSV), per-epoch curves per arm, list, cancel. Reading one experiment (or its
+ * curves) first queues the children that became derivable (controls, tuned and inheriting
+ * arms: src/jobs/experiments.ts), checked by the same admission as a submission's; the
+ * API process's driver (src/jobs/experiment-driver.ts) does so too, unread.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
-import type { ExperimentService } from "../../jobs/experiments.js";
+import type { ChildAdmission, ExperimentService } from "../../jobs/experiments.js";
 import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import {
@@ -18,6 +21,7 @@ import {
   experimentSchema,
   experimentSubmissionSchema,
 } from "../experiment-schemas.js";
+import type { ResolvedApiOptions } from "../options.js";
 import { errorResponse, submitHeadersSchema } from "../schemas.js";
 import { commonErrors } from "./jobs.js";
 
@@ -31,9 +35,19 @@ const withExperiment = { ...commonErrors, 404: errorResponse("No such experiment
 
 export const experimentLocation = (id: string) => `/v1/experiments/${encodeURIComponent(id)}`;
 
+/**
+ * The server's checks of a derived child, for its experiment's owner: the submission's
+ * admission, with no client to abort for (a reader leaving must not make a child unrunnable).
+ */
+export function experimentChildAdmission(options: ResolvedApiOptions): ChildAdmission {
+  const admit = specAdmission(options);
+  return (spec, owner) => admit(spec, { owner });
+}
+
 export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
   const { keys, options } = app.qplane;
   const admit = specAdmission(options);
+  const admitChild = experimentChildAdmission(options);
   const experiments = (): ExperimentService => {
     if (options.experiments === undefined) {
       throw new QplaneError(
@@ -58,11 +72,15 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           "children than QPLANE_MAX_EXPERIMENT_JOBS is a 400 naming the field (the count is the " +
           "product of the list lengths, checked before any combination is built); a child over " +
           "the per-job cost limits is a 422 QPLANE_ERR_JOB_TOO_LARGE naming its arm. " +
-          "`compare.baseline` must name exactly one arm (else 400 naming it and the arms); " +
-          "`controls` are refused with 400 (`qplane experiment` derives them; the service does " +
-          "not yet), after a 400 naming `controls` when no arm has feedback on. An " +
-          "`Idempotency-Key` makes a retried submission safe: the same key and body return the " +
-          "experiment created the first time (200, `Idempotent-Replayed: true`).",
+          "`compare.baseline` must name exactly one arm (else 400 naming it and the arms). " +
+          "Children that derive from finished runs (`controls`, `tune`d arms' selections, " +
+          "`inherit`, feedback.target `baseline`) are queued once those runs finish, checked " +
+          "like the others; one the server refuses then is listed in its arm's `unrunnable` " +
+          "with the reason, and the experiment still finishes. The API key needs a job slot " +
+          "(QPLANE_MAX_CONCURRENT_JOBS_PER_KEY) for every planned child, derived ones " +
+          "included, else 429 and nothing is queued. An `Idempotency-Key` makes a retried " +
+          "submission safe: the same key and body return the experiment created the first " +
+          "time (200, `Idempotent-Replayed: true`).",
         tags: ["experiments"],
         security: SECURITY,
         headers: submitHeadersSchema,
@@ -81,13 +99,25 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, tags, spec, grid, threshold, compare, controls } = request.body;
+      const { name, tags, spec, grid, threshold, compare, controls, tune, inherit, splitPerSeed } =
+        request.body;
       const { owner } = identify(keys, request);
       const requester = requesterOf(owner, reply);
       const { created, experiment } = await experiments().submit(
         // the service admits the base spec and every child exactly once (admission rewrites a
         // CSV path to its resolved form, which a second admission would refuse)
-        { name: name ?? null, tags: tags ?? [], spec, grid, threshold, compare, controls },
+        {
+          name: name ?? null,
+          tags: tags ?? [],
+          spec,
+          grid,
+          threshold,
+          compare,
+          controls,
+          tune,
+          inherit,
+          splitPerSeed,
+        },
         {
           owner,
           admit: (child) => admit(child, requester),
@@ -149,7 +179,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = await experiments().get(request.params.id, viewerOf(keys, request));
+      const view = await experiments().get(request.params.id, viewerOf(keys, request), admitChild);
       if (request.query.format === "csv") {
         return reply
           .type("text/csv; charset=utf-8")
@@ -174,7 +204,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       ({
-        arms: await experiments().curves(request.params.id, viewerOf(keys, request)),
+        arms: await experiments().curves(request.params.id, viewerOf(keys, request), admitChild),
       }) as unknown as z.output<typeof experimentCurvesSchema>,
   );
 
@@ -183,7 +213,11 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         operationId: "cancelExperiment",
-        summary: "Cancel every unfinished child job",
+        summary: "Cancel every unfinished child job and stop deriving children",
+        description:
+          "Queued and running children are cancelled; children still to derive (controls, " +
+          "tuned or inheriting arms) never will be: each is listed in its arm's `unrunnable` " +
+          "as `experiment cancelled`.",
         tags: ["experiments"],
         security: SECURITY,
         params: experimentParamsSchema,

@@ -11,7 +11,7 @@ import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
 import { preparePlan } from "../../training/run.js";
-import type { JobSpec } from "../../training/spec.js";
+import { checkSingleRunSpec, type JobSpec } from "../../training/spec.js";
 import { requesterOf, resolveAvailability, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import type { Requester } from "../dataset-shape.js";
@@ -122,6 +122,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       const { owner } = identify(keys, request);
       const requester = requesterOf(owner, reply);
       const spec = await admit(fields, requester);
+      // admission also serves experiment base specs; a single job has no baseline run
+      checkSingleRunSpec(spec);
       if (request.query.dryRun === "true") {
         return reply.code(200).send({ plan: await plan(spec, requester) });
       }

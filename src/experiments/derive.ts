@@ -1,0 +1,776 @@
+/**
+ * The one derivation engine of an experiment's children, pure (no I/O), shared by
+ * `qplane experiment` and the job service.
+ *
+ * A record (planExperimentRecord) holds the definition: the base spec, the grid, per arm its
+ * tuning candidates and whether its children wait for others (`deferred`). Each child has a
+ * SLOT, a stable position in its arm: `r<replicateIndex>` or, in a tuned arm,
+ * `r<replicateIndex>.c<candidateIndex>` (0-based). What was LAUNCHED is the record itself:
+ * arms[i].jobIds with the parallel arms[i].slots (old records without slots: jobIds[i] is
+ * slot `r<i>`) and arms[i].unrunnable. OUTCOMES are keyed by child id (job id in the
+ * service, child folder id in the CLI); a launched child without an outcome is running.
+ *
+ * Dependencies, per seed (replicate index r):
+ * - plain grid arms and tuned candidates: none (ready at once);
+ * - arms inheriting fields from the baseline, or with feedback.target "baseline": the
+ *   baseline arm's SELECTED child of seed r (a tuned baseline: all its candidates finished);
+ * - controls: the selected child of their feedback arm for seed r (placebo: also the donor
+ *   seed's), derived from that child's spec and outcome (controls.ts).
+ * A tuned arm's selected child of a seed is the candidate with the best validation metric at
+ * its selected epoch (accuracy, or R² for regression; ties: lower validation loss, then the
+ * earlier candidate); failed candidates are skipped. Never the test split.
+ */
+import { QplaneError } from "../errors/catalogue.js";
+import type { EpochRecord } from "../training/records.js";
+import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
+import { findBaselineArm } from "./comparisons.js";
+import { doseMatchedSpec, placeboDonorIndex, placeboSpec, planControlArms } from "./controls.js";
+import {
+  combinations,
+  describeGridValue,
+  GRID_FIELDS,
+  planExperiment,
+  REPLICATE_FIELD,
+  replicateValues,
+  withField,
+} from "./grid.js";
+import type {
+  ArmIdentity,
+  ChildOutcome,
+  ControlName,
+  ExperimentArm,
+  ExperimentRecord,
+  ExperimentThreshold,
+  Grid,
+  GridValue,
+  InheritEntry,
+  TunedSelection,
+  TuneEntry,
+} from "./types.js";
+
+/** Most candidates one tuned arm may try per seed. */
+export const MAX_CANDIDATES = 64;
+
+export interface ReadyChild {
+  readonly armIndex: number;
+  readonly slot: string;
+  readonly replicate: GridValue | null;
+  readonly spec: JobSpec;
+}
+export interface UnrunnableChild {
+  readonly armIndex: number;
+  readonly slot: string;
+  readonly message: string;
+}
+export interface Derivation {
+  readonly ready: readonly ReadyChild[];
+  readonly unrunnable: readonly UnrunnableChild[];
+  /** Children not launched whose dependencies are still running. */
+  readonly waiting: number;
+}
+
+/** What a submission defines (API body or `qplane experiment --spec` file, parsed). */
+export interface ExperimentDefinition {
+  readonly id: string;
+  readonly name: string | null;
+  readonly tags: readonly string[];
+  readonly createdAt: string;
+  readonly owner: string | null;
+  readonly spec: JobSpec;
+  readonly grid: Grid;
+  readonly threshold?: ExperimentThreshold | undefined;
+  readonly compare?: { readonly baseline: Readonly<Record<string, GridValue>> } | undefined;
+  readonly controls?: readonly ControlName[] | undefined;
+  readonly tune?: readonly TuneEntry[] | undefined;
+  readonly inherit?: readonly InheritEntry[] | undefined;
+  readonly splitPerSeed?: boolean | undefined;
+}
+
+/** One planned child: its arm, slot and (tuned arms) candidate. */
+export interface PlannedChild {
+  readonly armIndex: number;
+  readonly slot: string;
+  readonly replicate: GridValue | null;
+  readonly replicateIndex: number;
+  /** Null outside tuned arms. */
+  readonly candidateIndex: number | null;
+}
+
+function gridError(message: string): QplaneError {
+  return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
+}
+
+const sameValue = (a: GridValue | undefined, b: GridValue) =>
+  JSON.stringify(a) === JSON.stringify(b);
+
+export function slotOf(replicateIndex: number, candidateIndex: number | null): string {
+  return candidateIndex === null ? `r${replicateIndex}` : `r${replicateIndex}.c${candidateIndex}`;
+}
+
+function replicatesOf(record: Pick<ExperimentRecord, "grid" | "replicateField">) {
+  return record.grid[record.replicateField] ?? [null];
+}
+
+/** Every child of the record, launched or not: arm-major, then seed, then candidate. */
+export function plannedChildren(record: ExperimentRecord): PlannedChild[] {
+  const replicates = replicatesOf(record);
+  return record.arms.flatMap((arm, armIndex) =>
+    replicates.flatMap((replicate, replicateIndex) => {
+      const candidates = arm.tuning?.candidates.length;
+      const indices = candidates === undefined ? [null] : [...Array(candidates).keys()];
+      return indices.map((candidateIndex) => ({
+        armIndex,
+        slot: slotOf(replicateIndex, candidateIndex),
+        replicate,
+        replicateIndex,
+        candidateIndex,
+      }));
+    }),
+  );
+}
+
+/** How many children the experiment has in all, deferred ones included (for limits). */
+export function plannedChildCount(record: ExperimentRecord): number {
+  const replicates = replicatesOf(record).length;
+  return record.arms.reduce(
+    (total, arm) => total + replicates * (arm.tuning?.candidates.length ?? 1),
+    0,
+  );
+}
+
+// ---------------------------------------------------------------- planning (the 400s)
+
+/** Indices of the arms whose values match every field of `selector`. */
+function matchArms(
+  arms: readonly ArmIdentity[],
+  selector: Readonly<Record<string, GridValue>>,
+  at: string,
+): number[] {
+  const armFields = Object.keys(arms[0]?.values ?? {});
+  for (const field of Object.keys(selector)) {
+    if (!armFields.includes(field)) {
+      throw gridError(
+        `${at}.${field}: not a field that defines the arms (they vary ${armFields.length === 0 ? "nothing but the replicate seed" : armFields.join(", ")})`,
+      );
+    }
+  }
+  const matches = arms.flatMap((arm, index) =>
+    Object.entries(selector).every(([field, value]) => sameValue(arm.values[field], value))
+      ? [index]
+      : [],
+  );
+  if (matches.length === 0) {
+    throw gridError(`${at}: matches no arm (arms: ${arms.map((arm) => arm.key).join("; ")})`);
+  }
+  return matches;
+}
+
+/** A field a tune or inherit entry may set: a spec field the grid does not vary. */
+function checkFreeField(field: string, grid: Grid, at: string): void {
+  if (!GRID_FIELDS.includes(field)) {
+    throw gridError(
+      `${at}: unknown spec field "${field}" (fields look like "training.learningRate")`,
+    );
+  }
+  if (field === REPLICATE_FIELD) {
+    throw gridError(`${at}: "${field}" is the replicate seed, which is paired, not chosen`);
+  }
+  if (field in grid) {
+    throw gridError(`${at}: "${field}" is a grid field (each arm has one value of it)`);
+  }
+}
+
+function parseChild(candidate: unknown, what: string): JobSpec {
+  const parsed = jobSpecSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw gridError(`${what}: ${describeSpecIssues(parsed.error, candidate)}`);
+  }
+  return parsed.data;
+}
+
+/** Per arm, its candidates (undefined: not tuned); checks everything but the values. */
+function tunedCandidates(
+  tune: readonly TuneEntry[],
+  arms: readonly ArmIdentity[],
+  grid: Grid,
+): (Record<string, GridValue>[] | undefined)[] {
+  const byArm: (Record<string, GridValue>[] | undefined)[] = arms.map(() => undefined);
+  const tunedBy: (number | undefined)[] = arms.map(() => undefined);
+  tune.forEach((entry, j) => {
+    const fields = Object.keys(entry.candidates);
+    if (fields.length === 0) {
+      throw gridError(`tune[${j}].candidates: must name at least one spec field`);
+    }
+    for (const field of fields) {
+      const at = `tune[${j}].candidates.${field}`;
+      checkFreeField(field, grid, at);
+      const values = entry.candidates[field]!;
+      if (values.length === 0) throw gridError(`${at}: must be a non-empty list of values`);
+      values.forEach((value, k) => {
+        if (values.findIndex((other) => sameValue(other, value)) !== k) {
+          throw gridError(`${at}[${k}]: repeats ${describeGridValue(value)}`);
+        }
+      });
+    }
+    const count = fields.reduce((product, field) => product * entry.candidates[field]!.length, 1);
+    if (count > MAX_CANDIDATES) {
+      throw gridError(
+        `tune[${j}].candidates: ${fields.map((field) => entry.candidates[field]!.length).join(" × ")} = ${count} candidates, more than the ${MAX_CANDIDATES} an arm may try`,
+      );
+    }
+    const candidates = combinations(entry.candidates, fields);
+    for (const armIndex of matchArms(arms, entry.arm, `tune[${j}].arm`)) {
+      const earlier = tunedBy[armIndex];
+      if (earlier !== undefined) {
+        throw gridError(
+          `tune[${j}].arm: arm ${arms[armIndex]!.key} is already tuned by tune[${earlier}]`,
+        );
+      }
+      tunedBy[armIndex] = j;
+      byArm[armIndex] = candidates;
+    }
+  });
+  return byArm;
+}
+
+/** Per arm, the fields it inherits from the baseline's selected run (undefined: none). */
+function inheritedFields(
+  inherit: readonly InheritEntry[],
+  arms: readonly ArmIdentity[],
+  grid: Grid,
+  baselineIndex: number | null,
+  candidatesByArm: readonly (Record<string, GridValue>[] | undefined)[],
+): (readonly string[] | undefined)[] {
+  const byArm: (readonly string[] | undefined)[] = arms.map(() => undefined);
+  if (inherit.length === 0) return byArm;
+  if (baselineIndex === null) {
+    throw gridError(
+      "inherit: needs compare.baseline (the arm whose selected run the fields are taken from)",
+    );
+  }
+  const inheritedBy: (number | undefined)[] = arms.map(() => undefined);
+  inherit.forEach((entry, j) => {
+    if (entry.fields.length === 0) {
+      throw gridError(`inherit[${j}].fields: must name at least one spec field`);
+    }
+    entry.fields.forEach((field, k) => {
+      checkFreeField(field, grid, `inherit[${j}].fields[${k}]`);
+      if (entry.fields.indexOf(field) !== k) {
+        throw gridError(`inherit[${j}].fields[${k}]: repeats "${field}"`);
+      }
+    });
+    for (const armIndex of matchArms(arms, entry.arm, `inherit[${j}].arm`)) {
+      const key = arms[armIndex]!.key;
+      if (armIndex === baselineIndex) {
+        throw gridError(
+          `inherit[${j}].arm: matches the baseline arm ${key}, which cannot inherit from itself`,
+        );
+      }
+      const earlier = inheritedBy[armIndex];
+      if (earlier !== undefined) {
+        throw gridError(`inherit[${j}].arm: arm ${key} already inherits by inherit[${earlier}]`);
+      }
+      const tuned = entry.fields.find((field) => field in (candidatesByArm[armIndex]?.[0] ?? {}));
+      if (tuned !== undefined) {
+        throw gridError(
+          `inherit[${j}].fields: "${tuned}" is also tuned on arm ${key} (inherit it or tune it)`,
+        );
+      }
+      inheritedBy[armIndex] = j;
+      byArm[armIndex] = entry.fields;
+    }
+  });
+  return byArm;
+}
+
+const targetsBaseline = (spec: JobSpec) => spec.feedback.target === "baseline";
+const usesBaselineTarget = (spec: JobSpec) => targetsBaseline(spec) && spec.feedback.mode !== "off";
+
+/**
+ * The record a submission starts from: arms (grid arms, then controls) with empty
+ * jobIds/slots, the base spec, tune and inherit stored. Throws QPLANE_ERR_GRID_INVALID
+ * naming the field (grid, compare.baseline, controls, tune[j]…, inherit[j]…,
+ * feedback.target) and QPLANE_ERR_LIMIT_EXCEEDED when the children (candidates and controls
+ * included) would be more than `maxJobs`; nothing is run before this returns.
+ */
+export function planExperimentRecord(
+  input: ExperimentDefinition,
+  options: { readonly maxJobs: number },
+): ExperimentRecord {
+  const { spec, grid, compare, tune = [], inherit = [], controls = [] } = input;
+  const splitPerSeed = input.splitPerSeed ?? false;
+  const plan = planExperiment(spec, grid, {
+    maxJobs: options.maxJobs,
+    threshold: input.threshold,
+    splitPerSeed,
+  });
+  const baselineIndex = compare === undefined ? null : findBaselineArm(plan.arms, compare.baseline);
+  const controlPlans = planControlArms(plan, controls, compare !== undefined);
+  const candidatesByArm = tunedCandidates(tune, plan.arms, grid);
+  const inheritByArm = inheritedFields(inherit, plan.arms, grid, baselineIndex, candidatesByArm);
+  const replicates = (grid[REPLICATE_FIELD] ?? [null]).length;
+  const total =
+    replicates *
+    (controlPlans.length +
+      candidatesByArm.reduce((sum, candidates) => sum + (candidates?.length ?? 1), 0));
+  if (total > options.maxJobs) {
+    throw new QplaneError(
+      "QPLANE_ERR_LIMIT_EXCEEDED",
+      `tune: the experiment would have ${total} jobs (tuning candidates and controls included), more than the ${options.maxJobs} an experiment may have`,
+    );
+  }
+  const firstChild = plan.arms.map(
+    (_, armIndex) => plan.children.find((child) => child.armIndex === armIndex)!.spec,
+  );
+  // every candidate value alone (naming it), then every combination, on each tuned arm
+  tune.forEach((entry, j) => {
+    plan.arms.forEach((arm, armIndex) => {
+      if (candidatesByArm[armIndex] === undefined || !sameTune(tune, j, plan.arms, armIndex)) {
+        return;
+      }
+      if (firstChild[armIndex]!.dataset.validationFraction === 0) {
+        throw gridError(
+          `tune[${j}]: arm ${arm.key} has no validation split to choose its candidates on (set dataset.validationFraction > 0)`,
+        );
+      }
+      for (const [field, values] of Object.entries(entry.candidates)) {
+        values.forEach((value, k) => {
+          parseChild(
+            withField(firstChild[armIndex], field, value),
+            `tune[${j}].candidates.${field}[${k}] = ${describeGridValue(value)}`,
+          );
+        });
+      }
+    });
+  });
+  const armSpecs = plan.arms.map((arm, armIndex) => {
+    const candidates = candidatesByArm[armIndex];
+    if (candidates === undefined) return [firstChild[armIndex]!];
+    return candidates.map((values) =>
+      parseChild(
+        applyValues(firstChild[armIndex], values),
+        `tune: arm ${arm.key}, candidate ${JSON.stringify(values)} is not a valid spec`,
+      ),
+    );
+  });
+  const anyBaselineTarget = armSpecs.some((specs) => specs.some(targetsBaseline));
+  if (anyBaselineTarget && baselineIndex === null) {
+    throw gridError(
+      `feedback.target: "baseline" (the baseline run's I(X;T)) needs compare.baseline naming the baseline arm`,
+    );
+  }
+  if (baselineIndex !== null && armSpecs[baselineIndex]!.some(usesBaselineTarget)) {
+    throw gridError(
+      `feedback.target: the baseline arm ${plan.arms[baselineIndex]!.key} cannot target "baseline" (its own I(X;T)); give it a number, "label-entropy" or "relevance"`,
+    );
+  }
+  const gridArms: ExperimentArm[] = plan.arms.map((arm, armIndex) => {
+    const candidates = candidatesByArm[armIndex];
+    const deferred =
+      inheritByArm[armIndex] !== undefined || armSpecs[armIndex]!.some(usesBaselineTarget);
+    return {
+      ...arm,
+      jobIds: [],
+      slots: [],
+      ...(candidates !== undefined ? { tuning: { candidates } } : {}),
+      ...(deferred ? { deferred: true } : {}),
+    };
+  });
+  const controlArms: ExperimentArm[] = controlPlans.map((control) => ({
+    key: control.key,
+    values: control.values,
+    metric: control.metric,
+    control: control.control,
+    jobIds: [],
+    slots: [],
+    deferred: true,
+  }));
+  return {
+    id: input.id,
+    name: input.name,
+    tags: input.tags,
+    createdAt: input.createdAt,
+    owner: input.owner,
+    grid,
+    replicateField: plan.replicateField,
+    threshold: plan.threshold,
+    arms: [...gridArms, ...controlArms],
+    ...(compare !== undefined && baselineIndex !== null
+      ? {
+          compare: {
+            baseline: compare.baseline,
+            baselineArm: plan.arms[baselineIndex]!.key,
+            thresholdGiven: input.threshold !== undefined,
+          },
+        }
+      : {}),
+    ...(controls.length > 0 ? { controls } : {}),
+    spec,
+    ...(tune.length > 0 ? { tune } : {}),
+    ...(inherit.length > 0 ? { inherit } : {}),
+    ...(splitPerSeed ? { splitPerSeed } : {}),
+  };
+}
+
+/** Whether tune[j] is the entry that tuned the arm (entries tune disjoint arms). */
+function sameTune(
+  tune: readonly TuneEntry[],
+  j: number,
+  arms: readonly ArmIdentity[],
+  armIndex: number,
+): boolean {
+  return Object.entries(tune[j]!.arm).every(([field, value]) =>
+    sameValue(arms[armIndex]!.values[field], value),
+  );
+}
+
+/** A spec as plain sections (before validation). */
+type SpecSections = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * The spec with the fields set: copies of the top level and of each section set, never a
+ * deep clone (nothing below a section is changed; the schema parse builds the child's own).
+ */
+function applyValues(spec: unknown, values: Readonly<Record<string, unknown>>): SpecSections {
+  const candidate: SpecSections = { ...(spec as SpecSections) };
+  for (const [path, value] of Object.entries(values)) {
+    const [section, field] = path.split(".") as [string, string];
+    candidate[section] = { ...candidate[section], [field]: value };
+  }
+  return candidate;
+}
+
+// ---------------------------------------------------------------- selection
+
+/** The epoch record a run's test metrics follow: summary.selectedEpoch's, else the last. */
+export function selectedEpochRecord(outcome: ChildOutcome): EpochRecord | undefined {
+  const epoch = outcome.summary?.selectedEpoch;
+  return (
+    (epoch === undefined ? undefined : outcome.records.find((record) => record.epoch === epoch)) ??
+    outcome.records.at(-1)
+  );
+}
+
+type Selection =
+  | { readonly kind: "pending" }
+  | { readonly kind: "none"; readonly message: string }
+  | {
+      readonly kind: "selected";
+      readonly candidateIndex: number | null;
+      readonly jobId: string;
+      readonly outcome: ChildOutcome;
+    };
+
+/** A launched or unrunnable slot's state, read from the outcomes. */
+type SlotState =
+  | { readonly kind: "unlaunched" | "running" | "failed" }
+  | { readonly kind: "completed"; readonly jobId: string; readonly outcome: ChildOutcome };
+
+/** Lookups over one record and its outcomes, memoised for one call. */
+class Derivations {
+  private readonly slotMaps: (Map<string, string> | undefined)[] = [];
+  private readonly unrunnableSets: (Set<string> | undefined)[] = [];
+  private readonly selections = new Map<string, Selection>();
+  readonly replicates: readonly (GridValue | null)[];
+  readonly baselineIndex: number | null;
+
+  constructor(
+    readonly record: ExperimentRecord,
+    readonly outcomes: ReadonlyMap<string, ChildOutcome>,
+  ) {
+    this.replicates = replicatesOf(record);
+    const baselineArm = record.compare?.baselineArm;
+    const index = record.arms.findIndex((arm) => !arm.control && arm.key === baselineArm);
+    this.baselineIndex = index < 0 ? null : index;
+  }
+
+  /** Slot → child id of an arm's launched children. */
+  jobIdOf(armIndex: number, slot: string): string | undefined {
+    let map = this.slotMaps[armIndex];
+    if (map === undefined) {
+      const arm = this.record.arms[armIndex]!;
+      map = new Map(arm.jobIds.map((id, i) => [arm.slots?.[i] ?? slotOf(i, null), id]));
+      this.slotMaps[armIndex] = map;
+    }
+    return map.get(slot);
+  }
+
+  isUnrunnable(armIndex: number, slot: string): boolean {
+    let set = this.unrunnableSets[armIndex];
+    if (set === undefined) {
+      set = new Set(this.record.arms[armIndex]!.unrunnable?.map((entry) => entry.slot) ?? []);
+      this.unrunnableSets[armIndex] = set;
+    }
+    return set.has(slot);
+  }
+
+  slotState(armIndex: number, slot: string): SlotState {
+    const jobId = this.jobIdOf(armIndex, slot);
+    if (jobId === undefined) {
+      return { kind: this.isUnrunnable(armIndex, slot) ? "failed" : "unlaunched" };
+    }
+    const outcome = this.outcomes.get(jobId);
+    if (outcome === undefined || outcome.status === "queued" || outcome.status === "running") {
+      return { kind: "running" };
+    }
+    return outcome.status === "completed" && outcome.summary !== null
+      ? { kind: "completed", jobId, outcome }
+      : { kind: "failed" };
+  }
+
+  seedLabel(replicateIndex: number): string {
+    const replicate = this.replicates[replicateIndex] ?? null;
+    return replicate === null ? "its run" : `seed ${describeGridValue(replicate)}`;
+  }
+
+  /** The arm's selected child of one seed, once every candidate of it finished. */
+  selection(armIndex: number, replicateIndex: number): Selection {
+    const memo = `${armIndex}:${replicateIndex}`;
+    let selection = this.selections.get(memo);
+    if (selection === undefined) {
+      selection = this.select(armIndex, replicateIndex);
+      this.selections.set(memo, selection);
+    }
+    return selection;
+  }
+
+  private select(armIndex: number, replicateIndex: number): Selection {
+    const arm = this.record.arms[armIndex]!;
+    const count = arm.tuning?.candidates.length;
+    const indices = count === undefined ? [null] : [...Array(count).keys()];
+    const metric = arm.metric === "testR2" ? "validationR2" : "validationAccuracy";
+    let best: { candidateIndex: number | null; jobId: string; outcome: ChildOutcome } | null = null;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    let bestLoss = Number.POSITIVE_INFINITY;
+    for (const candidateIndex of indices) {
+      const state = this.slotState(armIndex, slotOf(replicateIndex, candidateIndex));
+      if (state.kind === "unlaunched" || state.kind === "running") return { kind: "pending" };
+      if (state.kind !== "completed") continue;
+      const epoch = selectedEpochRecord(state.outcome);
+      const score = finiteOr(epoch?.[metric], Number.NEGATIVE_INFINITY);
+      const loss = finiteOr(epoch?.validationLoss, Number.POSITIVE_INFINITY);
+      // strictly better only: a tie keeps the earlier candidate
+      if (best === null || score > bestScore || (score === bestScore && loss < bestLoss)) {
+        best = { candidateIndex, jobId: state.jobId, outcome: state.outcome };
+        bestScore = score;
+        bestLoss = loss;
+      }
+    }
+    if (best === null) {
+      return {
+        kind: "none",
+        message: `arm ${arm.key} has no completed run for ${this.seedLabel(replicateIndex)}`,
+      };
+    }
+    return { kind: "selected", ...best };
+  }
+
+  /**
+   * The spec of a grid arm's child. Deferred arms take the baseline's selected child of the
+   * same seed (which the caller checked is selected): inherited fields, then I(X;T) at its
+   * selected epoch as a "baseline" target.
+   */
+  gridSpec(armIndex: number, replicateIndex: number, candidateIndex: number | null): JobSpec {
+    const arm = this.record.arms[armIndex]!;
+    const replicate = this.replicates[replicateIndex] ?? null;
+    const candidate = applyValues(this.record.spec, {
+      ...arm.values,
+      ...replicateValues(replicate, this.record.splitPerSeed ?? false),
+      ...(candidateIndex === null ? {} : arm.tuning!.candidates[candidateIndex]),
+    });
+    const feedback = candidate.feedback as { mode?: string; target?: unknown } | undefined;
+    const derived: Record<string, unknown> = {};
+    if (arm.deferred === true && this.baselineIndex !== null) {
+      const baseline = this.selection(this.baselineIndex, replicateIndex);
+      if (baseline.kind !== "selected") throw new Error("gridSpec: the baseline is not selected");
+      const baselineSpec = this.gridSpec(
+        this.baselineIndex,
+        replicateIndex,
+        baseline.candidateIndex,
+      ) as unknown as SpecSections;
+      for (const field of inheritedFieldsOf(this.record, arm)) {
+        const [section, name] = field.split(".") as [string, string];
+        derived[field] = baselineSpec[section]?.[name];
+      }
+      if (feedback?.target === "baseline" && feedback.mode !== "off") {
+        const ixt = selectedEpochRecord(baseline.outcome)?.ixt;
+        if (ixt === undefined || !Number.isFinite(ixt)) {
+          throw new QplaneError(
+            "QPLANE_ERR_SPEC_INVALID",
+            `feedback.target: "baseline": the baseline run ${baseline.jobId} has no finite I(X;T) at its selected epoch`,
+          );
+        }
+        derived["feedback.target"] = ixt;
+      }
+    }
+    // without feedback the target is never read: the default stands in for "baseline"
+    if (feedback?.target === "baseline" && feedback.mode === "off") {
+      derived["feedback.target"] = "label-entropy";
+    }
+    const spec = applyValues(candidate, derived);
+    const parsed = jobSpecSchema.safeParse(spec);
+    if (!parsed.success) {
+      throw new QplaneError(
+        "QPLANE_ERR_SPEC_INVALID",
+        `arm ${arm.key}: ${describeSpecIssues(parsed.error, spec)}`,
+      );
+    }
+    return parsed.data;
+  }
+}
+
+function finiteOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}
+
+function inheritedFieldsOf(record: ExperimentRecord, arm: ExperimentArm): readonly string[] {
+  const entry = record.inherit?.find((candidate) =>
+    Object.entries(candidate.arm).every(([field, value]) => sameValue(arm.values[field], value)),
+  );
+  return entry?.fields ?? [];
+}
+
+type SlotVerdict =
+  | { readonly kind: "waiting" }
+  | { readonly kind: "unrunnable"; readonly message: string }
+  | { readonly kind: "ready"; readonly spec: JobSpec };
+
+function verdictOf(
+  derivations: Derivations,
+  armIndex: number,
+  replicateIndex: number,
+  candidateIndex: number | null,
+): SlotVerdict {
+  const { record, baselineIndex } = derivations;
+  const arm = record.arms[armIndex]!;
+  const build = (spec: () => JobSpec): SlotVerdict => {
+    try {
+      return { kind: "ready", spec: spec() };
+    } catch (error) {
+      return {
+        kind: "unrunnable",
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+  };
+  if (arm.control === undefined) {
+    if (arm.deferred === true && baselineIndex !== null) {
+      const baseline = derivations.selection(baselineIndex, replicateIndex);
+      if (baseline.kind === "pending") return { kind: "waiting" };
+      if (baseline.kind === "none") {
+        return { kind: "unrunnable", message: `its baseline: ${baseline.message}` };
+      }
+    }
+    return build(() => derivations.gridSpec(armIndex, replicateIndex, candidateIndex));
+  }
+  const control = arm.control;
+  const sourceIndex = record.arms.findIndex((other) => !other.control && other.key === control.of);
+  const source = derivations.selection(sourceIndex, replicateIndex);
+  if (source.kind === "pending") return { kind: "waiting" };
+  if (source.kind === "none") {
+    return { kind: "unrunnable", message: `controls: its feedback run: ${source.message}` };
+  }
+  const sourceSpec = () => derivations.gridSpec(sourceIndex, replicateIndex, source.candidateIndex);
+  if (control.kind === "dose-matched") {
+    return build(() => doseMatchedSpec(sourceSpec(), source.outcome.summary!));
+  }
+  const donorIndex = placeboDonorIndex(replicateIndex, derivations.replicates.length);
+  const donor = derivations.selection(sourceIndex, donorIndex);
+  if (donor.kind === "pending") return { kind: "waiting" };
+  if (donor.kind === "none") {
+    return {
+      kind: "unrunnable",
+      message: `controls: placebo replays a run that failed: ${donor.message}`,
+    };
+  }
+  return build(() =>
+    placeboSpec(
+      sourceSpec(),
+      donor.outcome.records,
+      derivations.gridSpec(sourceIndex, donorIndex, donor.candidateIndex).training.seed,
+    ),
+  );
+}
+
+/**
+ * The children not launched yet whose dependencies all finished (ready, with their specs),
+ * those that can never run (a dependency failed), and how many still wait. A slot in an arm's
+ * slots (or unrunnable) is never returned again. Records without a base spec (stored before
+ * it) derive nothing.
+ */
+export function deriveReady(
+  record: ExperimentRecord,
+  outcomes: ReadonlyMap<string, ChildOutcome>,
+): Derivation {
+  const ready: ReadyChild[] = [];
+  const unrunnable: UnrunnableChild[] = [];
+  let waiting = 0;
+  if (record.spec === undefined) return { ready, unrunnable, waiting };
+  const derivations = new Derivations(record, outcomes);
+  const replicates = derivations.replicates;
+  record.arms.forEach((arm, armIndex) => {
+    const perSeed = arm.tuning?.candidates.length ?? 1;
+    const done = arm.jobIds.length + (arm.unrunnable?.length ?? 0);
+    if (done >= perSeed * replicates.length) return;
+    const indices = arm.tuning === undefined ? [null] : [...Array(perSeed).keys()];
+    replicates.forEach((replicate, replicateIndex) => {
+      for (const candidateIndex of indices) {
+        const slot = slotOf(replicateIndex, candidateIndex);
+        if (
+          derivations.jobIdOf(armIndex, slot) !== undefined ||
+          derivations.isUnrunnable(armIndex, slot)
+        ) {
+          continue;
+        }
+        const verdict = verdictOf(derivations, armIndex, replicateIndex, candidateIndex);
+        if (verdict.kind === "waiting") waiting++;
+        else if (verdict.kind === "unrunnable") {
+          unrunnable.push({ armIndex, slot, message: verdict.message });
+        } else ready.push({ armIndex, slot, replicate, spec: verdict.spec });
+      }
+    });
+  });
+  return { ready, unrunnable, waiting };
+}
+
+/** Per arm: tuned arms' selections (undefined for other arms), parallel to the arms. */
+export interface ResolvedArms {
+  readonly arms: readonly ExperimentArm[];
+  readonly selections: readonly (readonly TunedSelection[] | undefined)[];
+}
+
+/**
+ * The arms as aggregation sees them: a tuned arm's jobIds are its selected child per seed
+ * (seeds still choosing, or whose candidates all failed, are left out); other arms as stored.
+ */
+export function resolveArms(
+  record: ExperimentRecord,
+  outcomes: ReadonlyMap<string, ChildOutcome>,
+): ResolvedArms {
+  const derivations = new Derivations(record, outcomes);
+  const arms: ExperimentArm[] = [];
+  const selections: (TunedSelection[] | undefined)[] = [];
+  record.arms.forEach((arm, armIndex) => {
+    const candidates = arm.tuning?.candidates;
+    if (candidates === undefined) {
+      arms.push(arm);
+      selections.push(undefined);
+      return;
+    }
+    const selected: TunedSelection[] = [];
+    derivations.replicates.forEach((replicate, replicateIndex) => {
+      const selection = derivations.selection(armIndex, replicateIndex);
+      if (selection.kind !== "selected") return;
+      selected.push({
+        seed: replicate ?? selection.outcome.seed ?? null,
+        candidate: candidates[selection.candidateIndex!]!,
+        jobId: selection.jobId,
+      });
+    });
+    // slots and unrunnable describe every candidate, not the selected runs
+    const { slots: _slots, unrunnable: _unrunnable, ...rest } = arm;
+    arms.push({ ...rest, jobIds: selected.map((entry) => entry.jobId) });
+    selections.push(selected);
+  });
+  return { arms, selections };
+}

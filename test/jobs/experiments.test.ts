@@ -1,0 +1,285 @@
+/**
+ * Deriving experiment children over the job system (real Redis, an in-process worker):
+ * cancelling stops derivation; two services advancing one experiment at once queue each slot
+ * once; a child admission refuses becomes unrunnable with its message (and a full key is
+ * retried); the driver advances experiments nobody reads and stops on close; the per-key
+ * limit counts the children derived later.
+ */
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QplaneError } from "../../src/errors/catalogue.js";
+import type { ExperimentView } from "../../src/experiments/view.js";
+import { startExperimentDriver } from "../../src/jobs/experiment-driver.js";
+import {
+  type ChildAdmission,
+  createExperimentService,
+  type ExperimentService,
+  type ExperimentSubmission,
+} from "../../src/jobs/experiments.js";
+import { createJobService } from "../../src/jobs/service.js";
+import { EVERYONE, type JobService } from "../../src/jobs/types.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { parseJobSpec } from "../../src/training/spec.js";
+import {
+  connect,
+  deleteKeysUnder,
+  silentLogger,
+  testConfig,
+  testPrefix,
+  waitFor,
+} from "./helpers.js";
+
+const SPEC = parseJobSpec({
+  dataset: { name: "moons", samples: 40 },
+  model: { qubits: 2, layers: 1 },
+  training: { epochs: 2 },
+});
+
+/** Two arms (feedback off, lr) × two seeds, and both controls of the lr arm: 8 children, 4 derived. */
+const WITH_CONTROLS: ExperimentSubmission = {
+  spec: SPEC,
+  grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+  compare: { baseline: { "feedback.mode": "off" } },
+  controls: ["dose-matched", "placebo"],
+};
+
+const admitAll: ChildAdmission = (spec) => spec;
+
+describe("experiment children derived from finished runs", () => {
+  const prefix = testPrefix("experiment-derive");
+  const config = testConfig(prefix, { QPLANE_MAX_CONCURRENT_JOBS_PER_KEY: "8" });
+  let redis: Redis;
+  let jobs: JobService;
+  let experiments: ExperimentService;
+  let worker: WorkerHandle | null = null;
+
+  beforeAll(async () => {
+    redis = connect();
+    jobs = createJobService({ config, logger: silentLogger });
+    experiments = createExperimentService({ config, jobs, logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await experiments.close();
+    await jobs.close();
+    await deleteKeysUnder(redis, prefix);
+    redis.disconnect();
+  });
+
+  /** The experiment once its grid children (not the derived ones) have all completed. */
+  const gridCompleted = (id: string, count: number) =>
+    waitFor(
+      async () => {
+        const view = await experiments.get(id, EVERYONE);
+        return view.counts.completed === count ? view : undefined;
+      },
+      `the grid children of ${id} to complete`,
+      60_000,
+      50,
+    );
+  const children = async (id: string) =>
+    (await jobs.list({ tag: `experiment:${id}`, limit: 100 }, EVERYONE)).jobs;
+  const armKeys = (view: ExperimentView) => view.arms.map((arm) => arm.key);
+
+  it("cancelling stops deriving: every slot still to derive becomes unrunnable", async () => {
+    // no worker yet: the grid's children stay queued
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
+    expect(experiment.status).toBe("queued");
+    expect(experiment.counts).toEqual({
+      queued: 4,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      missing: 0,
+      waiting: 4,
+    });
+    expect(armKeys(experiment)).toEqual([
+      "feedback.mode=off",
+      "feedback.mode=lr",
+      "feedback.mode=lr / dose-matched",
+      "feedback.mode=lr / placebo",
+    ]);
+    expect(await experiments.deferred()).toEqual([experiment.id]);
+
+    const cancelled = await experiments.cancel(experiment.id, EVERYONE);
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.counts).toMatchObject({ cancelled: 4, waiting: 0 });
+    const stopped = [
+      { slot: "r0", message: "experiment cancelled" },
+      { slot: "r1", message: "experiment cancelled" },
+    ];
+    expect(cancelled.arms[2]!.unrunnable).toEqual(stopped);
+    expect(cancelled.arms[3]!.unrunnable).toEqual(stopped);
+    expect(await experiments.deferred()).toEqual([]);
+    expect(await experiments.advance(experiment.id, admitAll)).toEqual({
+      launched: 0,
+      unrunnable: 0,
+      waiting: 0,
+    });
+    expect(await children(experiment.id)).toHaveLength(4);
+    // the cancelled children free the key's slots
+    expect(await redis.zcard(`${prefix}:owner:owner-a:active`)).toBe(0);
+  });
+
+  it("counts the children derived later against the key's job slots", async () => {
+    const error = await experiments
+      .submit(
+        { ...WITH_CONTROLS, grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] } },
+        { owner: "owner-a" },
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QplaneError);
+    expect((error as QplaneError).code).toBe("QPLANE_ERR_TOO_MANY_JOBS");
+    expect((error as QplaneError).message).toBe(
+      "the experiment needs 12 job slots of this API key (6 now, 6 derived from finished runs later), which has 0 unfinished jobs of the 8 allowed (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
+    );
+    expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toHaveLength(4); // the first test's
+  });
+
+  it("two services advancing at once queue each derived slot once", async () => {
+    worker = await startWorker(config, { logger: silentLogger });
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
+    await gridCompleted(experiment.id, 4);
+    const other = createExperimentService({ config, jobs, logger: silentLogger });
+    try {
+      const results = await Promise.all([
+        experiments.advance(experiment.id, admitAll),
+        other.advance(experiment.id, admitAll),
+        experiments.advance(experiment.id, admitAll),
+      ]);
+      for (const result of results) expect(result.waiting).toBe(0);
+    } finally {
+      await other.close();
+    }
+    const view = await experiments.get(experiment.id, EVERYONE);
+    expect(view.counts.waiting).toBe(0);
+    expect(view.arms.map((arm) => arm.jobIds.length)).toEqual([2, 2, 2, 2]);
+    const all = await children(experiment.id);
+    expect(all).toHaveLength(8);
+    expect(new Set(all.map((job) => job.id))).toEqual(new Set(view.jobIds));
+    expect(await experiments.deferred()).toEqual([]);
+
+    // the controls' specs derive from their seed's feedback run (controls.ts)
+    const done = await waitFor(
+      async () => {
+        const current = await experiments.get(experiment.id, EVERYONE);
+        return current.status === "completed" ? current : undefined;
+      },
+      "the controls to complete",
+      60_000,
+      50,
+    );
+    for (const [index, sourceId] of done.arms[1]!.jobIds.entries()) {
+      const source = await jobs.get(sourceId, EVERYONE);
+      const dose = await jobs.get(done.arms[2]!.jobIds[index]!, EVERYONE);
+      expect(dose.name).toBe(
+        `experiment ${experiment.id} · feedback.mode=lr / dose-matched, seed=${index + 1}`,
+      );
+      expect(dose.spec.training.seed).toBe(index + 1);
+      expect(dose.spec.feedback.mode).toBe("off");
+      expect(dose.spec.training.schedule).toBe("constant");
+      expect(dose.spec.training.learningRate).toBe(source.summary!.meanLearningRate);
+      const placebo = await jobs.get(done.arms[3]!.jobIds[index]!, EVERYONE);
+      expect(placebo.spec.training.schedule).toBe("replay");
+      expect(placebo.spec.training.seed).toBe(index + 1);
+    }
+    expect(done.comparisons!.map((comparison) => comparison.arm)).toEqual([
+      "feedback.mode=lr",
+      "feedback.mode=lr / dose-matched",
+      "feedback.mode=lr / placebo",
+    ]);
+    expect(done.comparisons!.map((comparison) => comparison.n)).toEqual([2, 2, 2]);
+  }, 120_000);
+
+  it("a child admission refuses is unrunnable with its message; a full key is retried", async () => {
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
+    await gridCompleted(experiment.id, 4);
+    let calls = 0;
+    const keyFull: ChildAdmission = () => {
+      calls++;
+      throw new QplaneError("QPLANE_ERR_TOO_MANY_JOBS", "this API key has 8 unfinished jobs");
+    };
+    expect(await experiments.advance(experiment.id, keyFull)).toEqual({
+      launched: 0,
+      unrunnable: 0,
+      waiting: 4,
+    });
+    expect(calls).toBe(4);
+    expect(await experiments.deferred()).toEqual([experiment.id]);
+    const refusePlacebo: ChildAdmission = (spec) => {
+      if (spec.training.schedule === "replay") {
+        throw new QplaneError(
+          "QPLANE_ERR_JOB_TOO_LARGE",
+          "spec: estimated work is above this server's limit",
+        );
+      }
+      return spec;
+    };
+    expect(await experiments.advance(experiment.id, refusePlacebo)).toEqual({
+      launched: 2,
+      unrunnable: 2,
+      waiting: 0,
+    });
+    const done = await waitFor(
+      async () => {
+        const current = await experiments.get(experiment.id, EVERYONE, refusePlacebo);
+        return current.status === "running" ? undefined : current;
+      },
+      "the experiment to finish",
+      60_000,
+      50,
+    );
+    expect(done.status).toBe("completed");
+    expect(done.counts).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 6,
+      failed: 0,
+      cancelled: 0,
+      missing: 0,
+      waiting: 0,
+    });
+    expect(done.arms[3]!.jobIds).toEqual([]);
+    expect(done.arms[3]!.unrunnable).toEqual([
+      { slot: "r0", message: "spec: estimated work is above this server's limit" },
+      { slot: "r1", message: "spec: estimated work is above this server's limit" },
+    ]);
+    expect(done.arms[2]!.completed).toBe(2);
+  }, 120_000);
+
+  it("the driver advances experiments nobody reads, and stops on close", async () => {
+    const driver = startExperimentDriver({
+      experiments,
+      admit: admitAll,
+      intervalMs: 100,
+      logger: silentLogger,
+    });
+    try {
+      const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
+      // read without admission: only the driver queues the controls
+      const done = await waitFor(
+        async () => {
+          const current = await experiments.get(experiment.id, EVERYONE);
+          return current.status === "completed" ? current : undefined;
+        },
+        "the driver to finish the experiment",
+        60_000,
+        50,
+      );
+      expect(done.counts).toMatchObject({ completed: 8, waiting: 0 });
+      expect(await experiments.deferred()).toEqual([]);
+    } finally {
+      await driver.close();
+    }
+    // closed: an experiment submitted now waits for a reader
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
+    await gridCompleted(experiment.id, 4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const waiting = await experiments.get(experiment.id, EVERYONE);
+    expect(waiting.status).toBe("running");
+    expect(waiting.counts).toMatchObject({ completed: 4, waiting: 4 });
+    await experiments.cancel(experiment.id, EVERYONE);
+  }, 120_000);
+});
