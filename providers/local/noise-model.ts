@@ -23,6 +23,7 @@
 import { z } from "zod";
 import { GATE_NAMES, GATES, type GateName, isGateName } from "../../src/circuits/gates.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { describeValue, valueAt } from "../../src/errors/describe.js";
 
 const IN_UNIT_INTERVAL = "must be a probability in [0, 1]";
 const probability = z.number().min(0, IN_UNIT_INTERVAL).max(1, IN_UNIT_INTERVAL);
@@ -150,21 +151,6 @@ export type NoiseModel = z.output<typeof noiseModelSchema>;
 
 /** The model with no noise at all: the density-matrix simulator then equals the statevector's. */
 export const NOISELESS: NoiseModel = Object.freeze({});
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
 
 /**
  * Validates a parsed noise-model document; throws QPLANE_ERR_SIM_NOISE naming the first bad

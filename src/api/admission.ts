@@ -1,8 +1,8 @@
 /**
  * What only the server knows about a spec, checked before the job service is asked: the
  * configured limits, that the named backend exists, that a CSV path stays in its directory,
- * that a `label-entropy` feedback target is reachable (`admitFeedbackTarget`), and that the
- * run's estimated cost fits the per-job limits (arithmetic on the spec: no data
+ * that a feedback target (bits or `label-entropy`) is reachable (`admitFeedbackTarget`), and
+ * that the run's estimated cost fits the per-job limits (arithmetic on the spec: no data
  * is generated, no circuit built, so any body is judged in microseconds; a CSV file is read
  * once per version, off the event loop, and its rows checked like the worker checks them).
  */

@@ -76,8 +76,9 @@ export const experimentSubmissionSchema = named(
                 z.string().max(64),
                 z.array(gridValueSchema).max(MAX_CANDIDATES, { message: "too many candidates" }),
               ),
-              "Spec field (not a grid field) → values; the candidates are their product (first " +
-                `field slowest), at most ${MAX_CANDIDATES} per arm.`,
+              "Spec field (not a grid field, not a dataset field: those define the data and its " +
+                "split) → values; the candidates are their product (first field slowest), at most " +
+                `${MAX_CANDIDATES} per arm.`,
             ),
           }),
         )
@@ -98,7 +99,8 @@ export const experimentSubmissionSchema = named(
             ),
             fields: doc(
               z.array(z.string().max(64)).max(64),
-              "Spec fields (not grid fields) taken from the baseline arm's selected run of the same seed.",
+              "Spec fields (not grid fields, not dataset fields) taken from the baseline arm's " +
+                "selected run of the same seed.",
             ),
           }),
         )
@@ -245,6 +247,12 @@ const countsSchema = z.object({
     z.number().int(),
     "Children not queued yet: they derive from runs still unfinished (controls, tuned or " +
       "inheriting arms); the experiment is running while any waits.",
+  ),
+  unrunnable: doc(
+    z.number().int(),
+    "Children that will never run (a run they derive from failed, the server refused them, " +
+      "or the experiment was cancelled): each arm's `unrunnable` says why. Any makes a " +
+      "finished experiment failed, unless it was cancelled.",
   ),
 });
 

@@ -1,11 +1,11 @@
 /**
  * `qplane experiment --spec FILE`: an experiment in-process, without Redis: the same file as
  * the body of `POST /v1/experiments` (`spec`, `grid`, optional `threshold`, `name`, `tags`,
- * `compare`, `controls`, `tune`, `inherit`), children run on `parallel` worker threads (1: one
- * after another in this thread), the same aggregation and comparisons as the API. Which
- * children run when is src/experiments/derive.ts's: what is ready runs, and as runs finish
- * the children waiting for them (tuned baselines' selections, inheritance, controls) are
- * derived, until nothing is ready or running. Every child is deterministic from its spec and
+ * `compare`, `controls`, `tune`, `inherit`, `splitPerSeed`), children run on `parallel` worker
+ * threads (1: one after another in this thread), the same aggregation and comparisons as the
+ * API. Which children run when is src/experiments/derive.ts's: what is ready runs, and as
+ * runs finish the children waiting for them (tuned baselines' selections, inheritance,
+ * controls) are derived, until nothing is ready or running. Every child is deterministic from its spec and
  * results are kept by slot and child id, so the output does not depend on `parallel`. The
  * folder `runs/<id>/` receives experiment.json (the aggregate view and per-arm curves),
  * aggregate.csv and one run folder per child (`<childId>.error.txt` for one that failed or

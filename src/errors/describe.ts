@@ -12,3 +12,21 @@ export function systemErrorReason(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A value as an error message quotes it: JSON, cut to 60 characters; `nothing` when absent. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "number") return String(value);
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The value at a validation issue's path in the input (undefined where the path leaves it). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

@@ -241,11 +241,17 @@ export interface StatusCounts {
   readonly missing: number;
   /** Children not queued yet: they derive from runs still unfinished (controls, tuned or inheriting arms). */
   readonly waiting: number;
+  /** Children that will never run: a run they derive from failed, admission refused them, or the experiment was cancelled. */
+  readonly unrunnable: number;
 }
 
+/** Counts of the launched children's statuses, with the slots not launched (waiting, unrunnable). */
 export function countStatuses(
   statuses: Iterable<ChildOutcome["status"]>,
-  waiting = 0,
+  notLaunched: { readonly waiting: number; readonly unrunnable: number } = {
+    waiting: 0,
+    unrunnable: 0,
+  },
 ): StatusCounts {
   const counts = {
     queued: 0,
@@ -254,7 +260,8 @@ export function countStatuses(
     failed: 0,
     cancelled: 0,
     missing: 0,
-    waiting,
+    waiting: notLaunched.waiting,
+    unrunnable: notLaunched.unrunnable,
   };
   for (const status of statuses) counts[status]++;
   return counts;
@@ -262,16 +269,18 @@ export function countStatuses(
 
 /**
  * An experiment is running while any child is unfinished (queued if none has started) or
- * still waits to be derived; once all are finished: failed if any failed, else cancelled if
- * any was, else completed.
+ * still waits to be derived; once all are finished: cancelled if the experiment was
+ * cancelled, else failed if any child failed or is unrunnable, else cancelled if any child
+ * was, else completed.
  */
-export function experimentStatus(counts: StatusCounts): ExperimentStatus {
+export function experimentStatus(counts: StatusCounts, cancelled = false): ExperimentStatus {
   if (counts.running > 0) return "running";
   if (counts.queued > 0) {
     return counts.completed + counts.failed + counts.cancelled > 0 ? "running" : "queued";
   }
   if (counts.waiting > 0) return "running";
-  if (counts.failed > 0) return "failed";
+  if (cancelled) return "cancelled";
+  if (counts.failed > 0 || counts.unrunnable > 0) return "failed";
   // missing children finished long enough ago to expire; they do not change the outcome
   if (counts.cancelled > 0) return "cancelled";
   return "completed";

@@ -20,8 +20,8 @@
  * interval in the API, the CLI and any rerun, while comparisons, and experiments that share
  * arm names, do not share one resampling pattern.
  */
-import { QplaneError } from "../errors/catalogue.js";
 import { finalMetricValue, stepsToExperimentThreshold } from "./aggregate.js";
+import { gridError, sameValue } from "./grid.js";
 import { holmAdjust, type PairedValue, pairedComparison } from "./statistics.js";
 import type {
   ArmIdentity,
@@ -69,10 +69,6 @@ export interface ArmComparison {
   readonly excluded?: { readonly split: number; readonly budget: number };
 }
 
-function sameValue(a: GridValue | undefined, b: GridValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * The index of the one arm `baseline` names (every given field equal to the arm's value).
  * Throws QPLANE_ERR_GRID_INVALID naming `compare.baseline` for a field that is not an arm
@@ -85,8 +81,7 @@ export function findBaselineArm(
   const armFields = Object.keys(arms[0]?.values ?? {});
   for (const field of Object.keys(baseline)) {
     if (!armFields.includes(field)) {
-      throw new QplaneError(
-        "QPLANE_ERR_GRID_INVALID",
+      throw gridError(
         `compare.baseline.${field}: not a field that defines the arms (they vary ${armFields.length === 0 ? "nothing but the replicate seed" : armFields.join(", ")})`,
       );
     }
@@ -98,8 +93,7 @@ export function findBaselineArm(
   );
   if (matches.length !== 1) {
     const names = arms.map((arm) => `"${arm.key}"`).join(", ");
-    throw new QplaneError(
-      "QPLANE_ERR_GRID_INVALID",
+    throw gridError(
       `compare.baseline: ${JSON.stringify(baseline)} matches ${matches.length === 0 ? "no arm" : `${matches.length} arms`}; it must name exactly one of the arms ${names}`,
     );
   }

@@ -9,8 +9,11 @@
  *   cyclically): the same kind of rate wiggles, uncoupled from this run's information plane.
  *
  * The replay sequence is built from the donor's per-epoch records: each epoch's
- * meanLearningRate ÷ η₀, repeated for that epoch's steps (the difference of cumulative
- * `step`). The loop does not record per-step rates; with feedback measured once per epoch
+ * meanLearningRate ÷ the DONOR's η₀, repeated for that epoch's steps (the difference of
+ * cumulative `step`): the donor's trajectory shape, applied to the recipient's own η₀ (tuned
+ * or inheriting arms may select a different η₀ per seed). When the donor took fewer steps than
+ * the recipient takes (another selected epochs or batch size), steps past the end replay the
+ * last multiplier; extra donor steps are never reached. The loop does not record per-step rates; with feedback measured once per epoch
  * (feedback.every "epoch", the default) and a constant schedule the rate is the same on every
  * step of an epoch, so this IS the donor's per-step trajectory (to rounding); with
  * feedback.every = k steps or a non-constant schedule it is its per-epoch average.
@@ -18,7 +21,7 @@
 import { QplaneError } from "../errors/catalogue.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
 import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
-import type { ExperimentPlan } from "./grid.js";
+import { type ExperimentPlan, gridError } from "./grid.js";
 import type { ArmIdentity, ControlName } from "./types.js";
 
 /** A control arm to derive: which control, from which arm of the plan. */
@@ -26,10 +29,6 @@ export interface ControlArmPlan extends ArmIdentity {
   readonly control: { readonly kind: ControlName; readonly of: string };
   /** Index of the feedback arm in the plan. */
   readonly sourceArmIndex: number;
-}
-
-function controlsError(message: string): QplaneError {
-  return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
 }
 
 /** `<arm> / dose-matched`. */
@@ -51,13 +50,13 @@ export function planControlArms(
   if (controls.length === 0) return [];
   // a control only means something paired with the arm it controls for (see comparisons.ts)
   if (!compareGiven) {
-    throw controlsError(
+    throw gridError(
       `controls: ${JSON.stringify(controls)} are compared with the baseline arm: give compare.baseline`,
     );
   }
   controls.forEach((kind, index) => {
     if (controls.indexOf(kind) !== index) {
-      throw controlsError(`controls[${index}]: repeats "${kind}"`);
+      throw gridError(`controls[${index}]: repeats "${kind}"`);
     }
   });
   const feedbackArms = plan.arms.flatMap((arm, armIndex) => {
@@ -65,13 +64,13 @@ export function planControlArms(
     return first !== undefined && first.spec.feedback.mode !== "off" ? [{ arm, armIndex }] : [];
   });
   if (feedbackArms.length === 0) {
-    throw controlsError(
+    throw gridError(
       `controls: ${JSON.stringify(controls)} are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)`,
     );
   }
   const seeds = plan.children.filter((child) => child.armIndex === feedbackArms[0]!.armIndex);
   if (controls.includes("placebo") && seeds.length < 2) {
-    throw controlsError(
+    throw gridError(
       `controls: "placebo" replays ANOTHER seed's learning-rate trajectory, so the grid needs at least 2 values of ${plan.replicateField} (got ${seeds.length})`,
     );
   }
@@ -128,8 +127,9 @@ export function doseMatchedSpec(spec: JobSpec, summary: RunSummary): JobSpec {
 }
 
 /**
- * A finished run's learning-rate trajectory as per-step multipliers of η₀: per epoch its
- * meanLearningRate ÷ η₀, repeated for the epoch's steps (see the module header).
+ * A finished run's learning-rate trajectory as per-step multipliers of its own η₀
+ * (`learningRate`): per epoch its meanLearningRate ÷ η₀, repeated for the epoch's steps (see
+ * the module header).
  */
 export function replayMultipliers(records: readonly EpochRecord[], learningRate: number): number[] {
   const multipliers: number[] = [];
@@ -155,17 +155,21 @@ export function replayMultipliers(records: readonly EpochRecord[], learningRate:
 }
 
 /**
- * The placebo control of a feedback run: feedback off, `replay` of the donor run's (another
- * seed of the same arm) learning-rate trajectory, at the same η₀.
+ * The placebo control of a feedback run (`spec`): feedback off, `replay` of the donor run's
+ * (another seed of the same arm, `donorSpec`) learning-rate trajectory as multipliers of the
+ * donor's η₀, applied to this run's η₀.
  */
 export function placeboSpec(
   spec: JobSpec,
+  donorSpec: JobSpec,
   donorRecords: readonly EpochRecord[],
-  donorSeed: number,
 ): JobSpec {
   return controlSpec(
     spec,
-    { schedule: "replay", replay: replayMultipliers(donorRecords, spec.training.learningRate) },
-    `placebo (seed ${spec.training.seed}, replaying seed ${donorSeed})`,
+    {
+      schedule: "replay",
+      replay: replayMultipliers(donorRecords, donorSpec.training.learningRate),
+    },
+    `placebo (seed ${spec.training.seed}, replaying seed ${donorSpec.training.seed})`,
   );
 }

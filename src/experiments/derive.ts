@@ -29,9 +29,11 @@ import {
   combinations,
   describeGridValue,
   GRID_FIELDS,
+  gridError,
   planExperiment,
   REPLICATE_FIELD,
   replicateValues,
+  sameValue,
   withField,
 } from "./grid.js";
 import type {
@@ -62,11 +64,10 @@ export interface UnrunnableChild {
   readonly slot: string;
   readonly message: string;
 }
+/** What to launch now; the children still waiting are view.ts's waitingChildren. */
 export interface Derivation {
   readonly ready: readonly ReadyChild[];
   readonly unrunnable: readonly UnrunnableChild[];
-  /** Children not launched whose dependencies are still running. */
-  readonly waiting: number;
 }
 
 /** What a submission defines (API body or `qplane experiment --spec` file, parsed). */
@@ -95,13 +96,6 @@ export interface PlannedChild {
   /** Null outside tuned arms. */
   readonly candidateIndex: number | null;
 }
-
-function gridError(message: string): QplaneError {
-  return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
-}
-
-const sameValue = (a: GridValue | undefined, b: GridValue) =>
-  JSON.stringify(a) === JSON.stringify(b);
 
 export function slotOf(replicateIndex: number, candidateIndex: number | null): string {
   return candidateIndex === null ? `r${replicateIndex}` : `r${replicateIndex}.c${candidateIndex}`;
@@ -165,7 +159,14 @@ function matchArms(
   return matches;
 }
 
-/** A field a tune or inherit entry may set: a spec field the grid does not vary. */
+/**
+ * A field a tune or inherit entry may set: a spec field the grid does not vary, outside the
+ * dataset section. Every dataset field defines the data or its split: seed, testFraction and
+ * validationFraction the split; samples, noise, classes, degree, the generator options and a
+ * CSV's path, target, features and task the rows, their values or labels (CSV features also
+ * drop rows with missing cells); name the data itself. Chosen on validation, it would pick the
+ * easiest data and change the test set, breaking the pairing by seed.
+ */
 function checkFreeField(field: string, grid: Grid, at: string): void {
   if (!GRID_FIELDS.includes(field)) {
     throw gridError(
@@ -174,6 +175,11 @@ function checkFreeField(field: string, grid: Grid, at: string): void {
   }
   if (field === REPLICATE_FIELD) {
     throw gridError(`${at}: "${field}" is the replicate seed, which is paired, not chosen`);
+  }
+  if (field.startsWith("dataset.")) {
+    throw gridError(
+      `${at}: "${field}" defines the data or its split, which tune and inherit may not change: chosen on validation it would pick the easiest data and change the test set, breaking the pairing by seed (vary it in the grid instead)`,
+    );
   }
   if (field in grid) {
     throw gridError(`${at}: "${field}" is a grid field (each arm has one value of it)`);
@@ -188,14 +194,19 @@ function parseChild(candidate: unknown, what: string): JobSpec {
   return parsed.data;
 }
 
-/** Per arm, its candidates (undefined: not tuned); checks everything but the values. */
-function tunedCandidates(
+/** A tuned arm: the tune entry that tunes it and its candidates. */
+interface TunedArm {
+  readonly entryIndex: number;
+  readonly candidates: Record<string, GridValue>[];
+}
+
+/** Per arm, how it is tuned (undefined: not tuned); checks everything but the values. */
+function tunedArms(
   tune: readonly TuneEntry[],
   arms: readonly ArmIdentity[],
   grid: Grid,
-): (Record<string, GridValue>[] | undefined)[] {
-  const byArm: (Record<string, GridValue>[] | undefined)[] = arms.map(() => undefined);
-  const tunedBy: (number | undefined)[] = arms.map(() => undefined);
+): (TunedArm | undefined)[] {
+  const byArm: (TunedArm | undefined)[] = arms.map(() => undefined);
   tune.forEach((entry, j) => {
     const fields = Object.keys(entry.candidates);
     if (fields.length === 0) {
@@ -220,26 +231,28 @@ function tunedCandidates(
     }
     const candidates = combinations(entry.candidates, fields);
     for (const armIndex of matchArms(arms, entry.arm, `tune[${j}].arm`)) {
-      const earlier = tunedBy[armIndex];
+      const earlier = byArm[armIndex];
       if (earlier !== undefined) {
         throw gridError(
-          `tune[${j}].arm: arm ${arms[armIndex]!.key} is already tuned by tune[${earlier}]`,
+          `tune[${j}].arm: arm ${arms[armIndex]!.key} is already tuned by tune[${earlier.entryIndex}]`,
         );
       }
-      tunedBy[armIndex] = j;
-      byArm[armIndex] = candidates;
+      byArm[armIndex] = { entryIndex: j, candidates };
     }
   });
   return byArm;
 }
 
-/** Per arm, the fields it inherits from the baseline's selected run (undefined: none). */
+/**
+ * Per arm, the fields it inherits from the baseline's selected run (undefined: none). Planning
+ * checks the entries with it; derivation reads the stored record's arms with it again.
+ */
 function inheritedFields(
   inherit: readonly InheritEntry[],
   arms: readonly ArmIdentity[],
   grid: Grid,
   baselineIndex: number | null,
-  candidatesByArm: readonly (Record<string, GridValue>[] | undefined)[],
+  candidatesByArm: readonly (readonly Readonly<Record<string, GridValue>>[] | undefined)[],
 ): (readonly string[] | undefined)[] {
   const byArm: (readonly string[] | undefined)[] = arms.map(() => undefined);
   if (inherit.length === 0) return byArm;
@@ -283,8 +296,15 @@ function inheritedFields(
   return byArm;
 }
 
-const targetsBaseline = (spec: JobSpec) => spec.feedback.target === "baseline";
-const usesBaselineTarget = (spec: JobSpec) => targetsBaseline(spec) && spec.feedback.mode !== "off";
+/**
+ * Whether a feedback section aims at the baseline run's I(X;T). With feedback off the target
+ * is never read (a child gets the default, "label-entropy"), so it needs no baseline.
+ */
+function usesBaselineTarget(feedback: { readonly mode?: unknown; readonly target?: unknown }) {
+  return feedback.target === "baseline" && feedback.mode !== "off";
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 /**
  * The record a submission starts from: arms (grid arms, then controls) with empty
@@ -306,42 +326,51 @@ export function planExperimentRecord(
   });
   const baselineIndex = compare === undefined ? null : findBaselineArm(plan.arms, compare.baseline);
   const controlPlans = planControlArms(plan, controls, compare !== undefined);
-  const candidatesByArm = tunedCandidates(tune, plan.arms, grid);
+  const tunedByArm = tunedArms(tune, plan.arms, grid);
+  const candidatesByArm = tunedByArm.map((tuned) => tuned?.candidates);
   const inheritByArm = inheritedFields(inherit, plan.arms, grid, baselineIndex, candidatesByArm);
   const replicates = (grid[REPLICATE_FIELD] ?? [null]).length;
-  const total =
-    replicates *
-    (controlPlans.length +
-      candidatesByArm.reduce((sum, candidates) => sum + (candidates?.length ?? 1), 0));
+  // runs per seed beyond one per grid arm (planExperiment already checked the grid alone)
+  const extraCandidates = tunedByArm.reduce(
+    (sum, tuned) => sum + (tuned === undefined ? 0 : tuned.candidates.length - 1),
+    0,
+  );
+  const total = replicates * (plan.arms.length + extraCandidates + controlPlans.length);
   if (total > options.maxJobs) {
+    const causes = [
+      ...(extraCandidates > 0 ? ["tune"] : []),
+      ...(controlPlans.length > 0 ? ["controls"] : []),
+    ];
+    const perSeed = [
+      plural(plan.arms.length, "grid arm"),
+      ...(extraCandidates > 0 ? [`${plural(extraCandidates, "more tuning candidate")}`] : []),
+      ...(controlPlans.length > 0 ? [plural(controlPlans.length, "control arm")] : []),
+    ].join(" + ");
     throw new QplaneError(
       "QPLANE_ERR_LIMIT_EXCEEDED",
-      `tune: the experiment would have ${total} jobs (tuning candidates and controls included), more than the ${options.maxJobs} an experiment may have`,
+      `grid/${causes.join("/")}: the experiment would have ${total} jobs (${replicates === 1 ? perSeed : `${plural(replicates, "seed")} × (${perSeed})`}), more than the ${options.maxJobs} an experiment may have`,
     );
   }
   const firstChild = plan.arms.map(
     (_, armIndex) => plan.children.find((child) => child.armIndex === armIndex)!.spec,
   );
   // every candidate value alone (naming it), then every combination, on each tuned arm
-  tune.forEach((entry, j) => {
-    plan.arms.forEach((arm, armIndex) => {
-      if (candidatesByArm[armIndex] === undefined || !sameTune(tune, j, plan.arms, armIndex)) {
-        return;
-      }
-      if (firstChild[armIndex]!.dataset.validationFraction === 0) {
-        throw gridError(
-          `tune[${j}]: arm ${arm.key} has no validation split to choose its candidates on (set dataset.validationFraction > 0)`,
+  plan.arms.forEach((arm, armIndex) => {
+    const j = tunedByArm[armIndex]?.entryIndex;
+    if (j === undefined) return;
+    if (firstChild[armIndex]!.dataset.validationFraction === 0) {
+      throw gridError(
+        `tune[${j}]: arm ${arm.key} has no validation split to choose its candidates on (set dataset.validationFraction > 0)`,
+      );
+    }
+    for (const [field, values] of Object.entries(tune[j]!.candidates)) {
+      values.forEach((value, k) => {
+        parseChild(
+          withField(firstChild[armIndex], field, value),
+          `tune[${j}].candidates.${field}[${k}] = ${describeGridValue(value)}`,
         );
-      }
-      for (const [field, values] of Object.entries(entry.candidates)) {
-        values.forEach((value, k) => {
-          parseChild(
-            withField(firstChild[armIndex], field, value),
-            `tune[${j}].candidates.${field}[${k}] = ${describeGridValue(value)}`,
-          );
-        });
-      }
-    });
+      });
+    }
   });
   const armSpecs = plan.arms.map((arm, armIndex) => {
     const candidates = candidatesByArm[armIndex];
@@ -353,21 +382,21 @@ export function planExperimentRecord(
       ),
     );
   });
-  const anyBaselineTarget = armSpecs.some((specs) => specs.some(targetsBaseline));
-  if (anyBaselineTarget && baselineIndex === null) {
+  const targetsOfArm = (specs: readonly JobSpec[]) =>
+    specs.some((child) => usesBaselineTarget(child.feedback));
+  if (baselineIndex === null && armSpecs.some(targetsOfArm)) {
     throw gridError(
       `feedback.target: "baseline" (the baseline run's I(X;T)) needs compare.baseline naming the baseline arm`,
     );
   }
-  if (baselineIndex !== null && armSpecs[baselineIndex]!.some(usesBaselineTarget)) {
+  if (baselineIndex !== null && targetsOfArm(armSpecs[baselineIndex]!)) {
     throw gridError(
       `feedback.target: the baseline arm ${plan.arms[baselineIndex]!.key} cannot target "baseline" (its own I(X;T)); give it a number, "label-entropy" or "relevance"`,
     );
   }
   const gridArms: ExperimentArm[] = plan.arms.map((arm, armIndex) => {
     const candidates = candidatesByArm[armIndex];
-    const deferred =
-      inheritByArm[armIndex] !== undefined || armSpecs[armIndex]!.some(usesBaselineTarget);
+    const deferred = inheritByArm[armIndex] !== undefined || targetsOfArm(armSpecs[armIndex]!);
     return {
       ...arm,
       jobIds: [],
@@ -410,18 +439,6 @@ export function planExperimentRecord(
     ...(inherit.length > 0 ? { inherit } : {}),
     ...(splitPerSeed ? { splitPerSeed } : {}),
   };
-}
-
-/** Whether tune[j] is the entry that tuned the arm (entries tune disjoint arms). */
-function sameTune(
-  tune: readonly TuneEntry[],
-  j: number,
-  arms: readonly ArmIdentity[],
-  armIndex: number,
-): boolean {
-  return Object.entries(tune[j]!.arm).every(([field, value]) =>
-    sameValue(arms[armIndex]!.values[field], value),
-  );
 }
 
 /** A spec as plain sections (before validation). */
@@ -471,6 +488,7 @@ class Derivations {
   private readonly slotMaps: (Map<string, string> | undefined)[] = [];
   private readonly unrunnableSets: (Set<string> | undefined)[] = [];
   private readonly selections = new Map<string, Selection>();
+  private inheritedByArm: (readonly string[] | undefined)[] | undefined;
   readonly replicates: readonly (GridValue | null)[];
   readonly baselineIndex: number | null;
 
@@ -482,6 +500,21 @@ class Derivations {
     const baselineArm = record.compare?.baselineArm;
     const index = record.arms.findIndex((arm) => !arm.control && arm.key === baselineArm);
     this.baselineIndex = index < 0 ? null : index;
+  }
+
+  /** The fields a grid arm inherits, matched as at planning (grid arms precede controls). */
+  inheritedFieldsOf(armIndex: number): readonly string[] {
+    if (this.inheritedByArm === undefined) {
+      const gridArms = this.record.arms.filter((arm) => arm.control === undefined);
+      this.inheritedByArm = inheritedFields(
+        this.record.inherit ?? [],
+        gridArms,
+        this.record.grid,
+        this.baselineIndex,
+        gridArms.map((arm) => arm.tuning?.candidates),
+      );
+    }
+    return this.inheritedByArm[armIndex] ?? [];
   }
 
   /** Slot → child id of an arm's launched children. */
@@ -568,7 +601,9 @@ class Derivations {
   /**
    * The spec of a grid arm's child. Deferred arms take the baseline's selected child of the
    * same seed (which the caller checked is selected): inherited fields, then I(X;T) at its
-   * selected epoch as a "baseline" target.
+   * selected epoch as a "baseline" target. Whether that target is within the child's |R| bits
+   * needs the data's shape (classes, task), which this pure engine does not have: the run
+   * refuses it (checkTargetReachable in prepareRun), so the child fails with that message.
    */
   gridSpec(armIndex: number, replicateIndex: number, candidateIndex: number | null): JobSpec {
     const arm = this.record.arms[armIndex]!;
@@ -578,7 +613,8 @@ class Derivations {
       ...replicateValues(replicate, this.record.splitPerSeed ?? false),
       ...(candidateIndex === null ? {} : arm.tuning!.candidates[candidateIndex]),
     });
-    const feedback = candidate.feedback as { mode?: string; target?: unknown } | undefined;
+    // a section of the parsed base spec, so mode and target are present
+    const feedback = candidate.feedback as { mode: string; target: unknown };
     const derived: Record<string, unknown> = {};
     if (arm.deferred === true && this.baselineIndex !== null) {
       const baseline = this.selection(this.baselineIndex, replicateIndex);
@@ -588,11 +624,11 @@ class Derivations {
         replicateIndex,
         baseline.candidateIndex,
       ) as unknown as SpecSections;
-      for (const field of inheritedFieldsOf(this.record, arm)) {
+      for (const field of this.inheritedFieldsOf(armIndex)) {
         const [section, name] = field.split(".") as [string, string];
         derived[field] = baselineSpec[section]?.[name];
       }
-      if (feedback?.target === "baseline" && feedback.mode !== "off") {
+      if (usesBaselineTarget(feedback)) {
         const ixt = selectedEpochRecord(baseline.outcome)?.ixt;
         if (ixt === undefined || !Number.isFinite(ixt)) {
           throw new QplaneError(
@@ -604,7 +640,7 @@ class Derivations {
       }
     }
     // without feedback the target is never read: the default stands in for "baseline"
-    if (feedback?.target === "baseline" && feedback.mode === "off") {
+    if (feedback.target === "baseline" && !usesBaselineTarget(feedback)) {
       derived["feedback.target"] = "label-entropy";
     }
     const spec = applyValues(candidate, derived);
@@ -621,13 +657,6 @@ class Derivations {
 
 function finiteOr(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) ? value : fallback;
-}
-
-function inheritedFieldsOf(record: ExperimentRecord, arm: ExperimentArm): readonly string[] {
-  const entry = record.inherit?.find((candidate) =>
-    Object.entries(candidate.arm).every(([field, value]) => sameValue(arm.values[field], value)),
-  );
-  return entry?.fields ?? [];
 }
 
 type SlotVerdict =
@@ -686,17 +715,17 @@ function verdictOf(
   return build(() =>
     placeboSpec(
       sourceSpec(),
+      derivations.gridSpec(sourceIndex, donorIndex, donor.candidateIndex),
       donor.outcome.records,
-      derivations.gridSpec(sourceIndex, donorIndex, donor.candidateIndex).training.seed,
     ),
   );
 }
 
 /**
- * The children not launched yet whose dependencies all finished (ready, with their specs),
- * those that can never run (a dependency failed), and how many still wait. A slot in an arm's
- * slots (or unrunnable) is never returned again. Records without a base spec (stored before
- * it) derive nothing.
+ * The children not launched yet whose dependencies all finished (ready, with their specs) and
+ * those that can never run (a dependency failed); the others wait. A slot in an arm's slots
+ * (or unrunnable) is never returned again. Records without a base spec (stored before it)
+ * derive nothing.
  */
 export function deriveReady(
   record: ExperimentRecord,
@@ -704,8 +733,7 @@ export function deriveReady(
 ): Derivation {
   const ready: ReadyChild[] = [];
   const unrunnable: UnrunnableChild[] = [];
-  let waiting = 0;
-  if (record.spec === undefined) return { ready, unrunnable, waiting };
+  if (record.spec === undefined) return { ready, unrunnable };
   const derivations = new Derivations(record, outcomes);
   const replicates = derivations.replicates;
   record.arms.forEach((arm, armIndex) => {
@@ -723,14 +751,15 @@ export function deriveReady(
           continue;
         }
         const verdict = verdictOf(derivations, armIndex, replicateIndex, candidateIndex);
-        if (verdict.kind === "waiting") waiting++;
-        else if (verdict.kind === "unrunnable") {
+        if (verdict.kind === "unrunnable") {
           unrunnable.push({ armIndex, slot, message: verdict.message });
-        } else ready.push({ armIndex, slot, replicate, spec: verdict.spec });
+        } else if (verdict.kind === "ready") {
+          ready.push({ armIndex, slot, replicate, spec: verdict.spec });
+        }
       }
     });
   });
-  return { ready, unrunnable, waiting };
+  return { ready, unrunnable };
 }
 
 /** Per arm: tuned arms' selections (undefined for other arms), parallel to the arms. */

@@ -78,8 +78,14 @@ export interface PlanOptions {
   readonly splitPerSeed?: boolean | undefined;
 }
 
-function gridError(message: string): QplaneError {
+/** A refused experiment definition (grid, compare, controls, tune, inherit): a 400. */
+export function gridError(message: string): QplaneError {
   return new QplaneError("QPLANE_ERR_GRID_INVALID", message);
+}
+
+/** Whether two grid values are equal (as JSON: arrays and objects by content). */
+export function sameValue(a: GridValue | undefined, b: GridValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A grid value for messages (JSON, cut at 60 characters). */

@@ -124,6 +124,8 @@ export interface ExperimentRecord {
   readonly inherit?: readonly InheritEntry[];
   /** Each replicate seed also set dataset.seed (absent: false). */
   readonly splitPerSeed?: boolean;
+  /** ISO time the experiment was cancelled (as read: the `:derived` hash's `cancelled` field). */
+  readonly cancelledAt?: string;
 }
 
 /** Where one child stands, as far as aggregation needs. */

@@ -67,6 +67,13 @@ export function waitingChildren(record: ExperimentRecord): number {
   return plannedChildCount(record) - settled;
 }
 
+/** Slots that will never run (counts.unrunnable). */
+function unrunnableChildren(record: ExperimentRecord): number {
+  let unrunnable = 0;
+  for (const arm of record.arms) unrunnable += arm.unrunnable?.length ?? 0;
+  return unrunnable;
+}
+
 /** The summary from the children's statuses alone (no metrics needed). */
 export function experimentSummary(
   record: ExperimentRecord,
@@ -75,14 +82,14 @@ export function experimentSummary(
   const jobIds = record.arms.flatMap((arm) => arm.jobIds);
   const counts = countStatuses(
     jobIds.map((id) => statusById.get(id) ?? "missing"),
-    waitingChildren(record),
+    { waiting: waitingChildren(record), unrunnable: unrunnableChildren(record) },
   );
   return {
     id: record.id,
     name: record.name,
     tags: record.tags,
     createdAt: record.createdAt,
-    status: experimentStatus(counts),
+    status: experimentStatus(counts, record.cancelledAt !== undefined),
     grid: record.grid,
     replicateField: record.replicateField,
     metric: record.arms[0]!.metric,
@@ -117,6 +124,12 @@ export function comparisonContext(record: ExperimentRecord): string {
   return canonicalJson({ spec, grid, tune, inherit, controls });
 }
 
+/** Each of these children's slot in the arm (a tuned arm aggregates its selected runs only). */
+function slotsOf(arm: ExperimentArm, jobIds: readonly string[]): string[] {
+  const slotById = new Map(arm.jobIds.map((id, index) => [id, arm.slots![index]!]));
+  return jobIds.map((id) => slotById.get(id)!);
+}
+
 export function experimentView(
   record: ExperimentRecord,
   childrenById: ReadonlyMap<string, ChildOutcome>,
@@ -127,10 +140,11 @@ export function experimentView(
   return {
     ...experimentSummary(record, statusById),
     arms: aggregateArms(arms, childrenById, record.threshold).map((arm, index) => {
-      const { tuning, deferred, unrunnable } = record.arms[index]!;
+      const { tuning, deferred, unrunnable, slots } = record.arms[index]!;
       const selected = selections[index];
       return {
         ...arm,
+        ...(slots ? { slots: slotsOf(record.arms[index]!, arm.jobIds) } : {}),
         ...(tuning ? { tuning } : {}),
         ...(deferred ? { deferred } : {}),
         ...(unrunnable && unrunnable.length > 0 ? { unrunnable } : {}),

@@ -3,17 +3,29 @@
  * arm aggregates and per-epoch curves. Children are ordinary jobs (submitted through the
  * JobService, tagged `experiment:<id>`); the experiment record stores the definition and the
  * children queued at submission, `<p>:experiment:<id>:derived` those derived later (keys.ts).
+ * Each arm lists its children in planned order (seed, then candidate), jobIds parallel to
+ * slots. Status: once nothing is queued, running or waiting, "cancelled" if the experiment
+ * was cancelled, else "failed" if any child failed or is unrunnable (counts.unrunnable).
  *
  * Deriving (src/experiments/derive.ts): some children wait for others to finish (controls,
  * tuned and inheriting arms, a feedback target taken from the baseline). `advance` derives
  * what is ready, admits it as at submission, queues it and records each child slot once:
- * the job's Idempotency-Key is `experiment:<id>:<armIndex>:<slot>` and the slot's field is
- * written with HSETNX, so concurrent advances (GETs, the driver of every API process:
- * ./experiment-driver.ts) never queue or record a slot twice; a loser's job is withdrawn. A
- * child admission refuses becomes unrunnable with the refusal's message (never retried);
- * per-key slots full, Redis away or a racing submission of the same slot → the next advance
- * tries again. An experiment with children still to derive is in `<p>:experiments:deferred`
- * and is "running" (counts.waiting) until none is left.
+ * the job's Idempotency-Key is `experiment child <id> <armIndex> <slot>` (spaces: a key no
+ * client can send) and the slot's field is written with HSETNX, so concurrent advances (GETs,
+ * the driver of every API process: ./experiment-driver.ts) never queue or record a slot
+ * twice; a loser's job is withdrawn. A child admission refuses, or whose key already names a
+ * job with another spec, becomes unrunnable with the message (never retried); per-key slots
+ * full or Redis away → the next advance tries again. `:derived` fields are written only while
+ * the experiment's record exists (a Lua check), so no write outlives a removed experiment.
+ * An experiment with children still to derive is in `<p>:experiments:deferred` and is
+ * "running" (counts.waiting) until none is left.
+ *
+ * Work per advance: deriving reads every completed child's epoch records, so each process
+ * remembers, per deferred experiment, a fingerprint of what deriving reads (cancellation and
+ * the set of finished children) after an advance that left nothing to retry; an advance or a
+ * GET finding the same fingerprint reads the record and the children's job records only, and
+ * derives nothing. At most MAX_FINGERPRINTS entries, dropped once the experiment is no longer
+ * deferred. A GET whose advance fails logs it and answers with what is stored.
  *
  * Per-key limit: a submission needs a job slot of its API key for every planned child,
  * derived ones included (counted at submission: the key's unfinished jobs plus the planned
@@ -43,6 +55,7 @@ import {
   deriveReady,
   planExperimentRecord,
   plannedChildCount,
+  plannedChildren,
   type ReadyChild,
   resolveArms,
   type UnrunnableChild,
@@ -69,6 +82,7 @@ import { canonicalJson, sha256 } from "./hashing.js";
 import { JOB_ID_PATTERN, jobIdTime, newJobId } from "./ids.js";
 import { JobKeys } from "./keys.js";
 import { closeRedis, createRedis, guardedRedis } from "./redis.js";
+import { LuaScript } from "./scripts.js";
 import { MAX_NAME_LENGTH, MAX_TAGS } from "./service.js";
 import { JobStore } from "./store.js";
 import { canSee, EVERYONE, type JobRecord, type JobService, type Viewer } from "./types.js";
@@ -179,16 +193,40 @@ const CANCELLED_MESSAGE = "experiment cancelled";
 const RETRIED_CODES: ReadonlySet<string> = new Set([
   "QPLANE_ERR_TOO_MANY_JOBS",
   "QPLANE_ERR_UNAVAILABLE",
-  // another advance is queuing this slot with its own (equal) spec: it records it
-  "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
 ]);
 
 /** The tag every child of an experiment carries (`GET /v1/jobs?tag=experiment:<id>`). */
 export const experimentTag = (id: string) => `experiment:${id}`;
 
-/** The Idempotency-Key of a child slot: one job per slot, however many advances race. */
-const childIdempotencyKey = (id: string, armIndex: number, slot: string) =>
-  `experiment:${id}:${armIndex}:${slot}`;
+/**
+ * The Idempotency-Key of a child slot: one job per slot, however many advances race. The
+ * spaces keep it out of clients' reach (the Idempotency-Key header refuses them, src/api/schemas.ts),
+ * so a conflict on it means the slot's spec changed between advances: never worth retrying.
+ */
+export const childIdempotencyKey = (id: string, armIndex: number, slot: string) =>
+  `experiment child ${id} ${armIndex} ${slot}`;
+
+/**
+ * HSETNX of `:derived` fields, only while the experiment's record exists (a write after it
+ * was removed would leave the hash behind forever). KEYS: 1 record, 2 `:derived` hash.
+ * ARGV: field/value pairs. Returns per pair 1 written, 0 already there; nil when the record is gone.
+ */
+const SET_DERIVED = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local written = {}
+for i = 1, #ARGV, 2 do
+  written[#written + 1] = redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+return written
+`);
+
+/**
+ * Most experiments whose finished-children fingerprint one process remembers (advance skips
+ * an experiment whose fingerprint is unchanged). Entries leave when their experiment is no
+ * longer deferred (listed by `deferred()` or found settled), and beyond this bound the oldest
+ * goes, so memory is O(min(deferred experiments, bound)) entries of one short string each.
+ */
+const MAX_FINGERPRINTS = 10_000;
 
 function notFound(id: string): QplaneError {
   return new QplaneError("QPLANE_ERR_EXPERIMENT_NOT_FOUND", `experiment ${id}: no such experiment`);
@@ -255,9 +293,9 @@ function withChildren(
 }
 
 /**
- * The record with the `:derived` hash merged in, children in a stable order (launched ones
- * by job id, which is creation order; unrunnable ones by slot: r2 before r10), whichever
- * process wrote them.
+ * The record with the `:derived` hash merged in (and its cancellation), each arm's children
+ * in planned order (seed, then candidate: plannedChildren), whichever process wrote them
+ * when: jobIds[i] is the child of slots[i].
  */
 function withDerived(record: ExperimentRecord, fields: Record<string, string>): ExperimentRecord {
   const launched: LaunchedChild[] = [];
@@ -271,9 +309,36 @@ function withDerived(record: ExperimentRecord, fields: Record<string, string>): 
     if ("jobId" in entry) launched.push({ armIndex, slot, jobId: entry.jobId });
     else unrunnable.push({ armIndex, slot, message: entry.unrunnable });
   }
-  launched.sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
-  unrunnable.sort((a, b) => a.slot.localeCompare(b.slot, "en", { numeric: true }));
-  return withChildren(record, launched, unrunnable);
+  const cancelledAt = fields[CANCELLED_FIELD];
+  const merged = inPlannedOrder(withChildren(record, launched, unrunnable));
+  return cancelledAt === undefined ? merged : { ...merged, cancelledAt };
+}
+
+/** Each arm's launched and unrunnable children sorted by planned slot position. */
+function inPlannedOrder(record: ExperimentRecord): ExperimentRecord {
+  const position = new Map(
+    plannedChildren(record).map((child, index) => [slotField(child.armIndex, child.slot), index]),
+  );
+  return {
+    ...record,
+    arms: record.arms.map((arm, armIndex) => {
+      const { slots } = arm;
+      // records from before slots: jobIds[i] is replicate i already
+      if (slots === undefined || slots.length !== arm.jobIds.length) return arm;
+      const order = (slot: string) => position.get(slotField(armIndex, slot)) ?? Infinity;
+      const pairs = slots
+        .map((slot, index) => ({ slot, jobId: arm.jobIds[index]! }))
+        .sort((a, b) => order(a.slot) - order(b.slot));
+      return {
+        ...arm,
+        jobIds: pairs.map((pair) => pair.jobId),
+        slots: pairs.map((pair) => pair.slot),
+        ...(arm.unrunnable
+          ? { unrunnable: [...arm.unrunnable].sort((a, b) => order(a.slot) - order(b.slot)) }
+          : {}),
+      };
+    }),
+  };
 }
 
 /** An experiment as read: its record (derived children merged in) and whether it was cancelled. */
@@ -285,6 +350,8 @@ interface StoredExperiment {
 class RedisExperimentService implements ExperimentService {
   private readonly keys: JobKeys;
   private readonly store: JobStore;
+  /** Experiment id → fingerprint (finishedFingerprint) its last complete advance here derived from. */
+  private readonly fingerprints = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -509,7 +576,8 @@ class RedisExperimentService implements ExperimentService {
     if (text === null) throw notFound(id);
     const record = JSON.parse(text) as ExperimentRecord;
     if (!canSee(viewer, record.owner)) throw notFound(id);
-    return { record: withDerived(record, derived), cancelled: CANCELLED_FIELD in derived };
+    const merged = withDerived(record, derived);
+    return { record: merged, cancelled: merged.cancelledAt !== undefined };
   }
 
   /** Every child's record (null: expired or removed); an experiment whose children all are gone is removed. */
@@ -540,9 +608,10 @@ class RedisExperimentService implements ExperimentService {
   private async children(
     record: ExperimentRecord,
     needsRecords: (job: JobRecord) => boolean,
+    jobs?: readonly (JobRecord | null)[],
   ): Promise<Map<string, ChildOutcome>> {
     const ids = record.arms.flatMap((arm) => arm.jobIds);
-    const jobs = await this.childJobs(record);
+    jobs ??= await this.childJobs(record);
     const wanted = jobs.filter((job): job is JobRecord => job !== null && needsRecords(job));
     const metrics = await this.guarded(() => this.store.metricsMany(wanted.map((job) => job.id)));
     const recordsById = new Map(wanted.map((job, index) => [job.id, metrics[index] ?? []]));
@@ -579,18 +648,24 @@ class RedisExperimentService implements ExperimentService {
     stored: StoredExperiment,
     outcomes: ReadonlyMap<string, ChildOutcome>,
     admit: ChildAdmission | null,
-  ): Promise<{ readonly stored: StoredExperiment; readonly result: AdvanceResult }> {
+  ): Promise<{
+    readonly stored: StoredExperiment;
+    readonly result: AdvanceResult;
+    /** Ready children left for the next advance (key full, Redis away). */
+    readonly retried: number;
+  }> {
     const { record, cancelled } = stored;
     const { id } = record;
     if (waitingChildren(record) === 0) {
       await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
-      return { stored, result: { launched: 0, unrunnable: 0, waiting: 0 } };
+      return { stored, retried: 0, result: { launched: 0, unrunnable: 0, waiting: 0 } };
     }
     const derivation = deriveReady(record, outcomes);
     const entries: [string, DerivedEntry][] = derivation.unrunnable.map((child) => [
       slotField(child.armIndex, child.slot),
       { unrunnable: cancelled ? CANCELLED_MESSAGE : child.message },
     ]);
+    let retried = 0;
     try {
       for (const child of derivation.ready) {
         const entry =
@@ -598,6 +673,7 @@ class RedisExperimentService implements ExperimentService {
             ? { unrunnable: CANCELLED_MESSAGE }
             : await this.launch(record, child, admit);
         if (entry !== null) entries.push([slotField(child.armIndex, child.slot), entry]);
+        else retried++;
       }
     } finally {
       // what was queued is recorded even when a later child threw
@@ -613,6 +689,7 @@ class RedisExperimentService implements ExperimentService {
     if (waiting === 0) await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
     return {
       stored: after,
+      retried,
       result: {
         launched: launchedIds.length,
         unrunnable: entries.length - launchedIds.length,
@@ -634,29 +711,82 @@ class RedisExperimentService implements ExperimentService {
     } catch (error) {
       if (!(error instanceof QplaneError)) throw error;
       if (RETRIED_CODES.has(error.code)) return null;
+      if (error.code === "QPLANE_ERR_IDEMPOTENCY_CONFLICT") {
+        // the slot's key already names a job with another spec: retrying cannot succeed
+        return {
+          unrunnable: `a job with another spec was already queued for this slot: ${error.message}`,
+        };
+      }
       return { unrunnable: error.message };
     }
   }
 
   /**
-   * Records settled slots, each once (HSETNX): a job queued for a slot another advance
-   * recorded first (its own job, or unrunnable) is withdrawn.
+   * Records settled slots, each once (HSETNX), while the experiment exists: a job queued for
+   * a slot another advance recorded first (its own job, or unrunnable), or for an experiment
+   * removed meanwhile, is withdrawn.
    */
   private async settle(id: string, entries: readonly [string, DerivedEntry][]): Promise<void> {
     if (entries.length === 0) return;
     const key = this.keys.experimentDerived(id);
-    const written = await this.guarded(async () => {
-      const multi = this.redis.multi();
-      for (const [field, entry] of entries) multi.hsetnx(key, field, JSON.stringify(entry));
-      return ((await multi.exec()) ?? []).map(([, reply]) => reply === 1);
-    });
+    const replies = (await this.guarded(() =>
+      SET_DERIVED.run(
+        this.redis,
+        [this.keys.experiment(id), key],
+        entries.flatMap(([field, entry]) => [field, JSON.stringify(entry)]),
+      ),
+    )) as number[] | null;
+    const written = entries.map((_, index) => replies?.[index] === 1);
     const lost = entries.flatMap(([field, entry], index) =>
       "jobId" in entry && !written[index] ? [{ field, jobId: entry.jobId }] : [],
     );
     for (const { field, jobId } of lost) {
-      const winner = await this.guarded(() => this.redis.hget(key, field));
+      const winner =
+        replies === null ? null : await this.guarded(() => this.redis.hget(key, field));
       if (winner !== JSON.stringify({ jobId })) await this.rollback([jobId]);
     }
+  }
+
+  /**
+   * What deriving reads of an experiment: its cancellation and which children have finished
+   * (count + hash of their ids). Unchanged since a complete advance → nothing new to derive.
+   */
+  private finishedFingerprint(
+    stored: StoredExperiment,
+    jobs: readonly (JobRecord | null)[],
+  ): string {
+    const ids = stored.record.arms.flatMap((arm) => arm.jobIds);
+    const finished = ids
+      .filter((_, index) => {
+        const status = jobs[index]?.status;
+        return status !== "queued" && status !== "running";
+      })
+      .sort();
+    return `${stored.cancelled}:${finished.length}:${sha256(finished.join(","))}`;
+  }
+
+  /**
+   * Advances when the fingerprint changed since this process's last complete advance (one
+   * that left no ready child to retry); remembers it after one. Null: skipped.
+   */
+  private async deriveIfChanged(
+    stored: StoredExperiment,
+    jobs: readonly (JobRecord | null)[],
+    admit: ChildAdmission,
+  ): Promise<{ readonly stored: StoredExperiment; readonly result: AdvanceResult } | null> {
+    const { id } = stored.record;
+    const fingerprint = this.finishedFingerprint(stored, jobs);
+    if (this.fingerprints.get(id) === fingerprint) return null;
+    const outcomes = await this.children(stored.record, (job) => job.status === "completed", jobs);
+    this.fingerprints.delete(id);
+    const advanced = await this.derive(stored, outcomes, admit);
+    if (advanced.retried === 0 && advanced.result.waiting > 0) {
+      if (this.fingerprints.size >= MAX_FINGERPRINTS) {
+        this.fingerprints.delete(this.fingerprints.keys().next().value!);
+      }
+      this.fingerprints.set(id, fingerprint);
+    }
+    return advanced;
   }
 
   /** Cancels the unfinished ones of these jobs (one finished meanwhile is fine). */
@@ -683,16 +813,21 @@ class RedisExperimentService implements ExperimentService {
   ): Promise<{ record: ExperimentRecord; outcomes: Map<string, ChildOutcome> }> {
     // deriving and the aggregate table need the completed children's records, curves all
     const wanted = (job: JobRecord) => allRecords || job.status === "completed";
-    let stored = await this.stored(id, viewer);
-    let outcomes = await this.children(stored.record, wanted);
+    const stored = await this.stored(id, viewer);
+    const jobs = await this.childJobs(stored.record);
     if (admit !== undefined && waitingChildren(stored.record) > 0) {
-      const advanced = await this.derive(stored, outcomes, admit);
-      if (advanced.result.launched + advanced.result.unrunnable > 0) {
-        stored = advanced.stored;
-        outcomes = await this.children(stored.record, wanted);
+      try {
+        const advanced = await this.deriveIfChanged(stored, jobs, admit);
+        if (advanced !== null && advanced.result.launched + advanced.result.unrunnable > 0) {
+          const { record } = advanced.stored;
+          return { record, outcomes: await this.children(record, wanted) };
+        }
+      } catch (error) {
+        // a read answers with what is there; the driver (or the next read) advances again
+        this.logger.warn({ err: error, experimentId: id }, "could not advance an experiment");
       }
     }
-    return { record: stored.record, outcomes };
+    return { record: stored.record, outcomes: await this.children(stored.record, wanted, jobs) };
   }
 
   private async view(record: ExperimentRecord): Promise<ExperimentView> {
@@ -719,22 +854,34 @@ class RedisExperimentService implements ExperimentService {
 
   async advance(id: string, admit: ChildAdmission): Promise<AdvanceResult> {
     let stored: StoredExperiment;
-    let outcomes: Map<string, ChildOutcome>;
+    let jobs: (JobRecord | null)[];
     try {
       stored = await this.stored(id, EVERYONE);
-      outcomes = await this.children(stored.record, (job) => job.status === "completed");
+      jobs = await this.childJobs(stored.record);
     } catch (error) {
       if (error instanceof QplaneError && error.code === "QPLANE_ERR_EXPERIMENT_NOT_FOUND") {
         // expired or removed: nothing left to derive
+        this.fingerprints.delete(id);
         await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
       }
       throw error;
     }
-    return (await this.derive(stored, outcomes, admit)).result;
+    const waiting = waitingChildren(stored.record);
+    if (waiting === 0) {
+      this.fingerprints.delete(id);
+      await this.guarded(() => this.redis.srem(this.keys.deferredExperiments, id));
+      return { launched: 0, unrunnable: 0, waiting: 0 };
+    }
+    const advanced = await this.deriveIfChanged(stored, jobs, admit);
+    return advanced?.result ?? { launched: 0, unrunnable: 0, waiting };
   }
 
   async deferred(): Promise<readonly string[]> {
-    return this.guarded(() => this.redis.smembers(this.keys.deferredExperiments));
+    const ids = await this.guarded(() => this.redis.smembers(this.keys.deferredExperiments));
+    // forget the experiments no longer deferred (their advances are over)
+    const current = new Set(ids);
+    for (const id of this.fingerprints.keys()) if (!current.has(id)) this.fingerprints.delete(id);
+    return ids;
   }
 
   async list(
@@ -775,9 +922,14 @@ class RedisExperimentService implements ExperimentService {
   async cancel(id: string, viewer: Viewer): Promise<ExperimentView> {
     await this.stored(id, viewer); // visibility first: another owner's experiment is not found
     // marked before the children are cancelled, so an advance under way withdraws what it queues
-    await this.guarded(() =>
-      this.redis.hsetnx(this.keys.experimentDerived(id), CANCELLED_FIELD, new Date().toISOString()),
+    const recorded = await this.guarded(() =>
+      SET_DERIVED.run(
+        this.redis,
+        [this.keys.experiment(id), this.keys.experimentDerived(id)],
+        [CANCELLED_FIELD, new Date().toISOString()],
+      ),
     );
+    if (recorded === null) throw notFound(id); // removed meanwhile
     const marked = await this.stored(id, viewer);
     const jobs = await this.childJobs(marked.record);
     await this.cancelJobs(

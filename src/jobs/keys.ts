@@ -16,7 +16,7 @@
  * | `<p>:owner:<owner>:experiments` | zset   | an API key's experiment ids, as `<p>:experiments`   |
  * | `<p>:idem:<sha256>`             | string | Idempotency-Key claim {jobId, bodyHash}, with TTL   |
  * | `<p>:experiment:<id>`           | string | JSON ExperimentRecord (definition + children queued at submission) |
- * | `<p>:experiment:<id>:derived`   | hash   | children derived later: `<armIndex>:<slot>` → JSON {jobId} or {unrunnable}; `cancelled` → ISO time |
+ * | `<p>:experiment:<id>:derived`   | hash   | children derived later: `<armIndex>:<slot>` → JSON {jobId} or {unrunnable}; `cancelled` → ISO time; written only while the record exists |
  * | `<p>:experiments`               | zset   | experiment ids, all scored 0 (lexical = creation order) |
  * | `<p>:experiments:deferred`      | set    | ids of experiments with children still to derive (the API's driver) |
  * | `<p>:workers`                   | zset   | live workers' ids, scored by heartbeat expiry (Redis clock, ms) |

@@ -23,25 +23,36 @@ export function resolveTarget(
   return target;
 }
 
-/** H(Y) may exceed |R| by this much (rounding of the entropy sum) and still count as reachable. */
+/** A target may exceed |R| by this much (rounding of the entropy sum) and still count as reachable. */
 const TARGET_TOLERANCE_BITS = 1e-9;
 
 /**
- * Refuses `target: "label-entropy"` with feedback on when H(Y) of the training labels exceeds
- * the representation's |R| bits: I(X;T) ≤ |R| can never reach it, so L_comp never falls and
- * the feedback is a constant factor. `allowUnreachableTarget` accepts it anyway.
+ * Refuses, with feedback on, a target I(X;T) ≤ |R| can never reach (so L_comp never falls and
+ * the feedback is a constant factor): a number of bits above the representation's |R| bits
+ * (also a "baseline" target, resolved to the baseline run's I(X;T) before the run), or
+ * `"label-entropy"` when H(Y) of the training labels exceeds |R| (`labelEntropyBits` null: not
+ * known yet, that check is left to whoever knows it). `allowUnreachableTarget` accepts either.
  */
 export function checkTargetReachable(
   feedback: FeedbackSpec,
-  labelEntropyBits: number,
+  labelEntropyBits: number | null,
   representationBits: number,
 ): void {
-  if (feedback.mode === "off" || feedback.target !== "label-entropy") return;
-  if (feedback.allowUnreachableTarget === true) return;
+  if (feedback.mode === "off" || feedback.allowUnreachableTarget === true) return;
+  const register = representationBits.toFixed(3);
+  const remedy = `choose a number of bits ≤ ${register}, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true`;
+  if (typeof feedback.target === "number") {
+    if (feedback.target <= representationBits + TARGET_TOLERANCE_BITS) return;
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.feedback.target: ${feedback.target} bits is unreachable: the representation register carries at most ${register} bits (I(X;T) ≤ |R|), so L_comp could never fall; ${remedy}`,
+    );
+  }
+  if (feedback.target !== "label-entropy" || labelEntropyBits === null) return;
   if (labelEntropyBits <= representationBits + TARGET_TOLERANCE_BITS) return;
   throw new QplaneError(
     "QPLANE_ERR_SPEC_INVALID",
-    `spec.feedback.target: "label-entropy" is unreachable: H(Y) of the training labels is ${labelEntropyBits.toFixed(3)} bits, but the representation register carries at most ${representationBits.toFixed(3)} bits (I(X;T) ≤ |R|), so L_comp could never fall; choose a number of bits ≤ ${representationBits.toFixed(3)}, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true`,
+    `spec.feedback.target: "label-entropy" is unreachable: H(Y) of the training labels is ${labelEntropyBits.toFixed(3)} bits, but the representation register carries at most ${register} bits (I(X;T) ≤ |R|), so L_comp could never fall; ${remedy}`,
   );
 }
 

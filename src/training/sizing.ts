@@ -140,16 +140,19 @@ export function trainLabelEntropyOf(spec: JobSpec, summary: DatasetSummary): num
 }
 
 /**
- * Refuses, before anything is queued, a `feedback.target: "label-entropy"` the representation
- * cannot reach: the worker's verdict (`checkTargetReachable`) on H(Y) from the summary. When
- * only the data can tell H(Y) (`trainLabelEntropyOf` null) the worker's check stands alone.
+ * Refuses, before anything is queued, a feedback target the representation cannot reach: the
+ * worker's verdict (`checkTargetReachable`), H(Y) from the summary. When only the data can
+ * tell H(Y) (`trainLabelEntropyOf` null) a numeric target is still checked here and a
+ * "label-entropy" one is left to the worker.
  */
 export function admitFeedbackTarget(
   spec: JobSpec,
   summary: DatasetSummary,
   data: Pick<PreparedDataShape, "task" | "classes">,
 ): void {
-  const labelEntropyBits = trainLabelEntropyOf(spec, summary);
-  if (labelEntropyBits === null) return;
-  checkTargetReachable(spec.feedback, labelEntropyBits, representationBitsOf(spec, data));
+  checkTargetReachable(
+    spec.feedback,
+    trainLabelEntropyOf(spec, summary),
+    representationBitsOf(spec, data),
+  );
 }

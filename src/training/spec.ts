@@ -14,6 +14,7 @@ import {
 } from "../data/index.js";
 import { wideOptionProblems } from "../data/wide.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { describeValue, valueAt } from "../errors/describe.js";
 import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./schedule.js";
 
 /** The generated datasets, then the ones read from files. */
@@ -328,9 +329,10 @@ export const feedbackSpecSchema = z.strictObject({
   /** Divide L_comp by |R| bits. */
   normalize: z.boolean().default(false),
   /**
-   * Accept `target: "label-entropy"` even when H(Y) of the training labels exceeds the
-   * representation's |R| bits (I(X;T) ≤ |R| can then never reach it, so L_comp never
-   * falls: the feedback is a constant factor). Refused without this flag.
+   * Accept a target above the representation's |R| bits (a number of bits, or
+   * `"label-entropy"` when H(Y) of the training labels exceeds |R|): I(X;T) ≤ |R| can then
+   * never reach it, so L_comp never falls: the feedback is a constant factor. Refused
+   * without this flag.
    */
   allowUnreachableTarget: z.boolean().optional(),
 });
@@ -453,22 +455,6 @@ export type ModelSpec = JobSpec["model"];
 export type TrainingSpec = JobSpec["training"];
 export type FeedbackSpec = JobSpec["feedback"];
 export type InfoPlaneSpec = JobSpec["infoPlane"];
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "number") return String(value);
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
 
 /** One line per problem: `<prefix>.<path>: <message> (got <value>)`. */
 export function describeSpecIssues(error: z.ZodError, input: unknown, prefix = "spec"): string {

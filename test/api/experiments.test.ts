@@ -525,6 +525,7 @@ describe("experiments API over the job system", () => {
       cancelled: 0,
       missing: 0,
       waiting: 0,
+      unrunnable: 0,
     });
     expect(
       done.arms.map((arm: { key: string; control?: object; completed: number }) => [
@@ -538,6 +539,8 @@ describe("experiments API over the job system", () => {
       ["feedback.mode=lr / dose-matched", { kind: "dose-matched", of: "feedback.mode=lr" }, 2],
       ["feedback.mode=lr / placebo", { kind: "placebo", of: "feedback.mode=lr" }, 2],
     ]);
+    // jobIds[i] is the child of slots[i]: seed order
+    for (const arm of done.arms) expect(arm.slots).toEqual(["r0", "r1"]);
     for (const [index, sourceId] of done.arms[1].jobIds.entries()) {
       const source = (await get(`/v1/jobs/${sourceId}`)).json();
       const dose = (await get(`/v1/jobs/${done.arms[2].jobIds[index]}`)).json();
@@ -595,7 +598,8 @@ describe("experiments API over the job system", () => {
       90_000,
       200,
     );
-    expect(done.counts).toMatchObject({ completed: 6, waiting: 0 });
+    expect(done.counts).toMatchObject({ completed: 6, waiting: 0, unrunnable: 0 });
+    expect(done.arms[1].slots).toEqual(["r0", "r1"]);
     const children = (await get(`/v1/jobs?tag=experiment:${created.id}&limit=10`)).json().jobs;
     expect(children).toHaveLength(6);
     for (const [index, selection] of done.arms[0].selected.entries()) {

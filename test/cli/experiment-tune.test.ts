@@ -132,7 +132,8 @@ describe("qplane experiment with tune, inherit and feedback.target baseline", ()
       spec: { ...FILE.spec, backend: { name: "nope" } },
       controls: undefined,
     });
-    expect(experiment.counts).toMatchObject({ completed: 0, failed: 4 });
+    expect(experiment.counts).toMatchObject({ completed: 0, failed: 4, unrunnable: 2 });
+    expect(experiment.status).toBe("failed");
     expect(experiment.arms[1]!.unrunnable).toEqual([
       {
         slot: "r0",

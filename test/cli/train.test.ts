@@ -101,10 +101,11 @@ describe("qplane train", () => {
 
   it("warns on stderr when the feedback target was not reachable; --json stays one line", () => {
     const specPath = join(runsDir, "unreachable.yaml");
-    // I* = 3 bits against a one-qubit readout (I(X;T) ≤ 1): L_comp stays ≥ 2 of at most 3
+    // I* = 3 bits against a one-qubit readout (I(X;T) ≤ 1), accepted by opting in: L_comp
+    // stays ≥ 2 of at most 3
     writeFileSync(
       specPath,
-      "dataset:\n  name: moons\n  samples: 40\nmodel:\n  qubits: 2\n  layers: 1\ntraining:\n  epochs: 2\nfeedback:\n  mode: lr\n  target: 3\n",
+      "dataset:\n  name: moons\n  samples: 40\nmodel:\n  qubits: 2\n  layers: 1\ntraining:\n  epochs: 2\nfeedback:\n  mode: lr\n  target: 3\n  allowUnreachableTarget: true\n",
     );
     const { code, stdout, stderr } = qplane(
       "train",

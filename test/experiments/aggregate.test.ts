@@ -178,6 +178,7 @@ describe("aggregateArms and experimentView", () => {
       cancelled: 0,
       missing: 1,
       waiting: 0,
+      unrunnable: 0,
     });
     expect(view.status).toBe("running");
     expect(view.jobIds).toEqual(["a1", "a2", "a3", "b1", "b2", "b3"]);
@@ -197,6 +198,57 @@ describe("aggregateArms and experimentView", () => {
     expect(experimentStatus(counts({ completed: 2, failed: 1 }))).toBe("failed");
     expect(experimentStatus(counts({ completed: 2, cancelled: 1 }))).toBe("cancelled");
     expect(experimentStatus(counts({ completed: 3, missing: 1 }))).toBe("completed");
+    // a slot that can never run fails the experiment; cancelling it says cancelled regardless
+    expect(experimentStatus(counts({ completed: 2, unrunnable: 2 }))).toBe("failed");
+    expect(experimentStatus(counts({ completed: 2, unrunnable: 2 }), true)).toBe("cancelled");
+    expect(experimentStatus(counts({ completed: 2, failed: 1 }), true)).toBe("cancelled");
+    expect(experimentStatus(counts({ running: 1, unrunnable: 2 }), true)).toBe("running");
+  });
+
+  it("counts unrunnable slots, keeps each arm's slots parallel to jobIds, and reads cancellation", () => {
+    const done = new Map(["a1", "a2", "b2"].map((id) => [id, child(id, "completed", [0.9])]));
+    const refused = [{ slot: "r0", message: "spec: estimated work is above this server's limit" }];
+    const partial: ExperimentRecord = {
+      ...experiment,
+      arms: [
+        { ...experiment.arms[0]!, jobIds: ["a1", "a2"], slots: ["r0", "r1"] },
+        { ...experiment.arms[1]!, jobIds: ["b2"], slots: ["r1"], unrunnable: refused },
+      ],
+    };
+    const view = experimentView(partial, done);
+    expect(view.counts).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 3,
+      failed: 0,
+      cancelled: 0,
+      missing: 0,
+      waiting: 2, // 6 planned − 3 launched − 1 unrunnable
+      unrunnable: 1,
+    });
+    expect(view.status).toBe("running");
+    expect(view.arms.map((arm) => [arm.jobIds, arm.slots])).toEqual([
+      [
+        ["a1", "a2"],
+        ["r0", "r1"],
+      ],
+      [["b2"], ["r1"]],
+    ]);
+    expect(view.arms[1]!.unrunnable).toEqual(refused);
+    const settled: ExperimentRecord = {
+      ...partial,
+      arms: [
+        { ...partial.arms[0]!, unrunnable: [{ slot: "r2", message: "m" }] },
+        { ...partial.arms[1]!, unrunnable: [...refused, { slot: "r2", message: "m" }] },
+      ],
+    };
+    expect(experimentView(settled, done)).toMatchObject({
+      status: "failed",
+      counts: { waiting: 0, unrunnable: 3 },
+    });
+    expect(
+      experimentView({ ...settled, cancelledAt: "2026-11-28T06:00:00.000Z" }, done).status,
+    ).toBe("cancelled");
   });
 
   it("writes the arms table as CSV with full precision and as Markdown", () => {

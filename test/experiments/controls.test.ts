@@ -112,7 +112,7 @@ describe("control specs", () => {
     expect(doseRun.summary.meanLearningRate).toBeCloseTo(run1.summary.meanLearningRate!, 15);
 
     // seed 1's placebo takes seed 2's trajectory: per step, its rate is seed 2's
-    const placebo = placeboSpec(feedbackSeed1, run2.records, 2);
+    const placebo = placeboSpec(feedbackSeed1, feedbackSeed2, run2.records);
     expect(placebo.training.schedule).toBe("replay");
     expect(placebo.training.seed).toBe(1);
     expect(placebo.feedback.mode).toBe("off");
@@ -128,6 +128,28 @@ describe("control specs", () => {
       );
       expect(placeboRecord.compressionTarget).toBeNull();
     });
+  });
+
+  it("placebo replays the donor's trajectory relative to the DONOR's η₀, on the recipient's η₀", () => {
+    // the donor (seed 2) selected η₀ = 0.1 and ran at 0.2 then 0.05; the recipient selected 0.05
+    const donor = jobSpecSchema.parse({
+      ...base,
+      training: { ...base.training, seed: 2, learningRate: 0.1 },
+    });
+    const recipient = jobSpecSchema.parse({
+      ...base,
+      training: { ...base.training, seed: 1, learningRate: 0.05 },
+    });
+    const records = [
+      { epoch: 1, step: 2, meanLearningRate: 0.2 },
+      { epoch: 2, step: 3, meanLearningRate: 0.05 },
+    ] as EpochRecord[];
+    const placebo = placeboSpec(recipient, donor, records);
+    expect(placebo.training.replay).toEqual([2, 2, 0.5]);
+    expect(placebo.training.learningRate).toBe(0.05);
+    expect(() => placeboSpec(recipient, donor, [{ epoch: 1 } as EpochRecord])).toThrow(
+      "controls: placebo: the donor run's epoch 1 record has no step or meanLearningRate (stored before they existed)",
+    );
   });
 
   it("drops the feedback run's own schedule fields", () => {

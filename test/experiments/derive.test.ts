@@ -8,7 +8,7 @@ import {
   resolveArms,
 } from "../../src/experiments/derive.js";
 import type { ChildOutcome, ExperimentRecord } from "../../src/experiments/types.js";
-import { experimentView } from "../../src/experiments/view.js";
+import { experimentView, waitingChildren } from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
 import { jobSpecSchema, parseJobSpec } from "../../src/training/spec.js";
 import { errorOf } from "../helpers/errors.js";
@@ -129,8 +129,37 @@ describe("planExperimentRecord", () => {
     expect(errorOf(() => planExperimentRecord(DEFINITION, { maxJobs: 9 }))).toEqual({
       code: "QPLANE_ERR_LIMIT_EXCEEDED",
       message:
-        "tune: the experiment would have 10 jobs (tuning candidates and controls included), more than the 9 an experiment may have",
+        "grid/tune/controls: the experiment would have 10 jobs (2 seeds × (2 grid arms + 2 more tuning candidates + 1 control arm)), more than the 9 an experiment may have",
     });
+  });
+
+  it("names only what adds children when controls alone exceed maxJobs", () => {
+    const untuned = { ...DEFINITION, tune: undefined, inherit: undefined };
+    expect(errorOf(() => planExperimentRecord(untuned, { maxJobs: 5 }))).toEqual({
+      code: "QPLANE_ERR_LIMIT_EXCEEDED",
+      message:
+        "grid/controls: the experiment would have 6 jobs (2 seeds × (2 grid arms + 1 control arm)), more than the 5 an experiment may have",
+    });
+  });
+
+  it("needs no baseline for a target of baseline with feedback off, and reads it as label-entropy", () => {
+    const record = planExperimentRecord(
+      {
+        ...DEFINITION,
+        grid: { "training.seed": [1, 2] },
+        compare: undefined,
+        controls: undefined,
+        tune: undefined,
+        inherit: undefined,
+      },
+      { maxJobs: 100 },
+    );
+    expect(record.arms.map((arm) => arm.deferred)).toEqual([undefined]);
+    const { ready } = deriveReady(record, new Map());
+    expect(ready.map((child) => [child.slot, child.spec.feedback.target])).toEqual([
+      ["r0", "label-entropy"],
+      ["r1", "label-entropy"],
+    ]);
   });
 
   const refused: [string, Partial<ExperimentDefinition>, string][] = [
@@ -203,6 +232,26 @@ describe("planExperimentRecord", () => {
       { inherit: [{ arm: { "feedback.mode": "off" }, fields: ["training.learningRate"] }] },
       "inherit[0].arm: matches the baseline arm feedback.mode=off, which cannot inherit from itself",
     ],
+    ...(
+      [
+        "dataset.seed",
+        "dataset.samples",
+        "dataset.testFraction",
+        "dataset.validationFraction",
+        "dataset.noise",
+      ] as const
+    ).flatMap((field): [string, Partial<ExperimentDefinition>, string][] => [
+      [
+        `tuning ${field}`,
+        { tune: [{ arm: { "feedback.mode": "off" }, candidates: { [field]: [1, 2] } }] },
+        `tune[0].candidates.${field}: "${field}" defines the data or its split, which tune and inherit may not change: chosen on validation it would pick the easiest data and change the test set, breaking the pairing by seed (vary it in the grid instead)`,
+      ],
+      [
+        `inheriting ${field}`,
+        { inherit: [{ arm: { "feedback.mode": "lr" }, fields: ["feedback.alpha", field] }] },
+        `inherit[0].fields[1]: "${field}" defines the data or its split, which tune and inherit may not change: chosen on validation it would pick the easiest data and change the test set, breaking the pairing by seed (vary it in the grid instead)`,
+      ],
+    ]),
     [
       "an inherited grid field",
       { inherit: [{ arm: { "feedback.mode": "lr" }, fields: ["training.seed"] }] },
@@ -240,9 +289,9 @@ describe("deriveReady", () => {
     ]);
     // feedback off: the target is never read, the default stands in for "baseline"
     expect(first.ready[0]!.spec.feedback.target).toBe("label-entropy");
-    expect(first.waiting).toBe(4);
     record = launch(record, first);
-    expect(deriveReady(record, outcomes)).toEqual({ ready: [], unrunnable: [], waiting: 4 });
+    expect(waitingChildren(record)).toBe(4);
+    expect(deriveReady(record, outcomes)).toEqual({ ready: [], unrunnable: [] });
 
     // seed 1: c1 and c2 tie on accuracy, c2 has the lower validation loss; seed 2 still running
     outcomes.set("0/r0.c0", run("0/r0.c0", 1, 0.8, 0.5));
@@ -259,8 +308,8 @@ describe("deriveReady", () => {
     expect(inheriting.spec.feedback.target).toBe(0.7);
     expect(inheriting.spec.feedback.mode).toBe("lr");
     expect(() => parseJobSpec(inheriting.spec)).not.toThrow();
-    expect(second.waiting).toBe(3);
     record = launch(record, second);
+    expect(waitingChildren(record)).toBe(3);
 
     // seed 2: c0 failed and is skipped, c2 fails too: c1 is selected
     outcomes.set("0/r1.c2", failed("0/r1.c2"));
@@ -276,8 +325,8 @@ describe("deriveReady", () => {
       "constant",
       0.3,
     ]);
-    expect(third.waiting).toBe(1);
     record = launch(record, third);
+    expect(waitingChildren(record)).toBe(1);
 
     outcomes.set("1/r1", failed("1/r1"));
     const fourth = deriveReady(record, outcomes);
@@ -291,10 +340,10 @@ describe("deriveReady", () => {
             "controls: its feedback run: arm feedback.mode=lr has no completed run for seed 2",
         },
       ],
-      waiting: 0,
     });
     record = launch(record, fourth);
-    expect(deriveReady(record, outcomes)).toEqual({ ready: [], unrunnable: [], waiting: 0 });
+    expect(waitingChildren(record)).toBe(0);
+    expect(deriveReady(record, outcomes)).toEqual({ ready: [], unrunnable: [] });
 
     // aggregation sees the selected candidate per seed
     const { arms, selections } = resolveArms(record, outcomes);
@@ -312,6 +361,43 @@ describe("deriveReady", () => {
     expect(view.arms[0]!.selected).toEqual(selections[0]);
     expect(view.arms[0]!.finalMetric).toEqual({ mean: 0.7, std: 0.14142135623730953, n: 2 });
     expect(view.counts.failed).toBe(3);
+  });
+
+  it("derives a tuned arm's placebo from the donor's trajectory relative to the donor's own η₀", () => {
+    let record = planExperimentRecord(
+      {
+        ...DEFINITION,
+        spec: { ...SPEC, feedback: { ...SPEC.feedback, target: 1 } },
+        controls: ["placebo"],
+        tune: [
+          { arm: { "feedback.mode": "lr" }, candidates: { "training.learningRate": [0.1, 0.2] } },
+        ],
+        inherit: undefined,
+      },
+      { maxJobs: 100 },
+    );
+    const outcomes = new Map<string, ChildOutcome>();
+    record = launch(record, deriveReady(record, outcomes));
+    // seed 1 selects η₀ = 0.1; seed 2 selects η₀ = 0.2 and ran at 0.4 then 0.1
+    const steered = (id: string, seed: number, accuracy: number, rates: [number, number]) =>
+      completed(id, seed, [
+        fillerRecord(1, { validationAccuracy: accuracy, step: 2, meanLearningRate: rates[0] }),
+        fillerRecord(2, { validationAccuracy: accuracy, step: 3, meanLearningRate: rates[1] }),
+      ]);
+    outcomes.set("0/r0", run("0/r0", 1, 0.8, 0.5));
+    outcomes.set("0/r1", run("0/r1", 2, 0.8, 0.5));
+    outcomes.set("1/r0.c0", steered("1/r0.c0", 1, 0.9, [0.1, 0.1]));
+    outcomes.set("1/r0.c1", steered("1/r0.c1", 1, 0.7, [0.2, 0.2]));
+    outcomes.set("1/r1.c0", steered("1/r1.c0", 2, 0.7, [0.1, 0.1]));
+    outcomes.set("1/r1.c1", steered("1/r1.c1", 2, 0.9, [0.4, 0.1]));
+    const placebos = deriveReady(record, outcomes).ready;
+    expect(placebos.map((child) => `${child.armIndex}/${child.slot}`)).toEqual(["2/r0", "2/r1"]);
+    // seed 1 replays seed 2's shape (0.4, 0.4, 0.1 ÷ 0.2) on its own η₀ 0.1
+    expect(placebos[0]!.spec.training.learningRate).toBe(0.1);
+    expect(placebos[0]!.spec.training.replay).toEqual([2, 2, 0.5]);
+    // seed 2 replays seed 1's constant 0.1 ÷ 0.1 on its η₀ 0.2
+    expect(placebos[1]!.spec.training.learningRate).toBe(0.2);
+    expect(placebos[1]!.spec.training.replay).toEqual([1, 1, 1]);
   });
 
   it("keeps the earliest candidate on a full tie, and makes dependants unrunnable when all fail", () => {
@@ -340,13 +426,12 @@ describe("deriveReady", () => {
           message: "its baseline: arm feedback.mode=off has no completed run for seed 1",
         },
       ],
-      waiting: 0,
     });
   });
 
   it("derives nothing from a record stored before it carried its spec", () => {
     const { spec: _spec, ...old } = planExperimentRecord(DEFINITION, { maxJobs: 100 });
-    expect(deriveReady(old, new Map())).toEqual({ ready: [], unrunnable: [], waiting: 0 });
+    expect(deriveReady(old, new Map())).toEqual({ ready: [], unrunnable: [] });
   });
 });
 

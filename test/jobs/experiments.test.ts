@@ -3,7 +3,10 @@
  * cancelling stops derivation; two services advancing one experiment at once queue each slot
  * once; a child admission refuses becomes unrunnable with its message (and a full key is
  * retried); the driver advances experiments nobody reads and stops on close; the per-key
- * limit counts the children derived later.
+ * limit counts the children derived later; an advance with no newly finished child derives
+ * nothing; children pair with their slots in seed order whatever order they were queued in;
+ * a slot whose key names another job is unrunnable; a read answers when advancing fails; an
+ * advance settling after the experiment was removed leaves nothing behind.
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +15,7 @@ import type { ExperimentView } from "../../src/experiments/view.js";
 import { startExperimentDriver } from "../../src/jobs/experiment-driver.js";
 import {
   type ChildAdmission,
+  childIdempotencyKey,
   createExperimentService,
   type ExperimentService,
   type ExperimentSubmission,
@@ -94,6 +98,7 @@ describe("experiment children derived from finished runs", () => {
       cancelled: 0,
       missing: 0,
       waiting: 4,
+      unrunnable: 0,
     });
     expect(armKeys(experiment)).toEqual([
       "feedback.mode=off",
@@ -105,7 +110,16 @@ describe("experiment children derived from finished runs", () => {
 
     const cancelled = await experiments.cancel(experiment.id, EVERYONE);
     expect(cancelled.status).toBe("cancelled");
-    expect(cancelled.counts).toMatchObject({ cancelled: 4, waiting: 0 });
+    expect(cancelled.counts).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 4,
+      missing: 0,
+      waiting: 0,
+      unrunnable: 4,
+    });
     const stopped = [
       { slot: "r0", message: "experiment cancelled" },
       { slot: "r1", message: "experiment cancelled" },
@@ -136,6 +150,58 @@ describe("experiment children derived from finished runs", () => {
       "the experiment needs 12 job slots of this API key (6 now, 6 derived from finished runs later), which has 0 unfinished jobs of the 8 allowed (QPLANE_MAX_CONCURRENT_JOBS_PER_KEY); nothing was queued",
     );
     expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toHaveLength(4); // the first test's
+  });
+
+  it("an advance with no newly finished child derives nothing (reads and the driver alike)", async () => {
+    // no worker yet; a connection of its own, to count the service's reads of the record
+    const counted = connect();
+    const service = createExperimentService({
+      config,
+      jobs,
+      redis: counted,
+      logger: silentLogger,
+    });
+    try {
+      const { experiment } = await service.submit(WITH_CONTROLS, { owner: "owner-b" });
+      const recordKey = `${prefix}:experiment:${experiment.id}`;
+      let recordReads = 0;
+      const send = counted.sendCommand.bind(counted);
+      counted.sendCommand = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
+        if (command.name === "get" && command.args[0] === recordKey) recordReads++;
+        return (send as (...args: unknown[]) => unknown)(command, ...rest);
+      }) as typeof counted.sendCommand;
+      const readsOf = async <T>(operation: () => Promise<T>) => {
+        recordReads = 0;
+        const result = await operation();
+        return { result, reads: recordReads };
+      };
+      // the lr arm's seed 2 is cancelled: its controls can never run, seed 1's still wait
+      await jobs.cancel(experiment.arms[1]!.jobIds[1]!, EVERYONE);
+      expect(await readsOf(() => service.advance(experiment.id, admitAll))).toEqual({
+        result: { launched: 0, unrunnable: 2, waiting: 2 },
+        reads: 2, // before deriving and after settling
+      });
+      // nothing finished since: one read of the record, no derivation
+      expect(await readsOf(() => service.advance(experiment.id, admitAll))).toEqual({
+        result: { launched: 0, unrunnable: 0, waiting: 2 },
+        reads: 1,
+      });
+      const read = await readsOf(() => service.get(experiment.id, EVERYONE, admitAll));
+      expect(read.reads).toBe(1);
+      expect(read.result.counts).toMatchObject({ cancelled: 1, waiting: 2, unrunnable: 2 });
+      // another child finished: derived again
+      await jobs.cancel(experiment.arms[0]!.jobIds[1]!, EVERYONE);
+      expect(await readsOf(() => service.advance(experiment.id, admitAll))).toEqual({
+        result: { launched: 0, unrunnable: 0, waiting: 2 },
+        reads: 2,
+      });
+      const cancelled = await service.cancel(experiment.id, EVERYONE);
+      expect(cancelled.status).toBe("cancelled");
+      expect(cancelled.counts).toMatchObject({ cancelled: 4, waiting: 0, unrunnable: 4 });
+    } finally {
+      await service.close();
+      counted.disconnect();
+    }
   });
 
   it("two services advancing at once queue each derived slot once", async () => {
@@ -171,6 +237,8 @@ describe("experiment children derived from finished runs", () => {
       60_000,
       50,
     );
+    // jobIds[i] is the child of slots[i]: seed order
+    for (const arm of done.arms) expect(arm.slots).toEqual(["r0", "r1"]);
     for (const [index, sourceId] of done.arms[1]!.jobIds.entries()) {
       const source = await jobs.get(sourceId, EVERYONE);
       const dose = await jobs.get(done.arms[2]!.jobIds[index]!, EVERYONE);
@@ -231,7 +299,8 @@ describe("experiment children derived from finished runs", () => {
       60_000,
       50,
     );
-    expect(done.status).toBe("completed");
+    // two slots can never run: the experiment did not complete
+    expect(done.status).toBe("failed");
     expect(done.counts).toEqual({
       queued: 0,
       running: 0,
@@ -240,6 +309,7 @@ describe("experiment children derived from finished runs", () => {
       cancelled: 0,
       missing: 0,
       waiting: 0,
+      unrunnable: 2,
     });
     expect(done.arms[3]!.jobIds).toEqual([]);
     expect(done.arms[3]!.unrunnable).toEqual([
@@ -247,6 +317,69 @@ describe("experiment children derived from finished runs", () => {
       { slot: "r1", message: "spec: estimated work is above this server's limit" },
     ]);
     expect(done.arms[2]!.completed).toBe(2);
+  }, 120_000);
+
+  it("children pair with their slots in seed order; a slot whose key names another job is unrunnable", async () => {
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-c" });
+    await gridCompleted(experiment.id, 4);
+    // a read whose advance fails still answers
+    const broken: ChildAdmission = () => {
+      throw new Error("admission broke");
+    };
+    const read = await experiments.get(experiment.id, EVERYONE, broken);
+    expect(read.status).toBe("running");
+    expect(read.counts).toMatchObject({ completed: 4, waiting: 4, unrunnable: 0 });
+    // a job already holds the placebo seed-2 slot's key, with another spec
+    const { job: squatter } = await jobs.submit(SPEC, {
+      owner: "owner-c",
+      idempotencyKey: childIdempotencyKey(experiment.id, 3, "r1"),
+    });
+    // seed 1's controls wait for a free job slot: seed 2's are queued first
+    const seedOneLater: ChildAdmission = (spec) => {
+      if (spec.training.seed === 1) {
+        throw new QplaneError("QPLANE_ERR_TOO_MANY_JOBS", "this API key has 8 unfinished jobs");
+      }
+      return spec;
+    };
+    expect(await experiments.advance(experiment.id, seedOneLater)).toEqual({
+      launched: 1,
+      unrunnable: 1,
+      waiting: 2,
+    });
+    expect(await experiments.advance(experiment.id, admitAll)).toEqual({
+      launched: 2,
+      unrunnable: 0,
+      waiting: 0,
+    });
+    const view = await experiments.get(experiment.id, EVERYONE);
+    const dose = view.arms[2]!;
+    expect(dose.slots).toEqual(["r0", "r1"]);
+    // created later, listed first: the order is the slots', not creation's
+    expect(dose.jobIds[0]! > dose.jobIds[1]!).toBe(true);
+    const seeds = await Promise.all(
+      dose.jobIds.map(async (id) => (await jobs.get(id, EVERYONE)).spec.training.seed),
+    );
+    expect(seeds).toEqual([1, 2]);
+    const placebo = view.arms[3]!;
+    expect(placebo.slots).toEqual(["r0"]);
+    expect((await jobs.get(placebo.jobIds[0]!, EVERYONE)).spec.training.seed).toBe(1);
+    expect(placebo.unrunnable).toEqual([
+      {
+        slot: "r1",
+        message: `a job with another spec was already queued for this slot: Idempotency-Key: already used for job ${squatter.id} with a different request body`,
+      },
+    ]);
+    const done = await waitFor(
+      async () => {
+        const current = await experiments.get(experiment.id, EVERYONE);
+        return current.status === "running" ? undefined : current;
+      },
+      "the experiment to finish",
+      60_000,
+      50,
+    );
+    expect(done.status).toBe("failed");
+    expect(done.counts).toMatchObject({ completed: 7, failed: 0, waiting: 0, unrunnable: 1 });
   }, 120_000);
 
   it("the driver advances experiments nobody reads, and stops on close", async () => {
@@ -281,5 +414,28 @@ describe("experiment children derived from finished runs", () => {
     expect(waiting.status).toBe("running");
     expect(waiting.counts).toMatchObject({ completed: 4, waiting: 4 });
     await experiments.cancel(experiment.id, EVERYONE);
+  }, 120_000);
+
+  it("an advance settling after the experiment was removed withdraws its children and leaves no :derived hash", async () => {
+    const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-d" });
+    await gridCompleted(experiment.id, 4);
+    // no worker from here: what the advance queues stays queued, so it can be withdrawn
+    await worker?.close();
+    worker = null;
+    const recordKey = `${prefix}:experiment:${experiment.id}`;
+    // removed while the advance admits its children
+    const removing: ChildAdmission = async (spec) => {
+      await redis.del(recordKey);
+      return spec;
+    };
+    const error = await experiments
+      .advance(experiment.id, removing)
+      .catch((caught: unknown) => caught);
+    expect((error as QplaneError).code).toBe("QPLANE_ERR_EXPERIMENT_NOT_FOUND");
+    expect(await redis.exists(`${recordKey}:derived`)).toBe(0);
+    // the four controls it queued were withdrawn: only the grid's children are left
+    expect((await children(experiment.id)).map((job) => job.id).sort()).toEqual(
+      [...experiment.jobIds].sort(),
+    );
   }, 120_000);
 });

@@ -191,5 +191,44 @@ describe("an unreachable label-entropy target", () => {
     );
     expect(() => checkTargetReachable({ ...lr, target: "relevance" }, 3, 1)).not.toThrow();
     expect(() => checkTargetReachable({ ...lr, mode: "off" }, 3, 1)).not.toThrow();
+    // H(Y) not known yet (admission without the data): left to the run
+    expect(() => checkTargetReachable(lr, null, 1)).not.toThrow();
+  });
+});
+
+describe("an unreachable number of bits as target", () => {
+  const lr = parseJobSpec({ dataset: { name: "moons" }, feedback: { mode: "lr" } }).feedback;
+
+  it("is refused above |R|, naming feedback.target and both numbers", () => {
+    let message = "";
+    try {
+      checkTargetReachable({ ...lr, target: 2.5 }, null, 2);
+    } catch (error) {
+      expect((error as QplaneError).code).toBe("QPLANE_ERR_SPEC_INVALID");
+      message = (error as QplaneError).message;
+    }
+    expect(message).toBe(
+      `spec.feedback.target: 2.5 bits is unreachable: the representation register carries at most 2.000 bits (I(X;T) ≤ |R|), so L_comp could never fall; choose a number of bits ≤ 2.000, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true`,
+    );
+  });
+
+  it("is accepted at |R|, when opted into, or with feedback off", () => {
+    expect(() => checkTargetReachable({ ...lr, target: 2 }, 3, 2)).not.toThrow();
+    expect(() =>
+      checkTargetReachable({ ...lr, target: 2.5, allowUnreachableTarget: true }, null, 2),
+    ).not.toThrow();
+    expect(() => checkTargetReachable({ ...lr, target: 2.5, mode: "off" }, null, 2)).not.toThrow();
+  });
+
+  it("is refused at preparation (a derived child's resolved baseline target too)", () => {
+    const spec = {
+      dataset: { name: "moons", samples: 40 },
+      model: { kind: "vqc", qubits: 2, layers: 1 },
+      training: { epochs: 1 },
+      feedback: { mode: "lr", target: 1.5 },
+    };
+    expect(() => prepareRun(spec)).toThrow(
+      "spec.feedback.target: 1.5 bits is unreachable: the representation register carries at most 1.000 bits",
+    );
   });
 });

@@ -21,6 +21,9 @@ import {
 import { loadFailure, setStatusBadge, statusBadge } from "../widgets.js";
 import { ComparisonsPanel } from "./experiment-comparisons.js";
 
+/** The counts shown beside the status: the children's statuses, then the slots not launched. */
+const COUNTED = [...JOB_STATUSES, "waiting", "unrunnable"] as const;
+
 const REFRESH_MS = 3_000;
 
 /** Mean, mean − std, mean + std per epoch 1..epochs (null where an arm has no value). */
@@ -215,7 +218,7 @@ export function experimentPage(id: string): Page {
     const show = (current: ExperimentView, armCurves: readonly ArmCurves[]) => {
       lastCurves = armCurves;
       setStatusBadge(badge, current.status);
-      counts.textContent = JOB_STATUSES.filter((s) => (current.counts[s] ?? 0) > 0)
+      counts.textContent = COUNTED.filter((s) => (current.counts[s] ?? 0) > 0)
         .map((s) => `${current.counts[s]} ${s}`)
         .join(" · ");
       const terminal = TERMINAL_STATUSES.has(current.status);
