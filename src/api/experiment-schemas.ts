@@ -1,6 +1,6 @@
 /** The zod schemas of the `/v1/experiments` routes (validation and the OpenAPI document). */
 import { z } from "zod";
-import { MAX_CANDIDATES } from "../experiments/derive.js";
+import { MAX_CANDIDATES } from "../experiments/plan-record.js";
 import { CONTROL_NAMES, THRESHOLD_METRICS } from "../experiments/types.js";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
 import { jobSpecSchema } from "../training/spec.js";

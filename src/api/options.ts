@@ -12,7 +12,7 @@ import {
   type SpecLimits,
   type TrustProxy,
 } from "../config.js";
-import type { ExperimentService } from "../jobs/experiments.js";
+import type { ExperimentService } from "../jobs/experiment-types.js";
 import type { JobService } from "../jobs/types.js";
 import type { RedactingLoggerOptions } from "../logging/redaction.js";
 import { DatasetShapes } from "./dataset-shape.js";

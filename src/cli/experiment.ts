@@ -17,13 +17,10 @@ import { experimentSubmissionSchema } from "../api/experiment-schemas.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { armCurves } from "../experiments/aggregate.js";
 import { trainChild } from "../experiments/child-run.js";
-import {
-  deriveReady,
-  planExperimentRecord,
-  plannedChildren,
-  resolveArms,
-} from "../experiments/derive.js";
+import { deriveReady, resolveArms } from "../experiments/derive.js";
+import { planExperimentRecord } from "../experiments/plan-record.js";
 import { createRunPool, type RunPool, runPoolAvailable } from "../experiments/run-pool.js";
+import { plannedChildren } from "../experiments/slots.js";
 import type { ChildOutcome, ExperimentRecord } from "../experiments/types.js";
 import {
   comparisonsMarkdown,

@@ -10,7 +10,8 @@ import {
   type StatusCounts,
 } from "./aggregate.js";
 import { type ArmComparison, compareArms } from "./comparisons.js";
-import { plannedChildCount, resolveArms } from "./derive.js";
+import { resolveArms } from "./derive.js";
+import { plannedChildCount } from "./slots.js";
 import type {
   ArmAggregate,
   ChildOutcome,

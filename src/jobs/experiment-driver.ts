@@ -3,12 +3,12 @@
  * children still to derive (`<p>:experiments:deferred`, keys.ts), so controls, tuned and
  * inheriting arms are queued once the runs they wait on have finished, whether or not anyone
  * reads the experiment. Several API processes may drive at once: advancing is idempotent per
- * child slot (src/jobs/experiments.ts). One tick at a time; `close` waits for the tick under way.
+ * child slot (src/jobs/experiment-advance.ts). One tick at a time; `close` waits for the tick under way.
  * A tick's work per experiment whose finished children are unchanged since its last complete
  * advance is two reads (record, children's job records): no epoch records, no deriving.
  */
 import type { Logger } from "pino";
-import type { ChildAdmission, ExperimentService } from "./experiments.js";
+import type { ChildAdmission, ExperimentService } from "./experiment-types.js";
 
 export interface ExperimentDriverOptions {
   readonly experiments: Pick<ExperimentService, "deferred" | "advance">;

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { type Derivation, deriveReady, resolveArms } from "../../src/experiments/derive.js";
 import {
-  type Derivation,
-  deriveReady,
   type ExperimentDefinition,
   planExperimentRecord,
-  plannedChildCount,
-  resolveArms,
-} from "../../src/experiments/derive.js";
+} from "../../src/experiments/plan-record.js";
+import { plannedChildCount } from "../../src/experiments/slots.js";
 import type { ChildOutcome, ExperimentRecord } from "../../src/experiments/types.js";
 import { experimentView, waitingChildren } from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";

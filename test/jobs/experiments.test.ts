@@ -12,14 +12,14 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import type { ExperimentView } from "../../src/experiments/view.js";
+import { childIdempotencyKey } from "../../src/jobs/experiment-advance.js";
 import { startExperimentDriver } from "../../src/jobs/experiment-driver.js";
-import {
-  type ChildAdmission,
-  childIdempotencyKey,
-  createExperimentService,
-  type ExperimentService,
-  type ExperimentSubmission,
-} from "../../src/jobs/experiments.js";
+import type {
+  ChildAdmission,
+  ExperimentService,
+  ExperimentSubmission,
+} from "../../src/jobs/experiment-types.js";
+import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";

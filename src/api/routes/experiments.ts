@@ -2,14 +2,14 @@
  * `/v1/experiments…`: submit a grid of child jobs, read status counts and arm aggregates
  * (JSON or CSV), per-epoch curves per arm, list, cancel. Reading one experiment (or its
  * curves) first queues the children that became derivable (controls, tuned and inheriting
- * arms: src/jobs/experiments.ts), checked by the same admission as a submission's; the
+ * arms: src/jobs/experiment-advance.ts), checked by the same admission as a submission's; the
  * API process's driver (src/jobs/experiment-driver.ts) does so too, unread.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
-import type { ChildAdmission, ExperimentService } from "../../jobs/experiments.js";
+import type { ChildAdmission, ExperimentService } from "../../jobs/experiment-types.js";
 import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import {
