@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { QplaneError } from "../errors/catalogue.js";
 import { MAX_POOL_SIZE } from "../experiments/run-pool.js";
+import { registerCircuitCommand } from "./circuit.js";
 import { runEngineCheck } from "./engine-check.js";
 import { experimentCommand } from "./experiment.js";
 import { infoPlaneFromCountsFile } from "./infoplane-command.js";
@@ -239,6 +240,7 @@ A program without measurements measures every qubit q[i] into c[i].`,
       write(`${infoPlaneFromCountsFile(options.counts, options.estimator)}\n`);
     });
 
+  registerCircuitCommand(program, write);
   return program;
 }
 

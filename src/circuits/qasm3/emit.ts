@@ -4,7 +4,7 @@
  *
  * Layout: the `OPENQASM 3.0;` header and `include "stdgates.inc";`, `gate` blocks for the
  * used gates outside stdgates.inc (`ecr`, `rzz`; written only with stdgates gates), one
- * `input float[64]` per parameter column (names: see naming.ts), the qubit and bit
+ * `input float[64]` per parameter column (names: see naming.ts, or the IR names), the qubit and bit
  * registers, one gate per line, then the terminal measurements.
  *
  * Numbers are printed with JavaScript's shortest round-trip representation (and `-0` as
@@ -13,7 +13,10 @@
  */
 import type { GateName } from "../gates.js";
 import type { Angle, Circuit } from "../ir.js";
+import { CONSTANTS } from "./expressions.js";
 import { qasmParameterNames } from "./naming.js";
+import { KEYWORDS } from "./parser-state.js";
+import { BUILTIN_GATES } from "./stdlib.js";
 
 export { qasmParameterNames } from "./naming.js";
 
@@ -23,6 +26,14 @@ export interface EmitQasm3Options {
    * for targets that know these gates natively (e.g. Amazon Braket). Default true.
    */
   readonly defineNonStandardGates?: boolean;
+  /**
+   * `qplane`: the `d00_x0` / `w01_theta` scheme of naming.ts, which fixes the order remote
+   * providers bind values in (default). `ir`: each parameter's own IR name, as a model
+   * program declares its feature and weight inputs (docs/circuits.md).
+   */
+  readonly parameterNames?: "qplane" | "ir";
+  /** Lines written as `// …` comments after the header. */
+  readonly comments?: readonly string[];
 }
 
 /** `rzz(θ) = exp(−iθ/2 Z⊗Z)`, exactly. */
@@ -58,16 +69,31 @@ function formatAngle(angle: Angle, names: ReadonlyMap<string, string>): string {
   return `${term} + ${formatQasmNumber(angle.offset)}`;
 }
 
+/** The IR names as `input` names; a name OpenQASM reserves cannot be declared. */
+function irParameterNames(circuit: Circuit): string[] {
+  return circuit.parameters.map(({ name }) => {
+    const taken = KEYWORDS.has(name) || CONSTANTS.has(name) || BUILTIN_GATES.has(name);
+    if (taken || name === "c" || name === "q") {
+      throw new Error(`emitQasm3: parameter name ${name} cannot be an OpenQASM input name`);
+    }
+    return name;
+  });
+}
+
 /** The OpenQASM 3 program of a circuit. */
 export function emitQasm3(circuit: Circuit, options: EmitQasm3Options = {}): string {
   const lines = ["OPENQASM 3.0;", 'include "stdgates.inc";'];
+  for (const comment of options.comments ?? []) {
+    for (const line of comment.split("\n")) lines.push(`// ${line}`.trimEnd());
+  }
 
   if (options.defineNonStandardGates ?? true) {
     const used = new Set<string>(circuit.gates.map((gate) => gate.name));
     for (const [name, definition] of DEFINITIONS) if (used.has(name)) lines.push(definition);
   }
 
-  const qasmNames = qasmParameterNames(circuit);
+  const qasmNames =
+    options.parameterNames === "ir" ? irParameterNames(circuit) : qasmParameterNames(circuit);
   const names = new Map(
     circuit.parameters.map((parameter, column) => [parameter.name, qasmNames[column]!]),
   );

@@ -1,0 +1,83 @@
+/**
+ * `qplane circuit --spec FILE`: prints the circuit of a job spec's model as OpenQASM 3, so a
+ * qplane model can be taken to another tool (and back, as a model program: docs/circuits.md).
+ * Features are `input float[64] x<j>`, weights `input float[64]` under their qplane names,
+ * and T's bits `c[0]`, `c[1]`, …; analysing the text with the default conventions gives back
+ * the same circuit.
+ */
+import type { Command } from "commander";
+import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits/ansatz.js";
+import { emitQasm3 } from "../circuits/qasm3/index.js";
+import { QplaneError } from "../errors/catalogue.js";
+import { prepareDataShape } from "../training/prepare.js";
+import { REGRESSION_READOUT_QUBITS } from "../training/readout.js";
+import { type JobSpec, parseJobSpec } from "../training/spec.js";
+import { readSpecFile } from "./train.js";
+
+/**
+ * The readout qubits training uses: `model.readout`, or for `"auto"` ceil(log2 C) qubits
+ * for C classes (regression: up to REGRESSION_READOUT_QUBITS), the model's last qubits.
+ */
+function readoutQubits(spec: JobSpec, task: string, classes: number): readonly number[] {
+  const { model } = spec;
+  if (model.readout !== "auto") return model.readout;
+  const regression = Math.min(model.qubits, REGRESSION_READOUT_QUBITS);
+  const qubits =
+    task === "classification"
+      ? readoutQubitsForClasses(classes, model.qubits)
+      : Array.from({ length: regression }, (_, j) => model.qubits - regression + j);
+  if (qubits.length > model.qubits) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.qubits: ${model.qubits} qubits cannot hold the ${qubits.length} readout qubits ${classes} classes need (readout "auto"); use at least ${qubits.length} qubits`,
+    );
+  }
+  return qubits;
+}
+
+/** The OpenQASM 3 program of a job spec's model (the spec as read, before defaults). */
+export function modelCircuitProgram(specInput: unknown): string {
+  const spec = parseJobSpec(specInput);
+  const { model } = spec;
+  if (model.kind !== "vqc") {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.kind: "${model.kind}" is a classical model without a circuit; qplane circuit prints the circuit of model.kind "vqc"`,
+    );
+  }
+  const data = prepareDataShape(spec);
+  const readout = readoutQubits(spec, data.task, data.classes);
+  // the options vqc-model.ts passes, so the circuit is the one training runs
+  const ansatz = buildAnsatz({
+    qubits: model.qubits,
+    layers: model.layers,
+    features: data.featureCount,
+    reupload: model.reupload,
+    encoding: model.encoding satisfies Encoding,
+    entangler: model.entangler,
+    entanglingGate: model.entanglingGate,
+    readoutQubits: readout,
+  });
+  const comments = [
+    `qplane model: vqc, ${model.qubits} qubits, ${model.layers} layer(s), entangler ${model.entangler} (${model.entanglingGate}), encoding ${model.encoding}`,
+    `dataset ${spec.dataset.name}: ${data.featureCount} feature(s) after model.scaling / model.reduce`,
+    model.encoding === "fixed"
+      ? `input x<j> receives feature j; the other inputs are trainable weights`
+      : `phi_<l>_<q> are set per sample by qplane's trained linear encoding; as a model program they are plain weights`,
+    `readout: c[i] = bit i of T's outcome (qubits ${readout.join(", ")})`,
+  ];
+  return emitQasm3(ansatz.circuit, { parameterNames: "ir", comments });
+}
+
+/** Registers `qplane circuit` on the CLI program. */
+export function registerCircuitCommand(program: Command, write: (text: string) => void): void {
+  program
+    .command("circuit")
+    .description(
+      "Print the circuit of a job spec's model as OpenQASM 3 (features: input x<j>; weights: named inputs; T: the bits c[i]).",
+    )
+    .requiredOption("--spec <file>", "job spec, JSON or YAML")
+    .action((options: { spec: string }) => {
+      write(modelCircuitProgram(readSpecFile(options.spec)));
+    });
+}
