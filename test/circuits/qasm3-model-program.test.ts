@@ -82,6 +82,27 @@ describe("analyzeModelProgram on a Qiskit-style program", () => {
     expect(program.readoutQubits).toEqual([1]);
   });
 
+  it("reads the Qiskit example of docs/circuits.md as the 2-qubit built-in ansatz", () => {
+    const docs = readFileSync(new URL("../../docs/circuits.md", import.meta.url), "utf8");
+    const example = [...docs.matchAll(/```qasm\n([^`]*)```/g)].map((m) => m[1]!)[0]!;
+    const program = analyzeModelProgram(example, { featureCount: 2, maxQubits: 2 });
+    expect(program.featureInputNames).toEqual(["_x_0_", "_x_1_"]);
+    expect(program.weightNames).toEqual(["_theta_0_", "_theta_1_", "_theta_2_", "_theta_3_"]);
+    expect(program.readoutQubits).toEqual([1]);
+    const ansatz = buildAnsatz({
+      qubits: 2,
+      layers: 1,
+      features: 2,
+      encoding: "fixed",
+      readoutQubits: [1],
+    });
+    const names = new Map([
+      ...ansatz.inputNames.map((name, j): [string, string] => [name, `_x_${j}_`]),
+      ...ansatz.weightNames.map((name, k): [string, string] => [name, `_theta_${k}_`]),
+    ]);
+    expect(program.circuit.gates).toEqual(renamed(ansatz.circuit.gates, names));
+  });
+
   it("takes an explicit feature map or pattern instead of the defaults", () => {
     const source = fixture.replaceAll("x0", "petal").replaceAll("x1", "sepal");
     const mapped = analyzeModelProgram(source, {
