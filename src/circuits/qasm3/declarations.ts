@@ -59,7 +59,7 @@ export function parseInclude(state: ParserState): void {
   expectSemicolon(state);
 }
 
-export function checkNewName(state: ParserState, token: Token): void {
+function checkNewName(state: ParserState, token: Token): void {
   const name = token.text;
   if (KEYWORDS.has(name)) fail("QPLANE_ERR_QASM_SYNTAX", `'${name}' is a reserved word`, token);
   if (CONSTANTS.has(name))
@@ -69,7 +69,7 @@ export function checkNewName(state: ParserState, token: Token): void {
   }
 }
 
-export function parseSize(state: ParserState, what: string): number {
+function parseSize(state: ParserState, what: string): number {
   const token = state.lexer.next();
   if (token.kind !== "number" || !token.isInteger) {
     fail(

@@ -104,7 +104,7 @@ export function checkArity(
   }
 }
 
-export function resolveGlobal(state: ParserState, name: string, token: Token): Value<InputSymbol> {
+function resolveGlobal(state: ParserState, name: string, token: Token): Value<InputSymbol> {
   const value = CONSTANTS.get(name);
   if (value !== undefined) return constant(value);
   const symbol = state.inputs.get(name);
@@ -160,7 +160,7 @@ export function parseGateCall(state: ParserState, name: Token): void {
 }
 
 /** Appends the IR gates of one gate application (inlining defined gates). */
-export function apply(
+function apply(
   state: ParserState,
   target: GateTarget,
   args: readonly Value<InputSymbol>[],

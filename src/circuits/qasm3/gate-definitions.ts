@@ -45,11 +45,7 @@ export function preludeDefinitions(): ReadonlyMap<string, GateDefinition> {
   return prelude;
 }
 
-export function parseIdentifierList(
-  state: ParserState,
-  what: string,
-  closing: string | null,
-): Token[] {
+function parseIdentifierList(state: ParserState, what: string, closing: string | null): Token[] {
   const names: Token[] = [];
   for (;;) {
     const token = expectIdentifier(state, what);
@@ -138,7 +134,7 @@ export function parseGateDefinition(state: ParserState): void {
  * Parses `… }` of a gate body. With a signature, also resolves and checks each call;
  * without (a built-in gate's definition), only checks syntax.
  */
-export function parseGateBody(
+function parseGateBody(
   state: ParserState,
   name: Token,
   open: Token,

@@ -57,7 +57,7 @@ export function parseMeasureSource(state: ParserState, target: Operand): void {
   recordMeasurement(state, source, target);
 }
 
-export function recordMeasurement(state: ParserState, source: Operand, target: Operand): void {
+function recordMeasurement(state: ParserState, source: Operand, target: Operand): void {
   if (source.indices.length !== target.indices.length) {
     fail(
       "QPLANE_ERR_CIRCUIT_ARITY",

@@ -2,7 +2,7 @@
 import { describeToken, fail, type Token } from "./lexer.js";
 import { isPunct, type Operand, type ParserState } from "./parser-state.js";
 
-export function usePhysical(state: ParserState, token: Token): number {
+function usePhysical(state: ParserState, token: Token): number {
   if (state.physical === false) {
     fail(
       "QPLANE_ERR_QASM_UNSUPPORTED",
