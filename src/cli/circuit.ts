@@ -20,7 +20,17 @@ import { readSpecFile } from "./train.js";
  */
 function readoutQubits(spec: JobSpec, task: string, classes: number): readonly number[] {
   const { model } = spec;
-  if (model.readout !== "auto") return model.readout;
+  if (model.readout !== "auto") {
+    for (const q of model.readout) {
+      if (q >= model.qubits) {
+        throw new QplaneError(
+          "QPLANE_ERR_SPEC_INVALID",
+          `spec.model.readout: qubit ${q} does not exist in a ${model.qubits}-qubit model`,
+        );
+      }
+    }
+    return model.readout;
+  }
   const regression = Math.min(model.qubits, REGRESSION_READOUT_QUBITS);
   const qubits =
     task === "classification"

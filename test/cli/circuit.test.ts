@@ -108,6 +108,16 @@ describe("modelCircuitProgram", () => {
     expect(text).toContain("// phi_<l>_<q> are set per sample by qplane's trained linear encoding");
   });
 
+  it("uses an explicit model.readout, refusing qubits the model lacks", () => {
+    const spec = { dataset: { name: "moons" }, model: { qubits: 3, layers: 1, encoding: "fixed" } };
+    const text = modelCircuitProgram({ ...spec, model: { ...spec.model, readout: [2, 0] } });
+    expect(text).toContain("bit[2] c;\n");
+    expect(text.endsWith("c[0] = measure q[2];\nc[1] = measure q[0];\n")).toBe(true);
+    expect(() => modelCircuitProgram({ ...spec, model: { ...spec.model, readout: [3] } })).toThrow(
+      "spec.model.readout: qubit 3 does not exist in a 3-qubit model",
+    );
+  });
+
   it("refuses classical models, naming spec.model.kind", () => {
     for (const kind of ["mlp", "linear"]) {
       expect(() => modelCircuitProgram({ dataset: { name: "moons" }, model: { kind } })).toThrow(
