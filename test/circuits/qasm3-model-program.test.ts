@@ -173,6 +173,12 @@ describe("analyzeModelProgram refusals name line and column", () => {
       "line 6, column 17: input x3 names feature 3, but the data has 3 feature(s) (0..2)",
     ],
     [
+      "a feature input when the data has no features",
+      fixture,
+      { featureCount: 0 },
+      "line 3, column 17: input x0 names feature 0, but the data has no features",
+    ],
+    [
       "two inputs for one feature",
       fixture.replace("input float[64] x3;", "input float[64] x3;\ninput float[64] x_0;"),
       {},
@@ -235,7 +241,7 @@ describe("analyzeModelProgram refusals name line and column", () => {
       "featureInputs: x0 and y both receive feature 0",
     );
     expect(refusal(fixture, { featureInputs: { x0: 0, x1: 1, x2: 2, x3: 4 } }).message).toBe(
-      "featureInputs.x3: 4 is not a feature index (the data has 4 feature(s), 0..3)",
+      "featureInputs.x3: 4 is not a feature index (the data has 4 feature(s) (0..3))",
     );
     expect(refusal(fixture, { featureInputs: { x0: 0, x1: 1, x2: 2, nope: 3 } }).message).toBe(
       "line 58, column 1: featureInputs names input nope, which the program does not declare",

@@ -67,6 +67,11 @@ function refuse(message: string, at: SourceLocation): never {
   });
 }
 
+/** "4 feature(s) (0..3)", or "no features". */
+function featureRange(featureCount: number): string {
+  return featureCount === 0 ? "no features" : `${featureCount} feature(s) (0..${featureCount - 1})`;
+}
+
 function optionError(message: string): never {
   throw new QplaneError("QPLANE_ERR_SPEC_INVALID", message);
 }
@@ -99,7 +104,7 @@ function mapMatcher(map: Readonly<Record<string, number>>, featureCount: number)
   for (const [name, j] of Object.entries(map)) {
     if (!Number.isInteger(j) || j < 0 || j >= featureCount) {
       optionError(
-        `featureInputs.${name}: ${j} is not a feature index (the data has ${featureCount} feature(s), 0..${featureCount - 1})`,
+        `featureInputs.${name}: ${j} is not a feature index (the data has ${featureRange(featureCount)})`,
       );
     }
     const other = owner.get(j);
@@ -148,7 +153,7 @@ function featureInputs(
     if (j === undefined) continue;
     if (j >= featureCount) {
       refuse(
-        `input ${input.sourceName} names feature ${j}, but the data has ${featureCount} feature(s) (0..${featureCount - 1})`,
+        `input ${input.sourceName} names feature ${j}, but the data has ${featureRange(featureCount)}`,
         input,
       );
     }
