@@ -15,7 +15,8 @@
  * - `input float[64] x;`, `input float x;`, `input angle[32] x;`, `input angle x;`:
  *   circuit parameters, in declaration order, whether or not a gate uses them. A name
  *   `d<digits>_<name>` / `w<digits>_<name>` (the emitter's scheme, see naming.ts) is the
- *   input / weight `<name>`; any other name is a weight of that name.
+ *   input / weight `<name>`; any other name is a weight of that name. (Model programs
+ *   classify inputs by their own convention instead: option `inputParameter`.)
  * - Gate calls of the gates in stdlib.ts (the IR gates, their aliases, and sxdg, cp,
  *   cphase, cu1, ch, cu3, cu, ccx, cswap expanded into IR gates), with arguments folded by
  *   expressions.ts to a constant or an affine function of at most one parameter (an
