@@ -242,9 +242,10 @@ function readoutClbits(parsed: ParsedQasm3Program, readout: readonly string[] | 
 }
 
 /**
- * Parses and checks a model program. Refusals about the text are QplaneErrors
- * (`QPLANE_ERR_QASM_*`, `QPLANE_ERR_CIRCUIT_*`) whose message starts `line L, column C:`;
- * refusals about the options are `QPLANE_ERR_SPEC_INVALID` naming the option.
+ * Parses and checks a model program. Refusals about the text are QplaneErrors with the
+ * parser's codes (OpenQASM syntax / unsupported, circuit range / parameter / unknown gate)
+ * whose message starts `line L, column C:`; refusals about the options are
+ * `QPLANE_ERR_SPEC_INVALID` naming the option.
  */
 export function analyzeModelProgram(source: string, options: ModelProgramOptions): ModelProgram {
   checkOptions(options);
