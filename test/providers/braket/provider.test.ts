@@ -1,12 +1,10 @@
 import { CreateQuantumTaskCommand } from "@aws-sdk/client-braket";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  type BraketProviderOptions,
-  clientTokenFor,
-  MAX_RESULT_BYTES,
-  mapBraketError,
-} from "../../../providers/braket/provider.js";
+import { mapBraketError } from "../../../providers/braket/errors.js";
+import { clientTokenFor } from "../../../providers/braket/plan.js";
+import type { BraketProviderOptions } from "../../../providers/braket/provider.js";
+import { MAX_RESULT_BYTES } from "../../../providers/braket/s3-objects.js";
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import type { ExecutionResult } from "../../../providers/types.js";
 import { CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
