@@ -42,7 +42,7 @@ import {
 } from "../types.js";
 import { type BraketDevice, nativeIrGates, parseDevice } from "./device.js";
 import { mapBraketError } from "./errors.js";
-import type { FittedCircuit } from "./fit.js";
+import { FIT_TO_DEVICE_TASK, type FittedCircuit } from "./fit.js";
 import { checkShots, type Plan, programSetBatches, programSetTasks } from "./plan.js";
 import { startBraketJob } from "./task.js";
 
@@ -150,7 +150,7 @@ export class BraketProvider implements Provider {
       return cached;
     }
     const prepared = runOffThread(
-      "fitToDevice",
+      FIT_TO_DEVICE_TASK,
       [circuit, device, where, exact],
       describeCircuit(circuit),
     );

@@ -193,7 +193,6 @@ const KNOWN_VIOLATIONS = [
   "providers/ibm/provider.ts -> src/training/spec.ts",
   // compute's task table names the functions its threads run (above it in the layers)
   "src/compute/off-thread.ts -> src/training/prepare.ts",
-  "src/compute/off-thread.ts -> providers/braket/fit.ts",
   // the VQC and MLP use the local simulator's adjoint, pacing and statevector directly
   "src/training/vqc-model.ts -> providers/local/adjoint.ts",
   "src/training/vqc-model.ts -> providers/local/pacing.ts",
