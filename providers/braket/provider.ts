@@ -5,20 +5,21 @@
  * `shotsRange` (0 only where the device gives exact results), placed and SWAP-routed on
  * its connectivity graph (placement.ts), its unsupported gates decomposed into
  * `supportedOperations` (decompose.ts), contiguous indices checked, and emitted in
- * Braket's OpenQASM 3 (gates.ts). shots = 0 submits a `probability` result type and returns
- * exact probabilities.
+ * Braket's OpenQASM 3 (gates.ts); fitting runs in a worker thread (fit.ts). shots = 0
+ * submits a `probability` result type and returns exact probabilities.
  *
  * One `run` = one program set task per ≤ `maximumExecutables` parameter rows where the
- * device has the `braket.ir.openqasm.program_set` action, else one task per row, created
- * with bounded concurrency. Every CreateQuantumTask carries a deterministic `clientToken`
- * (job id + batch index), tasks are polled until terminal, `results.json` is read from
- * S3 at `<outputS3Directory>/results.json` (program-set entries given as S3 paths are
- * resolved as the AWS SDK resolves them, see result-files.ts), and counts are decoded with
- * Braket's bit order (see results.ts). Cancelling (signal or handle) cancels every created
- * task that has not finished; a failing task cancels the others too. Throttling, 5xx and network
- * errors are retried by the SDK (standard mode: `maxAttempts`, jittered exponential
- * back-off); the retried request keeps its clientToken, so a create whose reply was lost
- * never makes a second task.
+ * device has the `braket.ir.openqasm.program_set` action, else one task per row (plan.ts).
+ * The tasks of a run (task.ts) are created with bounded concurrency, each with a
+ * deterministic `clientToken` (job id + batch index), polled until terminal, and their
+ * `results.json` read from S3 at `<outputS3Directory>/results.json` (s3-objects.ts;
+ * program-set entries given as S3 paths are resolved as the AWS SDK resolves them,
+ * result-files.ts) and decoded with Braket's bit order (results.ts). The run's lifecycle is
+ * the shared remote one (providers/remote): cancelling (signal or handle) or the deadline
+ * cancels every created task that has not finished; a failing task cancels the others too.
+ * Throttling, 5xx and network errors are retried by the SDK (standard mode: `maxAttempts`,
+ * jittered exponential back-off) and mapped to qplane's codes (errors.ts); the retried
+ * request keeps its clientToken, so a create whose reply was lost never makes a second task.
  */
 import { BraketClient, GetDeviceCommand } from "@aws-sdk/client-braket";
 import { S3Client } from "@aws-sdk/client-s3";

@@ -5,6 +5,8 @@
  * device's basis gates, two-qubit gates on coupled pairs): the service does not transpile,
  * so anything else is refused before submission. A run scope (`openRunScope`) puts every
  * job of one training run into one batch or dedicated session when the backend asks for it.
+ * What a job submits is planned in plan.ts; a submitted job is polled and read by job.ts,
+ * under the shared remote-job lifecycle (providers/remote).
  */
 import { type GateName, isGateName } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
