@@ -19,6 +19,7 @@ import { QplaneError } from "../../../src/errors/catalogue.js";
 import {
   type ReadoutError,
   SUBJECT_NAMES,
+  SUBJECT_TRAITS,
   type Subject,
   type SubjectName,
   startSubjects,
@@ -162,23 +163,26 @@ describe.each(SUBJECT_NAMES)("provider conformance: %s", (name) => {
       }
     });
 
-    it("reads Braket program-set results in the layout the service wrote them", async () => {
-      const { provider, braketResults } = subject();
-      if (braketResults === undefined) return; // not a Braket subject
-      const before = braketResults.s3Reads().length;
-      await sampled(provider, parameterised, ROWS);
-      const keys = braketResults.s3Reads().slice(before);
-      const programFiles = keys.filter((key) => /\/programs\/\d+\/results\.json$/.test(key));
-      const executableFiles = keys.filter((key) => /\/executables\/\d+\.json$/.test(key));
-      if (braketResults.layout === "inline") {
-        expect(keys.every((key) => key.endsWith("/results.json"))).toBe(true);
-        expect(programFiles).toEqual([]);
-      } else {
-        // one program of three executables (one per row), each file read once
-        expect(programFiles).toHaveLength(1);
-        expect(executableFiles).toHaveLength(ROWS.length);
-      }
-    });
+    it.runIf(SUBJECT_TRAITS[name].braket)(
+      "reads Braket program-set results in the layout the service wrote them",
+      async () => {
+        const { provider, braketResults } = subject();
+        if (braketResults === undefined) throw new Error(`${name} has no Braket results`);
+        const before = braketResults.s3Reads().length;
+        await sampled(provider, parameterised, ROWS);
+        const keys = braketResults.s3Reads().slice(before);
+        const programFiles = keys.filter((key) => /\/programs\/\d+\/results\.json$/.test(key));
+        const executableFiles = keys.filter((key) => /\/executables\/\d+\.json$/.test(key));
+        if (braketResults.layout === "inline") {
+          expect(keys.every((key) => key.endsWith("/results.json"))).toBe(true);
+          expect(programFiles).toEqual([]);
+        } else {
+          // one program of three executables (one per row), each file read once
+          expect(programFiles).toHaveLength(1);
+          expect(executableFiles).toHaveLength(ROWS.length);
+        }
+      },
+    );
   });
 
   describe("cancellation", () => {
@@ -191,28 +195,32 @@ describe.each(SUBJECT_NAMES)("provider conformance: %s", (name) => {
       expect(error.code).toBe("QPLANE_ERR_RUN_CANCELLED");
     });
 
-    it("cancels a submitted run when its signal aborts, leaving nothing running", async () => {
-      const { provider, remote } = subject();
-      if (remote === undefined) return; // a local run completes within `run`
-      const release = remote.hold();
-      try {
-        const controller = new AbortController();
-        const handle = await provider.run(parameterised, ROWS, {
-          shots: SHOTS,
-          signal: controller.signal,
-        });
-        expect(await handle.status()).not.toBe("completed");
-        controller.abort();
-        const error = await refusal(handle.result());
-        expect(error.code).toBe("QPLANE_ERR_RUN_CANCELLED");
-        expect(await handle.status()).toBe("cancelled");
-        expect(remote.activeJobs()).toBe(0);
-        await handle.cancel(); // a settled run: nothing more happens
-        expect(await handle.status()).toBe("cancelled");
-      } finally {
-        release();
-      }
-    });
+    // a local run completes within `run`: there is nothing to cancel after it
+    it.runIf(SUBJECT_TRAITS[name].remote)(
+      "cancels a submitted run when its signal aborts, leaving nothing running",
+      async () => {
+        const { provider, remote } = subject();
+        if (remote === undefined) throw new Error(`${name} declares no remote service`);
+        const release = remote.hold();
+        try {
+          const controller = new AbortController();
+          const handle = await provider.run(parameterised, ROWS, {
+            shots: SHOTS,
+            signal: controller.signal,
+          });
+          expect(await handle.status()).not.toBe("completed");
+          controller.abort();
+          const error = await refusal(handle.result());
+          expect(error.code).toBe("QPLANE_ERR_RUN_CANCELLED");
+          expect(await handle.status()).toBe("cancelled");
+          expect(remote.activeJobs()).toBe(0);
+          await handle.cancel(); // a settled run: nothing more happens
+          expect(await handle.status()).toBe("cancelled");
+        } finally {
+          release();
+        }
+      },
+    );
   });
 
   describe("refused input", () => {

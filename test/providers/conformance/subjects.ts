@@ -47,6 +47,15 @@ export const SUBJECT_NAMES = [
 ] as const;
 export type SubjectName = (typeof SUBJECT_NAMES)[number];
 
+/** Whether a subject runs remotely (jobs can be cancelled after submission) or on Braket. */
+export const SUBJECT_TRAITS: Readonly<Record<SubjectName, { remote: boolean; braket: boolean }>> = {
+  local: { remote: false, braket: false },
+  "local-noisy": { remote: false, braket: false },
+  "ibm (fake)": { remote: true, braket: false },
+  "braket (fake, inline results)": { remote: true, braket: true },
+  "braket (fake, S3-path results)": { remote: true, braket: true },
+};
+
 /** A program-set QPU of the Braket fake, all-to-all (placement then keeps the qubits). */
 const BRAKET_DEVICE: FakeDevice = {
   arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Conformance",
