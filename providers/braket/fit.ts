@@ -5,6 +5,7 @@
  * routes like a transpiler and takes seconds on deep circuits (`src/compute/off-thread.ts`).
  */
 import type { Circuit } from "../../src/circuits/ir.js";
+import { type OffThreadTask, ROUTING_ANSWER } from "../../src/compute/off-thread.js";
 import { decomposeForDevice } from "./decompose.js";
 import type { BraketDevice } from "./device.js";
 import { type BraketProgram, emitBraketQasm } from "./gates.js";
@@ -32,3 +33,14 @@ export function fitToDevice(
   });
   return { submitted, program };
 }
+
+/**
+ * {@link fitToDevice} as a worker-thread task: the thread imports this module (compiled) and
+ * calls its export; a circuit too large to route is refused as routing is.
+ */
+export const FIT_TO_DEVICE_TASK: OffThreadTask<typeof fitToDevice> = {
+  module: import.meta.url,
+  exportName: "fitToDevice",
+  answer: ROUTING_ANSWER,
+  load: async () => fitToDevice,
+};

@@ -6,6 +6,7 @@
  */
 import axios, { type AxiosInstance } from "axios";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { abortableSleep } from "../remote/poll.js";
 import { endpointHost, type IamTokenSource } from "./auth.js";
 
 export const IBM_API_VERSION = "2026-04-15";
@@ -106,25 +107,6 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Resolves after `ms`, or rejects with RUN_CANCELLED when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled"));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new QplaneError("QPLANE_ERR_RUN_CANCELLED", "run was cancelled"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 export class IbmRuntimeClient {
   readonly baseUrl: string;
   private readonly instanceCrn: string;
@@ -205,7 +187,8 @@ export class IbmRuntimeClient {
         }
         // Network error or timeout: retried like a 5xx.
         lastFailure = error instanceof Error ? error.message : String(error);
-        if (attempt < this.retry.maxAttempts) await sleep(this.backoff(attempt), options.signal);
+        if (attempt < this.retry.maxAttempts)
+          await abortableSleep(this.backoff(attempt), options.signal);
         continue;
       }
       const { status, data } = response;
@@ -237,12 +220,13 @@ export class IbmRuntimeClient {
           retryAfter !== undefined
             ? Math.min(retryAfter, this.retry.maxRetryAfterMs)
             : Math.max(this.retry.rateLimitMinDelayMs, this.backoff(attempt));
-        if (attempt < this.retry.maxAttempts) await sleep(wait, options.signal);
+        if (attempt < this.retry.maxAttempts) await abortableSleep(wait, options.signal);
         continue;
       }
       if (RETRIED_STATUSES.has(status)) {
         lastFailure = describeIbmError(status, data);
-        if (attempt < this.retry.maxAttempts) await sleep(this.backoff(attempt), options.signal);
+        if (attempt < this.retry.maxAttempts)
+          await abortableSleep(this.backoff(attempt), options.signal);
         continue;
       }
       if (status === 404 && ibmErrorCode(data) === undefined) {

@@ -5,8 +5,10 @@
  * device's basis gates, two-qubit gates on coupled pairs): the service does not transpile,
  * so anything else is refused before submission. A run scope (`openRunScope`) puts every
  * job of one training run into one batch or dedicated session when the backend asks for it.
+ * What a job submits is planned in plan.ts; a submitted job is polled and read by job.ts,
+ * under the shared remote-job lifecycle (providers/remote).
  */
-import { GATES, type GateName, isGateName } from "../../src/circuits/gates.js";
+import { type GateName, isGateName } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
   checkParameterShape,
@@ -14,15 +16,12 @@ import {
   type ParameterRowsInput,
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
-import { emitQasm3 } from "../../src/circuits/qasm3/emit.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import { describeSpecIssues } from "../../src/training/spec.js";
 import {
   type ExecutionConfig,
   type ExecutionEstimate,
-  type ExecutionResult,
   type JobHandle,
-  type JobState,
   type MatrixShape,
   type Provider,
   type ProviderCapabilities,
@@ -31,8 +30,19 @@ import {
   throwIfCancelled,
 } from "../types.js";
 import { IamTokenSource } from "./auth.js";
-import { IbmRuntimeClient, type RetryOptions, sleep } from "./client.js";
-import { countRows, jobRowSamples, type PubLayout } from "./results.js";
+import { IbmRuntimeClient, type RetryOptions } from "./client.js";
+import { type JobResponse, startIbmJob } from "./job.js";
+import {
+  checkIbmShots,
+  checkMeasuredBits,
+  DEFAULT_MAX_ROWS_PER_PUB,
+  isaViolation,
+  MAX_EXECUTIONS_PER_JOB,
+  type PubPlan,
+  pubPlans,
+  rzzAngleViolation,
+  samplerJobRequest,
+} from "./plan.js";
 import {
   FRACTIONAL_GATES,
   type SamplerOptions,
@@ -47,13 +57,6 @@ import {
   type ExecutionMode,
   IbmSession,
 } from "./session.js";
-
-/** Largest classical register returned as dense counts (2^24 outcomes per row). */
-export const MAX_DENSE_CLBITS = 24;
-/** Sampler limit: circuits × shots per job. */
-export const MAX_EXECUTIONS_PER_JOB = 10_000_000;
-/** No PUB limit is documented; a job cannot hold more rows than this anyway (≥ 1 shot each). */
-export const DEFAULT_MAX_ROWS_PER_PUB = MAX_EXECUTIONS_PER_JOB;
 
 export interface IbmProviderOptions {
   /** Backend name, e.g. "ibm_fez". */
@@ -100,35 +103,6 @@ interface BackendConfiguration {
   readonly max_shots?: number;
 }
 
-interface JobResponse {
-  readonly id?: string;
-  readonly status?: string;
-  readonly state?: { status?: string; reason?: string; reason_code?: number | string };
-}
-
-/** One PUB of a job: its parameter rows (null: no parameters) and per-PUB shots. */
-interface PubPlan extends PubLayout {
-  readonly values: number[][] | null;
-  readonly shots: number;
-}
-
-/** IBM job status → qplane job state. */
-export function mapJobStatus(status: string | undefined): JobState {
-  switch (status) {
-    case "Queued":
-      return "queued";
-    case "Running":
-      return "running";
-    case "Completed":
-      return "completed";
-    case "Failed":
-      return "failed";
-    default:
-      if (status?.startsWith("Cancelled")) return "cancelled";
-      return "queued";
-  }
-}
-
 /** Refuses execution settings a backend cannot run with, naming the field and value. */
 function checkExecutionOptions(options: IbmProviderOptions): void {
   const fail = (message: string) => {
@@ -155,201 +129,6 @@ function checkExecutionOptions(options: IbmProviderOptions): void {
   if (conflict !== undefined) fail(conflict);
 }
 
-function isTerminal(state: JobState): boolean {
-  return state === "completed" || state === "failed" || state === "cancelled";
-}
-
-/** Why a circuit is not ISA for the device, or undefined when it is. */
-export function isaViolation(circuit: Circuit, capabilities: ProviderCapabilities) {
-  if (!circuit.physicalQubits) {
-    return "it uses virtual qubits; IBM Quantum runs only ISA circuits on physical qubits $k (transpile it first)";
-  }
-  const native = new Set<string>(capabilities.nativeGates);
-  const coupled = new Set((capabilities.couplingMap ?? []).map(([a, b]) => `${a},${b}`));
-  for (const [index, gate] of circuit.gates.entries()) {
-    const on = gate.qubits.map((q) => `$${q}`).join(", ");
-    if (!native.has(gate.name)) {
-      return `gate ${index} (${gate.name} on ${on}) is not a basis gate of ${capabilities.device} (${capabilities.nativeGates.join(", ")})`;
-    }
-    if (
-      GATES[gate.name].qubitCount === 2 &&
-      capabilities.couplingMap !== null &&
-      !coupled.has(`${gate.qubits[0]},${gate.qubits[1]}`)
-    ) {
-      return `gate ${index} (${gate.name} on ${on}) acts on qubits that are not coupled on ${capabilities.device}`;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Why a bound `rzz` angle is outside the [0, π/2] IBM accepts (it fails the job with 1517),
- * or undefined. Only circuits using fractional gates contain rzz.
- */
-export function rzzAngleViolation(circuit: Circuit, matrix: ParameterMatrix): string | undefined {
-  const outside = (angle: number) => !(angle >= 0 && angle <= Math.PI / 2);
-  for (const [index, gate] of circuit.gates.entries()) {
-    if (gate.name !== "rzz") continue;
-    const arg = gate.args[0]!;
-    const on = gate.qubits.map((q) => `$${q}`).join(", ");
-    if (typeof arg === "number") {
-      if (outside(arg)) return `gate ${index} (rzz on ${on}) has angle ${arg}`;
-      continue;
-    }
-    const column = circuit.parameters.findIndex((p) => p.kind === arg.kind && p.name === arg.name);
-    for (let row = 0; row < matrix.rows; row++) {
-      const angle = arg.scale * matrix.values[row * matrix.cols + column]! + arg.offset;
-      if (outside(angle)) {
-        return `gate ${index} (rzz on ${on}) has angle ${angle} in parameter row ${row} (${arg.kind} ${arg.name})`;
-      }
-    }
-  }
-  return undefined;
-}
-
-class IbmJob implements JobHandle {
-  private state: JobState = "queued";
-  private cancelRequested = false;
-  /** The cancel call; the run settles only after it, so nothing is left running. */
-  private cancelling: Promise<void> | undefined;
-  private readonly wake = new AbortController();
-  readonly completion: Promise<ExecutionResult>;
-
-  constructor(
-    readonly id: string,
-    private readonly client: IbmRuntimeClient,
-    private readonly plan: {
-      readonly pubs: readonly PubLayout[];
-      /** Samples each row must have; undefined (twirling) accepts the count IBM returns. */
-      readonly shots: number | undefined;
-      readonly numClbits: number;
-      readonly pollIntervalMs: number;
-      readonly maxPollIntervalMs: number;
-      readonly timeoutMs: number;
-    },
-    signal: AbortSignal | undefined,
-  ) {
-    const onAbort = () => void this.cancel().catch(() => {});
-    signal?.addEventListener("abort", onAbort, { once: true });
-    this.completion = this.poll().finally(() => signal?.removeEventListener("abort", onAbort));
-    this.completion.catch(() => {}); // observed through result()
-    if (signal?.aborted) onAbort();
-  }
-
-  private path(suffix = ""): string {
-    return `/jobs/${encodeURIComponent(this.id)}${suffix}`;
-  }
-
-  private async stopCancelled(): Promise<never> {
-    await this.cancelling?.catch(() => {});
-    throw new QplaneError("QPLANE_ERR_RUN_CANCELLED", `IBM job ${this.id} was cancelled`);
-  }
-
-  private async poll(): Promise<ExecutionResult> {
-    const started = Date.now();
-    let interval = this.plan.pollIntervalMs;
-    for (;;) {
-      if (this.cancelRequested) return this.stopCancelled();
-      const data = await this.fetchJob();
-      if (this.cancelRequested) return this.stopCancelled();
-      const status = data.status ?? data.state?.status;
-      if (this.state === "completed") return this.fetchResult();
-      if (this.state === "failed") {
-        const reason = data.state?.reason ?? "no reason given";
-        const code =
-          data.state?.reason_code !== undefined ? ` (reason code ${data.state.reason_code})` : "";
-        throw new QplaneError(
-          "QPLANE_ERR_PROVIDER_JOB_FAILED",
-          `IBM job ${this.id} failed${code}: ${reason}`,
-        );
-      }
-      if (this.state === "cancelled") {
-        throw new QplaneError(
-          "QPLANE_ERR_RUN_CANCELLED",
-          `IBM job ${this.id} ended as "${status}"${data.state?.reason ? `: ${data.state.reason}` : ""}`,
-        );
-      }
-      if (Date.now() - started > this.plan.timeoutMs) {
-        await this.requestCancel();
-        this.state = "cancelled";
-        throw new QplaneError(
-          "QPLANE_ERR_PROVIDER_TIMEOUT",
-          `IBM job ${this.id} did not finish within ${this.plan.timeoutMs} ms (last status ${status}); it was cancelled`,
-        );
-      }
-      try {
-        await sleep(interval, this.wake.signal);
-      } catch {
-        return this.stopCancelled();
-      }
-      interval = Math.min(this.plan.maxPollIntervalMs, Math.ceil(interval * 1.5));
-    }
-  }
-
-  /** `GET /jobs/{id}` without the echoed circuits; updates the known state. */
-  private async fetchJob(): Promise<JobResponse> {
-    const { data } = await this.client.get<JobResponse>(this.path("?exclude_params=true"));
-    this.state = mapJobStatus(data?.status ?? data?.state?.status);
-    return data ?? {};
-  }
-
-  private async fetchResult(): Promise<ExecutionResult> {
-    for (let attempt = 0; ; attempt++) {
-      const response = await this.client.get<unknown>(this.path("/results"));
-      if (response.status !== 204) {
-        const perRow = jobRowSamples(response.data, "c", this.plan.pubs);
-        return countRows(perRow, this.plan.numClbits, this.plan.shots);
-      }
-      if (attempt >= 4) {
-        throw new QplaneError(
-          "QPLANE_ERR_PROVIDER_JOB_FAILED",
-          `IBM job ${this.id} completed but its results stayed empty (HTTP 204)`,
-        );
-      }
-      await sleep(this.plan.pollIntervalMs);
-    }
-  }
-
-  private async requestCancel(): Promise<void> {
-    // 409: the job already finished; nothing left running.
-    await this.client.post(this.path("/cancel"), undefined, { acceptStatuses: [409] });
-  }
-
-  /** The job's state on the service now (one `GET /jobs/{id}`). */
-  async status(): Promise<JobState> {
-    await this.fetchJob();
-    return this.state;
-  }
-
-  result(): Promise<ExecutionResult> {
-    return this.completion;
-  }
-
-  async cancel(): Promise<void> {
-    if (this.cancelRequested || isTerminal(this.state)) return;
-    this.cancelRequested = true;
-    this.cancelling = this.requestCancel();
-    this.wake.abort();
-    await this.cancelling;
-    if (!isTerminal(this.state)) this.state = "cancelled";
-  }
-}
-
-/** IBM hardware samples: shots ≥ 1, a whole number. */
-function checkIbmShots(shots: number): void {
-  if (shots === 0) {
-    throw new QplaneError(
-      "QPLANE_ERR_PROVIDER_CIRCUIT",
-      "shots = 0 asks for exact probabilities, which IBM Quantum hardware cannot give; use shots ≥ 1",
-    );
-  }
-  if (!Number.isInteger(shots) || shots < 1) {
-    throw new QplaneError(
-      "QPLANE_ERR_PROVIDER_CIRCUIT",
-      `shots must be a positive integer, got ${shots}`,
-    );
-  }
-}
 export class IbmProvider implements Provider {
   private readonly options: IbmProviderOptions;
   private readonly client: IbmRuntimeClient;
@@ -435,18 +214,7 @@ export class IbmProvider implements Provider {
   ): Promise<ProviderCapabilities> {
     checkIbmShots(config.shots);
     checkParameterShape(circuit, matrix);
-    if (circuit.numClbits === 0) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        "the circuit measures nothing; add measurements to get counts from IBM Quantum",
-      );
-    }
-    if (circuit.numClbits > MAX_DENSE_CLBITS) {
-      throw new QplaneError(
-        "QPLANE_ERR_PROVIDER_CIRCUIT",
-        `the circuit has ${circuit.numClbits} classical bits; counts are returned for at most ${MAX_DENSE_CLBITS}`,
-      );
-    }
+    checkMeasuredBits(circuit);
     const executed = samplesPerRow(config.shots, this.options.samplerOptions);
     if (matrix.rows * executed > MAX_EXECUTIONS_PER_JOB) {
       const twirled = executed !== config.shots ? ` (${executed} after twirling)` : "";
@@ -472,31 +240,9 @@ export class IbmProvider implements Provider {
     return capabilities;
   }
 
-  /**
-   * The PUBs of one run. Parameter rows go in order, at most `maxRowsPerPub` per PUB. A
-   * parameterless circuit has one binding, so its rows run as one PUB of rows × shots whose
-   * samples are cut per row — except under twirling, whose sample count is not rows × shots
-   * (then one PUB per row).
-   */
   private pubPlans(matrix: ParameterMatrix, shots: number): PubPlan[] {
-    if (matrix.cols === 0) {
-      if (twirls(this.options.samplerOptions)) {
-        return Array.from({ length: matrix.rows }, () => ({ values: null, shots, rows: 1 }));
-      }
-      return [{ values: null, shots: shots * matrix.rows, rows: matrix.rows, flatShots: shots }];
-    }
     const perPub = this.options.maxRowsPerPub ?? DEFAULT_MAX_ROWS_PER_PUB;
-    const pubs: PubPlan[] = [];
-    for (let start = 0; start < matrix.rows; start += perPub) {
-      const end = Math.min(matrix.rows, start + perPub);
-      const values = Array.from({ length: end - start }, (_, i) =>
-        Array.from(
-          matrix.values.subarray((start + i) * matrix.cols, (start + i + 1) * matrix.cols),
-        ),
-      );
-      pubs.push({ values, shots, rows: end - start });
-    }
-    return pubs;
+    return pubPlans(matrix, shots, perPub, this.options.samplerOptions);
   }
 
   /** The `POST /jobs` body for one run (exported through the provider for inspection). */
@@ -505,19 +251,13 @@ export class IbmProvider implements Provider {
   }
 
   private jobRequest(circuit: Circuit, pubs: readonly PubPlan[], sessionId: string | undefined) {
-    const qasm = emitQasm3(circuit);
-    const options = this.options.samplerOptions;
-    return {
-      program_id: "sampler",
-      backend: this.options.device,
-      ...(sessionId !== undefined ? { session_id: sessionId } : {}),
-      params: {
-        pubs: pubs.map((pub) => [qasm, pub.values, pub.shots]),
-        version: 2,
-        support_qiskit: false,
-        ...(options !== undefined && Object.keys(options).length > 0 ? { options } : {}),
-      },
-    };
+    return samplerJobRequest(
+      circuit,
+      pubs,
+      this.options.device,
+      sessionId,
+      this.options.samplerOptions,
+    );
   }
 
   /**
@@ -566,7 +306,7 @@ export class IbmProvider implements Provider {
     if (typeof data?.id !== "string") {
       throw new QplaneError("QPLANE_ERR_PROVIDER_REJECTED", "IBM POST /jobs returned no job id");
     }
-    return new IbmJob(
+    return startIbmJob(
       data.id,
       this.client,
       {

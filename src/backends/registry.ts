@@ -4,14 +4,12 @@
  * the environment only, and never leave the provider objects.
  */
 
-import { BraketProvider } from "../../providers/braket/provider.js";
-import { IbmProvider } from "../../providers/ibm/provider.js";
-import { TranspilingIbmProvider } from "../../providers/ibm/transpiling-provider.js";
-import { LocalProvider } from "../../providers/local/provider.js";
+import type { DescribedProvider, ProviderEnv } from "../../providers/descriptor.js";
+import type { TranspilingIbmProvider } from "../../providers/ibm/transpiling-provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
-import { type BackendConfig, backendAvailability } from "./config.js";
+import { type BackendConfig, descriptorFor } from "./descriptors.js";
 
 export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
@@ -19,25 +17,18 @@ export interface NamedProvider extends ResolvedBackend {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/**
- * Not for clients to see: test-only endpoint overrides, and what identifies the account
- * (IBM instance CRN, S3 bucket and prefix).
- */
-const HIDDEN_SETTINGS = new Set([
-  "name",
-  "provider",
-  "baseUrl",
-  "iamUrl",
-  "endpoint",
-  "instanceCrn",
-  "s3Bucket",
-  "s3Prefix",
-]);
+/** Not for clients to see, whatever the provider: what the entry is (shown apart). */
+const ALWAYS_HIDDEN = new Set(["name", "provider"]);
 
+/**
+ * The entry's settings for clients: without what its provider's descriptor hides (test-only
+ * endpoint overrides, what identifies the account: IBM instance CRN, S3 bucket and prefix).
+ */
 function visibleSettings(config: BackendConfig): Record<string, unknown> {
+  const hidden = new Set<string>(descriptorFor(config).hiddenSettings);
   return Object.fromEntries(
     Object.entries(config).filter(
-      ([field, value]) => !HIDDEN_SETTINGS.has(field) && value !== undefined,
+      ([field, value]) => !ALWAYS_HIDDEN.has(field) && !hidden.has(field) && value !== undefined,
     ),
   );
 }
@@ -46,8 +37,6 @@ export interface BackendRegistry {
   readonly backends: readonly NamedProvider[];
   readonly resolve: BackendResolver;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Builds the provider on first use, so a backend whose credentials are missing does not stop
@@ -90,68 +79,38 @@ function lazyRunScope(
   };
 }
 
-function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
-  switch (config.provider) {
-    case "local":
-      return {
-        provider: new LocalProvider({
-          device: config.readoutError ? "statevector+readout-noise" : "statevector",
-          maxQubits: config.maxQubits,
-          readoutError: config.readoutError,
-        }),
-        ...backendAvailability(config),
-      };
-    case "ibm": {
-      const create = () =>
-        new TranspilingIbmProvider(
-          new IbmProvider({
-            device: config.device,
-            instanceCrn: config.instanceCrn,
-            apiKey: env.IBM_CLOUD_API_KEY ?? "",
-            baseUrl: config.baseUrl,
-            iamUrl: config.iamUrl,
-            pollIntervalMs: config.pollIntervalMs,
-            pricing: config.pricing,
-            executionMode: config.executionMode,
-            sessionMaxTtlSeconds: config.sessionMaxTtlSeconds,
-            maxRowsPerPub: config.maxRowsPerPub,
-            fractionalGates: config.fractionalGates,
-            samplerOptions: config.options,
-          }),
-        );
-      // the transpiler's report (depth, two-qubit gates, swaps) for plans, built lazily too
-      let ibm: TranspilingIbmProvider | undefined;
-      const get = () => {
-        ibm ??= create();
-        return ibm;
-      };
-      const provider: Provider & Pick<TranspilingIbmProvider, "transpileFor"> = {
-        ...lazyProvider(get),
-        transpileFor: async (circuit) => get().transpileFor(circuit),
-        openRunScope: () => lazyRunScope(() => get().openRunScope()),
-      };
-      return { provider, ...backendAvailability(config) };
-    }
-    case "braket":
-      // credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …)
-      return {
-        provider: new BraketProvider({
-          deviceArn: config.deviceArn,
-          s3Bucket: config.s3Bucket,
-          s3Prefix: config.s3Prefix,
-          region: config.region,
-          endpoint: config.endpoint,
-          pollIntervalMs: config.pollIntervalMs,
-          pricing: config.pricing,
-        }),
-        ...backendAvailability(config),
-      };
+function createProvider(config: BackendConfig, env: ProviderEnv): ResolvedBackend {
+  const descriptor = descriptorFor(config);
+  const availability = descriptor.availability(config);
+  if (!descriptor.createOnFirstUse) {
+    return { provider: descriptor.create(config, env), ...availability };
   }
+  let created: DescribedProvider | undefined;
+  const get = () => {
+    created ??= descriptor.create(config, env);
+    return created;
+  };
+  // what the descriptor declares is forwarded without building the provider
+  const { transpile, runScopes } = descriptor.offers;
+  const provider: Provider & Partial<Pick<TranspilingIbmProvider, "transpileFor">> = {
+    ...lazyProvider(get),
+    ...(transpile ? { transpileFor: async (circuit) => get().transpileFor!(circuit) } : {}),
+    ...(runScopes
+      ? {
+          openRunScope: () =>
+            lazyRunScope(
+              () =>
+                get().openRunScope!() as RunScope & Pick<TranspilingIbmProvider, "transpileFor">,
+            ),
+        }
+      : {}),
+  };
+  return { provider, ...availability };
 }
 
 export function createBackendRegistry(
   configs: readonly BackendConfig[],
-  env: Env = process.env,
+  env: ProviderEnv = process.env,
 ): BackendRegistry {
   const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
   return {

@@ -12,13 +12,16 @@
  * made for an API key (`owner`) while another of that key's calls runs or waits is refused at
  * once with 429 QPLANE_ERR_RATE_LIMITED, so one tenant cannot fill the pool shared by all.
  *
+ * A task is a pure function of structured-cloneable arguments: one of the built-in tasks
+ * named by {@link TaskName}, or an {@link OffThreadTask} its caller defines next to the
+ * function (a provider's device fitting), so this module never names code above it.
+ *
  * `off-thread-entry.js` exists next to the compiled module (dist/); vitest runs the
  * TypeScript sources, where it does not, and there the task runs in the caller's thread.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { fitToDevice } from "../../providers/braket/fit.js";
 import type { transpile } from "../circuits/transpile/index.js";
 import { type ErrorCode, QplaneError } from "../errors/catalogue.js";
 import type { summarizeDataset } from "../training/prepare.js";
@@ -83,29 +86,30 @@ function releaseSlot(): void {
   else next();
 }
 
-/** The tasks a thread runs, each a pure function of structured-cloneable arguments. */
+/** The built-in tasks a thread runs, each a pure function of structured-cloneable arguments. */
 export interface OffThreadTasks {
   readonly transpile: typeof transpile;
-  readonly fitToDevice: typeof fitToDevice;
   /** Reading and summarising a CSV dataset for a dry run or an admission. */
   readonly summarizeDataset: typeof summarizeDataset;
 }
 export type TaskName = keyof OffThreadTasks;
 
 /** How a task that failed in its thread is refused: its code, its work, the remedy. */
-export const TASK_ANSWERS: {
-  readonly [T in TaskName]: { code: ErrorCode; work: string; remedy: string };
-} = {
-  transpile: {
-    code: "QPLANE_ERR_PROVIDER_CIRCUIT",
-    work: "routing",
-    remedy: "use fewer layers, qubits or entangling pairs",
-  },
-  fitToDevice: {
-    code: "QPLANE_ERR_PROVIDER_CIRCUIT",
-    work: "routing",
-    remedy: "use fewer layers, qubits or entangling pairs",
-  },
+export interface TaskAnswer {
+  readonly code: ErrorCode;
+  readonly work: string;
+  readonly remedy: string;
+}
+
+/** The answer of a circuit too large to route (transpiling, placing on a device). */
+export const ROUTING_ANSWER: TaskAnswer = {
+  code: "QPLANE_ERR_PROVIDER_CIRCUIT",
+  work: "routing",
+  remedy: "use fewer layers, qubits or entangling pairs",
+};
+
+export const TASK_ANSWERS: { readonly [T in TaskName]: TaskAnswer } = {
+  transpile: ROUTING_ANSWER,
   summarizeDataset: {
     code: "QPLANE_ERR_DATASET",
     work: "reading the file",
@@ -113,14 +117,51 @@ export const TASK_ANSWERS: {
   },
 };
 
-/** Loads a task's function (in the thread, or here when there is no compiled entry). */
+// biome-ignore lint/suspicious/noExplicitAny: a task's arguments are whatever its function takes
+type TaskFunction = (...args: any[]) => unknown;
+
+/**
+ * A task defined by its caller: a function exported by a module, which the thread imports
+ * by URL. Define it next to the function (`module: import.meta.url`), so the compiled module
+ * is the one the thread loads.
+ */
+export interface OffThreadTask<F extends TaskFunction> {
+  /** File URL of the module that exports the function. */
+  readonly module: string;
+  readonly exportName: string;
+  readonly answer: TaskAnswer;
+  /** The function itself, for the caller's thread (vitest runs the sources: no thread). */
+  readonly load: () => Promise<F>;
+}
+
+/** A task as the thread is told it: a built-in name, or where a caller's function lives. */
+export type TaskReference =
+  | TaskName
+  | { readonly module: string; readonly exportName: string; readonly answer: TaskAnswer };
+
+/** How `task` is refused when it fails in its thread. */
+export function answerOf(task: TaskReference): TaskAnswer {
+  return typeof task === "string" ? TASK_ANSWERS[task] : task.answer;
+}
+
+/** Loads a built-in task's function (in the thread, or here when there is no compiled entry). */
 export async function loadTask<K extends TaskName>(name: K): Promise<OffThreadTasks[K]> {
   const tasks: { [T in TaskName]: () => Promise<OffThreadTasks[T]> } = {
     transpile: async () => (await import("../circuits/transpile/index.js")).transpile,
-    fitToDevice: async () => (await import("../../providers/braket/fit.js")).fitToDevice,
     summarizeDataset: async () => (await import("../training/prepare.js")).summarizeDataset,
   };
   return tasks[name]() as Promise<OffThreadTasks[K]>;
+}
+
+/** Loads the function of a task reference, in the thread. */
+export async function loadTaskReference(task: TaskReference): Promise<TaskFunction> {
+  if (typeof task === "string") return (await loadTask(task)) as TaskFunction;
+  const loaded = (await import(task.module)) as Record<string, unknown>;
+  const run = loaded[task.exportName];
+  if (typeof run !== "function") {
+    throw new Error(`${task.module} exports no function ${task.exportName}`);
+  }
+  return run as TaskFunction;
 }
 
 /** What the thread sends back: the result, or a catalogue error. */
@@ -130,7 +171,7 @@ export type ThreadAnswer =
 
 /** What the thread is started with. */
 export interface ThreadRequest {
-  readonly task: TaskName;
+  readonly task: TaskReference;
   readonly args: readonly unknown[];
   /** The work, for messages: "the circuit (4600 gates on 12 qubits)". */
   readonly what: string;
@@ -157,9 +198,20 @@ export async function runOffThread<K extends TaskName>(
   task: K,
   args: Parameters<OffThreadTasks[K]>,
   what: string,
+  options?: OffThreadOptions,
+): Promise<ReturnType<OffThreadTasks[K]>>;
+export async function runOffThread<F extends TaskFunction>(
+  task: OffThreadTask<F>,
+  args: Parameters<F>,
+  what: string,
+  options?: OffThreadOptions,
+): Promise<ReturnType<F>>;
+export async function runOffThread(
+  task: TaskName | OffThreadTask<TaskFunction>,
+  args: readonly unknown[],
+  what: string,
   { timeoutMs = OFF_THREAD_TIMEOUT_MS, owner = null, signal }: OffThreadOptions = {},
-): Promise<ReturnType<OffThreadTasks[K]>> {
-  type Result = ReturnType<OffThreadTasks[K]>;
+): Promise<unknown> {
   if (owner !== null) {
     if (busyOwners.has(owner)) {
       throw new QplaneError(
@@ -173,10 +225,14 @@ export async function runOffThread<K extends TaskName>(
     await acquireSlot(what, signal);
     try {
       if (!compiled) {
-        const run = (await loadTask(task)) as (...taskArgs: unknown[]) => Result;
-        return run(...args);
+        const run = typeof task === "string" ? await loadTask(task) : await task.load();
+        return (run as TaskFunction)(...args);
       }
-      return await inThread<Result>({ task, args, what }, timeoutMs);
+      const reference: TaskReference =
+        typeof task === "string"
+          ? task
+          : { module: task.module, exportName: task.exportName, answer: task.answer };
+      return await inThread({ task: reference, args, what }, timeoutMs);
     } finally {
       releaseSlot();
     }
@@ -193,7 +249,7 @@ function inThread<Result>(request: ThreadRequest, timeoutMs: number): Promise<Re
       workerData: request,
       resourceLimits: { maxOldGenerationSizeMb: OFF_THREAD_HEAP_MB },
     });
-    const { code, work, remedy } = TASK_ANSWERS[request.task];
+    const { code, work, remedy } = answerOf(request.task);
     const refuse = (reason: string) => new QplaneError(code, `${what}: ${reason}; ${remedy}`);
     const timer = setTimeout(() => {
       void worker.terminate();

@@ -20,6 +20,9 @@ import { heavyHex } from "../circuits/transpile/coupling-maps.js";
 type OffThread = typeof import("../../src/compute/off-thread.js");
 const COMPILED = "../../dist/src/compute/off-thread.js";
 const compiled = () => import(COMPILED) as Promise<OffThread>;
+type FitModule = typeof import("../../providers/braket/fit.js");
+const COMPILED_FIT = "../../dist/providers/braket/fit.js";
+const compiledFit = () => import(COMPILED_FIT) as Promise<FitModule>;
 type DatasetShapeModule = typeof import("../../src/api/dataset-shape.js");
 const COMPILED_SHAPES = "../../dist/src/api/dataset-shape.js";
 const compiledShapes = () => import(COMPILED_SHAPES) as Promise<DatasetShapeModule>;
@@ -85,9 +88,10 @@ describe("routing in a worker thread", () => {
 
   it("places on a Braket device with the event loop turning, as in-thread placement does", async () => {
     const { runOffThread, describeCircuit } = await compiled();
+    const { FIT_TO_DEVICE_TASK } = await compiledFit();
     const where = "device heavy-hex";
     const run = await longestStall(() =>
-      runOffThread("fitToDevice", [DEEP, DEVICE, where, false], describeCircuit(DEEP)),
+      runOffThread(FIT_TO_DEVICE_TASK, [DEEP, DEVICE, where, false], describeCircuit(DEEP)),
     );
     expect(run.elapsedMs).toBeGreaterThan(200);
     expect(run.longestGapMs).toBeLessThan(200);

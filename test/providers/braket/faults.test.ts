@@ -5,7 +5,7 @@
  * the bound surfaces the service's reason, and cancelling leaves nothing running.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clientTokenFor } from "../../../providers/braket/provider.js";
+import { clientTokenFor } from "../../../providers/braket/plan.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
 import type { FakeBraket, FakeDevice, FakeFault } from "./fake-server.js";
 import {

@@ -17,6 +17,41 @@ export const LINE_QPU: FakeDevice = {
   supportPhysicalQubits: true,
 };
 
+/** Gates of the program-set and single-program test devices. */
+const OPS = ["h", "x", "ry", "rx", "rz", "cnot", "cz", "si", "v", "zz", "phaseshift"];
+export const GARNET: FakeDevice = {
+  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet",
+  name: "Garnet",
+  qubitCount: 4,
+  supportedOperations: OPS,
+  programSet: { maximumExecutables: 100, maximumTotalShots: 200_000 },
+  pollIntervalMs: 5,
+};
+export const SMALL_SETS: FakeDevice = {
+  ...GARNET,
+  arn: "arn:aws:braket:us-east-1::device/qpu/rigetti/Small",
+  name: "Small",
+  programSet: { maximumExecutables: 2, maximumTotalShots: 100_000 },
+};
+export const ARIA: FakeDevice = {
+  arn: "arn:aws:braket:us-east-1::device/qpu/ionq/Aria-1",
+  name: "Aria-1",
+  qubitCount: 4,
+  supportedOperations: OPS.filter((op) => op !== "cz"),
+  programSet: null,
+  pollIntervalMs: 5,
+};
+
+/** The line QPU with one qubit more than its graph holds, like Emerald's 54 vs 49. */
+export const LINE: FakeDevice = { ...LINE_QPU, qubitCount: 6 };
+/** Only one-qubit gates: nothing can express an entangling gate. */
+export const LONELY: FakeDevice = {
+  ...ARIA,
+  arn: "arn:aws:braket:::device/qpu/x/Lonely",
+  name: "Lonely",
+  supportedOperations: ["rx", "ry", "rz"],
+};
+
 /** A fake Braket + S3 serving `devices`, listening. */
 export async function startFakeBraket(devices: FakeDevice[]): Promise<FakeBraket> {
   const fake = new FakeBraket({ devices });

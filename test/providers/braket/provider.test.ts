@@ -1,60 +1,28 @@
 import { CreateQuantumTaskCommand } from "@aws-sdk/client-braket";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  type BraketProviderOptions,
-  clientTokenFor,
-  MAX_RESULT_BYTES,
-  mapBraketError,
-} from "../../../providers/braket/provider.js";
+import { mapBraketError } from "../../../providers/braket/errors.js";
+import { clientTokenFor } from "../../../providers/braket/plan.js";
+import type { BraketProviderOptions } from "../../../providers/braket/provider.js";
+import { MAX_RESULT_BYTES } from "../../../providers/braket/s3-objects.js";
 import { exactProbabilities } from "../../../providers/local/simulator.js";
 import type { ExecutionResult } from "../../../providers/types.js";
 import { CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
 import { type FakeBraket, type FakeDevice, PROGRAM_SET_RESULT_LAYOUTS } from "./fake-server.js";
 import {
+  ARIA,
   createRequests,
   expectCountsNear,
   fakeProvider,
-  LINE_QPU,
+  GARNET,
+  LINE,
+  LONELY,
   rejection,
   resetFake,
+  SMALL_SETS,
   s3Reads,
   startFakeBraket,
 } from "./harness.js";
-
-const OPS = ["h", "x", "ry", "rx", "rz", "cnot", "cz", "si", "v", "zz", "phaseshift"];
-const GARNET: FakeDevice = {
-  arn: "arn:aws:braket:eu-north-1::device/qpu/iqm/Garnet",
-  name: "Garnet",
-  qubitCount: 4,
-  supportedOperations: OPS,
-  programSet: { maximumExecutables: 100, maximumTotalShots: 200_000 },
-  pollIntervalMs: 5,
-};
-const SMALL_SETS: FakeDevice = {
-  ...GARNET,
-  arn: "arn:aws:braket:us-east-1::device/qpu/rigetti/Small",
-  name: "Small",
-  programSet: { maximumExecutables: 2, maximumTotalShots: 100_000 },
-};
-const ARIA: FakeDevice = {
-  arn: "arn:aws:braket:us-east-1::device/qpu/ionq/Aria-1",
-  name: "Aria-1",
-  qubitCount: 4,
-  supportedOperations: OPS.filter((op) => op !== "cz"),
-  programSet: null,
-  pollIntervalMs: 5,
-};
-
-/** The line QPU with one qubit more than its graph holds, like Emerald's 54 vs 49. */
-const LINE: FakeDevice = { ...LINE_QPU, qubitCount: 6 };
-/** Only one-qubit gates: nothing can express an entangling gate. */
-const LONELY: FakeDevice = {
-  ...ARIA,
-  arn: "arn:aws:braket:::device/qpu/x/Lonely",
-  name: "Lonely",
-  supportedOperations: ["rx", "ry", "rz"],
-};
 
 const circuit = new CircuitBuilder(2)
   .add("ry", [0], input("x"))
