@@ -6,6 +6,7 @@
  * credentials come from the environment only (IBM_CLOUD_API_KEY, the standard AWS_*).
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_ROWS_PER_PUB } from "../../providers/ibm/provider.js";
 import {
@@ -18,6 +19,7 @@ import { systemErrorReason } from "../errors/describe.js";
 import { parseJsonOrYaml } from "../files/json-or-yaml.js";
 import type { ResolvedBackend } from "../training/run.js";
 import { describeSpecIssues } from "../training/spec.js";
+import { noiseSourceProblem, noiseSourceSchema } from "./noise-source.js";
 
 const name = z
   .string()
@@ -43,6 +45,8 @@ export const localBackendSchema = z.strictObject({
   readoutError: z
     .strictObject({ p1Given0: z.number().min(0).max(1), p0Given1: z.number().min(0).max(1) })
     .optional(),
+  /** A twin: the noise of a calibration snapshot or of another backend's live calibration. */
+  noise: noiseSourceSchema.optional(),
 });
 
 export const ibmBackendSchema = z
@@ -182,7 +186,12 @@ export function loadBackends(path: string | undefined): readonly BackendConfig[]
     // the first problem only: one clear line
     fail(describeSpecIssues(new z.ZodError([parsed.error.issues[0]!]), list, "backends"));
   }
-  const listed = parsed.data!;
+  // a twin's snapshot file is named relative to the backends file
+  const listed = parsed.data!.map((entry) =>
+    entry.provider === "local" && entry.noise?.snapshot !== undefined
+      ? { ...entry, noise: { snapshot: resolve(dirname(path), entry.noise.snapshot) } }
+      : entry,
+  );
   const all = [...BUILTIN_BACKENDS, ...listed];
   const seen = new Set<string>();
   for (const backend of all) {
@@ -194,5 +203,7 @@ export function loadBackends(path: string | undefined): readonly BackendConfig[]
     }
     seen.add(backend.name);
   }
+  const twinProblem = noiseSourceProblem(all);
+  if (twinProblem !== undefined) fail(twinProblem);
   return Object.freeze(all);
 }

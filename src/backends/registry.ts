@@ -12,6 +12,7 @@ import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
 import { type BackendConfig, backendAvailability } from "./config.js";
+import { createTwin } from "./twins.js";
 
 export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
@@ -90,9 +91,14 @@ function lazyRunScope(
   };
 }
 
-function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
+function createProvider(
+  config: BackendConfig,
+  env: Env,
+  configs: readonly BackendConfig[],
+): ResolvedBackend {
   switch (config.provider) {
     case "local":
+      if (config.noise !== undefined) return createTwin(config, { configs, env });
       return {
         provider: new LocalProvider({
           device: config.readoutError ? "statevector+readout-noise" : "statevector",
@@ -153,7 +159,9 @@ export function createBackendRegistry(
   configs: readonly BackendConfig[],
   env: Env = process.env,
 ): BackendRegistry {
-  const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
+  const resolved = new Map(
+    configs.map((config) => [config.name, createProvider(config, env, configs)]),
+  );
   return {
     backends: configs.map((config) => ({
       name: config.name,
