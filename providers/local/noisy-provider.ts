@@ -10,6 +10,7 @@ import { checkParameterShape, type ParameterRowsInput } from "../../src/circuits
 import {
   type ExecutionConfig,
   type ExecutionEstimate,
+  type ExecutionResult,
   type JobHandle,
   type MatrixShape,
   type Provider,
@@ -65,21 +66,13 @@ export class NoisyLocalProvider implements Provider {
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const prepared = await this.prepare(circuit);
-    const result =
+    if (config.shots !== 0) checkShots(config.shots);
+    const { noise } = this.options;
+    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
+    const result: ExecutionResult =
       config.shots === 0
-        ? {
-            kind: "probabilities" as const,
-            ...noisyProbabilities(prepared, rows, this.options.noise),
-          }
-        : (checkShots(config.shots),
-          {
-            kind: "counts" as const,
-            ...noisyCounts(prepared, rows, this.options.noise, {
-              shots: config.shots,
-              seed: config.seed,
-              rng: config.rng,
-            }),
-          });
+        ? { kind: "probabilities", ...noisyProbabilities(prepared, rows, noise) }
+        : { kind: "counts", ...noisyCounts(prepared, rows, noise, sampling) };
     return {
       id: `local-${randomUUID()}`,
       status: async () => "completed",

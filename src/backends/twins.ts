@@ -7,6 +7,7 @@
  */
 import { fetchBraketCalibration } from "../../providers/braket/calibration.js";
 import { fetchIbmCalibration } from "../../providers/ibm/calibration.js";
+import type { RetryOptions } from "../../providers/ibm/client.js";
 import { snapshotFromCalibration } from "../../providers/local/calibration-noise.js";
 import type { CalibrationSnapshot } from "../../providers/local/calibration-snapshot.js";
 import {
@@ -29,11 +30,21 @@ type HardwareConfig = Extract<BackendConfig, { provider: "ibm" | "braket" }>;
 export async function fetchCalibrationOf(
   config: HardwareConfig,
   env: Env = process.env,
+  options: FetchOptions = {},
 ): Promise<CalibrationSnapshot> {
-  return snapshotFromCalibration(await fetchDeviceCalibration(config, env));
+  return snapshotFromCalibration(await fetchDeviceCalibration(config, env, options));
 }
 
-function fetchDeviceCalibration(config: HardwareConfig, env: Env): Promise<DeviceCalibration> {
+export interface FetchOptions {
+  /** Retries of IBM requests. @defaultValue the client's (5 attempts) */
+  readonly ibmRetry?: RetryOptions;
+}
+
+function fetchDeviceCalibration(
+  config: HardwareConfig,
+  env: Env,
+  options: FetchOptions,
+): Promise<DeviceCalibration> {
   if (config.provider === "ibm") {
     return fetchIbmCalibration({
       device: config.device,
@@ -42,6 +53,7 @@ function fetchDeviceCalibration(config: HardwareConfig, env: Env): Promise<Devic
       baseUrl: config.baseUrl,
       iamUrl: config.iamUrl,
       fractionalGates: config.fractionalGates,
+      retry: options.ibmRetry,
     });
   }
   return fetchBraketCalibration({
