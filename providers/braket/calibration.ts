@@ -150,7 +150,12 @@ export function calibrationFromBraket(
     const best = kinds.filter((kind) => kind.type !== "READOUT").map((kind) => kind.fidelity);
     if (best.length > 0) pairFidelity.set(`${a},${b}`, Math.max(...best));
   }
-  const coupled = device.couplingMap ?? pairs.map(([a, b]) => [a, b] as const);
+  // all-to-all devices (null coupling map): every pair, so device-wide values reach them all
+  const coupled =
+    device.couplingMap ??
+    Array.from({ length: numQubits }, (_, a) =>
+      Array.from({ length: a }, (_, b) => [b, a] as const),
+    ).flat();
   const done = new Set<string>();
   for (const [a, b] of coupled) {
     const fidelity =
