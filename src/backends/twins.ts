@@ -16,7 +16,6 @@ import {
   snapshotFileSource,
 } from "../../providers/local/calibration-source.js";
 import { TwinProvider } from "../../providers/local/twin-provider.js";
-import type { DeviceCalibration } from "../circuits/calibration.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { ResolvedBackend } from "../training/run.js";
 import type { BackendConfig } from "./config.js";
@@ -32,37 +31,31 @@ export async function fetchCalibrationOf(
   env: Env = process.env,
   options: FetchOptions = {},
 ): Promise<CalibrationSnapshot> {
-  return snapshotFromCalibration(await fetchDeviceCalibration(config, env, options));
+  const calibration =
+    config.provider === "ibm"
+      ? await fetchIbmCalibration({
+          device: config.device,
+          instanceCrn: config.instanceCrn,
+          apiKey: env.IBM_CLOUD_API_KEY ?? "",
+          baseUrl: config.baseUrl,
+          iamUrl: config.iamUrl,
+          fractionalGates: config.fractionalGates,
+          retry: options.ibmRetry,
+        })
+      : // credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, …)
+        await fetchBraketCalibration({
+          deviceArn: config.deviceArn,
+          s3Bucket: config.s3Bucket,
+          s3Prefix: config.s3Prefix,
+          region: config.region,
+          endpoint: config.endpoint,
+        });
+  return snapshotFromCalibration(calibration);
 }
 
 export interface FetchOptions {
   /** Retries of IBM requests. @defaultValue the client's (5 attempts) */
   readonly ibmRetry?: RetryOptions;
-}
-
-function fetchDeviceCalibration(
-  config: HardwareConfig,
-  env: Env,
-  options: FetchOptions,
-): Promise<DeviceCalibration> {
-  if (config.provider === "ibm") {
-    return fetchIbmCalibration({
-      device: config.device,
-      instanceCrn: config.instanceCrn,
-      apiKey: env.IBM_CLOUD_API_KEY ?? "",
-      baseUrl: config.baseUrl,
-      iamUrl: config.iamUrl,
-      fractionalGates: config.fractionalGates,
-      retry: options.ibmRetry,
-    });
-  }
-  return fetchBraketCalibration({
-    deviceArn: config.deviceArn,
-    s3Bucket: config.s3Bucket,
-    s3Prefix: config.s3Prefix,
-    region: config.region,
-    endpoint: config.endpoint,
-  });
 }
 
 export interface TwinOptions {
