@@ -17,6 +17,7 @@ import {
   parseCalibration,
   writeCalibrationFile,
 } from "../../providers/local/calibration-snapshot.js";
+import { refreshingSource } from "../../providers/local/calibration-source.js";
 import { noisyProbabilities } from "../../providers/local/density-simulator.js";
 import { parseNoiseModel } from "../../providers/local/noise-model.js";
 import { remapNoiseModel } from "../../providers/local/noise-remap.js";
@@ -251,6 +252,42 @@ describe("a live twin of the fake IBM service", () => {
     clock += 31_000;
     await twin.run(circuit, rows, { shots: 0 });
     expect(propertyFetches() - before).toBe(3);
+  });
+});
+
+describe("refreshingSource", () => {
+  it("shares one fetch between concurrent callers and retries a failed first fetch at once", async () => {
+    let fetches = 0;
+    let fail = true;
+    const source = refreshingSource({
+      fetch: async () => {
+        fetches++;
+        if (fail) throw new Error("service down");
+        return snapshot;
+      },
+      refreshMs: 60_000,
+      warn: () => {
+        throw new Error("nothing to keep: a first failure is thrown, not warned");
+      },
+      now: () => 0,
+    });
+    await expect(source.current()).rejects.toThrow("service down");
+    fail = false;
+    const [a, b] = await Promise.all([source.current(), source.current()]);
+    expect(fetches).toBe(2);
+    expect(a).toBe(b);
+    expect(a.snapshot).toEqual(snapshot);
+    expect(await source.current()).toBe(a);
+    expect(fetches).toBe(2);
+  });
+
+  it("refuses a fetched calibration that does not validate, like a file", async () => {
+    const source = refreshingSource({
+      fetch: async () => ({ ...snapshot, numQubits: 0 }),
+      refreshMs: 60_000,
+      warn: () => {},
+    });
+    await expect(source.current()).rejects.toThrow(/^calibration\.numQubits: /);
   });
 });
 
