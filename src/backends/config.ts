@@ -132,7 +132,9 @@ export function backendAvailability(
 ): Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess"> {
   switch (config.provider) {
     case "local":
-      return { exactProbabilities: true, simulatesInProcess: true };
+      // a twin's exact probabilities are noisy: the adjoint gradient (of the noiseless
+      // statevector) is not theirs, so it is refused as on a remote simulator
+      return { exactProbabilities: true, simulatesInProcess: config.noise === undefined };
     case "ibm":
       return { exactProbabilities: false, simulatesInProcess: false };
     case "braket":

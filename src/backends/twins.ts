@@ -18,7 +18,7 @@ import {
 import { TwinProvider } from "../../providers/local/twin-provider.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { ResolvedBackend } from "../training/run.js";
-import type { BackendConfig } from "./config.js";
+import { type BackendConfig, backendAvailability } from "./config.js";
 import { DEFAULT_REFRESH_MINUTES } from "./noise-source.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -98,5 +98,5 @@ export function createTwin(config: LocalConfig, options: TwinOptions): ResolvedB
     calibration: calibrationSourceOf(config, options),
     maxQubits: config.maxQubits,
   });
-  return { provider, exactProbabilities: true, simulatesInProcess: true };
+  return { provider, ...backendAvailability(config) };
 }

@@ -31,6 +31,7 @@ import { compactIdleQubits } from "../../src/circuits/compact.js";
 import { CircuitBuilder, weight } from "../../src/circuits/ir.js";
 import type { IbmBackendProperties } from "../../src/circuits/transpile/index.js";
 import { transpile } from "../../src/circuits/transpile/index.js";
+import { prepareRun, runTraining } from "../../src/training/run.js";
 import { IBM_CONFIGURATION, IBM_PROPERTIES, TWIN_DEVICE } from "../fixtures/calibration/ibm.js";
 import {
   FAKE_API_KEY,
@@ -131,7 +132,17 @@ describe("a twin from a snapshot file in the backends file", () => {
 
   it("resolves by name and runs the circuit as transpiled for the device", async () => {
     const twin = registry.resolve("twin-file");
-    expect(twin.exactProbabilities).toBe(true);
+    // exact (noisy) probabilities; never the adjoint gradient, which ignores the noise
+    expect(twin).toMatchObject({ exactProbabilities: true, simulatesInProcess: false });
+    const spec = (gradient: string) => ({
+      dataset: { name: "moons", samples: 40 },
+      training: { gradient, epochs: 1 },
+      backend: { name: "twin-file", shots: 0 },
+    });
+    expect(() => prepareRun(spec("parameter-shift"), registry.resolve)).not.toThrow();
+    expect(() => prepareRun(spec("adjoint"), registry.resolve)).toThrow(
+      /^spec\.training\.gradient: "adjoint" needs exact probabilities on the local simulator \(backend "twin-file", shots 0\)/,
+    );
     const got = await probabilities(twin.provider.run(circuit, rows, { shots: 0 }));
 
     const { noise } = parseCalibration(snapshot);
@@ -172,6 +183,22 @@ describe("a twin from a snapshot file in the backends file", () => {
     expect(twin).toBeInstanceOf(TwinProvider);
     const plan = await (twin as TwinProvider).transpileFor(circuit);
     expect(plan.swaps).toBe(transpile(circuit, calibrationTarget(snapshot)).swaps);
+  });
+
+  it("trains a VQC (parameter-shift, exact) whose trajectory the device's noise changes", async () => {
+    const spec = (backend: string) => ({
+      dataset: { name: "moons", samples: 40, seed: 2 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 2, gradient: "parameter-shift" },
+      backend: { name: backend, shots: 0 },
+    });
+    const clean = await runTraining(spec("local"), { resolveBackend: registry.resolve });
+    const twin = await runTraining(spec("twin-file"), { resolveBackend: registry.resolve });
+    const a = clean.result.records.at(-1)!;
+    const b = twin.result.records.at(-1)!;
+    expect(twin.result.records).toHaveLength(2);
+    expect(Number.isFinite(b.trainLoss)).toBe(true);
+    expect(Math.abs(b.trainLoss - a.trainLoss)).toBeGreaterThan(1e-6);
   });
 
   it("fails a run with the file's problem when the snapshot is missing", async () => {
