@@ -148,6 +148,17 @@ export class IbmRuntimeClient {
     return this.request<T>("DELETE", path, undefined, options);
   }
 
+  /** `GET /backends/{device}/configuration`: basis gates, coupling map, qubit count. */
+  async backendConfiguration<T = unknown>(device: string, options?: RequestOptions): Promise<T> {
+    return (await this.get<T>(`/backends/${encodeURIComponent(device)}/configuration`, options))
+      .data;
+  }
+
+  /** `GET /backends/{device}/properties`: the latest calibration (T1, T2, gate errors, …). */
+  async backendProperties<T = unknown>(device: string, options?: RequestOptions): Promise<T> {
+    return (await this.get<T>(`/backends/${encodeURIComponent(device)}/properties`, options)).data;
+  }
+
   private backoff(attempt: number): number {
     return Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
   }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { backendNameSchema, type ProviderDescriptor } from "../descriptor.js";
+import { noiseSourceSchema } from "./noise-source.js";
 import { LocalProvider } from "./provider.js";
 
 export const localBackendSchema = z.strictObject({
@@ -14,6 +15,8 @@ export const localBackendSchema = z.strictObject({
   readoutError: z
     .strictObject({ p1Given0: z.number().min(0).max(1), p0Given1: z.number().min(0).max(1) })
     .optional(),
+  /** A twin: the noise of a calibration snapshot or of another backend's live calibration. */
+  noise: noiseSourceSchema.optional(),
 });
 export type LocalBackendEntry = z.infer<typeof localBackendSchema>;
 
@@ -23,7 +26,12 @@ export const localProviderDescriptor = {
   hiddenSettings: [],
   offers: { transpile: false, runScopes: false },
   createOnFirstUse: false,
-  availability: () => ({ exactProbabilities: true, simulatesInProcess: true }),
+  // a twin's exact probabilities are noisy: the adjoint gradient (of the noiseless statevector)
+  // is not theirs, so it is refused as on a remote simulator
+  availability: (entry: LocalBackendEntry) => ({
+    exactProbabilities: true,
+    simulatesInProcess: entry.noise === undefined,
+  }),
   create: (entry: LocalBackendEntry) =>
     new LocalProvider({
       device: entry.readoutError ? "statevector+readout-noise" : "statevector",

@@ -6,13 +6,19 @@
  * credentials come from the environment only (IBM_CLOUD_API_KEY, the standard AWS_*).
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import type { BackendAvailability } from "../../providers/descriptor.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { systemErrorReason } from "../errors/describe.js";
 import { parseJsonOrYaml } from "../files/json-or-yaml.js";
 import { describeSpecIssues } from "../training/spec.js";
-import { type BackendConfig, backendConfigSchema, descriptorFor } from "./descriptors.js";
+import {
+  type BackendConfig,
+  backendConfigSchema,
+  descriptorFor,
+  noiseSourceProblem,
+} from "./descriptors.js";
 
 export { type BackendConfig, backendConfigSchema } from "./descriptors.js";
 
@@ -70,7 +76,12 @@ export function loadBackends(path: string | undefined): readonly BackendConfig[]
     // the first problem only: one clear line
     fail(describeSpecIssues(new z.ZodError([parsed.error.issues[0]!]), list, "backends"));
   }
-  const listed = parsed.data!;
+  // a twin's snapshot file is named relative to the backends file
+  const listed = parsed.data!.map((entry) =>
+    entry.provider === "local" && entry.noise?.snapshot !== undefined
+      ? { ...entry, noise: { snapshot: resolve(dirname(path), entry.noise.snapshot) } }
+      : entry,
+  );
   const all = [...BUILTIN_BACKENDS, ...listed];
   const seen = new Set<string>();
   for (const backend of all) {
@@ -82,5 +93,7 @@ export function loadBackends(path: string | undefined): readonly BackendConfig[]
     }
     seen.add(backend.name);
   }
+  const twinProblem = noiseSourceProblem(all);
+  if (twinProblem !== undefined) fail(twinProblem);
   return Object.freeze(all);
 }

@@ -11,6 +11,9 @@ import type { ProviderDescriptor } from "../../providers/descriptor.js";
 import { ibmProviderDescriptor } from "../../providers/ibm/descriptor.js";
 import { localProviderDescriptor } from "../../providers/local/descriptor.js";
 
+/** The twins' noise sources refer to other entries: checked across the whole file. */
+export { noiseSourceProblem } from "../../providers/local/noise-source.js";
+
 export const PROVIDER_DESCRIPTORS = [
   localProviderDescriptor,
   ibmProviderDescriptor,

@@ -10,6 +10,7 @@ import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
 import { type BackendConfig, descriptorFor } from "./descriptors.js";
+import { createTwin } from "./twins.js";
 
 export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
@@ -79,7 +80,15 @@ function lazyRunScope(
   };
 }
 
-function createProvider(config: BackendConfig, env: ProviderEnv): ResolvedBackend {
+function createProvider(
+  config: BackendConfig,
+  env: ProviderEnv,
+  configs: readonly BackendConfig[],
+): ResolvedBackend {
+  // a local entry with `noise` is a twin: its calibration may come from another entry
+  if (config.provider === "local" && config.noise !== undefined) {
+    return createTwin(config, { configs, env });
+  }
   const descriptor = descriptorFor(config);
   const availability = descriptor.availability(config);
   if (!descriptor.createOnFirstUse) {
@@ -112,7 +121,9 @@ export function createBackendRegistry(
   configs: readonly BackendConfig[],
   env: ProviderEnv = process.env,
 ): BackendRegistry {
-  const resolved = new Map(configs.map((config) => [config.name, createProvider(config, env)]));
+  const resolved = new Map(
+    configs.map((config) => [config.name, createProvider(config, env, configs)]),
+  );
   return {
     backends: configs.map((config) => ({
       name: config.name,

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { QplaneError } from "../errors/catalogue.js";
 import { MAX_POOL_SIZE } from "../experiments/run-pool.js";
+import { calibrationCommand } from "./calibration.js";
 import { registerCircuitCommand } from "./circuit.js";
 import { runEngineCheck } from "./engine-check.js";
 import { experimentCommand } from "./experiment.js";
@@ -209,6 +210,17 @@ A program without measurements measures every qubit q[i] into c[i].`,
         },
         write,
       );
+    });
+
+  program
+    .command("calibration")
+    .description(
+      "Fetch the current calibration of an ibm or braket backend of QPLANE_BACKENDS and save it as a snapshot (JSON: noise model, basis, coupling map; docs/noise.md); a backends-file entry {provider: local, noise: {snapshot: FILE}} makes it a twin.",
+    )
+    .requiredOption("--backend <name>", "an ibm or braket backend of QPLANE_BACKENDS")
+    .requiredOption("--out <file>", "where the snapshot is written (JSON)")
+    .action(async (options: { backend: string; out: string }) => {
+      await calibrationCommand(options, write);
     });
 
   program

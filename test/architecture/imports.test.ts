@@ -174,6 +174,8 @@ const COMPOSITION_ROOTS = [
   "src/backends/registry.ts",
   // the one list of provider descriptors the backends file's schema and the registry use
   "src/backends/descriptors.ts",
+  // the registry's twin builder: a local simulator fed by an ibm or braket calibration
+  "src/backends/twins.ts",
   "bench/",
 ];
 

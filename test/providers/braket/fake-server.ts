@@ -47,6 +47,8 @@ export interface FakeDevice {
   readonly connectivity?: Record<string, string[]>;
   readonly supportPhysicalQubits?: boolean;
   readonly requiresContiguousQubitIndices?: boolean;
+  /** `standardized` calibration properties (fidelities, T1/T2), served as given. */
+  readonly standardized?: unknown;
 }
 
 /** An injected HTTP error reply. */
@@ -269,6 +271,7 @@ export class FakeBraket {
           shotsRange,
           ...(device.pollIntervalMs ? { getTaskPollIntervalMillis: device.pollIntervalMs } : {}),
         },
+        ...(device.standardized !== undefined ? { standardized: device.standardized } : {}),
       };
       return {
         deviceArn: device.arn,

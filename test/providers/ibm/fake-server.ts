@@ -53,6 +53,8 @@ export interface FakeIbmOptions {
   readonly seed?: number;
   /** The instance's plan; "open" refuses dedicated sessions (1352). @defaultValue "premium" */
   readonly plan?: "open" | "premium";
+  /** `/properties` body served as given (a calibration fixture). @defaultValue generated */
+  readonly properties?: unknown;
 }
 
 export interface RecordedRequest {
@@ -119,6 +121,8 @@ export class FakeIbmServer {
   runningPolls: number;
   readonly sessions = new Map<string, FakeSession>();
   plan: "open" | "premium";
+  /** Mutable: tests change the calibration between fetches. */
+  properties: unknown;
   private readonly faults: Fault[] = [];
   private failNextJobWith: { reason: string; code: number } | undefined;
   private readonly rng: Rng;
@@ -134,6 +138,7 @@ export class FakeIbmServer {
     this.runningPolls = options.runningPolls ?? 1;
     this.rng = createRng(options.seed ?? 7);
     this.plan = options.plan ?? "premium";
+    this.properties = options.properties;
     this.app = Fastify({ logger: false });
     this.routes();
   }
@@ -324,6 +329,7 @@ export class FakeIbmServer {
       async (request, reply) => {
         const device = backend(request.params.name, reply);
         if (device === undefined) return reply;
+        if (this.properties !== undefined) return this.properties;
         return {
           backend_name: device.name,
           last_update_date: new Date().toISOString(),
