@@ -166,8 +166,6 @@ const KNOWN_VIOLATIONS = [
   // training → config.ts: the cost limits' type lives with the server configuration
   "src/training/cost.ts -> src/config.ts",
   "src/training/sizing.ts -> src/config.ts",
-  // logging → config.ts: the log format's type lives with the server configuration
-  "src/logging/redaction.ts -> src/config.ts",
   // providers → training: the IBM provider formats option errors with the spec's describer
   "providers/ibm/provider.ts -> src/training/spec.ts",
   // compute's task table names the functions its threads run (above it in the layers)
