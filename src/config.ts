@@ -24,7 +24,6 @@ export type Role = (typeof ROLES)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-
 /**
  * Which proxies' `X-Forwarded-For` is believed (fastify's `trustProxy`): none (`false`), any
  * (`true`), or the listed addresses/CIDRs. It decides `request.ip`, which keys the rate limit

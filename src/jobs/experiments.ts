@@ -68,9 +68,9 @@ import type {
 } from "./experiment-types.js";
 import { canonicalJson, sha256 } from "./hashing.js";
 import { JOB_ID_PATTERN, jobIdTime, newJobId } from "./ids.js";
+import { checkJobName, checkJobTags, MAX_TAGS } from "./job-rules.js";
 import type { JobKeys } from "./keys.js";
 import { closeRedis, createRedis } from "./redis.js";
-import { MAX_TAGS } from "./service.js";
 import { EVERYONE, type JobRecord, type JobService, type Viewer } from "./types.js";
 
 /** How long an identical submission may take to store its experiment, beyond 20 ms per child. */
@@ -167,6 +167,9 @@ class RedisExperimentService implements ExperimentService {
         `tags: an experiment may have at most ${MAX_TAGS - 1} tags (its children also carry experiment:<id>)`,
       );
     }
+    // its children's jobs carry its name and tags: refuse them here, not at the first child
+    checkJobName(submission.name);
+    checkJobTags(tags);
     const owner = options.owner ?? null;
     const planned = planExperimentRecord(
       {

@@ -25,6 +25,7 @@ import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { canonicalJson, sha256 } from "./hashing.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
+import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
   closeRedis,
@@ -62,49 +63,8 @@ export interface JobServiceOptions {
   readonly logger?: Logger;
 }
 
-export const MAX_TAGS = 20;
-export const MAX_TAG_LENGTH = 64;
-export const MAX_NAME_LENGTH = 200;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 function invalid(message: string): QplaneError {
   return new QplaneError("QPLANE_ERR_REQUEST_INVALID", message);
-}
-
-function checkName(name: string | null | undefined): string | null {
-  if (name === undefined || name === null) return null;
-  if (
-    typeof name !== "string" ||
-    name.length === 0 ||
-    name.length > MAX_NAME_LENGTH ||
-    CONTROL.test(name)
-  ) {
-    throw invalid(`name: must be 1-${MAX_NAME_LENGTH} characters without control characters`);
-  }
-  return name;
-}
-
-function checkTags(tags: readonly string[] | undefined): string[] {
-  if (tags === undefined) return [];
-  if (!Array.isArray(tags) || tags.length > MAX_TAGS) {
-    throw invalid(`tags: must be a list of at most ${MAX_TAGS} tags`);
-  }
-  tags.forEach((tag, index) => {
-    if (
-      typeof tag !== "string" ||
-      tag.length === 0 ||
-      tag.length > MAX_TAG_LENGTH ||
-      CONTROL.test(tag)
-    ) {
-      throw invalid(
-        `tags[${index}]: must be 1-${MAX_TAG_LENGTH} characters without control characters`,
-      );
-    }
-  });
-  return [...new Set(tags)];
 }
 
 /**
@@ -196,21 +156,10 @@ class RedisJobService implements JobService {
       this.config.limits,
       backend === undefined || simulatesInProcess(backendAvailability(backend)),
     );
-    const name = checkName(options.name);
-    const tags = checkTags(options.tags);
+    const name = checkJobName(options.name);
+    const tags = checkJobTags(options.tags);
     const owner = options.owner ?? null;
-    const key = options.idempotencyKey;
-    if (
-      key !== undefined &&
-      (typeof key !== "string" ||
-        key.length === 0 ||
-        key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
-        CONTROL.test(key))
-    ) {
-      throw invalid(
-        `Idempotency-Key: must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters without control characters`,
-      );
-    }
+    const key = checkIdempotencyKey(options.idempotencyKey);
     return this.guarded(async () => {
       if (key === undefined)
         return { created: true, job: await this.create(spec, name, tags, owner) };

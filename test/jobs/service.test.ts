@@ -400,7 +400,8 @@ describe("job service with an in-process worker", () => {
     );
     await expect(service.submit(TINY, { tags: ["ok", ""] })).rejects.toMatchObject({
       code: "QPLANE_ERR_REQUEST_INVALID",
-      message: "tags[1]: must be 1-64 characters without control characters",
+      message:
+        "tags[1]: must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit (got \"\")",
     });
     await expect(service.submit(TINY, { name: "x".repeat(201) })).rejects.toMatchObject({
       code: "QPLANE_ERR_REQUEST_INVALID",
