@@ -22,7 +22,7 @@ import type { EpochRecord } from "../training/records.js";
 import { simulatesInProcess } from "../training/run.js";
 import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
-import { canonicalJson, sha256 } from "./hashing.js";
+import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
@@ -67,21 +67,6 @@ function invalid(message: string): QplaneError {
   return new QplaneError("QPLANE_ERR_REQUEST_INVALID", message);
 }
 
-/**
- * How long a claim may point at a job not yet stored: an identical submission in flight
- * stores its job within milliseconds; after this the job is taken as removed or expired.
- */
-const CLAIM_GRACE_MS = 1000;
-
-/** Job owners remembered for filtering the all-jobs stream (an owner never changes). */
-const OWNER_CACHE_SIZE = 10_000;
-
-/** A listener of every job's events and whose jobs it may see. */
-interface Watcher {
-  readonly viewer: Viewer;
-  readonly listener: (jobId: string, event: JobEvent) => void;
-}
-
 const notFound = (id: string) =>
   new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
 
@@ -89,13 +74,7 @@ class RedisJobService implements JobService {
   private readonly store: JobStore;
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
-  private subscriber: Redis | null = null;
-  private readonly watchers = new Set<Watcher>();
-  /** Owners of jobs, learnt on reads and looked up for events (see onAnyEvent). */
-  private readonly owners = new Map<string, string | null>();
-  /** Events held while their job's owner is looked up, in arrival order. */
-  private readonly awaitingOwner = new Map<string, JobEvent[]>();
-  private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
+  private readonly events: JobEventHub;
   private closed = false;
 
   constructor(
@@ -110,6 +89,14 @@ class RedisJobService implements JobService {
       retentionSeconds: config.retentionSeconds,
     });
     this.queue = createTrainingQueue(redis, config.keyPrefix);
+    this.events = new JobEventHub({
+      redisUrl: config.redisUrl,
+      keys: this.store.keys,
+      timeoutMs: this.timeoutMs,
+      connectionName: `${config.keyPrefix}:api-events`,
+      logger,
+      ownerOf: (id) => this.store.owner(id),
+    });
     // connection problems surface on the calls that meet them (as 503s)
     this.queue.on("error", (error) => this.logger.debug({ err: error }, "queue connection error"));
   }
@@ -126,15 +113,8 @@ class RedisJobService implements JobService {
   private async require(id: string, viewer: Viewer): Promise<JobRecord> {
     const job = await this.store.get(id);
     if (!job || !canSee(viewer, job.owner)) throw notFound(id);
-    this.rememberOwner(id, job.owner);
+    this.events.rememberOwner(id, job.owner);
     return job;
-  }
-
-  private rememberOwner(id: string, owner: string | null): void {
-    if (this.owners.has(id)) return;
-    this.owners.set(id, owner);
-    // forget the oldest (Map keeps insertion order)
-    if (this.owners.size > OWNER_CACHE_SIZE) this.owners.delete(this.owners.keys().next().value!);
   }
 
   private async publishStatus(id: string, status: JobStatus): Promise<void> {
@@ -163,48 +143,17 @@ class RedisJobService implements JobService {
     return this.guarded(async () => {
       if (key === undefined)
         return { created: true, job: await this.create(spec, name, tags, owner) };
-      // keys are per API key: one client cannot reach another's job through a shared key
-      const digest = sha256(`${owner ?? ""}\n${key}`);
-      const bodyHash = sha256(canonicalJson({ spec, name, tags }));
-      for (let round = 0; round < 3; round++) {
-        const id = newJobId();
-        const claim = { jobId: id, bodyHash };
-        const earlier = await this.store.claimIdempotency(
-          digest,
-          claim,
-          this.config.idempotencyTtlSeconds,
-        );
-        if (earlier === null) {
-          try {
-            return { created: true, job: await this.create(spec, name, tags, owner, id) };
-          } catch (error) {
-            await this.store.releaseIdempotency(digest, claim).catch(() => {});
-            throw error;
-          }
-        }
-        if (earlier.bodyHash !== bodyHash) {
-          throw new QplaneError(
-            "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
-            `Idempotency-Key: already used for job ${earlier.jobId} with a different request body`,
-          );
-        }
-        // the claim is per owner, so the job it points at is the submitter's own
-        const job = await this.awaitJob(earlier.jobId);
-        if (job) return { created: false, job };
-        // the earlier job was removed or expired, or its submission failed: the key is free
-        await this.store.releaseIdempotency(digest, earlier);
-      }
-      throw unavailable();
+      return this.store.idempotency.submit(
+        {
+          owner,
+          key,
+          body: { spec, name, tags },
+          ttlSeconds: this.config.idempotencyTtlSeconds,
+          graceMs: this.timeoutMs,
+        },
+        (id) => this.create(spec, name, tags, owner, id),
+      );
     });
-  }
-
-  /** The job a claim points at; waits briefly for a submission still in flight. */
-  private async awaitJob(id: string): Promise<JobRecord | null> {
-    for (;;) {
-      const job = await this.store.get(id);
-      if (job || Date.now() - jobIdTime(id) > Math.min(CLAIM_GRACE_MS, this.timeoutMs)) return job;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   private async create(
@@ -240,7 +189,7 @@ class RedisJobService implements JobService {
         `this API key has ${created.active} unfinished jobs, the most allowed (${limit}); wait for one to finish or cancel one`,
       );
     }
-    this.rememberOwner(id, owner);
+    this.events.rememberOwner(id, owner);
     try {
       await withTimeout(enqueueTraining(this.queue, this.config, id), this.timeoutMs);
     } catch (error) {
@@ -338,33 +287,7 @@ class RedisJobService implements JobService {
     assertJobId(id);
     return this.guarded(async () => {
       await this.require(id, viewer);
-      const subscriber = await this.connectSubscriber();
-      const channel = this.store.keys.events(id);
-      let listeners = this.listeners.get(channel);
-      if (!listeners) {
-        listeners = new Set();
-        this.listeners.set(channel, listeners);
-        try {
-          await subscriber.subscribe(channel);
-        } catch (error) {
-          this.listeners.delete(channel);
-          throw error;
-        }
-      }
-      const listener = (event: JobEvent) => onEvent(event);
-      listeners.add(listener);
-      let active = true;
-      return async () => {
-        if (!active) return;
-        active = false;
-        const current = this.listeners.get(channel);
-        current?.delete(listener);
-        if (current && current.size === 0) {
-          this.listeners.delete(channel);
-          // bounded: with Redis away a patient connection would wait for it (shutdown hangs)
-          await withTimeout(subscriber.unsubscribe(channel), this.timeoutMs).catch(() => {});
-        }
-      };
+      return this.events.subscribe(id, onEvent);
     });
   }
 
@@ -376,98 +299,8 @@ class RedisJobService implements JobService {
       // a store that stopped answering (paused, overloaded) still looks connected; without a
       // round trip the stream would open and stay silent
       await this.redis.ping();
-      const subscriber = await this.connectSubscriber();
-      if (this.watchers.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
-      const watcher: Watcher = { viewer, listener };
-      this.watchers.add(watcher);
-      return async () => {
-        if (!this.watchers.delete(watcher) || this.watchers.size > 0) return;
-        await withTimeout(
-          subscriber.punsubscribe(this.store.keys.events("*")),
-          this.timeoutMs,
-        ).catch(() => {});
-      };
+      return this.events.watchAll(listener, viewer);
     });
-  }
-
-  /**
-   * Hands an event of any job to the watchers that may see it. Events carry no owner, so an
-   * owner-scoped watcher needs the job's owner: remembered, or looked up once per job (events
-   * arriving meanwhile wait, in order). A job whose owner cannot be read is shown to no owner.
-   */
-  private onAnyEvent(jobId: string, event: JobEvent): void {
-    let scoped = false;
-    for (const watcher of this.watchers) {
-      if (watcher.viewer.kind === "everyone") this.notify(watcher, jobId, event);
-      else scoped = true;
-    }
-    if (!scoped) return;
-    if (this.owners.has(jobId)) {
-      this.notifyOwner(jobId, this.owners.get(jobId)!, event);
-      return;
-    }
-    const waiting = this.awaitingOwner.get(jobId);
-    if (waiting) {
-      waiting.push(event);
-      return;
-    }
-    this.awaitingOwner.set(jobId, [event]);
-    void withTimeout(this.store.owner(jobId), this.timeoutMs)
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error, jobId }, "could not read a job's owner for its events");
-        return undefined;
-      })
-      .then((owner) => {
-        const events = this.awaitingOwner.get(jobId) ?? [];
-        this.awaitingOwner.delete(jobId);
-        if (owner === undefined) return;
-        this.rememberOwner(jobId, owner);
-        for (const held of events) this.notifyOwner(jobId, owner, held);
-      });
-  }
-
-  private notifyOwner(jobId: string, owner: string | null, event: JobEvent): void {
-    for (const watcher of this.watchers) {
-      if (watcher.viewer.kind === "owner" && canSee(watcher.viewer, owner)) {
-        this.notify(watcher, jobId, event);
-      }
-    }
-  }
-
-  private notify(watcher: Watcher, jobId: string, event: JobEvent): void {
-    try {
-      watcher.listener(jobId, event);
-    } catch (error) {
-      this.logger.warn({ err: error }, "a job event listener threw");
-    }
-  }
-
-  /** The one connection in subscriber mode, shared by all subscriptions. */
-  private async connectSubscriber(): Promise<Redis> {
-    if (!this.subscriber) {
-      const subscriber = createRedis(this.config.redisUrl, "patient", {
-        name: `${this.config.keyPrefix}:api-events`,
-      });
-      const eventsPrefix = this.store.keys.events("");
-      subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
-        this.onAnyEvent(channel.slice(eventsPrefix.length), JSON.parse(message) as JobEvent);
-      });
-      subscriber.on("message", (channel: string, message: string) => {
-        const listeners = this.listeners.get(channel);
-        if (!listeners) return;
-        const event = JSON.parse(message) as JobEvent;
-        for (const listener of listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            this.logger.warn({ err: error }, "a job event listener threw");
-          }
-        }
-      });
-      this.subscriber = subscriber;
-    }
-    if (!(await waitForReady(this.subscriber, this.timeoutMs))) throw unavailable();
-    return this.subscriber;
   }
 
   async ready(): Promise<boolean> {
@@ -500,9 +333,8 @@ class RedisJobService implements JobService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.listeners.clear();
     await withTimeout(this.queue.close(), 1000).catch(() => {});
-    if (this.subscriber) await closeRedis(this.subscriber);
+    await this.events.close();
     if (this.ownsRedis) await closeRedis(this.redis);
   }
 }

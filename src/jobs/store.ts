@@ -1,576 +1,63 @@
 /**
- * The job store over one ioredis connection: job records, per-epoch metric series,
- * checkpoints, listing indexes, idempotency claims and event publication. Key layout in
- * keys.ts. Writes that must be atomic are MULTI transactions, or Lua scripts (scripts.ts)
- * where they depend on what is stored (status transitions, per-key limits, epoch writes).
+ * The job store over one ioredis connection: the job records (records.ts) with listing
+ * (listing.ts), the sweeper (sweeping.ts), Idempotency-Key claims (idempotency.ts) and event
+ * publication (events.ts) over the same connection and key layout (keys.ts). Each part does
+ * one job; this class only wires them together for the service, the processor and the worker.
  *
  * The store knows nothing of BullMQ or HTTP; it throws QplaneError only for a bad cursor.
  * Redis failures propagate as ioredis errors (the service maps them to 503).
  */
-import type { ChainableCommander, Redis } from "ioredis";
-import { QplaneError } from "../errors/catalogue.js";
-import type { TrainingCheckpoint } from "../training/loop.js";
-import type { EpochRecord } from "../training/records.js";
-import { JobKeys } from "./keys.js";
-import {
-  ADD_TRAINING_TIME,
-  CREATE_JOB,
-  DELETE_IF_EQUAL,
-  RECORD_EPOCH,
-  TRANSITION_JOB,
-} from "./scripts.js";
-import {
-  JOB_STATUSES,
-  type JobEvent,
-  type JobListQuery,
-  type JobPage,
-  type JobRecord,
-  type JobStatus,
-  TERMINAL_JOB_STATUSES,
-} from "./types.js";
+import { publishCancel, publishJobEvent } from "./events.js";
+import { type IdempotencyClaim, IdempotencyClaims } from "./idempotency.js";
+import { JobListing } from "./listing.js";
+import { JobRecords } from "./records.js";
+import { sweepExpired } from "./sweeping.js";
+import type { JobEvent, JobListQuery, JobPage } from "./types.js";
 
-export interface JobStoreOptions {
-  /** Prefix of every key (QPLANE_KEY_PREFIX). */
-  readonly prefix: string;
-  /** TTL of a finished job's keys. */
-  readonly retentionSeconds: number;
-}
+export type { IdempotencyClaim } from "./idempotency.js";
+export { MAX_PAGE_SIZE } from "./listing.js";
+export type {
+  CreateResult,
+  EpochWriteResult,
+  JobStoreOptions,
+  TransitionResult,
+} from "./records.js";
 
-/** What an Idempotency-Key is bound to. */
-export interface IdempotencyClaim {
-  readonly jobId: string;
-  readonly bodyHash: string;
-}
-
-export type TransitionResult =
-  | { readonly ok: true; readonly attempts: number; readonly cancelRequested: boolean }
-  | { readonly ok: false; readonly reason: "missing" }
-  | { readonly ok: false; readonly reason: "state"; readonly status: JobStatus };
-
-export type EpochWriteResult =
-  | { readonly ok: true; readonly cancelRequested: boolean }
-  /** The job is no longer this worker's: finished, removed, or taken over by another attempt. */
-  | { readonly ok: false; readonly reason: "missing" | "state" | "superseded" };
-
-export type CreateResult = { readonly ok: true } | { readonly ok: false; readonly active: number };
-
-/** Largest page a listing returns. */
-export const MAX_PAGE_SIZE = 1000;
-
-type RecordPatch = { -readonly [K in keyof JobRecord]?: JobRecord[K] };
-
-function encodeFields(fields: RecordPatch): string[] {
-  return Object.entries(fields).flatMap(([field, value]) => [field, JSON.stringify(value)]);
-}
-
-/** Property order of a decoded record (a hash has none), as in the JobRecord type. */
-const FIELD_ORDER: readonly (keyof JobRecord)[] = [
-  "id",
-  "status",
-  "name",
-  "tags",
-  "progress",
-  "etaSeconds",
-  "latest",
-  "summary",
-  "error",
-  "createdAt",
-  "startedAt",
-  "finishedAt",
-  "cancelRequested",
-  "attempts",
-  "trainingMsUsed",
-  "owner",
-  "spec",
-];
-
-function decodeRecord(hash: Record<string, string>): JobRecord | null {
-  // an expired or removed job reads as an empty hash
-  if (hash.status === undefined || hash.id === undefined || hash.spec === undefined) return null;
-  const record: Record<string, unknown> = {};
-  for (const field of FIELD_ORDER) if (field in hash) record[field] = JSON.parse(hash[field]!);
-  for (const [field, text] of Object.entries(hash)) {
-    if (!(field in record)) record[field] = JSON.parse(text);
-  }
-  return record as unknown as JobRecord;
-}
-
-function creationScore(job: Pick<JobRecord, "createdAt">): number {
-  return Date.parse(job.createdAt);
-}
-
-/** Position in a newest-first listing: the last job shown. */
-interface Cursor {
-  readonly score: number;
-  readonly id: string;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.score, cursor.id])).toString("base64url");
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      typeof value[1] === "string" &&
-      value[1].length <= 64
-    ) {
-      return { score: value[0], id: value[1] };
-    }
-  } catch {
-    // reported below
-  }
-  throw new QplaneError(
-    "QPLANE_ERR_REQUEST_INVALID",
-    "cursor: not a cursor from a previous page of this listing",
-  );
-}
-
-/** Pairs of [member, score] from a WITHSCORES reply. */
-function pairs(reply: string[]): [string, number][] {
-  const out: [string, number][] = [];
-  for (let i = 0; i < reply.length; i += 2) out.push([reply[i]!, Number(reply[i + 1])]);
-  return out;
-}
-
-/** Unwraps a MULTI/pipeline reply, rethrowing the first command error. */
-function results(replies: [Error | null, unknown][] | null): unknown[] {
-  if (replies === null) throw new Error("Redis transaction was aborted");
-  return replies.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-}
-
-export class JobStore {
-  readonly keys: JobKeys;
-  readonly retentionSeconds: number;
-
-  constructor(
-    readonly redis: Redis,
-    options: JobStoreOptions,
-  ) {
-    this.keys = new JobKeys(options.prefix);
-    this.retentionSeconds = options.retentionSeconds;
-  }
-
-  /** Every epoch record of each job (null for a job that no longer exists), in one round trip. */
-  async metricsMany(ids: readonly string[]): Promise<(EpochRecord[] | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.exists(this.keys.job(id)).lrange(this.keys.metrics(id), 0, -1);
-    const replies = results(await pipeline.exec());
-    return ids.map((_, index) =>
-      replies[2 * index]
-        ? (replies[2 * index + 1] as string[]).map((item) => JSON.parse(item) as EpochRecord)
-        : null,
-    );
-  }
-
-  /**
-   * Stores a new (queued) job and indexes it. With an owner and a limit, refuses (ok: false)
-   * when the owner already has `limit` unfinished jobs; the check and the insert are atomic.
-   */
-  async create(job: JobRecord, ownerLimit: number | null = null): Promise<CreateResult> {
-    const k = this.keys;
-    const limited = job.owner !== null && ownerLimit !== null;
-    const ownerKey = k.owner(job.owner);
-    // members are only re-checked (and finished ones forgotten) when the owner looks full
-    const owned =
-      limited && (await this.redis.zcard(ownerKey)) >= ownerLimit
-        ? await this.redis.zrange(ownerKey, 0, "-1")
-        : [];
-    const keys = [
-      k.job(job.id),
-      k.jobs,
-      k.status("queued"),
-      k.backend(job.spec.backend.name),
-      ownerKey,
-      // without an owner the script writes no owner index; the key is only a placeholder
-      job.owner === null ? k.jobs : k.ownerJobs(job.owner),
-      ...job.tags.map((tag) => k.tag(tag)),
-      ...owned.map((id) => k.job(id)),
-    ];
-    const args = [
-      job.id,
-      creationScore(job),
-      limited ? ownerLimit : -1,
-      job.tags.length,
-      owned.length,
-      job.owner === null ? "0" : "1",
-      ...owned,
-      ...encodeFields({ ...job, status: "queued" }),
-    ];
-    const reply = (await CREATE_JOB.run(this.redis, keys, args)) as [string, number?];
-    if (reply[0] === "exists") throw new Error(`job ${job.id} already exists`);
-    return reply[0] === "limit" ? { ok: false, active: Number(reply[1]) } : { ok: true };
-  }
-
-  async get(id: string): Promise<JobRecord | null> {
-    return decodeRecord(await this.redis.hgetall(this.keys.job(id)));
-  }
-
-  /** A job's owner (null: none), or undefined when the job does not exist; one small read. */
-  async owner(id: string): Promise<string | null | undefined> {
-    const text = await this.redis.hget(this.keys.job(id), "owner");
-    return text === null ? undefined : (JSON.parse(text) as string | null);
-  }
-
-  async getMany(ids: readonly string[]): Promise<(JobRecord | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.job(id));
-    return results(await pipeline.exec()).map((hash) =>
-      decodeRecord(hash as Record<string, string>),
-    );
-  }
-
-  /**
-   * Moves `job` to status `to` (null: keep the status, only write `patch`) if its current
-   * status is in `from`. Entering a terminal status starts the retention TTL.
-   */
-  async transition(
-    job: JobRecord,
-    from: readonly JobStatus[],
-    to: JobStatus | null,
-    patch: RecordPatch = {},
-    options: { readonly countAttempt?: boolean } = {},
-  ): Promise<TransitionResult> {
-    const k = this.keys;
-    const expiresAt = Date.now() + this.retentionSeconds * 1000;
-    const keys = [
-      k.job(job.id),
-      ...JOB_STATUSES.map((status) => k.status(status)),
-      k.metrics(job.id),
-      k.checkpoint(job.id),
-      k.expiring,
-      k.owner(job.owner),
-    ];
-    const args = [
-      job.id,
-      from.join(" "),
-      to ?? "",
-      creationScore(job),
-      this.retentionSeconds,
-      to !== null && TERMINAL_JOB_STATUSES.has(to) ? this.expiringMember(job, to) : "",
-      expiresAt,
-      options.countAttempt ? "1" : "0",
-      ...encodeFields(patch),
-    ];
-    const reply = (await TRANSITION_JOB.run(this.redis, keys, args)) as (string | null)[];
-    if (reply[0] === "missing") return { ok: false, reason: "missing" };
-    if (reply[0] === "state") return { ok: false, reason: "state", status: reply[1] as JobStatus };
-    return {
-      ok: true,
-      attempts: Number(reply[1] ?? 0),
-      cancelRequested: reply[2] === "true",
-    };
-  }
-
-  /**
-   * Writes one finished epoch atomically: appends its metric (replacing any record of the
-   * same or a later epoch), stores the checkpoint and patches the record — only while the
-   * job is running under `attempt`.
-   */
-  async recordEpoch(
-    id: string,
-    attempt: number,
-    record: EpochRecord,
-    checkpoint: TrainingCheckpoint,
-    patch: RecordPatch,
-  ): Promise<EpochWriteResult> {
-    const k = this.keys;
-    // the records are the metrics list; storing them again would grow every checkpoint
-    const { records: _records, ...stored } = checkpoint;
-    const reply = (await RECORD_EPOCH.run(
-      this.redis,
-      [k.job(id), k.metrics(id), k.checkpoint(id)],
-      [
-        String(attempt),
-        record.epoch,
-        JSON.stringify(record),
-        JSON.stringify(stored),
-        ...encodeFields(patch),
-      ],
-    )) as (string | null)[];
-    if (reply[0] === "ok") return { ok: true, cancelRequested: reply[1] === "true" };
-    return { ok: false, reason: reply[0] as "missing" | "state" | "superseded" };
-  }
-
-  /** Adds `ms` (a whole number) to the job's trainingMsUsed while the job is running. */
-  async addTrainingTime(id: string, ms: number): Promise<void> {
-    await ADD_TRAINING_TIME.run(this.redis, [this.keys.job(id)], [String(ms)]);
-  }
-
-  /**
-   * The last checkpoint with its records rebuilt from the metrics list, or null (none, or
-   * the two disagree — they are written together, so only tampering gets there).
-   */
-  async loadCheckpoint(id: string): Promise<TrainingCheckpoint | null> {
-    const text = await this.redis.get(this.keys.checkpoint(id));
-    if (text === null) return null;
-    const stored = JSON.parse(text) as Omit<TrainingCheckpoint, "records">;
-    const records = await this.metrics(id, 0, stored.epoch);
-    if (records === null || records.length !== stored.epoch) return null;
-    return { ...stored, records };
-  }
-
-  /**
-   * Epoch records with epoch > sinceEpoch (up to `untilEpoch`), or null when the job does
-   * not exist.
-   */
-  async metrics(id: string, sinceEpoch = 0, untilEpoch?: number): Promise<EpochRecord[] | null> {
-    const since = Math.max(0, Math.floor(sinceEpoch));
-    const until = untilEpoch === undefined ? -1 : untilEpoch - 1;
-    if (until !== -1 && until < since) {
-      return (await this.redis.exists(this.keys.job(id))) ? [] : null;
-    }
-    const [exists, items] = results(
-      await this.redis
-        .multi()
-        .exists(this.keys.job(id))
-        .lrange(this.keys.metrics(id), since, until)
-        .exec(),
-    ) as [number, string[]];
-    return exists ? items.map((item) => JSON.parse(item) as EpochRecord) : null;
-  }
-
-  /**
-   * Deletes a job's keys and index entries (whatever its status; the service allows it only
-   * for finished jobs, and for a job whose submission failed half-way).
-   */
-  async remove(job: JobRecord): Promise<void> {
-    const k = this.keys;
-    const multi = this.redis
-      .multi()
-      .del(k.job(job.id), k.metrics(job.id), k.checkpoint(job.id))
-      .zrem(k.owner(job.owner), job.id);
-    this.unindex(multi, job.id, job.spec.backend.name, job.tags, job.owner);
-    if (TERMINAL_JOB_STATUSES.has(job.status)) {
-      multi.zrem(k.expiring, this.expiringMember(job, job.status));
-    }
-    results(await multi.exec());
-  }
+export class JobStore extends JobRecords {
+  readonly idempotency = new IdempotencyClaims(this);
+  private readonly listing = new JobListing(this);
 
   /**
    * Lists jobs newest first; see JobListQuery. With `onlyOwner`, that owner's jobs only.
    * Skips (and unindexes) expired jobs.
    */
-  async list(query: JobListQuery, onlyOwner?: string): Promise<JobPage> {
-    const k = this.keys;
-    const limit = Math.min(Math.max(1, Math.floor(query.limit) || 1), MAX_PAGE_SIZE);
-    const index = await this.smallest([
-      ...(query.status ? [k.status(query.status)] : []),
-      ...(query.tag !== undefined ? [k.tag(query.tag)] : []),
-      ...(query.backend !== undefined ? [k.backend(query.backend)] : []),
-      ...(onlyOwner !== undefined ? [k.ownerJobs(onlyOwner)] : []),
-    ]);
-    const matches = (job: JobRecord) =>
-      (!query.status || job.status === query.status) &&
-      (query.tag === undefined || job.tags.includes(query.tag)) &&
-      (query.backend === undefined || job.spec.backend.name === query.backend) &&
-      (onlyOwner === undefined || job.owner === onlyOwner);
-
-    let cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
-    const jobs: JobRecord[] = [];
-    const chunk = Math.min(limit + 1, 200);
-    for (;;) {
-      const candidates = await this.after(index, cursor, chunk);
-      const records = await this.getMany(candidates.map(([id]) => id));
-      const expired: string[] = [];
-      for (let i = 0; i < candidates.length; i++) {
-        const [id, score] = candidates[i]!;
-        const job = records[i];
-        if (!job) {
-          expired.push(id);
-        } else if (matches(job)) {
-          if (jobs.length === limit) {
-            // one more match exists: the page ends at the previous job
-            return { jobs, nextCursor: encodeCursor(cursor!) };
-          }
-          jobs.push(job);
-        }
-        cursor = { score, id };
-      }
-      if (expired.length > 0) await this.redis.zrem(index, ...expired);
-      if (candidates.length < chunk) return { jobs, nextCursor: null };
-    }
+  list(query: JobListQuery, onlyOwner?: string): Promise<JobPage> {
+    return this.listing.list(query, onlyOwner);
   }
 
-  /**
-   * The index with the fewest members among those that hold every match (all share the
-   * creation-time scores, so a cursor stays valid whichever index a page walks); all jobs
-   * when there is none.
-   */
-  private async smallest(indexes: readonly string[]): Promise<string> {
-    if (indexes.length <= 1) return indexes[0] ?? this.keys.jobs;
-    const multi = this.redis.multi();
-    for (const index of indexes) multi.zcard(index);
-    const sizes = results(await multi.exec()) as number[];
-    return indexes[sizes.indexOf(Math.min(...sizes))]!;
+  /** Unindexes finished jobs whose retention ended; how many (sweeping.ts). */
+  sweepExpired(now: number = Date.now(), batch = 200): Promise<number> {
+    return sweepExpired(this, now, batch);
   }
 
-  /** Up to `count` [id, score] of `index` after `cursor`, newest first (ties: greater id first). */
-  private async after(
-    index: string,
-    cursor: Cursor | null,
-    count: number,
-  ): Promise<[string, number][]> {
-    if (cursor === null) {
-      return pairs(
-        await this.redis.zrange(
-          index,
-          "+inf",
-          "-inf",
-          "BYSCORE",
-          "REV",
-          "LIMIT",
-          0,
-          count,
-          "WITHSCORES",
-        ),
-      );
-    }
-    const [ties, older] = results(
-      await this.redis
-        .multi()
-        .zrange(index, cursor.score, String(cursor.score), "BYSCORE", "REV", "WITHSCORES")
-        .zrange(
-          index,
-          `(${cursor.score}`,
-          "-inf",
-          "BYSCORE",
-          "REV",
-          "LIMIT",
-          0,
-          count,
-          "WITHSCORES",
-        )
-        .exec(),
-    ) as [string[], string[]];
-    return [...pairs(ties).filter(([id]) => id < cursor.id), ...pairs(older)].slice(0, count);
-  }
-
-  /** Number of indexed jobs per status. */
-  async countByStatus(): Promise<Record<JobStatus, number>> {
-    const multi = this.redis.multi();
-    for (const status of JOB_STATUSES) multi.zcard(this.keys.status(status));
-    const counts = results(await multi.exec()) as number[];
-    return Object.fromEntries(JOB_STATUSES.map((status, i) => [status, counts[i]!])) as Record<
-      JobStatus,
-      number
-    >;
-  }
-
-  /** Ids in a status index, oldest first, created before `before` (ms). */
-  async idsWithStatus(status: JobStatus, before: number, count = 100): Promise<string[]> {
-    return this.redis.zrange(
-      this.keys.status(status),
-      "-inf",
-      `(${before}`,
-      "BYSCORE",
-      "LIMIT",
-      0,
-      count,
-    );
-  }
-
-  /**
-   * Removes the index entries of finished jobs whose retention ended (their keys expired in
-   * Redis). Returns how many jobs were unindexed.
-   */
-  async sweepExpired(now: number = Date.now(), batch = 200): Promise<number> {
-    const k = this.keys;
-    const due = await this.redis.zrange(
-      k.expiring,
-      "-inf",
-      String(now),
-      "BYSCORE",
-      "LIMIT",
-      0,
-      batch,
-    );
-    if (due.length === 0) return 0;
-    const entries = due.map((member) => {
-      // members written before tenancy have no owner (nor an owner index entry)
-      const [id, status, backend, tags, owner = null] = JSON.parse(member) as [
-        string,
-        JobStatus,
-        string,
-        string[],
-        (string | null)?,
-      ];
-      return { member, id, status, backend, tags, owner };
-    });
-    const check = this.redis.pipeline();
-    for (const entry of entries) check.exists(k.job(entry.id));
-    const exists = results(await check.exec()) as number[];
-    const multi = this.redis.multi();
-    let swept = 0;
-    entries.forEach((entry, i) => {
-      // a record outliving its score (clock skew between hosts) waits for a later sweep
-      if (exists[i]) return;
-      this.unindex(multi, entry.id, entry.backend, entry.tags, entry.owner);
-      multi.zrem(k.expiring, entry.member);
-      swept++;
-    });
-    if (swept > 0) results(await multi.exec());
-    return swept;
-  }
-
-  /**
-   * Binds an Idempotency-Key digest to a job for `ttlSeconds`. Returns null when the claim
-   * is ours, or the earlier claim.
-   */
-  async claimIdempotency(
+  claimIdempotency(
     digest: string,
     claim: IdempotencyClaim,
     ttlSeconds: number,
   ): Promise<IdempotencyClaim | null> {
-    const key = this.keys.idempotency(digest);
-    for (;;) {
-      const set = await this.redis.set(key, JSON.stringify(claim), "EX", ttlSeconds, "NX");
-      if (set === "OK") return null;
-      const existing = await this.redis.get(key);
-      // it may expire between the two commands: claim again
-      if (existing !== null) return JSON.parse(existing) as IdempotencyClaim;
-    }
+    return this.idempotency.claim(digest, claim, ttlSeconds);
   }
 
-  /** Forgets a claim if it is still the given one. */
-  async releaseIdempotency(digest: string, claim: IdempotencyClaim): Promise<void> {
-    await DELETE_IF_EQUAL.run(this.redis, [this.keys.idempotency(digest)], [JSON.stringify(claim)]);
+  releaseIdempotency(digest: string, claim: IdempotencyClaim): Promise<void> {
+    return this.idempotency.release(digest, claim);
   }
 
-  async publish(id: string, event: JobEvent): Promise<void> {
-    await this.redis.publish(this.keys.events(id), JSON.stringify(event));
+  publish(id: string, event: JobEvent): Promise<void> {
+    return publishJobEvent(this.redis, this.keys, id, event);
   }
 
   /** Tells every worker that a job's cancel was asked for. */
-  async publishCancel(id: string): Promise<void> {
-    await this.redis.publish(this.keys.cancel, id);
-  }
-
-  /** The sweeper's note of a finished job's index entries (all immutable once finished). */
-  private expiringMember(job: JobRecord, status: JobStatus): string {
-    return JSON.stringify([job.id, status, job.spec.backend.name, job.tags, job.owner]);
-  }
-
-  private unindex(
-    multi: ChainableCommander,
-    id: string,
-    backend: string,
-    tags: readonly string[],
-    owner: string | null,
-  ) {
-    const k = this.keys;
-    multi.zrem(k.jobs, id).zrem(k.backend(backend), id);
-    if (owner !== null) multi.zrem(k.ownerJobs(owner), id);
-    for (const status of JOB_STATUSES) multi.zrem(k.status(status), id);
-    for (const tag of tags) multi.zrem(k.tag(tag), id);
+  publishCancel(id: string): Promise<void> {
+    return publishCancel(this.redis, this.keys, id);
   }
 }

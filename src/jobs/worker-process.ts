@@ -22,6 +22,7 @@ import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { BackendResolver } from "../training/run.js";
 import { backfillOwnerIndexes } from "./backfill.js";
+import { subscribeCancels } from "./events.js";
 import { startHeartbeat } from "./heartbeat.js";
 import {
   createTrainingQueue,
@@ -104,12 +105,11 @@ export async function startWorker(
   });
   const runs = new ActiveRuns();
 
-  subscriber.on("message", (channel: string, id: string) => {
-    if (channel === store.keys.cancel && runs.stop(id, "cancel")) {
+  await subscribeCancels(subscriber, store.keys, (id) => {
+    if (runs.stop(id, "cancel")) {
       logger.info({ jobId: id }, "cancel requested; stopping at the next pause");
     }
   });
-  await subscriber.subscribe(store.keys.cancel);
 
   const processor = createTrainingProcessor({
     store,

@@ -72,7 +72,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "src/random",
     "src/errors",
   ],
-  "src/config.ts": ["src/backends", "src/training", "src/data", "src/errors"],
+  // the server configuration reads LOG_FORMAT with the log formats defined by src/logging
+  "src/config.ts": ["src/backends", "src/training", "src/data", "src/logging", "src/errors"],
   "src/jobs": [
     "src/config.ts",
     "src/experiments",
