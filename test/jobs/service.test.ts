@@ -8,7 +8,7 @@ import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import {
