@@ -4,9 +4,9 @@
  * key is claimed in Redis (`<p>:idem:<sha256>`, with a TTL) before its job is created, so
  * two identical submissions racing create one job.
  */
-import { QplaneError } from "../errors/catalogue.js";
 import { canonicalJson, sha256 } from "./hashing.js";
 import { jobIdTime, newJobId } from "./ids.js";
+import { idempotencyConflict } from "./job-errors.js";
 import type { JobRecords } from "./records.js";
 import { unavailable } from "./redis.js";
 import { DELETE_IF_EQUAL } from "./scripts.js";
@@ -85,10 +85,7 @@ export class IdempotencyClaims {
         }
       }
       if (earlier.bodyHash !== bodyHash) {
-        throw new QplaneError(
-          "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
-          `Idempotency-Key: already used for job ${earlier.jobId} with a different request body`,
-        );
+        throw idempotencyConflict(earlier.jobId);
       }
       // the claim is per owner, so the job it points at is the submitter's own
       const job = await this.awaitJob(earlier.jobId, request.graceMs);

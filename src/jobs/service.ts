@@ -16,7 +16,6 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { backendAvailability } from "../backends/config.js";
 import { type Config, checkSpecLimits } from "../config.js";
-import { QplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
 import { simulatesInProcess } from "../training/run.js";
@@ -25,6 +24,13 @@ import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
+import {
+  checkStatusFilter,
+  jobNotFound,
+  notCancellable,
+  notRemovable,
+  tooManyJobs,
+} from "./job-errors.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
@@ -38,7 +44,6 @@ import {
 import { JobStore } from "./store.js";
 import {
   canSee,
-  JOB_STATUSES,
   type JobEvent,
   type JobListQuery,
   type JobPage,
@@ -62,13 +67,6 @@ export interface JobServiceOptions {
   /** @defaultValue a pino logger at config.logLevel */
   readonly logger?: Logger;
 }
-
-function invalid(message: string): QplaneError {
-  return new QplaneError("QPLANE_ERR_REQUEST_INVALID", message);
-}
-
-const notFound = (id: string) =>
-  new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
 
 class RedisJobService implements JobService {
   private readonly store: JobStore;
@@ -112,7 +110,7 @@ class RedisJobService implements JobService {
   /** The job, if it exists and the viewer may see it; not found otherwise (the same error). */
   private async require(id: string, viewer: Viewer): Promise<JobRecord> {
     const job = await this.store.get(id);
-    if (!job || !canSee(viewer, job.owner)) throw notFound(id);
+    if (!job || !canSee(viewer, job.owner)) throw jobNotFound(id);
     this.events.rememberOwner(id, job.owner);
     return job;
   }
@@ -184,10 +182,7 @@ class RedisJobService implements JobService {
     const limit = this.config.limits.maxConcurrentJobsPerKey;
     const created = await this.store.create(job, owner === null ? null : limit);
     if (!created.ok) {
-      throw new QplaneError(
-        "QPLANE_ERR_TOO_MANY_JOBS",
-        `this API key has ${created.active} unfinished jobs, the most allowed (${limit}); wait for one to finish or cancel one`,
-      );
+      throw tooManyJobs(created.active, limit);
     }
     this.events.rememberOwner(id, owner);
     try {
@@ -208,9 +203,7 @@ class RedisJobService implements JobService {
   }
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
-    if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) {
-      throw invalid(`status: must be one of ${JOB_STATUSES.join(", ")}`);
-    }
+    checkStatusFilter(query.status);
     return this.guarded(() =>
       this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
     );
@@ -221,10 +214,10 @@ class RedisJobService implements JobService {
     return this.guarded(async () => {
       if (viewer.kind === "owner") {
         const owner = await this.store.owner(id);
-        if (owner === undefined || !canSee(viewer, owner)) throw notFound(id);
+        if (owner === undefined || !canSee(viewer, owner)) throw jobNotFound(id);
       }
       const records = await this.store.metrics(id, sinceEpoch ?? 0);
-      if (records === null) throw notFound(id);
+      if (records === null) throw jobNotFound(id);
       return records;
     });
   }
@@ -233,12 +226,7 @@ class RedisJobService implements JobService {
     assertJobId(id);
     return this.guarded(async () => {
       const job = await this.require(id, viewer);
-      const refuse = (status: JobStatus) =>
-        new QplaneError(
-          "QPLANE_ERR_JOB_STATE",
-          `job ${id} is ${status}; only queued or running jobs can be cancelled`,
-        );
-      if (TERMINAL_JOB_STATUSES.has(job.status)) throw refuse(job.status);
+      if (TERMINAL_JOB_STATUSES.has(job.status)) throw notCancellable(id, job.status);
       // a job still waiting for a worker leaves the queue and is cancelled now; BullMQ
       // refuses (0) when a worker holds it, and then the worker is told to stop
       if (job.status === "queued" && (await this.queue.remove(id)) === 1) {
@@ -256,8 +244,8 @@ class RedisJobService implements JobService {
         cancelRequested: true,
       });
       if (!asked.ok) {
-        if (asked.reason === "missing") throw notFound(id);
-        throw refuse(asked.status);
+        if (asked.reason === "missing") throw jobNotFound(id);
+        throw notCancellable(id, asked.status);
       }
       await this.store.publishCancel(id);
       return this.require(id, viewer);
@@ -270,10 +258,7 @@ class RedisJobService implements JobService {
       // visibility before status: another owner's finished job is a 404, never a 409
       const job = await this.require(id, viewer);
       if (!TERMINAL_JOB_STATUSES.has(job.status)) {
-        throw new QplaneError(
-          "QPLANE_ERR_JOB_STATE",
-          `job ${id} is ${job.status}; only finished jobs can be removed (cancel it first)`,
-        );
+        throw notRemovable(id, job.status);
       }
       await this.store.remove(job);
     });
