@@ -15,12 +15,12 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { backendAvailability } from "../backends/config.js";
-import { type Config, checkSpecLimits } from "../config.js";
+import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
 import { simulatesInProcess } from "../training/run.js";
-import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
+import { type AdmissionContext, admitSpec } from "./admission.js";
 import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
@@ -73,6 +73,8 @@ class RedisJobService implements JobService {
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
   private readonly events: JobEventHub;
+  /** What the service knows of a spec's admission: its limits and backends (admission.ts). */
+  private readonly admission: AdmissionContext;
   private closed = false;
 
   constructor(
@@ -87,6 +89,15 @@ class RedisJobService implements JobService {
       retentionSeconds: config.retentionSeconds,
     });
     this.queue = createTrainingQueue(redis, config.keyPrefix);
+    this.admission = {
+      specLimits: config.limits,
+      costLimits: config.limits,
+      simulatesInProcess: (spec) => {
+        // the local simulator's work is the workers'; a remote device runs its own circuits
+        const backend = config.backends.find((entry) => entry.name === spec.backend.name);
+        return backend === undefined || simulatesInProcess(backendAvailability(backend));
+      },
+    };
     this.events = new JobEventHub({
       redisUrl: config.redisUrl,
       keys: this.store.keys,
@@ -125,15 +136,7 @@ class RedisJobService implements JobService {
 
   async submit(specInput: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
     // validate before paying: nothing below touches Redis until the request is known good
-    const spec = parseJobSpec(specInput);
-    checkSpecLimits(spec, this.config.limits);
-    // the local simulator's work is the workers'; a remote device runs its own circuits
-    const backend = this.config.backends.find((entry) => entry.name === spec.backend.name);
-    admitJobCost(
-      spec,
-      this.config.limits,
-      backend === undefined || simulatesInProcess(backendAvailability(backend)),
-    );
+    const spec = await admitSpec(parseJobSpec(specInput), this.admission);
     const name = checkJobName(options.name);
     const tags = checkJobTags(options.tags);
     const owner = options.owner ?? null;

@@ -8,8 +8,9 @@
  * Tests drive the "worker" with start / epoch / complete / fail / finishCancel, and take the
  * "Redis" down with `down`.
  */
-import { checkSpecLimits, type SpecLimits } from "../../src/config.js";
+import type { SpecLimits } from "../../src/config.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { admitSpec } from "../../src/jobs/admission.js";
 import { canonicalJson } from "../../src/jobs/hashing.js";
 import { assertJobId, newJobId } from "../../src/jobs/ids.js";
 import {
@@ -146,8 +147,11 @@ export class FakeJobService implements JobService {
 
   async submit(specInput: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
     this.guard();
-    const spec = parseJobSpec(specInput);
-    if (this.options.limits !== undefined) checkSpecLimits(spec, this.options.limits);
+    // the admission pipeline with only the spec limits: what the API tests configure
+    const spec = await admitSpec(parseJobSpec(specInput), {
+      specLimits: this.options.limits,
+      simulatesInProcess: () => true,
+    });
     const name = checkJobName(options.name);
     const tags = checkJobTags(options.tags);
     const owner = options.owner ?? null;
