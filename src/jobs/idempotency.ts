@@ -54,10 +54,52 @@ export class IdempotencyClaims {
   }
 
   /**
-   * The job of an idempotent submission: created by `create` under a fresh id when the key
-   * is free, or the job an identical earlier submission created (`created: false`).
-   * `body` is what must match (spec, name, tags); keys are per owner, so one client cannot
-   * reach another's job through a shared key.
+   * The outcome of an idempotent submission: made by `create` under a fresh id when the key
+   * is free, or what an identical earlier submission made (`created: false`, found by
+   * `find`; null: gone, or its submission failed, and the key is claimed afresh). Another
+   * body under the key is refused with `conflict`. `guard` wraps each claim and release
+   * (the experiment service's per-call Redis guard; the job service guards the whole call).
+   */
+  async replay<T>(
+    request: {
+      readonly digest: string;
+      readonly bodyHash: string;
+      readonly ttlSeconds: number;
+      readonly conflict: (earlierId: string) => Error;
+      /** Thrown when the key stays contested for three rounds. */
+      readonly contested: () => Error;
+      readonly guard?: <R>(operation: () => Promise<R>) => Promise<R>;
+    },
+    create: (id: string) => Promise<T>,
+    find: (id: string) => Promise<T | null>,
+  ): Promise<{ readonly created: boolean; readonly value: T }> {
+    const { digest, bodyHash } = request;
+    const guard = request.guard ?? (<R>(operation: () => Promise<R>) => operation());
+    for (let round = 0; round < 3; round++) {
+      const claim = { jobId: newJobId(), bodyHash };
+      const earlier = await guard(() => this.claim(digest, claim, request.ttlSeconds));
+      if (earlier === null) {
+        try {
+          return { created: true, value: await create(claim.jobId) };
+        } catch (error) {
+          await this.release(digest, claim).catch(() => {});
+          throw error;
+        }
+      }
+      if (earlier.bodyHash !== bodyHash) throw request.conflict(earlier.jobId);
+      // the claim is per owner, so what it points at is the submitter's own
+      const existing = await find(earlier.jobId);
+      if (existing !== null) return { created: false, value: existing };
+      // the earlier one was removed or expired, or its submission failed: the key is free
+      await guard(() => this.release(digest, earlier));
+    }
+    throw request.contested();
+  }
+
+  /**
+   * The job of an idempotent submission (see `replay`). `body` is what must match (spec,
+   * name, tags); keys are per owner, so one client cannot reach another's job through a
+   * shared key.
    */
   async submit(
     request: {
@@ -70,30 +112,18 @@ export class IdempotencyClaims {
     },
     create: (id: string) => Promise<JobRecord>,
   ): Promise<{ readonly created: boolean; readonly job: JobRecord }> {
-    const digest = sha256(`${request.owner ?? ""}\n${request.key}`);
-    const bodyHash = sha256(canonicalJson(request.body));
-    for (let round = 0; round < 3; round++) {
-      const id = newJobId();
-      const claim = { jobId: id, bodyHash };
-      const earlier = await this.claim(digest, claim, request.ttlSeconds);
-      if (earlier === null) {
-        try {
-          return { created: true, job: await create(id) };
-        } catch (error) {
-          await this.release(digest, claim).catch(() => {});
-          throw error;
-        }
-      }
-      if (earlier.bodyHash !== bodyHash) {
-        throw idempotencyConflict(earlier.jobId);
-      }
-      // the claim is per owner, so the job it points at is the submitter's own
-      const job = await this.awaitJob(earlier.jobId, request.graceMs);
-      if (job) return { created: false, job };
-      // the earlier job was removed or expired, or its submission failed: the key is free
-      await this.release(digest, earlier);
-    }
-    throw unavailable();
+    const { created, value } = await this.replay(
+      {
+        digest: sha256(`${request.owner ?? ""}\n${request.key}`),
+        bodyHash: sha256(canonicalJson(request.body)),
+        ttlSeconds: request.ttlSeconds,
+        conflict: idempotencyConflict,
+        contested: unavailable,
+      },
+      create,
+      (id) => this.awaitJob(id, request.graceMs),
+    );
+    return { created, job: value };
   }
 
   /** The job a claim points at; waits briefly for a submission still in flight. */

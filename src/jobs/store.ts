@@ -8,22 +8,14 @@
  * Redis failures propagate as ioredis errors (the service maps them to 503).
  */
 import { publishCancel, publishJobEvent } from "./events.js";
-import { type IdempotencyClaim, IdempotencyClaims } from "./idempotency.js";
+import { IdempotencyClaims } from "./idempotency.js";
 import { JobListing } from "./listing.js";
 import { JobRecords } from "./records.js";
 import { sweepExpired } from "./sweeping.js";
 import type { JobEvent, JobListQuery, JobPage } from "./types.js";
 
-export type { IdempotencyClaim } from "./idempotency.js";
-export { MAX_PAGE_SIZE } from "./listing.js";
-export type {
-  CreateResult,
-  EpochWriteResult,
-  JobStoreOptions,
-  TransitionResult,
-} from "./records.js";
-
 export class JobStore extends JobRecords {
+  /** Idempotency-Key claims and replays (the job service's and the experiment service's). */
   readonly idempotency = new IdempotencyClaims(this);
   private readonly listing = new JobListing(this);
 
@@ -38,18 +30,6 @@ export class JobStore extends JobRecords {
   /** Unindexes finished jobs whose retention ended; how many (sweeping.ts). */
   sweepExpired(now: number = Date.now(), batch = 200): Promise<number> {
     return sweepExpired(this, now, batch);
-  }
-
-  claimIdempotency(
-    digest: string,
-    claim: IdempotencyClaim,
-    ttlSeconds: number,
-  ): Promise<IdempotencyClaim | null> {
-    return this.idempotency.claim(digest, claim, ttlSeconds);
-  }
-
-  releaseIdempotency(digest: string, claim: IdempotencyClaim): Promise<void> {
-    return this.idempotency.release(digest, claim);
   }
 
   publish(id: string, event: JobEvent): Promise<void> {
