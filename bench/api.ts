@@ -16,7 +16,7 @@ import { meanStd } from "../src/experiments/aggregate.js";
 import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
 import { EVERYONE } from "../src/jobs/types.js";
-import { type ForkedWorker, forkWorker } from "../src/jobs/worker-process.js";
+import { type ForkedWorker, forkWorker } from "../src/jobs/worker.js";
 import { parseJobSpec } from "../src/training/spec.js";
 
 const prefix = `bench${randomBytes(4).toString("hex")}`;

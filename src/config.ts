@@ -13,6 +13,7 @@ import { z } from "zod";
 import { type BackendConfig, loadBackends } from "./backends/config.js";
 import { GENERATED_DATASETS } from "./data/index.js";
 import { QplaneError } from "./errors/catalogue.js";
+import { LOG_FORMATS, type LogFormat } from "./logging/format.js";
 import { SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
 import { type JobSpec, MAX_TIME_LIMIT_SECONDS } from "./training/spec.js";
 
@@ -22,10 +23,6 @@ export type Role = (typeof ROLES)[number];
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
-/** `auto`: human-readable lines on a terminal, JSON lines otherwise (files, log collectors). */
-export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * Which proxies' `X-Forwarded-For` is believed (fastify's `trustProxy`): none (`false`), any

@@ -6,7 +6,7 @@
  *   holds up HTTP requests.
  * Invalid configuration stops the process at start with one clear line. SIGTERM/SIGINT shut
  * down gracefully: the API stops accepting requests, workers hand their jobs back to the
- * queue at the last completed epoch (see src/jobs/worker-process.ts). A shutdown longer than
+ * queue at the last completed epoch (see src/jobs/worker.ts). A shutdown longer than
  * QPLANE_SHUTDOWN_TIMEOUT_SECONDS kills the worker child and exits with status 1.
  *
  * The API process also drives experiments (src/jobs/experiment-driver.ts): every
@@ -34,7 +34,7 @@ import { closeRedis, createRedis, reportReachability } from "./jobs/redis.js";
 import { createJobService } from "./jobs/service.js";
 import { type SupervisedWorker, superviseWorker } from "./jobs/supervisor.js";
 import { EVERYONE, type JobService } from "./jobs/types.js";
-import { forkWorker, startWorker } from "./jobs/worker-process.js";
+import { forkWorker, startWorker } from "./jobs/worker.js";
 import { createRedactingLogger } from "./logging/redaction.js";
 
 type Closer = () => Promise<unknown>;

@@ -1,20 +1,16 @@
 /**
- * What only the server knows about a spec, checked before the job service is asked: the
- * configured limits, that the named backend exists, that a CSV path stays in its directory,
- * that a feedback target (bits or `label-entropy`) is reachable (`admitFeedbackTarget`), and
- * that the run's estimated cost fits the per-job limits (arithmetic on the spec: no data
- * is generated, no circuit built, so any body is judged in microseconds; a CSV file is read
+ * What only the server knows about a spec, checked before the job service is asked, by the
+ * one admission pipeline (src/jobs/admission.ts) given what the API knows: the configured
+ * limits, that the named backend exists, that a CSV path stays in its directory, the data's
+ * rules (readout qubits, a reachable feedback target: `admitFeedbackTarget`), and that the
+ * run's estimated cost fits the per-job limits (arithmetic on the spec: no data is
+ * generated, no circuit built, so any body is judged in microseconds; a CSV file is read
  * once per version, off the event loop, and its rows checked like the worker checks them).
  */
 import type { FastifyReply } from "fastify";
-import { checkDatasetRows, checkSpecLimits } from "../config.js";
-import { QplaneError } from "../errors/catalogue.js";
-import { checkJobCost } from "../training/cost.js";
-import { shapeOfSummary } from "../training/prepare.js";
+import { admitSpec } from "../jobs/admission.js";
 import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
-import { admitFeedbackTarget, jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
-import { vqcReadoutQubits } from "../training/vqc-model.js";
 import { confineDatasetPath } from "./dataset-path.js";
 import type { Requester } from "./dataset-shape.js";
 import type { ApiBackend, ResolvedApiOptions } from "./options.js";
@@ -43,36 +39,22 @@ export function requesterOf(owner: string | null, reply: FastifyReply): Requeste
   return { owner, signal: controller.signal };
 }
 
+/**
+ * The job admission pipeline (src/jobs/admission.ts) with everything the API knows: its
+ * limits, its backends, the dataset directory and the data's shape, read for `requester`.
+ */
 export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
   const backendNames = new Set(options.backends.map((backend) => backend.name));
-  return async (spec, requester) => {
-    if (options.specLimits !== undefined) checkSpecLimits(spec, options.specLimits);
-    if (!backendNames.has(spec.backend.name)) {
-      throw new QplaneError(
-        "QPLANE_ERR_SPEC_INVALID",
-        `spec.backend.name: unknown backend ${JSON.stringify(spec.backend.name)} (configured: ${[...backendNames].join(", ")})`,
-      );
-    }
-    const admitted = await confineDatasetPath(spec, options.datasetDir);
-    const { specLimits, costLimits } = options;
-    // the data's shape is needed with or without limits: its rules (readout qubits for the
-    // classes, PCA components, split sizes) must refuse a spec before it is queued
-    const summary = await options.datasetShapes.summaryOf(admitted, requester);
-    const data = shapeOfSummary(admitted, summary);
-    if (admitted.model.kind === "vqc") vqcReadoutQubits(admitted, data);
-    // H(Y) is arithmetic on the summary: an unreachable I* is refused here, not by the worker
-    admitFeedbackTarget(admitted, summary, data);
-    if (specLimits !== undefined && admitted.dataset.name === "csv") {
-      checkDatasetRows(
-        data.train.samples + data.test.samples + (data.validation?.samples ?? 0),
-        specLimits,
-      );
-    }
-    if (costLimits !== undefined) {
-      const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
-      const simulated = simulatesInProcess(await resolveAvailability(backend));
-      checkJobCost(jobCostOf(admitted, simulated, data), costLimits);
-    }
-    return admitted;
-  };
+  return (spec, requester) =>
+    admitSpec(spec, {
+      specLimits: options.specLimits,
+      costLimits: options.costLimits,
+      backendNames,
+      confineDatasetPath: (candidate) => confineDatasetPath(candidate, options.datasetDir),
+      summaryOf: (candidate) => options.datasetShapes.summaryOf(candidate, requester),
+      simulatesInProcess: async (candidate) => {
+        const backend = options.backends.find((entry) => entry.name === candidate.backend.name)!;
+        return simulatesInProcess(await resolveAvailability(backend));
+      },
+    });
 }

@@ -8,8 +8,13 @@
  */
 import { z } from "zod";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
-import { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_NAME_LENGTH, MAX_TAGS } from "../jobs/service.js";
-import { JOB_STATUSES } from "../jobs/types.js";
+import {
+  JOB_STATUSES,
+  jobNameSchema,
+  jobTagSchema,
+  jobTagsSchema,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from "../jobs/job-rules.js";
 import {
   backendSpecSchema,
   DATASET_NAMES,
@@ -54,14 +59,11 @@ named("JobSpec", jobSpecSchema, "A training spec; every field but `dataset.name`
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 /** Same rule as `backend.name` in the spec. */
 const BACKEND_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Visible ASCII (a subset of what the job service accepts: no control characters). */
 const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 export const CURSOR_PATTERN = /^[A-Za-z0-9_.:=-]{1,512}$/;
-/** No control characters (they would forge log lines and break terminals). */
-const PRINTABLE = /^[^\p{Cc}]*$/u;
 
 export const jobIdSchema = doc(
   z.string().regex(JOB_ID_PATTERN, {
@@ -72,10 +74,8 @@ export const jobIdSchema = doc(
 
 export const jobParamsSchema = z.strictObject({ id: jobIdSchema });
 
-export const tagSchema = () =>
-  z.string().regex(TAG_PATTERN, {
-    message: "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
-  });
+/** The job service's tag rule (src/jobs/job-rules.ts); a fresh schema per use, for docs. */
+export const tagSchema = () => jobTagSchema.clone();
 
 /** A query-string whole number (`?limit=20`): digits only, then range-checked. */
 export const queryInteger = (min: number, max: number) =>
@@ -90,23 +90,8 @@ export const queryInteger = (min: number, max: number) =>
 
 /** `name` and `tags` of a submission (a job's or an experiment's). */
 export const labelFields = {
-  name: doc(
-    z
-      .string()
-      .min(1)
-      .max(MAX_NAME_LENGTH)
-      .regex(PRINTABLE, { message: "must not contain control characters" })
-      .optional(),
-    "A label for people; not unique.",
-  ),
-  tags: doc(
-    z
-      .array(tagSchema())
-      .max(MAX_TAGS)
-      .refine((tags) => new Set(tags).size === tags.length, { message: "must not repeat a tag" })
-      .optional(),
-    "Labels to filter `GET /v1/jobs` by (`?tag=`).",
-  ),
+  name: doc(jobNameSchema.optional(), "A label for people; not unique."),
+  tags: doc(jobTagsSchema.optional(), "Labels to filter `GET /v1/jobs` by (`?tag=`)."),
 };
 
 export const jobSubmissionSchema = named(

@@ -4,7 +4,7 @@
  * all-experiments indexes only, so their owners would not see them in their own lists. This
  * adds each to its owner's index.
  *
- * Workers run it (worker-process.ts: at start and in every maintenance); it does the work
+ * Workers run it (worker.ts: at start and in every maintenance); it does the work
  * once per deployment: a marker in `<p>:migrations` says it is done (later runs cost one
  * HEXISTS), and a lock with a TTL keeps two workers from walking at the same time. It walks
  * with ZSCAN in bounded batches and writes each batch with one short script, so Redis is never

@@ -34,7 +34,7 @@ import {
 } from "./experiment-storage.js";
 import type { AdvanceResult, ChildAdmission } from "./experiment-types.js";
 import { sha256 } from "./hashing.js";
-import { MAX_NAME_LENGTH } from "./service.js";
+import { MAX_NAME_LENGTH } from "./job-rules.js";
 import { EVERYONE, type JobRecord, type JobService, type Viewer } from "./types.js";
 
 /** Refusals of a derived child that the next advance retries rather than record. */

@@ -68,9 +68,9 @@ import type {
 } from "./experiment-types.js";
 import { canonicalJson, sha256 } from "./hashing.js";
 import { JOB_ID_PATTERN, jobIdTime, newJobId } from "./ids.js";
+import { checkJobName, checkJobTags, MAX_TAGS } from "./job-rules.js";
 import type { JobKeys } from "./keys.js";
 import { closeRedis, createRedis } from "./redis.js";
-import { MAX_TAGS } from "./service.js";
 import { EVERYONE, type JobRecord, type JobService, type Viewer } from "./types.js";
 
 /** How long an identical submission may take to store its experiment, beyond 20 ms per child. */
@@ -101,36 +101,27 @@ class RedisExperimentService implements ExperimentService {
     if (key === undefined) {
       return { created: true, experiment: await this.create(submission, options, newJobId()) };
     }
-    const digest = sha256(`experiment\n${options.owner ?? ""}\n${key}`);
-    const bodyHash = sha256(canonicalJson(submission));
-    for (let round = 0; round < 3; round++) {
-      const claim = { jobId: newJobId(), bodyHash };
-      const earlier = await this.storage.guarded(() =>
-        this.storage.store.claimIdempotency(digest, claim, this.config.idempotencyTtlSeconds),
-      );
-      if (earlier === null) {
-        try {
-          return { created: true, experiment: await this.create(submission, options, claim.jobId) };
-        } catch (error) {
-          await this.storage.store.releaseIdempotency(digest, claim).catch(() => {});
-          throw error;
-        }
-      }
-      if (earlier.bodyHash !== bodyHash) {
-        throw new QplaneError(
-          "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
-          `Idempotency-Key: already used for experiment ${earlier.jobId} with a different request body`,
-        );
-      }
-      const existing = await this.awaitExperiment(earlier.jobId);
-      if (existing !== null) return { created: false, experiment: existing };
-      // the earlier submission failed (or its experiment expired): the key is free again
-      await this.storage.guarded(() => this.storage.store.releaseIdempotency(digest, earlier));
-    }
-    throw new QplaneError(
-      "QPLANE_ERR_UNAVAILABLE",
-      "Idempotency-Key: could not claim the key; try again shortly",
+    const { created, value } = await this.storage.store.idempotency.replay(
+      {
+        digest: sha256(`experiment\n${options.owner ?? ""}\n${key}`),
+        bodyHash: sha256(canonicalJson(submission)),
+        ttlSeconds: this.config.idempotencyTtlSeconds,
+        conflict: (earlierId) =>
+          new QplaneError(
+            "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
+            `Idempotency-Key: already used for experiment ${earlierId} with a different request body`,
+          ),
+        contested: () =>
+          new QplaneError(
+            "QPLANE_ERR_UNAVAILABLE",
+            "Idempotency-Key: could not claim the key; try again shortly",
+          ),
+        guard: (operation) => this.storage.guarded(operation),
+      },
+      (id) => this.create(submission, options, id),
+      (id) => this.awaitExperiment(id),
     );
+    return { created, experiment: value };
   }
 
   /**
@@ -167,6 +158,9 @@ class RedisExperimentService implements ExperimentService {
         `tags: an experiment may have at most ${MAX_TAGS - 1} tags (its children also carry experiment:<id>)`,
       );
     }
+    // its children's jobs carry its name and tags: refuse them here, not at the first child
+    checkJobName(submission.name);
+    checkJobTags(tags);
     const owner = options.owner ?? null;
     const planned = planExperimentRecord(
       {

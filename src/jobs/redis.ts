@@ -190,3 +190,12 @@ export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> 
   }
   redis.disconnect();
 }
+
+/** Unwraps a MULTI/pipeline reply, rethrowing the first command error. */
+export function results(replies: [Error | null, unknown][] | null): unknown[] {
+  if (replies === null) throw new Error("Redis transaction was aborted");
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}

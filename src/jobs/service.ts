@@ -15,16 +15,23 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { backendAvailability } from "../backends/config.js";
-import { type Config, checkSpecLimits } from "../config.js";
-import { QplaneError } from "../errors/catalogue.js";
+import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
 import { simulatesInProcess } from "../training/run.js";
-import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
-import { canonicalJson, sha256 } from "./hashing.js";
+import { type AdmissionContext, admitSpec } from "./admission.js";
+import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
+import {
+  checkStatusFilter,
+  jobNotFound,
+  notCancellable,
+  notRemovable,
+  tooManyJobs,
+} from "./job-errors.js";
+import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
 import {
   closeRedis,
@@ -37,7 +44,6 @@ import {
 import { JobStore } from "./store.js";
 import {
   canSee,
-  JOB_STATUSES,
   type JobEvent,
   type JobListQuery,
   type JobPage,
@@ -62,80 +68,13 @@ export interface JobServiceOptions {
   readonly logger?: Logger;
 }
 
-export const MAX_TAGS = 20;
-export const MAX_TAG_LENGTH = 64;
-export const MAX_NAME_LENGTH = 200;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
-function invalid(message: string): QplaneError {
-  return new QplaneError("QPLANE_ERR_REQUEST_INVALID", message);
-}
-
-function checkName(name: string | null | undefined): string | null {
-  if (name === undefined || name === null) return null;
-  if (
-    typeof name !== "string" ||
-    name.length === 0 ||
-    name.length > MAX_NAME_LENGTH ||
-    CONTROL.test(name)
-  ) {
-    throw invalid(`name: must be 1-${MAX_NAME_LENGTH} characters without control characters`);
-  }
-  return name;
-}
-
-function checkTags(tags: readonly string[] | undefined): string[] {
-  if (tags === undefined) return [];
-  if (!Array.isArray(tags) || tags.length > MAX_TAGS) {
-    throw invalid(`tags: must be a list of at most ${MAX_TAGS} tags`);
-  }
-  tags.forEach((tag, index) => {
-    if (
-      typeof tag !== "string" ||
-      tag.length === 0 ||
-      tag.length > MAX_TAG_LENGTH ||
-      CONTROL.test(tag)
-    ) {
-      throw invalid(
-        `tags[${index}]: must be 1-${MAX_TAG_LENGTH} characters without control characters`,
-      );
-    }
-  });
-  return [...new Set(tags)];
-}
-
-/**
- * How long a claim may point at a job not yet stored: an identical submission in flight
- * stores its job within milliseconds; after this the job is taken as removed or expired.
- */
-const CLAIM_GRACE_MS = 1000;
-
-/** Job owners remembered for filtering the all-jobs stream (an owner never changes). */
-const OWNER_CACHE_SIZE = 10_000;
-
-/** A listener of every job's events and whose jobs it may see. */
-interface Watcher {
-  readonly viewer: Viewer;
-  readonly listener: (jobId: string, event: JobEvent) => void;
-}
-
-const notFound = (id: string) =>
-  new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `job ${id}: no such job`);
-
 class RedisJobService implements JobService {
   private readonly store: JobStore;
   private readonly queue: TrainingQueue;
   private readonly timeoutMs: number;
-  private subscriber: Redis | null = null;
-  private readonly watchers = new Set<Watcher>();
-  /** Owners of jobs, learnt on reads and looked up for events (see onAnyEvent). */
-  private readonly owners = new Map<string, string | null>();
-  /** Events held while their job's owner is looked up, in arrival order. */
-  private readonly awaitingOwner = new Map<string, JobEvent[]>();
-  private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
+  private readonly events: JobEventHub;
+  /** What the service knows of a spec's admission: its limits and backends (admission.ts). */
+  private readonly admission: AdmissionContext;
   private closed = false;
 
   constructor(
@@ -150,6 +89,23 @@ class RedisJobService implements JobService {
       retentionSeconds: config.retentionSeconds,
     });
     this.queue = createTrainingQueue(redis, config.keyPrefix);
+    this.admission = {
+      specLimits: config.limits,
+      costLimits: config.limits,
+      simulatesInProcess: (spec) => {
+        // the local simulator's work is the workers'; a remote device runs its own circuits
+        const backend = config.backends.find((entry) => entry.name === spec.backend.name);
+        return backend === undefined || simulatesInProcess(backendAvailability(backend));
+      },
+    };
+    this.events = new JobEventHub({
+      redisUrl: config.redisUrl,
+      keys: this.store.keys,
+      timeoutMs: this.timeoutMs,
+      connectionName: `${config.keyPrefix}:api-events`,
+      logger,
+      ownerOf: (id) => this.store.owner(id),
+    });
     // connection problems surface on the calls that meet them (as 503s)
     this.queue.on("error", (error) => this.logger.debug({ err: error }, "queue connection error"));
   }
@@ -165,16 +121,9 @@ class RedisJobService implements JobService {
   /** The job, if it exists and the viewer may see it; not found otherwise (the same error). */
   private async require(id: string, viewer: Viewer): Promise<JobRecord> {
     const job = await this.store.get(id);
-    if (!job || !canSee(viewer, job.owner)) throw notFound(id);
-    this.rememberOwner(id, job.owner);
+    if (!job || !canSee(viewer, job.owner)) throw jobNotFound(id);
+    this.events.rememberOwner(id, job.owner);
     return job;
-  }
-
-  private rememberOwner(id: string, owner: string | null): void {
-    if (this.owners.has(id)) return;
-    this.owners.set(id, owner);
-    // forget the oldest (Map keeps insertion order)
-    if (this.owners.size > OWNER_CACHE_SIZE) this.owners.delete(this.owners.keys().next().value!);
   }
 
   private async publishStatus(id: string, status: JobStatus): Promise<void> {
@@ -187,75 +136,25 @@ class RedisJobService implements JobService {
 
   async submit(specInput: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
     // validate before paying: nothing below touches Redis until the request is known good
-    const spec = parseJobSpec(specInput);
-    checkSpecLimits(spec, this.config.limits);
-    // the local simulator's work is the workers'; a remote device runs its own circuits
-    const backend = this.config.backends.find((entry) => entry.name === spec.backend.name);
-    admitJobCost(
-      spec,
-      this.config.limits,
-      backend === undefined || simulatesInProcess(backendAvailability(backend)),
-    );
-    const name = checkName(options.name);
-    const tags = checkTags(options.tags);
+    const spec = await admitSpec(parseJobSpec(specInput), this.admission);
+    const name = checkJobName(options.name);
+    const tags = checkJobTags(options.tags);
     const owner = options.owner ?? null;
-    const key = options.idempotencyKey;
-    if (
-      key !== undefined &&
-      (typeof key !== "string" ||
-        key.length === 0 ||
-        key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
-        CONTROL.test(key))
-    ) {
-      throw invalid(
-        `Idempotency-Key: must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters without control characters`,
-      );
-    }
+    const key = checkIdempotencyKey(options.idempotencyKey);
     return this.guarded(async () => {
       if (key === undefined)
         return { created: true, job: await this.create(spec, name, tags, owner) };
-      // keys are per API key: one client cannot reach another's job through a shared key
-      const digest = sha256(`${owner ?? ""}\n${key}`);
-      const bodyHash = sha256(canonicalJson({ spec, name, tags }));
-      for (let round = 0; round < 3; round++) {
-        const id = newJobId();
-        const claim = { jobId: id, bodyHash };
-        const earlier = await this.store.claimIdempotency(
-          digest,
-          claim,
-          this.config.idempotencyTtlSeconds,
-        );
-        if (earlier === null) {
-          try {
-            return { created: true, job: await this.create(spec, name, tags, owner, id) };
-          } catch (error) {
-            await this.store.releaseIdempotency(digest, claim).catch(() => {});
-            throw error;
-          }
-        }
-        if (earlier.bodyHash !== bodyHash) {
-          throw new QplaneError(
-            "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
-            `Idempotency-Key: already used for job ${earlier.jobId} with a different request body`,
-          );
-        }
-        // the claim is per owner, so the job it points at is the submitter's own
-        const job = await this.awaitJob(earlier.jobId);
-        if (job) return { created: false, job };
-        // the earlier job was removed or expired, or its submission failed: the key is free
-        await this.store.releaseIdempotency(digest, earlier);
-      }
-      throw unavailable();
+      return this.store.idempotency.submit(
+        {
+          owner,
+          key,
+          body: { spec, name, tags },
+          ttlSeconds: this.config.idempotencyTtlSeconds,
+          graceMs: this.timeoutMs,
+        },
+        (id) => this.create(spec, name, tags, owner, id),
+      );
     });
-  }
-
-  /** The job a claim points at; waits briefly for a submission still in flight. */
-  private async awaitJob(id: string): Promise<JobRecord | null> {
-    for (;;) {
-      const job = await this.store.get(id);
-      if (job || Date.now() - jobIdTime(id) > Math.min(CLAIM_GRACE_MS, this.timeoutMs)) return job;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
   }
 
   private async create(
@@ -286,12 +185,9 @@ class RedisJobService implements JobService {
     const limit = this.config.limits.maxConcurrentJobsPerKey;
     const created = await this.store.create(job, owner === null ? null : limit);
     if (!created.ok) {
-      throw new QplaneError(
-        "QPLANE_ERR_TOO_MANY_JOBS",
-        `this API key has ${created.active} unfinished jobs, the most allowed (${limit}); wait for one to finish or cancel one`,
-      );
+      throw tooManyJobs(created.active, limit);
     }
-    this.rememberOwner(id, owner);
+    this.events.rememberOwner(id, owner);
     try {
       await withTimeout(enqueueTraining(this.queue, this.config, id), this.timeoutMs);
     } catch (error) {
@@ -310,9 +206,7 @@ class RedisJobService implements JobService {
   }
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
-    if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) {
-      throw invalid(`status: must be one of ${JOB_STATUSES.join(", ")}`);
-    }
+    checkStatusFilter(query.status);
     return this.guarded(() =>
       this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
     );
@@ -323,10 +217,10 @@ class RedisJobService implements JobService {
     return this.guarded(async () => {
       if (viewer.kind === "owner") {
         const owner = await this.store.owner(id);
-        if (owner === undefined || !canSee(viewer, owner)) throw notFound(id);
+        if (owner === undefined || !canSee(viewer, owner)) throw jobNotFound(id);
       }
       const records = await this.store.metrics(id, sinceEpoch ?? 0);
-      if (records === null) throw notFound(id);
+      if (records === null) throw jobNotFound(id);
       return records;
     });
   }
@@ -335,12 +229,7 @@ class RedisJobService implements JobService {
     assertJobId(id);
     return this.guarded(async () => {
       const job = await this.require(id, viewer);
-      const refuse = (status: JobStatus) =>
-        new QplaneError(
-          "QPLANE_ERR_JOB_STATE",
-          `job ${id} is ${status}; only queued or running jobs can be cancelled`,
-        );
-      if (TERMINAL_JOB_STATUSES.has(job.status)) throw refuse(job.status);
+      if (TERMINAL_JOB_STATUSES.has(job.status)) throw notCancellable(id, job.status);
       // a job still waiting for a worker leaves the queue and is cancelled now; BullMQ
       // refuses (0) when a worker holds it, and then the worker is told to stop
       if (job.status === "queued" && (await this.queue.remove(id)) === 1) {
@@ -358,8 +247,8 @@ class RedisJobService implements JobService {
         cancelRequested: true,
       });
       if (!asked.ok) {
-        if (asked.reason === "missing") throw notFound(id);
-        throw refuse(asked.status);
+        if (asked.reason === "missing") throw jobNotFound(id);
+        throw notCancellable(id, asked.status);
       }
       await this.store.publishCancel(id);
       return this.require(id, viewer);
@@ -372,10 +261,7 @@ class RedisJobService implements JobService {
       // visibility before status: another owner's finished job is a 404, never a 409
       const job = await this.require(id, viewer);
       if (!TERMINAL_JOB_STATUSES.has(job.status)) {
-        throw new QplaneError(
-          "QPLANE_ERR_JOB_STATE",
-          `job ${id} is ${job.status}; only finished jobs can be removed (cancel it first)`,
-        );
+        throw notRemovable(id, job.status);
       }
       await this.store.remove(job);
     });
@@ -389,33 +275,7 @@ class RedisJobService implements JobService {
     assertJobId(id);
     return this.guarded(async () => {
       await this.require(id, viewer);
-      const subscriber = await this.connectSubscriber();
-      const channel = this.store.keys.events(id);
-      let listeners = this.listeners.get(channel);
-      if (!listeners) {
-        listeners = new Set();
-        this.listeners.set(channel, listeners);
-        try {
-          await subscriber.subscribe(channel);
-        } catch (error) {
-          this.listeners.delete(channel);
-          throw error;
-        }
-      }
-      const listener = (event: JobEvent) => onEvent(event);
-      listeners.add(listener);
-      let active = true;
-      return async () => {
-        if (!active) return;
-        active = false;
-        const current = this.listeners.get(channel);
-        current?.delete(listener);
-        if (current && current.size === 0) {
-          this.listeners.delete(channel);
-          // bounded: with Redis away a patient connection would wait for it (shutdown hangs)
-          await withTimeout(subscriber.unsubscribe(channel), this.timeoutMs).catch(() => {});
-        }
-      };
+      return this.events.subscribe(id, onEvent);
     });
   }
 
@@ -427,98 +287,8 @@ class RedisJobService implements JobService {
       // a store that stopped answering (paused, overloaded) still looks connected; without a
       // round trip the stream would open and stay silent
       await this.redis.ping();
-      const subscriber = await this.connectSubscriber();
-      if (this.watchers.size === 0) await subscriber.psubscribe(this.store.keys.events("*"));
-      const watcher: Watcher = { viewer, listener };
-      this.watchers.add(watcher);
-      return async () => {
-        if (!this.watchers.delete(watcher) || this.watchers.size > 0) return;
-        await withTimeout(
-          subscriber.punsubscribe(this.store.keys.events("*")),
-          this.timeoutMs,
-        ).catch(() => {});
-      };
+      return this.events.watchAll(listener, viewer);
     });
-  }
-
-  /**
-   * Hands an event of any job to the watchers that may see it. Events carry no owner, so an
-   * owner-scoped watcher needs the job's owner: remembered, or looked up once per job (events
-   * arriving meanwhile wait, in order). A job whose owner cannot be read is shown to no owner.
-   */
-  private onAnyEvent(jobId: string, event: JobEvent): void {
-    let scoped = false;
-    for (const watcher of this.watchers) {
-      if (watcher.viewer.kind === "everyone") this.notify(watcher, jobId, event);
-      else scoped = true;
-    }
-    if (!scoped) return;
-    if (this.owners.has(jobId)) {
-      this.notifyOwner(jobId, this.owners.get(jobId)!, event);
-      return;
-    }
-    const waiting = this.awaitingOwner.get(jobId);
-    if (waiting) {
-      waiting.push(event);
-      return;
-    }
-    this.awaitingOwner.set(jobId, [event]);
-    void withTimeout(this.store.owner(jobId), this.timeoutMs)
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error, jobId }, "could not read a job's owner for its events");
-        return undefined;
-      })
-      .then((owner) => {
-        const events = this.awaitingOwner.get(jobId) ?? [];
-        this.awaitingOwner.delete(jobId);
-        if (owner === undefined) return;
-        this.rememberOwner(jobId, owner);
-        for (const held of events) this.notifyOwner(jobId, owner, held);
-      });
-  }
-
-  private notifyOwner(jobId: string, owner: string | null, event: JobEvent): void {
-    for (const watcher of this.watchers) {
-      if (watcher.viewer.kind === "owner" && canSee(watcher.viewer, owner)) {
-        this.notify(watcher, jobId, event);
-      }
-    }
-  }
-
-  private notify(watcher: Watcher, jobId: string, event: JobEvent): void {
-    try {
-      watcher.listener(jobId, event);
-    } catch (error) {
-      this.logger.warn({ err: error }, "a job event listener threw");
-    }
-  }
-
-  /** The one connection in subscriber mode, shared by all subscriptions. */
-  private async connectSubscriber(): Promise<Redis> {
-    if (!this.subscriber) {
-      const subscriber = createRedis(this.config.redisUrl, "patient", {
-        name: `${this.config.keyPrefix}:api-events`,
-      });
-      const eventsPrefix = this.store.keys.events("");
-      subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
-        this.onAnyEvent(channel.slice(eventsPrefix.length), JSON.parse(message) as JobEvent);
-      });
-      subscriber.on("message", (channel: string, message: string) => {
-        const listeners = this.listeners.get(channel);
-        if (!listeners) return;
-        const event = JSON.parse(message) as JobEvent;
-        for (const listener of listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            this.logger.warn({ err: error }, "a job event listener threw");
-          }
-        }
-      });
-      this.subscriber = subscriber;
-    }
-    if (!(await waitForReady(this.subscriber, this.timeoutMs))) throw unavailable();
-    return this.subscriber;
   }
 
   async ready(): Promise<boolean> {
@@ -551,9 +321,8 @@ class RedisJobService implements JobService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.listeners.clear();
     await withTimeout(this.queue.close(), 1000).catch(() => {});
-    if (this.subscriber) await closeRedis(this.subscriber);
+    await this.events.close();
     if (this.ownsRedis) await closeRedis(this.redis);
   }
 }

@@ -7,7 +7,7 @@
  * `RestartPolicy` is the timing alone (plain numbers in, a decision out); `superviseWorker`
  * applies it to real child processes.
  */
-import type { ChildExit, ForkedWorker } from "./worker-process.js";
+import type { ChildExit, ForkedWorker } from "./worker.js";
 
 export interface RestartPolicyOptions {
   /** Delay before the first restart. @defaultValue 1000 */

@@ -6,14 +6,11 @@ import type { TrainingCheckpoint } from "../training/loop.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
 import type { JobSpec } from "../training/spec.js";
 
-export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-/** Statuses a job never leaves. */
-export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
-  "completed",
-  "failed",
-  "cancelled",
-]);
+import type { JobStatus } from "./job-rules.js";
+
+// the statuses are defined with the other job rules; re-exported for the modules that read
+// them with the record shapes
+export { JOB_STATUSES, type JobStatus, TERMINAL_JOB_STATUSES } from "./job-rules.js";
 
 export interface JobError {
   /** A QPLANE_ERR_* code from the error catalogue (or QPLANE_ERR_INTERNAL). */

@@ -1,7 +1,7 @@
 /**
  * `node dist/src/jobs/worker-main.js`: one worker process, configured from the environment
  * (src/config.ts). SIGTERM or SIGINT closes it gracefully (running jobs go back to the queue
- * at their last checkpoint, see worker-process.ts); a second signal exits at once, and so does
+ * at their last checkpoint, see worker.ts); a second signal exits at once, and so does
  * a close that takes longer than QPLANE_SHUTDOWN_TIMEOUT_SECONDS (status 1).
  * Invalid configuration exits with status 1 and one line on stderr.
  *
@@ -13,7 +13,7 @@ import { createBackendRegistry } from "../backends/registry.js";
 import { loadConfig } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
-import { startWorker, type WorkerHandle, type WorkerMessage } from "./worker-process.js";
+import { startWorker, type WorkerHandle, type WorkerMessage } from "./worker.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;

@@ -1,357 +1,380 @@
 /**
- * The BullMQ processor that trains one job: the same training core as `qplane train`,
- * adapted to the store. Per run:
+ * A worker: the BullMQ Worker running the training processor, plus what it needs around it —
+ * a subscription to the cancel channel, lock-loss handling, the record of jobs BullMQ gives
+ * up on, and a maintenance timer (sweep expired index entries, re-enqueue orphaned jobs,
+ * finish the owner-index backfill of backfill.ts, which also starts with the worker).
  *
- * 1. Load the record. Finished or gone → nothing to do. Cancel asked for → mark cancelled.
- * 2. Mark it running (attempts + 1; that number is this run's claim on the job), load the
- *    last checkpoint if there is one and resume from it.
- * 3. Train. After every epoch one atomic write stores the metric, the checkpoint and the
- *    record's progress/latest/etaSeconds; then `metric` and `progress` events are published.
- *    The write is refused once another run took the job over, and the run stops.
- * 4. Completed → mark completed with the summary. Past its time limit (the smaller of
- *    training.maxSeconds and QPLANE_MAX_JOB_SECONDS, training time summed over every run of
- *    the job, partial epochs included: the record's trainingMsUsed, training-clock.ts) →
- *    failed with QPLANE_ERR_TIME_LIMIT and the summary; metrics and checkpoint stay. Stopped:
- *    - cancel (the API set cancelRequested and published the id on `<p>:cancel`) → cancelled;
- *    - shutdown (SIGTERM: `ActiveRuns.shutdown`) → the loop returns at the last epoch
- *      boundary; the record goes back to `queued` (progress kept), the BullMQ job back to the
- *      wait list (no attempt used), and the next worker resumes from the checkpoint;
- *    - lost (the lock expired and another worker took the job) → leave everything alone.
- * 5. Errors: a QplaneError that is not retryable fails the job at once with its {code,
- *    message} (BullMQ UnrecoverableError: no retries). Anything else is retried with backoff
- *    (record back to `queued`) until the last attempt, which fails the job with
- *    QPLANE_ERR_INTERNAL and a generic message; the cause goes to the log.
+ * Shutdown (`close()`, called on SIGTERM/SIGINT by worker-main.ts): no new job is taken;
+ * every running job stops within about a second (even mid-step), is handed back to the
+ * queue at its last checkpointed epoch (record `queued`, BullMQ job back in the wait list,
+ * no retry attempt used) and is resumed by the next worker; then the connections close.
+ * Work lost: at most the epoch in progress.
+ *
+ * SIGKILL: nothing runs. The job's lock expires (lockDurationMs), another worker's stalled
+ * check returns it to the wait list, and a worker resumes it from its last checkpoint with
+ * the same final result as an uninterrupted run.
  */
-import { type Job, UnrecoverableError, WaitingError } from "bullmq";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
-import { checkDatasetRows, type Limits } from "../config.js";
-import { isQplaneError } from "../errors/catalogue.js";
-import { checkJobCost } from "../training/cost.js";
-import type { TrainingEvent } from "../training/loop.js";
-import { trainModel } from "../training/loop.js";
-import type { EpochRecord } from "../training/records.js";
+import type { Config } from "../config.js";
+import { createRedactingLogger } from "../logging/redaction.js";
+import type { BackendResolver } from "../training/run.js";
+import { backfillOwnerIndexes } from "./backfill.js";
+import { subscribeCancels } from "./events.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { ActiveRuns, createTrainingProcessor } from "./processor.js";
 import {
-  type BackendResolver,
-  enforceBudget,
-  localBackendResolver,
-  prepareRun,
-  withinRunScope,
-} from "../training/run.js";
-import { jobCostOf } from "../training/sizing.js";
-import { isJobId } from "./ids.js";
-import type { TrainingJobData } from "./queue.js";
-import type { JobStore } from "./store.js";
-import { startTrainingClock } from "./training-clock.js";
+  createTrainingQueue,
+  enqueueTraining,
+  type TRAINING_JOB_NAME,
+  type TrainingJobData,
+  trainingQueueName,
+} from "./queue.js";
 import {
-  type JobError,
-  type JobEvent,
-  type JobRecord,
-  type JobStatus,
-  TERMINAL_JOB_STATUSES,
-} from "./types.js";
+  closeRedis,
+  createRedis,
+  isConnectionError,
+  reportReachability,
+  untilConnected,
+  withTimeout,
+} from "./redis.js";
+import { JobStore } from "./store.js";
+import { TERMINAL_JOB_STATUSES } from "./types.js";
 
-/** Why a run was stopped before its last epoch. */
-export type StopReason = "cancel" | "shutdown" | "lost";
-
-/** The abort controllers of the runs in progress in one worker process. */
-export class ActiveRuns {
-  private readonly runs = new Map<string, AbortController>();
-  private closing = false;
-
-  /** A controller for a new run; already aborted ("shutdown") once the worker is closing. */
-  register(id: string): AbortController {
-    const controller = new AbortController();
-    if (this.closing) controller.abort("shutdown" satisfies StopReason);
-    this.runs.set(id, controller);
-    return controller;
-  }
-
-  unregister(id: string, controller: AbortController): void {
-    if (this.runs.get(id) === controller) this.runs.delete(id);
-  }
-
-  /** Stops a run at its next pause (about a second at most); false when not running here. */
-  stop(id: string, reason: StopReason): boolean {
-    const controller = this.runs.get(id);
-    if (!controller) return false;
-    if (!controller.signal.aborted) controller.abort(reason);
-    return true;
-  }
-
-  /** Stops every run for a graceful shutdown, and any run that starts from now on. */
-  shutdown(): void {
-    this.closing = true;
-    for (const id of this.runs.keys()) this.stop(id, "shutdown");
-  }
-
-  get size(): number {
-    return this.runs.size;
-  }
-
-  has(id: string): boolean {
-    return this.runs.has(id);
-  }
-}
-
-export interface ProcessorDependencies {
-  readonly store: JobStore;
-  readonly runs: ActiveRuns;
-  readonly limits: Pick<
-    Limits,
-    "maxDatasetRows" | "maxJobSeconds" | "maxJobWork" | "maxJobMemoryMb"
-  >;
-  readonly logger: Logger;
+export interface StartWorkerOptions {
+  /** @defaultValue a pino logger at config.logLevel */
+  readonly logger?: Logger;
+  /** Providers for backend names. @defaultValue the local simulator only */
   readonly resolveBackend?: BackendResolver;
-  /** Least time between two published step-progress events. @defaultValue 250 */
-  readonly progressIntervalMs?: number;
-  /** Period of the training-time writes. @defaultValue TRAINING_TIME_INTERVAL_MS */
-  readonly trainingTimeIntervalMs?: number;
+  /** Period of the sweep and orphan check. @defaultValue 60000 */
+  readonly maintenanceIntervalMs?: number;
+  /** Minimum age of a queued job before it counts as orphaned. @defaultValue 60000 */
+  readonly orphanAgeMs?: number;
+  /** Log one line per Redis outage (see redis.ts reportReachability). @defaultValue false */
+  readonly reportReachability?: boolean;
+  /**
+   * Called with BullMQ's worker id as soon as the Worker exists, before startWorker returns:
+   * the Worker may take a job from then on, and its lock tokens carry this id.
+   */
+  readonly onWorkerId?: (workerId: string) => void;
 }
 
-/** The run lost its claim on the job (lock expired, another attempt took over). */
-class LostJobError extends Error {
-  constructor(id: string) {
-    super(`job ${id} was taken over by another worker; this run stopped`);
-    this.name = "LostJobError";
+export interface WorkerHandle {
+  /** BullMQ's id of this worker. */
+  readonly id: string;
+  /** Jobs this worker is training right now. */
+  readonly activeJobs: number;
+  /** One sweep + orphan check + backfill check now (also run by the timer). */
+  maintain(): Promise<void>;
+  /** Graceful shutdown; see the module comment. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** BullMQ states from which a job will still be run. */
+const PENDING_STATES = new Set([
+  "waiting",
+  "wait",
+  "delayed",
+  "prioritized",
+  "active",
+  "waiting-children",
+]);
+
+export async function startWorker(
+  config: Config,
+  options: StartWorkerOptions = {},
+): Promise<WorkerHandle> {
+  const logger =
+    options.logger ?? createRedactingLogger({ level: config.logLevel, name: "qplane-worker" });
+  const prefix = config.keyPrefix;
+  const storeRedis = createRedis(config.redisUrl, "patient", { name: `${prefix}:worker` });
+  const subscriber = createRedis(config.redisUrl, "patient", { name: `${prefix}:worker-cancel` });
+  const store = new JobStore(storeRedis, {
+    prefix,
+    retentionSeconds: config.retentionSeconds,
+  });
+  if (options.reportReachability) reportReachability(storeRedis, config.redisUrl, logger);
+  // a worker started before Redis waits for it rather than failing its first commands
+  await untilConnected(storeRedis);
+  const queue = createTrainingQueue(storeRedis, prefix);
+  // connection errors repeat at every reconnect attempt; the outage is reported once elsewhere
+  queue.on("error", (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "queue error");
+  });
+  const runs = new ActiveRuns();
+
+  await subscribeCancels(subscriber, store.keys, (id) => {
+    if (runs.stop(id, "cancel")) {
+      logger.info({ jobId: id }, "cancel requested; stopping at the next pause");
+    }
+  });
+
+  const processor = createTrainingProcessor({
+    store,
+    runs,
+    limits: config.limits,
+    logger,
+    resolveBackend: options.resolveBackend,
+  });
+  // BullMQ's main worker connection (locks, job moves); its blocking fetch uses a duplicate
+  const bullRedis = createRedis(config.redisUrl, "blocking", { name: `${prefix}:worker-bullmq` });
+  const worker = new Worker<TrainingJobData, void, typeof TRAINING_JOB_NAME>(
+    trainingQueueName(prefix),
+    processor,
+    {
+      connection: bullRedis,
+      prefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.stalledIntervalMs,
+      maxStalledCount: config.worker.maxStalledCount,
+    },
+  );
+  options.onWorkerId?.(worker.id);
+  worker.on("error", (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "worker error");
+  });
+  worker.on("lockRenewalFailed", (ids) => {
+    for (const id of ids) runs.stop(id, "lost");
+    logger.warn({ jobIds: ids }, "lost job locks; those runs stop");
+  });
+  worker.on("stalled", (id) =>
+    logger.warn({ jobId: id }, "job stalled (its worker died); requeued"),
+  );
+  worker.on("failed", (job, error) => {
+    if (job) void recordGivenUp(job, error);
+  });
+
+  /**
+   * BullMQ can fail a job without running the processor (stalled too often): the record,
+   * still queued or running, must say so.
+   */
+  async function recordGivenUp(job: Job<TrainingJobData>, error: Error): Promise<void> {
+    try {
+      const state = await job.getState();
+      if (PENDING_STATES.has(state)) return;
+      const record = await store.get(job.data.id);
+      if (!record || TERMINAL_JOB_STATUSES.has(record.status)) return;
+      const result = await store.transition(record, ["queued", "running"], "failed", {
+        error: {
+          code: "QPLANE_ERR_INTERNAL",
+          message: `the job was given up after its workers stopped while running it (${error.message})`,
+        },
+        etaSeconds: null,
+        finishedAt: new Date().toISOString(),
+      });
+      if (result.ok) {
+        await store.publish(record.id, {
+          type: "status",
+          status: "failed",
+          at: new Date().toISOString(),
+        });
+      }
+      logger.error({ jobId: record.id, reason: error.message }, "job given up by the queue");
+    } catch (failure) {
+      logger.warn({ err: failure, jobId: job.data.id }, "could not record a given-up job");
+    }
   }
-}
 
-const INTERNAL_ERROR: JobError = {
-  code: "QPLANE_ERR_INTERNAL",
-  message: "training stopped on an unexpected internal error (details in the worker log)",
-};
+  /** The owner-index backfill; one HEXISTS once it is done (see backfill.ts). */
+  async function backfill(): Promise<void> {
+    const result = await backfillOwnerIndexes(storeRedis, store.keys);
+    if (result.ran) logger.info(result, "earlier jobs and experiments indexed under their owners");
+  }
 
-const now = () => new Date().toISOString();
-
-/** Lets timers (lock renewal) and I/O (cancel messages) run. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Seconds left at the mean epoch time so far (one decimal). */
-function eta(elapsedMs: number, epoch: number, epochs: number): number | null {
-  if (epoch <= 0) return null;
-  return Math.round(((elapsedMs / epoch) * Math.max(0, epochs - epoch)) / 100) / 10;
-}
-
-export function createTrainingProcessor(deps: ProcessorDependencies) {
-  const { store, runs, logger } = deps;
-  const resolveBackend = deps.resolveBackend ?? localBackendResolver;
-  const progressInterval = deps.progressIntervalMs ?? 250;
-
-  const publish = async (id: string, event: JobEvent) => {
-    try {
-      await store.publish(id, event);
-    } catch (error) {
-      // events are advisory: the record and the metrics are the truth
-      logger.warn({ err: error, jobId: id }, "could not publish a job event");
+  const orphanAge = options.orphanAgeMs ?? 60_000;
+  /**
+   * Unindexes expired jobs; re-enqueues unfinished jobs that have no queue entry; finishes the
+   * backfill if it has not run yet.
+   */
+  async function maintain(): Promise<void> {
+    await store.sweepExpired();
+    const before = Date.now() - orphanAge;
+    for (const status of ["queued", "running"] as const) {
+      for (const id of await store.idsWithStatus(status, before)) {
+        if (await queue.getJob(id)) continue;
+        const record = await store.get(id);
+        if (!record || TERMINAL_JOB_STATUSES.has(record.status)) continue;
+        await enqueueTraining(queue, config, id);
+        logger.warn({ jobId: id, status }, "re-enqueued a job that had no queue entry");
+      }
     }
-  };
-  const publishStatus = (id: string, status: JobStatus) =>
-    publish(id, { type: "status", status, at: now() });
+    await backfill();
+  }
+  const timer = setInterval(() => {
+    maintain().catch((error) => logger.warn({ err: error }, "maintenance failed"));
+  }, options.maintenanceIntervalMs ?? 60_000);
+  timer.unref();
 
-  /** Ends a job (from queued or running); false when it had already ended or vanished. */
-  const finish = async (
-    job: JobRecord,
-    status: "completed" | "failed" | "cancelled",
-    patch: Partial<JobRecord>,
-  ) => {
-    const result = await store.transition(job, ["queued", "running"], status, {
-      ...patch,
-      finishedAt: now(),
-    });
-    if (result.ok) await publishStatus(job.id, status);
-    return result.ok;
-  };
+  await worker.waitUntilReady();
+  const heartbeat = await startHeartbeat(storeRedis, store.keys, worker.id, (error) => {
+    if (!isConnectionError(error)) logger.warn({ err: error }, "heartbeat failed");
+  });
+  logger.info(
+    { queue: trainingQueueName(prefix), concurrency: config.worker.concurrency },
+    "worker ready",
+  );
+  // in the background: an upgraded store's first backfill must not delay taking jobs
+  backfill().catch((error) =>
+    logger.warn({ err: error }, "owner-index backfill failed; retried at the next maintenance"),
+  );
 
-  /** Hands a job back to the queue: record `queued`, BullMQ job to the wait list. */
-  const requeue = async (
-    bullJob: Job<TrainingJobData>,
-    job: JobRecord,
-    token: string | undefined,
-  ) => {
-    const result = await store.transition(job, ["running"], "queued", { etaSeconds: null });
-    if (result.ok) await publishStatus(job.id, "queued");
-    await bullJob.moveToWait(token);
-    throw new WaitingError();
-  };
-
-  async function train(
-    bullJob: Job<TrainingJobData>,
-    token: string | undefined,
-    controller: AbortController,
-  ): Promise<void> {
-    const id = bullJob.data.id;
-    const log = logger.child({ jobId: id });
-    if (controller.signal.aborted) {
-      // the worker is closing and has not touched this job yet: give it straight back
-      await bullJob.moveToWait(token);
-      throw new WaitingError();
-    }
-    const job = await store.get(id);
-    if (!job || TERMINAL_JOB_STATUSES.has(job.status)) {
-      log.info({ status: job?.status ?? "removed" }, "job already finished or removed; skipping");
-      return;
-    }
-    if (job.cancelRequested) {
-      await finish(job, "cancelled", {});
-      return;
-    }
-    const started = await store.transition(
-      job,
-      ["queued", "running"],
-      "running",
-      { startedAt: job.startedAt ?? now(), etaSeconds: null },
-      { countAttempt: true },
-    );
-    if (!started.ok) return;
-    if (started.cancelRequested) {
-      await finish(job, "cancelled", {});
-      return;
-    }
-    const attempt = started.attempts;
-    await publishStatus(id, "running");
-
-    try {
-      const resumeFrom = (await store.loadCheckpoint(id)) ?? undefined;
-      log.info({ attempt, resumeFromEpoch: resumeFrom?.epoch ?? 0 }, "training started");
-      const prepared = prepareRun(job.spec, resolveBackend);
-      const { spec, data, model } = prepared;
-      checkDatasetRows(
-        data.train.samples + data.test.samples + (data.validation?.samples ?? 0),
-        deps.limits,
-      );
-      // on the data as loaded (a CSV file is only sized here), before any training compute
-      checkJobCost(jobCostOf(spec, prepared.simulatesInProcess, data), deps.limits);
-      await enforceBudget(prepared);
-      const epochs = spec.training.epochs;
-
-      let epochRecord: EpochRecord | null = null;
-      let stepsPerEpoch = 0;
-      let lastProgress = 0;
-      const onEvent = async (event: TrainingEvent): Promise<void> => {
-        if (event.type === "step") {
-          stepsPerEpoch = event.stepsPerEpoch;
-          const at = performance.now();
-          if (at - lastProgress >= progressInterval) {
-            lastProgress = at;
-            // not awaited: a progress tick must not slow training down
-            void publish(id, {
-              type: "progress",
-              epoch: event.epoch,
-              epochs,
-              step: event.step,
-              stepsPerEpoch: event.stepsPerEpoch,
-            });
-          }
-          // long steps pause inside (pacing.ts); steps shorter than one pause still let
-          // cancel messages and lock renewal run between them
-          await yieldToEventLoop();
-        } else if (event.type === "epoch") {
-          epochRecord = event.record;
-        } else if (epochRecord !== null) {
-          const record: EpochRecord = epochRecord;
-          const checkpoint = event.checkpoint;
-          const written = await store.recordEpoch(id, attempt, record, checkpoint, {
-            progress: { epoch: checkpoint.epoch, epochs },
-            latest: record,
-            etaSeconds: eta(checkpoint.elapsedMs, checkpoint.epoch, epochs),
-          });
-          if (!written.ok) {
-            runs.stop(id, "lost");
-            return;
-          }
-          // the pub/sub message may have been missed (reconnect): the flag is the backstop
-          if (written.cancelRequested) runs.stop(id, "cancel");
-          await publish(id, { type: "metric", record });
-          await publish(id, {
-            type: "progress",
-            epoch: checkpoint.epoch,
-            epochs,
-            step: stepsPerEpoch,
-            stepsPerEpoch,
-          });
+  let closing: Promise<void> | null = null;
+  return {
+    id: worker.id,
+    get activeJobs() {
+      return runs.size;
+    },
+    maintain,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        const handBack = async () => {
+          const closed = worker.close();
+          runs.shutdown();
+          await closed;
+          await heartbeat.stop();
+          await queue.close();
+        };
+        // Handing jobs back needs Redis, and BullMQ's close waits for it: when Redis is
+        // unreachable, or goes away meanwhile, the worker leaves at once instead; the jobs'
+        // locks expire and a worker resumes them from their last checkpoint, as after a crash.
+        let onLost = () => {};
+        const lost = new Promise<"lost">((resolve) => {
+          onLost = () => resolve("lost");
+          if (storeRedis.status === "ready") storeRedis.once("close", onLost);
+          else onLost();
+        });
+        const handedBack = handBack().then(() => "handed back" as const);
+        // once abandoned, its late failure is of no interest
+        handedBack.catch(() => {});
+        const outcome = await Promise.race([handedBack, lost]);
+        storeRedis.off("close", onLost);
+        if (outcome === "lost") {
+          logger.warn("Redis unreachable while closing: running jobs resume from their checkpoint");
+          runs.shutdown();
+          for (const connection of [subscriber, storeRedis, bullRedis]) connection.disconnect();
+          await withTimeout(worker.close(true), 1000).catch(() => {});
+          return;
         }
-      };
+        await Promise.all([closeRedis(subscriber), closeRedis(storeRedis), closeRedis(bullRedis)]);
+        logger.info("worker closed");
+      })();
+      return closing;
+    },
+  };
+}
 
-      // counted from here on, written while training and at whatever stop ends this run
-      const clock = startTrainingClock(
-        store,
-        id,
-        (error) => log.warn({ err: error }, "could not record the job's training time"),
-        deps.trainingTimeIntervalMs,
-      );
-      // a provider scope (IBM session) spans this run only; a close failure must not fail
-      // a finished run, so it is logged
-      const result = await withinRunScope(
-        prepared,
-        () =>
-          trainModel(spec, data, model, {
-            resumeFrom,
-            signal: controller.signal,
-            onEvent,
-            timeLimit: { seconds: deps.limits.maxJobSeconds, setBy: "QPLANE_MAX_JOB_SECONDS" },
-            timeUsedMs: job.trainingMsUsed,
-          }),
-        (error) => log.warn({ err: error }, "could not close the run's provider scope"),
-      ).finally(() => clock.stop());
-      const latest = result.records.at(-1) ?? null;
-      if (result.status === "completed") {
-        await finish(job, "completed", {
-          summary: result.summary,
-          latest,
-          progress: { epoch: result.records.length, epochs },
-          etaSeconds: 0,
-        });
-        log.info({ epochs: result.records.length }, "training completed");
-        return;
-      }
-      if (result.status === "timed-out") {
-        const { code, message } = result.error;
-        await finish(job, "failed", {
-          error: { code, message },
-          summary: result.summary,
-          latest,
-          etaSeconds: null,
-        });
-        log.warn({ epoch: result.checkpoint.epoch }, message);
-        return;
-      }
-      const reason = controller.signal.reason as StopReason;
-      if (reason === "lost") throw new LostJobError(id);
-      const current = await store.get(id);
-      if (reason === "shutdown" && !current?.cancelRequested) {
-        log.info(
-          { epoch: result.checkpoint.epoch },
-          "worker closing: job handed back to the queue",
-        );
-        await requeue(bullJob, job, token);
-      }
-      await finish(job, "cancelled", { summary: result.summary, etaSeconds: null });
-      log.info({ epoch: result.checkpoint.epoch }, "training cancelled");
-    } catch (error) {
-      if (error instanceof WaitingError || error instanceof LostJobError) throw error;
-      const known = isQplaneError(error) ? error : null;
-      const lastAttempt = bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1);
-      if ((known && !known.retryable) || lastAttempt) {
-        const jobError = known ? { code: known.code, message: known.message } : INTERNAL_ERROR;
-        log.error({ err: error, attempt }, "training failed");
-        await finish(job, "failed", { error: jobError, etaSeconds: null });
-        throw new UnrecoverableError(jobError.message);
-      }
-      log.warn({ err: error, attempt }, "training attempt failed; it will be retried");
-      const back = await store.transition(job, ["running"], "queued", { etaSeconds: null });
-      if (back.ok) await publishStatus(id, "queued");
-      throw error;
-    }
-  }
+export interface ForkWorkerOptions {
+  /** The compiled entry. @defaultValue worker-main.js next to this module (dist/) */
+  readonly entry?: string | URL;
+  /** The child's environment, from which it loads its config. @defaultValue process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** `pipe` keeps the last 64 KiB of output for `output()`. @defaultValue "inherit" */
+  readonly stdio?: "inherit" | "pipe";
+}
 
-  return async (bullJob: Job<TrainingJobData>, token?: string): Promise<void> => {
-    const id = bullJob.data?.id;
-    if (!isJobId(id)) throw new UnrecoverableError(`queue entry without a valid job id`);
-    const controller = runs.register(id);
-    try {
-      await train(bullJob, token, controller);
-    } finally {
-      runs.unregister(id, controller);
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * What worker-main.js sends its parent over the IPC channel: its worker id as soon as the
+ * BullMQ Worker exists ("worker", before it can take a job, so a child killed while starting
+ * still has its jobs handed back), then "ready" once it is fully started.
+ */
+export type WorkerMessage =
+  | {
+      readonly type: "worker";
+      /** BullMQ's id of the child's worker (its heartbeat and lock tokens carry it). */
+      readonly workerId: string;
     }
+  | { readonly type: "ready" };
+
+export interface ForkedWorker {
+  readonly pid: number;
+  /** The child's worker id once it reported it (before taking any job), else null. */
+  readonly workerId: string | null;
+  /** True once the child reported its worker fully started. */
+  readonly ready: boolean;
+  /** Resolves when the process has exited and every message it sent has been received. */
+  readonly exited: Promise<ChildExit>;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM (graceful: running jobs go back to the queue), then waits for the exit. */
+  close(): Promise<ChildExit>;
+  /** Captured stdout and stderr (with stdio "pipe"). */
+  output(): string;
+}
+
+function isWorkerMessage(message: unknown): message is WorkerMessage {
+  const candidate = message as { type?: unknown; workerId?: unknown } | null;
+  return (
+    candidate?.type === "ready" ||
+    (candidate?.type === "worker" && typeof candidate.workerId === "string")
+  );
+}
+
+/**
+ * Runs a worker in its own process (worker-main.js). A worker in the API's process shares
+ * its event loop with request handling, and a training step holds that loop for its whole
+ * duration; QPLANE_ROLE=all servers that care about request latency should fork instead.
+ *
+ * The child gets an IPC channel: it reports its worker id there (before it can take a job) and
+ * when it is ready, and closes (jobs
+ * handed back) when the channel drops, i.e. when this process dies, even by SIGKILL. It runs
+ * in its own process group, so a terminal's Ctrl-C reaches only this process, which closes
+ * the child once (a second signal would make the child exit without handing jobs back).
+ */
+export function forkWorker(options: ForkWorkerOptions = {}): ForkedWorker {
+  const entry = options.entry ?? new URL("./worker-main.js", import.meta.url);
+  const path = entry instanceof URL ? fileURLToPath(entry) : entry;
+  const child = spawn(process.execPath, [path], {
+    env: options.env ?? process.env,
+    detached: true,
+    stdio:
+      options.stdio === "pipe"
+        ? ["ignore", "pipe", "pipe", "ipc"]
+        : ["inherit", "inherit", "inherit", "ipc"],
+  });
+  let captured = "";
+  const keep = (chunk: Buffer) => {
+    captured = (captured + chunk.toString("utf8")).slice(-65_536);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let workerId: string | null = null;
+  let ready = false;
+  child.on("message", (message) => {
+    if (!isWorkerMessage(message)) return;
+    if (message.type === "worker") workerId = message.workerId;
+    else ready = true;
+  });
+  // the channel is only for these messages and for the child to notice this process dying
+  child.channel?.unref();
+  // 'close', not 'exit': messages still in the IPC channel (the worker id) may arrive after
+  // 'exit', and 'close' waits for the channel and the stdio streams to end
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    pid: child.pid ?? -1,
+    get workerId() {
+      return workerId;
+    },
+    get ready() {
+      return ready;
+    },
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    output: () => captured,
   };
 }

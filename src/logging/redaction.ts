@@ -15,7 +15,7 @@
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import pretty from "pino-pretty";
-import type { LogFormat } from "../config.js";
+import type { LogFormat } from "./format.js";
 
 export const REDACTED = "[redacted]";
 

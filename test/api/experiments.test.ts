@@ -15,7 +15,7 @@ import type { ExperimentService } from "../../src/jobs/experiment-types.js";
 import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import {
   connect,

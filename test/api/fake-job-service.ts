@@ -1,15 +1,27 @@
 /**
- * An in-memory JobService with the rules of the real one: spec limits and per-key concurrency
- * at submit, idempotency keys (same key + same body → same job, different body → 409), cancel
+ * An in-memory JobService with the rules of the real one — the same spec parsing, name/tag
+ * rule (src/jobs/job-rules.ts) and refusals (src/jobs/job-errors.ts), checked against the
+ * Redis service by test/jobs/contract/: spec limits and per-key concurrency at submit, idempotency keys (same key + same body → same job, different body → 409), cancel
  * (queued → cancelled at once, running → cancel requested until the worker stops, finished →
  * 409), remove (finished only), newest-first listing with opaque cursors, live events, and
  * tenancy (a viewer sees its own jobs; another owner's job is not found).
  * Tests drive the "worker" with start / epoch / complete / fail / finishCancel, and take the
  * "Redis" down with `down`.
  */
-import { checkSpecLimits, type SpecLimits } from "../../src/config.js";
+import type { SpecLimits } from "../../src/config.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { admitSpec } from "../../src/jobs/admission.js";
+import { canonicalJson } from "../../src/jobs/hashing.js";
 import { assertJobId, newJobId } from "../../src/jobs/ids.js";
+import {
+  checkStatusFilter,
+  idempotencyConflict,
+  jobNotFound,
+  notCancellable,
+  notRemovable,
+  tooManyJobs,
+} from "../../src/jobs/job-errors.js";
+import { checkIdempotencyKey, checkJobName, checkJobTags } from "../../src/jobs/job-rules.js";
 import {
   canSee,
   EVERYONE,
@@ -27,7 +39,7 @@ import {
   type Viewer,
 } from "../../src/jobs/types.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
-import type { JobSpec } from "../../src/training/spec.js";
+import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import { fillerRecord } from "../helpers/records.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -73,14 +85,6 @@ export function sampleSummary(records: readonly EpochRecord[]): RunSummary {
   };
 }
 
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, field: unknown) =>
-    field !== null && typeof field === "object" && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : field,
-  );
-}
-
 export class FakeJobService implements JobService {
   /** Simulates Redis being away: "qplane" throws QPLANE_ERR_UNAVAILABLE, "raw" a socket error. */
   down: false | "qplane" | "raw" = false;
@@ -115,7 +119,7 @@ export class FakeJobService implements JobService {
     assertJobId(id);
     const entry = this.jobs.get(id);
     if (entry === undefined || !canSee(viewer, entry.record.owner)) {
-      throw new QplaneError("QPLANE_ERR_JOB_NOT_FOUND", `id: no job ${id}`);
+      throw jobNotFound(id);
     }
     return entry;
   }
@@ -141,24 +145,23 @@ export class FakeJobService implements JobService {
     this.emit(entry.record.id, { type: "status", status, at });
   }
 
-  async submit(spec: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
+  async submit(specInput: JobSpec, options: SubmitOptions = {}): Promise<SubmitResult> {
     this.guard();
-    if (this.options.limits !== undefined) checkSpecLimits(spec, this.options.limits);
-    const name = options.name ?? null;
-    const tags = [...(options.tags ?? [])];
+    // the admission pipeline with only the spec limits: what the API tests configure
+    const spec = await admitSpec(parseJobSpec(specInput), {
+      specLimits: this.options.limits,
+      simulatesInProcess: () => true,
+    });
+    const name = checkJobName(options.name);
+    const tags = checkJobTags(options.tags);
     const owner = options.owner ?? null;
-    const fingerprint = canonical({ spec, name, tags });
-    const scope =
-      options.idempotencyKey === undefined ? null : `${owner}\n${options.idempotencyKey}`;
+    const key = checkIdempotencyKey(options.idempotencyKey);
+    const fingerprint = canonicalJson({ spec, name, tags });
+    const scope = key === undefined ? null : `${owner}\n${key}`;
     if (scope !== null) {
       const earlier = this.idempotency.get(scope);
       if (earlier !== undefined && this.jobs.has(earlier.id)) {
-        if (earlier.fingerprint !== fingerprint) {
-          throw new QplaneError(
-            "QPLANE_ERR_IDEMPOTENCY_CONFLICT",
-            "Idempotency-Key was used with a different body",
-          );
-        }
+        if (earlier.fingerprint !== fingerprint) throw idempotencyConflict(earlier.id);
         return { created: false, job: structuredClone(this.jobs.get(earlier.id)!.record) };
       }
     }
@@ -167,12 +170,7 @@ export class FakeJobService implements JobService {
       const active = [...this.jobs.values()].filter(
         (entry) => entry.record.owner === owner && !TERMINAL_JOB_STATUSES.has(entry.record.status),
       ).length;
-      if (active >= limit) {
-        throw new QplaneError(
-          "QPLANE_ERR_TOO_MANY_JOBS",
-          `this API key has ${active} unfinished jobs (limit ${limit})`,
-        );
-      }
+      if (active >= limit) throw tooManyJobs(active, limit);
     }
     const createdAt = this.now();
     const id = newJobId(this.clock);
@@ -197,6 +195,7 @@ export class FakeJobService implements JobService {
     this.jobs.set(id, { record, metrics: [] });
     if (scope !== null) this.idempotency.set(scope, { id, fingerprint });
     this.submitted.push({ spec, options });
+    this.emit(id, { type: "status", status: "queued", at: createdAt });
     return { created: true, job: structuredClone(record) };
   }
 
@@ -207,6 +206,7 @@ export class FakeJobService implements JobService {
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
     this.guard();
+    checkStatusFilter(query.status);
     let after: string | null = null;
     if (query.cursor !== undefined) {
       after = Buffer.from(query.cursor, "base64url").toString("utf8");
@@ -244,7 +244,7 @@ export class FakeJobService implements JobService {
     this.guard();
     const entry = this.entry(id, viewer);
     if (TERMINAL_JOB_STATUSES.has(entry.record.status)) {
-      throw new QplaneError("QPLANE_ERR_JOB_STATE", `job ${id} is already ${entry.record.status}`);
+      throw notCancellable(id, entry.record.status);
     }
     entry.record.cancelRequested = true;
     if (entry.record.status === "queued") this.transition(entry, "cancelled");
@@ -255,10 +255,7 @@ export class FakeJobService implements JobService {
     this.guard();
     const entry = this.entry(id, viewer);
     if (!TERMINAL_JOB_STATUSES.has(entry.record.status)) {
-      throw new QplaneError(
-        "QPLANE_ERR_JOB_STATE",
-        `job ${id} is ${entry.record.status}: cancel it first`,
-      );
+      throw notRemovable(id, entry.record.status);
     }
     this.jobs.delete(id);
   }

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
-import { type ForkedWorker, forkWorker } from "../../src/jobs/worker-process.js";
+import { type ForkedWorker, forkWorker } from "../../src/jobs/worker.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { REDIS_URL } from "../jobs/helpers.js";
 

@@ -14,7 +14,7 @@ import type { ExperimentService } from "../../src/jobs/experiment-types.js";
 import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import type { JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { connect, deleteKeysUnder, silentLogger, testConfig, testPrefix } from "../jobs/helpers.js";
 import { listen } from "../security/http.js";
 

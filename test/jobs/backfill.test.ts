@@ -9,7 +9,7 @@ import { backfillOwnerIndexes, OWNER_INDEXES_MIGRATION } from "../../src/jobs/ba
 import { newJobId } from "../../src/jobs/ids.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobRecord, type Viewer } from "../../src/jobs/types.js";
-import { startWorker } from "../../src/jobs/worker-process.js";
+import { startWorker } from "../../src/jobs/worker.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { useRealServer } from "../helpers/real-server.js";
 import { deleteKeysUnder, silentLogger, waitFor } from "./helpers.js";

@@ -22,7 +22,7 @@ import type {
 import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import {
   connect,

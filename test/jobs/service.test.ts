@@ -8,7 +8,7 @@ import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import {
@@ -400,7 +400,8 @@ describe("job service with an in-process worker", () => {
     );
     await expect(service.submit(TINY, { tags: ["ok", ""] })).rejects.toMatchObject({
       code: "QPLANE_ERR_REQUEST_INVALID",
-      message: "tags[1]: must be 1-64 characters without control characters",
+      message:
+        "tags[1]: must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit (got \"\")",
     });
     await expect(service.submit(TINY, { name: "x".repeat(201) })).rejects.toMatchObject({
       code: "QPLANE_ERR_REQUEST_INVALID",

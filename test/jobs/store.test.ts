@@ -487,19 +487,19 @@ describe("JobStore", () => {
 
   it("binds an idempotency key to the first claim until released", async () => {
     const claim = { jobId: newJobId(), bodyHash: "h1" };
-    expect(await store.claimIdempotency("digest-1", claim, 60)).toBeNull();
+    expect(await store.idempotency.claim("digest-1", claim, 60)).toBeNull();
     expect(
-      await store.claimIdempotency("digest-1", { jobId: newJobId(), bodyHash: "h2" }, 60),
+      await store.idempotency.claim("digest-1", { jobId: newJobId(), bodyHash: "h2" }, 60),
     ).toEqual(claim);
     const ttl = await redis.ttl(store.keys.idempotency("digest-1"));
     expect(ttl).toBeGreaterThan(50);
-    await store.releaseIdempotency("digest-1", { jobId: newJobId(), bodyHash: "h1" }); // not ours: kept
+    await store.idempotency.release("digest-1", { jobId: newJobId(), bodyHash: "h1" }); // not ours: kept
     expect(
-      await store.claimIdempotency("digest-1", { jobId: newJobId(), bodyHash: "h3" }, 60),
+      await store.idempotency.claim("digest-1", { jobId: newJobId(), bodyHash: "h3" }, 60),
     ).toEqual(claim);
-    await store.releaseIdempotency("digest-1", claim);
+    await store.idempotency.release("digest-1", claim);
     expect(
-      await store.claimIdempotency("digest-1", { jobId: newJobId(), bodyHash: "h4" }, 60),
+      await store.idempotency.claim("digest-1", { jobId: newJobId(), bodyHash: "h4" }, 60),
     ).toBeNull();
   });
 

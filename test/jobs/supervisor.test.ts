@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RestartPolicy, superviseWorker } from "../../src/jobs/supervisor.js";
-import { forkWorker } from "../../src/jobs/worker-process.js";
+import { forkWorker } from "../../src/jobs/worker.js";
 
 describe("RestartPolicy", () => {
   it("doubles the delay from 1 s to 30 s and gives up at the 5th crash within 5 min", () => {

@@ -11,7 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVERYONE, type JobRecord } from "../../src/jobs/types.js";
-import type { ForkedWorker } from "../../src/jobs/worker-process.js";
+import type { ForkedWorker } from "../../src/jobs/worker.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import { useWorkerProcesses } from "../helpers/compiled.js";
 import { useRealServer } from "../helpers/real-server.js";

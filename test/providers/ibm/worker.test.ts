@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobService } from "../../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../../src/jobs/types.js";
-import { startWorker, type WorkerHandle } from "../../../src/jobs/worker-process.js";
+import { startWorker, type WorkerHandle } from "../../../src/jobs/worker.js";
 import { parseJobSpec } from "../../../src/training/spec.js";
 import {
   connect,
