@@ -344,10 +344,20 @@ export const experimentSummarySchema = named(
     "(`GET /v1/experiments/{id}` has those).",
 );
 
-export const experimentPageSchema = z.object({
-  experiments: z.array(experimentSummarySchema),
-  nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
-});
+export const experimentPageSchema = named(
+  "ExperimentPage",
+  z.object({
+    experiments: z.array(experimentSummarySchema),
+    nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
+  }),
+  "One page of experiments, newest first.",
+);
+
+export const experimentCsvSchema = named(
+  "ExperimentArmsCsv",
+  z.string(),
+  "The arms table (one row per arm); with comparisons, an empty line and the comparisons table.",
+);
 
 export const experimentCurvesSchema = named(
   "ExperimentCurves",
