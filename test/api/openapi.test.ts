@@ -40,8 +40,8 @@ function defaultsUnder(value: unknown, at: string): string[] {
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, child]) => [
     ...(key === "properties" && child !== null && typeof child === "object"
-      ? Object.entries(child)
-          .filter(([, property]) => property !== null && "default" in property)
+      ? Object.entries(child as Record<string, object>)
+          .filter(([, property]) => "default" in property)
           .map(([name]) => `${at}.${name}`)
       : []),
     ...defaultsUnder(child, `${at}.${key}`),
