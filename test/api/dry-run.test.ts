@@ -117,6 +117,7 @@ describe("POST /v1/dry-runs", () => {
     const { name: _name, tags: _tags, ...specOnly } = body;
     expect(planned.json()).toEqual({ plan: await planRun(prepareRun(specOnly)) });
     const legacy = await app.inject({ method: "POST", url: "/v1/jobs?dryRun=true", payload: body });
+    expect(legacy.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(legacy.json()).toEqual(planned.json());
     expect(service.submitted).toHaveLength(0);
     expect(planned.headers.location).toBeUndefined();

@@ -150,7 +150,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         // the pre-`/v1/dry-runs` form: its body is not the route's documented 200, so it
         // is checked against its own schema and serialised here
         const body = dryRunSchema.parse({ plan: await plan(spec, requester) });
-        return reply.code(200).serializer(JSON.stringify).send(body);
+        return reply
+          .code(200)
+          .type("application/json; charset=utf-8")
+          .serializer(JSON.stringify)
+          .send(body);
       }
       const { created, job } = await service.submit(spec, {
         name: request.body.name ?? null,
