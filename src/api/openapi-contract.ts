@@ -9,7 +9,7 @@
  *   generators read a property with a `default` as always present (true of responses, where
  *   the server fills it in), which would make every defaulted spec field required to send;
  * - the document a server serves shows that server's spec limits (`model.qubits` at most
- *   `QPLANE_MAX_QUBITS`, …); the committed one shows the spec's own bounds.
+ *   `QPLANE_MAX_QUBITS`, …); the committed one shows the default configuration's.
  */
 import type { createJsonSchemaTransform } from "fastify-type-provider-zod";
 import type { SpecLimits } from "../config.js";

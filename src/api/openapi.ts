@@ -26,7 +26,12 @@ information-plane metrics.
 
 Errors are \`{"error": {"code": "QPLANE_ERR_…", "message": "…"}}\`; a message about bad input names
 the field (\`spec.training.epochs: …\`, \`query.limit: …\`). When the server has API keys configured, every \`/v1\`
-route and \`/metrics\` needs \`Authorization: Bearer <key>\`.`;
+route and \`/metrics\` needs \`Authorization: Bearer <key>\`.
+
+The maxima of \`model.qubits\`, \`backend.shots\`, \`infoPlane.shots\`, \`training.epochs\` and
+\`dataset.samples\` in the request schemas are the serving server's limits (\`QPLANE_MAX_*\`).
+Request schemas (\`…Input\`) state defaults in their descriptions: a field with a default may be
+left out. A dry run (\`POST /v1/dry-runs\`) checks a submission and returns its plan.`;
 
 type Override = NonNullable<
   NonNullable<Parameters<typeof createJsonSchemaTransform>[0]["zodToJsonConfig"]>["override"]

@@ -154,8 +154,9 @@ describe("the OpenAPI document", () => {
     await app.close();
     const committed = JSON.parse(await openApiText());
     const inputs = (document: Document) => document.components.schemas;
-    // the committed document shows the spec's own bounds, the served one this server's
-    expect(inputs(committed).ModelSpecInput!.properties!.qubits!.maximum).toBe(24);
+    // the committed document shows the default configuration's limits (QPLANE_MAX_QUBITS=20
+    // below the spec's own 24), the served one this server's
+    expect(inputs(committed).ModelSpecInput!.properties!.qubits!.maximum).toBe(20);
     expect(inputs(served).ModelSpecInput!.properties!.qubits!.maximum).toBe(TEST_LIMITS.maxQubits);
     expect(inputs(served).TrainingSpecInput!.properties!.epochs!.maximum).toBe(
       TEST_LIMITS.maxEpochs,
