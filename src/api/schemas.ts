@@ -3,8 +3,9 @@
  * is generated from them. The job spec itself is `jobSpecSchema` (src/training/spec.ts),
  * the same schema `qplane train` uses, so defaults and limits have one source.
  *
- * Component names and descriptions live in `apiSchemas`, a registry of this module (not zod's
- * global one, which would be shared with every other user of the spec schemas).
+ * The records the API shows (epoch records, run summaries, job events, statuses) are in
+ * record-schemas.ts, linked to training's types at compile time; component names and
+ * descriptions live in the API's own registry (registry.ts).
  */
 import { z } from "zod";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
@@ -185,8 +186,8 @@ export const submittedSchema = named(
 );
 /**
  * `?dryRun=true`, kept for clients written before `POST /v1/dry-runs`: it answers what that
- * operation answers. The OpenAPI document leaves it out (openapi.ts), so that `POST /v1/jobs`
- * documents one 200 body.
+ * operation answers. The OpenAPI document leaves it out (`LEGACY_QUERY_PARAMETERS`, applied
+ * by openapi-contract.ts), so that `POST /v1/jobs` documents one 200 body.
  */
 export const submitQuerySchema = z.strictObject({
   dryRun: z.enum(["true", "false"]).optional(),
