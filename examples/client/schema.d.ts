@@ -2225,6 +2225,12 @@ export interface operations {
       /** @description Prometheus text exposition format. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2236,6 +2242,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2247,6 +2259,12 @@ export interface operations {
       /** @description A valid key that is not an admin key, when the server has more than one key (the counts cover every key's jobs). */
       403: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2260,6 +2278,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2273,6 +2297,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2330,6 +2360,12 @@ export interface operations {
       /** @description Every configured backend with its capabilities and live status. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2341,6 +2377,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2354,6 +2396,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2367,6 +2415,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2389,6 +2443,12 @@ export interface operations {
       /** @description Every dataset a spec can name. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2400,6 +2460,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2413,6 +2479,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2426,6 +2498,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2452,6 +2530,12 @@ export interface operations {
       /** @description The run's plan; nothing was queued. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2463,6 +2547,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2474,6 +2564,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2485,6 +2581,12 @@ export interface operations {
       /** @description Body larger than the configured limit. */
       413: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2496,6 +2598,12 @@ export interface operations {
       /** @description Body is not application/json. */
       415: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2507,6 +2615,12 @@ export interface operations {
       /** @description QPLANE_ERR_JOB_TOO_LARGE: the run's estimated work or peak memory is over this server's per-job limit. */
       422: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2520,6 +2634,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2533,6 +2653,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2555,6 +2681,12 @@ export interface operations {
       /** @description An event stream (`text/event-stream`). Each event is `event: <type>` and one `data:` line holding the event as JSON: `status` (`JobStatusEvent`), `progress` (`JobProgressEvent`) or `metric` (`JobMetricEvent`); `JobEvent` is their union by `type`. Lines starting with `:` are comments (`: heartbeat`, `: connected`) that keep the connection open. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2578,6 +2710,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2591,6 +2729,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2604,6 +2748,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2631,6 +2781,12 @@ export interface operations {
       /** @description A page of experiments, newest first. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2642,6 +2798,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2653,6 +2815,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2666,6 +2834,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2679,6 +2853,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2712,6 +2892,12 @@ export interface operations {
           "Idempotent-Replayed": "true";
           /** @description The URL of the resource (`/v1/jobs/{id}`, `/v1/experiments/{id}`). */
           Location: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2725,6 +2911,12 @@ export interface operations {
         headers: {
           /** @description The URL of the resource (`/v1/jobs/{id}`, `/v1/experiments/{id}`). */
           Location: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2736,6 +2928,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2747,6 +2945,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2758,6 +2962,12 @@ export interface operations {
       /** @description `Idempotency-Key` reused with a different body. */
       409: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2769,6 +2979,12 @@ export interface operations {
       /** @description Body larger than the configured limit. */
       413: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2780,6 +2996,12 @@ export interface operations {
       /** @description Body is not application/json. */
       415: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2791,6 +3013,12 @@ export interface operations {
       /** @description QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit. */
       422: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2804,6 +3032,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2817,6 +3051,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2847,6 +3087,12 @@ export interface operations {
         headers: {
           /** @description With `format=csv` only: `inline` with a file name for the table. */
           "Content-Disposition"?: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2859,6 +3105,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2870,6 +3122,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2881,6 +3139,12 @@ export interface operations {
       /** @description No such experiment. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2894,6 +3158,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2907,6 +3177,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2932,6 +3208,12 @@ export interface operations {
       /** @description The experiment once its children were cancelled. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2943,6 +3225,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2954,6 +3242,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2965,6 +3259,12 @@ export interface operations {
       /** @description No such experiment. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2978,6 +3278,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -2991,6 +3297,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3016,6 +3328,12 @@ export interface operations {
       /** @description Each arm's curves, epoch by epoch. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3027,6 +3345,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3038,6 +3362,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3049,6 +3379,12 @@ export interface operations {
       /** @description No such experiment. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3062,6 +3398,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3075,6 +3417,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3107,6 +3455,12 @@ export interface operations {
       /** @description A page of jobs, newest first. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3118,6 +3472,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3129,6 +3489,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3142,6 +3508,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3155,6 +3527,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3188,6 +3566,12 @@ export interface operations {
           "Idempotent-Replayed": "true";
           /** @description The URL of the resource (`/v1/jobs/{id}`, `/v1/experiments/{id}`). */
           Location: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3201,6 +3585,12 @@ export interface operations {
         headers: {
           /** @description The URL of the resource (`/v1/jobs/{id}`, `/v1/experiments/{id}`). */
           Location: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3212,6 +3602,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3223,6 +3619,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3234,6 +3636,12 @@ export interface operations {
       /** @description `Idempotency-Key` reused with a different body. */
       409: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3245,6 +3653,12 @@ export interface operations {
       /** @description Body larger than the configured limit. */
       413: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3256,6 +3670,12 @@ export interface operations {
       /** @description Body is not application/json. */
       415: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3267,6 +3687,12 @@ export interface operations {
       /** @description QPLANE_ERR_JOB_TOO_LARGE: the run's estimated work or peak memory is over this server's per-job limit. */
       422: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3280,6 +3706,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3293,6 +3725,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3318,6 +3756,12 @@ export interface operations {
       /** @description The job. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3329,6 +3773,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3340,6 +3790,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3351,6 +3807,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3364,6 +3826,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3377,6 +3845,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3402,6 +3876,12 @@ export interface operations {
       /** @description Removed. */
       204: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3411,6 +3891,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3422,6 +3908,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3433,6 +3925,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3444,6 +3942,12 @@ export interface operations {
       /** @description The job has not finished (cancel it first). */
       409: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3457,6 +3961,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3470,6 +3980,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3495,6 +4011,12 @@ export interface operations {
       /** @description Cancelling: the job as it is now (`cancelRequested: true`). */
       202: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3506,6 +4028,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3517,6 +4045,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3528,6 +4062,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3539,6 +4079,12 @@ export interface operations {
       /** @description The job already finished. */
       409: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3552,6 +4098,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3565,6 +4117,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3590,6 +4148,12 @@ export interface operations {
       /** @description An SVG image (the same plot as the CLI's run folder). */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3601,6 +4165,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3612,6 +4182,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3623,6 +4199,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3636,6 +4218,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3649,6 +4237,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3674,6 +4268,12 @@ export interface operations {
       /** @description An event stream (`text/event-stream`). Each event is `event: <type>` and one `data:` line holding the event as JSON: `status` (`JobStatusEvent`), `progress` (`JobProgressEvent`) or `metric` (`JobMetricEvent`); `JobEvent` is their union by `type`. Lines starting with `:` are comments (`: heartbeat`, `: connected`) that keep the connection open. */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3697,6 +4297,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3708,6 +4314,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3719,6 +4331,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3732,6 +4350,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3745,6 +4369,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3770,6 +4400,12 @@ export interface operations {
       /** @description An SVG image (the same plot as the CLI's run folder). */
       200: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3781,6 +4417,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3792,6 +4434,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3803,6 +4451,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3816,6 +4470,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3829,6 +4489,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3861,6 +4527,12 @@ export interface operations {
         headers: {
           /** @description With `format=csv` only: `inline` with a file name for the table. */
           "Content-Disposition"?: string;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3873,6 +4545,12 @@ export interface operations {
       /** @description Bad input; the message names the field. */
       400: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3884,6 +4562,12 @@ export interface operations {
       /** @description Missing or invalid API key (when keys are configured). */
       401: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3895,6 +4579,12 @@ export interface operations {
       /** @description No such job. */
       404: {
         headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3908,6 +4598,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;
@@ -3921,6 +4617,12 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before retrying. */
           "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
           /** @description This request's id, as the server's log lines name it. */
           "X-Request-Id": string;
           [name: string]: unknown;

@@ -2,8 +2,9 @@
  * What the OpenAPI document says beyond the routes' zod schemas, so that a client generated
  * from it (openapi-typescript + openapi-fetch: examples/client/) gets the contract right:
  * - every response documents its headers: the ones the route declares (`Location`,
- *   `Idempotent-Replayed`, …), `Retry-After` on every 429 and 503 and `X-Request-Id` on every
- *   response, as the app sends them (errors.ts `retryAfterHook`, app.ts's onRequest hook);
+ *   `Idempotent-Replayed`, …), `Retry-After` on every 429 and 503, `X-Request-Id` on every
+ *   response and the rate limiter's `X-RateLimit-*` on the routes it counts, as the app sends
+ *   them (errors.ts `retryAfterHook`, app.ts's onRequest hook, @fastify/rate-limit);
  * - query parameters kept only for older clients are left out (`LEGACY_QUERY_PARAMETERS`);
  * - request schemas (`…Input`) carry defaults in their descriptions, not as `default`:
  *   generators read a property with a `default` as always present (true of responses, where
@@ -14,7 +15,12 @@
 import type { createJsonSchemaTransform } from "fastify-type-provider-zod";
 import type { SpecLimits } from "../config.js";
 import { RETRY_AFTER_SECONDS } from "./errors.js";
-import { type HeaderDocs, REQUEST_ID_HEADER, RETRY_AFTER_HEADER } from "./responses.js";
+import {
+  type HeaderDocs,
+  RATE_LIMIT_HEADERS,
+  REQUEST_ID_HEADER,
+  RETRY_AFTER_HEADER,
+} from "./responses.js";
 import { LEGACY_QUERY_PARAMETERS } from "./schemas.js";
 
 type Transform = ReturnType<typeof createJsonSchemaTransform>;
@@ -37,10 +43,15 @@ function swaggerHeaders(headers: HeaderDocs): JsonObject {
 }
 
 /** The headers a response of `status` carries: the route's, then the app-wide ones. */
-function responseHeaders(status: string, declared: HeaderDocs | undefined): HeaderDocs {
+function responseHeaders(
+  status: string,
+  declared: HeaderDocs | undefined,
+  rateLimited: boolean,
+): HeaderDocs {
   return {
     ...declared,
     ...(RETRY_AFTER_SECONDS[Number(status)] !== undefined && RETRY_AFTER_HEADER),
+    ...(rateLimited && RATE_LIMIT_HEADERS),
     ...REQUEST_ID_HEADER,
   };
 }
@@ -57,10 +68,13 @@ export function documentRoute(transform: Transform): Transform {
       response?: Record<string, JsonObject>;
       querystring?: unknown;
     };
+    // probes opt out of the rate limit with `config: { rateLimit: false }`
+    const { config } = (input as { route?: { config?: { rateLimit?: unknown } } }).route ?? {};
+    const rateLimited = config?.rateLimit !== false;
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       const route = declared[status] ?? {};
       response.headers = swaggerHeaders(
-        responseHeaders(status, route.headers as HeaderDocs | undefined),
+        responseHeaders(status, route.headers as HeaderDocs | undefined, rateLimited),
       );
       const content = route.content as Record<string, JsonObject> | undefined;
       for (const [mediaType, media] of Object.entries(content ?? {})) {

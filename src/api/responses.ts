@@ -1,8 +1,8 @@
 /**
  * Response objects of the routes as the OpenAPI document shows them: each with a description,
  * a named body schema per media type, and the headers the server sends with it.
- * `Retry-After` (429, 503) and `X-Request-Id` (every response) are added to every route by
- * openapi.ts, from the same rules the app sends them by.
+ * `Retry-After` (429, 503), `X-Request-Id` (every response) and the rate limiter's counters are
+ * added to every route by openapi-contract.ts, from the same rules the app sends them by.
  */
 import type { z } from "zod";
 
@@ -37,6 +37,25 @@ export const RETRY_AFTER_HEADER: HeaderDocs = {
   "Retry-After": {
     description: "Seconds to wait before retrying.",
     required: true,
+    schema: { type: "integer", minimum: 0 },
+  },
+};
+
+/** @fastify/rate-limit's counters, on every response of a rate-limited route. */
+export const RATE_LIMIT_HEADERS: HeaderDocs = {
+  "X-RateLimit-Limit": {
+    description: "Requests allowed per minute (when the server rate-limits).",
+    required: false,
+    schema: { type: "integer", minimum: 0 },
+  },
+  "X-RateLimit-Remaining": {
+    description: "Requests left in the current minute (when the server rate-limits).",
+    required: false,
+    schema: { type: "integer", minimum: 0 },
+  },
+  "X-RateLimit-Reset": {
+    description: "Seconds until the budget is renewed (when the server rate-limits).",
+    required: false,
     schema: { type: "integer", minimum: 0 },
   },
 };

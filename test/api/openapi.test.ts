@@ -204,6 +204,16 @@ describe("the OpenAPI document", () => {
     expect(anonymous).toEqual([]);
     expect(undescribed).toEqual([]);
     expect(withoutRequestId).toEqual([]);
+    // the rate limiter's counters: on what it counts, never on the probes
+    const listHeaders = document.paths["/v1/jobs"]!.get!.responses["200"]!.headers!;
+    expect(listHeaders["X-RateLimit-Remaining"]).toEqual({
+      description: "Requests left in the current minute (when the server rate-limits).",
+      required: false,
+      schema: { minimum: 0, type: "integer" },
+    });
+    expect(Object.keys(document.paths["/healthz"]!.get!.responses["200"]!.headers!)).toEqual([
+      "X-Request-Id",
+    ]);
 
     // submitting: one body per status, Location and Idempotent-Replayed documented; the dry
     // run is its own operation and the old `?dryRun=` is not offered
@@ -214,13 +224,16 @@ describe("the OpenAPI document", () => {
     expect(submit.responses["200"]!.content!["application/json"]!.schema).toEqual({
       $ref: "#/components/schemas/ReplayedJob",
     });
+    const rateLimit = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
     expect(Object.keys(submit.responses["202"]!.headers!).sort()).toEqual([
       "Location",
+      ...rateLimit,
       "X-Request-Id",
     ]);
     expect(Object.keys(submit.responses["200"]!.headers!).sort()).toEqual([
       "Idempotent-Replayed",
       "Location",
+      ...rateLimit,
       "X-Request-Id",
     ]);
     expect(submit.parameters?.map((parameter) => parameter.name)).toEqual(["idempotency-key"]);
