@@ -371,41 +371,9 @@ export interface components {
         queueLength: number;
       };
     };
-    BackendInput: {
-      /** @description Null (with `provider` and `device`) while a remote backend cannot be reached. */
-      capabilities: {
-        batchesParameterRows: boolean;
-        couplingMap: [number, number][] | null;
-        device: string;
-        exactProbabilities: boolean;
-        maxShots: number;
-        minShots: number;
-        nativeGates: string[];
-        numQubits: number;
-        /** @enum {string} */
-        provider: "local" | "ibm" | "braket";
-      } | null;
-      device: string | null;
-      /** @description What a spec names in `backend.name`. */
-      name: string;
-      provider: ("local" | "ibm" | "braket") | null;
-      /** @description How the server configured it (QPLANE_BACKENDS): e.g. executionMode, options, fractionalGates, pricing, readoutError. Never credentials or endpoint overrides. */
-      settings: {
-        [key: string]: unknown;
-      };
-      status: {
-        message: string;
-        operational: boolean;
-        queueLength: number;
-      };
-    };
     /** @description The backends this server is configured with. */
     BackendList: {
       backends: components["schemas"]["Backend"][];
-    };
-    /** @description The backends this server is configured with. */
-    BackendListInput: {
-      backends: components["schemas"]["BackendInput"][];
     };
     /** @description A configured backend (a name, never a URL). */
     BackendSpec: {
@@ -445,33 +413,9 @@ export interface components {
         | "csv";
       task: ("classification" | "regression") | null;
     };
-    DatasetInput: {
-      classes: number | null;
-      description: string;
-      features: number | null;
-      /** @enum {string} */
-      name:
-        | "moons"
-        | "circles"
-        | "xor"
-        | "blobs"
-        | "sine"
-        | "polynomial"
-        | "wide"
-        | "friedman1"
-        | "iris"
-        | "penguins"
-        | "cars"
-        | "csv";
-      task: ("classification" | "regression") | null;
-    };
     /** @description The datasets a spec can name. */
     DatasetList: {
       datasets: components["schemas"]["Dataset"][];
-    };
-    /** @description The datasets a spec can name. */
-    DatasetListInput: {
-      datasets: components["schemas"]["DatasetInput"][];
     };
     /** @description Which data to train on (only `name` is required). */
     DatasetSpec: {
@@ -559,65 +503,8 @@ export interface components {
     DryRun: {
       plan: components["schemas"]["RunPlan"];
     };
-    /** @description The plan of a run; nothing was queued. */
-    DryRunInput: {
-      plan: components["schemas"]["RunPlanInput"];
-    };
     /** @description One epoch of training: the same record as the CLI's metrics.json. */
     EpochRecord: {
-      alpha: number | null;
-      circuitEvaluations: number;
-      compressionPenalty: number | null;
-      compressionTarget: number | null;
-      elapsedMs: number | null;
-      epoch: number;
-      /** @description This epoch's estimated cost in USD from the backend's price table. */
-      estimatedCostUsd?: number | null;
-      /** @enum {string} */
-      estimator: "exact" | "plugin" | "miller-madow";
-      /** @description Holevo quantity of the readout register in bits. */
-      holevo?: number | null;
-      /** @description H(T) in bits. */
-      ht: number | null;
-      /** @description H(Y) in bits. */
-      hy: number | null;
-      /** @description I(T;Y) in bits. */
-      ity: number | null;
-      /** @description I(X;T) in bits. */
-      ixt: number | null;
-      /** @description Effective learning rate of the epoch's last step: η₀ × the schedule's factor × the feedback factor in `lr` mode. */
-      learningRate: number | null;
-      /** @description Mean effective learning rate over the epoch's steps. Absent in records of runs from before the field existed. */
-      meanLearningRate?: number | null;
-      /** @description I(X;T) ≥ 0.9·log2 N over the N samples it was measured on: T tells (nearly) every sample apart, so I(X;T) reflects N rather than compression. Absent in records of runs from before the field existed. */
-      saturated?: boolean;
-      shots: number;
-      /** @description Shots spent in this epoch (rows × shots). */
-      shotsUsed?: number;
-      /** @description Optimisation steps taken by the end of this epoch, cumulative over the run. Absent in records of runs from before the field existed. */
-      step?: number;
-      /** @description Provider submissions in this epoch. */
-      submissions?: number;
-      testAccuracy?: number | null;
-      testLoss: number | null;
-      testMse?: number | null;
-      testR2?: number | null;
-      trainAccuracy?: number | null;
-      trainLoss: number | null;
-      trainMse?: number | null;
-      /** @description Validation accuracy (classification). */
-      validationAccuracy?: number | null;
-      /** @description Mean loss on the validation split (`dataset.validationFraction` > 0); absent without one. */
-      validationLoss?: number | null;
-      /** @description Validation MSE in the target's units (regression). */
-      validationMse?: number | null;
-      /** @description Validation R² (regression). */
-      validationR2?: number | null;
-    } & {
-      [key: string]: unknown;
-    };
-    /** @description One epoch of training: the same record as the CLI's metrics.json. */
-    EpochRecordInput: {
       alpha: number | null;
       circuitEvaluations: number;
       compressionPenalty: number | null;
@@ -675,21 +562,7 @@ export interface components {
     };
     /** @description The CLI's metrics.csv: a header row of field names, then one row per epoch, oldest first. */
     EpochRecordsCsv: string;
-    /** @description The CLI's metrics.csv: a header row of field names, then one row per epoch, oldest first. */
-    EpochRecordsCsvInput: string;
-    /** @description A job's epoch records, oldest first. */
-    EpochRecordsInput: {
-      metrics: components["schemas"]["EpochRecordInput"][];
-    };
     Error: {
-      error: {
-        /** @description A QPLANE_ERR_* code of the error catalogue. */
-        code: string;
-        /** @description What went wrong, naming the field at fault. */
-        message: string;
-      };
-    };
-    ErrorInput: {
       error: {
         /** @description A QPLANE_ERR_* code of the error catalogue. */
         code: string;
@@ -804,110 +677,10 @@ export interface components {
         [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
       };
     };
-    ExperimentArmInput: {
-      completed: number;
-      /** @description Control arms only: which control, derived from which arm. */
-      control?: {
-        /** @enum {string} */
-        kind: "dose-matched" | "placebo";
-        /** @description The feedback arm's key. */
-        of: string;
-      };
-      /** @description Its children wait for other children (controls, inherit, feedback.target baseline). */
-      deferred?: boolean;
-      /** @description Arms with feedback on: of the `of` completed runs whose summary carries feedbackReachable, `count` say false (L_comp never fell below half its first value). */
-      feedbackUnreachable?: {
-        count: number;
-        of: number;
-      };
-      finalIty: components["schemas"]["StatInput"];
-      finalIxt: components["schemas"]["StatInput"];
-      finalMetric: components["schemas"]["StatInput"];
-      /** @description The children aggregated: one per seed (a tuned arm: the run `selected` for that seed). */
-      jobIds: string[];
-      jobs: number;
-      /** @description `field=value, …` over the non-replicate grid fields (`<arm> / <control>` for controls). */
-      key: string;
-      /** @enum {string} */
-      metric: "testAccuracy" | "testR2";
-      /** @description Tuned arms: per seed, the candidate chosen on the validation split (its run is the arm's run for that seed). */
-      selected?: {
-        candidate: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-        jobId: string;
-        seed: (string | number | boolean | null) | (string | number | boolean | null)[];
-      }[];
-      /** @description Parallel to jobIds: each child's slot (`r<seed index>`, `r<seed index>.c<candidate index>`). */
-      slots?: string[];
-      stepsToThreshold: components["schemas"]["StepsStatInput"];
-      /** @description Tuned arms: the candidates tried per seed. */
-      tuning?: {
-        candidates: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        }[];
-      };
-      /** @description Children that can never run (a run they derive from failed), with why. */
-      unrunnable?: {
-        message: string;
-        slot: string;
-      }[];
-      values: {
-        [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-      };
-    };
     /** @description The arms table (one row per arm); with comparisons, an empty line and the comparisons table. */
     ExperimentArmsCsv: string;
-    /** @description The arms table (one row per arm); with comparisons, an empty line and the comparisons table. */
-    ExperimentArmsCsvInput: string;
     /** @description One arm against the baseline arm, paired by training.seed. */
     ExperimentComparison: {
-      arm: string;
-      /** @description The baseline arm's key. */
-      baseline: string;
-      /** @description stepsToThreshold: runs among the pairs that never reached it (counted at their budget). */
-      censored?: {
-        arm: number;
-        baseline: number;
-      };
-      /** @description [lo, hi]: 95 % percentile bootstrap of medianDiff (2000 resamples, seeded by a hash of the experiment's base spec and grid, arm, baseline and metric: reproducible). */
-      ci95: number[];
-      /** @description stepsToThreshold: seeds with completed runs on both sides left out of n, measured on different splits (`split`) or censored against a different step budget (`budget`). */
-      excluded?: {
-        budget: number;
-        split: number;
-      };
-      /** @description Holm-adjusted across every comparison of the experiment. */
-      holmP: number;
-      /** @description Median over the seeds of arm − baseline. */
-      medianDiff: number;
-      /**
-       * @description The final test metric (the summary's: the selected epoch's with training.select best-validation) or optimisation steps to the experiment's threshold (lower is better).
-       * @enum {string}
-       */
-      metric: "testAccuracy" | "testR2" | "stepsToThreshold";
-      /** @description Seeds with a completed run in both arms. */
-      n: number;
-      pairs: {
-        baselineValue: number;
-        seed: number;
-        value: number;
-      }[];
-      /**
-       * @description stepsToThreshold: the split the threshold was measured on.
-       * @enum {string}
-       */
-      split?: "validation" | "train";
-      /** @description Seeds left out of n because only that side has a completed run with the value (the other's failed, was cancelled, expired, is still running or lacks it). */
-      unpaired: {
-        arm: number;
-        baseline: number;
-      };
-      /** @description Two-sided Wilcoxon signed-rank p (as SciPy 1.10's default). */
-      wilcoxonP: number;
-    };
-    /** @description One arm against the baseline arm, paired by training.seed. */
-    ExperimentComparisonInput: {
       arm: string;
       /** @description The baseline arm's key. */
       baseline: string;
@@ -975,157 +748,11 @@ export interface components {
         };
       }[];
     };
-    /** @description Per arm, per epoch: mean ± std across the arm's children of the learning and information-plane curves. */
-    ExperimentCurvesInput: {
-      arms: {
-        epochs: {
-          compressionTarget: components["schemas"]["StatInput"];
-          epoch: number;
-          ity: components["schemas"]["StatInput"];
-          ixt: components["schemas"]["StatInput"];
-          learningRate: components["schemas"]["StatInput"];
-          /** @description Children with a record for this epoch. */
-          n: number;
-          testLoss: components["schemas"]["StatInput"];
-          testMetric: components["schemas"]["StatInput"];
-          trainLoss: components["schemas"]["StatInput"];
-        }[];
-        key: string;
-        /** @enum {string} */
-        metric: "testAccuracy" | "testR2";
-        values: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-      }[];
-    };
-    /** @description An experiment with its children's status counts and one aggregate row per arm. */
-    ExperimentInput: {
-      arms: components["schemas"]["ExperimentArmInput"][];
-      /** @description `compare.baseline` as submitted and the key of the arm it names. */
-      compare?: {
-        baseline: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-        baselineArm: string;
-      };
-      /** @description With `compare`: every other arm vs the baseline on the final test metric (and steps to a given threshold), once a seed has completed runs in both arms. */
-      comparisons?: components["schemas"]["ExperimentComparisonInput"][];
-      controls?: ("dose-matched" | "placebo")[];
-      counts: {
-        cancelled: number;
-        completed: number;
-        failed: number;
-        /** @description Children whose records expired or were removed. */
-        missing: number;
-        queued: number;
-        running: number;
-        /** @description Children that will never run (a run they derive from failed, the server refused them, or the experiment was cancelled): each arm's `unrunnable` says why. Any makes a finished experiment failed, unless it was cancelled. */
-        unrunnable: number;
-        /** @description Children not queued yet: they derive from runs still unfinished (controls, tuned or inheriting arms); the experiment is running while any waits. */
-        waiting: number;
-      };
-      createdAt: string;
-      grid: {
-        [key: string]: (
-          | (string | number | boolean | null)
-          | (string | number | boolean | null)[]
-        )[];
-      };
-      id: string;
-      jobIds: string[];
-      /** @enum {string} */
-      metric: "testAccuracy" | "testR2";
-      name: string | null;
-      replicateField: string;
-      /** @enum {string} */
-      status: "queued" | "running" | "completed" | "failed" | "cancelled";
-      tags: string[];
-      threshold: {
-        /** @enum {string} */
-        metric:
-          | "testAccuracy"
-          | "trainAccuracy"
-          | "testR2"
-          | "testMse"
-          | "trainMse"
-          | "testLoss"
-          | "trainLoss";
-        value: number;
-      };
-    };
     /** @description One page of experiments, newest first. */
     ExperimentPage: {
       experiments: components["schemas"]["ExperimentSummary"][];
       /** @description Pass as `cursor` for the next page; null on the last. */
       nextCursor: string | null;
-    };
-    /** @description One page of experiments, newest first. */
-    ExperimentPageInput: {
-      experiments: components["schemas"]["ExperimentSummaryInput"][];
-      /** @description Pass as `cursor` for the next page; null on the last. */
-      nextCursor: string | null;
-    };
-    /** @description An experiment: a base spec, a grid of field values and an optional threshold. */
-    ExperimentSubmission: {
-      /** @description The baseline arm: every other arm (controls included) is compared with it, paired by training.seed, in `comparisons`. */
-      compare?: {
-        /** @description Grid field → value naming exactly one arm (e.g. `{"feedback.mode": "off"}`). */
-        baseline: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-      };
-      /** @description Controls derived per seed from every arm with feedback on, once its run finished: `dose-matched` = feedback off at that run's mean effective learning rate (constant); `placebo` = feedback off replaying another seed's learning-rate trajectory (training.schedule `replay`). They appear as arms `<arm> / <control>`, queued as their feedback runs finish. */
-      controls?: ("dose-matched" | "placebo")[];
-      /** @description Spec field (`section.field`) → values to try. `training.seed` is the replicate axis: arms are the combinations of the other fields, and an arm's seeds are aggregated. One child job per grid point, at most QPLANE_MAX_EXPERIMENT_JOBS. */
-      grid: {
-        [key: string]: (
-          | (string | number | boolean | null)
-          | (string | number | boolean | null)[]
-        )[];
-      };
-      /** @description Per seed, the matched arms' children take these fields from the baseline arm's selected child (e.g. its tuned training.learningRate); they run once it finished. Needs `compare`. */
-      inherit?: {
-        /** @description Grid field → value: every matching arm (not the baseline) inherits. */
-        arm: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-        /** @description Spec fields (not grid fields, not dataset fields) taken from the baseline arm's selected run of the same seed. */
-        fields: string[];
-      }[];
-      /** @description A label for people; not unique. */
-      name?: string;
-      spec: components["schemas"]["JobSpec"];
-      /** @description true: each `training.seed` replicate also sets dataset.seed, so a seed draws its own train/validation/test split as well as its initialisation (arms still share each seed's split: pairs are by seed), and the statistics cover split variation too. Default false: every seed trains on the base spec's split. */
-      splitPerSeed?: boolean;
-      /** @description Labels to filter `GET /v1/jobs` by (`?tag=`). */
-      tags?: string[];
-      /** @description What each arm's `stepsToThreshold` counts (≥ for accuracy and R², ≤ for losses and MSE): optimisation steps until the metric reaches it on the validation split (else the training split; never the test split: `testAccuracy` means accuracy there), runs that never reach it censored at their budget. Default: the arm's final metric ≥ 0.9. With `compare`, a given threshold is also compared in `comparisons`. */
-      threshold?: {
-        /** @enum {string} */
-        metric:
-          | "testAccuracy"
-          | "trainAccuracy"
-          | "testR2"
-          | "testMse"
-          | "trainMse"
-          | "testLoss"
-          | "trainLoss";
-        value: number;
-      };
-      /** @description Tuned arms: per seed, one child per candidate; once all finished, the one with the best validation accuracy (R² for regression) at its selected epoch is the arm's run for that seed (ties: lower validation loss, then the earlier candidate). Needs dataset.validationFraction > 0. Never chosen on the test split. */
-      tune?: {
-        /** @description Grid field → value: every arm matching all of them is tuned (at least one). */
-        arm: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-        /** @description Spec field (not a grid field, not a dataset field: those define the data and its split) → values; the candidates are their product (first field slowest), at most 64 per arm. */
-        candidates: {
-          [key: string]: (
-            | (string | number | boolean | null)
-            | (string | number | boolean | null)[]
-          )[];
-        };
-      }[];
     };
     /** @description An experiment: a base spec, a grid of field values and an optional threshold. */
     ExperimentSubmissionInput: {
@@ -1278,95 +905,6 @@ export interface components {
         value: number;
       };
     };
-    /** @description An experiment in a list: its children's status counts and arms without aggregates (`GET /v1/experiments/{id}` has those). */
-    ExperimentSummaryInput: {
-      arms: {
-        completed: number;
-        /** @description Control arms only: which control, derived from which arm. */
-        control?: {
-          /** @enum {string} */
-          kind: "dose-matched" | "placebo";
-          /** @description The feedback arm's key. */
-          of: string;
-        };
-        /** @description Its children wait for other children (controls, inherit, feedback.target baseline). */
-        deferred?: boolean;
-        jobIds: string[];
-        jobs: number;
-        key: string;
-        /** @enum {string} */
-        metric: "testAccuracy" | "testR2";
-        /** @description Parallel to jobIds: each child's slot (`r<seed index>`, `r<seed index>.c<candidate index>`). */
-        slots?: string[];
-        /** @description Tuned arms: the candidates tried per seed. */
-        tuning?: {
-          candidates: {
-            [key: string]:
-              | (string | number | boolean | null)
-              | (string | number | boolean | null)[];
-          }[];
-        };
-        /** @description Children that can never run (a run they derive from failed), with why. */
-        unrunnable?: {
-          message: string;
-          slot: string;
-        }[];
-        values: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-      }[];
-      /** @description `compare.baseline` as submitted and the key of the arm it names. */
-      compare?: {
-        baseline: {
-          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
-        };
-        baselineArm: string;
-      };
-      /** @description With `compare`: every other arm vs the baseline on the final test metric (and steps to a given threshold), once a seed has completed runs in both arms. */
-      comparisons?: components["schemas"]["ExperimentComparisonInput"][];
-      controls?: ("dose-matched" | "placebo")[];
-      counts: {
-        cancelled: number;
-        completed: number;
-        failed: number;
-        /** @description Children whose records expired or were removed. */
-        missing: number;
-        queued: number;
-        running: number;
-        /** @description Children that will never run (a run they derive from failed, the server refused them, or the experiment was cancelled): each arm's `unrunnable` says why. Any makes a finished experiment failed, unless it was cancelled. */
-        unrunnable: number;
-        /** @description Children not queued yet: they derive from runs still unfinished (controls, tuned or inheriting arms); the experiment is running while any waits. */
-        waiting: number;
-      };
-      createdAt: string;
-      grid: {
-        [key: string]: (
-          | (string | number | boolean | null)
-          | (string | number | boolean | null)[]
-        )[];
-      };
-      id: string;
-      jobIds: string[];
-      /** @enum {string} */
-      metric: "testAccuracy" | "testR2";
-      name: string | null;
-      replicateField: string;
-      /** @enum {string} */
-      status: "queued" | "running" | "completed" | "failed" | "cancelled";
-      tags: string[];
-      threshold: {
-        /** @enum {string} */
-        metric:
-          | "testAccuracy"
-          | "trainAccuracy"
-          | "testR2"
-          | "testMse"
-          | "trainMse"
-          | "testLoss"
-          | "trainLoss";
-        value: number;
-      };
-    };
     /** @description Compression-gnostic feedback (arXiv:2411.02313). */
     FeedbackSpec: {
       allowUnreachableTarget?: boolean;
@@ -1407,11 +945,6 @@ export interface components {
     };
     /** @description The process answers. */
     Health: {
-      /** @constant */
-      status: "ok";
-    };
-    /** @description The process answers. */
-    HealthInput: {
       /** @constant */
       status: "ok";
     };
@@ -1482,54 +1015,13 @@ export interface components {
       | components["schemas"]["JobStatusEvent"]
       | components["schemas"]["JobProgressEvent"]
       | components["schemas"]["JobMetricEvent"];
-    /** @description The `data:` of one Server-Sent Event as JSON; the frame's `event:` is its `type`. */
-    JobEventInput:
-      | components["schemas"]["JobStatusEventInput"]
-      | components["schemas"]["JobProgressEventInput"]
-      | components["schemas"]["JobMetricEventInput"];
     /** @description Server-Sent Events: frames `event: <type>\ndata: <JobEvent as JSON>\n\n`, where <type> is the event's `type` (`status`, `progress` or `metric`), and `:` comment lines. */
     JobEventStream: string;
-    /** @description Server-Sent Events: frames `event: <type>\ndata: <JobEvent as JSON>\n\n`, where <type> is the event's `type` (`status`, `progress` or `metric`), and `:` comment lines. */
-    JobEventStreamInput: string;
-    JobInput: {
-      /** @description Times a worker started or resumed the job. */
-      attempts: number;
-      cancelRequested: boolean;
-      createdAt: string;
-      error: {
-        code: string;
-        message: string;
-      } | null;
-      /** @description Estimated seconds to completion (null before one epoch). */
-      etaSeconds: number | null;
-      finishedAt: string | null;
-      id: string;
-      /** @description The last epoch record. */
-      latest: components["schemas"]["EpochRecordInput"] | null;
-      name: string | null;
-      progress: {
-        epoch: number;
-        epochs: number;
-      };
-      spec: components["schemas"]["JobSpecInput"];
-      startedAt: string | null;
-      status: components["schemas"]["JobStatusInput"];
-      summary: components["schemas"]["RunSummaryInput"] | null;
-      tags: string[];
-    };
     /** @description `event: metric`: an epoch finished; `record` is its epoch record. */
     JobMetricEvent: {
       /** @description The job (on `/v1/events` only). */
       jobId?: string;
       record: components["schemas"]["EpochRecord"];
-      /** @constant */
-      type: "metric";
-    };
-    /** @description `event: metric`: an epoch finished; `record` is its epoch record. */
-    JobMetricEventInput: {
-      /** @description The job (on `/v1/events` only). */
-      jobId?: string;
-      record: components["schemas"]["EpochRecordInput"];
       /** @constant */
       type: "metric";
     };
@@ -1539,27 +1031,8 @@ export interface components {
       /** @description Pass as `cursor` for the next page; null on the last. */
       nextCursor: string | null;
     };
-    /** @description One page of jobs, newest first. */
-    JobPageInput: {
-      jobs: components["schemas"]["JobInput"][];
-      /** @description Pass as `cursor` for the next page; null on the last. */
-      nextCursor: string | null;
-    };
     /** @description `event: progress`: optimisation steps inside an epoch. */
     JobProgressEvent: {
-      /** @description The epoch in progress (1-based). */
-      epoch: number;
-      epochs: number;
-      /** @description The job (on `/v1/events` only). */
-      jobId?: string;
-      /** @description Steps done in this epoch. */
-      step: number;
-      stepsPerEpoch: number;
-      /** @constant */
-      type: "progress";
-    };
-    /** @description `event: progress`: optimisation steps inside an epoch. */
-    JobProgressEventInput: {
       /** @description The epoch in progress (1-based). */
       epoch: number;
       epochs: number;
@@ -1670,95 +1143,11 @@ export interface components {
       /** @constant */
       type: "status";
     };
-    /** @description `event: status`: the job entered a status. The first event of a job's stream is its current status; a stream of one job ends after a terminal one. */
-    JobStatusEventInput: {
-      /** @description When the job entered this status (ISO 8601). */
-      at: string;
-      /** @description The job (on `/v1/events` only). */
-      jobId?: string;
-      status: components["schemas"]["JobStatusInput"];
-      /** @constant */
-      type: "status";
-    };
     /**
      * @description `queued` → `running` → `completed`, `failed` or `cancelled` (the last three are final).
      * @enum {string}
      */
     JobStatusInput: "queued" | "running" | "completed" | "failed" | "cancelled";
-    /** @description The training spec (the six sections `qplane train` reads) plus optional `name` and `tags`. */
-    JobSubmission: {
-      /**
-       * @default {
-       *       "name": "local",
-       *       "shots": 0
-       *     }
-       */
-      backend: components["schemas"]["BackendSpec"];
-      dataset: components["schemas"]["DatasetSpec"];
-      /**
-       * @default {
-       *       "alpha": 1,
-       *       "every": "epoch",
-       *       "mode": "off",
-       *       "normalize": false,
-       *       "probeSize": 128,
-       *       "target": "label-entropy"
-       *     }
-       */
-      feedback: components["schemas"]["FeedbackSpec"];
-      /**
-       * @default {
-       *       "bins": 8,
-       *       "holevo": false,
-       *       "register": "readout",
-       *       "shots": 0,
-       *       "split": "train"
-       *     }
-       */
-      infoPlane: components["schemas"]["InfoPlaneSpec"];
-      /**
-       * @default {
-       *       "bins": 30,
-       *       "classMap": "balanced",
-       *       "encoding": "linear",
-       *       "encodingScale": 1,
-       *       "entangler": "linear",
-       *       "entanglingGate": "cx",
-       *       "hidden": [
-       *         8
-       *       ],
-       *       "kind": "vqc",
-       *       "l2": 0,
-       *       "layers": 3,
-       *       "qubits": 4,
-       *       "readout": "auto",
-       *       "reduce": "none",
-       *       "representation": "output",
-       *       "reupload": true,
-       *       "scaling": "robust"
-       *     }
-       */
-      model: components["schemas"]["ModelSpec"];
-      /** @description A label for people; not unique. */
-      name?: string;
-      /** @description Labels to filter `GET /v1/jobs` by (`?tag=`). */
-      tags?: string[];
-      /**
-       * @default {
-       *       "batchSize": 16,
-       *       "epochs": 30,
-       *       "gradient": "adjoint",
-       *       "initScale": 3.141592653589793,
-       *       "learningRate": 0.05,
-       *       "momentum": 0,
-       *       "optimizer": "adam",
-       *       "schedule": "constant",
-       *       "seed": 1,
-       *       "select": "last"
-       *     }
-       */
-      training: components["schemas"]["TrainingSpec"];
-    };
     /** @description The training spec (the six sections `qplane train` reads) plus optional `name` and `tags`. */
     JobSubmissionInput: {
       /** @description Default: `{"name":"local","shots":0}`. */
@@ -1903,16 +1292,8 @@ export interface components {
     };
     /** @description Prometheus text exposition format (version 0.0.4). */
     PrometheusText: string;
-    /** @description Prometheus text exposition format (version 0.0.4). */
-    PrometheusTextInput: string;
     /** @description A job just queued; `Location` is its URL. */
     QueuedJob: {
-      id: string;
-      /** @constant */
-      status: "queued";
-    };
-    /** @description A job just queued; `Location` is its URL. */
-    QueuedJobInput: {
       id: string;
       /** @constant */
       status: "queued";
@@ -1922,53 +1303,13 @@ export interface components {
       /** @constant */
       status: "ready";
     };
-    /** @description The job store answers (and, in QPLANE_ROLE=all, a worker is alive). */
-    ReadinessInput: {
-      /** @constant */
-      status: "ready";
-    };
     /** @description An `Idempotency-Key` matched an earlier identical submission: that job (in its current status), not a new one. `Location` is its URL; `Idempotent-Replayed: true`. */
     ReplayedJob: {
       id: string;
       status: components["schemas"]["JobStatus"];
     };
-    /** @description An `Idempotency-Key` matched an earlier identical submission: that job (in its current status), not a new one. `Location` is its URL; `Idempotent-Replayed: true`. */
-    ReplayedJobInput: {
-      id: string;
-      status: components["schemas"]["JobStatusInput"];
-    };
     /** @description What a run would submit and cost, computed without running anything. */
     RunPlan: {
-      /** @description Compute of the whole run: one gate on one statevector amplitude (plus a fixed 64 per gate), summed over every step, gradient, evaluation and probe (the MLP: multiply-adds). Checked against QPLANE_MAX_JOB_WORK. */
-      amplitudeOperations: number;
-      circuitsPerEpoch: number;
-      /** @description The spec fields that drive the compute cost, e.g. `{"model.qubits": 20}`. */
-      costDrivers: {
-        [key: string]: string | number | boolean;
-      };
-      costPerEpochUsd: number;
-      epochs: number;
-      /** @description From the backend's price table (0 on simulators). */
-      estimatedCostUsd: number;
-      /** @description Memory of the largest step or evaluation, dataset included; checked against QPLANE_MAX_JOB_MEMORY_MB. */
-      peakMemoryBytes: number;
-      shotsPerEpoch: number;
-      stepsPerEpoch: number;
-      submissionsPerEpoch: number;
-      totalCircuits: number;
-      totalShots: number;
-      totalSubmissions: number;
-      /** @description IBM backends: the ISA circuit the model circuit becomes. */
-      transpiled?: {
-        depth: number;
-        layout: number[];
-        /** @description Only when the coupling map forced SWAPs. */
-        swaps?: number;
-        twoQubitGates: number;
-      };
-    };
-    /** @description What a run would submit and cost, computed without running anything. */
-    RunPlanInput: {
       /** @description Compute of the whole run: one gate on one statevector amplitude (plus a fixed 64 per gate), summed over every step, gradient, evaluation and probe (the MLP: multiply-adds). Checked against QPLANE_MAX_JOB_WORK. */
       amplitudeOperations: number;
       circuitsPerEpoch: number;
@@ -2020,38 +1361,8 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    /** @description How a run ended: the selected epoch's test metrics and the final information plane. */
-    RunSummaryInput: {
-      circuitEvaluations: number;
-      elapsedMs: number | null;
-      epochs: number;
-      /** @description With feedback on: min measured L_comp ÷ the first measured L_comp (null when feedback is off, the first was 0 or nothing was measured). */
-      feedbackReachability?: number | null;
-      /** @description With feedback on: false when L_comp never fell below half its first value, so the feedback was a near-constant factor on the learning rate. Absent when feedback is off. */
-      feedbackReachable?: boolean;
-      finalIty: number | null;
-      finalIxt: number | null;
-      /** @description Mean effective learning rate over every step of the run (the dose a dose-matched control trains at). Absent in summaries from before the field existed. */
-      meanLearningRate?: number | null;
-      /** @description The epoch whose test metrics the summary reports (`training.select`: the last, or the best on the validation split). Absent before the first epoch and in summaries from before the field existed. */
-      selectedEpoch?: number;
-      /** @enum {string} */
-      task: "classification" | "regression";
-      testAccuracy?: number | null;
-      testMse?: number | null;
-      testR2?: number | null;
-    } & {
-      [key: string]: unknown;
-    };
     /** @description I* of the feedback (n = 0 when it is off). */
     Stat: {
-      mean: number | null;
-      n: number;
-      /** @description Sample standard deviation (n − 1); null for n < 2. */
-      std: number | null;
-    };
-    /** @description I* of the feedback (n = 0 when it is off). */
-    StatInput: {
       mean: number | null;
       n: number;
       /** @description Sample standard deviation (n − 1); null for n < 2. */
@@ -2071,24 +1382,8 @@ export interface components {
       /** @description Sample standard deviation (n − 1); null for n < 2. */
       std: number | null;
     };
-    /** @description Optimisation steps to the threshold over the completed children. */
-    StepsStatInput: {
-      /** @description Counted runs that never reached the threshold, each at its step budget (the mean is then a lower bound). */
-      censored: number;
-      mean: number | null;
-      n: number;
-      /**
-       * @description Where the steps were measured (absent while no run is counted).
-       * @enum {string}
-       */
-      split?: "validation" | "train";
-      /** @description Sample standard deviation (n − 1); null for n < 2. */
-      std: number | null;
-    };
     /** @description An SVG image. */
     SvgImage: string;
-    /** @description An SVG image. */
-    SvgImageInput: string;
     /** @description Optimisation settings. */
     TrainingSpec: {
       /** @default 16 */

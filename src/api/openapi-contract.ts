@@ -9,6 +9,8 @@
  * - request schemas (`…Input`) carry defaults in their descriptions, not as `default`:
  *   generators read a property with a `default` as always present (true of responses, where
  *   the server fills it in), which would make every defaulted spec field required to send;
+ * - components nothing refers to are left out: zod's registries give every named schema a
+ *   request (`…Input`) and a response form, and most are used one way only;
  * - the document a server serves shows that server's spec limits (`model.qubits` at most
  *   `QPLANE_MAX_QUBITS`, …); the committed one shows the default configuration's.
  */
@@ -157,9 +159,30 @@ export function withSpecLimits(document: JsonObject, limits: SpecLimits): void {
   }
 }
 
+/**
+ * Components referred to by no operation nor other kept component, except `KEPT_COMPONENTS`:
+ * `JobEvent`, what each event stream frame's `data:` holds (a stream's body is text, so only
+ * its description names it).
+ */
+const KEPT_COMPONENTS = new Set(["JobEvent"]);
+
+function pruneUnused(document: JsonObject): void {
+  const schemas = ((document.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject;
+  // removing one may leave others unreferenced: repeat until nothing changes
+  for (;;) {
+    const text = JSON.stringify({ ...document, components: { schemas } });
+    const unused = Object.keys(schemas).filter(
+      (name) => !KEPT_COMPONENTS.has(name) && !text.includes(`"#/components/schemas/${name}"`),
+    );
+    if (unused.length === 0) return;
+    for (const name of unused) delete schemas[name];
+  }
+}
+
 /** The finishing steps over the whole document (see the module comment). */
 export function finishDocument(document: JsonObject, limits: SpecLimits | undefined): JsonObject {
   finishHeaders(document);
+  pruneUnused(document);
   const schemas = ((document.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject;
   for (const [name, schema] of Object.entries(schemas)) {
     if (name.endsWith("Input")) describeDefaults(schema);
