@@ -178,7 +178,7 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
     });
   }
 
-  await registerOpenApi(app, options.docs);
+  await registerOpenApi(app, options.docs, options.specLimits);
   await app.register(operationsRoutes);
   await app.register(dashboardRoutes);
   await app.register(

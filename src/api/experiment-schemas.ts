@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MAX_CANDIDATES } from "../experiments/plan-record.js";
 import { CONTROL_NAMES, THRESHOLD_METRICS } from "../experiments/types.js";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
+import { JOB_STATUSES } from "../jobs/job-rules.js";
 import { jobSpecSchema } from "../training/spec.js";
 import {
   CURSOR_PATTERN,
@@ -263,7 +264,8 @@ export const experimentSchema = named(
     name: z.string().nullable(),
     tags: z.array(z.string()),
     createdAt: z.string(),
-    status: z.enum(["queued", "running", "completed", "failed", "cancelled"]),
+    // an experiment moves through the same statuses as its jobs
+    status: z.enum(JOB_STATUSES),
     grid: z.record(z.string(), z.array(gridValueSchema)),
     replicateField: z.string(),
     metric: finalMetricSchema,
@@ -344,10 +346,20 @@ export const experimentSummarySchema = named(
     "(`GET /v1/experiments/{id}` has those).",
 );
 
-export const experimentPageSchema = z.object({
-  experiments: z.array(experimentSummarySchema),
-  nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
-});
+export const experimentPageSchema = named(
+  "ExperimentPage",
+  z.object({
+    experiments: z.array(experimentSummarySchema),
+    nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
+  }),
+  "One page of experiments, newest first.",
+);
+
+export const experimentCsvSchema = named(
+  "ExperimentArmsCsv",
+  z.string(),
+  "The arms table (one row per arm); with comparisons, an empty line and the comparisons table.",
+);
 
 export const experimentCurvesSchema = named(
   "ExperimentCurves",

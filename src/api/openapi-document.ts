@@ -1,7 +1,10 @@
 /**
  * The committed OpenAPI document (`openapi/openapi.json`): built from an app whose service is a
- * stand-in (the document depends only on the routes' schemas), keys sorted for stable diffs.
+ * stand-in (the document depends only on the routes' schemas) under the default configuration's
+ * spec limits (what `npm start` serves without QPLANE_MAX_* variables), keys sorted for stable
+ * diffs.
  */
+import { loadConfig } from "../config.js";
 import type { JobService } from "../jobs/types.js";
 import { buildApp } from "./app.js";
 
@@ -39,7 +42,13 @@ function documentOnlyService(): JobService {
 
 /** The OpenAPI document as committed: sorted keys, two-space indent, final newline. */
 export async function openApiText(): Promise<string> {
-  const app = await buildApp({ service: documentOnlyService(), log: false, docs: false });
+  const app = await buildApp({
+    service: documentOnlyService(),
+    log: false,
+    docs: false,
+    // an empty environment: every limit at its default
+    limits: loadConfig({}).limits,
+  });
   try {
     await app.ready();
     return `${JSON.stringify(sortKeys(app.swagger()), null, 2)}\n`;

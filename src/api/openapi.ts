@@ -12,8 +12,10 @@ import {
   createJsonSchemaTransformObject,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { RETRY_AFTER_SECONDS } from "./errors.js";
-import { apiSchemas } from "./schemas.js";
+import type { SpecLimits } from "../config.js";
+import { documentRoute, finishDocument } from "./openapi-contract.js";
+import { apiSchemas } from "./registry.js";
+import { QUERY_INTEGER_RANGES } from "./schemas.js";
 
 /** Version of the `/v1` HTTP API (not of the package). */
 export const API_VERSION = "1.0.0";
@@ -24,7 +26,12 @@ information-plane metrics.
 
 Errors are \`{"error": {"code": "QPLANE_ERR_…", "message": "…"}}\`; a message about bad input names
 the field (\`spec.training.epochs: …\`, \`query.limit: …\`). When the server has API keys configured, every \`/v1\`
-route and \`/metrics\` needs \`Authorization: Bearer <key>\`.`;
+route and \`/metrics\` needs \`Authorization: Bearer <key>\`.
+
+The maxima of \`model.qubits\`, \`backend.shots\`, \`infoPlane.shots\`, \`training.epochs\` and
+\`dataset.samples\` in the request schemas are the serving server's limits (\`QPLANE_MAX_*\`).
+Request schemas (\`…Input\`) state defaults in their descriptions: a field with a default may be
+left out. A dry run (\`POST /v1/dry-runs\`) checks a submission and returns its plan.`;
 
 type Override = NonNullable<
   NonNullable<Parameters<typeof createJsonSchemaTransform>[0]["zodToJsonConfig"]>["override"]
@@ -36,12 +43,24 @@ const RANGE_KEYWORDS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaxi
  * - a number piped into a range check (`finite().pipe(z.number().gt(0).max(100))`, how the
  *   spec writes finite ranges) documents its range on the request side too (zod's input
  *   schema of a pipe is the pipe's first stage only);
+ * - a query-string whole number (`queryInteger`) documents the integer and range it stands
+ *   for, not the digits it is read from;
  * - what fastify-type-provider-zod's default does: unrepresentable union members are dropped
  *   and `z.undefined()` (an empty 204 response) becomes `null`.
  */
 const override: Override = (ctx) => {
   const def = ctx.zodSchema._zod.def;
   const json = ctx.jsonSchema as Record<string, unknown>;
+  const range = QUERY_INTEGER_RANGES.get(ctx.zodSchema as unknown as z.ZodType);
+  if (range !== undefined) {
+    // the digits pattern describes the text, not the number it stands for
+    delete json.pattern;
+    Object.assign(json, { type: "integer", ...range });
+    return;
+  }
+  if (def.type === "default" && QUERY_INTEGER_RANGES.has(def.innerType as unknown as z.ZodType)) {
+    json.default = def.defaultValue;
+  }
   if (def.type === "pipe" && (json.type === "number" || json.type === "integer")) {
     const out = z.toJSONSchema(def.out as z.ZodType, { io: "output", unrepresentable: "any" });
     const outRecord = out as Record<string, unknown>;
@@ -56,33 +75,15 @@ const override: Override = (ctx) => {
   if (def.type === "undefined") json.type = "null";
 };
 
-type Transform = ReturnType<typeof createJsonSchemaTransform>;
-
-const RETRY_AFTER_HEADER = {
-  "Retry-After": {
-    type: "integer",
-    minimum: 0,
-    description: "Seconds to wait before retrying.",
-  },
-};
-
 /**
- * Documents `Retry-After` on every 429 and 503 response, as the app sends it on every one
- * (errors.ts `retryAfterHook`): derived here from the same statuses, so no route can forget.
+ * Registers the document (and Swagger UI at `/docs` when `serveUi`); `specLimits`, when the
+ * server has them, bound the spec fields they limit in the served document.
  */
-function withRetryAfter(transform: Transform): Transform {
-  return (input) => {
-    const output = transform(input);
-    const responses = (output.schema as { response?: Record<string, Record<string, unknown>> })
-      .response;
-    for (const [status, response] of Object.entries(responses ?? {})) {
-      if (RETRY_AFTER_SECONDS[Number(status)] !== undefined) response.headers = RETRY_AFTER_HEADER;
-    }
-    return output;
-  };
-}
-
-export async function registerOpenApi(app: FastifyInstance, serveUi: boolean): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  serveUi: boolean,
+  specLimits: SpecLimits | undefined,
+): Promise<void> {
   // The registry is this API's own; the cast bridges zod's registry generics.
   const schemaRegistry = apiSchemas as unknown as Parameters<
     typeof createJsonSchemaTransform
@@ -93,6 +94,10 @@ export async function registerOpenApi(app: FastifyInstance, serveUi: boolean): P
       info: { title: "qplane", version: API_VERSION, description: DESCRIPTION },
       tags: [
         { name: "jobs", description: "Submit training jobs and follow them." },
+        {
+          name: "experiments",
+          description: "Grids of jobs over spec fields, aggregated per arm.",
+        },
         { name: "catalog", description: "What a spec can name." },
         { name: "operations", description: "Health, readiness and Prometheus metrics." },
       ],
@@ -107,13 +112,16 @@ export async function registerOpenApi(app: FastifyInstance, serveUi: boolean): P
         },
       },
     },
-    transform: withRetryAfter(
+    transform: documentRoute(
       createJsonSchemaTransform({ schemaRegistry, zodToJsonConfig: { override } }),
     ),
-    transformObject: createJsonSchemaTransformObject({
-      schemaRegistry,
-      zodToJsonConfig: { override },
-    }),
+    transformObject: (input) =>
+      finishDocument(
+        createJsonSchemaTransformObject({ schemaRegistry, zodToJsonConfig: { override } })(
+          input,
+        ) as Record<string, unknown>,
+        specLimits,
+      ) as ReturnType<ReturnType<typeof createJsonSchemaTransformObject>>,
   });
   if (serveUi) {
     await app.register(fastifySwaggerUi, {

@@ -42,7 +42,7 @@ export interface ApiBackend {
   readonly name: string;
   /**
    * Asked for capabilities and live status on every `GET /v1/backends`, and (when it has
-   * `estimate`) for the plan of a dry run (`POST /v1/jobs?dryRun=true`).
+   * `estimate`) for the plan of a dry run (`POST /v1/dry-runs`).
    */
   readonly provider: Pick<Provider, "capabilities" | "status"> &
     Partial<Pick<Provider, "estimate" | "estimateCounts">>;

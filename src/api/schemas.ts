@@ -3,13 +3,13 @@
  * is generated from them. The job spec itself is `jobSpecSchema` (src/training/spec.ts),
  * the same schema `qplane train` uses, so defaults and limits have one source.
  *
- * Component names and descriptions live in `apiSchemas`, a registry of this module (not zod's
- * global one, which would be shared with every other user of the spec schemas).
+ * The records the API shows (epoch records, run summaries, job events, statuses) are in
+ * record-schemas.ts, linked to training's types at compile time; component names and
+ * descriptions live in the API's own registry (registry.ts).
  */
 import { z } from "zod";
 import { JOB_ID_PATTERN } from "../jobs/ids.js";
 import {
-  JOB_STATUSES,
   jobNameSchema,
   jobTagSchema,
   jobTagsSchema,
@@ -25,24 +25,10 @@ import {
   modelSpecSchema,
   trainingSpecSchema,
 } from "../training/spec.js";
+import { epochRecordSchema, jobStatusSchema, runSummarySchema } from "./record-schemas.js";
+import { doc, named } from "./registry.js";
 
-export interface ApiSchemaMeta {
-  id?: string | undefined;
-  description?: string | undefined;
-  [key: string]: unknown;
-}
-
-export const apiSchemas = z.registry<ApiSchemaMeta>();
-
-export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
-  return schema;
-}
-
-export function doc<T extends z.ZodType>(schema: T, description: string): T {
-  apiSchemas.add(schema, { description });
-  return schema;
-}
+export { apiSchemas, doc, named } from "./registry.js";
 
 named("DatasetSpec", datasetSpecSchema, "Which data to train on (only `name` is required).");
 named(
@@ -77,13 +63,22 @@ export const jobParamsSchema = z.strictObject({ id: jobIdSchema });
 /** The job service's tag rule (src/jobs/job-rules.ts); a fresh schema per use, for docs. */
 export const tagSchema = () => jobTagSchema.clone();
 
+/**
+ * Query-string whole numbers and their ranges: a query string is text, so the schema reads
+ * digits, but the OpenAPI document shows the parameter as the integer it is (openapi.ts).
+ */
+export const QUERY_INTEGER_RANGES = new WeakMap<z.ZodType, { minimum: number; maximum: number }>();
+
 /** A query-string whole number (`?limit=20`): digits only, then range-checked. */
-export const queryInteger = (min: number, max: number) =>
-  z
+export const queryInteger = (min: number, max: number) => {
+  const schema = z
     .string()
     .regex(/^\d{1,15}$/, { message: "must be a whole number" })
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+  QUERY_INTEGER_RANGES.set(schema, { minimum: min, maximum: max });
+  return schema;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -115,7 +110,7 @@ export const submitHeadersSchema = z.looseObject({
 });
 
 export const listQuerySchema = z.strictObject({
-  status: z.enum(JOB_STATUSES).optional(),
+  status: doc(jobStatusSchema.optional(), "Only jobs in this status."),
   tag: doc(tagSchema().optional(), "Only jobs carrying this tag."),
   backend: doc(
     z.string().regex(BACKEND_NAME_PATTERN, { message: "must be a backend name" }).optional(),
@@ -144,115 +139,11 @@ export const metricsQuerySchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-/** A metric value; null where the run produced a non-finite number (a diverged loss). */
-const metric = () => z.number().nullable();
-
-export const epochRecordSchema = named(
-  "EpochRecord",
-  z.looseObject({
-    epoch: z.number().int(),
-    step: doc(
-      z.number().int().optional(),
-      "Optimisation steps taken by the end of this epoch, cumulative over the run. Absent in " +
-        "records of runs from before the field existed.",
-    ),
-    trainLoss: metric(),
-    testLoss: metric(),
-    trainAccuracy: metric().optional(),
-    testAccuracy: metric().optional(),
-    trainMse: metric().optional(),
-    testMse: metric().optional(),
-    testR2: metric().optional(),
-    validationLoss: doc(
-      metric().optional(),
-      "Mean loss on the validation split (`dataset.validationFraction` > 0); absent without one.",
-    ),
-    validationAccuracy: doc(metric().optional(), "Validation accuracy (classification)."),
-    validationMse: doc(metric().optional(), "Validation MSE in the target's units (regression)."),
-    validationR2: doc(metric().optional(), "Validation R² (regression)."),
-    learningRate: doc(
-      metric(),
-      "Effective learning rate of the epoch's last step: η₀ × the schedule's factor × the " +
-        "feedback factor in `lr` mode.",
-    ),
-    meanLearningRate: doc(
-      metric().optional(),
-      "Mean effective learning rate over the epoch's steps. Absent in records of runs from " +
-        "before the field existed.",
-    ),
-    ixt: doc(metric(), "I(X;T) in bits."),
-    ity: doc(metric(), "I(T;Y) in bits."),
-    hy: doc(metric(), "H(Y) in bits."),
-    ht: doc(metric(), "H(T) in bits."),
-    saturated: doc(
-      z.boolean().optional(),
-      "I(X;T) ≥ 0.9·log2 N over the N samples it was measured on: T tells (nearly) every " +
-        "sample apart, so I(X;T) reflects N rather than compression. Absent in records of " +
-        "runs from before the field existed.",
-    ),
-    holevo: doc(metric().optional(), "Holevo quantity of the readout register in bits."),
-    compressionPenalty: metric(),
-    compressionTarget: metric(),
-    alpha: metric(),
-    estimator: z.enum(["exact", "plugin", "miller-madow"]),
-    shots: z.number().int(),
-    circuitEvaluations: z.number().int(),
-    submissions: doc(z.number().int().optional(), "Provider submissions in this epoch."),
-    shotsUsed: doc(z.number().int().optional(), "Shots spent in this epoch (rows × shots)."),
-    estimatedCostUsd: doc(
-      metric().optional(),
-      "This epoch's estimated cost in USD from the backend's price table.",
-    ),
-    elapsedMs: metric(),
-  }),
-  "One epoch of training: the same record as the CLI's metrics.json.",
-);
-
-export type EpochRecordView = z.output<typeof epochRecordSchema>;
-
-export const runSummarySchema = named(
-  "RunSummary",
-  z.looseObject({
-    epochs: z.number().int(),
-    task: z.enum(["classification", "regression"]),
-    selectedEpoch: doc(
-      z.number().int().optional(),
-      "The epoch whose test metrics the summary reports (`training.select`: the last, or the " +
-        "best on the validation split). Absent before the first epoch and in summaries from " +
-        "before the field existed.",
-    ),
-    testAccuracy: metric().optional(),
-    testMse: metric().optional(),
-    testR2: metric().optional(),
-    finalIxt: metric(),
-    finalIty: metric(),
-    circuitEvaluations: z.number().int(),
-    elapsedMs: metric(),
-    meanLearningRate: doc(
-      metric().optional(),
-      "Mean effective learning rate over every step of the run (the dose a dose-matched " +
-        "control trains at). Absent in summaries from before the field existed.",
-    ),
-    feedbackReachability: doc(
-      metric().optional(),
-      "With feedback on: min measured L_comp ÷ the first measured L_comp (null when " +
-        "feedback is off, the first was 0 or nothing was measured).",
-    ),
-    feedbackReachable: doc(
-      z.boolean().optional(),
-      "With feedback on: false when L_comp never fell below half its first value, so the " +
-        "feedback was a near-constant factor on the learning rate. Absent when feedback is off.",
-    ),
-  }),
-);
-
-export type RunSummaryView = z.output<typeof runSummarySchema>;
-
 export const jobSchema = named(
   "Job",
   z.object({
     id: z.string(),
-    status: z.enum(JOB_STATUSES),
+    status: jobStatusSchema,
     name: z.string().nullable(),
     tags: z.array(z.string()),
     progress: z.object({ epoch: z.number().int(), epochs: z.number().int() }),
@@ -273,17 +164,22 @@ export const jobSchema = named(
 );
 export type JobView = z.output<typeof jobSchema>;
 
-export const submittedSchema = doc(
+export const submittedSchema = named(
+  "QueuedJob",
   z.object({ id: z.string(), status: z.literal("queued") }),
-  "Queued; `Location` is the job's URL.",
+  "A job just queued; `Location` is its URL.",
 );
+/**
+ * `?dryRun=true`, kept for clients written before `POST /v1/dry-runs`: it answers what that
+ * operation answers. The OpenAPI document leaves it out (`LEGACY_QUERY_PARAMETERS`, applied
+ * by openapi-contract.ts), so that `POST /v1/jobs` documents one 200 body.
+ */
 export const submitQuerySchema = z.strictObject({
-  dryRun: doc(
-    z.enum(["true", "false"]).optional(),
-    "`true`: validate the spec and return the run's plan (submissions, shots, estimated cost, " +
-      "amplitude-operations, peak memory) without queuing anything.",
-  ),
+  dryRun: z.enum(["true", "false"]).optional(),
 });
+export const LEGACY_QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  submitJob: ["dryRun"],
+};
 
 export const runPlanSchema = named(
   "RunPlan",
@@ -328,24 +224,55 @@ export const runPlanSchema = named(
   "What a run would submit and cost, computed without running anything.",
 );
 
-export const dryRunSchema = doc(
+export const dryRunSchema = named(
+  "DryRun",
   z.object({ plan: runPlanSchema }),
-  "`dryRun=true`: the plan of the run; nothing was queued.",
+  "The plan of a run; nothing was queued.",
 );
 
-export const replayedSchema = doc(
-  z.object({ id: z.string(), status: z.enum(JOB_STATUSES) }),
+export const replayedSchema = named(
+  "ReplayedJob",
+  z.object({ id: z.string(), status: jobStatusSchema }),
   "An `Idempotency-Key` matched an earlier identical submission: that job (in its current " +
     "status), not a new one. `Location` is its URL; `Idempotent-Replayed: true`.",
 );
 export const removedSchema = doc(z.undefined(), "Removed.");
 
-export const jobPageSchema = z.object({
-  jobs: z.array(jobSchema),
-  nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
-});
+export const jobPageSchema = named(
+  "JobPage",
+  z.object({
+    jobs: z.array(jobSchema),
+    nextCursor: doc(z.string().nullable(), "Pass as `cursor` for the next page; null on the last."),
+  }),
+  "One page of jobs, newest first.",
+);
 
-export const metricsResponseSchema = z.object({ metrics: z.array(epochRecordSchema) });
+export const metricsResponseSchema = named(
+  "EpochRecords",
+  z.object({ metrics: z.array(epochRecordSchema) }),
+  "A job's epoch records, oldest first.",
+);
+
+export const metricsCsvSchema = named(
+  "EpochRecordsCsv",
+  z.string(),
+  "The CLI's metrics.csv: a header row of field names, then one row per epoch, oldest first.",
+);
+
+export const svgImageSchema = named("SvgImage", z.string(), "An SVG image.");
+
+export const prometheusTextSchema = named(
+  "PrometheusText",
+  z.string(),
+  "Prometheus text exposition format (version 0.0.4).",
+);
+
+export const jobEventStreamSchema = named(
+  "JobEventStream",
+  z.string(),
+  "Server-Sent Events: frames `event: <type>\\ndata: <JobEvent as JSON>\\n\\n`, where <type> is " +
+    "the event's `type` (`status`, `progress` or `metric`), and `:` comment lines.",
+);
 
 export const errorSchema = named(
   "Error",
@@ -375,72 +302,63 @@ const capabilitiesSchema = z.object({
   batchesParameterRows: z.boolean(),
 });
 
-export const backendsResponseSchema = z.object({
-  backends: z.array(
-    named(
-      "Backend",
-      z.object({
-        name: doc(z.string(), "What a spec names in `backend.name`."),
-        provider: z.enum(["local", "ibm", "braket"]).nullable(),
-        device: z.string().nullable(),
-        capabilities: doc(
-          capabilitiesSchema.nullable(),
-          "Null (with `provider` and `device`) while a remote backend cannot be reached.",
-        ),
-        settings: doc(
-          z.record(z.string(), z.unknown()),
-          "How the server configured it (QPLANE_BACKENDS): e.g. executionMode, options, " +
-            "fractionalGates, pricing, readoutError. Never credentials or endpoint overrides.",
-        ),
-        status: z.object({
-          operational: z.boolean(),
-          message: z.string(),
-          queueLength: z.number().int(),
+export const backendsResponseSchema = named(
+  "BackendList",
+  z.object({
+    backends: z.array(
+      named(
+        "Backend",
+        z.object({
+          name: doc(z.string(), "What a spec names in `backend.name`."),
+          provider: z.enum(["local", "ibm", "braket"]).nullable(),
+          device: z.string().nullable(),
+          capabilities: doc(
+            capabilitiesSchema.nullable(),
+            "Null (with `provider` and `device`) while a remote backend cannot be reached.",
+          ),
+          settings: doc(
+            z.record(z.string(), z.unknown()),
+            "How the server configured it (QPLANE_BACKENDS): e.g. executionMode, options, " +
+              "fractionalGates, pricing, readoutError. Never credentials or endpoint overrides.",
+          ),
+          status: z.object({
+            operational: z.boolean(),
+            message: z.string(),
+            queueLength: z.number().int(),
+          }),
         }),
-      }),
+      ),
     ),
-  ),
-});
-
-export const datasetsResponseSchema = z.object({
-  datasets: z.array(
-    named(
-      "Dataset",
-      z.object({
-        name: z.enum(DATASET_NAMES),
-        task: z.enum(["classification", "regression"]).nullable(),
-        features: z.number().int().nullable(),
-        classes: z.number().int().nullable(),
-        description: z.string(),
-      }),
-    ),
-  ),
-});
-
-/** `jobId` is on the frames of `/v1/events` (every job), not on a single job's stream. */
-const eventJobId = doc(z.string().optional(), "The job (on `/v1/events` only).");
-
-export const jobEventSchema = named(
-  "JobEvent",
-  z.discriminatedUnion("type", [
-    z.object({
-      type: z.literal("status"),
-      jobId: eventJobId,
-      status: z.enum(JOB_STATUSES),
-      at: doc(z.string(), "When the job entered this status (ISO 8601)."),
-    }),
-    z.object({
-      type: z.literal("progress"),
-      jobId: eventJobId,
-      epoch: z.number().int(),
-      epochs: z.number().int(),
-      step: z.number().int(),
-      stepsPerEpoch: z.number().int(),
-    }),
-    z.object({ type: z.literal("metric"), jobId: eventJobId, record: epochRecordSchema }),
-  ]),
-  "The `data:` of one Server-Sent Event (`event:` is its `type`), as JSON.",
+  }),
+  "The backends this server is configured with.",
 );
 
-export const healthSchema = z.object({ status: z.literal("ok") });
-export const readySchema = z.object({ status: z.literal("ready") });
+export const datasetsResponseSchema = named(
+  "DatasetList",
+  z.object({
+    datasets: z.array(
+      named(
+        "Dataset",
+        z.object({
+          name: z.enum(DATASET_NAMES),
+          task: z.enum(["classification", "regression"]).nullable(),
+          features: z.number().int().nullable(),
+          classes: z.number().int().nullable(),
+          description: z.string(),
+        }),
+      ),
+    ),
+  }),
+  "The datasets a spec can name.",
+);
+
+export const healthSchema = named(
+  "Health",
+  z.object({ status: z.literal("ok") }),
+  "The process answers.",
+);
+export const readySchema = named(
+  "Readiness",
+  z.object({ status: z.literal("ready") }),
+  "The job store answers (and, in QPLANE_ROLE=all, a worker is alive).",
+);

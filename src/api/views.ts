@@ -4,7 +4,8 @@
  */
 import type { JobRecord } from "../jobs/types.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
-import type { EpochRecordView, JobView, RunSummaryView } from "./schemas.js";
+import type { EpochRecordView, RunSummaryView } from "./record-schemas.js";
+import type { JobView } from "./schemas.js";
 
 /** A copy of `value` with every non-finite number replaced by null (one level deep). */
 export function finiteOrNull(value: object): Record<string, unknown> {

@@ -103,3 +103,45 @@ describe("POST /v1/jobs?dryRun=true", () => {
     expect(service.submitted).toHaveLength(1);
   });
 });
+
+describe("POST /v1/dry-runs", () => {
+  it("returns the plan `?dryRun=true` returns, for the body of a submission, and queues nothing", async () => {
+    const body = {
+      ...spec({ training: { epochs: 2, gradient: "spsa" }, backend: { shots: 50 } }),
+      name: "planned",
+      tags: ["plan"],
+    };
+    const planned = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: body });
+    expect(planned.statusCode).toBe(200);
+    expect(planned.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const { name: _name, tags: _tags, ...specOnly } = body;
+    expect(planned.json()).toEqual({ plan: await planRun(prepareRun(specOnly)) });
+    const legacy = await app.inject({ method: "POST", url: "/v1/jobs?dryRun=true", payload: body });
+    expect(legacy.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(legacy.json()).toEqual(planned.json());
+    expect(service.submitted).toHaveLength(0);
+    expect(planned.headers.location).toBeUndefined();
+  });
+
+  it("checks the spec, the server's limits and the budget like a submission", async () => {
+    const refused = async (payload: Record<string, unknown>) => {
+      const response = await app.inject({ method: "POST", url: "/v1/dry-runs", payload });
+      expect(response.statusCode).toBe(400);
+      return response.json().error as { code: string; message: string };
+    };
+    expect(await refused(spec({ training: { epochs: 0 } }))).toMatchObject({
+      code: "QPLANE_ERR_SPEC_INVALID",
+      message: expect.stringContaining("training.epochs"),
+    });
+    expect(await refused(spec({ model: { qubits: 20 } }))).toEqual({
+      code: "QPLANE_ERR_LIMIT_EXCEEDED",
+      message: "spec.model.qubits: 20 is above this server's limit of 8",
+    });
+    expect(
+      await refused(
+        spec({ training: { gradient: "spsa" }, backend: { shots: 100, maxShots: 500 } }),
+      ),
+    ).toMatchObject({ code: "QPLANE_ERR_BUDGET_EXCEEDED" });
+    expect(service.submitted).toHaveLength(0);
+  });
+});

@@ -6,7 +6,7 @@
  * reached (503) and during shutdown (503). Every response is checked against the document
  * by a JSON-schema validator (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses): its status is
  * documented, its content type is, its body validates against that schema, and every
- * documented header is present and valid. The test fails on any disagreement, and when an
+ * documented header is valid and, when the document says it is required, present. The test fails on any disagreement, and when an
  * operation of the document was not exercised with a 2xx and a 4xx.
  */
 import { readFileSync } from "node:fs";
@@ -35,7 +35,7 @@ interface MediaType {
 }
 interface DocResponse {
   readonly content?: Record<string, MediaType>;
-  readonly headers?: Record<string, { readonly schema: object }>;
+  readonly headers?: Record<string, { readonly required?: boolean; readonly schema: object }>;
 }
 interface DocOperation {
   readonly responses: Record<string, DocResponse>;
@@ -137,7 +137,7 @@ class Conformance {
     for (const [name, header] of Object.entries(response.headers ?? {})) {
       const value = headers.get(name);
       if (value === null) {
-        problems.push(`header ${name} missing`);
+        if (header.required === true) problems.push(`header ${name} missing`);
         continue;
       }
       const type = (header.schema as { type?: string }).type;
@@ -307,9 +307,16 @@ describe("the conformance check", () => {
       body: string,
     ) =>
       new Conformance().check(operation, { status, headers: new Headers(headers), body }).problems;
-    const json = { "content-type": "application/json; charset=utf-8" };
+    const requestId = { "x-request-id": "req-1" };
+    const json = { "content-type": "application/json; charset=utf-8", ...requestId };
     const envelope = JSON.stringify({ error: { code: "QPLANE_ERR_UNAVAILABLE", message: "down" } });
     expect(check("GET /healthz", 200, json, '{"status":"ok"}')).toEqual([]);
+    // every response carries its request id; the CSV's Content-Disposition only with CSV
+    expect(
+      check("GET /healthz", 200, { "content-type": "application/json" }, '{"status":"ok"}'),
+    ).toEqual(["header X-Request-Id missing"]);
+    const records = JSON.stringify({ metrics: [] });
+    expect(check("GET /v1/jobs/{id}/metrics", 200, json, records)).toEqual([]);
     expect(check("GET /v1/jobs", 503, { ...json, "retry-after": "5" }, envelope)).toEqual([]);
     // the findings of issue 10: fastify's own 503 body, a 429 without Retry-After, an
     // undocumented status
@@ -329,11 +336,11 @@ describe("the conformance check", () => {
     expect(check("GET /v1/jobs/{id}/curves.svg", 200, json, "{}")).toEqual([
       "content type application/json is not one of image/svg+xml",
     ]);
-    expect(check("DELETE /v1/jobs/{id}", 204, {}, "{}")).toEqual([
+    expect(check("DELETE /v1/jobs/{id}", 204, requestId, "{}")).toEqual([
       "a body where none is documented: {}",
     ]);
     expect(check("GET /v1/unknown", 200, json, "{}")).toEqual(["operation not in the document"]);
-    const sse = { "content-type": "text/event-stream; charset=utf-8" };
+    const sse = { "content-type": "text/event-stream; charset=utf-8", ...requestId };
     const frame = (event: string, data: object) =>
       `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     const queued = { type: "status", status: "queued", at: "2026-01-01T00:00:00.000Z" };
@@ -415,9 +422,34 @@ describe("the server against its OpenAPI document", () => {
       headers: { "idempotency-key": "conformance-1" },
     });
     expect(conflict.status).toBe(409);
+    expect((await c.send("POST /v1/dry-runs", "/v1/dry-runs", { body: TINY_SPEC })).status).toBe(
+      200,
+    );
     expect(
-      (await c.send("POST /v1/jobs", "/v1/jobs?dryRun=true", { body: TINY_SPEC })).status,
-    ).toBe(200);
+      (await c.send("POST /v1/dry-runs", "/v1/dry-runs", { body: { dataset: { name: "nope" } } }))
+        .status,
+    ).toBe(400);
+    expect((await c.send("POST /v1/dry-runs", "/v1/dry-runs", { body: HUGE_SPEC })).status).toBe(
+      422,
+    );
+    expect(
+      (await c.send("POST /v1/dry-runs", "/v1/dry-runs", { body: TINY_SPEC, key: null })).status,
+    ).toBe(401);
+    expect(
+      (
+        await c.send("POST /v1/dry-runs", "/v1/dry-runs", {
+          body: { ...TINY_SPEC, name: "x".repeat(MAX_BODY_BYTES) },
+        })
+      ).status,
+    ).toBe(413);
+    expect(
+      (
+        await c.send("POST /v1/dry-runs", "/v1/dry-runs", {
+          body: "dataset: moons",
+          contentType: "text/plain",
+        })
+      ).status,
+    ).toBe(415);
     expect(
       (await c.send("POST /v1/jobs", "/v1/jobs", { body: { dataset: { name: "nope" } } })).status,
     ).toBe(400);
@@ -728,9 +760,12 @@ describe("the server against its OpenAPI document", () => {
           unavailable.push(operation);
         }
       }
-      // everything that reads or writes the store; the catalog and liveness need no Redis
+      // everything that reads or writes the store; the catalog, liveness and dry runs (a
+      // plan is computed from the spec alone) need no Redis
       expect(unavailable.sort()).toEqual(
-        OPERATIONS.filter((operation) => !/healthz|backends|datasets/.test(operation)).sort(),
+        OPERATIONS.filter(
+          (operation) => !/healthz|backends|datasets|dry-runs/.test(operation),
+        ).sort(),
       );
     } finally {
       await down.close();

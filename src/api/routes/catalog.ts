@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ProviderStatus } from "../../../providers/types.js";
 import { DATASET_INFO } from "../../data/index.js";
 import type { ApiBackend } from "../options.js";
+import { jsonResponse } from "../responses.js";
 import { backendsResponseSchema, datasetsResponseSchema } from "../schemas.js";
 import { serviceErrors } from "./jobs.js";
 
@@ -71,7 +72,13 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Configured backends: capabilities and live status",
         tags: ["catalog"],
         security: [{ bearerAuth: [] }],
-        response: { 200: backendsResponseSchema, ...serviceErrors },
+        response: {
+          200: jsonResponse(
+            "Every configured backend with its capabilities and live status.",
+            backendsResponseSchema,
+          ),
+          ...serviceErrors,
+        },
       },
     },
     async () => ({ backends: await Promise.all(options.backends.map(describeBackend)) }),
@@ -85,7 +92,10 @@ export const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Datasets a spec can name in `dataset.name`",
         tags: ["catalog"],
         security: [{ bearerAuth: [] }],
-        response: { 200: datasetsResponseSchema, ...serviceErrors },
+        response: {
+          200: jsonResponse("Every dataset a spec can name.", datasetsResponseSchema),
+          ...serviceErrors,
+        },
       },
     },
     async () => ({ datasets: DATASET_INFO.map((info) => ({ ...info })) }),

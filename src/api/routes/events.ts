@@ -24,11 +24,10 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
 import { clientKey, viewerOf } from "../context.js";
-import { errorResponse, jobParamsSchema } from "../schemas.js";
+import { errorResponse, jobEventStreamSchema, jobParamsSchema } from "../schemas.js";
 import { commonErrors, serviceErrors } from "./jobs.js";
 
 /** One SSE frame. JSON text has no raw newlines, so `data` is always a single line. */
@@ -54,6 +53,23 @@ export function currentStatusEvent(job: JobRecord): JobEvent {
     at: job.finishedAt ?? job.startedAt ?? job.createdAt,
   };
 }
+
+/** Frames as a client reads them: a status, a metric, a terminal status. */
+const EXAMPLE_STREAM = [
+  sseFrame({ type: "status", status: "running", at: "2026-01-01T12:00:00.000Z" }),
+  sseFrame({ type: "progress", epoch: 1, epochs: 2, step: 4, stepsPerEpoch: 4 }),
+  ": heartbeat\n\n",
+  sseFrame({ type: "status", status: "completed", at: "2026-01-01T12:00:05.000Z" }),
+].join("");
+
+const eventStreamResponse = {
+  description:
+    "An event stream (`text/event-stream`). Each event is `event: <type>` and one `data:` line " +
+    "holding the event as JSON: `status` (`JobStatusEvent`), `progress` (`JobProgressEvent`) " +
+    "or `metric` (`JobMetricEvent`); `JobEvent` is their union by `type`. Lines starting " +
+    "with `:` are comments (`: heartbeat`, `: connected`) that keep the connection open.",
+  content: { "text/event-stream": { schema: jobEventStreamSchema, example: EXAMPLE_STREAM } },
+};
 
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, options } = app.qplane;
@@ -154,10 +170,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["jobs"],
         security: [{ bearerAuth: [] }],
         response: {
-          200: {
-            description: "An event stream; each `data:` is a `JobEvent` (components) as JSON.",
-            content: { "text/event-stream": { schema: z.string() } },
-          },
+          200: eventStreamResponse,
           ...serviceErrors,
         },
       },
@@ -195,10 +208,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         security: [{ bearerAuth: [] }],
         params: jobParamsSchema,
         response: {
-          200: {
-            description: "An event stream; each `data:` is a `JobEvent` (components) as JSON.",
-            content: { "text/event-stream": { schema: z.string() } },
-          },
+          200: eventStreamResponse,
           ...commonErrors,
           404: errorResponse("No such job."),
         },

@@ -6,13 +6,14 @@
  * API process's driver (src/jobs/experiment-driver.ts) does so too, unread.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
 import type { ChildAdmission, ExperimentService } from "../../jobs/experiment-types.js";
 import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import {
+  experimentCsvSchema,
   experimentCurvesSchema,
   experimentListQuerySchema,
   experimentPageSchema,
@@ -22,8 +23,14 @@ import {
   experimentSubmissionSchema,
 } from "../experiment-schemas.js";
 import type { ResolvedApiOptions } from "../options.js";
+import {
+  jsonOrCsvResponse,
+  jsonResponse,
+  LOCATION_HEADER,
+  REPLAYED_HEADERS,
+} from "../responses.js";
 import { errorResponse, submitHeadersSchema } from "../schemas.js";
-import { commonErrors } from "./jobs.js";
+import { bodyErrors, commonErrors } from "./jobs.js";
 
 const SECURITY = [{ bearerAuth: [] }];
 
@@ -86,12 +93,19 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: submitHeadersSchema,
         body: experimentSubmissionSchema,
         response: {
-          202: experimentSchema,
-          200: experimentSchema,
+          202: jsonResponse(
+            "Queued: the experiment and its first children.",
+            experimentSchema,
+            LOCATION_HEADER,
+          ),
+          200: jsonResponse(
+            "An `Idempotency-Key` matched an earlier identical submission: that experiment, not a new one.",
+            experimentSchema,
+            REPLAYED_HEADERS,
+          ),
           ...commonErrors,
           409: errorResponse("`Idempotency-Key` reused with a different body."),
-          413: errorResponse("Body larger than the configured limit."),
-          415: errorResponse("Body is not application/json."),
+          ...bodyErrors,
           422: errorResponse(
             "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
           ),
@@ -140,7 +154,10 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["experiments"],
         security: SECURITY,
         querystring: experimentListQuerySchema,
-        response: { 200: experimentPageSchema, ...commonErrors },
+        response: {
+          200: jsonResponse("A page of experiments, newest first.", experimentPageSchema),
+          ...commonErrors,
+        },
       },
     },
     async (request) => {
@@ -167,13 +184,11 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: experimentParamsSchema,
         querystring: experimentQuerySchema,
         response: {
-          200: {
-            description: "The experiment (JSON) or its arms table (`format=csv`).",
-            content: {
-              "application/json": { schema: experimentSchema },
-              "text/csv": { schema: z.string() },
-            },
-          },
+          200: jsonOrCsvResponse(
+            "The experiment (`format=json`) or its arms table (`format=csv`).",
+            experimentSchema,
+            experimentCsvSchema,
+          ),
           ...withExperiment,
         },
       },
@@ -199,7 +214,10 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["experiments"],
         security: SECURITY,
         params: experimentParamsSchema,
-        response: { 200: experimentCurvesSchema, ...withExperiment },
+        response: {
+          200: jsonResponse("Each arm's curves, epoch by epoch.", experimentCurvesSchema),
+          ...withExperiment,
+        },
       },
     },
     async (request) =>
@@ -221,7 +239,10 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["experiments"],
         security: SECURITY,
         params: experimentParamsSchema,
-        response: { 200: experimentSchema, ...withExperiment },
+        response: {
+          200: jsonResponse("The experiment once its children were cancelled.", experimentSchema),
+          ...withExperiment,
+        },
       },
     },
     async (request) => body(await experiments().cancel(request.params.id, viewerOf(keys, request))),

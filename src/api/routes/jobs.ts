@@ -3,7 +3,6 @@
  * Server-Sent Events live in `events.ts`.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { Provider } from "../../../providers/types.js";
 import { QplaneError } from "../../errors/catalogue.js";
 import { curvesSvg } from "../../plots/curves.js";
@@ -16,13 +15,21 @@ import { requesterOf, resolveAvailability, specAdmission } from "../admission.js
 import { identify, viewerOf } from "../context.js";
 import type { Requester } from "../dataset-shape.js";
 import {
+  jsonOrCsvResponse,
+  jsonResponse,
+  LOCATION_HEADER,
+  REPLAYED_HEADERS,
+} from "../responses.js";
+import {
   dryRunSchema,
   errorResponse,
+  type JobSubmission,
   jobPageSchema,
   jobParamsSchema,
   jobSchema,
   jobSubmissionSchema,
   listQuerySchema,
+  metricsCsvSchema,
   metricsQuerySchema,
   metricsResponseSchema,
   removedSchema,
@@ -30,6 +37,7 @@ import {
   submitHeadersSchema,
   submitQuerySchema,
   submittedSchema,
+  svgImageSchema,
 } from "../schemas.js";
 import { epochView, jobLocation, jobView } from "../views.js";
 
@@ -43,6 +51,11 @@ export const serviceErrors = {
     "The job store (Redis) is unavailable or the server is shutting down; see Retry-After.",
   ),
 };
+/** Error responses of a route that reads a JSON body. */
+export const bodyErrors = {
+  413: errorResponse("Body larger than the configured limit."),
+  415: errorResponse("Body is not application/json."),
+};
 /** Error responses every job route can give (documented in OpenAPI). */
 export const commonErrors = {
   400: errorResponse("Bad input; the message names the field."),
@@ -52,7 +65,7 @@ const withJob = { ...commonErrors, 404: errorResponse("No such job.") };
 
 const svgResponse = (description: string) => ({
   description,
-  content: { "image/svg+xml": { schema: z.string() } },
+  content: { "image/svg+xml": { schema: svgImageSchema } },
 });
 
 export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -81,6 +94,21 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     return result;
   }
 
+  /** A submission's spec after the server's checks (limits, backend, compute estimate). */
+  async function admitted(body: JobSubmission, requester: Requester) {
+    const { name: _name, tags: _tags, ...fields } = body;
+    const spec = await admit(fields, requester);
+    // admission also serves experiment base specs; a single job has no baseline run
+    checkSingleRunSpec(spec);
+    return spec;
+  }
+
+  const tooLarge = {
+    422: errorResponse(
+      "QPLANE_ERR_JOB_TOO_LARGE: the run's estimated work or peak memory is over this server's per-job limit.",
+    ),
+  };
+
   app.post(
     "/jobs",
     {
@@ -94,42 +122,43 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           "is the run's estimated compute: over `QPLANE_MAX_JOB_WORK` amplitude-operations or " +
           "`QPLANE_MAX_JOB_MEMORY_MB` of peak memory it is refused with 422 " +
           "QPLANE_ERR_JOB_TOO_LARGE naming the estimate, the limit and the spec fields that " +
-          "drive it. `dryRun=true` validates the same way and returns the run's plan " +
-          "(submissions per epoch, total shots, estimated cost from the backend's price table, " +
-          "amplitude-operations and peak memory; on IBM the " +
-          "transpiled depth and two-qubit gates) instead of queuing it; a spec over its budget " +
-          "(`backend.maxCost`, `backend.maxShots`) is then refused with QPLANE_ERR_BUDGET_EXCEEDED.",
+          "drive it. To see a run's plan without queuing it, use `POST /v1/dry-runs`.",
         tags: ["jobs"],
         security: SECURITY,
         headers: submitHeadersSchema,
         querystring: submitQuerySchema,
         body: jobSubmissionSchema,
         response: {
-          202: submittedSchema,
-          200: z.union([replayedSchema, dryRunSchema]),
+          202: jsonResponse("Queued.", submittedSchema, LOCATION_HEADER),
+          200: jsonResponse(
+            "An `Idempotency-Key` matched an earlier identical submission: that job, not a new one.",
+            replayedSchema,
+            REPLAYED_HEADERS,
+          ),
           ...commonErrors,
           409: errorResponse("`Idempotency-Key` reused with a different body."),
-          413: errorResponse("Body larger than the configured limit."),
-          415: errorResponse("Body is not application/json."),
-          422: errorResponse(
-            "QPLANE_ERR_JOB_TOO_LARGE: the run's estimated work or peak memory is over this server's per-job limit.",
-          ),
+          ...bodyErrors,
+          ...tooLarge,
         },
       },
     },
     async (request, reply) => {
-      const { name, tags, ...fields } = request.body;
       const { owner } = identify(keys, request);
       const requester = requesterOf(owner, reply);
-      const spec = await admit(fields, requester);
-      // admission also serves experiment base specs; a single job has no baseline run
-      checkSingleRunSpec(spec);
+      const spec = await admitted(request.body, requester);
       if (request.query.dryRun === "true") {
-        return reply.code(200).send({ plan: await plan(spec, requester) });
+        // the pre-`/v1/dry-runs` form: its body is not the route's documented 200, so it
+        // is checked against its own schema and serialised here
+        const body = dryRunSchema.parse({ plan: await plan(spec, requester) });
+        return reply
+          .code(200)
+          .type("application/json; charset=utf-8")
+          .serializer(JSON.stringify)
+          .send(body);
       }
       const { created, job } = await service.submit(spec, {
-        name: name ?? null,
-        tags: tags ?? [],
+        name: request.body.name ?? null,
+        tags: request.body.tags ?? [],
         idempotencyKey: request.headers["idempotency-key"],
         owner,
       });
@@ -137,6 +166,37 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       if (created) return reply.code(202).send({ id: job.id, status: "queued" as const });
       reply.header("idempotent-replayed", "true");
       return reply.code(200).send({ id: job.id, status: job.status });
+    },
+  );
+
+  app.post(
+    "/dry-runs",
+    {
+      schema: {
+        operationId: "dryRunJob",
+        summary: "Plan a training job without queuing it",
+        description:
+          "Takes the body of `POST /v1/jobs` and checks it the same way (spec, server limits, " +
+          "estimated compute), then returns the run's plan instead of queuing it: submissions " +
+          "per epoch, total shots, estimated cost from the backend's price table, " +
+          "amplitude-operations and peak memory (on IBM also the transpiled depth and " +
+          "two-qubit gates). A spec over its own budget (`backend.maxCost`, " +
+          "`backend.maxShots`) is refused with 400 QPLANE_ERR_BUDGET_EXCEEDED naming the field.",
+        tags: ["jobs"],
+        security: SECURITY,
+        body: jobSubmissionSchema,
+        response: {
+          200: jsonResponse("The run's plan; nothing was queued.", dryRunSchema),
+          ...commonErrors,
+          ...bodyErrors,
+          ...tooLarge,
+        },
+      },
+    },
+    async (request, reply) => {
+      const requester = requesterOf(identify(keys, request).owner, reply);
+      const spec = await admitted(request.body, requester);
+      return { plan: await plan(spec, requester) };
     },
   );
 
@@ -149,7 +209,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["jobs"],
         security: SECURITY,
         querystring: listQuerySchema,
-        response: { 200: jobPageSchema, ...commonErrors },
+        response: {
+          200: jsonResponse("A page of jobs, newest first.", jobPageSchema),
+          ...commonErrors,
+        },
       },
     },
     async (request) => {
@@ -167,7 +230,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["jobs"],
         security: SECURITY,
         params: jobParamsSchema,
-        response: { 200: jobSchema, ...withJob },
+        response: { 200: jsonResponse("The job.", jobSchema), ...withJob },
       },
     },
     async (request) => jobView(await service.get(request.params.id, viewerOf(keys, request))),
@@ -187,13 +250,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         params: jobParamsSchema,
         querystring: metricsQuerySchema,
         response: {
-          200: {
-            description: "The records, oldest first.",
-            content: {
-              "application/json": { schema: metricsResponseSchema },
-              "text/csv": { schema: z.string() },
-            },
-          },
+          200: jsonOrCsvResponse(
+            "The records, oldest first: JSON (`format=json`) or the CLI's metrics.csv (`format=csv`).",
+            metricsResponseSchema,
+            metricsCsvSchema,
+          ),
           ...withJob,
         },
       },
@@ -273,7 +334,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         security: SECURITY,
         params: jobParamsSchema,
         response: {
-          202: jobSchema,
+          202: jsonResponse(
+            "Cancelling: the job as it is now (`cancelRequested: true`).",
+            jobSchema,
+          ),
           ...withJob,
           409: errorResponse("The job already finished."),
         },

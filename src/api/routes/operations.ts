@@ -6,10 +6,10 @@
  * Any of them answers 503 while the server shuts down.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { operatorHook } from "../context.js";
-import { errorResponse, healthSchema, readySchema } from "../schemas.js";
+import { jsonResponse } from "../responses.js";
+import { errorResponse, healthSchema, prometheusTextSchema, readySchema } from "../schemas.js";
 
 /** A readiness probe must answer quickly even when Redis hangs. */
 const READY_TIMEOUT_MS = 2_000;
@@ -40,7 +40,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Liveness: 200 while the process runs",
         tags: ["operations"],
         response: {
-          200: healthSchema,
+          200: jsonResponse("The process is alive.", healthSchema),
           503: errorResponse("The server is shutting down."),
         },
       },
@@ -58,7 +58,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
           "Readiness: 200 when the job store (Redis) answers and, in QPLANE_ROLE=all, a worker is alive; else 503",
         tags: ["operations"],
         response: {
-          200: readySchema,
+          200: jsonResponse("Ready to serve: the job store answers.", readySchema),
           503: errorResponse(
             "The job store (Redis) does not answer, or (QPLANE_ROLE=all) no worker is alive.",
           ),
@@ -94,7 +94,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: {
             description: "Prometheus text exposition format.",
-            content: { "text/plain": { schema: z.string() } },
+            content: { "text/plain": { schema: prometheusTextSchema } },
           },
           401: errorResponse("Missing or invalid API key (when keys are configured)."),
           403: errorResponse(
