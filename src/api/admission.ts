@@ -11,10 +11,10 @@ import { checkDatasetRows, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { checkJobCost } from "../training/cost.js";
 import { shapeOfSummary } from "../training/prepare.js";
-import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
+import type { ResolvedBackend } from "../training/run.js";
 import { admitFeedbackTarget, jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
-import { vqcReadoutQubits } from "../training/vqc-model.js";
+import { vqcReadoutQubits } from "../training/vqc-circuits.js";
 import { confineDatasetPath } from "./dataset-path.js";
 import type { Requester } from "./dataset-shape.js";
 import type { ApiBackend, ResolvedApiOptions } from "./options.js";
@@ -22,12 +22,10 @@ import type { ApiBackend, ResolvedApiOptions } from "./options.js";
 /** The backend's availability, asking its provider's capabilities when not configured. */
 export async function resolveAvailability(
   backend: ApiBackend,
-): Promise<Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess">> {
+): Promise<Pick<ResolvedBackend, "exactProbabilities">> {
   const exactProbabilities =
     backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
-  return backend.simulatesInProcess === undefined
-    ? { exactProbabilities }
-    : { exactProbabilities, simulatesInProcess: backend.simulatesInProcess };
+  return { exactProbabilities };
 }
 
 /** A spec admitted for a request (its key's owner, its client's presence). */
@@ -70,8 +68,8 @@ export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
     }
     if (costLimits !== undefined) {
       const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
-      const simulated = simulatesInProcess(await resolveAvailability(backend));
-      checkJobCost(jobCostOf(admitted, simulated, data), costLimits);
+      // its provider's capabilities say whether it simulates in this process
+      checkJobCost(jobCostOf(admitted, backend.provider, data), costLimits);
     }
     return admitted;
   };

@@ -120,19 +120,20 @@ export const backendConfigSchema = z.discriminatedUnion("provider", [
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 
 /**
- * What a configured backend gives: exact probabilities (the local simulator; Braket's
- * simulators when configured so) and whether it simulates in this process (local only).
+ * Whether a configured backend gives exact probabilities (the local simulator; Braket's
+ * simulators when configured so). What else it offers (derivatives, statevectors,
+ * transpiling) its provider declares.
  */
 export function backendAvailability(
   config: BackendConfig,
-): Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess"> {
+): Pick<ResolvedBackend, "exactProbabilities"> {
   switch (config.provider) {
     case "local":
-      return { exactProbabilities: true, simulatesInProcess: true };
+      return { exactProbabilities: true };
     case "ibm":
-      return { exactProbabilities: false, simulatesInProcess: false };
+      return { exactProbabilities: false };
     case "braket":
-      return { exactProbabilities: config.exactProbabilities ?? false, simulatesInProcess: false };
+      return { exactProbabilities: config.exactProbabilities ?? false };
   }
 }
 

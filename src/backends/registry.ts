@@ -73,9 +73,9 @@ function lazyProvider(create: () => Provider): Provider {
  * no-op.
  */
 function lazyRunScope(
-  open: () => RunScope & Pick<TranspilingIbmProvider, "transpileFor">,
-): RunScope & Pick<TranspilingIbmProvider, "transpileFor"> {
-  let scope: (RunScope & Pick<TranspilingIbmProvider, "transpileFor">) | undefined;
+  open: () => RunScope & Pick<TranspilingIbmProvider, "transpile">,
+): RunScope & Pick<TranspilingIbmProvider, "transpile"> {
+  let scope: (RunScope & Pick<TranspilingIbmProvider, "transpile">) | undefined;
   const get = () => {
     scope ??= open();
     return scope;
@@ -85,7 +85,7 @@ function lazyRunScope(
     status: async () => get().status(),
     run: async (circuit, rows, config) => get().run(circuit, rows, config),
     estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
-    transpileFor: async (circuit) => get().transpileFor(circuit),
+    transpile: async (circuit) => get().transpile(circuit),
     close: async (outcome) => scope?.close(outcome),
   };
 }
@@ -125,9 +125,9 @@ function createProvider(config: BackendConfig, env: Env): ResolvedBackend {
         ibm ??= create();
         return ibm;
       };
-      const provider: Provider & Pick<TranspilingIbmProvider, "transpileFor"> = {
+      const provider: Provider & Pick<TranspilingIbmProvider, "transpile"> = {
         ...lazyProvider(get),
-        transpileFor: async (circuit) => get().transpileFor(circuit),
+        transpile: async (circuit) => get().transpile(circuit),
         openRunScope: () => lazyRunScope(() => get().openRunScope()),
       };
       return { provider, ...backendAvailability(config) };
@@ -172,3 +172,15 @@ export function createBackendRegistry(
     },
   };
 }
+
+/**
+ * The one backend that needs no configuration, the local simulator: what a run, the worker
+ * and the API use when given no registry.
+ */
+export const localBackendResolver: BackendResolver = (name) => {
+  if (name === "local") return { provider: new LocalProvider(), exactProbabilities: true };
+  throw new QplaneError(
+    "QPLANE_ERR_SPEC_INVALID",
+    `spec.backend.name: unknown backend "${name}" (configured: local)`,
+  );
+};

@@ -14,12 +14,15 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { backendAvailability } from "../backends/config.js";
+import {
+  type BackendRegistry,
+  createBackendRegistry,
+  localBackendResolver,
+} from "../backends/registry.js";
 import { type Config, checkSpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
-import { simulatesInProcess } from "../training/run.js";
 import { admitJobCost } from "../training/sizing.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { canonicalJson, sha256 } from "./hashing.js";
@@ -137,6 +140,8 @@ class RedisJobService implements JobService {
   private readonly awaitingOwner = new Map<string, JobEvent[]>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
   private closed = false;
+  /** The configured backends' providers, whose capabilities size a job's compute. */
+  private readonly backends: BackendRegistry;
 
   constructor(
     private readonly config: Config,
@@ -145,6 +150,7 @@ class RedisJobService implements JobService {
     private readonly logger: Logger,
   ) {
     this.timeoutMs = config.redisTimeoutMs;
+    this.backends = createBackendRegistry(config.backends);
     this.store = new JobStore(redis, {
       prefix: config.keyPrefix,
       retentionSeconds: config.retentionSeconds,
@@ -189,13 +195,10 @@ class RedisJobService implements JobService {
     // validate before paying: nothing below touches Redis until the request is known good
     const spec = parseJobSpec(specInput);
     checkSpecLimits(spec, this.config.limits);
-    // the local simulator's work is the workers'; a remote device runs its own circuits
-    const backend = this.config.backends.find((entry) => entry.name === spec.backend.name);
-    admitJobCost(
-      spec,
-      this.config.limits,
-      backend === undefined || simulatesInProcess(backendAvailability(backend)),
-    );
+    // a simulator's work is the workers'; a remote device runs its own circuits (an unknown
+    // backend, which the worker refuses, is sized as the local simulator)
+    const backend = this.backends.backends.find((entry) => entry.name === spec.backend.name);
+    admitJobCost(spec, this.config.limits, (backend ?? localBackendResolver("local")).provider);
     const name = checkName(options.name);
     const tags = checkTags(options.tags);
     const owner = options.owner ?? null;

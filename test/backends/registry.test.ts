@@ -89,7 +89,7 @@ describe("the backend registry", () => {
       {},
     );
     const scope = ibm.resolve("ibm-fez").provider.openRunScope!();
-    expect(typeof (scope as { transpileFor?: unknown }).transpileFor).toBe("function");
+    expect(typeof scope.transpile).toBe("function");
     await expect(scope.close("completed")).resolves.toBeUndefined();
   });
 

@@ -4,12 +4,8 @@ import type { Provider } from "../../providers/types.js";
 import type { BackendRegistry } from "../../src/backends/registry.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { planRun } from "../../src/training/plan.js";
-import {
-  type BackendResolver,
-  preparePlan,
-  prepareRun,
-  runTraining,
-} from "../../src/training/run.js";
+import { type BackendResolver, preparePlan } from "../../src/training/run.js";
+import { prepareRun, runTraining } from "../local-backend.js";
 import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
 import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
