@@ -16,7 +16,7 @@ import {
 } from "../../src/circuits/parameters.js";
 import { emitQasm3 } from "../../src/circuits/qasm3/emit.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import { describeSpecIssues } from "../../src/training/spec.js";
+import { describeSpecIssues } from "../../src/errors/describe.js";
 import {
   type ExecutionConfig,
   type ExecutionEstimate,

@@ -31,7 +31,6 @@
  * Submissions, shots and USD stay with the provider's own `estimate` (`plan.ts`).
  */
 import type { AnsatzSize } from "../circuits/ansatz.js";
-import type { CostLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { adjointChunkRows } from "../gradients/adjoint.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
@@ -444,6 +443,20 @@ function formatDrivers(drivers: CostDrivers): string {
   return Object.entries(drivers)
     .map(([field, value]) => `${field}=${value}`)
     .join(", ");
+}
+
+/**
+ * Limits on one job's compute, checked on its estimated cost (`src/training/cost.ts`) by the
+ * API, the job service and the worker before training (QPLANE_ERR_JOB_TOO_LARGE).
+ */
+export interface CostLimits {
+  /**
+   * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
+   * simulator's measured rate, 3600 × SIMULATOR_OPERATIONS_PER_SECOND (`QPLANE_MAX_JOB_WORK`)
+   */
+  readonly maxJobWork: number;
+  /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */
+  readonly maxJobMemoryMb: number;
 }
 
 /**

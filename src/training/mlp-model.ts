@@ -44,14 +44,10 @@
  * a turn (cancel, time limit, lock renewal) between passes. Each weight's gradient adds its
  * per-sample terms in sample order whatever the pass size, so the numbers do not depend on it.
  */
-import {
-  CHUNK_AMPLITUDE_OPERATIONS,
-  type Paced,
-  runPaced,
-  WorkMeter,
-} from "../../providers/local/pacing.js";
+
 import { QplaneError } from "../errors/catalogue.js";
 import { type BinRange, binnedLayerInformation } from "../infoplane/index.js";
+import { CHUNK_AMPLITUDE_OPERATIONS, type Paced, runPaced, WorkMeter } from "../pacing/pacing.js";
 import type { Rng } from "../random/rng.js";
 import { MLP_OPERATIONS_PER_MULTIPLY_ADD } from "./cost.js";
 import { measureInformation } from "./information.js";

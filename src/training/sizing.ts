@@ -8,12 +8,12 @@
  */
 import { type Provider, supportsStatevectors } from "../../providers/types.js";
 import { ansatzSize } from "../circuits/ansatz.js";
-import type { CostLimits } from "../config.js";
 import { GENERATED_DATASETS } from "../data/index.js";
 import { testCount, validationCount } from "../data/split.js";
 import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
   ansatzCircuitShape,
+  type CostLimits,
   checkJobCost,
   estimateJobCost,
   type JobCost,
