@@ -36,7 +36,7 @@ import { adjointChunkRows } from "../gradients/adjoint.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { holevoOperations } from "../infoplane/holevo.js";
 import { DEFAULT_SNAPSHOT_BUDGET_BYTES, shotOperations } from "../pacing/work-units.js";
-import type { MlpLayerLayout } from "./mlp-model.js";
+import type { MlpLayerLayout } from "./mlp-layout.js";
 import type { ProviderRunShape } from "./model.js";
 import type { JobSpec } from "./spec.js";
 

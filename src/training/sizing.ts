@@ -20,7 +20,7 @@ import {
   type ModelCostShape,
 } from "./cost.js";
 import { checkTargetReachable } from "./feedback.js";
-import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-model.js";
+import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-layout.js";
 import { type DatasetSummary, type PreparedDataShape, prepareDataShape } from "./prepare.js";
 import type { JobSpec } from "./spec.js";
 import {

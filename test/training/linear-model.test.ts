@@ -11,7 +11,8 @@ import {
 } from "../../src/training/cost.js";
 import { isSaturated } from "../../src/training/information.js";
 import { trainModel } from "../../src/training/loop.js";
-import { createMlpModel, mlpLayout } from "../../src/training/mlp-model.js";
+import { mlpLayout } from "../../src/training/mlp-layout.js";
+import { createMlpModel } from "../../src/training/mlp-model.js";
 import type { PreparedData, PreparedSplit } from "../../src/training/model.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareDataShape } from "../../src/training/prepare.js";
