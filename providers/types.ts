@@ -206,25 +206,31 @@ export interface StatevectorsCapability {
   ): Paced<StatevectorAmplitudes>;
 }
 
+/**
+ * The optional members of a provider, as any object that may be one (a `Provider`, a run
+ * scope, or the API's view of a backend) declares them.
+ */
+type OptionalMembers = Partial<Pick<Provider, "derivatives" | "statevectors" | "transpile">>;
+
 /** Whether the provider offers exact derivatives of its outcome probabilities. */
-export function supportsDerivatives<P extends Pick<Provider, "derivatives">>(
+export function supportsDerivatives<P extends object>(
   provider: P,
 ): provider is P & { readonly derivatives: DerivativesCapability } {
-  return provider.derivatives !== undefined;
+  return (provider as OptionalMembers).derivatives !== undefined;
 }
 
 /** Whether the provider offers final statevectors (it then simulates in this process). */
-export function supportsStatevectors<P extends Pick<Provider, "statevectors">>(
+export function supportsStatevectors<P extends object>(
   provider: P,
 ): provider is P & { readonly statevectors: StatevectorsCapability } {
-  return provider.statevectors !== undefined;
+  return (provider as OptionalMembers).statevectors !== undefined;
 }
 
 /** Whether the provider reports the ISA circuit it would run. */
-export function supportsTranspile<P extends Pick<Provider, "transpile">>(
+export function supportsTranspile<P extends object>(
   provider: P,
 ): provider is P & Required<Pick<Provider, "transpile">> {
-  return typeof provider.transpile === "function";
+  return typeof (provider as OptionalMembers).transpile === "function";
 }
 
 /** How a training run ended, for a run scope to release its resources accordingly. */

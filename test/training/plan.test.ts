@@ -17,6 +17,9 @@ function countingBackend() {
     capabilities: () => inner.capabilities(),
     status: () => inner.status(),
     estimate: (circuit, rows, config) => inner.estimate(circuit, rows, config),
+    // the simulator's optional capabilities (adjoint steps, in-process cost), as they are
+    derivatives: inner.derivatives,
+    statevectors: inner.statevectors,
     run: async (circuit, rows, config) => {
       const handle = await inner.run(circuit, rows, config);
       const count = (await handle.result()).rows;
