@@ -8,8 +8,14 @@ import {
   supportsTranspile,
 } from "../../providers/types.js";
 import { CircuitBuilder, weight } from "../../src/circuits/ir.js";
-import { chooseGradientMethod, type GradientSpec } from "../../src/gradients/method.js";
+import {
+  type BatchObjective,
+  chooseGradientMethod,
+  type GradientSpec,
+} from "../../src/gradients/method.js";
+import { spsaMethod } from "../../src/gradients/spsa.js";
 import { runPaced } from "../../src/pacing/pacing.js";
+import { createRng } from "../../src/random/rng.js";
 import type { BackendResolver } from "../../src/training/run.js";
 import { runTraining } from "../local-backend.js";
 
@@ -166,5 +172,51 @@ describe("a run on a backend named local whose provider declares no capabilities
     expect(onBare.result.records.map((r) => r.trainLoss)).toEqual(
       onLocal.result.records.map((r) => r.trainLoss),
     );
+  });
+});
+
+describe("the SPSA method", () => {
+  it("steps along ±1 directions by the loss difference of both perturbed points (one call)", async () => {
+    const circuit = new CircuitBuilder(1).add("ry", [0], weight("w")).measureAll().build();
+    const provider = new LocalProvider();
+    let calls = 0;
+    // loss of a row: −ln p(outcome 1) = −ln sin²(w/2), one row per batch sample
+    const objective: BatchObjective = {
+      circuit,
+      shots: 0,
+      batchSize: 2,
+      circuitWeights: 1,
+      circuitWeightsAreModelWeights: true,
+      rows: (at, from, to) => ({
+        rows: to - from,
+        cols: 1,
+        values: new Float64Array(to - from).fill(at[0]!),
+      }),
+      loss: ({ probabilities, offset }) => -Math.log(probabilities[offset + 1]!),
+      addRowGradient: () => {},
+      addOutsideGradient: () => {},
+      probabilities: async (c, rows, shots) => {
+        calls++;
+        return resultProbabilities(await (await provider.run(c, rows, { shots })).result());
+      },
+    };
+    const weights = Float64Array.of(1.1);
+    const gradient = new Float64Array(1);
+    const step = 4;
+    const result = await spsaMethod.lossAndGradient(objective, weights, gradient, {
+      rng: createRng(7),
+      step,
+    });
+    const delta = createRng(7).nextFloat() < 0.5 ? -1 : 1;
+    const c = 0.1 / (step + 1) ** 0.101;
+    const lossAt = (w: number) => -Math.log(Math.sin(w / 2) ** 2);
+    const plus = lossAt(1.1 + c * delta);
+    const minus = lossAt(1.1 - c * delta);
+    expect(calls).toBe(1);
+    expect(result.circuitEvaluations).toBe(4);
+    expect(result.loss).toBeCloseTo((plus + minus) / 2, 12);
+    expect(gradient[0]).toBeCloseTo(((plus - minus) / (2 * c)) * delta, 10);
+    // and close to the true derivative −cot(w/2)
+    expect(gradient[0]).toBeCloseTo(-1 / Math.tan(1.1 / 2), 2);
   });
 });
