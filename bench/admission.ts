@@ -22,6 +22,7 @@ import { adjointProbabilityGradients } from "../providers/local/adjoint.js";
 import { sampleCounts } from "../providers/local/sampling.js";
 import { exactProbabilities } from "../providers/local/simulator.js";
 import { buildApp } from "../src/api/app.js";
+import { localBackendResolver } from "../src/backends/registry.js";
 import { ansatzSize, buildAnsatz } from "../src/circuits/ansatz.js";
 import { loadConfig } from "../src/config.js";
 import { EIGENSOLVE_OPERATIONS_PER_CUBE, hermitianEigenvalues } from "../src/infoplane/holevo.js";
@@ -41,6 +42,9 @@ import { prepareData } from "../src/training/prepare.js";
 import { runTraining } from "../src/training/run.js";
 import { jobCostOf } from "../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../src/training/spec.js";
+
+/** The local simulator: what the cost model is calibrated against. */
+const LOCAL = localBackendResolver("local");
 
 const prefix = `bench-admission-${randomBytes(4).toString("hex")}`;
 const config = loadConfig({ ...process.env, QPLANE_KEY_PREFIX: prefix, LOG_LEVEL: "warn" });
@@ -206,9 +210,10 @@ async function endToEnd(): Promise<void> {
   );
   for (const [label, input] of END_TO_END) {
     const estimated =
-      jobCostOf(parseJobSpec(input), true).amplitudeOperations / SIMULATOR_OPERATIONS_PER_SECOND;
+      jobCostOf(parseJobSpec(input), LOCAL.provider).amplitudeOperations /
+      SIMULATOR_OPERATIONS_PER_SECOND;
     const started = performance.now();
-    await runTraining(input);
+    await runTraining(input, { resolveBackend: localBackendResolver });
     const real = (performance.now() - started) / 1000;
     console.log(
       `  ${label}: estimated ${estimated.toFixed(2)} s, real ${real.toFixed(2)} s, estimate / real = ${(estimated / real).toFixed(2)}`,
@@ -359,7 +364,7 @@ async function main(): Promise<void> {
 
     console.log("dry runs of the largest accepted specs:");
     for (const [label, spec] of LARGEST_ACCEPTED) {
-      const cost = jobCostOf(parseJobSpec(spec), true);
+      const cost = jobCostOf(parseJobSpec(spec), LOCAL.provider);
       checkJobCost(cost, config.limits); // the bench's specs must be admitted
       const answer = await timed("/v1/jobs?dryRun=true", spec);
       console.log(

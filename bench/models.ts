@@ -20,6 +20,7 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { localBackendResolver } from "../src/backends/registry.js";
 import type { FinalMetric } from "../src/experiments/types.js";
 import { runTraining } from "../src/training/run.js";
 import {
@@ -151,7 +152,9 @@ async function main(): Promise<void> {
   // time per epoch (without it the first VQC run took 36.7 ms/epoch, the second 23.4)
   for (const model of runModels) {
     const warmUp = { dataset: { name: "moons" }, training: { epochs: WARM_UP_EPOCHS } };
-    await runTraining(mergeFragments(modelSpecs[model]!, warmUp)).catch(() => undefined);
+    await runTraining(mergeFragments(modelSpecs[model]!, warmUp), {
+      resolveBackend: localBackendResolver,
+    }).catch(() => undefined);
   }
   const rows: ModelRow[] = [];
   const total = datasetNames.length * runModels.length * seeds;
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
         const runStarted = performance.now();
         let outcome: RunOutcome;
         try {
-          const { result } = await runTraining(spec);
+          const { result } = await runTraining(spec, { resolveBackend: localBackendResolver });
           outcome =
             result.status === "completed"
               ? outcomeOfRun(seed, entry.metric, result.records, result.summary)

@@ -6,8 +6,6 @@
  * lookup by kind, so adding a provider touches its folder and the one list of descriptors.
  */
 import { z } from "zod";
-import type { Circuit } from "../src/circuits/ir.js";
-import type { TranspileResult } from "../src/circuits/transpile/index.js";
 import type { Provider, ProviderKind } from "./types.js";
 
 /** A backend's name: what jobs name it by. */
@@ -33,14 +31,10 @@ export type ProviderEnv = Readonly<Record<string, string | undefined>>;
 export interface BackendAvailability {
   /** shots = 0 (exact Born probabilities) may be asked for. */
   readonly exactProbabilities: boolean;
-  /** It simulates in this process (the adjoint gradient is the gradient of what it returns). */
-  readonly simulatesInProcess: boolean;
 }
 
-/** A provider as a descriptor builds it: optionally able to report its transpilation. */
-export type DescribedProvider = Provider & {
-  transpileFor?(circuit: Circuit): Promise<TranspileResult>;
-};
+/** A provider as a descriptor builds it (its optional capabilities are Provider's). */
+export type DescribedProvider = Provider;
 
 export interface ProviderDescriptor<
   Entry extends { name: string; provider: ProviderKind },

@@ -5,11 +5,19 @@
  *
  * `run` returns a handle (as Braket's SDK does); the local simulator's handle is already
  * complete, so callers never branch on the backend.
+ *
+ * Beyond running, a provider may offer optional capabilities (PennyLane's optional-derivatives
+ * pattern): `derivatives` (exact gradients of its own outcome probabilities, computed in this
+ * process), `statevectors` (final states, for the Holevo quantity) and `transpile` (the ISA
+ * circuit it would run, for plans). Callers ask with `supportsDerivatives` /
+ * `supportsStatevectors` / `supportsTranspile`, never by the provider's name or class.
  */
 import type { GateName } from "../src/circuits/gates.js";
 import type { Circuit } from "../src/circuits/ir.js";
-import type { ParameterRowsInput } from "../src/circuits/parameters.js";
+import type { ParameterMatrix, ParameterRowsInput } from "../src/circuits/parameters.js";
+import type { TranspileResult } from "../src/circuits/transpile/index.js";
 import { QplaneError } from "../src/errors/catalogue.js";
+import type { Paced, WorkMeter } from "../src/pacing/pacing.js";
 import type { Rng } from "../src/random/rng.js";
 
 export type ProviderKind = "local" | "ibm" | "braket";
@@ -135,6 +143,94 @@ export interface Provider {
    * its first `run`, so a scope that never runs (planning, dry runs) needs no `close`.
    */
   openRunScope?(): RunScope;
+  /** Exact derivatives of this provider's outcome probabilities, computed in this process. */
+  readonly derivatives?: DerivativesCapability;
+  /** Final statevectors of circuits, simulated in this process. */
+  readonly statevectors?: StatevectorsCapability;
+  /** The ISA circuit this provider would run for `circuit`, with its layout and depth. */
+  transpile?(circuit: Circuit): Promise<TranspileResult>;
+}
+
+/**
+ * Fills `cotangent` (length outcomeCount) for one row given that row's probabilities:
+ * usually ∂loss/∂p_t. Called once per row, after the row's forward pass.
+ */
+export type CotangentFunction = (
+  row: number,
+  probabilities: Float64Array,
+  cotangent: Float64Array,
+) => void;
+
+export interface ProbabilityGradients {
+  /** The outcome probabilities of every row, as `run` with shots 0 would return them. */
+  readonly probabilities: {
+    readonly rows: number;
+    readonly outcomeCount: number;
+    readonly values: Float64Array;
+  };
+  /** Number of weights; gradient columns follow the circuit's weight order. */
+  readonly weightCount: number;
+  /** Row-major rows × weightCount: Σ_t cotangent_t · ∂p_t/∂w. */
+  readonly gradients: Float64Array;
+}
+
+/**
+ * Derivatives of the provider's exact outcome probabilities (what `run` returns with shots
+ * 0, readout errors included) by vector–Jacobian products, batched over parameter rows and
+ * paced (src/pacing): the caller runs the returned computation with `runPaced`.
+ */
+export interface DerivativesCapability {
+  /** A work meter for one pass: calls given the same meter share its pauses. */
+  meter(): WorkMeter;
+  probabilityGradients(
+    circuit: Circuit,
+    rows: ParameterMatrix,
+    cotangentOf: CotangentFunction,
+    meter: WorkMeter,
+  ): Paced<ProbabilityGradients>;
+}
+
+export interface StatevectorAmplitudes {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+}
+
+/** Final (pre-measurement) statevectors, paced like {@link DerivativesCapability}. */
+export interface StatevectorsCapability {
+  /** A work meter for one pass: calls given the same meter share its pauses. */
+  meter(): WorkMeter;
+  finalStatevector(
+    circuit: Circuit,
+    row: readonly number[],
+    meter: WorkMeter,
+  ): Paced<StatevectorAmplitudes>;
+}
+
+/**
+ * The optional members of a provider, as any object that may be one (a `Provider`, a run
+ * scope, or the API's view of a backend) declares them.
+ */
+type OptionalMembers = Partial<Pick<Provider, "derivatives" | "statevectors" | "transpile">>;
+
+/** Whether the provider offers exact derivatives of its outcome probabilities. */
+export function supportsDerivatives<P extends object>(
+  provider: P,
+): provider is P & { readonly derivatives: DerivativesCapability } {
+  return (provider as OptionalMembers).derivatives !== undefined;
+}
+
+/** Whether the provider offers final statevectors (it then simulates in this process). */
+export function supportsStatevectors<P extends object>(
+  provider: P,
+): provider is P & { readonly statevectors: StatevectorsCapability } {
+  return (provider as OptionalMembers).statevectors !== undefined;
+}
+
+/** Whether the provider reports the ISA circuit it would run. */
+export function supportsTranspile<P extends object>(
+  provider: P,
+): provider is P & Required<Pick<Provider, "transpile">> {
+  return typeof (provider as OptionalMembers).transpile === "function";
 }
 
 /** How a training run ended, for a run scope to release its resources accordingly. */

@@ -14,7 +14,7 @@ import { type BackendConfig, loadBackends } from "./backends/config.js";
 import { GENERATED_DATASETS } from "./data/index.js";
 import { QplaneError } from "./errors/catalogue.js";
 import { LOG_FORMATS, type LogFormat } from "./logging/format.js";
-import { SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
+import { type CostLimits, SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
 import { type JobSpec, MAX_TIME_LIMIT_SECONDS } from "./training/spec.js";
 
 export const ROLES = ["api", "worker", "all"] as const;
@@ -43,19 +43,8 @@ export interface SpecLimits {
   readonly maxDatasetRows: number;
 }
 
-/**
- * Limits on one job's compute, checked on its estimated cost (`src/training/cost.ts`) by the
- * API, the job service and the worker before training (QPLANE_ERR_JOB_TOO_LARGE).
- */
-export interface CostLimits {
-  /**
-   * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
-   * simulator's measured rate, 3600 × SIMULATOR_OPERATIONS_PER_SECOND (`QPLANE_MAX_JOB_WORK`)
-   */
-  readonly maxJobWork: number;
-  /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */
-  readonly maxJobMemoryMb: number;
-}
+// the type lives with the cost model that checks it (src/training/cost.ts)
+export type { CostLimits };
 
 export const DEFAULT_COST_LIMITS: CostLimits = Object.freeze({
   maxJobWork: 3600 * SIMULATOR_OPERATIONS_PER_SECOND,

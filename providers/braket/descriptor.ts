@@ -40,7 +40,6 @@ export const braketProviderDescriptor = {
   createOnFirstUse: false,
   availability: (entry: BraketBackendEntry) => ({
     exactProbabilities: entry.exactProbabilities ?? false,
-    simulatesInProcess: false,
   }),
   create: (entry: BraketBackendEntry) =>
     new BraketProvider({

@@ -69,7 +69,7 @@ export const ibmProviderDescriptor = {
   hiddenSettings: ["baseUrl", "iamUrl", "instanceCrn"],
   offers: { transpile: true, runScopes: true },
   createOnFirstUse: true,
-  availability: () => ({ exactProbabilities: false, simulatesInProcess: false }),
+  availability: () => ({ exactProbabilities: false }),
   create: (entry: IbmBackendEntry, env: ProviderEnv) =>
     new TranspilingIbmProvider(
       new IbmProvider({

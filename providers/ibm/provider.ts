@@ -17,7 +17,7 @@ import {
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import { describeSpecIssues } from "../../src/training/spec.js";
+import { describeSpecIssues } from "../../src/errors/describe.js";
 import {
   type ExecutionConfig,
   type ExecutionEstimate,

@@ -65,7 +65,7 @@ export class TranspilingIbmProvider implements Provider {
    * The ISA version of a circuit, with its layout, depth and two-qubit gate count, computed
    * in a worker thread (seconds for deep circuits: see `src/compute/off-thread.ts`).
    */
-  transpileFor(circuit: Circuit): Promise<TranspileResult> {
+  transpile(circuit: Circuit): Promise<TranspileResult> {
     let result = this.transpiled.get(circuit);
     if (result === undefined) {
       result = this.deviceTarget().then((target) =>
@@ -83,20 +83,20 @@ export class TranspilingIbmProvider implements Provider {
     rows: ParameterRowsInput,
     config: ExecutionConfig,
   ): Promise<JobHandle> {
-    const { circuit: isa } = await this.transpileFor(circuit);
+    const { circuit: isa } = await this.transpile(circuit);
     return this.ibm.run(isa, rows, config);
   }
 
   /** The IBM provider's run scope (one session per training run), running ISA circuits. */
-  openRunScope(): RunScope & Pick<TranspilingIbmProvider, "transpileFor"> {
+  openRunScope(): RunScope & Pick<TranspilingIbmProvider, "transpile"> {
     const scope = this.ibm.openRunScope();
     return {
       capabilities: () => this.capabilities(),
       status: () => this.status(),
       estimate: (circuit, shape, config) => this.estimate(circuit, shape, config),
-      transpileFor: (circuit) => this.transpileFor(circuit),
+      transpile: (circuit) => this.transpile(circuit),
       run: async (circuit, rows, config) =>
-        scope.run((await this.transpileFor(circuit)).circuit, rows, config),
+        scope.run((await this.transpile(circuit)).circuit, rows, config),
       close: (outcome) => scope.close(outcome),
     };
   }
@@ -106,7 +106,7 @@ export class TranspilingIbmProvider implements Provider {
     shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
-    const { circuit: isa } = await this.transpileFor(circuit);
+    const { circuit: isa } = await this.transpile(circuit);
     return this.ibm.estimate(isa, shape, config);
   }
 }

@@ -24,6 +24,8 @@ import {
   toParameterMatrix,
 } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { DEFAULT_SNAPSHOT_BUDGET_BYTES } from "../../src/pacing/work-units.js";
+import type { CotangentFunction, ProbabilityGradients } from "../types.js";
 import {
   accumulateOverlap1,
   applyCXBoth,
@@ -35,7 +37,7 @@ import {
 import { type Paced, runToEnd, type WorkMeter } from "./pacing.js";
 import { bindRow, Kernel, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
-import type { RegisterProbabilities, SimulatorOptions } from "./simulator.js";
+import type { SimulatorOptions } from "./simulator.js";
 import { claimWorkspace, meterFor, releaseWorkspace, workspaceFor } from "./simulator.js";
 import {
   allocateState,
@@ -76,8 +78,8 @@ interface AdjointBuffers {
   readonly snapshotBudgetBytes: number;
 }
 
-/** Default memory for saved forward states: 64 MiB (e.g. 4096 states of 8 qubits). */
-export const DEFAULT_SNAPSHOT_BUDGET_BYTES = 64 * 1024 * 1024;
+// shared with the cost model (src/pacing/work-units.ts)
+export { DEFAULT_SNAPSHOT_BUDGET_BYTES };
 
 export interface AdjointOptions extends SimulatorOptions {
   /**
@@ -371,23 +373,8 @@ function* adjointRows(
   }
 }
 
-export interface ProbabilityGradients {
-  readonly probabilities: RegisterProbabilities;
-  /** Number of weights; gradient columns follow the circuit's weight order. */
-  readonly weightCount: number;
-  /** Row-major rows × weightCount: Σ_t cotangent_t · ∂p_t/∂w. */
-  readonly gradients: Float64Array;
-}
-
-/**
- * Fills `cotangent` (length outcomeCount) for one row given that row's probabilities:
- * usually ∂loss/∂p_t. Called once per row, after the forward pass.
- */
-export type CotangentFunction = (
-  row: number,
-  probabilities: Float64Array,
-  cotangent: Float64Array,
-) => void;
+// the capability's types (providers/types.ts), which this module implements
+export type { CotangentFunction, ProbabilityGradients };
 
 /**
  * Register probabilities and their vector–Jacobian product with respect to every weight,

@@ -26,12 +26,8 @@ export const localProviderDescriptor = {
   hiddenSettings: [],
   offers: { transpile: false, runScopes: false },
   createOnFirstUse: false,
-  // a twin's exact probabilities are noisy: the adjoint gradient (of the noiseless statevector)
-  // is not theirs, so it is refused as on a remote simulator
-  availability: (entry: LocalBackendEntry) => ({
-    exactProbabilities: true,
-    simulatesInProcess: entry.noise === undefined,
-  }),
+  // a twin too: it declares no derivatives, so the adjoint gradient is refused on it
+  availability: () => ({ exactProbabilities: true }),
   create: (entry: LocalBackendEntry) =>
     new LocalProvider({
       device: entry.readoutError ? "statevector+readout-noise" : "statevector",

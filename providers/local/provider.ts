@@ -8,6 +8,10 @@
  * ({@link compactIdleQubits}, inside `exactProbabilities`): an ISA circuit on physical
  * qubits 100..102 of a 127-qubit device runs as a 3-qubit circuit, and the qubit limit
  * applies to the touched qubits, not to the highest index.
+ *
+ * It declares the optional capabilities `derivatives` (adjoint differentiation of exactly the
+ * probabilities `run` returns with shots 0: readout errors, when configured, included) and
+ * `statevectors` (the final state before measurement, which readout errors do not touch).
  */
 import { randomUUID } from "node:crypto";
 import { compactIdleQubits } from "../../src/circuits/compact.js";
@@ -20,6 +24,7 @@ import {
 } from "../../src/circuits/parameters.js";
 import {
   type CircuitCounts,
+  type DerivativesCapability,
   type ExecutionConfig,
   type ExecutionEstimate,
   type ExecutionResult,
@@ -28,15 +33,19 @@ import {
   type Provider,
   type ProviderCapabilities,
   type ProviderStatus,
+  type StatevectorsCapability,
   throwIfCancelled,
 } from "../types.js";
+import { pacedAdjointProbabilityGradients } from "./adjoint.js";
 import { runPaced } from "./pacing.js";
 import {
   checkQubitLimit,
   checkShots,
   DEFAULT_MAX_QUBITS,
   DEFAULT_MAX_SHOTS,
+  meterFor,
   pacedExactProbabilities,
+  pacedFinalStatevector,
   pacedSampledCounts,
   type SimulatorOptions,
 } from "./simulator.js";
@@ -67,9 +76,31 @@ function priced(shape: MatrixShape, config: ExecutionConfig): ExecutionEstimate 
 
 export class LocalProvider implements Provider {
   private readonly options: LocalProviderOptions;
+  readonly derivatives: DerivativesCapability;
+  readonly statevectors: StatevectorsCapability;
 
   constructor(options: LocalProviderOptions = {}) {
     this.options = Object.freeze({ ...options });
+    const { readoutError, chunkAmplitudeOperations } = this.options;
+    // the gradient is of the probabilities `run` gives (readout errors included); gate fusion
+    // stays at its default, as training has always differentiated
+    const adjointOptions = {
+      ...(readoutError ? { readoutError } : {}),
+      ...(chunkAmplitudeOperations === undefined ? {} : { chunkAmplitudeOperations }),
+    };
+    const meter = () => meterFor(adjointOptions);
+    this.derivatives = {
+      meter,
+      probabilityGradients: (circuit, rows, cotangentOf, workMeter) =>
+        pacedAdjointProbabilityGradients(circuit, rows, cotangentOf, adjointOptions, workMeter),
+    };
+    // the state before measurement: readout errors act on the measurement only
+    const stateOptions = chunkAmplitudeOperations === undefined ? {} : { chunkAmplitudeOperations };
+    this.statevectors = {
+      meter: () => meterFor(stateOptions),
+      finalStatevector: (circuit, row, workMeter) =>
+        pacedFinalStatevector(circuit, row, stateOptions, workMeter),
+    };
   }
 
   async capabilities(): Promise<ProviderCapabilities> {

@@ -6,21 +6,8 @@
  */
 import type { Rng } from "../../src/random/rng.js";
 
-/**
- * One sampled shot (a uniform draw, then a binary search over the outcomes' cumulative
- * probabilities) in amplitude-operations, the unit of pacing.ts and of the cost model:
- * measured 15 ns for 2 outcomes, 34 ns for 16, 64 ns for 256, 130 ns for 2^16 idle (18, 39,
- * 75, 136 ns beside other work) ≈ 10 ns + 7.5 ns per outcome bit, i.e. 12 + 9 per bit at the
- * simulator's rate (SIMULATOR_OPERATIONS_PER_SECOND, `src/training/cost.ts`) on a 2-core
- * cloud VM, Node 20; `npm run bench:admission` measures both on another machine.
- */
-const SHOT_OPERATIONS = 12;
-const SHOT_OPERATIONS_PER_OUTCOME_BIT = 9;
-
-/** Amplitude-operations of sampling one shot from `clbits` classical bits' outcomes. */
-export function shotOperations(clbits: number): number {
-  return SHOT_OPERATIONS + SHOT_OPERATIONS_PER_OUTCOME_BIT * clbits;
-}
+// the shot weight is shared with the cost model (src/pacing/work-units.ts)
+export { shotOperations } from "../../src/pacing/work-units.js";
 
 /**
  * Adds multinomial(shots, p) counts into counts[o..o+p.length) using cdf as scratch.

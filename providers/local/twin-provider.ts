@@ -146,7 +146,7 @@ export class TwinProvider implements Provider {
   }
 
   /** The circuit as the twin runs it: transpiled for IBM twins, as written for Braket's. */
-  async transpileFor(circuit: Circuit): Promise<TranspileResult> {
+  async transpile(circuit: Circuit): Promise<TranspileResult> {
     return (await this.prepare(circuit)).transpiled;
   }
 

@@ -9,7 +9,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { admitSpec } from "../jobs/admission.js";
-import { type ResolvedBackend, simulatesInProcess } from "../training/run.js";
+import type { ResolvedBackend } from "../training/run.js";
 import type { JobSpec } from "../training/spec.js";
 import { confineDatasetPath } from "./dataset-path.js";
 import type { Requester } from "./dataset-shape.js";
@@ -18,12 +18,10 @@ import type { ApiBackend, ResolvedApiOptions } from "./options.js";
 /** The backend's availability, asking its provider's capabilities when not configured. */
 export async function resolveAvailability(
   backend: ApiBackend,
-): Promise<Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess">> {
+): Promise<Pick<ResolvedBackend, "exactProbabilities">> {
   const exactProbabilities =
     backend.exactProbabilities ?? (await backend.provider.capabilities()).exactProbabilities;
-  return backend.simulatesInProcess === undefined
-    ? { exactProbabilities }
-    : { exactProbabilities, simulatesInProcess: backend.simulatesInProcess };
+  return { exactProbabilities };
 }
 
 /** A spec admitted for a request (its key's owner, its client's presence). */
@@ -52,9 +50,8 @@ export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
       backendNames,
       confineDatasetPath: (candidate) => confineDatasetPath(candidate, options.datasetDir),
       summaryOf: (candidate) => options.datasetShapes.summaryOf(candidate, requester),
-      simulatesInProcess: async (candidate) => {
-        const backend = options.backends.find((entry) => entry.name === candidate.backend.name)!;
-        return simulatesInProcess(await resolveAvailability(backend));
-      },
+      // the "known backend" check runs first, so the name is configured
+      providerOf: (candidate) =>
+        options.backends.find((entry) => entry.name === candidate.backend.name)!.provider,
     });
 }

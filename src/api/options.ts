@@ -4,8 +4,8 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
-import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider } from "../../providers/types.js";
+import { localBackendResolver } from "../backends/registry.js";
 import {
   type CostLimits,
   DEFAULT_MAX_STREAMS_PER_KEY,
@@ -45,11 +45,11 @@ export interface ApiBackend {
    * `estimate`) for the plan of a dry run (`POST /v1/dry-runs`).
    */
   readonly provider: Pick<Provider, "capabilities" | "status"> &
-    Partial<Pick<Provider, "estimate" | "estimateCounts">>;
+    Partial<
+      Pick<Provider, "estimate" | "estimateCounts" | "derivatives" | "statevectors" | "transpile">
+    >;
   /** Whether it gives exact probabilities. @defaultValue from its capabilities */
   readonly exactProbabilities?: boolean;
-  /** Whether it simulates in-process (adjoint gradients). @defaultValue exactProbabilities */
-  readonly simulatesInProcess?: boolean;
   /** Its configuration as `GET /v1/backends` shows it (no credentials, no endpoints). */
   readonly settings?: Readonly<Record<string, unknown>>;
 }
@@ -69,7 +69,7 @@ export interface ApiOptions {
   /** Keys that see and act on every key's jobs; also accepted as keys. @defaultValue [] */
   readonly adminKeys?: readonly string[];
   readonly limits?: ApiLimits;
-  /** Backends a spec may name. @defaultValue `[{ name: "local", provider: new LocalProvider() }]` */
+  /** Backends a spec may name. @defaultValue the local simulator alone */
   readonly backends?: readonly ApiBackend[];
   /** Logging; `false` silences it. Ignored when `logger` is given. @defaultValue `{ level: "info" }` */
   readonly log?: ApiLogOptions | false;
@@ -142,7 +142,7 @@ export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 
 /** The local simulator, the one backend available without configuration. */
 export function defaultBackends(): ApiBackend[] {
-  return [{ name: "local", provider: new LocalProvider() }];
+  return [{ name: "local", provider: localBackendResolver("local").provider }];
 }
 
 function resolveCostLimits(limits: ApiLimits | undefined): CostLimits | undefined {

@@ -23,8 +23,9 @@ import {
 export { type BackendConfig, backendConfigSchema } from "./descriptors.js";
 
 /**
- * What a configured backend gives: exact probabilities (the local simulator; Braket's
- * simulators when configured so) and whether it simulates in this process (local only).
+ * Whether a configured backend gives exact probabilities (the local simulator; Braket's
+ * simulators when configured so). What else it offers (derivatives, statevectors,
+ * transpiling) its provider declares.
  */
 export function backendAvailability(config: BackendConfig): BackendAvailability {
   return descriptorFor(config).availability(config);

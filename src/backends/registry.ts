@@ -6,6 +6,7 @@
 
 import type { DescribedProvider, ProviderEnv } from "../../providers/descriptor.js";
 import type { TranspilingIbmProvider } from "../../providers/ibm/transpiling-provider.js";
+import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
@@ -63,9 +64,9 @@ function lazyProvider(create: () => Provider): Provider {
  * no-op.
  */
 function lazyRunScope(
-  open: () => RunScope & Pick<TranspilingIbmProvider, "transpileFor">,
-): RunScope & Pick<TranspilingIbmProvider, "transpileFor"> {
-  let scope: (RunScope & Pick<TranspilingIbmProvider, "transpileFor">) | undefined;
+  open: () => RunScope & Pick<TranspilingIbmProvider, "transpile">,
+): RunScope & Pick<TranspilingIbmProvider, "transpile"> {
+  let scope: (RunScope & Pick<TranspilingIbmProvider, "transpile">) | undefined;
   const get = () => {
     scope ??= open();
     return scope;
@@ -75,7 +76,7 @@ function lazyRunScope(
     status: async () => get().status(),
     run: async (circuit, rows, config) => get().run(circuit, rows, config),
     estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
-    transpileFor: async (circuit) => get().transpileFor(circuit),
+    transpile: async (circuit) => get().transpile(circuit),
     close: async (outcome) => scope?.close(outcome),
   };
 }
@@ -101,15 +102,14 @@ function createProvider(
   };
   // what the descriptor declares is forwarded without building the provider
   const { transpile, runScopes } = descriptor.offers;
-  const provider: Provider & Partial<Pick<TranspilingIbmProvider, "transpileFor">> = {
+  const provider: Provider = {
     ...lazyProvider(get),
-    ...(transpile ? { transpileFor: async (circuit) => get().transpileFor!(circuit) } : {}),
+    ...(transpile ? { transpile: async (circuit) => get().transpile!(circuit) } : {}),
     ...(runScopes
       ? {
           openRunScope: () =>
             lazyRunScope(
-              () =>
-                get().openRunScope!() as RunScope & Pick<TranspilingIbmProvider, "transpileFor">,
+              () => get().openRunScope!() as RunScope & Pick<TranspilingIbmProvider, "transpile">,
             ),
         }
       : {}),
@@ -142,3 +142,15 @@ export function createBackendRegistry(
     },
   };
 }
+
+/**
+ * The one backend that needs no configuration, the local simulator: what a run, the worker
+ * and the API use when given no registry.
+ */
+export const localBackendResolver: BackendResolver = (name) => {
+  if (name === "local") return { provider: new LocalProvider(), exactProbabilities: true };
+  throw new QplaneError(
+    "QPLANE_ERR_SPEC_INVALID",
+    `spec.backend.name: unknown backend "${name}" (configured: local)`,
+  );
+};

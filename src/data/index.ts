@@ -5,7 +5,6 @@
  * defaults live next to their generators); real datasets ignore those fields.
  */
 import { QplaneError } from "../errors/catalogue.js";
-import type { DatasetName, DatasetSpec } from "../training/spec.js";
 import { loadCsv } from "./csv.js";
 import {
   FRIEDMAN1_DEFAULT_FEATURE_COUNT,
@@ -20,6 +19,7 @@ import {
   loadPenguins,
   PENGUINS_FEATURES,
 } from "./real.js";
+import type { DatasetName, DatasetSpec } from "./spec.js";
 import {
   generateBlobs,
   generateCircles,
@@ -150,7 +150,7 @@ export const DATASET_INFO: readonly DatasetInfo[] = [
 
 /**
  * Datasets drawn by a generator, whose size is `dataset.samples`; the others are read. The
- * first of `DATASET_NAMES` (src/training/spec.ts), which lists them from here.
+ * first of `DATASET_NAMES` (src/data/spec.ts), which lists them from here.
  */
 export const GENERATED_DATASET_NAMES = [
   "moons",

@@ -1,4 +1,5 @@
 /** Short reasons for failures of the outside world (files, packages) in error messages. */
+import type { z } from "zod";
 
 /** A system error's code (`ENOENT`, `EACCES`, …), else the error's message. */
 export function systemErrorReason(error: unknown): string {
@@ -29,4 +30,19 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/** One line per problem: `<prefix>.<path>: <message> (got <value>)`. */
+export function describeSpecIssues(error: z.ZodError, input: unknown, prefix = "spec"): string {
+  return error.issues
+    .map((issue) => {
+      // an empty prefix names fields from the root (`grid.x`), or the whole value as `body`
+      const at =
+        [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".") || "body";
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => `${at}.${key}: unknown field`).join("; ");
+      }
+      return `${at}: ${issue.message} (got ${describeValue(valueAt(input, issue.path))})`;
+    })
+    .join("; ");
 }

@@ -24,6 +24,7 @@ import {
 } from "../circuits/ir.js";
 import type { ParameterMatrix, ParameterRowsInput } from "../circuits/parameters.js";
 import { toParameterMatrix } from "../circuits/parameters.js";
+import type { GradientMethod } from "./method.js";
 
 const FOUR_TERM_GATES: ReadonlySet<GateName> = new Set(["crx", "cry", "crz"]);
 const C_PLUS = (Math.SQRT2 + 1) / (4 * Math.SQRT2);
@@ -208,3 +209,50 @@ export async function parameterShiftJacobian(
     evaluations: shiftedRows,
   };
 }
+
+/**
+ * The parameter-shift rule as a gradient method: every row's shifted circuits and the row
+ * itself (for the loss) in ONE provider call per step, then each row's cotangent contracted
+ * with its Jacobian and carried back onto the model's weights.
+ */
+export const parameterShiftMethod: GradientMethod = {
+  name: "parameter-shift",
+  async lossAndGradient(objective, weights, gradient) {
+    const { circuit, circuitWeights, batchSize, shots } = objective;
+    const outcomeCount = 2 ** circuit.numClbits;
+    const cotangent = new Float64Array(outcomeCount);
+    const shifted = await parameterShiftJacobian(
+      circuit,
+      objective.rows(weights, 0, batchSize),
+      (expanded, matrix) => objective.probabilities(expanded, matrix, shots),
+      { includeUnshifted: true },
+    );
+    const p = shifted.probabilities!;
+    // circuit weights that are the model's own are summed in place, row after row
+    const direct = objective.circuitWeightsAreModelWeights;
+    const rowGradient = direct ? gradient : new Float64Array(circuitWeights);
+    let loss = 0;
+    for (let row = 0; row < batchSize; row++) {
+      cotangent.fill(0);
+      if (!direct) rowGradient.fill(0);
+      loss += objective.loss({
+        probabilities: p,
+        offset: row * outcomeCount,
+        outcomeCount,
+        batchSize,
+        cotangent,
+        row,
+        weights,
+      });
+      for (let t = 0; t < outcomeCount; t++) {
+        const g = cotangent[t]!;
+        if (g === 0) continue;
+        const base = (row * outcomeCount + t) * circuitWeights;
+        for (let w = 0; w < circuitWeights; w++) rowGradient[w]! += g * shifted.jacobian[base + w]!;
+      }
+      if (!direct) objective.addRowGradient(rowGradient, 0, row, gradient);
+    }
+    objective.addOutsideGradient(gradient);
+    return { loss: loss / batchSize, circuitEvaluations: shifted.evaluations };
+  },
+};

@@ -10,6 +10,8 @@
  * Everything here is arithmetic on the spec (and on a dataset summary, never the data), so
  * any body is judged in microseconds; a CSV summary is the caller's to read (`summaryOf`).
  */
+
+import type { Provider } from "../../providers/types.js";
 import { type CostLimits, checkDatasetRows, checkSpecLimits, type SpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { checkJobCost } from "../training/cost.js";
@@ -20,9 +22,9 @@ import {
 } from "../training/prepare.js";
 import { admitFeedbackTarget, admitJobCost, jobCostOf } from "../training/sizing.js";
 import type { JobSpec } from "../training/spec.js";
-import { vqcReadoutQubits } from "../training/vqc-model.js";
+import { vqcReadoutQubits } from "../training/vqc-circuits.js";
 
-/** What a caller of the pipeline knows; every field but `simulatesInProcess` is optional. */
+/** What a caller of the pipeline knows; every field but `providerOf` is optional. */
 export interface AdmissionContext {
   /** The server's QPLANE_MAX_* spec limits; without them none is checked. */
   readonly specLimits?: SpecLimits | undefined;
@@ -34,8 +36,11 @@ export interface AdmissionContext {
   readonly confineDatasetPath?: (spec: JobSpec) => Promise<JobSpec>;
   /** The summary of the spec's data (task, features, rows per class). */
   readonly summaryOf?: (spec: JobSpec) => Promise<DatasetSummary>;
-  /** Whether the backend's circuits are simulated by the workers (counted in the cost). */
-  readonly simulatesInProcess: (spec: JobSpec) => boolean | Promise<boolean>;
+  /**
+   * The provider of the spec's backend: its capabilities say whether the workers simulate its
+   * circuits (counted in the cost) or a remote device runs them.
+   */
+  readonly providerOf: (spec: JobSpec) => Pick<Provider, "statevectors">;
 }
 
 /** A spec on its way through the pipeline, with its data's shape once known. */
@@ -103,11 +108,11 @@ export const ADMISSION_CHECKS: readonly { readonly name: string; readonly check:
     // with the data's shape the cost is exact; without it a CSV spec's cost is the worker's
     // to check (admitJobCost), once the file is read
     name: "job cost",
-    check: async ({ spec, data }, context) => {
+    check: ({ spec, data }, context) => {
       if (context.costLimits === undefined) return undefined;
-      const simulated = await context.simulatesInProcess(spec);
-      if (data === undefined) admitJobCost(spec, context.costLimits, simulated);
-      else checkJobCost(jobCostOf(spec, simulated, data), context.costLimits);
+      const provider = context.providerOf(spec);
+      if (data === undefined) admitJobCost(spec, context.costLimits, provider);
+      else checkJobCost(jobCostOf(spec, provider, data), context.costLimits);
       return undefined;
     },
   },

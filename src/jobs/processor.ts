@@ -24,6 +24,7 @@
  */
 import { type Job, UnrecoverableError, WaitingError } from "bullmq";
 import type { Logger } from "pino";
+import { localBackendResolver } from "../backends/registry.js";
 import { checkDatasetRows, type Limits } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
 import { checkJobCost } from "../training/cost.js";
@@ -33,7 +34,6 @@ import type { EpochRecord } from "../training/records.js";
 import {
   type BackendResolver,
   enforceBudget,
-  localBackendResolver,
   prepareRun,
   withinRunScope,
 } from "../training/run.js";
@@ -220,7 +220,7 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
         deps.limits,
       );
       // on the data as loaded (a CSV file is only sized here), before any training compute
-      checkJobCost(jobCostOf(spec, prepared.simulatesInProcess, data), deps.limits);
+      checkJobCost(jobCostOf(spec, prepared.provider, data), deps.limits);
       await enforceBudget(prepared);
       const epochs = spec.training.epochs;
 

@@ -14,11 +14,14 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { backendAvailability } from "../backends/config.js";
+import {
+  type BackendRegistry,
+  createBackendRegistry,
+  localBackendResolver,
+} from "../backends/registry.js";
 import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
-import { simulatesInProcess } from "../training/run.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { type AdmissionContext, admitSpec } from "./admission.js";
 import { JobEventHub } from "./events.js";
@@ -76,6 +79,8 @@ class RedisJobService implements JobService {
   /** What the service knows of a spec's admission: its limits and backends (admission.ts). */
   private readonly admission: AdmissionContext;
   private closed = false;
+  /** The configured backends' providers, whose capabilities size a job's compute. */
+  private readonly backends: BackendRegistry;
 
   constructor(
     private readonly config: Config,
@@ -84,6 +89,7 @@ class RedisJobService implements JobService {
     private readonly logger: Logger,
   ) {
     this.timeoutMs = config.redisTimeoutMs;
+    this.backends = createBackendRegistry(config.backends);
     this.store = new JobStore(redis, {
       prefix: config.keyPrefix,
       retentionSeconds: config.retentionSeconds,
@@ -92,11 +98,13 @@ class RedisJobService implements JobService {
     this.admission = {
       specLimits: config.limits,
       costLimits: config.limits,
-      simulatesInProcess: (spec) => {
-        // the local simulator's work is the workers'; a remote device runs its own circuits
-        const backend = config.backends.find((entry) => entry.name === spec.backend.name);
-        return backend === undefined || simulatesInProcess(backendAvailability(backend));
-      },
+      // a simulator's work is the workers'; a remote device runs its own circuits (an unknown
+      // backend, which the worker refuses, is sized as the local simulator)
+      providerOf: (spec) =>
+        (
+          this.backends.backends.find((entry) => entry.name === spec.backend.name) ??
+          localBackendResolver("local")
+        ).provider,
     };
     this.events = new JobEventHub({
       redisUrl: config.redisUrl,

@@ -30,17 +30,15 @@
  *
  * Submissions, shots and USD stay with the provider's own `estimate` (`plan.ts`).
  */
-import { DEFAULT_SNAPSHOT_BUDGET_BYTES } from "../../providers/local/adjoint.js";
-import { shotOperations } from "../../providers/local/sampling.js";
 import type { AnsatzSize } from "../circuits/ansatz.js";
-import type { CostLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { adjointChunkRows } from "../gradients/adjoint.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { holevoOperations } from "../infoplane/holevo.js";
-import type { MlpLayerLayout } from "./mlp-model.js";
+import { DEFAULT_SNAPSHOT_BUDGET_BYTES, shotOperations } from "../pacing/work-units.js";
+import type { MlpLayerLayout } from "./mlp-layout.js";
 import type { ProviderRunShape } from "./model.js";
 import type { JobSpec } from "./spec.js";
-import { adjointChunkRows } from "./vqc-model.js";
 
 /**
  * Forward-pass equivalents of one adjoint row: the forward pass, un-computing φ, carrying λ
@@ -130,8 +128,9 @@ export interface VqcCostShape
   /** null: the model circuit's evaluation also gives the representation. */
   readonly representation: CircuitShape | null;
   /**
-   * The backend simulates in this process (the local simulator). A remote backend runs the
-   * circuits itself: this process only builds the rows and reads the results back.
+   * The backend simulates statevectors in this process (its provider offers `statevectors`:
+   * the local simulator). A remote backend runs the circuits itself: this process only
+   * builds the rows and reads the results back.
    */
   readonly simulated: boolean;
   /**
@@ -444,6 +443,20 @@ function formatDrivers(drivers: CostDrivers): string {
   return Object.entries(drivers)
     .map(([field, value]) => `${field}=${value}`)
     .join(", ");
+}
+
+/**
+ * Limits on one job's compute, checked on its estimated cost (`src/training/cost.ts`) by the
+ * API, the job service and the worker before training (QPLANE_ERR_JOB_TOO_LARGE).
+ */
+export interface CostLimits {
+  /**
+   * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
+   * simulator's measured rate, 3600 × SIMULATOR_OPERATIONS_PER_SECOND (`QPLANE_MAX_JOB_WORK`)
+   */
+  readonly maxJobWork: number;
+  /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */
+  readonly maxJobMemoryMb: number;
 }
 
 /**

@@ -39,22 +39,24 @@
  * `model.bins` equal-width bins over the fixed range [−3, 3] (beyond it: the end bins), a
  * deterministic T measured like the hidden layer, |R| = log2 B.
  *
- * Steps and evaluations are paced like the simulator (providers/local/pacing.ts): samples go
+ * Steps and evaluations are paced like the simulator (src/pacing/pacing.ts): samples go
  * through the network in passes of at most one pacing chunk of work, and the event loop gets
  * a turn (cancel, time limit, lock renewal) between passes. Each weight's gradient adds its
  * per-sample terms in sample order whatever the pass size, so the numbers do not depend on it.
  */
-import {
-  CHUNK_AMPLITUDE_OPERATIONS,
-  type Paced,
-  runPaced,
-  WorkMeter,
-} from "../../providers/local/pacing.js";
+
 import { QplaneError } from "../errors/catalogue.js";
 import { type BinRange, binnedLayerInformation } from "../infoplane/index.js";
+import { CHUNK_AMPLITUDE_OPERATIONS, type Paced, runPaced, WorkMeter } from "../pacing/pacing.js";
 import type { Rng } from "../random/rng.js";
 import { MLP_OPERATIONS_PER_MULTIPLY_ADD } from "./cost.js";
 import { measureInformation } from "./information.js";
+import {
+  hiddenWidthsOf,
+  type MlpLayerLayout,
+  mlpLayout,
+  mlpRepresentationBits,
+} from "./mlp-layout.js";
 import {
   type EvaluateOptions,
   type Evaluation,
@@ -64,7 +66,7 @@ import {
   regressionMetrics,
   type TrainableModel,
 } from "./model.js";
-import type { JobSpec, ModelSpec } from "./spec.js";
+import type { JobSpec } from "./spec.js";
 
 /** Most samples pushed through the network at once (fewer for a wide network, see rowsPerPass). */
 const CHUNK = 256;
@@ -75,72 +77,6 @@ const STEP_MULTIPLY_ADDS_PER_WEIGHT = 3;
  * deviations of the training target, fixed so that epochs are comparable.
  */
 export const OUTPUT_BIN_RANGE: BinRange = { min: -3, max: 3 };
-
-/** Where one layer's parameters sit in the flat weight vector. */
-export interface MlpLayerLayout {
-  readonly inputs: number;
-  readonly units: number;
-  /** Offset of W (units × inputs, row-major). */
-  readonly weightOffset: number;
-  /** Offset of b (units); = weightOffset + units·inputs. */
-  readonly biasOffset: number;
-}
-
-/**
- * The layers of an MLP with the given input count, hidden widths and output units, with
- * their offsets in the flat weight vector; the last entry is the output layer.
- */
-export function mlpLayout(
-  inputs: number,
-  hidden: readonly number[],
-  outputs: number,
-): MlpLayerLayout[] {
-  const layers: MlpLayerLayout[] = [];
-  let offset = 0;
-  let previous = inputs;
-  for (const units of [...hidden, outputs]) {
-    layers.push({
-      inputs: previous,
-      units,
-      weightOffset: offset,
-      biasOffset: offset + units * previous,
-    });
-    offset += units * (previous + 1);
-    previous = units;
-  }
-  return layers;
-}
-
-/** The hidden layer widths of a classical model: `model.hidden` for the MLP, none for linear. */
-export function hiddenWidthsOf(model: Pick<ModelSpec, "kind" | "hidden">): readonly number[] {
-  return model.kind === "linear" ? [] : model.hidden;
-}
-
-/** The MLP's layers for a spec and its data: one output per class, or one for regression. */
-export function mlpLayoutFor(
-  spec: JobSpec,
-  data: Pick<PreparedData, "task" | "classes" | "featureCount">,
-): MlpLayerLayout[] {
-  const outputs = data.task === "classification" ? data.classes : 1;
-  return mlpLayout(data.featureCount, hiddenWidthsOf(spec.model), outputs);
-}
-
-/**
- * |R| of a classical model, the cap on its I(X;T): units·log2 B of the binned last hidden
- * layer, log2 C of the sampled class, or log2 B of the binned regression output.
- */
-export function mlpRepresentationBits(
-  config: {
-    readonly hidden: readonly number[];
-    readonly bins: number;
-    readonly representation: "output" | "hidden";
-  },
-  data: Pick<PreparedData, "task" | "classes">,
-): number {
-  return config.representation === "hidden"
-    ? config.hidden[config.hidden.length - 1]! * Math.log2(config.bins)
-    : Math.log2(data.task === "classification" ? data.classes : config.bins);
-}
 
 /** What shapes a classical model besides its data. */
 interface MlpConfig {

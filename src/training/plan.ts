@@ -11,9 +11,8 @@
  * carries the run's compute cost (`cost.ts`). Also the budget check (`backend.maxCost`,
  * `backend.maxShots`) made before any submission.
  */
-import type { ExecutionEstimate, Provider } from "../../providers/types.js";
+import { type ExecutionEstimate, type Provider, supportsTranspile } from "../../providers/types.js";
 import type { Circuit } from "../circuits/ir.js";
-import type { TranspileResult } from "../circuits/transpile/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { expandWeightOccurrences } from "../gradients/parameter-shift.js";
 import {
@@ -64,8 +63,8 @@ export interface PlanInput {
   readonly spec: JobSpec;
   readonly data: PreparedDataShape;
   readonly model: Pick<TrainableModel, "runShape">;
-  /** The backend simulates in this process (its compute is this process's). */
-  readonly simulatesInProcess: boolean;
+  /** The backend's provider: its capabilities shape the compute cost (`sizing.ts`). */
+  readonly provider: Pick<Provider, "statevectors">;
 }
 
 interface CallCost {
@@ -86,14 +85,6 @@ function add(a: CallCost, b: CallCost, times = 1): CallCost {
   };
 }
 
-interface TranspileReporter {
-  transpileFor(circuit: Circuit): Promise<TranspileResult>;
-}
-
-function canTranspile(provider: Provider): provider is Provider & TranspileReporter {
-  return typeof (provider as Partial<TranspileReporter>).transpileFor === "function";
-}
-
 /** What the run described by a prepared spec would submit and cost. */
 export async function planRun(
   prepared: PlanInput,
@@ -108,7 +99,7 @@ export async function planRun(
   const shape = model.runShape;
   // sized arithmetically from the spec, as admission sizes it (the same numbers, faster
   // than walking a built circuit's gates)
-  const costShape = modelCostShape(spec, data, prepared.simulatesInProcess);
+  const costShape = modelCostShape(spec, data, prepared.provider);
   const cost = estimateJobCost({ spec, data, model: costShape });
   const compute = {
     amplitudeOperations: cost.amplitudeOperations,
@@ -195,8 +186,8 @@ export async function planRun(
   const total = add(add(ZERO, epoch, epochs), probe, totalProbes);
 
   let transpiled: TranspiledReport | undefined;
-  if (shape !== undefined && canTranspile(provider!)) {
-    const result = await provider.transpileFor(shape.circuit);
+  if (shape !== undefined && provider !== undefined && supportsTranspile(provider)) {
+    const result = await provider.transpile(shape.circuit);
     transpiled = {
       depth: result.depth,
       twoQubitGates: result.twoQubitGates,

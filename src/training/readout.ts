@@ -5,6 +5,7 @@
  * with respect to every p_t (the cotangent the circuit gradients contract with).
  */
 import { QplaneError } from "../errors/catalogue.js";
+import type { OutcomeLoss } from "../gradients/method.js";
 import { PROBABILITY_FLOOR } from "./model.js";
 
 /** `readout: "auto"` for regression reads the last min(qubits, this) qubits. */
@@ -70,18 +71,12 @@ export function predictedClass(map: ClassMap, p: Float64Array, po: number, scrat
 }
 
 /**
- * −log max(p(y|x), floor) of one row. With `cotangent`, writes ∂L/∂p_t / `batch` for every
- * outcome t: −1/P(S_y)·[t ∈ S_y] + 1/P(A)·[t ∈ A] when renormalised (p = P(S_y)/P(A)), else
- * −1/P(S_y)·[t ∈ S_y]; zero where the floor holds the loss constant.
+ * −log max(p(y|x), floor) of one row. With `cotangent`, writes ∂L/∂p_t / `batchSize` for
+ * every outcome t: −1/P(S_y)·[t ∈ S_y] + 1/P(A)·[t ∈ A] when renormalised (p = P(S_y)/P(A)),
+ * else −1/P(S_y)·[t ∈ S_y]; zero where the floor holds the loss constant.
  */
-export function classLoss(
-  map: ClassMap,
-  p: Float64Array,
-  po: number,
-  label: number,
-  batch: number,
-  cotangent: Float64Array | null,
-): number {
+export function classLoss(map: ClassMap, label: number, loss: OutcomeLoss): number {
+  const { probabilities: p, offset: po, batchSize: batch, cotangent } = loss;
   const { outcomeClass, renormalised } = map;
   const outcomes = outcomeClass.length;
   let own = 0;
@@ -132,30 +127,38 @@ export function headPrediction(head: Float64Array, offset: number, z: Float64Arr
   return sum + head[offset + z.length]!;
 }
 
+/** The regression head a loss reads (and, with a cotangent, differentiates). */
+export interface RegressionHead {
+  /** The weights holding the head [a_0 … a_{K−1}, b] at `offset`. */
+  readonly weights: Float64Array;
+  readonly offset: number;
+  /** ⟨Z_k⟩ scratch, one per readout clbit (K). */
+  readonly z: Float64Array;
+  /** Receives ∂/∂a_k, ∂/∂b (÷ batchSize) when the loss has a cotangent. */
+  readonly gradient: Float64Array | null;
+}
+
 /**
  * Squared error (ŷ − y)² of one row, ŷ = b + Σ_k a_k·⟨Z_k⟩. With `cotangent`, writes
- * ∂/∂p_t / `batch` (∂⟨Z_k⟩/∂p_t = (−1)^{bit k of t}) and adds ∂/∂a_k, ∂/∂b (÷ `batch`) into
- * `headGradient[0 … K]`.
+ * ∂/∂p_t / `batchSize` (∂⟨Z_k⟩/∂p_t = (−1)^{bit k of t}) and adds ∂/∂a_k, ∂/∂b (÷
+ * `batchSize`) into `head.gradient[0 … K]`.
  */
-export function regressionLoss(
-  p: Float64Array,
-  po: number,
-  outcomes: number,
-  head: Float64Array,
-  offset: number,
-  target: number,
-  z: Float64Array,
-  batch: number,
-  cotangent: Float64Array | null,
-  headGradient: Float64Array | null,
-): number {
+export function regressionLoss(head: RegressionHead, target: number, loss: OutcomeLoss): number {
+  const {
+    probabilities: p,
+    offset: po,
+    outcomeCount: outcomes,
+    batchSize: batch,
+    cotangent,
+  } = loss;
+  const { weights, offset, z, gradient: headGradient } = head;
   readoutExpectations(p, po, outcomes, z);
-  const residual = headPrediction(head, offset, z) - target;
+  const residual = headPrediction(weights, offset, z) - target;
   if (cotangent && headGradient) {
     const readout = z.length;
     cotangent.fill(0, 0, outcomes);
     for (let k = 0; k < readout; k++) {
-      const dz = (2 * residual * head[offset + k]!) / batch;
+      const dz = (2 * residual * weights[offset + k]!) / batch;
       for (let t = 0; t < outcomes; t++) cotangent[t]! += (t >> k) & 1 ? -dz : dz;
       headGradient[k]! += (2 * residual * z[k]!) / batch;
     }

@@ -4,9 +4,7 @@
  * demo and (later) the service's worker.
  */
 
-import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
-import { QplaneError } from "../errors/catalogue.js";
 import { checkTargetReachable } from "./feedback.js";
 import { labelEntropyBits } from "./information.js";
 import { type TrainingResult, type TrainOptions, trainModel } from "./loop.js";
@@ -15,50 +13,26 @@ import type { PreparedData, TrainableModel } from "./model.js";
 import { checkBudget, hasBudget, type PlanInput, planRun, type RunPlan } from "./plan.js";
 import { type PreparedDataShape, prepareData, prepareDataShape } from "./prepare.js";
 import { type JobSpec, parseJobSpec } from "./spec.js";
-import {
-  buildVqcCircuits,
-  checkVqcBackend,
-  createVqcModel,
-  informationShotsOf,
-  type VqcCircuits,
-} from "./vqc-model.js";
+import { buildVqcCircuits, informationShotsOf, type VqcCircuits } from "./vqc-circuits.js";
+import { checkVqcBackend, createVqcModel } from "./vqc-model.js";
 
-/** A backend the run can use: its provider and whether it gives exact probabilities. */
+/**
+ * A backend the run can use: its provider (whose optional capabilities say what else it
+ * offers: derivatives, statevectors, transpiling) and whether it gives exact probabilities.
+ */
 export interface ResolvedBackend {
   readonly provider: Provider;
   readonly exactProbabilities: boolean;
-  /**
-   * The provider simulates in this process, so the adjoint gradient (computed in-process
-   * from the statevector) is the gradient of what it returns. False for remote simulators
-   * whose exact probabilities come from elsewhere. @defaultValue exactProbabilities
-   */
-  readonly simulatesInProcess?: boolean;
 }
 
 /**
- * Whether the backend simulates in this process (its compute is this process's, and the
- * adjoint gradient is the gradient of what it returns): the one rule the API, the job
- * service, the worker and the cost model share.
+ * Finds the provider for a backend name. Composition roots build them (src/backends/
+ * registry.ts, the CLI): training never chooses a concrete provider.
  */
-export function simulatesInProcess(
-  backend: Pick<ResolvedBackend, "exactProbabilities" | "simulatesInProcess">,
-): boolean {
-  return backend.simulatesInProcess ?? backend.exactProbabilities;
-}
-
-/** Finds the provider for a backend name; the default knows only the local simulator. */
 export type BackendResolver = (name: string) => ResolvedBackend;
 
-export const localBackendResolver: BackendResolver = (name) => {
-  if (name === "local") return { provider: new LocalProvider(), exactProbabilities: true };
-  throw new QplaneError(
-    "QPLANE_ERR_SPEC_INVALID",
-    `spec.backend.name: unknown backend "${name}" (configured: local)`,
-  );
-};
-
 export interface RunOptions extends TrainOptions {
-  readonly resolveBackend?: BackendResolver;
+  readonly resolveBackend: BackendResolver;
 }
 
 export interface PreparedRun {
@@ -67,8 +41,6 @@ export interface PreparedRun {
   readonly model: TrainableModel;
   /** The backend's provider (what the run would submit to). */
   readonly provider: Provider;
-  /** The provider simulates in this process (`ResolvedBackend.simulatesInProcess`). */
-  readonly simulatesInProcess: boolean;
   /**
    * The provider's scope for this run (e.g. one IBM session for all its jobs), which the
    * model submits through; `withinRunScope` closes it. Absent when the provider has none.
@@ -77,13 +49,9 @@ export interface PreparedRun {
 }
 
 /** Validates the spec and builds everything a run needs, before any training compute. */
-export function prepareRun(
-  specInput: unknown,
-  resolveBackend: BackendResolver = localBackendResolver,
-): PreparedRun {
+export function prepareRun(specInput: unknown, resolveBackend: BackendResolver): PreparedRun {
   const spec = parseJobSpec(specInput);
   const backend = resolveBackend(spec.backend.name);
-  const simulated = simulatesInProcess(backend);
   const data = prepareData(spec);
   // one scope per prepared run, so a session never spans two training runs; it acquires
   // nothing until the model's first submission
@@ -91,10 +59,7 @@ export function prepareRun(
   const scope = classical ? undefined : backend.provider.openRunScope?.();
   const model = classical
     ? createMlpModel(spec, data)
-    : createVqcModel(spec, data, scope ?? backend.provider, {
-        exactProbabilities: backend.exactProbabilities,
-        simulatesInProcess: simulated,
-      });
+    : createVqcModel(spec, data, scope ?? backend.provider, backend.exactProbabilities);
   // the data are known here: refuse an I* the register cannot carry before any compute
   checkTargetReachable(
     spec.feedback,
@@ -106,7 +71,6 @@ export function prepareRun(
     data,
     model,
     provider: backend.provider,
-    simulatesInProcess: simulated,
     ...(scope ? { scope } : {}),
   };
 }
@@ -153,14 +117,10 @@ export function preparePlan(
   backend: ResolvedBackend,
   data: PreparedDataShape = prepareDataShape(spec),
 ): PlanInput {
-  const simulated = simulatesInProcess(backend);
-  const plan = { spec, data, model: {}, simulatesInProcess: simulated };
+  const plan = { spec, data, model: {}, provider: backend.provider };
   // the classical models (mlp, linear) never use a provider
   if (spec.model.kind !== "vqc") return plan;
-  checkVqcBackend(spec, {
-    exactProbabilities: backend.exactProbabilities,
-    simulatesInProcess: simulated,
-  });
+  checkVqcBackend(spec, backend.provider, backend.exactProbabilities);
   if (backend.provider.estimateCounts !== undefined) return plan;
   const { circuit, representationCircuit } = circuitsForPlanning(spec, data);
   const runShape = {
@@ -216,7 +176,7 @@ export async function enforceBudget(prepared: PreparedRun): Promise<RunPlan | nu
 
 export async function runTraining(
   specInput: unknown,
-  options: RunOptions = {},
+  options: RunOptions,
 ): Promise<PreparedRun & { readonly result: TrainingResult }> {
   const prepared = prepareRun(specInput, options.resolveBackend);
   await enforceBudget(prepared);

@@ -6,20 +6,21 @@
  * of the training labels and |R|, so the API refuses an unreachable feedback target
  * (`admitFeedbackTarget`) before anything is queued.
  */
+import { type Provider, supportsStatevectors } from "../../providers/types.js";
 import { ansatzSize } from "../circuits/ansatz.js";
-import type { CostLimits } from "../config.js";
 import { GENERATED_DATASETS } from "../data/index.js";
 import { testCount, validationCount } from "../data/split.js";
 import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
   ansatzCircuitShape,
+  type CostLimits,
   checkJobCost,
   estimateJobCost,
   type JobCost,
   type ModelCostShape,
 } from "./cost.js";
 import { checkTargetReachable } from "./feedback.js";
-import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-model.js";
+import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-layout.js";
 import { type DatasetSummary, type PreparedDataShape, prepareDataShape } from "./prepare.js";
 import type { JobSpec } from "./spec.js";
 import {
@@ -27,16 +28,16 @@ import {
   representationQubits,
   sameQubits,
   vqcReadoutQubits,
-} from "./vqc-model.js";
+} from "./vqc-circuits.js";
 
 /**
- * The model's shape for the cost model: the VQC's circuit counts, or the MLP's layers.
- * `simulated`: the backend simulates in this process (`VqcCostShape.simulated`).
+ * The model's shape for the cost model: the VQC's circuit counts, or the MLP's layers. A
+ * provider that offers statevectors simulates them in this process (`VqcCostShape.simulated`).
  */
 export function modelCostShape(
   spec: JobSpec,
   data: PreparedDataShape,
-  simulated: boolean,
+  provider: Pick<Provider, "statevectors">,
 ): ModelCostShape {
   const { model, backend, training } = spec;
   // the linear model is priced as the MLP with no hidden layer
@@ -67,7 +68,7 @@ export function modelCostShape(
     shots: backend.shots,
     informationShots,
     gradient: training.gradient,
-    simulated,
+    simulated: supportsStatevectors(provider),
     encodingMultiplyAdds: size.encodingAngles * data.featureCount,
   };
 }
@@ -75,25 +76,25 @@ export function modelCostShape(
 /** The cost of a spec's run; `data` defaults to its shape, computed without generating it. */
 export function jobCostOf(
   spec: JobSpec,
-  simulated: boolean,
+  provider: Pick<Provider, "statevectors">,
   data: PreparedDataShape = prepareDataShape(spec),
 ): JobCost {
-  return estimateJobCost({ spec, data, model: modelCostShape(spec, data, simulated) });
+  return estimateJobCost({ spec, data, model: modelCostShape(spec, data, provider) });
 }
 
 /**
  * Refuses a spec whose run would exceed the server's cost limits (QPLANE_ERR_JOB_TOO_LARGE)
  * before any data exists. A CSV file is only sized once read: null here; the API
  * (`src/api/admission.ts`) and the worker check it on its shape
- * (`checkJobCost(jobCostOf(spec, simulated, data), …)`).
+ * (`checkJobCost(jobCostOf(spec, provider, data), …)`).
  */
 export function admitJobCost(
   spec: JobSpec,
   limits: CostLimits,
-  simulated: boolean,
+  provider: Pick<Provider, "statevectors">,
 ): JobCost | null {
   if (spec.dataset.name === "csv") return null;
-  const cost = jobCostOf(spec, simulated);
+  const cost = jobCostOf(spec, provider);
   checkJobCost(cost, limits);
   return cost;
 }

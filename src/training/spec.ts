@@ -5,159 +5,24 @@
  * path in the message.
  */
 import { z } from "zod";
-import { friedman1FeatureCountProblem } from "../data/friedman1.js";
 import {
-  GENERATED_DATASET_NAMES,
-  generatedFeatureCount,
-  MAX_GENERATED_VALUES,
-  wideOptionsOf,
-} from "../data/index.js";
-import { wideOptionProblems } from "../data/wide.js";
+  DATASET_NAMES,
+  type DatasetName,
+  type DatasetSpec,
+  datasetSpecSchema,
+  finite,
+  integer,
+  seed,
+} from "../data/spec.js";
 import { QplaneError } from "../errors/catalogue.js";
-import { describeValue, valueAt } from "../errors/describe.js";
+import { describeSpecIssues } from "../errors/describe.js";
 import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./schedule.js";
-
-/** The generated datasets, then the ones read from files. */
-export const DATASET_NAMES = [
-  ...GENERATED_DATASET_NAMES,
-  "iris",
-  "penguins",
-  "cars",
-  "csv",
-] as const;
-export type DatasetName = (typeof DATASET_NAMES)[number];
-
-const finite = () => z.number().refine(Number.isFinite, { message: "must be a finite number" });
-const integer = (min: number, max: number) => z.number().int().min(min).max(max);
-const seed = () => integer(0, Number.MAX_SAFE_INTEGER);
 
 /**
  * The largest time limit on a run, in seconds (about 23 days): below the 2^31 ms ceiling of
  * a Node timer, which the training loop arms with the limit.
  */
 export const MAX_TIME_LIMIT_SECONDS = 2_000_000;
-
-export const datasetSpecSchema = z
-  .strictObject({
-    name: z.enum(DATASET_NAMES),
-    /** Samples drawn by synthetic generators. */
-    samples: integer(4, 1_000_000).default(200),
-    /**
-     * Noise level of synthetic generators (std of added Gaussian noise; for `friedman1` in
-     * y's units). Not used by `wide`, whose label noise is `labelNoise`.
-     */
-    noise: finite().pipe(z.number().min(0).max(10)).default(0.1),
-    testFraction: z.number().gt(0).lt(1).default(0.25),
-    /**
-     * Fraction of the whole dataset held out (stratified) from the training rows for
-     * validation: model selection (`training.select`) and thresholds. 0 = no validation
-     * split. The test split is the same whatever this fraction (same `seed`).
-     */
-    validationFraction: z.number().min(0).lt(1).default(0),
-    seed: seed().default(1),
-    /** Classes of `blobs` and `wide`. */
-    classes: integer(2, 64).default(3),
-    /** Degree of the `polynomial` regression target. */
-    degree: integer(1, 10).default(3),
-    /** `csv`: file path (server-side path rules apply in the API). */
-    path: z.string().min(1).optional(),
-    /** `csv`: target column name. */
-    target: z.string().min(1).optional(),
-    /** `csv`: feature column names (default: every other column). */
-    features: z.array(z.string().min(1)).min(1).optional(),
-    /** `csv`: task; default: classification for non-numeric targets, regression otherwise. */
-    task: z.enum(["classification", "regression"]).optional(),
-    /**
-     * `wide` (default 20) and `friedman1` (default 10, at least 5): feature columns generated
-     * (the defaults are WIDE_DEFAULT_* / FRIEDMAN1_DEFAULT_* in src/data).
-     */
-    featureCount: integer(1, 1000).optional(),
-    /** `wide`: features that carry the class structure (default 5). */
-    informative: integer(1, 64).optional(),
-    /** `wide`: random linear combinations of the informative features (default 5). */
-    redundant: integer(0, 1000).optional(),
-    /** `wide`: half the side of the hypercube whose vertices are the cluster centres (default 1). */
-    classSeparation: finite().pipe(z.number().gt(0).max(100)).optional(),
-    /** `wide`: fraction of labels replaced by a uniformly random class (default 0.01). */
-    labelNoise: finite().pipe(z.number().min(0).max(1)).optional(),
-  })
-  .superRefine((dataset, context) => {
-    if (dataset.name === "csv") {
-      for (const field of ["path", "target"] as const) {
-        if (dataset[field] === undefined) {
-          context.addIssue({
-            code: "custom",
-            path: [field],
-            message: `is required when dataset.name is "csv"`,
-          });
-        }
-      }
-    } else {
-      for (const field of ["path", "target", "features", "task"] as const) {
-        if (dataset[field] !== undefined) {
-          context.addIssue({
-            code: "custom",
-            path: [field],
-            message: `only applies to dataset.name "csv"`,
-          });
-        }
-      }
-    }
-    // `featureCount` shapes `wide` and `friedman1`; the other generator fields only `wide`.
-    const onlyFor: Record<string, readonly DatasetName[]> = {
-      featureCount: ["wide", "friedman1"],
-      informative: ["wide"],
-      redundant: ["wide"],
-      classSeparation: ["wide"],
-      labelNoise: ["wide"],
-    };
-    for (const [field, names] of Object.entries(onlyFor)) {
-      if (dataset[field as keyof typeof dataset] !== undefined && !names.includes(dataset.name)) {
-        context.addIssue({
-          code: "custom",
-          path: [field],
-          message: `only applies to dataset.name ${names.map((name) => `"${name}"`).join(" or ")}`,
-        });
-      }
-    }
-    if (dataset.validationFraction > 0 && dataset.testFraction + dataset.validationFraction >= 1) {
-      context.addIssue({
-        code: "custom",
-        path: ["validationFraction"],
-        message: `with dataset.testFraction ${dataset.testFraction} leaves no training split (their sum must be below 1)`,
-      });
-    }
-    if (dataset.name === "wide") {
-      for (const problem of wideOptionProblems(wideOptionsOf(dataset))) {
-        // name a field the user set: a default one would print "(got nothing)"
-        const field =
-          dataset[problem.field] !== undefined
-            ? problem.field
-            : ((["informative", "redundant", "featureCount"] as const).find(
-                (candidate) => dataset[candidate] !== undefined,
-              ) ?? "classes");
-        const note = field === problem.field ? "" : ` (${problem.field} is at its default)`;
-        context.addIssue({ code: "custom", path: [field], message: problem.message + note });
-      }
-    }
-    if (dataset.name === "wide" || dataset.name === "friedman1") {
-      const values = dataset.samples * generatedFeatureCount(dataset);
-      if (values > MAX_GENERATED_VALUES) {
-        context.addIssue({
-          code: "custom",
-          path: ["samples"],
-          message: `${dataset.samples} samples × ${generatedFeatureCount(dataset)} features = ${values.toPrecision(3)} values, more than the ${MAX_GENERATED_VALUES.toPrecision(1)} a generated dataset may have`,
-        });
-      }
-    }
-    const friedmanProblem =
-      dataset.name === "friedman1" && dataset.featureCount !== undefined
-        ? friedman1FeatureCountProblem(dataset.featureCount)
-        : null;
-    if (friedmanProblem) {
-      context.addIssue({ code: "custom", path: ["featureCount"], message: friedmanProblem });
-    }
-  });
 
 export const modelSpecSchema = z
   .strictObject({
@@ -450,26 +315,15 @@ export const jobSpecSchema = z
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 /** A complete spec with every default applied. */
 export type JobSpec = z.output<typeof jobSpecSchema>;
-export type DatasetSpec = JobSpec["dataset"];
+// the dataset section is src/data's (src/data/spec.ts); re-exported for the spec's users
+export { DATASET_NAMES, type DatasetName, type DatasetSpec, datasetSpecSchema };
 export type ModelSpec = JobSpec["model"];
 export type TrainingSpec = JobSpec["training"];
 export type FeedbackSpec = JobSpec["feedback"];
 export type InfoPlaneSpec = JobSpec["infoPlane"];
 
-/** One line per problem: `<prefix>.<path>: <message> (got <value>)`. */
-export function describeSpecIssues(error: z.ZodError, input: unknown, prefix = "spec"): string {
-  return error.issues
-    .map((issue) => {
-      // an empty prefix names fields from the root (`grid.x`), or the whole value as `body`
-      const at =
-        [prefix, ...issue.path.map(String)].filter((part) => part !== "").join(".") || "body";
-      if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((key) => `${at}.${key}: unknown field`).join("; ");
-      }
-      return `${at}: ${issue.message} (got ${describeValue(valueAt(input, issue.path))})`;
-    })
-    .join("; ");
-}
+// the formatter of zod issues lives in src/errors, for the layers below training too
+export { describeSpecIssues };
 
 /** Validates a spec and applies every default; throws QPLANE_ERR_SPEC_INVALID naming fields. */
 export function parseJobSpec(input: unknown): JobSpec {

@@ -6,8 +6,9 @@
  * over the outcomes S_c of class c under the class map (`readout.ts`), cross-entropy with a
  * floor inside the log. Regression:
  * prediction = b + Σ_k a_k·⟨Z_k⟩ over the readout qubits (a, b trainable), MSE on
- * standardised targets. Circuits run through the provider interface; gradients by adjoint
- * (exact local simulator), the parameter-shift rule or SPSA (any backend, exact or shots).
+ * standardised targets. Circuits run through the provider interface; gradients by the
+ * method `chooseGradientMethod` picks from the spec and the provider's capabilities
+ * (src/gradients: adjoint, parameter-shift or SPSA), which sees the model as a batch objective.
  *
  * The flat weight vector: [θ (the ansatz's variational weights) | W | b | head].
  * `encoding: "linear"` only: W (encoding angles × features, angle-major) and b (one per
@@ -23,16 +24,23 @@
  * Regression only: the head [a_0 … a_{K−1}, b], initialised to a_k = 1/K, b = 0.
  */
 
-import { pacedAdjointProbabilityGradients } from "../../providers/local/adjoint.js";
-import { type Paced, runPaced } from "../../providers/local/pacing.js";
-import { meterFor, pacedFinalStatevector } from "../../providers/local/simulator.js";
-import { type ExecutionResult, type Provider, resultProbabilities } from "../../providers/types.js";
-import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits/ansatz.js";
-import { type Circuit, withMeasured } from "../circuits/ir.js";
+import {
+  type ExecutionResult,
+  type Provider,
+  resultProbabilities,
+  supportsStatevectors,
+} from "../../providers/types.js";
+import type { Circuit } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
-import { parameterShiftJacobian } from "../gradients/parameter-shift.js";
-import { createHolevoAccumulator, MAX_HOLEVO_REGISTER_QUBITS } from "../infoplane/holevo.js";
+import {
+  type BatchObjective,
+  chooseGradientMethod,
+  type GradientMethod,
+  type OutcomeLoss,
+} from "../gradients/method.js";
+import { createHolevoAccumulator } from "../infoplane/holevo.js";
+import { type Paced, runPaced } from "../pacing/pacing.js";
 import type { Rng } from "../random/rng.js";
 import { measureInformation } from "./information.js";
 import {
@@ -51,27 +59,11 @@ import {
   createClassMap,
   headPrediction,
   predictedClass,
-  REGRESSION_READOUT_QUBITS,
   readoutExpectations,
   regressionLoss,
 } from "./readout.js";
 import type { JobSpec } from "./spec.js";
-
-/** SPSA perturbation size c_k = SPSA_C / (k+1)^SPSA_GAMMA (Spall's recommended γ). */
-const SPSA_C = 0.1;
-const SPSA_GAMMA = 0.101;
-
-/**
- * Values (8 bytes each) of the per-row buffers (weight gradients, outcome probabilities) of
- * one adjoint chunk: a batch is differentiated in chunks of rows, so a step's memory stays
- * at 8 MiB per buffer whatever the batch size. Chunks are summed in row order, as one pass.
- */
-const ADJOINT_CHUNK_VALUES = 2 ** 20;
-
-/** Rows per adjoint chunk for a circuit of `weights` weights and `outcomes` outcomes. */
-export function adjointChunkRows(weights: number, outcomes: number): number {
-  return Math.max(1, Math.floor(ADJOINT_CHUNK_VALUES / Math.max(weights, outcomes)));
-}
+import { buildVqcCircuits, informationShotsOf } from "./vqc-circuits.js";
 
 interface VqcConfig {
   readonly data: PreparedData;
@@ -90,6 +82,8 @@ interface VqcConfig {
   readonly informationShots: number;
   readonly estimator: JobSpec["infoPlane"]["estimator"];
   readonly gradient: JobSpec["training"]["gradient"];
+  /** How a step differentiates the batch loss (from the spec and the provider's capabilities). */
+  readonly method: GradientMethod;
   readonly initScale: number;
   readonly readoutQubits: readonly number[];
 }
@@ -156,34 +150,25 @@ class VqcModel implements TrainableModel {
   }
 
   /**
-   * Loss of one sample from its outcome probabilities at p[po …]; with `cotangent`, also
-   * writes ∂(loss/batch)/∂p_t there and adds the regression head's gradient into
+   * Loss of one sample from its outcome probabilities at `weights`; with a cotangent, also
+   * writes ∂(loss/batchSize)/∂p_t there and adds the regression head's gradient into
    * `headGradient`.
    */
   private sampleLoss(
     split: PreparedSplit,
     sample: number,
-    p: Float64Array,
-    po: number,
-    outcomeCount: number,
     weights: Float64Array,
-    batch: number,
-    cotangent: Float64Array | null,
+    loss: OutcomeLoss,
   ): number {
     const { classMap } = this.config;
-    if (classMap) return classLoss(classMap, p, po, split.labels![sample]!, batch, cotangent);
-    return regressionLoss(
-      p,
-      po,
-      outcomeCount,
+    if (classMap) return classLoss(classMap, split.labels![sample]!, loss);
+    const head = {
       weights,
-      this.headOffset,
-      split.targets![sample]!,
-      this.z,
-      batch,
-      cotangent,
-      cotangent ? this.headGradient : null,
-    );
+      offset: this.headOffset,
+      z: this.z,
+      gradient: loss.cotangent ? this.headGradient : null,
+    };
+    return regressionLoss(head, split.targets![sample]!, loss);
   }
 
   /**
@@ -270,136 +255,26 @@ class VqcModel implements TrainableModel {
     signal?: AbortSignal,
   ): Promise<{ loss: number; circuitEvaluations: number }> {
     const { config } = this;
-    const { circuit, circuitWeights, encodingAngles } = config;
-    const outcomeCount = 2 ** circuit.numClbits;
-    const cotangent = new Float64Array(outcomeCount);
     gradient.fill(0);
     this.headGradient.fill(0);
-    let loss = 0;
-
-    if (config.gradient === "adjoint") {
-      const chunkRows = adjointChunkRows(circuitWeights, outcomeCount);
-      // one meter for the whole step: chunks of rows do not restart the count to a pause
-      const meter = meterFor({});
-      for (let start = 0; start < batch.length; start += chunkRows) {
-        const chunk = batch.subarray(start, Math.min(start + chunkRows, batch.length));
-        const rows = this.rows(split, chunk, weights);
-        // paced: a long step lets the event loop run (lock renewal, cancel) and stops on abort
-        const adjoint = pacedAdjointProbabilityGradients(
-          circuit,
-          rows,
-          (row, p, out) => {
-            loss += this.sampleLoss(
-              split,
-              chunk[row]!,
-              p,
-              0,
-              outcomeCount,
-              weights,
-              batch.length,
-              out,
-            );
-          },
-          {},
-          meter,
-        );
-        const result = await runPaced(adjoint, signal);
-        for (let row = 0; row < chunk.length; row++)
-          this.addRowGradient(result.gradients, row * circuitWeights, split, chunk[row]!, gradient);
-      }
-      this.addHeadGradient(gradient);
-      return { loss: loss / batch.length, circuitEvaluations: batch.length };
-    }
-
-    if (config.gradient === "parameter-shift") {
-      const shifted = await parameterShiftJacobian(
-        circuit,
-        this.rows(split, batch, weights),
-        async (expanded, matrix) =>
-          resultProbabilities(await this.run(expanded, matrix, config.shots, rng, signal)),
-        { includeUnshifted: true },
-      );
-      const p = shifted.probabilities!;
-      // fixed encoding: circuit weights are the model's first weights, summed in place
-      const rowGradient = encodingAngles > 0 ? new Float64Array(circuitWeights) : gradient;
-      for (let row = 0; row < batch.length; row++) {
-        const sample = batch[row]!;
-        cotangent.fill(0);
-        if (encodingAngles > 0) rowGradient.fill(0);
-        loss += this.sampleLoss(
-          split,
-          sample,
-          p,
-          row * outcomeCount,
-          outcomeCount,
-          weights,
-          batch.length,
-          cotangent,
-        );
-        for (let t = 0; t < outcomeCount; t++) {
-          const g = cotangent[t]!;
-          if (g === 0) continue;
-          const base = (row * outcomeCount + t) * circuitWeights;
-          for (let w = 0; w < circuitWeights; w++)
-            rowGradient[w]! += g * shifted.jacobian[base + w]!;
-        }
-        if (encodingAngles > 0) this.addRowGradient(rowGradient, 0, split, sample, gradient);
-      }
-      this.addHeadGradient(gradient);
-      return { loss: loss / batch.length, circuitEvaluations: shifted.evaluations };
-    }
-
-    // SPSA: ĝ = (L(w + cΔ) − L(w − cΔ)) / (2c) · Δ with Δ ∈ {±1}^W over every weight (θ, W,
-    // b, head), both points in one batch
-    const c = SPSA_C / (step + 1) ** SPSA_GAMMA;
-    const delta = new Float64Array(this.weightCount);
-    for (let k = 0; k < delta.length; k++) delta[k] = rng.nextFloat() < 0.5 ? -1 : 1;
-    const plus = Float64Array.from(weights, (w, k) => w + c * delta[k]!);
-    const minus = Float64Array.from(weights, (w, k) => w - c * delta[k]!);
-    const plusRows = this.rows(split, batch, plus);
-    const both: ParameterMatrix = {
-      rows: 2 * batch.length,
-      cols: plusRows.cols,
-      values: new Float64Array(2 * plusRows.values.length),
+    const objective: BatchObjective = {
+      circuit: config.circuit,
+      shots: config.shots,
+      batchSize: batch.length,
+      circuitWeights: config.circuitWeights,
+      circuitWeightsAreModelWeights: config.encodingAngles === 0,
+      rows: (at, from, to) => this.rows(split, batch.subarray(from, to), at),
+      loss: (context) => this.sampleLoss(split, batch[context.row]!, context.weights, context),
+      addRowGradient: (g, offset, row, into) =>
+        this.addRowGradient(g, offset, split, batch[row]!, into),
+      addOutsideGradient: (into) => {
+        for (let k = 0; k < this.headGradient.length; k++)
+          into[this.headOffset + k]! += this.headGradient[k]!;
+      },
+      probabilities: async (circuit, rows, shots) =>
+        resultProbabilities(await this.run(circuit, rows, shots, rng, signal)),
     };
-    both.values.set(plusRows.values, 0);
-    both.values.set(this.rows(split, batch, minus).values, plusRows.values.length);
-    const p = resultProbabilities(await this.run(circuit, both, config.shots, rng, signal));
-    let lossPlus = 0;
-    let lossMinus = 0;
-    for (let row = 0; row < batch.length; row++) {
-      const sample = batch[row]!;
-      lossPlus += this.sampleLoss(
-        split,
-        sample,
-        p,
-        row * outcomeCount,
-        outcomeCount,
-        plus,
-        1,
-        null,
-      );
-      lossMinus += this.sampleLoss(
-        split,
-        sample,
-        p,
-        (batch.length + row) * outcomeCount,
-        outcomeCount,
-        minus,
-        1,
-        null,
-      );
-    }
-    lossPlus /= batch.length;
-    lossMinus /= batch.length;
-    const scale = (lossPlus - lossMinus) / (2 * c);
-    for (let k = 0; k < gradient.length; k++) gradient[k] = scale * delta[k]!;
-    return { loss: (lossPlus + lossMinus) / 2, circuitEvaluations: 2 * batch.length };
-  }
-
-  private addHeadGradient(gradient: Float64Array): void {
-    for (let k = 0; k < this.headGradient.length; k++)
-      gradient[this.headOffset + k]! += this.headGradient[k]!;
+    return config.method.lossAndGradient(objective, weights, gradient, { rng, step, signal });
   }
 
   async evaluate(
@@ -422,7 +297,8 @@ class VqcModel implements TrainableModel {
     for (let row = 0; row < samples.length; row++) {
       const sample = samples[row]!;
       const po = row * outcomeCount;
-      loss += this.sampleLoss(split, sample, p, po, outcomeCount, weights, 1, null);
+      const context = { probabilities: p, offset: po, outcomeCount, batchSize: 1, cotangent: null };
+      loss += this.sampleLoss(split, sample, weights, context);
       if (classMap) {
         if (predictedClass(classMap, p, po, this.classMass) === split.labels![sample]) correct++;
       } else {
@@ -470,12 +346,14 @@ class VqcModel implements TrainableModel {
    */
   private *pacedHolevo(rows: ParameterMatrix): Paced<number> {
     const { circuit, readoutQubits } = this.config;
+    const { statevectors } = this.provider;
+    if (statevectors === undefined) throw holevoRefusal("this backend");
     // one state at a time: the ensemble is never held in memory
     const accumulator = createHolevoAccumulator(readoutQubits, circuit.numQubits);
-    const meter = meterFor({});
+    const meter = statevectors.meter();
     for (let r = 0; r < rows.rows; r++) {
       const row = Array.from(rows.values.subarray(r * rows.cols, (r + 1) * rows.cols));
-      const state = yield* pacedFinalStatevector(circuit, row, {}, meter);
+      const state = yield* statevectors.finalStatevector(circuit, row, meter);
       for (const work of accumulator.addInSlices(state)) if (meter.spend(work)) yield;
     }
     const value = accumulator.valueInSlices();
@@ -486,131 +364,12 @@ class VqcModel implements TrainableModel {
   }
 }
 
-/** The VQC's circuits for a spec, from the data's task, classes and feature count. */
-export interface VqcCircuits {
-  readonly circuit: Circuit;
-  /**
-   * The circuit measuring T's qubits (`representationQubits`) into clbits 0..k−1: what the
-   * information plane runs, on a simulator or on hardware; `circuit` itself when T is the
-   * readout register.
-   */
-  readonly representationCircuit: Circuit;
-  /** The circuit's weight columns: encoding angles φ (`linear`), then θ. */
-  readonly circuitWeights: number;
-  readonly encodingAngles: number;
-  readonly variationalWeights: number;
-  readonly readoutQubits: readonly number[];
-}
-
-/**
- * Builds the model's circuits, validating the readout register: O(qubits × layers), no
- * data needed (planning and cost admission use it before any data is generated).
- */
-export function buildVqcCircuits(
-  spec: JobSpec,
-  data: Pick<PreparedData, "task" | "classes" | "featureCount">,
-): VqcCircuits {
-  const { model } = spec;
-  const readoutQubits = vqcReadoutQubits(spec, data);
-  const tQubits = representationQubits(spec, readoutQubits);
-  const ansatz = buildAnsatz({
-    qubits: model.qubits,
-    layers: model.layers,
-    features: data.featureCount,
-    reupload: model.reupload,
-    encoding: model.encoding satisfies Encoding,
-    entangler: model.entangler,
-    entanglingGate: model.entanglingGate,
-    readoutQubits,
-  });
-  const encodingAngles = ansatz.encodingAngleNames.length;
-  return {
-    circuit: ansatz.circuit,
-    representationCircuit: sameQubits(tQubits, readoutQubits)
-      ? ansatz.circuit
-      : withMeasured(ansatz.circuit, tQubits),
-    circuitWeights: encodingAngles + ansatz.weightNames.length,
-    encodingAngles,
-    variationalWeights: ansatz.weightNames.length,
-    readoutQubits,
-  };
-}
-
-/**
- * The qubits of T, in bit order (`qubits[i]` is bit i of T's outcome index): the readout
- * register (`infoPlane.register: "readout"`), every qubit (`"all"`) or the listed ones. The
- * one definition the circuits, sizing and feedback's |R| = its length follow.
- */
-export function representationQubits(
-  spec: Pick<JobSpec, "model" | "infoPlane">,
-  readoutQubits: readonly number[],
-): readonly number[] {
-  const { register } = spec.infoPlane;
-  if (register === "readout") return readoutQubits;
-  if (register === "all") return Array.from({ length: spec.model.qubits }, (_, q) => q);
-  return register;
-}
-
-/**
- * Whether T's qubits are the readout register in its order, so the model circuit's outcome is
- * T and one run serves both (`representationCircuit === circuit`).
- */
-export function sameQubits(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((qubit, i) => qubit === b[i]);
-}
-
-/** Regression's `readout: "auto"`: the last min(qubits, REGRESSION_READOUT_QUBITS) qubits. */
-export function regressionReadoutQubits(qubits: number): number[] {
-  const k = Math.min(qubits, REGRESSION_READOUT_QUBITS);
-  return Array.from({ length: k }, (_, j) => qubits - k + j);
-}
-
-/** The readout register for a spec and its data's classes, validated against the model. */
-export function vqcReadoutQubits(
-  spec: JobSpec,
-  data: Pick<PreparedData, "task" | "classes">,
-): readonly number[] {
-  const { model } = spec;
-  const readoutQubits =
-    model.readout === "auto"
-      ? data.task === "classification"
-        ? readoutQubitsForClasses(data.classes, model.qubits)
-        : regressionReadoutQubits(model.qubits)
-      : model.readout;
-  if (model.readout === "auto" && readoutQubits.length > model.qubits) {
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.qubits: ${model.qubits} qubits cannot hold the ${readoutQubits.length} readout qubits ${data.classes} classes need (readout "auto": ceil(log2 C)); use at least ${readoutQubits.length} qubits`,
-    );
-  }
-  for (const q of readoutQubits) {
-    if (q < 0 || q >= model.qubits) {
-      throw new QplaneError(
-        "QPLANE_ERR_SPEC_INVALID",
-        `spec.model.readout: qubit ${q} does not exist in a ${model.qubits}-qubit model${model.readout === "auto" ? ` (${data.classes} classes need ${readoutQubits.length} readout qubits)` : ""}`,
-      );
-    }
-  }
-  if (data.task === "classification" && 2 ** readoutQubits.length < data.classes) {
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.readout: ${readoutQubits.length} readout qubit(s) give ${2 ** readoutQubits.length} outcomes, fewer than the ${data.classes} classes`,
-    );
-  }
-  // checked here, where the register is known (an `auto` readout needs the data's classes)
-  if (spec.infoPlane.holevo && readoutQubits.length > MAX_HOLEVO_REGISTER_QUBITS) {
-    const dim = 2 ** readoutQubits.length;
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.infoPlane.holevo: the Holevo quantity of a ${readoutQubits.length}-qubit readout register needs ${dim}×${dim} density matrices; at most ${MAX_HOLEVO_REGISTER_QUBITS} readout qubits (got model.readout ${model.readout === "auto" ? `"auto" for ${data.classes} classes` : JSON.stringify(model.readout)}, model.qubits ${model.qubits}); set infoPlane.holevo to false or use fewer readout qubits`,
-    );
-  }
-  return readoutQubits;
-}
-
-/** Shots of the information-plane measurement: infoPlane.shots 0 means "as backend.shots". */
-export function informationShotsOf(spec: JobSpec): number {
-  return spec.infoPlane.shots > 0 ? spec.infoPlane.shots : spec.backend.shots;
+/** Refuses the Holevo quantity on a backend without statevectors, naming the field. */
+function holevoRefusal(backend: string): QplaneError {
+  return new QplaneError(
+    "QPLANE_ERR_SPEC_INVALID",
+    `spec.infoPlane.holevo: the Holevo quantity needs the final statevectors of an exact simulator, which ${backend} does not offer; set infoPlane.holevo to false or use the local backend`,
+  );
 }
 
 /** Builds the VQC for a spec and prepared data, validating what the spec asks of it. */
@@ -618,10 +377,10 @@ export function createVqcModel(
   spec: JobSpec,
   data: PreparedData,
   provider: Provider,
-  availability: BackendAvailability,
+  exactProbabilities: boolean,
 ): TrainableModel {
   const circuits = buildVqcCircuits(spec, data);
-  checkVqcBackend(spec, availability);
+  const method = checkVqcBackend(spec, provider, exactProbabilities);
   const config: VqcConfig = {
     data,
     ...circuits,
@@ -629,6 +388,7 @@ export function createVqcModel(
     informationShots: informationShotsOf(spec),
     estimator: spec.infoPlane.estimator,
     gradient: spec.training.gradient,
+    method,
     initScale: spec.training.initScale,
     classMap:
       data.task === "classification"
@@ -638,29 +398,26 @@ export function createVqcModel(
   return new VqcModel(config, provider);
 }
 
-/** What the backend must offer the spec's gradient and shots. */
-export interface BackendAvailability {
-  readonly exactProbabilities: boolean;
-  readonly simulatesInProcess: boolean;
-}
-
-/** Refuses a gradient or shot setting the backend cannot give, naming the field. */
-export function checkVqcBackend(spec: JobSpec, availability: BackendAvailability): void {
-  const { training, backend } = spec;
-  const { exactProbabilities: exactAvailable, simulatesInProcess } = availability;
-  // adjoint differentiates the statevector in-process: only an in-process simulator may
-  // stand behind it (a remote simulator's exact probabilities are not what it would use)
-  if (training.gradient === "adjoint" && (backend.shots > 0 || !simulatesInProcess)) {
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.training.gradient: "adjoint" needs exact probabilities on the local simulator (backend "${backend.name}", shots ${backend.shots}); use "parameter-shift" or "spsa"`,
-    );
-  }
-  if (!exactAvailable && backend.shots === 0) {
+/**
+ * Refuses a gradient, shot or Holevo setting the backend cannot give, naming the field (what
+ * the provider offers decides, never its name); returns the spec's gradient method.
+ */
+export function checkVqcBackend(
+  spec: JobSpec,
+  provider: Pick<Provider, "derivatives" | "statevectors">,
+  exactProbabilities: boolean,
+): GradientMethod {
+  const { backend, infoPlane } = spec;
+  const method = chooseGradientMethod(spec, provider);
+  if (!exactProbabilities && backend.shots === 0) {
     // hardware: exact probabilities do not exist
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
       `spec.backend.shots: backend "${backend.name}" has no exact probabilities; set backend.shots ≥ 1`,
     );
   }
+  if (infoPlane.holevo && !supportsStatevectors(provider)) {
+    throw holevoRefusal(`backend "${backend.name}"`);
+  }
+  return method;
 }

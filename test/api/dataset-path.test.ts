@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSV_BYTES_PER_ROW } from "../../src/api/dataset-shape.js";
 import { planRun } from "../../src/training/plan.js";
-import { prepareRun } from "../../src/training/run.js";
+import { prepareRun } from "../local-backend.js";
 import type { FakeJobService } from "./fake-job-service.js";
 import { spec, TEST_LIMITS, testApp } from "./helpers.js";
 

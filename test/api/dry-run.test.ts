@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planRun } from "../../src/training/plan.js";
-import { prepareRun } from "../../src/training/run.js";
+import { prepareRun } from "../local-backend.js";
 import type { FakeJobService } from "./fake-job-service.js";
 import { spec, testApp } from "./helpers.js";
 

@@ -8,6 +8,7 @@
  * Tests drive the "worker" with start / epoch / complete / fail / finishCancel, and take the
  * "Redis" down with `down`.
  */
+import { localBackendResolver } from "../../src/backends/registry.js";
 import type { SpecLimits } from "../../src/config.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import { admitSpec } from "../../src/jobs/admission.js";
@@ -150,7 +151,7 @@ export class FakeJobService implements JobService {
     // the admission pipeline with only the spec limits: what the API tests configure
     const spec = await admitSpec(parseJobSpec(specInput), {
       specLimits: this.options.limits,
-      simulatesInProcess: () => true,
+      providerOf: () => localBackendResolver("local").provider,
     });
     const name = checkJobName(options.name);
     const tags = checkJobTags(options.tags);

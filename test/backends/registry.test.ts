@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { supportsDerivatives, supportsStatevectors } from "../../providers/types.js";
 import { BUILTIN_BACKENDS } from "../../src/backends/config.js";
 import { createBackendRegistry } from "../../src/backends/registry.js";
 import { prepareRun, runTraining } from "../../src/training/run.js";
@@ -54,10 +55,11 @@ describe("the backend registry", () => {
           ...(exactProbabilities === undefined ? {} : { exactProbabilities }),
         },
       ]).resolve;
-    expect(braket(true)("braket-sv1")).toMatchObject({
-      exactProbabilities: true,
-      simulatesInProcess: false,
-    });
+    const sv1 = braket(true)("braket-sv1");
+    expect(sv1.exactProbabilities).toBe(true);
+    // a remote simulator offers neither derivatives nor statevectors of its own
+    expect(supportsDerivatives(sv1.provider)).toBe(false);
+    expect(supportsStatevectors(sv1.provider)).toBe(false);
     expect(braket()("braket-sv1").exactProbabilities).toBe(false);
     const spec = (gradient: string) => ({
       dataset: { name: "moons", samples: 40 },
@@ -89,7 +91,7 @@ describe("the backend registry", () => {
       {},
     );
     const scope = ibm.resolve("ibm-fez").provider.openRunScope!();
-    expect(typeof (scope as { transpileFor?: unknown }).transpileFor).toBe("function");
+    expect(typeof scope.transpile).toBe("function");
     await expect(scope.close("completed")).resolves.toBeUndefined();
   });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { meanStd, stepsToExperimentThreshold } from "../../src/experiments/aggregate.js";
 import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { EpochRecord } from "../../src/training/records.js";
-import { runTraining } from "../../src/training/run.js";
+import { runTraining } from "../local-backend.js";
 
 const bin = fileURLToPath(new URL("../../bin/qplane.js", import.meta.url));
 

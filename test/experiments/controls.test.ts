@@ -9,8 +9,8 @@ import {
 } from "../../src/experiments/controls.js";
 import { planExperiment } from "../../src/experiments/grid.js";
 import type { EpochRecord } from "../../src/training/records.js";
-import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, jobSpecSchema } from "../../src/training/spec.js";
+import { runTraining } from "../local-backend.js";
 
 const base: JobSpec = jobSpecSchema.parse({
   dataset: { name: "moons", samples: 40 },

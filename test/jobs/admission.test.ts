@@ -4,6 +4,7 @@
  * the later checks and the caller see.
  */
 import { describe, expect, it } from "vitest";
+import { localBackendResolver } from "../../src/backends/registry.js";
 import { DEFAULT_COST_LIMITS, type SpecLimits } from "../../src/config.js";
 import { ADMISSION_CHECKS, type AdmissionContext, admitSpec } from "../../src/jobs/admission.js";
 import { summarizeDataset } from "../../src/training/prepare.js";
@@ -11,7 +12,8 @@ import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 
 const LIMITS: SpecLimits = { maxQubits: 8, maxShots: 10_000, maxEpochs: 50, maxDatasetRows: 5_000 };
 const SMALL = parseJobSpec({ dataset: { name: "moons", samples: 40 }, training: { epochs: 2 } });
-const simulated = () => true;
+/** The local simulator: it declares statevectors, so its circuits are counted in the cost. */
+const simulated = () => localBackendResolver("local").provider;
 
 describe("admitSpec", () => {
   it("runs its checks in the documented order", () => {
@@ -26,14 +28,14 @@ describe("admitSpec", () => {
   });
 
   it("admits a small spec unchanged with any context", async () => {
-    expect(await admitSpec(SMALL, { simulatesInProcess: simulated })).toBe(SMALL);
+    expect(await admitSpec(SMALL, { providerOf: simulated })).toBe(SMALL);
     const everything: AdmissionContext = {
       specLimits: LIMITS,
       costLimits: DEFAULT_COST_LIMITS,
       backendNames: new Set(["local"]),
       confineDatasetPath: async (spec) => spec,
       summaryOf: async (spec) => summarizeDataset(spec),
-      simulatesInProcess: simulated,
+      providerOf: simulated,
     };
     expect(await admitSpec(SMALL, everything)).toBe(SMALL);
   });
@@ -43,7 +45,7 @@ describe("admitSpec", () => {
     const context: AdmissionContext = {
       specLimits: LIMITS,
       backendNames: new Set(["local", "local-noisy"]),
-      simulatesInProcess: simulated,
+      providerOf: simulated,
     };
     await expect(admitSpec(both, context)).rejects.toMatchObject({
       code: "QPLANE_ERR_LIMIT_EXCEEDED",
@@ -55,7 +57,7 @@ describe("admitSpec", () => {
       message: 'spec.backend.name: unknown backend "nowhere" (configured: local, local-noisy)',
     });
     // without configured names the backend is the worker's to refuse
-    expect(await admitSpec(unknown, { simulatesInProcess: simulated })).toBe(unknown);
+    expect(await admitSpec(unknown, { providerOf: simulated })).toBe(unknown);
   });
 
   it("passes the confined spec to the data checks and returns it", async () => {
@@ -67,7 +69,7 @@ describe("admitSpec", () => {
         seen.push(spec);
         return summarizeDataset(spec);
       },
-      simulatesInProcess: simulated,
+      providerOf: simulated,
     });
     expect(admitted).toBe(moved);
     expect(seen).toEqual([moved]);
@@ -78,9 +80,9 @@ describe("admitSpec", () => {
     const asked: string[] = [];
     const context: AdmissionContext = {
       costLimits: tiny,
-      simulatesInProcess: (spec) => {
+      providerOf: (spec) => {
         asked.push(spec.backend.name);
-        return true;
+        return simulated();
       },
     };
     await expect(admitSpec(SMALL, context)).rejects.toMatchObject({
@@ -91,7 +93,7 @@ describe("admitSpec", () => {
     ).rejects.toMatchObject({ code: "QPLANE_ERR_JOB_TOO_LARGE" });
     expect(asked).toEqual(["local", "local"]);
     // the backend is only asked about when the cost is checked
-    await admitSpec(SMALL, { simulatesInProcess: context.simulatesInProcess });
+    await admitSpec(SMALL, { providerOf: context.providerOf });
     expect(asked).toHaveLength(2);
   });
 });

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVERYONE, type JobEvent, type JobRecord } from "../../src/jobs/types.js";
 import type { TrainingResult } from "../../src/training/loop.js";
-import { runTraining } from "../../src/training/run.js";
 import { INTERRUPTIBLE_SPEC as SPEC, useWorkerProcesses } from "../helpers/compiled.js";
 import { useRealServer } from "../helpers/real-server.js";
+import { runTraining } from "../local-backend.js";
 import { jobCheckpointed, jobFinished, withoutTimes } from "./helpers.js";
 
 const fixture = useRealServer("resume", { experiments: false });

@@ -9,8 +9,8 @@ import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
-import { runTraining } from "../../src/training/run.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
+import { runTraining } from "../local-backend.js";
 import {
   connect,
   deleteKeysUnder,

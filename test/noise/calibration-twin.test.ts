@@ -133,7 +133,7 @@ describe("a twin from a snapshot file in the backends file", () => {
   it("resolves by name and runs the circuit as transpiled for the device", async () => {
     const twin = registry.resolve("twin-file");
     // exact (noisy) probabilities; never the adjoint gradient, which ignores the noise
-    expect(twin).toMatchObject({ exactProbabilities: true, simulatesInProcess: false });
+    expect(twin).toMatchObject({ exactProbabilities: true });
     const spec = (gradient: string) => ({
       dataset: { name: "moons", samples: 40 },
       training: { gradient, epochs: 1 },
@@ -181,7 +181,7 @@ describe("a twin from a snapshot file in the backends file", () => {
     const capabilities = await twin.capabilities();
     expect(capabilities.device).toBe("twin of fake_twin (calibration 2026-12-04T16:00:00.000Z)");
     expect(twin).toBeInstanceOf(TwinProvider);
-    const plan = await (twin as TwinProvider).transpileFor(circuit);
+    const plan = await (twin as TwinProvider).transpile(circuit);
     expect(plan.swaps).toBe(transpile(circuit, calibrationTarget(snapshot)).swaps);
   });
 

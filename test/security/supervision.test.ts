@@ -16,7 +16,6 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVERYONE } from "../../src/jobs/types.js";
 import type { TrainingResult } from "../../src/training/loop.js";
-import { runTraining } from "../../src/training/run.js";
 import { closedPort } from "../helpers/closed-port.js";
 import { assertBuilt, compiled, INTERRUPTIBLE_SPEC as SPEC } from "../helpers/compiled.js";
 import { useRealServer } from "../helpers/real-server.js";
@@ -29,6 +28,7 @@ import {
   waitFor,
   withoutTimes,
 } from "../jobs/helpers.js";
+import { runTraining } from "../local-backend.js";
 
 const MAIN = compiled("main.js");
 

@@ -21,10 +21,10 @@ import {
 } from "../../src/training/cost.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
-import { prepareRun, runTraining } from "../../src/training/run.js";
 import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 import { shapeOfPrepared } from "../helpers/prepared-data.js";
+import { LOCAL_PROVIDER, prepareRun, REMOTE_PROVIDER, runTraining } from "../local-backend.js";
 
 /**
  * moons, 8 samples: 6 train and 2 test (one of each class). 2 qubits, 1 layer: 2 encoding
@@ -45,7 +45,7 @@ const SHOT_1_BIT = 21;
 const SHOT_2_BITS = 30;
 
 function costOf(input: JobSpecInput) {
-  return jobCostOf(parseJobSpec(input), true);
+  return jobCostOf(parseJobSpec(input), LOCAL_PROVIDER);
 }
 
 describe("the cost model", () => {
@@ -102,7 +102,7 @@ describe("the cost model", () => {
       training: { ...TINY.training, gradient: "parameter-shift" },
       backend: { shots: 10 },
     });
-    const cost = jobCostOf(spec, false);
+    const cost = jobCostOf(spec, REMOTE_PROVIDER);
     // 6 columns + 2 outcomes per row, whatever the gates and qubits
     expect(cost.amplitudeOperations).toBe(2 * ((9 * 6 + 8) * (6 + 2) + OVERHEAD));
     // no statevector is kept: the data and the batch's parameter-shift buffers
@@ -147,7 +147,7 @@ describe("the cost model", () => {
         modelCostShape(
           parseJobSpec(spec),
           prepareDataShape(parseJobSpec(spec)),
-          true,
+          LOCAL_PROVIDER,
         ) as VqcCostShape
       ).circuit,
     );
@@ -167,7 +167,7 @@ describe("the cost model", () => {
       model: { qubits: 12, layers: 1, readout: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
       infoPlane: { holevo: true },
     });
-    expect(() => jobCostOf(nine, true)).toThrow(
+    expect(() => jobCostOf(nine, LOCAL_PROVIDER)).toThrow(
       expect.objectContaining({
         code: "QPLANE_ERR_SPEC_INVALID",
         message:
@@ -176,14 +176,16 @@ describe("the cost model", () => {
     );
     // the same readout without χ, and 8 readout qubits with it, are admitted
     expect(() =>
-      jobCostOf({ ...nine, infoPlane: { ...nine.infoPlane, holevo: false } }, true),
+      jobCostOf({ ...nine, infoPlane: { ...nine.infoPlane, holevo: false } }, LOCAL_PROVIDER),
     ).not.toThrow();
     const eight = parseJobSpec({
       ...TINY,
       model: { qubits: 12, layers: 1, readout: [0, 1, 2, 3, 4, 5, 6, 7] },
       infoPlane: { holevo: true },
     });
-    expect(jobCostOf(eight, true).amplitudeOperations).toBeGreaterThan(2 * EIG * 256 ** 3);
+    expect(jobCostOf(eight, LOCAL_PROVIDER).amplitudeOperations).toBeGreaterThan(
+      2 * EIG * 256 ** 3,
+    );
   });
 
   it("prices the MLP in weighted multiply-adds: 3 per weight and training sample, 1 per evaluated", () => {
@@ -297,7 +299,7 @@ describe("the cost model", () => {
       const input = { ...extra, dataset: { name: "iris" } } as JobSpecInput;
       const prepared = prepareRun(input);
       const plan = await planRun(prepared);
-      const cost = jobCostOf(prepared.spec, true);
+      const cost = jobCostOf(prepared.spec, LOCAL_PROVIDER);
       expect(plan).toMatchObject({
         amplitudeOperations: cost.amplitudeOperations,
         peakMemoryBytes: cost.peakMemoryBytes,
@@ -358,7 +360,7 @@ async function meteredVqcRun(input: JobSpecInput) {
     exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
   );
   const run = await metered(() => runTraining(input));
-  const shape = modelCostShape(spec, data, true);
+  const shape = modelCostShape(spec, data, LOCAL_PROVIDER);
   if (shape.kind !== "vqc") throw new Error("a VQC spec");
   return { spec, data, shape, oneRow, run };
 }
@@ -449,7 +451,8 @@ describe("the cost model against what the simulator does", () => {
         spec.training.epochs *
         (2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS + encoding);
       const modelled =
-        (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);
+        (jobCostOf(spec, LOCAL_PROVIDER).amplitudeOperations - overhead) /
+        forwardOperations(shape.circuit);
       expect(modelled).toBe(passes);
       expect(run / oneRow).toBe(passes);
     },
@@ -467,7 +470,8 @@ describe("the cost model against what the simulator does", () => {
     expect([data.train.samples, data.test.samples, data.validation?.samples]).toEqual([4, 2, 2]);
     const overhead = 2 * (STEP_OVERHEAD_OPERATIONS + 12 * SAMPLE_OVERHEAD_OPERATIONS);
     const modelled =
-      (jobCostOf(spec, true).amplitudeOperations - overhead) / forwardOperations(shape.circuit);
+      (jobCostOf(spec, LOCAL_PROVIDER).amplitudeOperations - overhead) /
+      forwardOperations(shape.circuit);
     expect(modelled).toBe(2 * 24);
     expect(run / oneRow).toBe(2 * 24);
   });
@@ -483,8 +487,8 @@ describe("the cost model against what the simulator does", () => {
     } as const;
     const sampled = { ...exact, backend: { shots } };
     const modelled =
-      jobCostOf(parseJobSpec(sampled), true).amplitudeOperations -
-      jobCostOf(parseJobSpec(exact), true).amplitudeOperations;
+      jobCostOf(parseJobSpec(sampled), LOCAL_PROVIDER).amplitudeOperations -
+      jobCostOf(parseJobSpec(exact), LOCAL_PROVIDER).amplitudeOperations;
     const charged =
       (await metered(() => runTraining(sampled))) - (await metered(() => runTraining(exact)));
     // the sampler also charges each row's cumulative sums (one per outcome)

@@ -11,13 +11,14 @@ import {
 } from "../../src/training/cost.js";
 import { isSaturated } from "../../src/training/information.js";
 import { trainModel } from "../../src/training/loop.js";
-import { createMlpModel, mlpLayout } from "../../src/training/mlp-model.js";
+import { mlpLayout } from "../../src/training/mlp-layout.js";
+import { createMlpModel } from "../../src/training/mlp-model.js";
 import type { PreparedData, PreparedSplit } from "../../src/training/model.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareDataShape } from "../../src/training/prepare.js";
-import { prepareRun } from "../../src/training/run.js";
 import { jobCostOf } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
+import { LOCAL_PROVIDER, prepareRun } from "../local-backend.js";
 import {
   dataOf,
   gradientCheck,
@@ -98,7 +99,7 @@ describe("linear model: layout, spec and cost", () => {
       training: { epochs: 2, batchSize: 4 },
     });
     const data = prepareDataShape(spec);
-    const cost = jobCostOf(spec, true);
+    const cost = jobCostOf(spec, LOCAL_PROVIDER);
     expect(cost).toEqual(
       estimateJobCost({ spec, data, model: { kind: "mlp", layers: mlpLayout(1, [], 1) } }),
     );
@@ -121,7 +122,7 @@ describe("linear model: layout, spec and cost", () => {
     expect(prepared.scope).toBeUndefined();
     expect(prepared.model.weightCount).toBe(3 * (prepared.data.featureCount + 1));
     const plan = await planRun(prepared);
-    const cost = jobCostOf(prepared.spec, true);
+    const cost = jobCostOf(prepared.spec, LOCAL_PROVIDER);
     expect(plan).toMatchObject({
       amplitudeOperations: cost.amplitudeOperations,
       peakMemoryBytes: cost.peakMemoryBytes,

@@ -292,7 +292,7 @@ describe("learning-rate schedules in the training loop", () => {
 
 describe("the learning-rate dose of loss mode", () => {
   it("under SGD equals lr mode's (a scaled gradient is a scaled rate); under Adam it is η", async () => {
-    const { runTraining } = await import("../../src/training/run.js");
+    const { runTraining } = await import("../local-backend.js");
     const base = {
       dataset: { name: "moons", samples: 60 },
       model: { qubits: 2, layers: 1 },

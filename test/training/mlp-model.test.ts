@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/random/rng.js";
-import { createMlpModel, mlpLayout } from "../../src/training/mlp-model.js";
+import { mlpLayout } from "../../src/training/mlp-layout.js";
+import { createMlpModel } from "../../src/training/mlp-model.js";
 import type { PreparedSplit } from "../../src/training/model.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import {

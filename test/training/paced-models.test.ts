@@ -13,7 +13,8 @@ import { trainModel } from "../../src/training/loop.js";
 import { createMlpModel } from "../../src/training/mlp-model.js";
 import type { PreparedData, PreparedSplit } from "../../src/training/model.js";
 import { parseJobSpec } from "../../src/training/spec.js";
-import { buildVqcCircuits, createVqcModel } from "../../src/training/vqc-model.js";
+import { buildVqcCircuits } from "../../src/training/vqc-circuits.js";
+import { createVqcModel } from "../../src/training/vqc-model.js";
 
 function randomData(rng: Rng, samples: number, features: number, classes: number): PreparedData {
   const labels = Int32Array.from({ length: samples }, () => Math.floor(rng.nextFloat() * classes));
@@ -118,10 +119,7 @@ describe("the paced Holevo quantity", () => {
       infoPlane: { holevo: true },
     });
     const data = randomData(createRng(5), samples, 2, 2);
-    const model = createVqcModel(spec, data, new LocalProvider(), {
-      exactProbabilities: true,
-      simulatesInProcess: true,
-    });
+    const model = createVqcModel(spec, data, new LocalProvider(), true);
     return { spec, data, model, weights: model.initialWeights(createRng(6)) };
   };
 

@@ -4,12 +4,8 @@ import type { Provider } from "../../providers/types.js";
 import type { BackendRegistry } from "../../src/backends/registry.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { planRun } from "../../src/training/plan.js";
-import {
-  type BackendResolver,
-  preparePlan,
-  prepareRun,
-  runTraining,
-} from "../../src/training/run.js";
+import { type BackendResolver, preparePlan } from "../../src/training/run.js";
+import { prepareRun, runTraining } from "../local-backend.js";
 import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
 import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
@@ -21,6 +17,9 @@ function countingBackend() {
     capabilities: () => inner.capabilities(),
     status: () => inner.status(),
     estimate: (circuit, rows, config) => inner.estimate(circuit, rows, config),
+    // the simulator's optional capabilities (adjoint steps, in-process cost), as they are
+    derivatives: inner.derivatives,
+    statevectors: inner.statevectors,
     run: async (circuit, rows, config) => {
       const handle = await inner.run(circuit, rows, config);
       const count = (await handle.result()).rows;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { OutcomeLoss } from "../../src/gradients/method.js";
 import { PROBABILITY_FLOOR } from "../../src/training/model.js";
 import {
   classLoss,
@@ -20,6 +21,11 @@ function numericGradient(p: Float64Array, f: (p: Float64Array) => number, step =
     minus[t]! -= step;
     return (f(plus) - f(minus)) / (2 * step);
   });
+}
+
+/** The loss context of a one-row probability vector (offset 0). */
+function rowOf(p: Float64Array, batchSize: number, cotangent: Float64Array | null): OutcomeLoss {
+  return { probabilities: p, offset: 0, outcomeCount: p.length, batchSize, cotangent };
 }
 
 describe("class maps", () => {
@@ -51,12 +57,12 @@ describe("class maps", () => {
     const masses = new Float64Array(3);
     expect(classMasses(balanced, p, 0, masses)).toBeCloseTo(0.6, 15);
     expect(Array.from(masses)).toEqual([0.1, 0.2, 0.3]);
-    expect(classLoss(balanced, p, 0, 0, 1, null)).toBeCloseTo(Math.log(6), 14);
-    expect(classLoss(balanced, p, 0, 2, 1, null)).toBeCloseTo(Math.log(2), 14);
+    expect(classLoss(balanced, 0, rowOf(p, 1, null))).toBeCloseTo(Math.log(6), 14);
+    expect(classLoss(balanced, 2, rowOf(p, 1, null))).toBeCloseTo(Math.log(2), 14);
     expect(predictedClass(balanced, p, 0, masses)).toBe(2);
     // modulo: class 0 holds outcomes 0 and 3
     const modulo = createClassMap("modulo", 3, 4);
-    expect(classLoss(modulo, p, 0, 0, 1, null)).toBeCloseTo(Math.log(2), 14);
+    expect(classLoss(modulo, 0, rowOf(p, 1, null))).toBeCloseTo(Math.log(2), 14);
     expect(predictedClass(modulo, p, 0, masses)).toBe(0);
     // ties go to the first class
     expect(predictedClass(balanced, Float64Array.of(0.3, 0.3, 0.3, 0.1), 0, masses)).toBe(0);
@@ -73,8 +79,8 @@ describe("class maps", () => {
           const map = createClassMap(name, 3, outcomes);
           const p = Float64Array.from(raw.slice(0, outcomes));
           const cotangent = new Float64Array(outcomes);
-          classLoss(map, p, 0, label, 4, cotangent);
-          const numeric = numericGradient(p, (q) => classLoss(map, q, 0, label, 1, null) / 4);
+          classLoss(map, label, rowOf(p, 4, cotangent));
+          const numeric = numericGradient(p, (q) => classLoss(map, label, rowOf(q, 1, null)) / 4);
           for (let t = 0; t < outcomes; t++) expect(cotangent[t]).toBeCloseTo(numeric[t]!, 6);
           // the formula: −1/P(S_y)·[t ∈ S_y] + 1/P(A)·[t ∈ A] (A: the voters when balanced)
           const masses = new Float64Array(3);
@@ -95,7 +101,7 @@ describe("class maps", () => {
     const map = createClassMap("balanced", 3, 4);
     const p = Float64Array.of(0, 0.5, 0.5, 0);
     const cotangent = new Float64Array(4).fill(7);
-    expect(classLoss(map, p, 0, 0, 1, cotangent)).toBeCloseTo(-Math.log(PROBABILITY_FLOOR), 12);
+    expect(classLoss(map, 0, rowOf(p, 1, cotangent))).toBeCloseTo(-Math.log(PROBABILITY_FLOOR), 12);
     expect(Array.from(cotangent)).toEqual([0, 0, 0, 0]);
   });
 });
@@ -110,7 +116,9 @@ describe("the regression head", () => {
     expect(z[1]).toBeCloseTo(0.1 + 0.2 - 0.3 - 0.4, 15);
     const head = Float64Array.of(9, 2, -1, 0.5); // offset 1: a = (2, −1), b = 0.5
     expect(headPrediction(head, 1, z)).toBeCloseTo(2 * -0.2 - 1 * -0.4 + 0.5, 15);
-    expect(regressionLoss(p, 0, 4, head, 1, 1, z, 1, null, null)).toBeCloseTo(0.25, 14);
+    expect(
+      regressionLoss({ weights: head, offset: 1, z, gradient: null }, 1, rowOf(p, 1, null)),
+    ).toBeCloseTo(0.25, 14);
   });
 
   it("writes ∂/∂p_t and ∂/∂a_k, ∂/∂b equal to central differences (K = 3)", () => {
@@ -126,8 +134,16 @@ describe("the regression head", () => {
           const cotangent = new Float64Array(8);
           const headGradient = new Float64Array(4);
           const loss = (q: Float64Array, h: Float64Array) =>
-            regressionLoss(q, 0, 8, h, 0, target, new Float64Array(3), 1, null, null) / 5;
-          regressionLoss(p, 0, 8, head, 0, target, z, 5, cotangent, headGradient);
+            regressionLoss(
+              { weights: h, offset: 0, z: new Float64Array(3), gradient: null },
+              target,
+              rowOf(q, 1, null),
+            ) / 5;
+          regressionLoss(
+            { weights: head, offset: 0, z, gradient: headGradient },
+            target,
+            rowOf(p, 5, cotangent),
+          );
           const numeric = numericGradient(p, (q) => loss(q, head));
           for (let t = 0; t < 8; t++) expect(cotangent[t]).toBeCloseTo(numeric[t]!, 6);
           const numericHead = numericGradient(head, (h) => loss(p, h));

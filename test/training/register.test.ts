@@ -8,7 +8,6 @@ import { exactProbabilities } from "../../providers/local/simulator.js";
 import { CircuitBuilder, withMeasured } from "../../src/circuits/ir.js";
 import { labelEntropyBits } from "../../src/training/information.js";
 import { prepareData, prepareDataShape, summarizeDataset } from "../../src/training/prepare.js";
-import { prepareRun, runTraining } from "../../src/training/run.js";
 import {
   admitFeedbackTarget,
   modelCostShape,
@@ -16,8 +15,9 @@ import {
   trainLabelEntropyOf,
 } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
-import { buildVqcCircuits } from "../../src/training/vqc-model.js";
+import { buildVqcCircuits } from "../../src/training/vqc-circuits.js";
 import { errorOf } from "../helpers/errors.js";
+import { LOCAL_PROVIDER, prepareRun, runTraining } from "../local-backend.js";
 
 const unreachable = (hy: string, bits: string) =>
   `spec.feedback.target: "label-entropy" is unreachable: H(Y) of the training labels is ${hy} bits, but the representation register carries at most ${bits} bits (I(X;T) ≤ |R|), so L_comp could never fall; choose a number of bits ≤ ${bits}, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true`;
@@ -141,7 +141,7 @@ describe("T on a qubit list", () => {
         model: { qubits: 4 },
         infoPlane: { register, ...shots },
       });
-      const shape = modelCostShape(spec, prepareDataShape(spec), true);
+      const shape = modelCostShape(spec, prepareDataShape(spec), LOCAL_PROVIDER);
       if (shape.kind !== "vqc") throw new Error("expected the VQC's shape");
       return shape.representation;
     };

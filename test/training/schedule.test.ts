@@ -7,7 +7,6 @@ import { QplaneError } from "../../src/errors/catalogue.js";
 import { checkTargetReachable, feedbackReach } from "../../src/training/feedback.js";
 import { labelEntropyBits } from "../../src/training/information.js";
 import { prepareData } from "../../src/training/prepare.js";
-import { prepareRun } from "../../src/training/run.js";
 import {
   MAX_REPLAY_STEPS,
   type ScheduleSettings,
@@ -15,6 +14,7 @@ import {
   scheduleFactor,
 } from "../../src/training/schedule.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { prepareRun } from "../local-backend.js";
 
 const at = (step: number, epoch = 0, stepsPerEpoch = 5, epochs = 2) => ({
   step,

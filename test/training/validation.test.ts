@@ -10,11 +10,11 @@ import {
   fitEqualFrequencyEdges,
 } from "../../src/infoplane/binning.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
-import { runTraining } from "../../src/training/run.js";
 import { selectRecord } from "../../src/training/selection.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 import { shapeOfPrepared } from "../helpers/prepared-data.js";
 import { fillerRecord } from "../helpers/records.js";
+import { runTraining } from "../local-backend.js";
 
 const MODEL = {
   kind: "vqc",

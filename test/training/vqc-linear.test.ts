@@ -10,13 +10,11 @@ import { createRng, type Rng } from "../../src/random/rng.js";
 import type { PreparedData, PreparedSplit } from "../../src/training/model.js";
 import { REGRESSION_READOUT_QUBITS } from "../../src/training/readout.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
-import {
-  buildVqcCircuits,
-  createVqcModel,
-  vqcReadoutQubits,
-} from "../../src/training/vqc-model.js";
+import { buildVqcCircuits, vqcReadoutQubits } from "../../src/training/vqc-circuits.js";
+import { createVqcModel } from "../../src/training/vqc-model.js";
 
-const LOCAL = { exactProbabilities: true, simulatesInProcess: true };
+/** The local simulator gives exact probabilities. */
+const LOCAL = true;
 
 function randomSplit(rng: Rng, samples: number, features: number, classes: number): PreparedSplit {
   const labels = Int32Array.from({ length: samples }, () => Math.floor(rng.nextFloat() * classes));

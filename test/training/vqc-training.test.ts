@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TrainingCheckpoint } from "../../src/training/loop.js";
 import type { EpochRecord } from "../../src/training/records.js";
-import { runTraining } from "../../src/training/run.js";
+import { runTraining } from "../local-backend.js";
 
 const withoutTimes = (records: readonly EpochRecord[]) =>
   records.map(({ elapsedMs: _, ...rest }) => rest);
