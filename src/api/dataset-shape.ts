@@ -9,7 +9,7 @@
  * larger than {@link csvByteLimit} is refused before it is read.
  */
 import { stat } from "node:fs/promises";
-import { type OffThreadOptions, runOffThread } from "../compute/off-thread.js";
+import { type OffThreadOptions, type OffThreadTask, runOffThread } from "../compute/off-thread.js";
 import type { SpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
 import {
@@ -19,6 +19,17 @@ import {
   summarizeDataset,
 } from "../training/prepare.js";
 import type { JobSpec } from "../training/spec.js";
+
+/**
+ * Reading and summarising a CSV file as a worker-thread task: the thread imports the
+ * training module that defines it (compiled, next to this one).
+ */
+const SUMMARIZE_TASK: OffThreadTask<typeof summarizeDataset> = {
+  module: new URL("../training/prepare.js", import.meta.url).href,
+  exportName: "summarizeDataset",
+  answer: { code: "QPLANE_ERR_DATASET", work: "reading the file", remedy: "use a smaller file" },
+  load: async () => summarizeDataset,
+};
 
 /**
  * Bytes a CSV row may take on average (64 columns of 9 characters and a separator): times
@@ -88,7 +99,7 @@ export class DatasetShapes {
     const key = JSON.stringify([path, file.size, file.mtimeMs, target, featureSet, task ?? null]);
     let summary = this.summaries.get(key);
     if (summary === undefined) {
-      const reading = runOffThread("summarizeDataset", [spec], "spec.dataset.path", requester);
+      const reading = runOffThread(SUMMARIZE_TASK, [spec], "spec.dataset.path", requester);
       summary = reading;
       this.summaries.set(key, reading);
       // a failure (a busy server, a file being written) is tried again next time, and a

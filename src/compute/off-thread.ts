@@ -24,7 +24,6 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { transpile } from "../circuits/transpile/index.js";
 import { type ErrorCode, QplaneError } from "../errors/catalogue.js";
-import type { summarizeDataset } from "../training/prepare.js";
 
 /** Longest a task may take before its input is refused as too large. */
 export const OFF_THREAD_TIMEOUT_MS = 60_000;
@@ -89,8 +88,6 @@ function releaseSlot(): void {
 /** The built-in tasks a thread runs, each a pure function of structured-cloneable arguments. */
 export interface OffThreadTasks {
   readonly transpile: typeof transpile;
-  /** Reading and summarising a CSV dataset for a dry run or an admission. */
-  readonly summarizeDataset: typeof summarizeDataset;
 }
 export type TaskName = keyof OffThreadTasks;
 
@@ -110,11 +107,6 @@ export const ROUTING_ANSWER: TaskAnswer = {
 
 export const TASK_ANSWERS: { readonly [T in TaskName]: TaskAnswer } = {
   transpile: ROUTING_ANSWER,
-  summarizeDataset: {
-    code: "QPLANE_ERR_DATASET",
-    work: "reading the file",
-    remedy: "use a smaller file",
-  },
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a task's arguments are whatever its function takes
@@ -148,7 +140,6 @@ export function answerOf(task: TaskReference): TaskAnswer {
 export async function loadTask<K extends TaskName>(name: K): Promise<OffThreadTasks[K]> {
   const tasks: { [T in TaskName]: () => Promise<OffThreadTasks[T]> } = {
     transpile: async () => (await import("../circuits/transpile/index.js")).transpile,
-    summarizeDataset: async () => (await import("../training/prepare.js")).summarizeDataset,
   };
   return tasks[name]() as Promise<OffThreadTasks[K]>;
 }

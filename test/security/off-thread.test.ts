@@ -187,12 +187,10 @@ describe("CSV datasets read in a worker thread (dist: the API's admission path)"
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  it("summarises the file as the in-thread reader does", async () => {
-    const { runOffThread } = await compiled();
+  it("summarises the file in a thread as the in-thread reader does", async () => {
+    const { DatasetShapes } = await compiledShapes();
     const spec = csvSpec("points.csv");
-    expect(await runOffThread("summarizeDataset", [spec], "spec.dataset.path")).toEqual(
-      summarizeDataset(spec),
-    );
+    expect(await new DatasetShapes(undefined).summaryOf(spec)).toEqual(summarizeDataset(spec));
   });
 
   it("refuses a bad file with a message naming the field and the file, not the server's directory", async () => {

@@ -13,9 +13,17 @@
  * a false failure has probability below 1e-5 per outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExecutionResult, Provider } from "../../../providers/types.js";
+import {
+  type ExecutionResult,
+  type Provider,
+  resultProbabilities,
+  supportsDerivatives,
+  supportsStatevectors,
+  supportsTranspile,
+} from "../../../providers/types.js";
 import { type Circuit, CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
 import { QplaneError } from "../../../src/errors/catalogue.js";
+import { runPaced } from "../../../src/pacing/pacing.js";
 import {
   type ReadoutError,
   SUBJECT_NAMES,
@@ -260,15 +268,63 @@ describe.each(SUBJECT_NAMES)("provider conformance: %s", (name) => {
   });
 
   // ── declared capabilities (derivatives/statevectors/transpile) ─────────────────────────
-  // A provider offers a transpilation report exactly when its descriptor declares it. H1
-  // renames `transpileFor` to `transpile` and adds optional `derivatives`/`statevectors` to
-  // the Provider interface: at that merge, drop `transpileFor` below and extend the check.
+  // Optional members are offered exactly when declared, and what they give agrees with `run`:
+  // derivatives are the gradients of run's own exact probabilities (readout error included),
+  // statevectors the state before measurement. Only in-process simulators offer either.
   describe("declared capabilities (derivatives/statevectors/transpile)", () => {
-    it("has a transpile member exactly when it declares one", () => {
+    it("has a transpile member exactly when its descriptor declares one", () => {
       const { provider, declaresTranspile } = subject();
-      const members = provider as { transpile?: unknown; transpileFor?: unknown };
-      const transpile = members.transpile ?? members.transpileFor;
-      expect(typeof transpile === "function").toBe(declaresTranspile);
+      expect(supportsTranspile(provider)).toBe(declaresTranspile);
+    });
+
+    it("offers derivatives and statevectors exactly when it simulates in this process", () => {
+      const { provider, remote } = subject();
+      expect(supportsDerivatives(provider)).toBe(remote === undefined);
+      expect(supportsStatevectors(provider)).toBe(remote === undefined);
+    });
+
+    it("gives derivatives equal to finite differences of its own exact probabilities", async () => {
+      const { provider } = subject();
+      if (!supportsDerivatives(provider)) return;
+      const { derivatives } = provider;
+      const [x, theta] = ROWS[1]!;
+      const exactAt = async (row: readonly number[]) =>
+        resultProbabilities(
+          await (await provider.run(parameterised, [row], { shots: 0 })).result(),
+        );
+      for (let outcome = 0; outcome < 4; outcome++) {
+        const pass = await runPaced(
+          derivatives.probabilityGradients(
+            parameterised,
+            { rows: 1, cols: 2, values: Float64Array.from([x!, theta!]) },
+            (_row, _probabilities, cotangent) => {
+              cotangent[outcome] = 1;
+            },
+            derivatives.meter(),
+          ),
+        );
+        expect(Array.from(pass.probabilities.values)).toEqual(
+          Array.from(await exactAt([x!, theta!])),
+        );
+        // the one weight is theta (column 1); central differences, error O(h²)
+        const h = 1e-5;
+        const up = await exactAt([x!, theta! + h]);
+        const down = await exactAt([x!, theta! - h]);
+        expect(pass.gradients[0]).toBeCloseTo((up[outcome]! - down[outcome]!) / (2 * h), 8);
+      }
+    });
+
+    it("gives the statevector before measurement: |amplitude|² are the noiseless probabilities", async () => {
+      const { provider } = subject();
+      if (!supportsStatevectors(provider)) return;
+      const { statevectors } = provider;
+      const row = ROWS[2]!;
+      const state = await runPaced(
+        statevectors.finalStatevector(parameterised, row, statevectors.meter()),
+      );
+      const expected = parameterisedExact(row);
+      for (let k = 0; k < 4; k++)
+        expect(state.re[k]! ** 2 + state.im[k]! ** 2).toBeCloseTo(expected[k]!, 12);
     });
   });
 });
