@@ -120,21 +120,21 @@ describe("noisy counts beyond the density-matrix limit (14 qubits)", () => {
   });
 
   it("decay as T1 predicts: P(1) = (1 − p/2)·exp(−k·d/T1) after x and k id gates", () => {
-    // x with depolarizing p = 0.2 (P(1) = 0.9), then k ids of d = 25 ns on three qubits, k·d/T1
-    // ≈ 0.5, 1 and 1.5: the depolarizing Paulis and both relaxation Kraus branches all occur
+    // x with depolarizing p = 0.2 (P(1) = 0.9), then k ids of d = 50 ns on three qubits, k·d/T1
+    // = 0.5, 0.88 and 1.52: the depolarizing Paulis and both relaxation Kraus branches all occur
     const t1Ns = Array.from({ length: QUBITS }, (_, q) => 100 + 10 * q);
     const model = parseNoiseModel({
       depolarizing: { x: 0.2 },
       thermalRelaxation: {
         t1Ns,
         t2Ns: t1Ns.map((t1) => 1.5 * t1),
-        gateDurationsNs: { id: 25 },
+        gateDurationsNs: { id: 50 },
       },
     });
     const waits = new Map([
-      [0, 2],
-      [7, 7],
-      [13, 14],
+      [0, 1],
+      [7, 3],
+      [13, 7],
     ]);
     const builder = new CircuitBuilder(QUBITS);
     for (const [q, k] of waits) {
@@ -145,7 +145,7 @@ describe("noisy counts beyond the density-matrix limit (14 qubits)", () => {
     const shots = 2000;
     const { values } = noisyCounts(circuit, [], model, { shots, seed: 8 });
     for (const [q, k] of waits) {
-      const expected = 0.9 * Math.exp((-k * 25) / t1Ns[q]!);
+      const expected = 0.9 * Math.exp((-k * 50) / t1Ns[q]!);
       const sigma = Math.sqrt((expected * (1 - expected)) / shots);
       const observed = marginalOne(values, q, shots);
       expect(Math.abs(observed - expected), `qubit ${q}`).toBeLessThanOrEqual(5 * sigma);
