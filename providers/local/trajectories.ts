@@ -10,14 +10,15 @@
  *                                p·(4ᵏ − 1)/4ᵏ: Qiskit depolarizing_error(p, k) as a mixture;
  *   thermal relaxation:          amplitude damping γ = 1 − e^{−t/T1} by its Kraus operators
  *                                K1 = √γ·|0⟩⟨1| (probability γ·P(1) on the current state) or
- *                                K0 = diag(1, √(1 − γ)), renormalised; then a Z with probability
+ *                                K0 = diag(1, √(1 − γ)) (states are left unnormalised, see
+ *                                relax); then a Z with probability
  *                                (1 − λ)/2, λ = e^{−t/T2}/√(e^{−t/T1}), the coherence loss
  *                                beyond amplitude damping's (λ ≤ 1 as T2 ≤ 2·T1): the channel of
  *                                noise-channels.ts, in the same order (depolarizing first);
  *   readout:                     each measured bit of the shot flips with P(1|0) or P(0|1), the
  *                                confusion (readout-noise.ts) applied to a sampled outcome.
  *
- * Averaged over trajectories, |ψ⟩⟨ψ| equals the density matrix exactly, so the outcome of one
+ * Averaged over trajectories, |ψ⟩⟨ψ|/‖ψ‖² equals the density matrix exactly, so the outcome of one
  * trajectory is an exact sample of the noisy distribution: one trajectory per shot. (Several
  * shots from one trajectory would be correlated — their variance would exceed the hardware's
  * at the same shot count — and the saving is small: a trajectory costs gates × 2ⁿ, its
@@ -82,7 +83,7 @@ export function hasGateNoise(plan: NoisePlan): boolean {
 
 const PAULI_Y = Float64Array.of(0, 0, 0, -1, 0, 1, 0, 0);
 const PAULI_Z = Float64Array.of(1, 0, 0, 0, 0, 0, -1, 0);
-/** Scratch for a renormalised Kraus operator (a 2×2 matrix in the kernels' layout). */
+/** Scratch for a Kraus operator (a 2×2 matrix in the kernels' layout). */
 const kraus = new Float64Array(MATRIX1_SIZE);
 
 /** Applies Pauli `pauli` (0 = I, 1 = X, 2 = Y, 3 = Z) to qubit q. */
@@ -93,7 +94,7 @@ function applyPauli(state: Statevector, q: number, pauli: number): void {
   else if (pauli === 3) applyDiagonal1(re, im, re.length, q, PAULI_Z, 0);
 }
 
-/** Σ |ψ_i|² over the indices with bit q set: P(qubit q = 1). */
+/** Σ |ψ_i|² over the indices with bit q set: the unnormalised population of qubit q = 1. */
 function excitedPopulation(state: Statevector, q: number): number {
   const { re, im } = state;
   const stride = 1 << q;
@@ -102,6 +103,14 @@ function excitedPopulation(state: Statevector, q: number): number {
     const end = base + stride;
     for (let i = base; i < end; i++) total += re[i]! * re[i]! + im[i]! * im[i]!;
   }
+  return total;
+}
+
+/** ‖ψ‖² (the state is kept unnormalised: see {@link relax}). */
+function normSquared(state: Statevector): number {
+  const { re, im } = state;
+  let total = 0;
+  for (let i = 0; i < re.length; i++) total += re[i]! * re[i]! + im[i]! * im[i]!;
   return total;
 }
 
@@ -123,6 +132,12 @@ function depolarize(state: Statevector, qubits: readonly number[], p: number, rn
 /**
  * Thermal relaxation of qubit q towards |0⟩ (module comment): amplitude damping by its Kraus
  * operators, drawn with their probabilities on the current state, then the extra dephasing.
+ *
+ * The state is left unnormalised (a trajectory's distribution only needs ratios, and the
+ * shot draw scales by ‖ψ‖²): K0 then scales only the |1⟩ half, and the jump test u < γ·P(1)
+ * needs P(1) only when u < γ, since P(1) ≤ 1 — with γ ~ 10⁻³ per gate, a relaxation usually
+ * costs half a pass instead of two. The norm shrinks by at most 1 − γ per skipped test, a
+ * skip having that probability, so it cannot underflow in practice.
  * Returns the number of passes over the state, for the work meter.
  */
 function relax(
@@ -135,21 +150,21 @@ function relax(
   const { re, im } = state;
   let passes = 0;
   if (keptExcited < 1) {
-    const excited = excitedPopulation(state, q);
-    const jump = (1 - keptExcited) * excited; // P(K1) = γ·P(1)
-    if (rng.nextFloat() < jump) {
-      // K1ψ/‖K1ψ‖: the |1⟩ half moves to |0⟩, scaled by 1/√P(1)
-      kraus.fill(0);
-      kraus[2] = 1 / Math.sqrt(excited);
+    const decay = 1 - keptExcited; // γ
+    const u = rng.nextFloat();
+    // jump iff u < γ·P(1) = γ·excited/‖ψ‖²; impossible when u ≥ γ
+    const jump = u < decay && u * normSquared(state) < decay * excitedPopulation(state, q);
+    kraus.fill(0);
+    if (jump) {
+      kraus[2] = 1; // K1/√γ: the |1⟩ half moves to |0⟩
       applyReal1(re, im, re.length, q, kraus, 0);
+      passes += 3;
     } else {
-      const norm = 1 / Math.sqrt(1 - jump);
-      kraus.fill(0);
-      kraus[0] = norm;
-      kraus[6] = Math.sqrt(keptExcited) * norm;
+      kraus[0] = 1; // K0 = diag(1, √(1 − γ)): the |0⟩ half is left alone
+      kraus[6] = Math.sqrt(keptExcited);
       applyDiagonal1(re, im, re.length, q, kraus, 0);
+      passes += u < decay ? 2 : 1;
     }
-    passes += 2;
   }
   const flip = (1 - keptCoherence / Math.sqrt(keptExcited)) / 2;
   if (flip > 0 && rng.nextFloat() < flip) {
@@ -193,12 +208,13 @@ function* runTrajectory(run: TrajectoryRun, rng: Rng, meter: WorkMeter): Paced<v
 }
 
 /**
- * One shot of the trajectory's state: a basis index drawn from |ψ|² by a running sum (one
- * pass at most), its register outcome, then each measured bit's readout flip.
+ * One shot of the trajectory's (unnormalised) state: a basis index drawn from |ψ|²/‖ψ‖² by a
+ * running sum (two passes at most), its register outcome, then each measured bit's readout
+ * flip.
  */
 function sampleShot(run: TrajectoryRun, rng: Rng): number {
   const { re, im } = run.state;
-  const u = rng.nextFloat();
+  const u = rng.nextFloat() * normSquared(run.state);
   let cumulative = 0;
   let index = -1;
   let lastPossible = 0;
@@ -212,7 +228,7 @@ function sampleShot(run: TrajectoryRun, rng: Rng): number {
       break;
     }
   }
-  // ‖ψ‖² may fall short of 1 by rounding (~1e-15): u beyond it takes the last possible index
+  // the running sum may fall short of ‖ψ‖² by rounding: u beyond it takes the last possible index
   let outcome = outcomeOf(run.outcomes, index < 0 ? lastPossible : index);
   const { confusion } = run;
   if (confusion === undefined) return outcome;
@@ -268,7 +284,7 @@ export function* pacedTrajectoryCounts(
     for (let shot = 0; shot < sampling.shots; shot++) {
       yield* runTrajectory(run, rng, meter);
       values[o + sampleShot(run, rng)]!++;
-      if (meter.spend(program.dim)) yield;
+      if (meter.spend(2 * program.dim)) yield;
     }
   }
   return { rows: matrix.rows, outcomeCount, shots: sampling.shots, values };
