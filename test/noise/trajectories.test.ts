@@ -102,7 +102,9 @@ describe("noisy counts beyond the density-matrix limit (14 qubits)", () => {
         gateDurationsNs: { default: 0 },
       },
     });
-    for (const model of [NOISELESS, zeroNoise]) {
+    // 1e-12 per gate: the shots take the per-shot trajectory path, no Pauli ever drawn
+    const negligible = parseNoiseModel({ depolarizing: { default: 1e-12 } });
+    for (const model of [NOISELESS, zeroNoise, negligible]) {
       const { values, rows, shots } = noisyCounts(circuit, [], model, { shots: 300, seed: 5 });
       expect([rows, shots, values.length]).toEqual([1, 300, 2 ** QUBITS]);
       expect(values[outcome]).toBe(300);
@@ -114,9 +116,14 @@ describe("noisy counts beyond the density-matrix limit (14 qubits)", () => {
     for (let q = 0; q + 1 < QUBITS; q++) builder.add("cx", [q, q + 1]);
     builder.add("ry", [5], 0.9).add("rx", [12], 2.1);
     const circuit = builder.measureAll().build();
-    const shots = 4000;
+    const shots = 2000;
+    const exact = exactProbabilities(circuit, []).values;
     const { values } = noisyCounts(circuit, [], NOISELESS, { shots, seed: 21 });
-    expectWithinShotNoise(values, exactProbabilities(circuit, []).values, shots, "14-qubit GHZ");
+    expectWithinShotNoise(values, exact, shots, "14-qubit GHZ");
+    // the same through per-shot trajectories (a negligible depolarizing forces that path)
+    const negligible = parseNoiseModel({ depolarizing: { default: 1e-12 } });
+    const sampled = noisyCounts(circuit, [], negligible, { shots, seed: 21 }).values;
+    expectWithinShotNoise(sampled, exact, shots, "14-qubit GHZ by trajectories");
   });
 
   it("decay as T1 predicts: P(1) = (1 − p/2)·exp(−k·d/T1) after x and k id gates", () => {
