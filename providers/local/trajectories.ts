@@ -23,24 +23,26 @@
  * shots from one trajectory would be correlated — their variance would exceed the hardware's
  * at the same shot count — and the saving is small: a trajectory costs gates × 2ⁿ, its
  * outcome draw at most 2ⁿ more.) A circuit whose gates have no noise (readout aside) has one
- * trajectory; its shots are the statevector simulator's, readout included.
+ * trajectory; its shots are the statevector simulator's, readout included. Every trajectory
+ * follows one deterministic no-event path until its first noise event, so that path is
+ * simulated once per row and shots start from it (NoEventPath): the same draws and counts as
+ * simulating each from |0⟩, at a fraction of the cost when events are rare.
  *
  * Memory is the statevector's, 16·2ⁿ bytes (14 qubits 256 KiB, 20 qubits 16 MiB, 24 qubits
- * 256 MiB), so the qubit limit is the statevector simulator's (maxQubits, default 24). Time
- * grows with the shots instead: about shots × rows × (gates + noisy operands) × 2ⁿ
- * amplitude-operations (bench/noise.ts measures it). Exact probabilities are not estimated
- * from trajectories: beyond the density limit shots = 0 is refused (checkDensityQubitLimit).
+ * 256 MiB), plus up to CHECKPOINT_BYTES (64 MiB) of the no-event path's checkpoints, so the
+ * qubit limit is the statevector simulator's (maxQubits, default 24). Time grows with the
+ * shots instead: at most shots × rows × (gates + noisy operands) × 2ⁿ amplitude-operations
+ * (bench/noise.ts measures it). Exact probabilities are not estimated from trajectories:
+ * beyond the density limit shots = 0 is refused (checkDensityQubitLimit).
  */
 import type { Circuit } from "../../src/circuits/ir.js";
-import { MATRIX1_SIZE } from "../../src/circuits/matrices.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
-import { createRng, type Rng } from "../../src/random/rng.js";
-import { applyDiagonal1, applyMatrix1, applyReal1, applyX } from "./kernels.js";
+import { createRng } from "../../src/random/rng.js";
 import type { NoiseModel } from "./noise-model.js";
 import { type NoisePlan, resolveNoise } from "./noise-plan.js";
 import { type Paced, runToEnd, type WorkMeter } from "./pacing.js";
 import { bindRow, compileProgram, type Program } from "./program.js";
-import { type ClbitConfusion, clbitConfusion } from "./readout-noise.js";
+import { clbitConfusion } from "./readout-noise.js";
 import {
   checkQubitLimit,
   checkShots,
@@ -54,11 +56,23 @@ import {
   allocateState,
   applyOp,
   buildOutcomeMap,
-  type OutcomeMap,
   outcomeOf,
   resetState,
   type Statevector,
 } from "./statevector.js";
+import {
+  applyNoJump,
+  type Draw,
+  dephasingFlip,
+  excitedPopulation,
+  jumps,
+  normSquared,
+  pauliIndex,
+  readOut,
+  runTrajectory,
+  sampleShot,
+  type TrajectoryRun,
+} from "./trajectory-steps.js";
 
 /**
  * Program operation of each circuit gate of an unfused program (one operation per gate, so
@@ -81,163 +95,191 @@ export function hasGateNoise(plan: NoisePlan): boolean {
   );
 }
 
-const PAULI_Y = Float64Array.of(0, 0, 0, -1, 0, 1, 0, 0);
-const PAULI_Z = Float64Array.of(1, 0, 0, 0, 0, 0, -1, 0);
-/** Scratch for a Kraus operator (a 2×2 matrix in the kernels' layout). */
-const kraus = new Float64Array(MATRIX1_SIZE);
+/**
+ * Bytes of statevector checkpoints kept along the no-event path (below): at 16 qubits (1 MiB
+ * a state) one every 4 gates of a 250-gate circuit; at 22+ qubits only |0⟩'s.
+ */
+export const CHECKPOINT_BYTES = 64 * 2 ** 20;
 
-/** Applies Pauli `pauli` (0 = I, 1 = X, 2 = Y, 3 = Z) to qubit q. */
-function applyPauli(state: Statevector, q: number, pauli: number): void {
-  const { re, im } = state;
-  if (pauli === 1) applyX(re, im, re.length, q);
-  else if (pauli === 2) applyMatrix1(re, im, re.length, q, PAULI_Y, 0);
-  else if (pauli === 3) applyDiagonal1(re, im, re.length, q, PAULI_Z, 0);
+/**
+ * The no-event path of one bound row: the trajectory whose every noise draw picks the
+ * identity Pauli, K0 and no Z. It is deterministic, and every trajectory follows it until its
+ * first event, so it is simulated once per row and shots start from it:
+ *   - what its jump tests read (‖ψ‖² and P(1)·‖ψ‖² before each relaxation), so a shot's
+ *     draws find its first event without touching the state;
+ *   - checkpoints of its state every `every` gates, so a shot whose first event is at gate g
+ *     replays at most `every` − 1 gates from the checkpoint before g, then runs on from g
+ *     with the draws of gate g it already made (so its draws, and its counts, are exactly
+ *     those of a trajectory simulated from |0⟩);
+ *   - its final state's cumulative |ψ|², so a shot without events is a binary search.
+ * With a device's error rates (~0.5 events per shot on bench:noise's 250-gate circuit) about
+ * half the shots cost no simulation, the rest on average half a trajectory.
+ */
+interface NoEventPath {
+  readonly every: number;
+  readonly checkpoints: readonly Statevector[];
+  /** ‖ψ‖² and P(1)·‖ψ‖² before the relaxation of operand k of gate g, at [2g + k]. */
+  readonly norm2: Float64Array;
+  readonly excited: Float64Array;
+  /** Cumulative |ψ_i|² of the final state (its last entry: ‖ψ‖²). */
+  readonly cdf: Float64Array;
+  /** Last index of the final state with nonzero probability. */
+  lastPossible: number;
 }
 
-/** Σ |ψ_i|² over the indices with bit q set: the unnormalised population of qubit q = 1. */
-function excitedPopulation(state: Statevector, q: number): number {
-  const { re, im } = state;
-  const stride = 1 << q;
-  let total = 0;
-  for (let base = stride; base < re.length; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) total += re[i]! * re[i]! + im[i]! * im[i]!;
-  }
-  return total;
+function allocateNoEventPath(program: Program, checkpointBytes: number): NoEventPath {
+  const gates = program.circuit.gates.length;
+  const count = Math.max(1, Math.min(gates, Math.floor(checkpointBytes / (16 * program.dim))));
+  return {
+    every: Math.ceil(Math.max(gates, 1) / count),
+    checkpoints: Array.from({ length: count }, () => allocateState(program.dim)),
+    norm2: new Float64Array(2 * gates),
+    excited: new Float64Array(2 * gates),
+    cdf: new Float64Array(program.dim),
+    lastPossible: 0,
+  };
 }
 
-/** ‖ψ‖² (the state is kept unnormalised: see {@link relax}). */
-function normSquared(state: Statevector): number {
-  const { re, im } = state;
-  let total = 0;
-  for (let i = 0; i < re.length; i++) total += re[i]! * re[i]! + im[i]! * im[i]!;
-  return total;
+function copyState(from: Statevector, to: Statevector): void {
+  to.re.set(from.re);
+  to.im.set(from.im);
 }
 
 /**
- * Depolarizing p on `qubits` as a random Pauli (module comment); one draw when p > 0.
- * Returns the number of passes over the state, for the work meter.
+ * Advances the state along the no-event path over gates [from, to): each gate's operation,
+ * then K0 on its relaxing operands. With `record`, also keeps the path's checkpoints and jump
+ * test inputs.
  */
-function depolarize(state: Statevector, qubits: readonly number[], p: number, rng: Rng): number {
-  if (p === 0) return 0;
-  const u = rng.nextFloat();
-  if (u >= p) return 0;
-  const paulis = 4 ** qubits.length;
-  // u/p is uniform on [0, 1): the Pauli's index, two bits (I, X, Y, Z) per operand
-  const index = Math.min(paulis - 1, Math.floor((u / p) * paulis));
-  for (let k = 0; k < qubits.length; k++) applyPauli(state, qubits[k]!, (index >>> (2 * k)) & 3);
-  return qubits.length;
-}
-
-/**
- * Thermal relaxation of qubit q towards |0⟩ (module comment): amplitude damping by its Kraus
- * operators, drawn with their probabilities on the current state, then the extra dephasing.
- *
- * The state is left unnormalised (a trajectory's distribution only needs ratios, and the
- * shot draw scales by ‖ψ‖²): K0 then scales only the |1⟩ half, and the jump test u < γ·P(1)
- * needs P(1) only when u < γ, since P(1) ≤ 1 — with γ ~ 10⁻³ per gate, a relaxation usually
- * costs half a pass instead of two. The norm shrinks by at most 1 − γ per skipped test, a
- * skip having that probability, so it cannot underflow in practice.
- * Returns the number of passes over the state, for the work meter.
- */
-function relax(
-  state: Statevector,
-  q: number,
-  keptExcited: number,
-  keptCoherence: number,
-  rng: Rng,
-): number {
-  const { re, im } = state;
-  let passes = 0;
-  if (keptExcited < 1) {
-    const decay = 1 - keptExcited; // γ
-    const u = rng.nextFloat();
-    // jump iff u < γ·P(1) = γ·excited/‖ψ‖²; impossible when u ≥ γ
-    const jump = u < decay && u * normSquared(state) < decay * excitedPopulation(state, q);
-    kraus.fill(0);
-    if (jump) {
-      kraus[2] = 1; // K1/√γ: the |1⟩ half moves to |0⟩
-      applyReal1(re, im, re.length, q, kraus, 0);
-      passes += 3;
-    } else {
-      kraus[0] = 1; // K0 = diag(1, √(1 − γ)): the |0⟩ half is left alone
-      kraus[6] = Math.sqrt(keptExcited);
-      applyDiagonal1(re, im, re.length, q, kraus, 0);
-      passes += u < decay ? 2 : 1;
-    }
-  }
-  const flip = (1 - keptCoherence / Math.sqrt(keptExcited)) / 2;
-  if (flip > 0 && rng.nextFloat() < flip) {
-    applyPauli(state, q, 3);
-    passes += 1;
-  }
-  return passes;
-}
-
-/** What the trajectories of one circuit need: the unfused program, its noise, buffers. */
-interface TrajectoryRun {
-  readonly program: Program;
-  readonly plan: NoisePlan;
-  readonly opOfGate: Int32Array;
-  readonly state: Statevector;
-  readonly outcomes: OutcomeMap;
-  readonly confusion: ClbitConfusion | undefined;
-}
-
-/** One trajectory from |0…0⟩ through the bound program, pausing when `meter` says. */
-function* runTrajectory(run: TrajectoryRun, rng: Rng, meter: WorkMeter): Paced<void> {
+function* advanceWithoutEvents(
+  run: TrajectoryRun,
+  from: number,
+  to: number,
+  meter: WorkMeter,
+  record?: NoEventPath,
+): Paced<void> {
   const { program, plan, opOfGate, state } = run;
   const { gates } = program.circuit;
-  const dim = program.dim;
-  resetState(state);
-  for (let g = 0; g < gates.length; g++) {
+  for (let g = from; g < to; g++) {
+    if (record && g % record.every === 0) copyState(state, record.checkpoints[g / record.every]!);
     const op = opOfGate[g]!;
-    let passes = 0;
-    if (op >= 0) {
-      applyOp(program, op, state, program.matrices, program.matrixOffset[op]!);
-      passes++;
-    }
+    if (op >= 0) applyOp(program, op, state, program.matrices, program.matrixOffset[op]!);
     const qubits = gates[g]!.qubits;
-    passes += depolarize(state, qubits, plan.depolarizing[g]!, rng);
     for (let k = 0; k < qubits.length; k++) {
       const slot = 2 * g + k;
-      passes += relax(state, qubits[k]!, plan.keptExcited[slot]!, plan.keptCoherence[slot]!, rng);
+      const keptExcited = plan.keptExcited[slot]!;
+      if (keptExcited === 1) continue;
+      if (record) {
+        record.norm2[slot] = normSquared(state);
+        record.excited[slot] = excitedPopulation(state, qubits[k]!);
+      }
+      applyNoJump(state, qubits[k]!, keptExcited);
     }
-    if (meter.spend(passes * dim)) yield;
+    if (meter.spend((record ? 3 : 2) * program.dim)) yield;
+  }
+}
+
+/** Simulates the no-event path of the bound row into `path`. */
+function* traceNoEventPath(run: TrajectoryRun, path: NoEventPath, meter: WorkMeter): Paced<void> {
+  resetState(run.state);
+  yield* advanceWithoutEvents(run, 0, run.program.circuit.gates.length, meter, path);
+  const { re, im } = run.state;
+  let cumulative = 0;
+  for (let i = 0; i < re.length; i++) {
+    const p = re[i]! * re[i]! + im[i]! * im[i]!;
+    if (p > 0) path.lastPossible = i;
+    cumulative += p;
+    path.cdf[i] = cumulative;
   }
 }
 
 /**
- * One shot of the trajectory's (unnormalised) state: a basis index drawn from |ψ|²/‖ψ‖² by a
- * running sum (two passes at most), its register outcome, then each measured bit's readout
- * flip.
+ * Draws a shot's noise along the no-event path up to its first event; returns the event's
+ * gate (the gate count when there is none) with that gate's draws in `pending`, in the order
+ * the trajectory makes them (depolarizing, then per operand the damping and dephasing draws).
  */
-function sampleShot(run: TrajectoryRun, rng: Rng): number {
-  const { re, im } = run.state;
-  const u = rng.nextFloat() * normSquared(run.state);
-  let cumulative = 0;
-  let index = -1;
-  let lastPossible = 0;
-  for (let i = 0; i < re.length; i++) {
-    const p = re[i]! * re[i]! + im[i]! * im[i]!;
-    if (p === 0) continue;
-    lastPossible = i;
-    cumulative += p;
-    if (cumulative > u) {
-      index = i;
-      break;
+function firstEvent(
+  plan: NoisePlan,
+  program: Program,
+  path: NoEventPath,
+  pending: number[],
+  draw: Draw,
+): number {
+  const { gates } = program.circuit;
+  for (let g = 0; g < gates.length; g++) {
+    pending.length = 0;
+    const qubits = gates[g]!.qubits;
+    const p = plan.depolarizing[g]!;
+    if (p > 0) {
+      const u = draw();
+      pending.push(u);
+      if (pauliIndex(u, p, qubits.length) !== 0) return g;
+    }
+    for (let k = 0; k < qubits.length; k++) {
+      const slot = 2 * g + k;
+      const keptExcited = plan.keptExcited[slot]!;
+      if (keptExcited < 1) {
+        const decay = 1 - keptExcited;
+        const u = draw();
+        pending.push(u);
+        if (u < decay && jumps(u, decay, path.norm2[slot]!, path.excited[slot]!)) return g;
+      }
+      const flip = dephasingFlip(keptExcited, plan.keptCoherence[slot]!);
+      if (flip > 0) {
+        const u = draw();
+        pending.push(u);
+        if (u < flip) return g;
+      }
     }
   }
-  // the running sum may fall short of ‖ψ‖² by rounding: u beyond it takes the last possible index
-  let outcome = outcomeOf(run.outcomes, index < 0 ? lastPossible : index);
-  const { confusion } = run;
-  if (confusion === undefined) return outcome;
-  for (let bit = 0; bit < confusion.p1Given0.length; bit++) {
-    const one = (outcome >>> bit) & 1;
-    const flip = one ? confusion.p0Given1[bit]! : confusion.p1Given0[bit]!;
-    if (flip > 0 && rng.nextFloat() < flip) outcome ^= 1 << bit;
+  return gates.length;
+}
+
+/** A shot of the no-event path's final state: the first index whose cumulative |ψ|² exceeds u·‖ψ‖². */
+function sampleNoEventShot(run: TrajectoryRun, path: NoEventPath, draw: Draw): number {
+  const { cdf } = path;
+  const u = draw() * cdf[cdf.length - 1]!;
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid]! > u) hi = mid;
+    else lo = mid + 1;
   }
-  return outcome;
+  // as sampleShot: u at or beyond the total (rounding) takes the last possible index
+  const index = cdf[lo]! > u ? lo : path.lastPossible;
+  return readOut(run, outcomeOf(run.outcomes, index), draw);
+}
+
+/** One shot from the no-event path (see {@link NoEventPath}); its outcome as read out. */
+function* sharedPrefixShot(
+  run: TrajectoryRun,
+  path: NoEventPath,
+  pending: number[],
+  draw: Draw,
+  meter: WorkMeter,
+): Paced<number> {
+  const event = firstEvent(run.plan, run.program, path, pending, draw);
+  const gates = run.program.circuit.gates.length;
+  if (event === gates) return sampleNoEventShot(run, path, draw);
+  const checkpoint = Math.floor(event / path.every);
+  copyState(path.checkpoints[checkpoint]!, run.state);
+  yield* advanceWithoutEvents(run, checkpoint * path.every, event, meter);
+  let replayed = 0;
+  const replay: Draw = () => (replayed < pending.length ? pending[replayed++]! : draw());
+  yield* runTrajectory(run, event, replay, meter);
+  return sampleShot(run, draw);
+}
+
+/** Options of {@link pacedTrajectoryCounts} beyond the simulator's. */
+export interface TrajectoryOptions extends SimulatorOptions {
+  /**
+   * Start shots from the row's no-event path (NoEventPath). false: simulate every shot from
+   * |0⟩ — the same counts, slower; the reference the shortcut is tested against.
+   * @defaultValue true
+   */
+  readonly shareNoEventPath?: boolean;
+  /** Memory for the no-event path's checkpoints. @defaultValue CHECKPOINT_BYTES */
+  readonly checkpointBytes?: number;
 }
 
 /**
@@ -251,7 +293,7 @@ export function* pacedTrajectoryCounts(
   rows: ParameterRowsInput,
   model: NoiseModel,
   sampling: SamplingOptions,
-  options: SimulatorOptions = {},
+  options: TrajectoryOptions = {},
 ): Paced<RegisterCounts> {
   checkQubitLimit(circuit, options.maxQubits);
   checkShots(sampling.shots, options.maxShots);
@@ -264,6 +306,7 @@ export function* pacedTrajectoryCounts(
     });
   }
   const rng = sampling.rng ?? createRng(sampling.seed ?? 0);
+  const draw: Draw = () => rng.nextFloat();
   const meter = meterFor(options);
   const matrix = toParameterMatrix(circuit, rows);
   const program = compileProgram(circuit, { fuse: false });
@@ -278,12 +321,25 @@ export function* pacedTrajectoryCounts(
   };
   const { outcomeCount } = outcomes;
   const values = new Uint32Array(matrix.rows * outcomeCount);
+  const path =
+    options.shareNoEventPath === false
+      ? undefined
+      : allocateNoEventPath(program, options.checkpointBytes ?? CHECKPOINT_BYTES);
+  const pending: number[] = [];
   for (let row = 0; row < matrix.rows; row++) {
     bindRow(program, matrix.values, matrix.cols, row);
+    if (path) yield* traceNoEventPath(run, path, meter);
     const o = row * outcomeCount;
     for (let shot = 0; shot < sampling.shots; shot++) {
-      yield* runTrajectory(run, rng, meter);
-      values[o + sampleShot(run, rng)]!++;
+      let outcome: number;
+      if (path) {
+        outcome = yield* sharedPrefixShot(run, path, pending, draw, meter);
+      } else {
+        resetState(run.state);
+        yield* runTrajectory(run, 0, draw, meter);
+        outcome = sampleShot(run, draw);
+      }
+      values[o + outcome]!++;
       if (meter.spend(2 * program.dim)) yield;
     }
   }
@@ -296,7 +352,7 @@ export function trajectoryCounts(
   rows: ParameterRowsInput,
   model: NoiseModel,
   sampling: SamplingOptions,
-  options: SimulatorOptions = {},
+  options: TrajectoryOptions = {},
 ): RegisterCounts {
   return runToEnd(pacedTrajectoryCounts(circuit, rows, model, sampling, options));
 }

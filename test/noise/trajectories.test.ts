@@ -34,6 +34,42 @@ describe("quantum trajectories against the exact density matrix", () => {
     );
   });
 
+  it("give exactly the counts of trajectories simulated from |0⟩ when sharing the no-event path", () => {
+    fc.assert(
+      fc.property(noisyCircuitArbitrary(6, 16, 2), ([circuit, [model], seed]) => {
+        const rows = [rowFor(circuit, seed), rowFor(circuit, seed + 1)];
+        const sampling = { shots: 300, seed };
+        // room for 3 checkpoints: shots replay up to a third of the circuit from one
+        const checkpointBytes = 3 * 16 * 2 ** circuit.numQubits;
+        const shared = trajectoryCounts(circuit, rows, model, sampling, { checkpointBytes }).values;
+        const fromZero = trajectoryCounts(circuit, rows, model, sampling, {
+          shareNoEventPath: false,
+        }).values;
+        expect(Array.from(shared)).toEqual(Array.from(fromZero));
+      }),
+      { seed: 2718, numRuns: 40 },
+    );
+    // 14 qubits, a device's noise (few events per shot), checkpoints every few gates
+    const builder = new CircuitBuilder(14);
+    for (let layer = 0; layer < 3; layer++) {
+      for (let q = 0; q < 14; q++) builder.add("ry", [q], 0.3 + 0.1 * q + layer);
+      for (let q = 0; q + 1 < 14; q++) builder.add("cx", [q, q + 1]);
+    }
+    const circuit = builder.measureAll().build();
+    const t1Ns = Array.from({ length: 14 }, (_, q) => 20_000 + 1000 * q);
+    const model = parseNoiseModel({
+      depolarizing: { default: 0.001, cx: 0.01 },
+      thermalRelaxation: { t1Ns, t2Ns: t1Ns, gateDurationsNs: { default: 50, cx: 300 } },
+      readout: Array.from({ length: 14 }, () => [0.01, 0.02]),
+    });
+    const sampling = { shots: 200, seed: 6 };
+    expect(Array.from(trajectoryCounts(circuit, [], model, sampling).values)).toEqual(
+      Array.from(
+        trajectoryCounts(circuit, [], model, sampling, { shareNoEventPath: false }).values,
+      ),
+    );
+  });
+
   it("differ from the noiseless distribution when the noise matters (the test can fail)", () => {
     const circuit = new CircuitBuilder(3).add("x", [0]).add("x", [1]).measureAll().build();
     const model = parseNoiseModel({ depolarizing: { x: 0.6 } }); // P(1) = 0.7 per flipped qubit
