@@ -6,10 +6,12 @@
  * (density matrix and trajectories) and 14, 16 (trajectories only: beyond the density-matrix
  * limit). The density matrix runs once without noise and once under a typical
  * superconducting model (depolarizing, thermal relaxation, readout); trajectories under the
- * same model, one per shot. All are measured in the same run, so the ratios hold on a busy
- * machine where the absolute times do not. `break-even shots` = noisy density matrix ÷
- * trajectory per shot: below it, sampling trajectories is cheaper than the exact density
- * matrix (which also gives every shot count for free once computed).
+ * same model, one per shot, timed over 1024 shots of one row (64 at 14, 16 qubits): simulated from |0⟩,
+ * and started from the row's shared no-event path (the default; trajectories.ts). All are
+ * measured in the same run, so the ratios hold on a busy machine where the absolute times do
+ * not. `break-even shots` = noisy density matrix ÷ trajectory per shot (shared path): below
+ * it, sampling trajectories is cheaper than the exact density matrix (which also gives every
+ * shot count for free once computed).
  *
  *   npm run bench:noise            npm run bench:noise -- --json
  *
@@ -23,8 +25,11 @@ import { trajectoryCounts } from "../providers/local/trajectories.js";
 import { buildAnsatz } from "../src/circuits/ansatz.js";
 
 const QUBIT_COUNTS = [4, 6, 8, 10, 14, 16];
-/** Shots per timed call of the trajectory sampler (its time is reported per shot). */
-const TRAJECTORY_SHOTS_PER_CALL = 8;
+/**
+ * Shots of one timed trajectory run (its time is reported per shot): enough for ≥ 0.1 s
+ * at every size on an idle machine.
+ */
+const trajectoryShots = (qubits: number) => (qubits <= 10 ? 1024 : 64);
 const LAYERS = 4;
 const TRIALS = 3;
 const TRIAL_SECONDS = 0.2;
@@ -40,6 +45,14 @@ function typicalNoise(qubits: number) {
     },
     readout: Array.from({ length: qubits }, () => [0.01, 0.02]),
   });
+}
+
+/** Seconds per shot of one run of `shots` shots, after a warm-up run of a few shots. */
+function secondsPerShot(run: (shots: number) => void, shots: number): number {
+  run(16);
+  const start = process.hrtime.bigint();
+  run(shots);
+  return Number(process.hrtime.bigint() - start) / 1e9 / shots;
 }
 
 /** Seconds per call of `run`: the best of TRIALS trials of at least TRIAL_SECONDS each. */
@@ -77,9 +90,11 @@ export interface NoiseBenchRow {
   readonly gates: number;
   readonly statevectorMs: number;
   readonly density: DensityCost | null;
-  /** One noisy trajectory (one shot) under the same model. */
+  /** One noisy trajectory (one shot) under the same model, simulated from |0⟩. */
+  readonly trajectoryFromZeroMsPerShot: number;
+  /** The same shots started from the row's no-event path (the default). */
   readonly trajectoryMsPerShot: number;
-  /** Trajectory per shot ÷ statevector, same run. */
+  /** Trajectory per shot (shared path) ÷ statevector, same run. */
   readonly trajectoryShotOverStatevector: number;
 }
 
@@ -89,10 +104,13 @@ function measure(qubits: number): NoiseBenchRow {
   const row = [circuit.parameters.map((_, column) => 0.1 + 0.37 * column)];
   const noise = typicalNoise(qubits);
   const statevector = bestSecondsPerCall(() => exactProbabilities(circuit, row));
-  const sampling = { shots: TRAJECTORY_SHOTS_PER_CALL, seed: 1 };
-  const trajectoryShot =
-    bestSecondsPerCall(() => trajectoryCounts(circuit, row, noise, sampling)) /
-    TRAJECTORY_SHOTS_PER_CALL;
+  const trajectories = (shareNoEventPath: boolean) =>
+    secondsPerShot(
+      (shots) => trajectoryCounts(circuit, row, noise, { shots, seed: 1 }, { shareNoEventPath }),
+      trajectoryShots(qubits),
+    );
+  const trajectoryFromZero = trajectories(false);
+  const trajectoryShot = trajectories(true);
   let density: DensityCost | null = null;
   if (qubits <= DENSITY_MAX_QUBITS) {
     const noiseless = bestSecondsPerCall(() => noisyProbabilities(circuit, row, NOISELESS));
@@ -110,6 +128,7 @@ function measure(qubits: number): NoiseBenchRow {
     gates: circuit.gates.length,
     statevectorMs: statevector * 1e3,
     density,
+    trajectoryFromZeroMsPerShot: trajectoryFromZero * 1e3,
     trajectoryMsPerShot: trajectoryShot * 1e3,
     trajectoryShotOverStatevector: trajectoryShot / statevector,
   };
@@ -126,7 +145,7 @@ export function measureNoiseCostRatios(
 }
 
 const HEADER =
-  "qubits  gates  statevector ms  density ms (no noise)  density ms (noisy)  noisy/statevector  noisy/noiseless  trajectory ms/shot  shot/statevector  break-even shots";
+  "qubits  gates  statevector ms  density ms (no noise)  density ms (noisy)  noisy/statevector  noisy/noiseless  trajectory ms/shot (from |0⟩)  (shared path)  shot/statevector  break-even shots";
 
 /** The table bench:noise prints (also for bench:sim). */
 export function formatNoiseCostTable(rows: readonly NoiseBenchRow[]): string {
@@ -141,7 +160,8 @@ export function formatNoiseCostTable(rows: readonly NoiseBenchRow[]): string {
       cell(r.density?.densityNoisyMs, 19),
       cell(r.density?.noisyOverStatevector, 18),
       cell(r.density?.noisyOverNoiseless, 16),
-      cell(r.trajectoryMsPerShot, 19),
+      cell(r.trajectoryFromZeroMsPerShot, 29),
+      cell(r.trajectoryMsPerShot, 14),
       cell(r.trajectoryShotOverStatevector, 17),
       cell(r.density?.breakEvenShots, 17),
     ].join(" "),

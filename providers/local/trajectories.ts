@@ -29,7 +29,7 @@
  * simulating each from |0⟩, at a fraction of the cost when events are rare.
  *
  * Memory is the statevector's, 16·2ⁿ bytes (14 qubits 256 KiB, 20 qubits 16 MiB, 24 qubits
- * 256 MiB), plus up to CHECKPOINT_BYTES (64 MiB) of the no-event path's checkpoints, so the
+ * 256 MiB), plus up to CHECKPOINT_BYTES (16 MiB) of the no-event path's checkpoints, so the
  * qubit limit is the statevector simulator's (maxQubits, default 24). Time grows with the
  * shots instead: at most shots × rows × (gates + noisy operands) × 2ⁿ amplitude-operations
  * (bench/noise.ts measures it). Exact probabilities are not estimated from trajectories:
@@ -96,10 +96,11 @@ export function hasGateNoise(plan: NoisePlan): boolean {
 }
 
 /**
- * Bytes of statevector checkpoints kept along the no-event path (below): at 16 qubits (1 MiB
- * a state) one every 4 gates of a 250-gate circuit; at 22+ qubits only |0⟩'s.
+ * Bytes of statevector checkpoints kept along the no-event path (below): at 14 qubits (256 KiB
+ * a state) one every 4 gates of a 250-gate circuit, at 16 every 16 (a shot replays 7 of 250
+ * gates on average); at 20+ qubits only |0⟩'s.
  */
-export const CHECKPOINT_BYTES = 64 * 2 ** 20;
+export const CHECKPOINT_BYTES = 16 * 2 ** 20;
 
 /**
  * The no-event path of one bound row: the trajectory whose every noise draw picks the
