@@ -38,6 +38,7 @@ import {
   pacedNoisyProbabilities,
 } from "./density-simulator.js";
 import type { NoiseModel } from "./noise-model.js";
+import { resolveNoise } from "./noise-plan.js";
 import { runPaced } from "./pacing.js";
 import { completedHandle, priced } from "./provider.js";
 import { checkQubitLimit, checkShots, DEFAULT_MAX_QUBITS, DEFAULT_MAX_SHOTS } from "./simulator.js";
@@ -130,6 +131,7 @@ export class NoisyLocalProvider implements Provider {
     const prepared = await this.prepare(circuit);
     this.validate(prepared, config);
     checkParameterShape(prepared, shape);
+    resolveNoise(this.options.noise, prepared); // its per-qubit lists cover the circuit
     return priced(shape, config);
   }
 

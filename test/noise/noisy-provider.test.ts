@@ -160,6 +160,21 @@ describe("NoisyLocalProvider", () => {
       message:
         "circuit has 14 qubits; the local simulator's limit is 13 (raise maxQubits, at most 30)",
     });
+    const twoQubitModel = parseNoiseModel({
+      readout: [
+        [0.1, 0.1],
+        [0.1, 0.1],
+      ],
+    });
+    const narrow = new NoisyLocalProvider({ device: "d", noise: twoQubitModel });
+    const noiseRefusal = {
+      code: "QPLANE_ERR_SIM_NOISE",
+      message: "noise.readout has 2 entries; the circuit has 3 qubits (one entry per qubit)",
+    };
+    expect(await rejection(narrow.estimate(ghz(3), { rows: 1, cols: 0 }, { shots: 0 }))).toEqual(
+      noiseRefusal,
+    );
+    expect(await rejection(narrow.run(ghz(3), [], { shots: 10 }))).toEqual(noiseRefusal);
     expect(await rejection(provider.run(bell, [[0]], { shots: 1_000_001 }))).toEqual({
       code: "QPLANE_ERR_SIM_SHOTS",
       message: "shots must be an integer in 1..1000000, got 1000001",
