@@ -114,7 +114,9 @@ export const CHECKPOINT_BYTES = 16 * 2 ** 20;
  *     those of a trajectory simulated from |0⟩);
  *   - its final state's cumulative |ψ|², so a shot without events is a binary search.
  * With a device's error rates (~0.5 events per shot on bench:noise's 250-gate circuit) about
- * half the shots cost no simulation, the rest on average half a trajectory.
+ * half the shots cost no simulation, the rest on average half a trajectory. The path is left
+ * unnormalised like any trajectory: its ‖ψ‖² bounds the probability of reaching it without an
+ * event, so a gate where it has underflowed is never reached by a shot.
  */
 interface NoEventPath {
   readonly every: number;
