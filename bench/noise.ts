@@ -1,19 +1,35 @@
 /**
  * Noisy-simulator benchmark: time per circuit (one parameter row) of the exact density-matrix
- * simulator against the statevector simulator, on the standard ansatz (bench:sim's workload:
- * 4 layers of [ry(x) encoding, ry(θ) rz(θ) on every qubit, CNOT chain], all qubits measured)
- * at 4, 6, 8 and 10 qubits; the density matrix runs once without noise and once under a
- * typical superconducting model (depolarizing, thermal relaxation, readout). Both are measured
- * in the same run, so the ratios hold on a busy machine where the absolute times do not.
+ * simulator and per shot of the quantum-trajectory sampler against the statevector
+ * simulator, on the standard ansatz (bench:sim's workload: 4 layers of [ry(x) encoding,
+ * ry(θ) rz(θ) on every qubit, CNOT chain], all qubits measured) at 4, 6, 8, 10 qubits
+ * (density matrix and trajectories) and 14, 16 (trajectories only: beyond the density-matrix
+ * limit). The density matrix runs once without noise and once under a typical
+ * superconducting model (depolarizing, thermal relaxation, readout); trajectories under the
+ * same model, one per shot, timed over 1024 shots of one row (64 at 14, 16 qubits): simulated from |0⟩,
+ * and started from the row's shared no-event path (the default; trajectories.ts). All are
+ * measured in the same run, so the ratios hold on a busy machine where the absolute times do
+ * not. `break-even shots` = noisy density matrix ÷ trajectory per shot (shared path): below
+ * it, sampling trajectories is cheaper than the exact density matrix (which also gives every
+ * shot count for free once computed).
  *
  *   npm run bench:noise            npm run bench:noise -- --json
+ *
+ * {@link measureNoiseCostRatios} is the same measurement for another benchmark (bench:sim).
  */
-import { noisyProbabilities } from "../providers/local/density-simulator.js";
+import { pathToFileURL } from "node:url";
+import { DENSITY_MAX_QUBITS, noisyProbabilities } from "../providers/local/density-simulator.js";
 import { NOISELESS, parseNoiseModel } from "../providers/local/noise-model.js";
 import { exactProbabilities } from "../providers/local/simulator.js";
+import { trajectoryCounts } from "../providers/local/trajectories.js";
 import { buildAnsatz } from "../src/circuits/ansatz.js";
 
-const QUBIT_COUNTS = [4, 6, 8, 10];
+const QUBIT_COUNTS = [4, 6, 8, 10, 14, 16];
+/**
+ * Shots of one timed trajectory run (its time is reported per shot): enough for ≥ 0.1 s
+ * at every size on an idle machine.
+ */
+const trajectoryShots = (qubits: number) => (qubits <= 10 ? 1024 : 64);
 const LAYERS = 4;
 const TRIALS = 3;
 const TRIAL_SECONDS = 0.2;
@@ -29,6 +45,14 @@ function typicalNoise(qubits: number) {
     },
     readout: Array.from({ length: qubits }, () => [0.01, 0.02]),
   });
+}
+
+/** Seconds per shot of one run of `shots` shots, after a warm-up run of a few shots. */
+function secondsPerShot(run: (shots: number) => void, shots: number): number {
+  run(16);
+  const start = process.hrtime.bigint();
+  run(shots);
+  return Number(process.hrtime.bigint() - start) / 1e9 / shots;
 }
 
 /** Seconds per call of `run`: the best of TRIALS trials of at least TRIAL_SECONDS each. */
@@ -49,16 +73,29 @@ function bestSecondsPerCall(run: () => void): number {
   return best;
 }
 
-interface NoiseBenchRow {
-  readonly qubits: number;
-  readonly gates: number;
-  readonly statevectorMs: number;
+/** Density-matrix columns of a row: null beyond DENSITY_MAX_QUBITS (not simulated). */
+interface DensityCost {
   readonly densityNoiselessMs: number;
   readonly densityNoisyMs: number;
   /** Noisy density matrix ÷ statevector, same run. */
   readonly noisyOverStatevector: number;
   /** Noisy ÷ noiseless density matrix: the channels' share. */
   readonly noisyOverNoiseless: number;
+  /** Noisy density matrix ÷ trajectory per shot. */
+  readonly breakEvenShots: number;
+}
+
+export interface NoiseBenchRow {
+  readonly qubits: number;
+  readonly gates: number;
+  readonly statevectorMs: number;
+  readonly density: DensityCost | null;
+  /** One noisy trajectory (one shot) under the same model, simulated from |0⟩. */
+  readonly trajectoryFromZeroMsPerShot: number;
+  /** The same shots started from the row's no-event path (the default). */
+  readonly trajectoryMsPerShot: number;
+  /** Trajectory per shot (shared path) ÷ statevector, same run. */
+  readonly trajectoryShotOverStatevector: number;
 }
 
 function measure(qubits: number): NoiseBenchRow {
@@ -67,39 +104,78 @@ function measure(qubits: number): NoiseBenchRow {
   const row = [circuit.parameters.map((_, column) => 0.1 + 0.37 * column)];
   const noise = typicalNoise(qubits);
   const statevector = bestSecondsPerCall(() => exactProbabilities(circuit, row));
-  const noiseless = bestSecondsPerCall(() => noisyProbabilities(circuit, row, NOISELESS));
-  const noisy = bestSecondsPerCall(() => noisyProbabilities(circuit, row, noise));
+  const trajectories = (shareNoEventPath: boolean) =>
+    secondsPerShot(
+      (shots) => trajectoryCounts(circuit, row, noise, { shots, seed: 1 }, { shareNoEventPath }),
+      trajectoryShots(qubits),
+    );
+  const trajectoryFromZero = trajectories(false);
+  const trajectoryShot = trajectories(true);
+  let density: DensityCost | null = null;
+  if (qubits <= DENSITY_MAX_QUBITS) {
+    const noiseless = bestSecondsPerCall(() => noisyProbabilities(circuit, row, NOISELESS));
+    const noisy = bestSecondsPerCall(() => noisyProbabilities(circuit, row, noise));
+    density = {
+      densityNoiselessMs: noiseless * 1e3,
+      densityNoisyMs: noisy * 1e3,
+      noisyOverStatevector: noisy / statevector,
+      noisyOverNoiseless: noisy / noiseless,
+      breakEvenShots: noisy / trajectoryShot,
+    };
+  }
   return {
     qubits,
     gates: circuit.gates.length,
     statevectorMs: statevector * 1e3,
-    densityNoiselessMs: noiseless * 1e3,
-    densityNoisyMs: noisy * 1e3,
-    noisyOverStatevector: noisy / statevector,
-    noisyOverNoiseless: noisy / noiseless,
+    density,
+    trajectoryFromZeroMsPerShot: trajectoryFromZero * 1e3,
+    trajectoryMsPerShot: trajectoryShot * 1e3,
+    trajectoryShotOverStatevector: trajectoryShot / statevector,
   };
+}
+
+/**
+ * Times the statevector, density-matrix (up to DENSITY_MAX_QUBITS) and trajectory simulators
+ * on the standard ansatz at each qubit count (module comment), in one run.
+ */
+export function measureNoiseCostRatios(
+  qubitCounts: readonly number[] = QUBIT_COUNTS,
+): NoiseBenchRow[] {
+  return qubitCounts.map(measure);
+}
+
+const HEADER =
+  "qubits  gates  statevector ms  density ms (no noise)  density ms (noisy)  noisy/statevector  noisy/noiseless  trajectory ms/shot (from |0⟩)  (shared path)  shot/statevector  break-even shots";
+
+/** The table bench:noise prints (also for bench:sim). */
+export function formatNoiseCostTable(rows: readonly NoiseBenchRow[]): string {
+  const cell = (value: number | undefined, width: number) =>
+    (value === undefined ? "—" : value.toPrecision(3)).padStart(width);
+  const lines = rows.map((r) =>
+    [
+      String(r.qubits).padStart(6),
+      String(r.gates).padStart(6),
+      cell(r.statevectorMs, 15),
+      cell(r.density?.densityNoiselessMs, 22),
+      cell(r.density?.densityNoisyMs, 19),
+      cell(r.density?.noisyOverStatevector, 18),
+      cell(r.density?.noisyOverNoiseless, 16),
+      cell(r.trajectoryFromZeroMsPerShot, 29),
+      cell(r.trajectoryMsPerShot, 14),
+      cell(r.trajectoryShotOverStatevector, 17),
+      cell(r.density?.breakEvenShots, 17),
+    ].join(" "),
+  );
+  return [HEADER, ...lines].join("\n");
 }
 
 function main(): void {
   const json = process.argv.includes("--json");
-  const rows = QUBIT_COUNTS.map(measure);
-  console.log(
-    "qubits  gates  statevector ms  density ms (no noise)  density ms (noisy)  noisy/statevector  noisy/noiseless",
-  );
-  for (const r of rows) {
-    console.log(
-      [
-        String(r.qubits).padStart(6),
-        String(r.gates).padStart(6),
-        r.statevectorMs.toPrecision(3).padStart(15),
-        r.densityNoiselessMs.toPrecision(3).padStart(22),
-        r.densityNoisyMs.toPrecision(3).padStart(19),
-        r.noisyOverStatevector.toPrecision(3).padStart(18),
-        r.noisyOverNoiseless.toPrecision(3).padStart(16),
-      ].join(" "),
-    );
-  }
+  const rows = measureNoiseCostRatios();
+  console.log(formatNoiseCostTable(rows));
   if (json) console.log(JSON.stringify({ layers: LAYERS, rows }));
 }
 
-main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main();
+}

@@ -1,16 +1,30 @@
 /**
- * STAND-IN for H8's NoisyLocalProvider (same constructor options), so the twin code compiles
- * and its tests run on this branch; the lead replaces this file with H8's. It runs the exact
- * density-matrix simulator only (no trajectories), unpaced.
+ * A noisy local simulator behind the provider interface: the circuit runs under a fixed
+ * noise model (noise-model.ts), as a device's twin would. Exact probabilities (shots = 0) come
+ * from the density matrix and exist up to DENSITY_MAX_QUBITS (12); shots come from the density
+ * matrix up to that limit and from seeded quantum trajectories above it, up to `maxQubits`
+ * (density-simulator.ts, trajectories.ts). Runs are paced like LocalProvider's: the event loop
+ * gets a turn between chunks of work (within a row when rows are large), and a run stops with
+ * QPLANE_ERR_RUN_CANCELLED at the first pause after `config.signal` aborts.
+ *
+ * `prepareCircuit` maps the circuit as submitted to the circuit simulated (a twin transpiles
+ * for its device and compacts the qubits touched, so the noise model's per-qubit entries must
+ * index the prepared circuit's qubits). It is called once per circuit (cached: circuits are
+ * immutable, and training runs the same one every step); limits apply to the prepared
+ * circuit. No derivatives and no statevectors are offered: gradients of a noisy model go
+ * through parameter shift or SPSA on its probabilities or counts.
  */
-import { randomUUID } from "node:crypto";
 import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
-import { checkParameterShape, type ParameterRowsInput } from "../../src/circuits/parameters.js";
 import {
+  checkParameterShape,
+  type ParameterRowsInput,
+  toParameterMatrix,
+} from "../../src/circuits/parameters.js";
+import {
+  type CircuitCounts,
   type ExecutionConfig,
   type ExecutionEstimate,
-  type ExecutionResult,
   type JobHandle,
   type MatrixShape,
   type Provider,
@@ -20,28 +34,40 @@ import {
 } from "../types.js";
 import {
   checkDensityQubitLimit,
-  DENSITY_MAX_QUBITS,
-  noisyCounts,
-  noisyProbabilities,
+  pacedNoisyCounts,
+  pacedNoisyProbabilities,
 } from "./density-simulator.js";
 import type { NoiseModel } from "./noise-model.js";
-import { checkShots, DEFAULT_MAX_SHOTS } from "./simulator.js";
+import { resolveNoise } from "./noise-plan.js";
+import { runPaced } from "./pacing.js";
+import { completedHandle, priced } from "./provider.js";
+import { checkQubitLimit, checkShots, DEFAULT_MAX_QUBITS, DEFAULT_MAX_SHOTS } from "./simulator.js";
 
 export interface NoisyLocalProviderOptions {
+  /** Name reported as the device (e.g. the twin's backend name). */
   readonly device: string;
   readonly noise: NoiseModel;
+  /** Largest prepared circuit accepted for shots (trajectories). @defaultValue 24 */
   readonly maxQubits?: number;
+  /** Maps a submitted circuit to the one simulated (module comment). @defaultValue identity */
   readonly prepareCircuit?: (circuit: Circuit) => Promise<Circuit>;
 }
 
 export class NoisyLocalProvider implements Provider {
-  constructor(private readonly options: NoisyLocalProviderOptions) {}
+  private readonly options: NoisyLocalProviderOptions;
+  private readonly preparedCircuits = new WeakMap<Circuit, Promise<Circuit>>();
+
+  constructor(options: NoisyLocalProviderOptions) {
+    this.options = Object.freeze({ ...options });
+    // refuses a maxQubits outside 1..HARD_MAX_QUBITS now, not at the first run
+    checkQubitLimit({ numQubits: 0, numClbits: 0 }, options.maxQubits);
+  }
 
   async capabilities(): Promise<ProviderCapabilities> {
     return {
       provider: "local",
       device: this.options.device,
-      numQubits: this.options.maxQubits ?? DENSITY_MAX_QUBITS,
+      numQubits: this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
       nativeGates: GATE_NAMES,
       couplingMap: null,
       exactProbabilities: true,
@@ -51,12 +77,25 @@ export class NoisyLocalProvider implements Provider {
     };
   }
 
-  private async prepare(circuit: Circuit): Promise<Circuit> {
-    const prepared = this.options.prepareCircuit
-      ? await this.options.prepareCircuit(circuit)
-      : circuit;
-    checkDensityQubitLimit(prepared);
+  /** The prepared circuit, once per submitted circuit; a failed preparation is not kept. */
+  private prepare(circuit: Circuit): Promise<Circuit> {
+    const { prepareCircuit } = this.options;
+    if (prepareCircuit === undefined) return Promise.resolve(circuit);
+    let prepared = this.preparedCircuits.get(circuit);
+    if (prepared === undefined) {
+      prepared = prepareCircuit(circuit);
+      this.preparedCircuits.set(circuit, prepared);
+      prepared.catch(() => this.preparedCircuits.delete(circuit));
+    }
     return prepared;
+  }
+
+  /** Refuses what the simulators cannot run, before any compute is spent. */
+  private validate(circuit: CircuitCounts, config: ExecutionConfig): void {
+    checkQubitLimit(circuit, this.options.maxQubits);
+    // exact probabilities need the density matrix; its error names shots = 0
+    if (config.shots === 0) checkDensityQubitLimit(circuit);
+    else checkShots(config.shots);
   }
 
   async run(
@@ -66,19 +105,22 @@ export class NoisyLocalProvider implements Provider {
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const prepared = await this.prepare(circuit);
-    if (config.shots !== 0) checkShots(config.shots);
-    const { noise } = this.options;
+    this.validate(prepared, config);
+    const matrix = toParameterMatrix(prepared, rows);
+    const { noise, maxQubits } = this.options;
+    if (config.shots === 0) {
+      const probabilities = await runPaced(
+        pacedNoisyProbabilities(prepared, matrix, noise),
+        config.signal,
+      );
+      return completedHandle({ kind: "probabilities", ...probabilities });
+    }
     const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const result: ExecutionResult =
-      config.shots === 0
-        ? { kind: "probabilities", ...noisyProbabilities(prepared, rows, noise) }
-        : { kind: "counts", ...noisyCounts(prepared, rows, noise, sampling) };
-    return {
-      id: `local-${randomUUID()}`,
-      status: async () => "completed",
-      result: async () => result,
-      cancel: async () => {},
-    };
+    const counts = await runPaced(
+      pacedNoisyCounts(prepared, matrix, noise, sampling, { maxQubits }),
+      config.signal,
+    );
+    return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(
@@ -86,16 +128,31 @@ export class NoisyLocalProvider implements Provider {
     shape: MatrixShape,
     config: ExecutionConfig,
   ): Promise<ExecutionEstimate> {
-    checkParameterShape(await this.prepare(circuit), shape);
-    return {
-      submissions: 1,
-      circuits: shape.rows,
-      totalShots: shape.rows * config.shots,
-      estimatedCostUsd: 0,
-    };
+    const prepared = await this.prepare(circuit);
+    this.validate(prepared, config);
+    checkParameterShape(prepared, shape);
+    resolveNoise(this.options.noise, prepared); // its per-qubit lists cover the circuit
+    return priced(shape, config);
+  }
+
+  /**
+   * One submission of `shape.rows` circuits, free; the counts are those submitted (a
+   * preparation that adds qubits is only seen by {@link estimate} and `run`).
+   */
+  async estimateCounts(
+    circuit: CircuitCounts,
+    shape: MatrixShape,
+    config: ExecutionConfig,
+  ): Promise<ExecutionEstimate> {
+    this.validate(circuit, config);
+    return priced(shape, config);
   }
 
   async status(): Promise<ProviderStatus> {
-    return { operational: true, message: this.options.device, queueLength: 0 };
+    return {
+      operational: true,
+      message: `local noisy simulator (${this.options.device})`,
+      queueLength: 0,
+    };
   }
 }

@@ -55,7 +55,8 @@ export interface LocalProviderOptions extends SimulatorOptions {
   readonly device?: string;
 }
 
-function completedHandle(result: ExecutionResult): JobHandle {
+/** The handle of a run computed in process: already complete (shared by the local providers). */
+export function completedHandle(result: ExecutionResult): JobHandle {
   return {
     id: `local-${randomUUID()}`,
     status: async () => "completed",
@@ -64,8 +65,8 @@ function completedHandle(result: ExecutionResult): JobHandle {
   };
 }
 
-/** A local run: one submission of every row, free. */
-function priced(shape: MatrixShape, config: ExecutionConfig): ExecutionEstimate {
+/** A local run: one submission of every row, free (shared by the local providers). */
+export function priced(shape: MatrixShape, config: ExecutionConfig): ExecutionEstimate {
   return {
     submissions: 1,
     circuits: shape.rows,

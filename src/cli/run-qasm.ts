@@ -1,6 +1,7 @@
 /**
  * `qplane run-qasm FILE...`: simulates OpenQASM 3 files on the local statevector simulator
- * (with `--noise MODEL`, on the density-matrix simulator under that noise model) and prints
+ * (with `--noise MODEL`, on the density-matrix simulator under that noise model; shots of
+ * circuits over its 12 qubits by quantum trajectories) and prints
  * one JSON object per file, one per line, in the order given. The noise model and all files
  * are read and parsed before anything is simulated, so a bad file costs no compute.
  */
@@ -108,7 +109,8 @@ function load(path: string, options: RunQasmOptions, noise: NoiseModel | undefin
   try {
     checkQubitLimit(circuit, options.maxQubits);
     if (noise) {
-      checkDensityQubitLimit(circuit);
+      // exact probabilities need the density matrix; shots beyond it come from trajectories
+      if ((options.shots ?? 0) === 0) checkDensityQubitLimit(circuit);
       resolveNoise(noise, circuit); // per-qubit lists cover the circuit
     }
   } catch (error) {
@@ -153,7 +155,7 @@ export function runQasmFiles(paths: readonly string[], options: RunQasmOptions):
       }
       const sampling = { shots, seed: options.seed };
       const { values } = noise
-        ? noisyCounts(circuit, rows, noise, sampling)
+        ? noisyCounts(circuit, rows, noise, sampling, simulator)
         : sampledCounts(circuit, rows, sampling, simulator);
       if (format === "array") return JSON.stringify({ counts: Array.from(values) });
       if (format === "counts") return `{"counts":${bitstringJson(values, width)}}`;

@@ -7,15 +7,11 @@ import {
 } from "../../providers/local/density-simulator.js";
 import { NOISELESS, type NoiseModel, parseNoiseModel } from "../../providers/local/noise-model.js";
 import { exactProbabilities } from "../../providers/local/simulator.js";
-import { GATE_NAMES, type GateName } from "../../src/circuits/gates.js";
 import { type Circuit, CircuitBuilder, input, weight } from "../../src/circuits/ir.js";
 import { hermitianEigenvalues, mutualInformationXT } from "../../src/infoplane/index.js";
 import { circuitArbitrary, rowFor } from "../helpers/random-circuits.js";
-import {
-  type ReferenceNoise,
-  referenceDensityMatrix,
-  referenceProbabilities,
-} from "./dense-density-reference.js";
+import { referenceDensityMatrix, referenceProbabilities } from "./dense-density-reference.js";
+import { noisyCircuitArbitrary } from "./noise-arbitrary.js";
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number) {
   expect(actual.length).toBe(expected.length);
@@ -135,57 +131,6 @@ describe("noisy simulator on hand-computed cases", () => {
     expect(Array.from(certain.values)).toEqual([0, 100]);
   });
 });
-
-/** A random noise model for `numQubits` qubits, as the file and as the reference reads it. */
-function noiseArbitrary(numQubits: number): fc.Arbitrary<[NoiseModel, ReferenceNoise]> {
-  // spread over the range (fc.double favours 0 and the bounds, which hide order mistakes)
-  const upTo = (max: number) => fc.integer({ min: 0, max: 1000 }).map((k) => (k / 1000) * max);
-  const probability = upTo(0.3);
-  const gate = fc.constantFrom<GateName>(...GATE_NAMES);
-  const qubits = <T>(value: fc.Arbitrary<T>) =>
-    fc.array(value, { minLength: numQubits, maxLength: numQubits });
-  return fc
-    .record({
-      pDefault: probability,
-      pGates: fc.dictionary(gate, probability, { maxKeys: 4 }),
-      t1: qubits(upTo(450).map((t) => 50 + t)),
-      t2Fraction: qubits(upTo(0.95).map((f) => 0.05 + f)),
-      relax: fc.boolean(),
-      tDefault: upTo(40),
-      tGates: fc.dictionary(gate, upTo(100), { maxKeys: 4 }),
-      readout: fc.option(qubits(fc.tuple(probability, probability)), { nil: undefined }),
-    })
-    .map(({ pDefault, pGates, t1, t2Fraction, relax, tDefault, tGates, readout }) => {
-      const t2 = t1.map((t, q) => 2 * t * t2Fraction[q]!);
-      const document = {
-        depolarizing: { default: pDefault, ...pGates },
-        ...(relax
-          ? {
-              thermalRelaxation: {
-                t1Ns: t1,
-                t2Ns: t2,
-                gateDurationsNs: { default: tDefault, ...tGates },
-              },
-            }
-          : {}),
-        ...(readout ? { readout } : {}),
-      };
-      const reference: ReferenceNoise = {
-        depolarizingDefault: pDefault,
-        depolarizingByGate: pGates,
-        ...(relax
-          ? { t1Ns: t1, t2Ns: t2, durationDefaultNs: tDefault, durationByGateNs: tGates }
-          : {}),
-        readout,
-      };
-      return [parseNoiseModel(document), reference];
-    });
-}
-
-const noisyCircuitArbitrary = (maxQubits: number, maxGates: number) =>
-  circuitArbitrary({ maxQubits, maxGates, scramble: true }).chain((circuit) =>
-    fc.tuple(fc.constant(circuit), noiseArbitrary(circuit.numQubits), fc.integer()),
-  );
 
 describe("noisy simulator against an independent dense Kraus reference", () => {
   it("agrees to 1e-10 on random circuits of 1–6 qubits with mixed noise", () => {

@@ -95,7 +95,7 @@ describe("noise-model files", () => {
     expect(failure(() => noisyProbabilities(circuit, [], parseNoiseModel({})))).toEqual({
       code: "QPLANE_ERR_SIM_TOO_MANY_QUBITS",
       message:
-        "numQubits 13 exceeds the noisy (density-matrix) simulator's limit of 12 qubits (16·4^n bytes of state: 256 MiB at 12)",
+        "numQubits 13 exceeds the noisy (density-matrix) simulator's limit of 12 qubits (16·4^n bytes of state: 256 MiB at 12) for exact probabilities (shots = 0); shots ≥ 1 sample larger circuits by quantum trajectories",
     });
   });
 });

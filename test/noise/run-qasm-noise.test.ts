@@ -65,8 +65,27 @@ describe("qplane run-qasm --noise", () => {
     expect(code).not.toBe(0);
     expect(stdout).toBe("");
     expect(stderr).toBe(
-      `qplane: error: ${wide}: numQubits 13 exceeds the noisy (density-matrix) simulator's limit of 12 qubits (16·4^n bytes of state: 256 MiB at 12)\n`,
+      `qplane: error: ${wide}: numQubits 13 exceeds the noisy (density-matrix) simulator's limit of 12 qubits (16·4^n bytes of state: 256 MiB at 12) for exact probabilities (shots = 0); shots ≥ 1 sample larger circuits by quantum trajectories\n`,
     );
+  });
+
+  it("samples shots of circuits over the density-matrix limit by trajectories", () => {
+    const model = file("x-depolarizing.json", '{"depolarizing": {"x": 0.5}}');
+    const wide = file(
+      "wide-shots.qasm",
+      'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[13] q;\nbit[13] c;\nx q[12];\nc = measure q;\n',
+    );
+    const args = ["run-qasm", wide, "--noise", model, "--shots", "2000", "--seed", "4"];
+    const first = qplane(...args);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toBe(qplane(...args).stdout);
+    const { counts } = JSON.parse(first.stdout) as { counts: Record<string, number> };
+    // depolarizing 0.5 after x: P(1) = 0.75 on qubit 12 (σ = 19 counts), every other bit 0
+    const one = `1${"0".repeat(12)}`;
+    const zero = "0".repeat(13);
+    expect(Object.keys(counts).sort()).toEqual([zero, one]);
+    expect(counts[one]! + counts[zero]!).toBe(2000);
+    expect(Math.abs(counts[one]! - 1500)).toBeLessThan(5 * 19.4);
   });
 
   it("checks that every file's qubits are covered before simulating any", () => {
