@@ -25,7 +25,7 @@ describe("POST /v1/jobs", () => {
     const body = response.json();
     expect(body).toEqual({ id: expect.stringMatching(/^[0-7][0-9A-Z]{25}$/), status: "queued" });
     expect(response.headers.location).toBe(`/v1/jobs/${body.id}`);
-    const [{ spec: stored, options }] = service.submitted;
+    const { spec: stored, options } = service.submitted[0]!;
     expect(stored.training).toMatchObject({ epochs: 3, batchSize: 16, optimizer: "adam" });
     expect(stored.backend).toEqual({ name: "local", shots: 0 });
     expect(stored).not.toHaveProperty("name");
