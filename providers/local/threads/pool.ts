@@ -46,6 +46,13 @@ const CIRCUITS_PER_WORKER = 16;
 /** Longest single Atomics.wait of a paced run before it gives the event loop a turn. */
 const WAIT_SLICE_MS = 5;
 
+/** Tasks posted to workers since the process started (tests check when threads are used). */
+let tasksPosted = 0;
+
+export function postedTaskCount(): number {
+  return tasksPosted;
+}
+
 let nextCircuitId = 1;
 const circuitIds = new WeakMap<Circuit, number>();
 
@@ -92,6 +99,7 @@ export class PoolWorker {
 
   post(task: Task): void {
     this.port.postMessage(task);
+    tasksPosted++;
     Atomics.store(this.control, REQUEST, ++this.requested);
     Atomics.notify(this.control, REQUEST);
   }
