@@ -5,6 +5,10 @@
  * (vitest's global setup builds it); the TypeScript sources, which never start threads, are
  * the single-threaded reference.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import type * as AdjointModule from "../../../providers/local/adjoint.js";
@@ -19,8 +23,10 @@ import { buildAnsatz } from "../../../src/circuits/ansatz.js";
 import type { Circuit } from "../../../src/circuits/ir.js";
 import type { ParameterMatrix } from "../../../src/circuits/parameters.js";
 import { isQplaneError } from "../../../src/errors/catalogue.js";
+import { createRunPool, threadsPerRun } from "../../../src/experiments/run-pool.js";
 import type * as ShiftModule from "../../../src/gradients/parameter-shift.js";
 import { createRng } from "../../../src/random/rng.js";
+import type { JobSpec } from "../../../src/training/spec.js";
 import { circuitArbitrary, rowFor } from "../../helpers/random-circuits.js";
 
 const dist = (path: string) => new URL(`../../../dist/${path}`, import.meta.url).href;
@@ -271,5 +277,45 @@ describe("QPLANE_THREADS", () => {
     expect(isQplaneError(error) && error.code).toBe("QPLANE_ERR_CONFIG");
     expect((error as Error).message).toContain("QPLANE_THREADS");
     expect((error as Error).message).toContain(`"${value}"`);
+  });
+});
+
+describe("qplane experiment --parallel thread budget", () => {
+  it("gives each of the pool's runs an equal share of QPLANE_THREADS (default: the cores)", () => {
+    expect(threadsPerRun(4, { QPLANE_THREADS: "16" })).toBe("4");
+    expect(threadsPerRun(3, { QPLANE_THREADS: "16" })).toBe("5");
+    expect(threadsPerRun(32, { QPLANE_THREADS: "16" })).toBe("1");
+    expect(threadsPerRun(1, {})).toBe(String(availableParallelism()));
+    expect(threadsPerRun(availableParallelism(), {})).toBe("1");
+    // a bad value reaches the runs unchanged, where the simulator refuses it by name
+    expect(threadsPerRun(2, { QPLANE_THREADS: "lots" })).toBe("lots");
+    expect(threadsPerRun(2, { QPLANE_THREADS: "0" })).toBe("0");
+  });
+
+  it("starts each run's thread with its share in QPLANE_THREADS", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qplane-threads-budget-"));
+    const workerPath = join(dir, "env-worker.mjs");
+    writeFileSync(
+      workerPath,
+      `import { parentPort } from "node:worker_threads";
+parentPort.on("message", () => {
+  parentPort.postMessage({ ok: true, records: [], summary: { threads: process.env.QPLANE_THREADS } });
+});
+`,
+    );
+    const saved = process.env.QPLANE_THREADS;
+    process.env.QPLANE_THREADS = "6";
+    const runs = createRunPool({ size: 3, workerUrl: pathToFileURL(workerPath) });
+    try {
+      const spec = {} as unknown as JobSpec;
+      const results = await Promise.all([runs.run(spec), runs.run(spec), runs.run(spec)]);
+      expect(
+        results.map((result) => (result.summary as unknown as { threads: string }).threads),
+      ).toEqual(["2", "2", "2"]);
+    } finally {
+      await runs.close();
+      if (saved === undefined) delete process.env.QPLANE_THREADS;
+      else process.env.QPLANE_THREADS = saved;
+    }
   });
 });
