@@ -10,6 +10,7 @@
  * one JSON line at the end.
  *
  *   npm run bench:sim            npm run bench:sim -- --json       npm run bench:sim -- --threads 4
+ *   npm run bench:sim -- --threads-only      (the native reference and the threads section)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -261,12 +262,9 @@ function threadsToCompare(): number {
   return Math.max(2, threads);
 }
 
-function main(): void {
-  const json = process.argv.includes("--json");
-  const threads = threadsToCompare();
-  setThreadCount(1); // the single-threaded tables, comparable with the native reference
-  const native = runNative();
-  if (typeof native === "string") console.log(`native reference unavailable: ${native}`);
+/** The single-threaded tables, comparable with the (single-threaded) native reference. */
+function singleThreaded(native: Map<number, NativeRow> | string) {
+  setThreadCount(1);
   const rows = QUBIT_COUNTS.map((qubits) => {
     const ours = benchmarkQubits(qubits, true);
     const unfused = benchmarkQubits(qubits, false);
@@ -302,6 +300,16 @@ function main(): void {
       `${String(a.layers).padStart(6)} ${String(a.weights).padStart(7)}  ${a.forwardSamplesPerSecond.toFixed(0).padStart(17)}  ${a.gradientSamplesPerSecond.toFixed(0).padStart(19)}  ${a.ratio.toFixed(2).padStart(10)}`,
     );
   }
+  return { rows, adjoint };
+}
+
+function main(): void {
+  const json = process.argv.includes("--json");
+  const threads = threadsToCompare();
+  const native = runNative();
+  if (typeof native === "string") console.log(`native reference unavailable: ${native}`);
+  // --threads-only: the threads section alone (a short quiet window on a shared machine)
+  const single = process.argv.includes("--threads-only") ? null : singleThreaded(native);
   const threadRows = benchmarkThreads(threads, native);
   console.log(
     `\nthreads: 1 vs ${threads} (µs per row; ratio = ${threads}-thread µs ÷ native C µs)`,
@@ -313,10 +321,9 @@ function main(): void {
     );
   }
   if (json) {
-    const model = adjoint.find((a) => a.layers === LAYERS)!;
-    console.log(
-      JSON.stringify({ rows, adjoint: { ...model, byLayers: adjoint }, threads: threadRows }),
-    );
+    const model = single?.adjoint.find((a) => a.layers === LAYERS);
+    const adjoint = single && { ...model, byLayers: single.adjoint };
+    console.log(JSON.stringify({ rows: single?.rows ?? null, adjoint, threads: threadRows }));
   }
 }
 

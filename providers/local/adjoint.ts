@@ -8,6 +8,11 @@
  *
  * Outcome probabilities are handled through their vector–Jacobian product: with
  * cotangent g over register outcomes, Σ_t g_t ∂p_t/∂θ = ∂⟨O⟩/∂θ for O = Σ_t g_t Π_t.
+ *
+ * One row's work is adjoint-sweep.ts's. Probability gradients of a large enough batch below
+ * 14 qubits are shared with the simulator's worker threads (threads/adjoint-rows.ts), the
+ * cotangent function still called on this thread in row order; the numbers are the same on
+ * any thread count.
  */
 import type { Circuit } from "../../src/circuits/ir.js";
 import {

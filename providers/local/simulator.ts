@@ -6,6 +6,11 @@
  * Each entry point has a paced form (`paced…`, see pacing.ts) that pauses between chunks of
  * work; the plain form runs it to the end synchronously, so both compute the same numbers.
  * A run holds one state per circuit whatever the number of rows.
+ *
+ * A large enough call shares its work with the simulator's worker threads (threads/, up to
+ * QPLANE_THREADS): rows split between threads, or, from 14 qubits, each gate pass split by
+ * amplitude blocks. The numbers are the same bit for bit on any thread count; shots are drawn
+ * on the calling thread from the probabilities, by the one seeded stream, in row order.
  */
 import { compactIdleQubits } from "../../src/circuits/compact.js";
 import type { Circuit } from "../../src/circuits/ir.js";

@@ -42,7 +42,7 @@ const ENTRY = new URL("./worker-entry.js", import.meta.url);
 const compiled = existsSync(fileURLToPath(ENTRY));
 
 /** Circuits a worker keeps compiled; the least recently used beyond are forgotten. */
-const CIRCUITS_PER_WORKER = 16;
+const CIRCUITS_PER_WORKER = 8;
 /** Longest single Atomics.wait of a paced run before it gives the event loop a turn. */
 const WAIT_SLICE_MS = 5;
 
@@ -70,6 +70,8 @@ export class PoolWorker {
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private requested = 0;
+  /** Why the thread ended (out of memory, a fault), once it has: its tasks will never finish. */
+  private ended: string | undefined;
   /** Circuit ids the worker holds, least recently used first (it applies the same rule). */
   private readonly known: number[] = [];
 
@@ -80,7 +82,19 @@ export class PoolWorker {
       transferList: [port2],
     });
     this.worker.unref();
+    // seen at a paced run's next turn of the event loop (a synchronous wait cannot see it)
+    this.worker.on("error", (error) => {
+      this.ended = error.message;
+    });
+    this.worker.on("exit", (code) => {
+      this.ended ??= `exit code ${code}`;
+    });
     this.port = port1;
+  }
+
+  /** False once the thread has ended; the pool then replaces it. */
+  get alive(): boolean {
+    return this.ended === undefined;
   }
 
   /** How the next task names `circuit`: by id once the worker has it. */
@@ -106,6 +120,7 @@ export class PoolWorker {
 
   /** Waits up to `timeoutMs` for every posted task; true when they are done. */
   wait(timeoutMs: number): boolean {
+    if (this.ended !== undefined) throw new Error(`simulator thread ended (${this.ended})`);
     const done = Atomics.load(this.control, DONE);
     if (done === this.requested) return true;
     Atomics.wait(this.control, DONE, done, timeoutMs);
@@ -138,6 +153,8 @@ export class ThreadPool {
 
   /** The first `count` workers, started as needed (extra ones are stopped). */
   resize(count: number): void {
+    for (let k = 0; k < this.pooled.length; k++)
+      if (!this.pooled[k]!.alive) this.pooled[k] = new PoolWorker();
     while (this.pooled.length < count) this.pooled.push(new PoolWorker());
     while (this.pooled.length > count) this.pooled.pop()!.terminate();
   }
@@ -225,8 +242,9 @@ export function* awaitWorkers(workers: readonly PoolWorker[]): Paced<void> {
  * shared buffers are reused by the next run). Failures are dropped: the run is over.
  */
 export function stopWorkers(workers: readonly PoolWorker[]): void {
-  for (const worker of workers) worker.setCancel(true);
-  for (const worker of workers) {
+  const alive = workers.filter((worker) => worker.alive);
+  for (const worker of alive) worker.setCancel(true);
+  for (const worker of alive) {
     worker.wait(Number.POSITIVE_INFINITY);
     worker.setCancel(false);
     worker.takeFailure();
