@@ -201,10 +201,13 @@ function sameNumbers(a: Float64Array, b: Float64Array): boolean {
 
 /**
  * Seconds per row on 1 and on `threads` threads: the best of TRIALS alternating trials of
- * each (alternating, so that other load on the host weighs on both alike).
+ * each (alternating, so that other load on the host weighs on both alike); and the process's
+ * CPU time per row over all trials, whose ratio is the threads' overhead whatever the load
+ * (on a busy machine the wall-clock speedup is bounded by the process's share of the cores).
  */
 function compareThreads(workload: ThreadWorkload, threads: number) {
   const timePerRow = { 1: Number.POSITIVE_INFINITY, [threads]: Number.POSITIVE_INFINITY };
+  const cpu = { 1: { seconds: 0, rows: 0 }, [threads]: { seconds: 0, rows: 0 } };
   const results: Record<number, Float64Array> = {};
   for (const count of [1, threads]) {
     setThreadCount(count);
@@ -215,12 +218,16 @@ function compareThreads(workload: ThreadWorkload, threads: number) {
       setThreadCount(count);
       let rows = 0;
       const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
       let elapsed = 0;
       while (elapsed < TRIAL_SECONDS) {
         workload.run();
         rows += workload.rows;
         elapsed = Number(process.hrtime.bigint() - start) / 1e9;
       }
+      const used = process.cpuUsage(cpuStart);
+      cpu[count]!.seconds += (used.user + used.system) / 1e6;
+      cpu[count]!.rows += rows;
       timePerRow[count] = Math.min(timePerRow[count]!, elapsed / rows);
     }
   }
@@ -228,13 +235,14 @@ function compareThreads(workload: ThreadWorkload, threads: number) {
   return {
     usPerRow1: timePerRow[1]! * 1e6,
     usPerRowN: timePerRow[threads]! * 1e6,
+    cpuOverhead: cpu[threads]!.seconds / cpu[threads]!.rows / (cpu[1]!.seconds / cpu[1]!.rows),
     identical: sameNumbers(results[1]!, results[threads]!),
   };
 }
 
 function benchmarkThreads(threads: number, native: Map<number, NativeRow> | string) {
   return threadWorkloads().map((workload) => {
-    const { usPerRow1, usPerRowN, identical } = compareThreads(workload, threads);
+    const { usPerRow1, usPerRowN, cpuOverhead, identical } = compareThreads(workload, threads);
     const reference = typeof native === "string" ? undefined : native.get(workload.qubits);
     return {
       workload: workload.workload,
@@ -244,6 +252,8 @@ function benchmarkThreads(threads: number, native: Map<number, NativeRow> | stri
       usPerRow1,
       usPerRowN,
       speedupVs1: usPerRow1 / usPerRowN,
+      /** CPU time per row on N threads ÷ on 1 (process-wide: spinning and duplicated work). */
+      cpuOverhead,
       identical,
       // the N-thread figure over single-threaded native C (forward passes only)
       ratioToNative:
@@ -314,10 +324,12 @@ function main(): void {
   console.log(
     `\nthreads: 1 vs ${threads} (µs per row; ratio = ${threads}-thread µs ÷ native C µs)`,
   );
-  console.log("workload qubits  rows   1 thread  N threads  speedup  identical  ratio to native");
+  console.log(
+    "workload qubits  rows   1 thread  N threads  speedup  identical  ratio to native  cpu overhead",
+  );
   for (const t of threadRows) {
     console.log(
-      `${t.workload.padEnd(8)} ${String(t.qubits).padStart(6)} ${String(t.rows).padStart(5)} ${t.usPerRow1.toFixed(2).padStart(10)} ${t.usPerRowN.toFixed(2).padStart(10)} ${t.speedupVs1.toFixed(2).padStart(8)}  ${String(t.identical).padStart(9)}  ${t.ratioToNative?.toFixed(2) ?? "n/a"}`,
+      `${t.workload.padEnd(8)} ${String(t.qubits).padStart(6)} ${String(t.rows).padStart(5)} ${t.usPerRow1.toFixed(2).padStart(10)} ${t.usPerRowN.toFixed(2).padStart(10)} ${t.speedupVs1.toFixed(2).padStart(8)}  ${String(t.identical).padStart(9)}  ${(t.ratioToNative?.toFixed(2) ?? "n/a").padStart(15)}  ${t.cpuOverhead.toFixed(2).padStart(12)}`,
     );
   }
   if (json) {
