@@ -5,6 +5,7 @@
  * (vitest's global setup builds it); the TypeScript sources, which never start threads, are
  * the single-threaded reference.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -265,6 +266,21 @@ describe("QPLANE_THREADS", () => {
     expect(sourceSettings.parseThreadCount("", 3)).toBe(3);
     expect(sourceSettings.parseThreadCount("1", 8)).toBe(1);
     expect(sourceSettings.parseThreadCount(" 12 ", 2)).toBe(12);
+  });
+
+  it("stops a simulation in a process started with a bad value, naming it", () => {
+    const script = `const { exactProbabilities } = await import(${JSON.stringify(dist("providers/local/simulator.js"))});
+const { CircuitBuilder } = await import(${JSON.stringify(dist("src/circuits/ir.js"))});
+const circuit = new CircuitBuilder(1).add("h", [0]).measureAll().build();
+exactProbabilities(circuit, [[]]);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...process.env, QPLANE_THREADS: "two" },
+      encoding: "utf8",
+    });
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toContain(
+      'QPLANE_THREADS must be an integer in 1..256 (threads per simulation), got "two"',
+    );
   });
 
   it.each(["0", "-2", "1.5", "many", "257"])("refuses %j naming the variable", (value) => {
