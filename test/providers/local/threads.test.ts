@@ -27,6 +27,7 @@ import { isQplaneError } from "../../../src/errors/catalogue.js";
 import { createRunPool, threadsPerRun } from "../../../src/experiments/run-pool.js";
 import type * as ShiftModule from "../../../src/gradients/parameter-shift.js";
 import { createRng } from "../../../src/random/rng.js";
+import type * as TrainingModule from "../../../src/training/run.js";
 import type { JobSpec } from "../../../src/training/spec.js";
 import { circuitArbitrary, rowFor } from "../../helpers/random-circuits.js";
 
@@ -40,6 +41,7 @@ const settings = (await import(
 )) as typeof SettingsModule;
 const pool = (await import(dist("providers/local/threads/pool.js"))) as typeof PoolModule;
 const shift = (await import(dist("src/gradients/parameter-shift.js"))) as typeof ShiftModule;
+const training = (await import(dist("src/training/run.js"))) as typeof TrainingModule;
 
 const THREAD_COUNTS = [1, 2, 3];
 
@@ -258,6 +260,37 @@ describe("simulator threads", () => {
     expectIdentical(first.values, reference);
     expectIdentical(second.values, reference);
   });
+});
+
+describe("training on simulator threads", () => {
+  it.each([
+    ["adjoint", 0],
+    ["parameter-shift", 300],
+  ] as const)(
+    "writes the same run record with %s gradients (shots %d) on 1 and 2 threads",
+    async (gradient, shots) => {
+      const spec = {
+        dataset: { name: "moons", samples: 120 },
+        model: { qubits: 8, layers: 2 },
+        training: { epochs: 1, batchSize: 64, gradient, seed: 3 },
+        backend: { shots },
+      };
+      const runs = [];
+      for (const threads of [1, 2]) {
+        settings.setThreadCount(threads);
+        const before = pool.postedTaskCount();
+        const { result } = await training.runTraining(spec);
+        runs.push({ result, tasks: pool.postedTaskCount() - before });
+      }
+      const [one, two] = runs;
+      expect(one!.tasks).toBe(0);
+      expect(two!.tasks).toBeGreaterThan(0);
+      expectIdentical(two!.result.weights, one!.result.weights);
+      const withoutTimes = (records: typeof one.result.records) =>
+        records.map(({ elapsedMs: _, ...rest }) => rest);
+      expect(withoutTimes(two!.result.records)).toEqual(withoutTimes(one!.result.records));
+    },
+  );
 });
 
 describe("QPLANE_THREADS", () => {
