@@ -3,9 +3,14 @@
  * [ry(x) encoding on every qubit, ry(θ) rz(θ) on every qubit, CNOT chain]) for 4–20 qubits,
  * run by qplane's batch API and by that in-repo native C reference, compiled with gcc -O3
  * -march=native in the same run; then forward vs forward + adjoint gradient on the
- * 8-qubit model. Prints a table; with --json, also one JSON line at the end.
+ * 8-qubit model. Those run on one thread (the native reference is single-threaded). Then the
+ * same simulator on 1 vs N threads (providers/local/threads; N = QPLANE_THREADS, default the
+ * cores, or --threads N): batches of rows, an adjoint gradient batch and one large circuit,
+ * each checked for results identical to the 1-thread run. Prints tables; with --json, also
+ * one JSON line at the end.
  *
- *   npm run bench:sim            npm run bench:sim -- --json
+ *   npm run bench:sim            npm run bench:sim -- --json       npm run bench:sim -- --threads 4
+ *   npm run bench:sim -- --threads-only      (the native reference and the threads section)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -13,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { adjointProbabilityGradients } from "../providers/local/adjoint.js";
 import { exactProbabilities } from "../providers/local/simulator.js";
+import { setThreadCount, threadCount } from "../providers/local/threads/settings.js";
 import { buildAnsatz } from "../src/circuits/ansatz.js";
 import type { Circuit } from "../src/circuits/ir.js";
 import type { ParameterMatrix } from "../src/circuits/parameters.js";
@@ -148,10 +154,127 @@ function benchmarkAdjoint(qubits: number, layers: number) {
   };
 }
 
-function main(): void {
-  const json = process.argv.includes("--json");
-  const native = runNative();
-  if (typeof native === "string") console.log(`native reference unavailable: ${native}`);
+/** One workload of the threads section: what runs, on how many rows, compared how. */
+interface ThreadWorkload {
+  readonly workload: "batch" | "single" | "adjoint";
+  readonly qubits: number;
+  readonly rows: number;
+  /** Evaluates the rows; returns the numbers that must not depend on the thread count. */
+  readonly run: () => Float64Array;
+}
+
+function threadWorkloads(): ThreadWorkload[] {
+  const forward = (qubits: number, rows: number, workload: "batch" | "single"): ThreadWorkload => {
+    const circuit = workloadCircuit(qubits);
+    const matrix = workloadRows(circuit, rows, 0);
+    return { workload, qubits, rows, run: () => exactProbabilities(circuit, matrix).values };
+  };
+  const adjoint = (qubits: number, rows: number): ThreadWorkload => {
+    const circuit = workloadCircuit(qubits);
+    const matrix = workloadRows(circuit, rows, 0);
+    return {
+      workload: "adjoint",
+      qubits,
+      rows,
+      run: () =>
+        adjointProbabilityGradients(circuit, matrix, (row, probabilities, cotangent) => {
+          const t = row % probabilities.length;
+          cotangent[t] = -1 / Math.max(probabilities[t]!, 1e-12);
+        }).gradients,
+    };
+  };
+  return [
+    forward(4, 16, "batch"), // tiny: must stay on one thread
+    forward(8, 64, "batch"),
+    forward(8, 2000, "batch"),
+    forward(12, 64, "batch"),
+    adjoint(8, 64),
+    adjoint(8, 500),
+    forward(16, 1, "single"),
+    forward(20, 1, "single"),
+  ];
+}
+
+function sameNumbers(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
+}
+
+/**
+ * Seconds per row on 1 and on `threads` threads: the best of TRIALS alternating trials of
+ * each (alternating, so that other load on the host weighs on both alike); and the process's
+ * CPU time per row over all trials, whose ratio is the threads' overhead whatever the load
+ * (on a busy machine the wall-clock speedup is bounded by the process's share of the cores).
+ */
+function compareThreads(workload: ThreadWorkload, threads: number) {
+  const timePerRow = { 1: Number.POSITIVE_INFINITY, [threads]: Number.POSITIVE_INFINITY };
+  const cpu = { 1: { seconds: 0, rows: 0 }, [threads]: { seconds: 0, rows: 0 } };
+  const results: Record<number, Float64Array> = {};
+  for (const count of [1, threads]) {
+    setThreadCount(count);
+    results[count] = workload.run(); // warm-up, and the numbers to compare
+  }
+  for (let trial = 0; trial < TRIALS; trial++) {
+    for (const count of [1, threads]) {
+      setThreadCount(count);
+      let rows = 0;
+      const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
+      let elapsed = 0;
+      while (elapsed < TRIAL_SECONDS) {
+        workload.run();
+        rows += workload.rows;
+        elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+      }
+      const used = process.cpuUsage(cpuStart);
+      cpu[count]!.seconds += (used.user + used.system) / 1e6;
+      cpu[count]!.rows += rows;
+      timePerRow[count] = Math.min(timePerRow[count]!, elapsed / rows);
+    }
+  }
+  setThreadCount(1);
+  return {
+    usPerRow1: timePerRow[1]! * 1e6,
+    usPerRowN: timePerRow[threads]! * 1e6,
+    cpuOverhead: cpu[threads]!.seconds / cpu[threads]!.rows / (cpu[1]!.seconds / cpu[1]!.rows),
+    identical: sameNumbers(results[1]!, results[threads]!),
+  };
+}
+
+function benchmarkThreads(threads: number, native: Map<number, NativeRow> | string) {
+  return threadWorkloads().map((workload) => {
+    const { usPerRow1, usPerRowN, cpuOverhead, identical } = compareThreads(workload, threads);
+    const reference = typeof native === "string" ? undefined : native.get(workload.qubits);
+    return {
+      workload: workload.workload,
+      qubits: workload.qubits,
+      rows: workload.rows,
+      threads,
+      usPerRow1,
+      usPerRowN,
+      speedupVs1: usPerRow1 / usPerRowN,
+      /** CPU time per row on N threads ÷ on 1 (process-wide: spinning and duplicated work). */
+      cpuOverhead,
+      identical,
+      // the N-thread figure over single-threaded native C (forward passes only)
+      ratioToNative:
+        reference && workload.workload !== "adjoint" ? usPerRowN / reference.usPerCircuit : null,
+    };
+  });
+}
+
+/** --threads N, else QPLANE_THREADS (default: the cores); at least 2 to compare anything. */
+function threadsToCompare(): number {
+  const at = process.argv.indexOf("--threads");
+  const threads = at >= 0 ? Number(process.argv[at + 1]) : threadCount();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`--threads must be a whole number ≥ 1, got ${process.argv[at + 1]}`);
+  }
+  return Math.max(2, threads);
+}
+
+/** The single-threaded tables, comparable with the (single-threaded) native reference. */
+function singleThreaded(native: Map<number, NativeRow> | string) {
+  setThreadCount(1);
   const rows = QUBIT_COUNTS.map((qubits) => {
     const ours = benchmarkQubits(qubits, true);
     const unfused = benchmarkQubits(qubits, false);
@@ -187,9 +310,32 @@ function main(): void {
       `${String(a.layers).padStart(6)} ${String(a.weights).padStart(7)}  ${a.forwardSamplesPerSecond.toFixed(0).padStart(17)}  ${a.gradientSamplesPerSecond.toFixed(0).padStart(19)}  ${a.ratio.toFixed(2).padStart(10)}`,
     );
   }
+  return { rows, adjoint };
+}
+
+function main(): void {
+  const json = process.argv.includes("--json");
+  const threads = threadsToCompare();
+  const native = runNative();
+  if (typeof native === "string") console.log(`native reference unavailable: ${native}`);
+  // --threads-only: the threads section alone (a short quiet window on a shared machine)
+  const single = process.argv.includes("--threads-only") ? null : singleThreaded(native);
+  const threadRows = benchmarkThreads(threads, native);
+  console.log(
+    `\nthreads: 1 vs ${threads} (µs per row; ratio = ${threads}-thread µs ÷ native C µs)`,
+  );
+  console.log(
+    "workload qubits  rows   1 thread  N threads  speedup  identical  ratio to native  cpu overhead",
+  );
+  for (const t of threadRows) {
+    console.log(
+      `${t.workload.padEnd(8)} ${String(t.qubits).padStart(6)} ${String(t.rows).padStart(5)} ${t.usPerRow1.toFixed(2).padStart(10)} ${t.usPerRowN.toFixed(2).padStart(10)} ${t.speedupVs1.toFixed(2).padStart(8)}  ${String(t.identical).padStart(9)}  ${(t.ratioToNative?.toFixed(2) ?? "n/a").padStart(15)}  ${t.cpuOverhead.toFixed(2).padStart(12)}`,
+    );
+  }
   if (json) {
-    const model = adjoint.find((a) => a.layers === LAYERS)!;
-    console.log(JSON.stringify({ rows, adjoint: { ...model, byLayers: adjoint } }));
+    const model = single?.adjoint.find((a) => a.layers === LAYERS);
+    const adjoint = single && { ...model, byLayers: single.adjoint };
+    console.log(JSON.stringify({ rows: single?.rows ?? null, adjoint, threads: threadRows }));
   }
 }
 

@@ -9,6 +9,7 @@
  */
 
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { type BackendConfig, loadBackends } from "./backends/config.js";
 import { GENERATED_DATASETS } from "./data/index.js";
@@ -85,6 +86,11 @@ export interface WorkerSettings {
   readonly maxStalledCount: number;
   /** Runs of a job that fails with an unexpected (retryable) error. @defaultValue 3 (`QPLANE_JOB_ATTEMPTS`) */
   readonly attempts: number;
+  /**
+   * Threads one simulation may use (providers/local/threads, which reads the same variable):
+   * give each of a machine's W concurrent jobs about cores / W. @defaultValue the cores (`QPLANE_THREADS`)
+   */
+  readonly threads: number;
 }
 
 export interface Config {
@@ -141,6 +147,8 @@ export interface Config {
 }
 
 const MIB = 1024 * 1024;
+/** `QPLANE_THREADS` ceiling, as the simulator's own reading of it (providers/local/threads/settings.ts). */
+const MAX_THREADS = 256;
 const HOUR = 60 * 60;
 const DAY = 24 * HOUR;
 
@@ -285,6 +293,7 @@ const envSchema = z.object({
   QPLANE_STALLED_INTERVAL_MS: wholeNumber(100, 3_600_000, 15_000),
   QPLANE_MAX_STALLED_COUNT: wholeNumber(0, 100, 2),
   QPLANE_JOB_ATTEMPTS: wholeNumber(1, 20, 3),
+  QPLANE_THREADS: wholeNumber(1, MAX_THREADS, Math.min(availableParallelism(), MAX_THREADS)),
   QPLANE_MAX_QUBITS: wholeNumber(1, 24, 20),
   QPLANE_MAX_SHOTS: wholeNumber(1, 1_000_000, 100_000),
   QPLANE_MAX_EPOCHS: wholeNumber(1, 100_000, 1000),
@@ -376,6 +385,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stalledIntervalMs: e.QPLANE_STALLED_INTERVAL_MS,
       maxStalledCount: e.QPLANE_MAX_STALLED_COUNT,
       attempts: e.QPLANE_JOB_ATTEMPTS,
+      threads: e.QPLANE_THREADS,
     }),
     limits: Object.freeze({
       maxQubits: e.QPLANE_MAX_QUBITS,

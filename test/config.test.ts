@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { checkDatasetRows, checkSpecLimits, loadConfig } from "../src/config.js";
 import { QplaneError } from "../src/errors/catalogue.js";
@@ -52,6 +53,7 @@ describe("loadConfig", () => {
         stalledIntervalMs: 15_000,
         maxStalledCount: 2,
         attempts: 3,
+        threads: Math.min(availableParallelism(), 256),
       },
       limits: {
         maxQubits: 20,
@@ -91,6 +93,7 @@ describe("loadConfig", () => {
       QPLANE_STALLED_INTERVAL_MS: "2500",
       QPLANE_MAX_STALLED_COUNT: "5",
       QPLANE_JOB_ATTEMPTS: "1",
+      QPLANE_THREADS: "3",
       QPLANE_MAX_QUBITS: "12",
       QPLANE_MAX_SHOTS: "5000",
       QPLANE_MAX_EPOCHS: "50",
@@ -130,6 +133,7 @@ describe("loadConfig", () => {
         stalledIntervalMs: 2500,
         maxStalledCount: 5,
         attempts: 1,
+        threads: 3,
       },
       limits: {
         maxQubits: 12,
@@ -215,6 +219,8 @@ describe("loadConfig", () => {
     ["QPLANE_STALLED_INTERVAL_MS", "1.5", "must be a whole number"],
     ["QPLANE_MAX_STALLED_COUNT", "x", "must be a whole number from 0 to 100"],
     ["QPLANE_JOB_ATTEMPTS", "0", "from 1 to 20"],
+    ["QPLANE_THREADS", "0", "from 1 to 256"],
+    ["QPLANE_THREADS", "auto", "must be a whole number from 1 to 256"],
     ["QPLANE_MAX_QUBITS", "30", "from 1 to 24"],
     ["QPLANE_MAX_SHOTS", "0", "from 1 to 1000000"],
     ["QPLANE_MAX_EPOCHS", "many", "must be a whole number"],

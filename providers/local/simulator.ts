@@ -6,6 +6,11 @@
  * Each entry point has a paced form (`paced…`, see pacing.ts) that pauses between chunks of
  * work; the plain form runs it to the end synchronously, so both compute the same numbers.
  * A run holds one state per circuit whatever the number of rows.
+ *
+ * A large enough call shares its work with the simulator's worker threads (threads/, up to
+ * QPLANE_THREADS): rows split between threads, or, from 14 qubits, each gate pass split by
+ * amplitude blocks. The numbers are the same bit for bit on any thread count; shots are drawn
+ * on the calling thread from the probabilities, by the one seeded stream, in row order.
  */
 import { compactIdleQubits } from "../../src/circuits/compact.js";
 import type { Circuit } from "../../src/circuits/ir.js";
@@ -24,6 +29,11 @@ import {
   runForwardPaced,
   type Statevector,
 } from "./statevector.js";
+import { pacedForwardByBlocks } from "./threads/blocks.js";
+import { claimThreads, releaseThreads, type ThreadPool } from "./threads/pool.js";
+import { forwardRows, pacedForwardByRows } from "./threads/rows.js";
+import { threadCount } from "./threads/settings.js";
+import { forwardMode } from "./threads/shard.js";
 
 /** Default largest circuit the simulator accepts (2^24 amplitudes = 256 MiB of state). */
 export const DEFAULT_MAX_QUBITS = 24;
@@ -165,7 +175,10 @@ export function* pacedExactProbabilities(
   meter: WorkMeter = meterFor(options),
 ): Paced<RegisterProbabilities> {
   // register probabilities ignore idle qubits (|0⟩, unmeasured): simulate touched ones only
-  const workspace = claimWorkspace(compactIdleQubits(circuit).circuit, options);
+  const simulated = compactIdleQubits(circuit).circuit;
+  const workspace = claimWorkspace(simulated, options);
+  const fuse = options.fuseGates ?? true;
+  let pool: ThreadPool | null = null;
   try {
     const { program, state, outcomes } = workspace;
     const matrix = toParameterMatrix(circuit, rows);
@@ -173,15 +186,46 @@ export function* pacedExactProbabilities(
       ? clbitConfusion(circuit, options.readoutError)
       : undefined;
     const outcomeCount = outcomes.outcomeCount;
-    const values = new Float64Array(matrix.rows * outcomeCount);
-    for (let row = 0; row < matrix.rows; row++) {
-      bindRow(program, matrix.values, matrix.cols, row);
-      yield* runForwardPaced(program, state, meter);
-      registerProbabilities(outcomes, state, values, row * outcomeCount);
-      if (confusion) applyReadoutError(confusion, values, row * outcomeCount);
+    const mode = forwardMode(program, matrix.rows, threadCount());
+    pool = mode === "serial" ? null : claimThreads();
+    let values: Float64Array;
+    if (pool !== null && mode === "rows") {
+      values = yield* pacedForwardByRows(
+        pool,
+        simulated,
+        fuse,
+        program,
+        state,
+        outcomes,
+        matrix,
+        meter,
+      );
+    } else if (pool !== null) {
+      values = new Float64Array(matrix.rows * outcomeCount);
+      for (let row = 0; row < matrix.rows; row++) {
+        const shared = yield* pacedForwardByBlocks(
+          pool,
+          simulated,
+          fuse,
+          program,
+          matrix,
+          row,
+          meter,
+        );
+        registerProbabilities(outcomes, shared, values, row * outcomeCount);
+      }
+    } else {
+      values = new Float64Array(matrix.rows * outcomeCount);
+      const { values: params, cols } = matrix;
+      yield* forwardRows(program, state, outcomes, params, cols, 0, matrix.rows, values, meter);
+    }
+    if (confusion) {
+      for (let row = 0; row < matrix.rows; row++)
+        applyReadoutError(confusion, values, row * outcomeCount);
     }
     return { rows: matrix.rows, outcomeCount, values };
   } finally {
+    if (pool !== null) releaseThreads(pool);
     releaseWorkspace(workspace);
   }
 }
@@ -259,13 +303,21 @@ export function* pacedFinalStatevector(
   meter: WorkMeter = meterFor(options),
 ): Paced<Statevector> {
   const workspace = claimWorkspace(circuit, options);
+  let pool: ThreadPool | null = null;
   try {
     const { program, state } = workspace;
     const matrix = toParameterMatrix(circuit, circuit.parameters.length === 0 ? [] : [row]);
+    pool = forwardMode(program, 1, threadCount()) === "blocks" ? claimThreads() : null;
+    if (pool !== null) {
+      const fuse = options.fuseGates ?? true;
+      const shared = yield* pacedForwardByBlocks(pool, circuit, fuse, program, matrix, 0, meter);
+      return { re: shared.re.slice(), im: shared.im.slice() };
+    }
     bindRow(program, matrix.values, matrix.cols, 0);
     yield* runForwardPaced(program, state, meter);
     return { re: state.re.slice(), im: state.im.slice() };
   } finally {
+    if (pool !== null) releaseThreads(pool);
     releaseWorkspace(workspace);
   }
 }

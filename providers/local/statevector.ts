@@ -26,6 +26,14 @@ export function allocateState(dim: number): Statevector {
   return { re: new Float64Array(dim), im: new Float64Array(dim) };
 }
 
+/** A state in shared memory, which worker threads update in place (threads/blocks.ts). */
+export function allocateSharedState(dim: number): Statevector {
+  return {
+    re: new Float64Array(new SharedArrayBuffer(8 * dim)),
+    im: new Float64Array(new SharedArrayBuffer(8 * dim)),
+  };
+}
+
 /** Sets the state to |0…0⟩. */
 export function resetState(state: Statevector): void {
   state.re.fill(0);
@@ -41,8 +49,22 @@ export function applyOp(
   m: Float64Array,
   o: number,
 ): void {
-  const { re, im } = state;
-  const dim = program.dim;
+  applyOpOn(program, op, state.re, state.im, program.dim, m, o);
+}
+
+/**
+ * Applies operation `op` to the `dim` amplitudes re/im (the whole state, or one aligned block
+ * of it holding every amplitude the operation pairs: threads/blocks.ts splits a large state so).
+ */
+export function applyOpOn(
+  program: Program,
+  op: number,
+  re: Float64Array,
+  im: Float64Array,
+  dim: number,
+  m: Float64Array,
+  o: number,
+): void {
   const a = program.qubitA[op]!;
   const b = program.qubitB[op]!;
   switch (program.kernels[op]) {

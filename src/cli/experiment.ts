@@ -44,7 +44,9 @@ export interface ExperimentCommandOptions {
   /**
    * Children trained at once, each on its own worker thread; 1 trains them one after another
    * in this thread (as does any value when running the TypeScript sources, which have no
-   * compiled worker module). @defaultValue 1
+   * compiled worker module). Each child's simulator gets max(1, ⌊QPLANE_THREADS / parallel⌋)
+   * threads (QPLANE_THREADS defaults to the cores; src/experiments/run-pool.ts), so the
+   * machine is not oversubscribed. @defaultValue 1
    */
   readonly parallel?: number;
   /**

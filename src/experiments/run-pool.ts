@@ -8,11 +8,16 @@
  * Workers start lazily (never more than there were runs in flight) and resolve backends from
  * QPLANE_BACKENDS themselves: a resolver function cannot cross a thread boundary.
  *
+ * The runs share the process's simulator threads: each worker sees QPLANE_THREADS =
+ * max(1, ⌊QPLANE_THREADS / size⌋) ({@link threadsPerRun}; QPLANE_THREADS defaults to the cores),
+ * so `size` runs of that many threads each do not oversubscribe the machine.
+ *
  * `run-pool-worker.js` exists next to the compiled module (dist/); vitest runs the TypeScript
  * sources, where it does not, and there callers train in their own thread
  * ({@link runPoolAvailable}), as src/compute/off-thread.ts does.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { JobSpec } from "../training/spec.js";
@@ -53,6 +58,19 @@ export interface RunPoolOptions {
 
 const WORKER_URL = new URL("./run-pool-worker.js", import.meta.url);
 
+/**
+ * QPLANE_THREADS for each of `size` concurrent runs: the process's budget (QPLANE_THREADS, or
+ * the cores) divided among them, at least 1. A value that is not a whole number ≥ 1 is passed
+ * on as it is, for the simulator to refuse naming the variable.
+ */
+export function threadsPerRun(size: number, env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.QPLANE_THREADS?.trim();
+  const budget =
+    configured === undefined || configured === "" ? availableParallelism() : Number(configured);
+  if (!Number.isInteger(budget) || budget < 1) return configured!;
+  return String(Math.max(1, Math.floor(budget / size)));
+}
+
 /** Whether the default worker module exists (false when running the TypeScript sources). */
 export function runPoolAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
@@ -82,7 +100,8 @@ export function createRunPool(options: RunPoolOptions): RunPool {
   let closed = false;
 
   const startWorker = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl), task: null };
+    const env = { ...process.env, QPLANE_THREADS: threadsPerRun(size) };
+    const slot: Slot = { worker: new Worker(workerUrl, { env }), task: null };
     slot.worker.on("message", (reply: PoolReply) => {
       const task = slot.task!;
       slot.task = null;
