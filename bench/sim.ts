@@ -6,12 +6,14 @@
  * 8-qubit model. Those run on one thread (the native reference is single-threaded). Then the
  * same simulator on 1 vs N threads (providers/local/threads; N = QPLANE_THREADS, default the
  * cores, or --threads N): batches of rows, an adjoint gradient batch and one large circuit,
- * each checked for results identical to the 1-thread run. Prints tables; with --json, also
- * one JSON line at the end.
+ * each checked for results identical to the 1-thread run. Last, the noisy simulators' cost
+ * (density matrix and trajectories, bench/noise.ts) against the noiseless statevector at 4,
+ * 6, 8 and 10 qubits. Prints tables; with --json, also one JSON line at the end.
  *
  *   npm run bench:sim            npm run bench:sim -- --json       npm run bench:sim -- --threads 4
  *   npm run bench:sim -- --threads-only      (the native reference and the threads section)
  */
+
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -22,8 +24,11 @@ import { setThreadCount, threadCount } from "../providers/local/threads/settings
 import { buildAnsatz } from "../src/circuits/ansatz.js";
 import type { Circuit } from "../src/circuits/ir.js";
 import type { ParameterMatrix } from "../src/circuits/parameters.js";
+import { formatNoiseCostTable, measureNoiseCostRatios } from "./noise.js";
 
 const QUBIT_COUNTS = [4, 8, 12, 16, 20];
+/** Qubit counts of the noisy-simulation section (the density matrix up to its limit). */
+const NOISE_QUBIT_COUNTS = [4, 6, 8, 10];
 const LAYERS = 4;
 const TRIALS = 5;
 const TRIAL_SECONDS = 0.2;
@@ -332,10 +337,18 @@ function main(): void {
       `${t.workload.padEnd(8)} ${String(t.qubits).padStart(6)} ${String(t.rows).padStart(5)} ${t.usPerRow1.toFixed(2).padStart(10)} ${t.usPerRowN.toFixed(2).padStart(10)} ${t.speedupVs1.toFixed(2).padStart(8)}  ${String(t.identical).padStart(9)}  ${(t.ratioToNative?.toFixed(2) ?? "n/a").padStart(15)}  ${t.cpuOverhead.toFixed(2).padStart(12)}`,
     );
   }
+  // the noisy simulators' cost against the noiseless one, same run (bench/noise.ts)
+  const noise = single === null ? null : measureNoiseCostRatios(NOISE_QUBIT_COUNTS);
+  if (noise !== null) {
+    console.log("\nnoisy simulation (Qiskit-style depolarizing + thermal relaxation + readout):");
+    console.log(formatNoiseCostTable(noise));
+  }
   if (json) {
     const model = single?.adjoint.find((a) => a.layers === LAYERS);
     const adjoint = single && { ...model, byLayers: single.adjoint };
-    console.log(JSON.stringify({ rows: single?.rows ?? null, adjoint, threads: threadRows }));
+    console.log(
+      JSON.stringify({ rows: single?.rows ?? null, adjoint, threads: threadRows, noise }),
+    );
   }
 }
 
