@@ -18,6 +18,7 @@ const CHECKED = [
   "bin",
   "docker",
   "docs",
+  "examples",
   "openapi",
   "providers",
   "scripts",
