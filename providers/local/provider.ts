@@ -55,6 +55,29 @@ export interface LocalProviderOptions extends SimulatorOptions {
   readonly device?: string;
 }
 
+/**
+ * What every local simulator offers (the statevector, noisy and twin providers): any gate on
+ * any pair, exact probabilities, batched parameter rows; they differ only in the device name,
+ * the largest circuit and the most shots.
+ */
+export function localCapabilities(
+  device: string,
+  numQubits: number,
+  maxShots: number = DEFAULT_MAX_SHOTS,
+): ProviderCapabilities {
+  return {
+    provider: "local",
+    device,
+    numQubits,
+    nativeGates: GATE_NAMES,
+    couplingMap: null,
+    exactProbabilities: true,
+    minShots: 1,
+    maxShots,
+    batchesParameterRows: true,
+  };
+}
+
 /** The handle of a run computed in process: already complete (shared by the local providers). */
 export function completedHandle(result: ExecutionResult): JobHandle {
   return {
@@ -105,17 +128,11 @@ export class LocalProvider implements Provider {
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    return {
-      provider: "local",
-      device: this.options.device ?? "statevector",
-      numQubits: this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
-      nativeGates: GATE_NAMES,
-      couplingMap: null,
-      exactProbabilities: true,
-      minShots: 1,
-      maxShots: this.options.maxShots ?? DEFAULT_MAX_SHOTS,
-      batchesParameterRows: true,
-    };
+    return localCapabilities(
+      this.options.device ?? "statevector",
+      this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
+      this.options.maxShots ?? DEFAULT_MAX_SHOTS,
+    );
   }
 
   /** Validates everything a run needs before any compute is spent. */
