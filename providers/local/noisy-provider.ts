@@ -38,8 +38,7 @@ import {
 } from "./density-simulator.js";
 import type { NoiseModel } from "./noise-model.js";
 import { resolveNoise } from "./noise-plan.js";
-import { runPaced } from "./pacing.js";
-import { completedHandle, localCapabilities, priced } from "./provider.js";
+import { completedRun, localCapabilities, priced } from "./provider.js";
 import { checkQubitLimit, checkShots, DEFAULT_MAX_QUBITS } from "./simulator.js";
 
 export interface NoisyLocalProviderOptions {
@@ -97,19 +96,11 @@ export class NoisyLocalProvider implements Provider {
     this.validate(prepared, config);
     const matrix = toParameterMatrix(prepared, rows);
     const { noise, maxQubits } = this.options;
-    if (config.shots === 0) {
-      const probabilities = await runPaced(
-        pacedNoisyProbabilities(prepared, matrix, noise),
-        config.signal,
-      );
-      return completedHandle({ kind: "probabilities", ...probabilities });
-    }
-    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const counts = await runPaced(
-      pacedNoisyCounts(prepared, matrix, noise, sampling, { maxQubits }),
-      config.signal,
+    return completedRun(
+      config,
+      () => pacedNoisyProbabilities(prepared, matrix, noise),
+      (sampling) => pacedNoisyCounts(prepared, matrix, noise, sampling, { maxQubits }),
     );
-    return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(

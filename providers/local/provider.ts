@@ -37,7 +37,7 @@ import {
   throwIfCancelled,
 } from "../types.js";
 import { pacedAdjointProbabilityGradients } from "./adjoint.js";
-import { runPaced } from "./pacing.js";
+import { type Paced, runPaced } from "./pacing.js";
 import {
   checkQubitLimit,
   checkShots,
@@ -47,6 +47,9 @@ import {
   pacedExactProbabilities,
   pacedFinalStatevector,
   pacedSampledCounts,
+  type RegisterCounts,
+  type RegisterProbabilities,
+  type SamplingOptions,
   type SimulatorOptions,
 } from "./simulator.js";
 
@@ -79,6 +82,24 @@ export function localCapabilities(
 }
 
 /** The handle of a run computed in process: already complete (shared by the local providers). */
+/**
+ * Runs, paced and cancellable by `config.signal`, the exact probabilities (shots = 0) or
+ * the counts sampled as `config` asks: what every local simulator's `run` ends with.
+ */
+export async function completedRun(
+  config: ExecutionConfig,
+  exact: () => Paced<RegisterProbabilities>,
+  sampled: (sampling: SamplingOptions) => Paced<RegisterCounts>,
+): Promise<JobHandle> {
+  if (config.shots === 0) {
+    const probabilities = await runPaced(exact(), config.signal);
+    return completedHandle({ kind: "probabilities", ...probabilities });
+  }
+  const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
+  const counts = await runPaced(sampled(sampling), config.signal);
+  return completedHandle({ kind: "counts", ...counts });
+}
+
 export function completedHandle(result: ExecutionResult): JobHandle {
   return {
     id: `local-${randomUUID()}`,
@@ -157,19 +178,11 @@ export class LocalProvider implements Provider {
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const matrix = this.validate(circuit, rows, config);
-    if (config.shots === 0) {
-      const probabilities = await runPaced(
-        pacedExactProbabilities(circuit, matrix, this.options),
-        config.signal,
-      );
-      return completedHandle({ kind: "probabilities", ...probabilities });
-    }
-    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const counts = await runPaced(
-      pacedSampledCounts(circuit, matrix, sampling, this.options),
-      config.signal,
+    return completedRun(
+      config,
+      () => pacedExactProbabilities(circuit, matrix, this.options),
+      (sampling) => pacedSampledCounts(circuit, matrix, sampling, this.options),
     );
-    return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(
