@@ -283,34 +283,27 @@ export function* backwardSweep(
     const slot = argStart[g]!;
     const name = gateNames[g]!;
     const base = CONTROLLED_BASE[name];
-    let gateOverlap: number;
+    // a controlled rotation's derivative is the base's 2x2 on the control=1 half; rzz's is
+    // diagonal: the same reduction signature, so one call serves both
+    let reduce: typeof reduceMatrix1;
     if (base !== undefined) {
       writeDerivative1(base, argValue[slot]!, 0, 0, 0, derivatives, 0);
-      gateOverlap = reduceMatrix1(
-        lambda.re,
-        lambda.im,
-        before.re,
-        before.im,
-        dim,
-        qubitA[op]!,
-        qubitB[op]!,
-        derivatives,
-        0,
-      );
+      reduce = reduceMatrix1;
     } else {
       writeDerivative2(name, argValue[slot]!, derivatives, 0);
-      gateOverlap = reduceDiagonal2(
-        lambda.re,
-        lambda.im,
-        before.re,
-        before.im,
-        dim,
-        qubitA[op]!,
-        qubitB[op]!,
-        derivatives,
-        0,
-      );
+      reduce = reduceDiagonal2;
     }
+    const gateOverlap = reduce(
+      lambda.re,
+      lambda.im,
+      before.re,
+      before.im,
+      dim,
+      qubitA[op]!,
+      qubitB[op]!,
+      derivatives,
+      0,
+    );
     addGradient(slot, gateOverlap);
     if (op > first) applyOpInverse(program, op, lambda, scratch);
   }

@@ -137,12 +137,7 @@ export function* pacedAdjointProbabilityGradients(
     try {
       const budget = options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES;
       const result = yield* pacedAdjointByRows(
-        pool,
-        circuit,
-        options.fuseGates ?? true,
-        workspace.program,
-        workspace.state,
-        workspace.outcomes,
+        { pool, circuit, fuse: options.fuseGates ?? true, ...workspace },
         budget,
         matrix,
         (row, values, cotangents) => {

@@ -23,8 +23,13 @@ import { z } from "zod";
 import { GATE_NAMES, isGateName } from "../../src/circuits/gates.js";
 import type { Target } from "../../src/circuits/transpile/index.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
-import { describeValue, systemErrorReason, valueAt } from "../../src/errors/describe.js";
-import { type NoiseModel, type noiseModelSchema, parseNoiseModel } from "./noise-model.js";
+import { systemErrorReason } from "../../src/errors/describe.js";
+import {
+  type NoiseModel,
+  type noiseModelSchema,
+  parseNoiseModel,
+  throwFirstNoiseIssue,
+} from "./noise-model.js";
 
 export const CALIBRATION_FORMAT = "qplane-calibration/1";
 export const CALIBRATION_SOURCES = ["ibm", "braket"] as const;
@@ -100,15 +105,7 @@ export interface LoadedCalibration {
  */
 export function parseCalibration(document: unknown, label = "snapshot"): LoadedCalibration {
   const parsed = snapshotSchema.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = [label, ...issue.path.map(String)].join(".");
-    const message =
-      issue.code === "unrecognized_keys"
-        ? `${at}.${issue.keys[0]}: unknown field`
-        : `${at}: ${issue.message} (got ${describeValue(valueAt(document, issue.path))})`;
-    throw new QplaneError("QPLANE_ERR_SIM_NOISE", message);
-  }
+  if (!parsed.success) throwFirstNoiseIssue(document, parsed.error, label);
   const snapshot = parsed.data as CalibrationSnapshot;
   const noise = parseNoiseModel(snapshot.noise, `${label}.noise`);
   // per-qubit lists must cover the device: a twin may place a circuit on any of its qubits

@@ -159,7 +159,16 @@ export const NOISELESS: NoiseModel = Object.freeze({});
 export function parseNoiseModel(document: unknown, label = "noise"): NoiseModel {
   const parsed = noiseModelSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  throwFirstNoiseIssue(document, parsed.error, label);
+}
+
+/**
+ * Throws QPLANE_ERR_SIM_NOISE for the first issue zod found in `document`, naming the field as
+ * `<label>.<path>` and the value found there (shared with calibration snapshots, whose
+ * documents fail the same way).
+ */
+export function throwFirstNoiseIssue(document: unknown, error: z.ZodError, label: string): never {
+  const issue = error.issues[0]!;
   const at = [label, ...issue.path.map(String)].join(".");
   const message =
     issue.code === "unrecognized_keys"

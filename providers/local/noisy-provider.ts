@@ -14,7 +14,6 @@
  * circuit. No derivatives and no statevectors are offered: gradients of a noisy model go
  * through parameter shift or SPSA on its probabilities or counts.
  */
-import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
   checkParameterShape,
@@ -39,9 +38,8 @@ import {
 } from "./density-simulator.js";
 import type { NoiseModel } from "./noise-model.js";
 import { resolveNoise } from "./noise-plan.js";
-import { runPaced } from "./pacing.js";
-import { completedHandle, priced } from "./provider.js";
-import { checkQubitLimit, checkShots, DEFAULT_MAX_QUBITS, DEFAULT_MAX_SHOTS } from "./simulator.js";
+import { completedRun, localCapabilities, priced } from "./provider.js";
+import { checkQubitLimit, checkShots, DEFAULT_MAX_QUBITS } from "./simulator.js";
 
 export interface NoisyLocalProviderOptions {
   /** Name reported as the device (e.g. the twin's backend name). */
@@ -64,17 +62,7 @@ export class NoisyLocalProvider implements Provider {
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    return {
-      provider: "local",
-      device: this.options.device,
-      numQubits: this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
-      nativeGates: GATE_NAMES,
-      couplingMap: null,
-      exactProbabilities: true,
-      minShots: 1,
-      maxShots: DEFAULT_MAX_SHOTS,
-      batchesParameterRows: true,
-    };
+    return localCapabilities(this.options.device, this.options.maxQubits ?? DEFAULT_MAX_QUBITS);
   }
 
   /** The prepared circuit, once per submitted circuit; a failed preparation is not kept. */
@@ -108,19 +96,11 @@ export class NoisyLocalProvider implements Provider {
     this.validate(prepared, config);
     const matrix = toParameterMatrix(prepared, rows);
     const { noise, maxQubits } = this.options;
-    if (config.shots === 0) {
-      const probabilities = await runPaced(
-        pacedNoisyProbabilities(prepared, matrix, noise),
-        config.signal,
-      );
-      return completedHandle({ kind: "probabilities", ...probabilities });
-    }
-    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const counts = await runPaced(
-      pacedNoisyCounts(prepared, matrix, noise, sampling, { maxQubits }),
-      config.signal,
+    return completedRun(
+      config,
+      () => pacedNoisyProbabilities(prepared, matrix, noise),
+      (sampling) => pacedNoisyCounts(prepared, matrix, noise, sampling, { maxQubits }),
     );
-    return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(

@@ -37,7 +37,7 @@ import {
   throwIfCancelled,
 } from "../types.js";
 import { pacedAdjointProbabilityGradients } from "./adjoint.js";
-import { runPaced } from "./pacing.js";
+import { type Paced, runPaced } from "./pacing.js";
 import {
   checkQubitLimit,
   checkShots,
@@ -47,6 +47,9 @@ import {
   pacedExactProbabilities,
   pacedFinalStatevector,
   pacedSampledCounts,
+  type RegisterCounts,
+  type RegisterProbabilities,
+  type SamplingOptions,
   type SimulatorOptions,
 } from "./simulator.js";
 
@@ -55,7 +58,48 @@ export interface LocalProviderOptions extends SimulatorOptions {
   readonly device?: string;
 }
 
+/**
+ * What every local simulator offers (the statevector, noisy and twin providers): any gate on
+ * any pair, exact probabilities, batched parameter rows; they differ only in the device name,
+ * the largest circuit and the most shots.
+ */
+export function localCapabilities(
+  device: string,
+  numQubits: number,
+  maxShots: number = DEFAULT_MAX_SHOTS,
+): ProviderCapabilities {
+  return {
+    provider: "local",
+    device,
+    numQubits,
+    nativeGates: GATE_NAMES,
+    couplingMap: null,
+    exactProbabilities: true,
+    minShots: 1,
+    maxShots,
+    batchesParameterRows: true,
+  };
+}
+
 /** The handle of a run computed in process: already complete (shared by the local providers). */
+/**
+ * Runs, paced and cancellable by `config.signal`, the exact probabilities (shots = 0) or
+ * the counts sampled as `config` asks: what every local simulator's `run` ends with.
+ */
+export async function completedRun(
+  config: ExecutionConfig,
+  exact: () => Paced<RegisterProbabilities>,
+  sampled: (sampling: SamplingOptions) => Paced<RegisterCounts>,
+): Promise<JobHandle> {
+  if (config.shots === 0) {
+    const probabilities = await runPaced(exact(), config.signal);
+    return completedHandle({ kind: "probabilities", ...probabilities });
+  }
+  const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
+  const counts = await runPaced(sampled(sampling), config.signal);
+  return completedHandle({ kind: "counts", ...counts });
+}
+
 export function completedHandle(result: ExecutionResult): JobHandle {
   return {
     id: `local-${randomUUID()}`,
@@ -105,17 +149,11 @@ export class LocalProvider implements Provider {
   }
 
   async capabilities(): Promise<ProviderCapabilities> {
-    return {
-      provider: "local",
-      device: this.options.device ?? "statevector",
-      numQubits: this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
-      nativeGates: GATE_NAMES,
-      couplingMap: null,
-      exactProbabilities: true,
-      minShots: 1,
-      maxShots: this.options.maxShots ?? DEFAULT_MAX_SHOTS,
-      batchesParameterRows: true,
-    };
+    return localCapabilities(
+      this.options.device ?? "statevector",
+      this.options.maxQubits ?? DEFAULT_MAX_QUBITS,
+      this.options.maxShots ?? DEFAULT_MAX_SHOTS,
+    );
   }
 
   /** Validates everything a run needs before any compute is spent. */
@@ -140,19 +178,11 @@ export class LocalProvider implements Provider {
   ): Promise<JobHandle> {
     throwIfCancelled(config.signal);
     const matrix = this.validate(circuit, rows, config);
-    if (config.shots === 0) {
-      const probabilities = await runPaced(
-        pacedExactProbabilities(circuit, matrix, this.options),
-        config.signal,
-      );
-      return completedHandle({ kind: "probabilities", ...probabilities });
-    }
-    const sampling = { shots: config.shots, seed: config.seed, rng: config.rng };
-    const counts = await runPaced(
-      pacedSampledCounts(circuit, matrix, sampling, this.options),
-      config.signal,
+    return completedRun(
+      config,
+      () => pacedExactProbabilities(circuit, matrix, this.options),
+      (sampling) => pacedSampledCounts(circuit, matrix, sampling, this.options),
     );
-    return completedHandle({ kind: "counts", ...counts });
   }
 
   async estimate(

@@ -191,12 +191,7 @@ export function* pacedExactProbabilities(
     let values: Float64Array;
     if (pool !== null && mode === "rows") {
       values = yield* pacedForwardByRows(
-        pool,
-        simulated,
-        fuse,
-        program,
-        state,
-        outcomes,
+        { pool, circuit: simulated, fuse, program, state, outcomes },
         matrix,
         meter,
       );

@@ -17,7 +17,6 @@
  * (src/compute) sits above this folder in the layers (docs/architecture.md).
  */
 import { compactIdleQubits } from "../../src/circuits/compact.js";
-import { GATE_NAMES } from "../../src/circuits/gates.js";
 import type { Circuit } from "../../src/circuits/ir.js";
 import type { ParameterRowsInput } from "../../src/circuits/parameters.js";
 import {
@@ -41,7 +40,7 @@ import { calibrationTarget, type LoadedCalibration } from "./calibration-snapsho
 import type { CalibrationSource } from "./calibration-source.js";
 import { remapNoiseModel } from "./noise-remap.js";
 import { NoisyLocalProvider } from "./noisy-provider.js";
-import { DEFAULT_MAX_SHOTS } from "./simulator.js";
+import { localCapabilities } from "./provider.js";
 
 export interface TwinProviderOptions {
   readonly calibration: CalibrationSource;
@@ -152,18 +151,8 @@ export class TwinProvider implements Provider {
 
   async capabilities(): Promise<ProviderCapabilities> {
     const loaded = await this.options.calibration.current();
-    return {
-      provider: "local",
-      device: deviceLabel(loaded),
-      numQubits: loaded.snapshot.numQubits,
-      // circuits are transpiled (IBM) or run as written (Braket): any gate, any pair
-      nativeGates: GATE_NAMES,
-      couplingMap: null,
-      exactProbabilities: true,
-      minShots: 1,
-      maxShots: DEFAULT_MAX_SHOTS,
-      batchesParameterRows: true,
-    };
+    // circuits are transpiled (IBM) or run as written (Braket): any gate, any pair
+    return localCapabilities(deviceLabel(loaded), loaded.snapshot.numQubits);
   }
 
   async run(

@@ -117,36 +117,15 @@ export class JobListing {
     cursor: Cursor | null,
     count: number,
   ): Promise<[string, number][]> {
-    if (cursor === null) {
-      return pairs(
-        await this.records.redis.zrange(
-          index,
-          "+inf",
-          "-inf",
-          "BYSCORE",
-          "REV",
-          "LIMIT",
-          0,
-          count,
-          "WITHSCORES",
-        ),
-      );
-    }
+    // the first `count` members scored `highest` or lower, highest first, with their scores
+    const newestFrom = (highest: string) =>
+      [index, highest, "-inf", "BYSCORE", "REV", "LIMIT", 0, count, "WITHSCORES"] as const;
+    if (cursor === null) return pairs(await this.records.redis.zrange(...newestFrom("+inf")));
     const [ties, older] = results(
       await this.records.redis
         .multi()
         .zrange(index, cursor.score, String(cursor.score), "BYSCORE", "REV", "WITHSCORES")
-        .zrange(
-          index,
-          `(${cursor.score}`,
-          "-inf",
-          "BYSCORE",
-          "REV",
-          "LIMIT",
-          0,
-          count,
-          "WITHSCORES",
-        )
+        .zrange(...newestFrom(`(${cursor.score}`))
         .exec(),
     ) as [string[], string[]];
     return [...pairs(ties).filter(([id]) => id < cursor.id), ...pairs(older)].slice(0, count);

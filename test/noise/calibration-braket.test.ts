@@ -14,7 +14,7 @@ import { snapshotFromCalibration } from "../../providers/local/calibration-noise
 import { parseCalibration } from "../../providers/local/calibration-snapshot.js";
 import { perGateValue } from "../../providers/local/noise-model.js";
 import type { FakeBraket, FakeDevice } from "../providers/braket/fake-server.js";
-import { startFakeBraket } from "../providers/braket/harness.js";
+import { ARIA, startFakeBraket } from "../providers/braket/harness.js";
 
 const STANDARDIZED = JSON.parse(
   readFileSync(
@@ -34,12 +34,11 @@ const ANKAA: FakeDevice = {
   supportPhysicalQubits: true,
   standardized: STANDARDIZED,
 };
+/** An IonQ device that, like Aria, publishes no standardized fidelities. */
 const IONQ: FakeDevice = {
+  ...ARIA,
   arn: "arn:aws:braket:us-east-1::device/qpu/ionq/Aria-twin",
   name: "Aria-twin",
-  qubitCount: 2,
-  supportedOperations: ["ry", "cnot"],
-  programSet: null,
 };
 
 let fake: FakeBraket;

@@ -9,10 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { calibrationFromIbm } from "../../providers/ibm/calibration.js";
-import { snapshotFromCalibration } from "../../providers/local/calibration-noise.js";
 import {
-  type CalibrationSnapshot,
   calibrationTarget,
   parseCalibration,
   writeCalibrationFile,
@@ -29,10 +26,9 @@ import { createBackendRegistry } from "../../src/backends/registry.js";
 import { createTwin } from "../../src/backends/twins.js";
 import { compactIdleQubits } from "../../src/circuits/compact.js";
 import { CircuitBuilder, weight } from "../../src/circuits/ir.js";
-import type { IbmBackendProperties } from "../../src/circuits/transpile/index.js";
 import { transpile } from "../../src/circuits/transpile/index.js";
 import { prepareRun, runTraining } from "../../src/training/run.js";
-import { IBM_CONFIGURATION, IBM_PROPERTIES, TWIN_DEVICE } from "../fixtures/calibration/ibm.js";
+import { IBM_PROPERTIES, ibmSnapshot, TWIN_DEVICE } from "../fixtures/calibration/ibm.js";
 import {
   FAKE_API_KEY,
   FAKE_CRN,
@@ -40,13 +36,7 @@ import {
   startFakeIbm,
 } from "../providers/ibm/fake-server.js";
 
-const FETCHED_AT = new Date("2026-12-04T16:00:00.000Z");
-const snapshot: CalibrationSnapshot = snapshotFromCalibration(
-  calibrationFromIbm(IBM_CONFIGURATION, IBM_PROPERTIES as IbmBackendProperties, {
-    device: "fake_twin",
-    fetchedAt: FETCHED_AT,
-  }),
-);
+const snapshot = ibmSnapshot();
 
 /** GHZ-like: ry(θ) on 0, then cx 0→1, cx 1→2; the transpiler must route on the cz line. */
 const circuit = new CircuitBuilder(3)

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { calibrationFromIbm, fetchIbmCalibration } from "../../providers/ibm/calibration.js";
+import { fetchIbmCalibration } from "../../providers/ibm/calibration.js";
 import {
   clampT2,
   depolarizingFromGateError,
@@ -16,32 +16,24 @@ import {
 } from "../../providers/local/calibration-formulas.js";
 import { snapshotFromCalibration } from "../../providers/local/calibration-noise.js";
 import {
-  type CalibrationSnapshot,
   parseCalibration,
   readCalibrationFile,
   writeCalibrationFile,
 } from "../../providers/local/calibration-snapshot.js";
 import { perGateValue } from "../../providers/local/noise-model.js";
 import { toNanoseconds } from "../../src/circuits/calibration.js";
-import type { IbmBackendProperties } from "../../src/circuits/transpile/index.js";
-import { IBM_CONFIGURATION, IBM_PROPERTIES, TWIN_DEVICE } from "../fixtures/calibration/ibm.js";
+import {
+  IBM_FETCHED_AT,
+  IBM_PROPERTIES,
+  ibmSnapshot,
+  TWIN_DEVICE,
+} from "../fixtures/calibration/ibm.js";
 import {
   FAKE_API_KEY,
   FAKE_CRN,
   type FakeIbmServer,
   startFakeIbm,
 } from "../providers/ibm/fake-server.js";
-
-const FETCHED_AT = new Date("2026-12-04T16:00:00.000Z");
-
-function ibmSnapshot(): CalibrationSnapshot {
-  return snapshotFromCalibration(
-    calibrationFromIbm(IBM_CONFIGURATION, IBM_PROPERTIES as IbmBackendProperties, {
-      device: "fake_twin",
-      fetchedAt: FETCHED_AT,
-    }),
-  );
-}
 
 describe("Qiskit Aer's conversion formulas", () => {
   it("gives p = d·e/(d − 1) without relaxation and caps the error at d/(d + 1)", () => {
@@ -168,7 +160,7 @@ describe("fetching from the fake IBM service", () => {
       apiKey: FAKE_API_KEY,
       baseUrl: fake.baseUrl,
       iamUrl: fake.iamUrl,
-      fetchedAt: FETCHED_AT,
+      fetchedAt: IBM_FETCHED_AT,
     });
     expect(snapshotFromCalibration(calibration)).toEqual(ibmSnapshot());
     const paths = fake.requests.map((request) => request.path);

@@ -9,6 +9,7 @@ import { NOISELESS, type NoiseModel, parseNoiseModel } from "../../providers/loc
 import { exactProbabilities } from "../../providers/local/simulator.js";
 import { type Circuit, CircuitBuilder, input, weight } from "../../src/circuits/ir.js";
 import { hermitianEigenvalues, mutualInformationXT } from "../../src/infoplane/index.js";
+import { ghz } from "../fixtures/circuits/ghz.js";
 import { circuitArbitrary, rowFor } from "../helpers/random-circuits.js";
 import { referenceDensityMatrix, referenceProbabilities } from "./dense-density-reference.js";
 import { noisyCircuitArbitrary } from "./noise-arbitrary.js";
@@ -66,12 +67,7 @@ describe("noisy simulator on hand-computed cases", () => {
   });
 
   it("GHZ populations under readout error alone: ½·Π P(t_b|0) + ½·Π P(t_b|1)", () => {
-    const circuit = new CircuitBuilder(3)
-      .add("h", [0])
-      .add("cx", [0, 1])
-      .add("cx", [1, 2])
-      .measureAll()
-      .build();
+    const circuit = ghz(3);
     const model = parseNoiseModel({
       readout: [
         [0.02, 0.03],

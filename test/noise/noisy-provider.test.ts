@@ -7,6 +7,7 @@ import { type ExecutionResult, resultProbabilities } from "../../providers/types
 import { type Circuit, CircuitBuilder, weight } from "../../src/circuits/ir.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { createRng } from "../../src/random/rng.js";
+import { ghz } from "../fixtures/circuits/ghz.js";
 import { expectWithinShotNoise } from "./shot-noise.js";
 
 const bell = new CircuitBuilder(2)
@@ -25,13 +26,6 @@ const noise = parseNoiseModel({
   },
   readout: Array.from({ length: 16 }, () => [0.02, 0.04]),
 });
-
-/** h on 0, cx chain: a GHZ state over `qubits`. */
-function ghz(qubits: number): Circuit {
-  const builder = new CircuitBuilder(qubits).add("h", [0]);
-  for (let q = 0; q + 1 < qubits; q++) builder.add("cx", [q, q + 1]);
-  return builder.measureAll().build();
-}
 
 async function rejection(work: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {

@@ -5,6 +5,7 @@ import { NOISELESS, parseNoiseModel } from "../../providers/local/noise-model.js
 import { exactProbabilities } from "../../providers/local/simulator.js";
 import { trajectoryCounts } from "../../providers/local/trajectories.js";
 import { CircuitBuilder } from "../../src/circuits/ir.js";
+import { ghz } from "../fixtures/circuits/ghz.js";
 import { errorOf } from "../helpers/errors.js";
 import { rowFor } from "../helpers/random-circuits.js";
 import { noisyCircuitArbitrary } from "./noise-arbitrary.js";
@@ -81,12 +82,7 @@ describe("quantum trajectories against the exact density matrix", () => {
   });
 
   it("are reproducible by seed and advance a shared generator", () => {
-    const circuit = new CircuitBuilder(3)
-      .add("h", [0])
-      .add("cx", [0, 1])
-      .add("cx", [1, 2])
-      .measureAll()
-      .build();
+    const circuit = ghz(3);
     const model = parseNoiseModel({
       depolarizing: { default: 0.05, cx: 0.1 },
       thermalRelaxation: {

@@ -13,7 +13,6 @@
  * and each thread needs only its own one row's saved states (cache-resident, as single-
  * threaded).
  */
-import type { Circuit } from "../../../src/circuits/ir.js";
 import type { ParameterMatrix } from "../../../src/circuits/parameters.js";
 import {
   type AdjointBuffers,
@@ -25,8 +24,8 @@ import {
 import { type Paced, WorkMeter } from "../pacing.js";
 import { bindRow, type Program } from "../program.js";
 import { type OutcomeMap, registerProbabilities, type Statevector } from "../statevector.js";
-import { awaitWorkers, type PoolWorker, stopWorkers, type ThreadPool } from "./pool.js";
-import { sharedParameters } from "./rows.js";
+import { awaitWorkers, type PoolWorker, stopWorkers } from "./pool.js";
+import { type ShardedRun, sharedParameters } from "./rows.js";
 
 /** Row states (Int32Array words). */
 export const PENDING = 0;
@@ -126,21 +125,16 @@ export interface ShardedGradients {
 
 /**
  * Probabilities and gradients of every row of `matrix`, rows interleaved over the pool's
- * workers and the calling thread (`program`, `state`, `outcomes`: its workspace, compiled from
- * `circuit` with fusion `fuse`).
+ * workers and the calling thread ({@link ShardedRun}).
  */
 export function* pacedAdjointByRows(
-  pool: ThreadPool,
-  circuit: Circuit,
-  fuse: boolean,
-  program: Program,
-  state: Statevector,
-  outcomes: OutcomeMap,
+  run: ShardedRun,
   snapshotBudgetBytes: number,
   matrix: ParameterMatrix,
   cotangentOf: RowCotangent,
   meter: WorkMeter,
 ): Paced<ShardedGradients> {
+  const { pool, circuit, fuse, program, state, outcomes } = run;
   const threads = Math.min(pool.workers.length + 1, matrix.rows);
   const { rows, cols } = matrix;
   const { outcomeCount } = outcomes;

@@ -65,6 +65,25 @@ function circuitId(circuit: Circuit): number {
   return id;
 }
 
+/**
+ * The first `length` entries of the array kept under `name` in `cache`; a missing or shorter
+ * one is replaced by `allocate` of at least twice its length (and at least 1024 entries), so a
+ * run that grows step by step reallocates only a logarithmic number of times.
+ */
+function reused<T extends Float64Array | Int32Array>(
+  cache: Map<string, T>,
+  name: string,
+  length: number,
+  allocate: (entries: number) => T,
+): T {
+  let buffer = cache.get(name);
+  if (buffer === undefined || buffer.length < length) {
+    buffer = allocate(Math.max(length, 2 * (buffer?.length ?? 0), 1024));
+    cache.set(name, buffer);
+  }
+  return buffer.subarray(0, length) as T;
+}
+
 export class PoolWorker {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   private readonly port: MessagePort;
@@ -169,24 +188,22 @@ export class ThreadPool {
    * contents are whatever the last run left).
    */
   shared(name: string, length: number): Float64Array {
-    let buffer = this.scratch.get(name);
-    if (buffer === undefined || buffer.length < length) {
-      const grown = Math.max(length, 2 * (buffer?.length ?? 0), 1024);
-      buffer = new Float64Array(new SharedArrayBuffer(8 * grown));
-      this.scratch.set(name, buffer);
-    }
-    return buffer.subarray(0, length);
+    return reused(
+      this.scratch,
+      name,
+      length,
+      (n) => new Float64Array(new SharedArrayBuffer(8 * n)),
+    );
   }
 
   /** A shared Int32Array of `length` words under `name`, reused like {@link shared}. */
   sharedInt(name: string, length: number): Int32Array {
-    let buffer = this.intScratch.get(name);
-    if (buffer === undefined || buffer.length < length) {
-      const grown = Math.max(length, 2 * (buffer?.length ?? 0), 1024);
-      buffer = new Int32Array(new SharedArrayBuffer(4 * grown));
-      this.intScratch.set(name, buffer);
-    }
-    return buffer.subarray(0, length);
+    return reused(
+      this.intScratch,
+      name,
+      length,
+      (n) => new Int32Array(new SharedArrayBuffer(4 * n)),
+    );
   }
 
   /** A shared statevector of `dim` amplitudes (the last size used is kept). */

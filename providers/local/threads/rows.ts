@@ -67,20 +67,29 @@ export function* withWorkers<T>(workers: readonly PoolWorker[], work: Paced<T>):
 }
 
 /**
+ * What a run sharded over a pool's workers and the calling thread needs: the pool, the circuit
+ * the workers compile with gate fusion `fuse`, and the calling thread's workspace (`program`,
+ * `state`, `outcomes`) compiled the same way.
+ */
+export interface ShardedRun {
+  readonly pool: ThreadPool;
+  readonly circuit: Circuit;
+  readonly fuse: boolean;
+  readonly program: Program;
+  readonly state: Statevector;
+  readonly outcomes: OutcomeMap;
+}
+
+/**
  * Register probabilities of every row of `matrix` (row-major, a fresh array), rows sharded
- * over the pool's workers and the calling thread (`program`, `state`, `outcomes`: its
- * workspace, compiled from `circuit` with gate fusion `fuse`).
+ * over the pool's workers and the calling thread ({@link ShardedRun}).
  */
 export function* pacedForwardByRows(
-  pool: ThreadPool,
-  circuit: Circuit,
-  fuse: boolean,
-  program: Program,
-  state: Statevector,
-  outcomes: OutcomeMap,
+  run: ShardedRun,
   matrix: ParameterMatrix,
   meter: WorkMeter,
 ): Paced<Float64Array> {
+  const { pool, circuit, fuse, program, state, outcomes } = run;
   const threads = pool.workers.length + 1;
   const { rows, cols } = matrix;
   const params = sharedParameters(pool, matrix);

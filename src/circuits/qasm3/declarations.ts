@@ -118,6 +118,8 @@ export function parseRegisterDeclaration(
     checkNewName(state, name);
   }
 
+  // the register's first index in the circuit's qubits or clbits
+  let offset: number;
   if (kind === "qubit") {
     if (state.physical === true) {
       fail(
@@ -127,39 +129,15 @@ export function parseRegisterDeclaration(
       );
     }
     state.physical = false;
-    if (state.numVirtualQubits + size > state.maxQubits) {
-      fail(
-        "QPLANE_ERR_CIRCUIT_QUBIT_RANGE",
-        `the program would have ${state.numVirtualQubits + size} qubits; at most ${state.maxQubits} are supported`,
-        name,
-      );
-    }
-    state.registers.set(name.text, {
-      kind,
-      name: name.text,
-      offset: state.numVirtualQubits,
-      size,
-      single,
-    });
+    checkCapacity(state.numVirtualQubits + size, state.maxQubits, "qubits", name);
+    offset = state.numVirtualQubits;
     state.numVirtualQubits += size;
   } else {
-    if (state.numClbits + size > state.maxRegisterSize) {
-      fail(
-        "QPLANE_ERR_CIRCUIT_QUBIT_RANGE",
-        `the program would have ${state.numClbits + size} bits; at most ${state.maxRegisterSize} are supported`,
-        name,
-      );
-    }
-    state.registers.set(name.text, {
-      kind,
-      name: name.text,
-      offset: state.numClbits,
-      size,
-      single,
-    });
+    checkCapacity(state.numClbits + size, state.maxRegisterSize, "bits", name);
+    offset = state.numClbits;
     state.bitRegisters.push({
       name: name.text,
-      offset: state.numClbits,
+      offset,
       size,
       single,
       line: name.line,
@@ -167,6 +145,7 @@ export function parseRegisterDeclaration(
     });
     state.numClbits += size;
   }
+  state.registers.set(name.text, { kind, name: name.text, offset, size, single });
 
   if (kind === "bit" && !oldStyle && isPunct(state.lexer.peek(), "=")) {
     state.lexer.next();
@@ -181,6 +160,20 @@ export function parseRegisterDeclaration(
     return;
   }
   expectSemicolon(state);
+}
+
+/**
+ * Refuses a declaration that would take the program to `total` qubits or bits (`unit`)
+ * when at most `max` are supported; the error points at the register's name.
+ */
+function checkCapacity(total: number, max: number, unit: "qubits" | "bits", name: Token): void {
+  if (total > max) {
+    fail(
+      "QPLANE_ERR_CIRCUIT_QUBIT_RANGE",
+      `the program would have ${total} ${unit}; at most ${max} are supported`,
+      name,
+    );
+  }
 }
 
 export function parseInput(state: ParserState): void {

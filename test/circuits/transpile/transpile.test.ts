@@ -407,14 +407,7 @@ describe("targetFromIbm", () => {
       {
         n_qubits: 4,
         basis_gates: ["cz", "id", "rx", "rz", "rzz", "sx", "x", "delay", "measure"],
-        coupling_map: [
-          [0, 1],
-          [1, 0],
-          [1, 2],
-          [2, 1],
-          [2, 3],
-          [3, 2],
-        ],
+        coupling_map: bothWays(line(4)),
       },
       {
         qubits: [

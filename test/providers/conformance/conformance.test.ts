@@ -12,6 +12,7 @@
  * (σ of a binomial proportion at SHOTS shots, plus 1e-3 for outcomes of probability ≈ 0 or 1):
  * a false failure has probability below 1e-5 per outcome.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ExecutionResult,
@@ -24,6 +25,7 @@ import {
 import { type Circuit, CircuitBuilder, input, weight } from "../../../src/circuits/ir.js";
 import { QplaneError } from "../../../src/errors/catalogue.js";
 import { runPaced } from "../../../src/pacing/pacing.js";
+import { ghz } from "../../fixtures/circuits/ghz.js";
 import {
   type ReadoutError,
   SUBJECT_NAMES,
@@ -44,12 +46,7 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const bell = new CircuitBuilder(2).add("h", [0]).add("cx", [0, 1]).measureAll().build();
-const ghz3 = new CircuitBuilder(3)
-  .add("h", [0])
-  .add("cx", [0, 1])
-  .add("cx", [1, 2])
-  .measureAll()
-  .build();
+const ghz3 = ghz(3);
 /** X on qubits 0 and 2 of 3: outcome 1·2⁰ + 0·2¹ + 1·2² = 5 with certainty. */
 const bitOrder = new CircuitBuilder(3).add("x", [0]).add("x", [2]).measureAll().build();
 /** Columns [x (input), theta (weight)]. */
