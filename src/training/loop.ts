@@ -361,25 +361,19 @@ export async function trainModel(
       }
 
       const onTrain = infoPlane.split === "train";
-      const trainEvaluation = await model.evaluate(weights, data.train, null, {
-        information: onTrain,
-        rng,
-        signal: stop.signal,
-      });
-      const testEvaluation = await model.evaluate(weights, data.test, null, {
-        information: !onTrain,
-        rng,
-        signal: stop.signal,
-      });
+      // one provider submission for the epoch's evaluations (the validation split: metrics
+      // only; I(X;T) is measured on infoPlane.split)
+      const [trainEvaluation, testEvaluation, validationEvaluation] = await model.evaluateSplits(
+        weights,
+        [
+          { split: data.train, information: onTrain },
+          { split: data.test, information: !onTrain },
+          ...(data.validation ? [{ split: data.validation, information: false }] : []),
+        ],
+        { rng, signal: stop.signal },
+      );
+      if (!trainEvaluation || !testEvaluation) throw new Error("evaluateSplits: missing results");
       evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
-      // the validation split: metrics only (I(X;T) is measured on infoPlane.split)
-      const validationEvaluation = data.validation
-        ? await model.evaluate(weights, data.validation, null, {
-            information: false,
-            rng,
-            signal: stop.signal,
-          })
-        : undefined;
       evaluations += validationEvaluation?.circuitEvaluations ?? 0;
       const information = (onTrain ? trainEvaluation : testEvaluation).information!;
       const holevo =

@@ -60,10 +60,12 @@ import {
 import {
   type EvaluateOptions,
   type Evaluation,
+  evaluateEachSplit,
   PROBABILITY_FLOOR,
   type PreparedData,
   type PreparedSplit,
   regressionMetrics,
+  type SplitRequest,
   type TrainableModel,
 } from "./model.js";
 import type { JobSpec } from "./spec.js";
@@ -300,6 +302,15 @@ class MlpModel implements TrainableModel {
     options: EvaluateOptions,
   ): Promise<Evaluation> {
     return runPaced(this.pacedEvaluate(weights, split, indices, options), options.signal);
+  }
+
+  /** Split by split: a classical model submits nothing, so batching saves nothing. */
+  evaluateSplits(
+    weights: Float64Array,
+    requests: readonly SplitRequest[],
+    options: Omit<EvaluateOptions, "information">,
+  ): Promise<Evaluation[]> {
+    return evaluateEachSplit(this, weights, requests, options);
   }
 
   private *pacedEvaluate(

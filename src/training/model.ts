@@ -73,6 +73,15 @@ export interface EvaluateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** One split of a batched evaluation (`TrainableModel.evaluateSplits`). */
+export interface SplitRequest {
+  readonly split: PreparedSplit;
+  /** Samples to evaluate (all if null or absent). */
+  readonly indices?: Int32Array | null;
+  /** Also measure I(X;T), I(T;Y) on this split. */
+  readonly information: boolean;
+}
+
 /** What a model's provider runs have spent so far (cumulative; the loop takes differences). */
 export interface ProviderUsage {
   submissions: number;
@@ -123,8 +132,38 @@ export interface TrainableModel {
     indices: Int32Array | null,
     options: EvaluateOptions,
   ): Promise<Evaluation>;
+  /**
+   * `evaluate` on several splits at once, in order: what each gets equals what `evaluate` on it
+   * alone would give, but a provider-backed model submits the splits' model runs as one call
+   * (an epoch's train/test/validation evaluations share circuit and weights, and hardware
+   * plans limit job creations per minute).
+   */
+  evaluateSplits(
+    weights: Float64Array,
+    requests: readonly SplitRequest[],
+    options: Omit<EvaluateOptions, "information">,
+  ): Promise<Evaluation[]>;
   /** Holevo quantity of the readout register over a split (exact simulator only). */
   holevo?(weights: Float64Array, split: PreparedSplit, signal?: AbortSignal): Promise<number>;
+}
+
+/**
+ * `evaluateSplits` for a model that submits nothing (the classical baselines, test fakes):
+ * `evaluate` per split, in order, so the RNG is consumed as by separate calls.
+ */
+export async function evaluateEachSplit(
+  model: Pick<TrainableModel, "evaluate">,
+  weights: Float64Array,
+  requests: readonly SplitRequest[],
+  options: Omit<EvaluateOptions, "information">,
+): Promise<Evaluation[]> {
+  const evaluations: Evaluation[] = [];
+  for (const { split, indices, information } of requests) {
+    evaluations.push(
+      await model.evaluate(weights, split, indices ?? null, { ...options, information }),
+    );
+  }
+  return evaluations;
 }
 
 /** Classification accuracy and regression metrics shared by all models. */

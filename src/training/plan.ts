@@ -173,9 +173,14 @@ export async function planRun(
   let epoch = add(ZERO, await step(training.batchSize), fullBatches);
   if (lastBatch > 0) epoch = add(epoch, await step(lastBatch));
   const onTrain = infoPlane.split === "train";
-  epoch = add(epoch, await evaluation(trainSamples, onTrain));
-  epoch = add(epoch, await evaluation(testSamples, !onTrain));
-  if (data.validation) epoch = add(epoch, await evaluation(data.validation.samples, false));
+  // the epoch's evaluations: one model run over every split's rows (`evaluateSplits`), plus
+  // infoPlane.split's representation run when it differs
+  const evaluatedRows = trainSamples + testSamples + (data.validation?.samples ?? 0);
+  epoch = add(epoch, await call("model", evaluatedRows, calls.shots));
+  if (!calls.sameRun) {
+    const informed = onTrain ? trainSamples : testSamples;
+    epoch = add(epoch, await call("representation", informed, calls.informationShots));
+  }
 
   const { firstEpoch: firstEpochProbes, total: totalProbes } = feedbackProbes(spec, stepsPerEpoch);
   const probe =

@@ -51,6 +51,7 @@ import {
   type ProviderRunShape,
   type ProviderUsage,
   regressionMetrics,
+  type SplitRequest,
   type TrainableModel,
 } from "./model.js";
 import {
@@ -62,6 +63,7 @@ import {
   readoutExpectations,
   regressionLoss,
 } from "./readout.js";
+import { concatenateRows, resultRows } from "./row-batches.js";
 import type { JobSpec } from "./spec.js";
 import { buildVqcCircuits, informationShotsOf } from "./vqc-circuits.js";
 
@@ -283,11 +285,54 @@ class VqcModel implements TrainableModel {
     indices: Int32Array | null,
     options: EvaluateOptions,
   ): Promise<Evaluation> {
+    const request = { split, indices, information: options.information };
+    const [evaluation] = await this.evaluateSplits(weights, [request], options);
+    return evaluation!;
+  }
+
+  /**
+   * One provider run of the model circuit over every request's rows, concatenated in request
+   * order (a sampling simulator then draws each split's shots in the order separate calls
+   * would, so records stay bit-identical); the outcome is split back per request and scored.
+   * A representation circuit that differs from the model's still runs per informed split.
+   */
+  async evaluateSplits(
+    weights: Float64Array,
+    requests: readonly SplitRequest[],
+    options: Omit<EvaluateOptions, "information">,
+  ): Promise<Evaluation[]> {
+    const { config } = this;
+    const parts = requests.map(({ split, indices }) => {
+      const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
+      return { samples, rows: this.rows(split, samples, weights) };
+    });
+    const rows = concatenateRows(parts.map((part) => part.rows));
+    const result = await this.run(config.circuit, rows, config.shots, options.rng, options.signal);
+    const evaluations: Evaluation[] = [];
+    let firstRow = 0;
+    for (let i = 0; i < requests.length; i++) {
+      const { samples, rows: splitRows } = parts[i]!;
+      const splitResult = resultRows(result, firstRow, samples.length);
+      firstRow += samples.length;
+      evaluations.push(
+        await this.score(weights, requests[i]!, samples, splitRows, splitResult, options),
+      );
+    }
+    return evaluations;
+  }
+
+  /** Loss, metrics and (when asked) the information plane of one split's model-run outcome. */
+  private async score(
+    weights: Float64Array,
+    request: SplitRequest,
+    samples: Int32Array,
+    rows: ParameterMatrix,
+    result: ExecutionResult,
+    options: Omit<EvaluateOptions, "information">,
+  ): Promise<Evaluation> {
     const { config } = this;
     const { circuit, data, classMap } = config;
-    const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
-    const rows = this.rows(split, samples, weights);
-    const result = await this.run(circuit, rows, config.shots, options.rng, options.signal);
+    const { split } = request;
     let circuitEvaluations = samples.length;
     const p = resultProbabilities(result);
     const outcomeCount = result.outcomeCount;
@@ -316,7 +361,7 @@ class VqcModel implements TrainableModel {
     }
 
     let information: Evaluation["information"];
-    if (options.information) {
+    if (request.information) {
       const sameRun =
         config.representationCircuit === circuit && config.informationShots === config.shots;
       const representation = sameRun

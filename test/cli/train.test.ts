@@ -245,11 +245,12 @@ describe("qplane estimate", () => {
     expect(plan).toEqual({
       epochs: 30,
       stepsPerEpoch: 7,
-      submissionsPerEpoch: 9,
+      // 7 steps + 1 submission for both splits' evaluations
+      submissionsPerEpoch: 8,
       circuitsPerEpoch: 2 * 111 + 111 + 39,
       shotsPerEpoch: 100 * 372,
       costPerEpochUsd: 0,
-      totalSubmissions: 270,
+      totalSubmissions: 240,
       totalCircuits: 30 * 372,
       totalShots: 30 * 100 * 372,
       estimatedCostUsd: 0,
@@ -291,8 +292,8 @@ describe("qplane estimate", () => {
     expect(stdout).toBe(
       [
         'plan for iris on backend "local" (spsa gradients, 100 shots per circuit):',
-        "  per epoch:  9 submissions (7 optimisation steps), 372 circuits, 37,200 shots, $0.00",
-        "  total:      270 submissions over 30 epochs, 11,160 circuits, 1,116,000 shots",
+        "  per epoch:  8 submissions (7 optimisation steps), 372 circuits, 37,200 shots, $0.00",
+        "  total:      240 submissions over 30 epochs, 11,160 circuits, 1,116,000 shots",
         "  est. cost:  $0.00 (backend price table)",
         "  compute:    1.28e+8 amplitude-operations (about 0.11 s on one core of the local simulator), peak memory 46.4 KiB",
         "  budget:     within maxShots 2,000,000",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type TrainingCheckpoint, trainModel } from "../../src/training/loop.js";
-import type { TrainableModel } from "../../src/training/model.js";
+import { evaluateEachSplit, type TrainableModel } from "../../src/training/model.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { ALTERNATING_DATA } from "../helpers/prepared-data.js";
@@ -38,6 +38,9 @@ function quadraticModel(): TrainableModel {
           }
         : undefined;
       return { loss, accuracy: 0.5, information, circuitEvaluations: indices?.length ?? 8 };
+    },
+    evaluateSplits(weights, requests, options) {
+      return evaluateEachSplit(this, weights, requests, options);
     },
   };
 }

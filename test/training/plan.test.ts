@@ -101,9 +101,10 @@ describe("planRun", () => {
     expect(train % 16).not.toBe(0);
     const plan = await planRun(prepared);
     expect(plan.stepsPerEpoch).toBe(Math.ceil(train / 16));
-    expect(plan.submissionsPerEpoch).toBe(2);
+    // the epoch's evaluations: both splits' rows in one submission
+    expect(plan.submissionsPerEpoch).toBe(1);
     expect(plan.circuitsPerEpoch).toBe(train + test);
-    expect(plan.totalSubmissions).toBe(6);
+    expect(plan.totalSubmissions).toBe(3);
 
     // parameter-shift: 12 weight occurrences (8 ry/rz and, with the default linear encoding,
     // 4 trained encoding angles φ) × 2 shifts + 1 unshifted rows per sample
@@ -116,7 +117,7 @@ describe("planRun", () => {
       backend.resolve,
     );
     const shiftPlan = await planRun(shift);
-    expect(shiftPlan.submissionsPerEpoch).toBe(Math.ceil(train / 16) + 2);
+    expect(shiftPlan.submissionsPerEpoch).toBe(Math.ceil(train / 16) + 1);
     expect(shiftPlan.circuitsPerEpoch).toBe(train * 25 + train + test);
     expect(shiftPlan.shotsPerEpoch).toBe(10 * shiftPlan.circuitsPerEpoch);
   });
@@ -189,7 +190,7 @@ describe("the per-job budget", () => {
     const test = prepared.data.test.samples;
     const shots = 10 * (2 * train + train + test);
     expect(plan.totalShots).toBe(shots);
-    expect(plan.estimatedCostUsd).toBeCloseTo(Math.ceil(train / 16) + 2 + 0.001 * shots, 10);
+    expect(plan.estimatedCostUsd).toBeCloseTo(Math.ceil(train / 16) + 1 + 0.001 * shots, 10);
     await expect(runTraining(spec, { resolveBackend: priced })).rejects.toThrow(
       /^spec\.backend\.maxCost: the run's estimated cost is [\d.]+ USD, over the limit of 5 USD$/,
     );

@@ -15,7 +15,7 @@ import {
   type TrainingCheckpoint,
   trainModel,
 } from "../../src/training/loop.js";
-import type { TrainableModel } from "../../src/training/model.js";
+import { evaluateEachSplit, type TrainableModel } from "../../src/training/model.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { ALTERNATING_DATA } from "../helpers/prepared-data.js";
 
@@ -43,6 +43,9 @@ function model(hangAfterSteps = Number.POSITIVE_INFINITY): TrainableModel {
         ? { ixt: 0, ity: 0, ht: 0, hy: 1, estimator: "plugin" as const, shots: 0 }
         : undefined;
       return { loss: weights[0]! ** 2, accuracy: 0.5, information, circuitEvaluations: 0 };
+    },
+    evaluateSplits(weights, requests, options) {
+      return evaluateEachSplit(this, weights, requests, options);
     },
   };
 }

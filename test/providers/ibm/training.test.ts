@@ -36,6 +36,7 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
       fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
     const plan = await planRun(prepareRun(fixed, registry.resolve));
     const before = posts();
+    const jobsBefore = samplerJobPosts(fake).length;
     expect(plan.totalSubmissions).toBeGreaterThan(0);
     const ibm = await runTraining(fixed, { resolveBackend: registry.resolve });
     const submitted = posts() - before;
@@ -45,12 +46,27 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     );
 
     expect(ibm.result.status).toBe("completed");
-    const steps = Math.ceil(ibm.data.train.samples / 16) * 2;
-    expect(submitted).toBe(steps + 2 * 2); // one job per step, one per evaluated split per epoch
+    const stepsPerEpoch = Math.ceil(ibm.data.train.samples / 16);
+    // one job per step, and ONE per epoch for the training- and test-set evaluations together
+    // (they share circuit and weights): 3 gradient batches + 1 evaluation = 4 jobs per epoch
+    // (it was 5, one per evaluated split)
+    expect(stepsPerEpoch).toBe(3);
+    expect(submitted).toBe(2 * (stepsPerEpoch + 1));
+    const jobs = samplerJobPosts(fake).slice(jobsBefore, jobsBefore + submitted);
+    const pubRows = jobs.map((job) => {
+      const pubs = (job.body as { params: { pubs: [string, number[][], number][] } }).params.pubs;
+      return pubs.reduce((n, pub) => n + pub[1].length, 0);
+    });
+    // each epoch's last job carries every training then every test sample, one row each
+    const evaluated = ibm.data.train.samples + ibm.data.test.samples;
+    expect([pubRows[stepsPerEpoch], pubRows[2 * stepsPerEpoch + 1]]).toEqual([
+      evaluated,
+      evaluated,
+    ]);
     // the plan, made before anything ran, and the records agree with what was submitted
     expect(plan.totalSubmissions).toBe(submitted);
     expect(plan.submissionsPerEpoch * 2).toBe(submitted);
-    expect(plan.stepsPerEpoch + 2).toBe(plan.submissionsPerEpoch);
+    expect(plan.stepsPerEpoch + 1).toBe(plan.submissionsPerEpoch);
     const { train, test } = ibm.data;
     // per step: 16 or fewer samples × (4 weight occurrences × 2 shifts + 1); then both splits
     const circuits = train.samples * 9 + train.samples + test.samples;
@@ -58,6 +74,7 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     expect(plan.totalShots).toBe(2 * 400 * circuits);
     expect(plan.estimatedCostUsd).toBeCloseTo(submitted * 1.5 + 2 * 400 * circuits * 0.0002, 9);
     for (const record of ibm.result.records) {
+      expect(record.submissions).toBe(4);
       expect(record.submissions).toBe(plan.submissionsPerEpoch);
       expect(record.shotsUsed).toBe(plan.shotsPerEpoch);
       expect(record.estimatedCostUsd).toBeCloseTo(plan.costPerEpochUsd, 9);
@@ -89,7 +106,8 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
       const { result, data } = await runTraining(linear, { resolveBackend: registry.resolve });
       const submitted = posts() - before;
       expect(result.status).toBe("completed");
-      expect(submitted).toBe(Math.ceil(data.train.samples / 16) + 2);
+      // one job per step, one for both splits' evaluations
+      expect(submitted).toBe(Math.ceil(data.train.samples / 16) + 1);
       expect(plan.totalSubmissions).toBe(submitted);
       // parameter-shift: (4 θ + 2 φ) × 2 shifts + 1 rows per training sample; SPSA: 2
       const rowsPerSample = gradient === "spsa" ? 2 : 13;
