@@ -43,17 +43,6 @@ export function programQubits(qasm: string): number {
   return parsed.circuit.numQubits;
 }
 
-/** The message of a text refusal, for a spec issue on `model.qasm`. */
-export function programProblem(qasm: string): string | null {
-  try {
-    programQubits(qasm);
-    return null;
-  } catch (error) {
-    if (error instanceof QplaneError) return error.message;
-    throw error;
-  }
-}
-
 /** The analysed program of a circuit model for `featureCount` features (after scaling / reduction). */
 export function modelProgramOf(
   model: Pick<ModelSpec, "qasm" | "featureInputs" | "readoutBits">,

@@ -16,7 +16,7 @@ import {
 } from "../data/spec.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { describeSpecIssues } from "../errors/describe.js";
-import { MAX_QASM_CHARS, programProblem, programQubits } from "./circuit-program.js";
+import { MAX_QASM_CHARS, programQubits } from "./circuit-program.js";
 import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./schedule.js";
 
 /**
@@ -34,7 +34,7 @@ export const modelSpecSchema = z
      * user's OpenQASM 3 program `qasm` (docs/circuits.md).
      */
     kind: z.enum(["vqc", "mlp", "linear", "circuit"]).default("vqc"),
-    /** `vqc`: qubits of the ansatz; `circuit`: set to the program's qubit count. */
+    /** `vqc`: qubits of the ansatz; `circuit`: must equal the program's qubit count. */
     qubits: integer(1, 24).default(4),
     /** `circuit`: the model program, OpenQASM 3 text (inline; the CLI reads `qasmFile` into it). */
     qasm: z.string().min(1).max(MAX_QASM_CHARS).optional(),
@@ -135,22 +135,7 @@ export const modelSpecSchema = z
         message: `a linear model has no hidden layer; use "output" with model.kind "linear"`,
       });
     }
-  })
-  // a circuit model's qubits are its program's: T's "all" register, sizing and limits read them
-  .transform((model) =>
-    model.kind === "circuit" && model.qasm !== undefined
-      ? { ...model, qubits: qubitsOf(model.qasm, model.qubits) }
-      : model,
-  );
-
-/** The program's qubits; `fallback` when its text is refused (the refinement reported why). */
-function qubitsOf(qasm: string, fallback: number): number {
-  try {
-    return programQubits(qasm);
-  } catch {
-    return fallback;
-  }
-}
+  });
 
 /** Whether a model kind is a variational quantum circuit (the built-in ansatz or a program). */
 export function isVqcKind(kind: ModelKind): kind is "vqc" | "circuit" {
@@ -171,6 +156,7 @@ function circuitProblems(
     qasmFile?: string | undefined;
     featureInputs?: unknown;
     readoutBits?: unknown;
+    qubits: number;
   },
   context: z.RefinementCtx,
 ): void {
@@ -193,8 +179,23 @@ function circuitProblems(
       issue("qasm", `model.kind "circuit" needs its OpenQASM 3 program`);
     return;
   }
-  const problem = programProblem(model.qasm);
-  if (problem !== null) issue("qasm", problem);
+  let declared: number;
+  try {
+    declared = programQubits(model.qasm);
+  } catch (error) {
+    if (!(error instanceof QplaneError)) throw error;
+    issue("qasm", error.message);
+    return;
+  }
+  // T's "all" register, readout and register checks and the limits read model.qubits; the
+  // schema cannot fill it from the program (the API encodes specs back through it, and a
+  // transform cannot be reversed), so it must agree — the default 4 fits 4-qubit programs
+  if (model.qubits !== declared) {
+    issue(
+      "qubits",
+      `the program declares ${declared} qubit(s); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
+    );
+  }
 }
 
 export const trainingSpecSchema = z

@@ -55,7 +55,7 @@ describe("model.kind: circuit", () => {
     };
     const qasm = modelCircuitProgram(spec);
     const reference = await runTraining(spec);
-    const program = await runTraining({ ...spec, model: { kind: "circuit", qasm } });
+    const program = await runTraining({ ...spec, model: { kind: "circuit", qasm, qubits: 3 } });
     expect(withoutTimes(program.result.records)).toEqual(withoutTimes(reference.result.records));
     expect(Array.from(program.result.weights)).toEqual(Array.from(reference.result.weights));
   });
@@ -101,6 +101,16 @@ describe("model.kind: circuit", () => {
         parseJobSpec({ dataset: iris, model: { kind: "circuit", qasmFile: "vqc.qasm" } }),
       ),
     ).toMatch(/spec\.model\.qasmFile: only the CLI reads a program file/);
+  });
+
+  it("refuses a model.qubits other than the program's count", () => {
+    expect(
+      message(() =>
+        parseJobSpec({ dataset: iris, model: { kind: "circuit", qasm: FIXTURE, qubits: 5 } }),
+      ),
+    ).toMatch(
+      /spec\.model\.qubits: the program declares 4 qubit\(s\); .*set model\.qubits to 4 \(got 5\)/,
+    );
   });
 
   it("refuses too many qubits with the declaration's position", () => {
