@@ -54,6 +54,10 @@ describe("model.kind: circuit", () => {
       training: { epochs: 2, gradient: "spsa", seed: 3 },
     };
     const qasm = modelCircuitProgram(spec);
+    // and qplane circuit on the circuit spec prints the program back unchanged
+    expect(modelCircuitProgram({ ...spec, model: { kind: "circuit", qasm, qubits: 3 } })).toBe(
+      qasm,
+    );
     const reference = await runTraining(spec);
     const program = await runTraining({ ...spec, model: { kind: "circuit", qasm, qubits: 3 } });
     expect(withoutTimes(program.result.records)).toEqual(withoutTimes(reference.result.records));
