@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { modelCircuitProgram } from "../../src/cli/circuit.js";
+import { readSpecFile } from "../../src/cli/train.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { jobCostOf } from "../../src/training/sizing.js";
@@ -156,5 +159,25 @@ describe("model.kind: circuit", () => {
     expect(
       message(() => prepareRun({ ...spec, model: { ...spec.model, readoutBits: ["d[0]"] } })),
     ).toMatch(/^QPLANE_ERR_SPEC_INVALID: spec\.model\./);
+  });
+
+  it("CLI: reads model.qasmFile (relative to the spec file) into model.qasm", () => {
+    const folder = mkdtempSync(join(tmpdir(), "qplane-circuit-"));
+    writeFileSync(join(folder, "vqc.qasm"), FIXTURE);
+    const specPath = join(folder, "spec.json");
+    writeFileSync(
+      specPath,
+      JSON.stringify({ dataset: iris, model: { kind: "circuit", qasmFile: "vqc.qasm" } }),
+    );
+    const read = readSpecFile(specPath);
+    expect(read.model).toEqual({ kind: "circuit", qasm: FIXTURE });
+    expect(parseJobSpec(read).model.qasm).toBe(FIXTURE);
+    writeFileSync(
+      specPath,
+      JSON.stringify({ dataset: iris, model: { kind: "circuit", qasmFile: "missing.qasm" } }),
+    );
+    expect(message(() => readSpecFile(specPath))).toMatch(
+      /^QPLANE_ERR_IO: spec\.model\.qasmFile missing\.qasm: cannot read file/,
+    );
   });
 });
