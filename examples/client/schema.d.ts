@@ -1193,6 +1193,11 @@ export interface components {
        * @enum {string}
        */
       entanglingGate: "cx" | "cz";
+      featureInputs?:
+        | string
+        | {
+            [key: string]: number;
+          };
       /**
        * @default [
        *       8
@@ -1203,15 +1208,18 @@ export interface components {
        * @default vqc
        * @enum {string}
        */
-      kind: "vqc" | "mlp" | "linear";
+      kind: "vqc" | "mlp" | "linear" | "circuit";
       /** @default 0 */
       l2: number;
       /** @default 3 */
       layers: number;
+      qasm?: string;
+      qasmFile?: string;
       /** @default 4 */
       qubits: number;
       /** @default auto */
       readout: "auto" | number[];
+      readoutBits?: string[];
       /**
        * @default none
        * @enum {string}
@@ -1257,21 +1265,29 @@ export interface components {
        * @enum {string}
        */
       entanglingGate?: "cx" | "cz";
+      featureInputs?:
+        | string
+        | {
+            [key: string]: number;
+          };
       /** @description Default: `[8]`. */
       hidden?: number[];
       /**
        * @description Default: `"vqc"`.
        * @enum {string}
        */
-      kind?: "vqc" | "mlp" | "linear";
+      kind?: "vqc" | "mlp" | "linear" | "circuit";
       /** @description Default: `0`. */
       l2?: number;
       /** @description Default: `3`. */
       layers?: number;
+      qasm?: string;
+      qasmFile?: string;
       /** @description Default: `4`. */
       qubits?: number;
       /** @description Default: `"auto"`. */
       readout?: "auto" | number[];
+      readoutBits?: string[];
       /**
        * @description Default: `"none"`.
        * @enum {string}

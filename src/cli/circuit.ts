@@ -49,6 +49,8 @@ function readoutQubits(spec: JobSpec, task: string, classes: number): readonly n
 export function modelCircuitProgram(specInput: unknown): string {
   const spec = parseJobSpec(specInput);
   const { model } = spec;
+  // a circuit model's circuit is its program, already OpenQASM 3
+  if (model.kind === "circuit" && model.qasm !== undefined) return model.qasm;
   if (model.kind !== "vqc") {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",

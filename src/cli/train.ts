@@ -3,6 +3,7 @@
  * `--spec FILE` (JSON or YAML) and/or flags for common fields (flags win); the run folder
  * `runs/<id>/` receives spec.json, metrics.json, metrics.csv, infoplane.svg, curves.svg.
  */
+import { dirname, resolve } from "node:path";
 import { loadBackends } from "../backends/config.js";
 import { createBackendRegistry } from "../backends/registry.js";
 import { DEFAULT_COST_LIMITS } from "../config.js";
@@ -94,7 +95,34 @@ export function readSpecFile(path: string): Record<string, unknown> {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new QplaneError("QPLANE_ERR_SPEC_INVALID", `--spec ${path}: the spec must be an object`);
   }
-  return parsed as Record<string, unknown>;
+  return withProgramRead(parsed as Record<string, unknown>, path);
+}
+
+/**
+ * `model.qasmFile`: the CLI reads the program into `model.qasm` before validation (a
+ * relative path is the spec file's neighbour), so the run folder and every later parse of
+ * the spec carry the program itself. The spec schema refuses `qasmFile` anywhere else.
+ */
+function withProgramRead(spec: Record<string, unknown>, specPath: string): Record<string, unknown> {
+  const model = spec.model;
+  if (model === null || typeof model !== "object" || Array.isArray(model)) return spec;
+  const { qasmFile, ...rest } = model as Record<string, unknown>;
+  if (qasmFile === undefined) return spec;
+  if (typeof qasmFile !== "string" || qasmFile === "") {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.qasmFile: must be the path of an OpenQASM 3 file (got ${JSON.stringify(qasmFile)})`,
+    );
+  }
+  if (rest.qasm !== undefined) {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.qasmFile: give the program either inline (model.qasm) or as a file, not both`,
+    );
+  }
+  const file = resolve(dirname(specPath), qasmFile);
+  const qasm = readTextFile(file, `spec.model.qasmFile ${qasmFile}`);
+  return { ...spec, model: { ...rest, qasm } };
 }
 
 /** The spec a user asked for: the file (if any) with the flags applied on top. */

@@ -21,7 +21,7 @@ import {
   shapeOfSummary,
 } from "../training/prepare.js";
 import { admitFeedbackTarget, admitJobCost, jobCostOf } from "../training/sizing.js";
-import type { JobSpec } from "../training/spec.js";
+import { isVqcKind, type JobSpec } from "../training/spec.js";
 import { vqcReadoutQubits } from "../training/vqc-circuits.js";
 
 /** What a caller of the pipeline knows; every field but `providerOf` is optional. */
@@ -86,7 +86,7 @@ export const ADMISSION_CHECKS: readonly { readonly name: string; readonly check:
       if (summaryOf === undefined) return undefined;
       const summary = await summaryOf(spec);
       const data = shapeOfSummary(spec, summary);
-      if (spec.model.kind === "vqc") vqcReadoutQubits(spec, data);
+      if (isVqcKind(spec.model.kind)) vqcReadoutQubits(spec, data);
       // H(Y) is arithmetic on the summary: an unreachable I* is refused here, not by the worker
       admitFeedbackTarget(spec, summary, data);
       return { spec, data };

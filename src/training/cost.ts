@@ -346,7 +346,9 @@ function mlpCost(layers: readonly MlpLayerLayout[], representation: "output" | "
 function driversOf(input: CostInput): CostDrivers {
   const { spec, data } = input;
   const drivers: Record<string, string | number | boolean> = {};
-  if (spec.model.kind === "vqc") {
+  if (spec.model.kind === "circuit") {
+    drivers["model.qasm"] = `${spec.model.qubits}-qubit program`;
+  } else if (spec.model.kind === "vqc") {
     drivers["model.qubits"] = spec.model.qubits;
     drivers["model.layers"] = spec.model.layers;
     drivers["model.entangler"] = spec.model.entangler;
@@ -361,7 +363,7 @@ function driversOf(input: CostInput): CostDrivers {
   else drivers["dataset.name"] = `${spec.dataset.name} (${rows} rows)`;
   drivers["training.batchSize"] = spec.training.batchSize;
   drivers["training.epochs"] = spec.training.epochs;
-  if (spec.model.kind === "vqc") {
+  if (spec.model.kind === "vqc" || spec.model.kind === "circuit") {
     drivers["training.gradient"] = spec.training.gradient;
     if (spec.backend.shots > 0) drivers["backend.shots"] = spec.backend.shots;
     if (spec.infoPlane.shots > 0) drivers["infoPlane.shots"] = spec.infoPlane.shots;

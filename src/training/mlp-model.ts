@@ -68,7 +68,7 @@ import {
   type SplitRequest,
   type TrainableModel,
 } from "./model.js";
-import type { JobSpec } from "./spec.js";
+import { isVqcKind, type JobSpec } from "./spec.js";
 
 /** Most samples pushed through the network at once (fewer for a wide network, see rowsPerPass). */
 const CHUNK = 256;
@@ -430,7 +430,7 @@ export function createMlpModel(
   options: MlpOptions = {},
 ): TrainableModel {
   const { model } = spec;
-  if (model.kind === "vqc") throw new RangeError("createMlpModel needs model.kind mlp or linear");
+  if (isVqcKind(model.kind)) throw new RangeError("createMlpModel needs model.kind mlp or linear");
   if (data.featureCount < 1)
     throw new RangeError(
       `the ${model.kind} model needs at least one feature, got ${data.featureCount}`,

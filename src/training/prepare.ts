@@ -38,7 +38,7 @@ import { QplaneError } from "../errors/catalogue.js";
 import { applyBins, fitEqualFrequencyEdges } from "../infoplane/binning.js";
 import type { DataShape } from "./cost.js";
 import type { PreparedData, PreparedSplit } from "./model.js";
-import type { JobSpec } from "./spec.js";
+import { isVqcKind, type JobSpec } from "./spec.js";
 
 function prepareSplit(
   split: Dataset,
@@ -98,7 +98,7 @@ function reduceSplit(spec: JobSpec, split: DatasetSplit): DatasetSplit {
 /** VQC: angles by `model.scaling`; MLP and linear model: standardisation. */
 function fitFeatureScaler(spec: JobSpec, train: Dataset): FeatureScaler {
   const { kind, scaling, encodingScale } = spec.model;
-  if (kind !== "vqc") return fitStandardScaler(train);
+  if (!isVqcKind(kind)) return fitStandardScaler(train);
   return scaling === "robust"
     ? fitRobustAngleScaler(train, encodingScale)
     : fitAngleScaler(train, encodingScale);

@@ -12,7 +12,7 @@ import { createMlpModel } from "./mlp-model.js";
 import type { PreparedData, TrainableModel } from "./model.js";
 import { checkBudget, hasBudget, type PlanInput, planRun, type RunPlan } from "./plan.js";
 import { type PreparedDataShape, prepareData, prepareDataShape } from "./prepare.js";
-import { type JobSpec, parseJobSpec } from "./spec.js";
+import { isVqcKind, type JobSpec, parseJobSpec } from "./spec.js";
 import { buildVqcCircuits, informationShotsOf, type VqcCircuits } from "./vqc-circuits.js";
 import { checkVqcBackend, createVqcModel } from "./vqc-model.js";
 
@@ -55,7 +55,7 @@ export function prepareRun(specInput: unknown, resolveBackend: BackendResolver):
   const data = prepareData(spec);
   // one scope per prepared run, so a session never spans two training runs; it acquires
   // nothing until the model's first submission
-  const classical = spec.model.kind !== "vqc";
+  const classical = !isVqcKind(spec.model.kind);
   const scope = classical ? undefined : backend.provider.openRunScope?.();
   const model = classical
     ? createMlpModel(spec, data)
@@ -119,7 +119,7 @@ export function preparePlan(
 ): PlanInput {
   const plan = { spec, data, model: {}, provider: backend.provider };
   // the classical models (mlp, linear) never use a provider
-  if (spec.model.kind !== "vqc") return plan;
+  if (!isVqcKind(spec.model.kind)) return plan;
   checkVqcBackend(spec, backend.provider, backend.exactProbabilities);
   if (backend.provider.estimateCounts !== undefined) return plan;
   const { circuit, representationCircuit } = circuitsForPlanning(spec, data);

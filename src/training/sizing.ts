@@ -8,11 +8,14 @@
  */
 import { type Provider, supportsStatevectors } from "../../providers/types.js";
 import { ansatzSize } from "../circuits/ansatz.js";
+import { type Circuit, isParameterAngle } from "../circuits/ir.js";
 import { GENERATED_DATASETS } from "../data/index.js";
 import { testCount, validationCount } from "../data/split.js";
+import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
   ansatzCircuitShape,
+  type CircuitShape,
   type CostLimits,
   checkJobCost,
   estimateJobCost,
@@ -22,13 +25,43 @@ import {
 import { checkTargetReachable } from "./feedback.js";
 import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-layout.js";
 import { type DatasetSummary, type PreparedDataShape, prepareDataShape } from "./prepare.js";
-import type { JobSpec } from "./spec.js";
+import { isVqcKind, type JobSpec } from "./spec.js";
 import {
+  buildVqcCircuits,
   informationShotsOf,
   representationQubits,
   sameQubits,
   vqcReadoutQubits,
 } from "./vqc-circuits.js";
+
+/**
+ * The shape of any circuit (a circuit model's program): each weight occurrence is a shifted
+ * column of the parameter-shift expansion, with its gate's number of shifts.
+ */
+export function circuitShapeOf(circuit: Circuit): CircuitShape {
+  let weightGates = 0;
+  let occurrences = 0;
+  let shifts = 0;
+  for (const gate of circuit.gates) {
+    const weightArgs = gate.args.filter((arg) => isParameterAngle(arg) && arg.kind === "weight");
+    if (weightArgs.length === 0) continue;
+    weightGates++;
+    occurrences += weightArgs.length;
+    shifts += weightArgs.length * shiftsPerOccurrence(gate.name);
+  }
+  const weights = circuit.parameters.filter((parameter) => parameter.kind === "weight").length;
+  const inputs = circuit.parameters.length - weights;
+  return {
+    qubits: circuit.numQubits,
+    clbits: circuit.numClbits,
+    gates: circuit.gates.length,
+    columns: circuit.parameters.length,
+    weights,
+    weightGates,
+    shifts,
+    expandedColumns: inputs + occurrences,
+  };
+}
 
 /**
  * The model's shape for the cost model: the VQC's circuit counts, or the MLP's layers. A
@@ -41,7 +74,26 @@ export function modelCostShape(
 ): ModelCostShape {
   const { model, backend, training } = spec;
   // the linear model is priced as the MLP with no hidden layer
-  if (model.kind !== "vqc") return { kind: "mlp", layers: mlpLayoutFor(spec, data) };
+  if (!isVqcKind(model.kind)) return { kind: "mlp", layers: mlpLayoutFor(spec, data) };
+  if (model.kind === "circuit") {
+    // a program is sized from its own gates and parameters: it has no layers or encoding map
+    const circuits = buildVqcCircuits(spec, data);
+    const circuit = circuitShapeOf(circuits.circuit);
+    return {
+      kind: "vqc",
+      circuit,
+      representation:
+        circuits.representationCircuit !== circuits.circuit ||
+        informationShotsOf(spec) !== backend.shots
+          ? circuitShapeOf(circuits.representationCircuit)
+          : null,
+      shots: backend.shots,
+      informationShots: informationShotsOf(spec),
+      gradient: training.gradient,
+      simulated: supportsStatevectors(provider),
+      encodingMultiplyAdds: 0,
+    };
+  }
   const readoutQubits = vqcReadoutQubits(spec, data);
   const size = ansatzSize({
     qubits: model.qubits,
@@ -102,10 +154,10 @@ export function admitJobCost(
 /** |R| in bits, the cap on I(X;T): T's qubits for the VQC, the classical model's cap else. */
 export function representationBitsOf(
   spec: JobSpec,
-  data: Pick<PreparedDataShape, "task" | "classes">,
+  data: Pick<PreparedDataShape, "task" | "classes" | "featureCount">,
 ): number {
   const { model } = spec;
-  if (model.kind !== "vqc") {
+  if (!isVqcKind(model.kind)) {
     return mlpRepresentationBits({ ...model, hidden: hiddenWidthsOf(model) }, data);
   }
   return representationQubits(spec, vqcReadoutQubits(spec, data)).length;
@@ -149,7 +201,7 @@ export function trainLabelEntropyOf(spec: JobSpec, summary: DatasetSummary): num
 export function admitFeedbackTarget(
   spec: JobSpec,
   summary: DatasetSummary,
-  data: Pick<PreparedDataShape, "task" | "classes">,
+  data: Pick<PreparedDataShape, "task" | "classes" | "featureCount">,
 ): void {
   checkTargetReachable(
     spec.feedback,

@@ -16,6 +16,7 @@ import {
 } from "../data/spec.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { describeSpecIssues } from "../errors/describe.js";
+import { MAX_QASM_CHARS, programQubits } from "./circuit-program.js";
 import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./schedule.js";
 
 /**
@@ -29,10 +30,25 @@ export const modelSpecSchema = z
     /**
      * `vqc`: variational quantum circuit; `mlp`: classical tanh MLP; `linear`: softmax /
      * logistic regression (classification) or linear least squares (regression), the
-     * classical reference trained by the same loop.
+     * classical reference trained by the same loop; `circuit`: a VQC whose circuit is the
+     * user's OpenQASM 3 program `qasm` (docs/circuits.md).
      */
-    kind: z.enum(["vqc", "mlp", "linear"]).default("vqc"),
+    kind: z.enum(["vqc", "mlp", "linear", "circuit"]).default("vqc"),
+    /** `vqc`: qubits of the ansatz; `circuit`: must equal the program's qubit count. */
     qubits: integer(1, 24).default(4),
+    /** `circuit`: the model program, OpenQASM 3 text (inline; the CLI reads `qasmFile` into it). */
+    qasm: z.string().min(1).max(MAX_QASM_CHARS).optional(),
+    /** `circuit`, CLI only: a file holding the program; refused anywhere else (give `qasm`). */
+    qasmFile: z.string().optional(),
+    /**
+     * `circuit`: which inputs receive the features — a pattern with one `<j>` (default
+     * `x<j>`, `x_<j>`, `_x_<j>_`) or a map from input name to feature index.
+     */
+    featureInputs: z
+      .union([z.string().min(1).max(200), z.record(z.string().max(200), integer(0, 100_000))])
+      .optional(),
+    /** `circuit`: the measured bits forming the readout register, bit 0 first (default: every measured bit). */
+    readoutBits: z.array(z.string().min(1).max(200)).min(1).max(16).optional(),
     layers: integer(1, 200).default(3),
     reupload: z.boolean().default(true),
     entangler: z.enum(["linear", "ring", "full"]).default("linear"),
@@ -96,15 +112,16 @@ export const modelSpecSchema = z
         message: `only applies with model.reduce "pca"`,
       });
     }
+    circuitProblems(model, context);
     // a classical-only setting on a VQC would be ignored silently: refuse it instead
-    if (model.kind === "vqc" && model.l2 !== 0) {
+    if (isVqcKind(model.kind) && model.l2 !== 0) {
       context.addIssue({
         code: "custom",
         path: ["l2"],
         message: `only applies to model.kind "mlp" or "linear"`,
       });
     }
-    if (model.kind === "vqc" && model.representation === "hidden") {
+    if (isVqcKind(model.kind) && model.representation === "hidden") {
       context.addIssue({
         code: "custom",
         path: ["representation"],
@@ -119,6 +136,67 @@ export const modelSpecSchema = z
       });
     }
   });
+
+/** Whether a model kind is a variational quantum circuit (the built-in ansatz or a program). */
+export function isVqcKind(kind: ModelKind): kind is "vqc" | "circuit" {
+  return kind === "vqc" || kind === "circuit";
+}
+
+type ModelKind = "vqc" | "mlp" | "linear" | "circuit";
+
+/**
+ * What `model.kind: "circuit"` asks: the program, checked as text (line and column in the
+ * message), no `qasmFile` (the CLI reads it into `qasm`), and the program's fields only on
+ * a circuit model.
+ */
+function circuitProblems(
+  model: {
+    kind: ModelKind;
+    qasm?: string | undefined;
+    qasmFile?: string | undefined;
+    featureInputs?: unknown;
+    readoutBits?: unknown;
+    qubits: number;
+  },
+  context: z.RefinementCtx,
+): void {
+  const issue = (field: string, message: string) =>
+    context.addIssue({ code: "custom", path: [field], message });
+  if (model.qasmFile !== undefined) {
+    issue(
+      "qasmFile",
+      "only the CLI reads a program file (qplane train); give the program inline in model.qasm",
+    );
+  }
+  if (model.kind !== "circuit") {
+    for (const field of ["qasm", "featureInputs", "readoutBits"] as const) {
+      if (model[field] !== undefined) issue(field, `only applies to model.kind "circuit"`);
+    }
+    return;
+  }
+  if (model.qasm === undefined) {
+    if (model.qasmFile === undefined)
+      issue("qasm", `model.kind "circuit" needs its OpenQASM 3 program`);
+    return;
+  }
+  let declared: number;
+  try {
+    declared = programQubits(model.qasm);
+  } catch (error) {
+    if (!(error instanceof QplaneError)) throw error;
+    issue("qasm", error.message);
+    return;
+  }
+  // T's "all" register, readout and register checks and the limits read model.qubits; the
+  // schema cannot fill it from the program (the API encodes specs back through it, and a
+  // transform cannot be reversed), so it must agree — the default 4 fits 4-qubit programs
+  if (model.qubits !== declared) {
+    issue(
+      "qubits",
+      `the program declares ${declared} qubit(s); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
+    );
+  }
+}
 
 export const trainingSpecSchema = z
   .strictObject({
@@ -269,7 +347,7 @@ function registerProblems(
   register: z.output<typeof infoPlaneSpecSchema>["register"],
 ): { at: number[]; message: string }[] {
   if (register === "readout") return [];
-  if (model.kind !== "vqc") {
+  if (!isVqcKind(model.kind)) {
     return [
       {
         at: [],

@@ -9,6 +9,7 @@ import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits
 import { type Circuit, withMeasured } from "../circuits/ir.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { MAX_HOLEVO_REGISTER_QUBITS } from "../infoplane/holevo.js";
+import { modelProgramOf, programCircuit } from "./circuit-program.js";
 import type { PreparedData } from "./model.js";
 import { REGRESSION_READOUT_QUBITS } from "./readout.js";
 import type { JobSpec } from "./spec.js";
@@ -38,6 +39,7 @@ export function buildVqcCircuits(
   data: Pick<PreparedData, "task" | "classes" | "featureCount">,
 ): VqcCircuits {
   const { model } = spec;
+  if (model.kind === "circuit") return programCircuits(spec, data);
   const readoutQubits = vqcReadoutQubits(spec, data);
   const tQubits = representationQubits(spec, readoutQubits);
   const ansatz = buildAnsatz({
@@ -59,6 +61,30 @@ export function buildVqcCircuits(
     circuitWeights: encodingAngles + ansatz.weightNames.length,
     encodingAngles,
     variationalWeights: ansatz.weightNames.length,
+    readoutQubits,
+  };
+}
+
+/**
+ * `model.kind: "circuit"`: the program's circuit, fed like the fixed encoding (feature j in
+ * column j, then the weights), so the loss, readout and gradients are the built-in VQC's.
+ */
+function programCircuits(
+  spec: JobSpec,
+  data: Pick<PreparedData, "task" | "classes" | "featureCount">,
+): VqcCircuits {
+  const readoutQubits = vqcReadoutQubits(spec, data);
+  const circuit = programCircuit(modelProgramOf(spec.model, data.featureCount));
+  const tQubits = representationQubits(spec, readoutQubits);
+  const weights = circuit.parameters.length - data.featureCount;
+  return {
+    circuit,
+    representationCircuit: sameQubits(tQubits, readoutQubits)
+      ? circuit
+      : withMeasured(circuit, tQubits),
+    circuitWeights: weights,
+    encodingAngles: 0,
+    variationalWeights: weights,
     readoutQubits,
   };
 }
@@ -95,15 +121,18 @@ export function regressionReadoutQubits(qubits: number): number[] {
 /** The readout register for a spec and its data's classes, validated against the model. */
 export function vqcReadoutQubits(
   spec: JobSpec,
-  data: Pick<PreparedData, "task" | "classes">,
+  // a circuit model's readout is checked with its feature inputs: it needs the count
+  data: Pick<PreparedData, "task" | "classes"> & { readonly featureCount?: number },
 ): readonly number[] {
   const { model } = spec;
   const readoutQubits =
-    model.readout === "auto"
-      ? data.task === "classification"
-        ? readoutQubitsForClasses(data.classes, model.qubits)
-        : regressionReadoutQubits(model.qubits)
-      : model.readout;
+    model.kind === "circuit"
+      ? modelProgramOf(model, featureCountOf(data)).readoutQubits
+      : model.readout === "auto"
+        ? data.task === "classification"
+          ? readoutQubitsForClasses(data.classes, model.qubits)
+          : regressionReadoutQubits(model.qubits)
+        : model.readout;
   if (model.readout === "auto" && readoutQubits.length > model.qubits) {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
@@ -133,6 +162,13 @@ export function vqcReadoutQubits(
     );
   }
   return readoutQubits;
+}
+
+function featureCountOf(data: { readonly featureCount?: number }): number {
+  if (data.featureCount === undefined) {
+    throw new RangeError("a circuit model's readout needs the data's feature count");
+  }
+  return data.featureCount;
 }
 
 /** Shots of the information-plane measurement: infoPlane.shots 0 means "as backend.shots". */

@@ -158,7 +158,7 @@ describe("qplane experiment", () => {
       ],
       [
         { spec: BASE, grid: { "model.depth": [1] } },
-        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
+        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.qasm, model.qasmFile, model.featureInputs, model.readoutBits, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
       ],
       [
         { spec: { ...BASE, training: { epochs: "ten" } }, grid: { "training.seed": [1] } },
