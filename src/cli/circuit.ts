@@ -6,44 +6,12 @@
  * the same circuit.
  */
 import type { Command } from "commander";
-import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits/ansatz.js";
 import { emitQasm3 } from "../circuits/qasm3/index.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { prepareDataShape } from "../training/prepare.js";
-import { REGRESSION_READOUT_QUBITS } from "../training/readout.js";
-import { type JobSpec, parseJobSpec } from "../training/spec.js";
+import { parseJobSpec } from "../training/spec.js";
+import { buildVqcCircuits } from "../training/vqc-circuits.js";
 import { readSpecFile } from "./train.js";
-
-/**
- * The readout qubits training uses: `model.readout`, or for `"auto"` ceil(log2 C) qubits
- * for C classes (regression: up to REGRESSION_READOUT_QUBITS), the model's last qubits.
- */
-function readoutQubits(spec: JobSpec, task: string, classes: number): readonly number[] {
-  const { model } = spec;
-  if (model.readout !== "auto") {
-    for (const q of model.readout) {
-      if (q >= model.qubits) {
-        throw new QplaneError(
-          "QPLANE_ERR_SPEC_INVALID",
-          `spec.model.readout: qubit ${q} does not exist in a ${model.qubits}-qubit model`,
-        );
-      }
-    }
-    return model.readout;
-  }
-  const regression = Math.min(model.qubits, REGRESSION_READOUT_QUBITS);
-  const qubits =
-    task === "classification"
-      ? readoutQubitsForClasses(classes, model.qubits)
-      : Array.from({ length: regression }, (_, j) => model.qubits - regression + j);
-  if (qubits.length > model.qubits) {
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.qubits: ${model.qubits} qubits cannot hold the ${qubits.length} readout qubits ${classes} classes need (readout "auto"); use at least ${qubits.length} qubits`,
-    );
-  }
-  return qubits;
-}
 
 /** The OpenQASM 3 program of a job spec's model (the spec as read, before defaults). */
 export function modelCircuitProgram(specInput: unknown): string {
@@ -58,18 +26,8 @@ export function modelCircuitProgram(specInput: unknown): string {
     );
   }
   const data = prepareDataShape(spec);
-  const readout = readoutQubits(spec, data.task, data.classes);
-  // the options vqc-model.ts passes, so the circuit is the one training runs
-  const ansatz = buildAnsatz({
-    qubits: model.qubits,
-    layers: model.layers,
-    features: data.featureCount,
-    reupload: model.reupload,
-    encoding: model.encoding satisfies Encoding,
-    entangler: model.entangler,
-    entanglingGate: model.entanglingGate,
-    readoutQubits: readout,
-  });
+  // the circuit training runs, with its readout register
+  const { circuit, readoutQubits: readout } = buildVqcCircuits(spec, data);
   const comments = [
     `qplane model: vqc, ${model.qubits} qubits, ${model.layers} layer(s), entangler ${model.entangler} (${model.entanglingGate}), encoding ${model.encoding}`,
     `dataset ${spec.dataset.name}: ${data.featureCount} feature(s) after model.scaling / model.reduce`,
@@ -78,7 +36,7 @@ export function modelCircuitProgram(specInput: unknown): string {
       : `phi_<l>_<q> are set per sample by qplane's trained linear encoding; as a model program they are plain weights`,
     `readout: c[i] = bit i of T's outcome (qubits ${readout.join(", ")})`,
   ];
-  return emitQasm3(ansatz.circuit, { parameterNames: "ir", comments });
+  return emitQasm3(circuit, { parameterNames: "ir", comments });
 }
 
 /** Registers `qplane circuit` on the CLI program. */
