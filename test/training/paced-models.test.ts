@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { LocalProvider } from "../../providers/local/provider.js";
 import { finalStatevector } from "../../providers/local/simulator.js";
 import { holevoQuantity } from "../../src/infoplane/holevo.js";
+import { eigensolveOperations } from "../../src/infoplane/spectrum.js";
+import { CHUNK_AMPLITUDE_OPERATIONS } from "../../src/pacing/pacing.js";
 import { createRng, type Rng } from "../../src/random/rng.js";
 import { trainModel } from "../../src/training/loop.js";
 import { createMlpModel } from "../../src/training/mlp-model.js";
@@ -35,35 +37,40 @@ function randomData(rng: Rng, samples: number, features: number, classes: number
 }
 
 /**
- * Runs `work`, watching the event loop with a 1 ms interval: its ms, and the longest time the
- * loop was held (between two ticks, or from the start to the first).
+ * Runs `work` while counting turns of the event loop: a callback that re-queues itself with
+ * setImmediate runs once per loop iteration, and a paced computation gives the loop one
+ * iteration per pause, so `turns` counts the pauses whatever the machine's load (wall-clock
+ * bounds did not hold: on a loaded 2-core host a 25 ms chunk takes a second). With
+ * `abortAtTurn`, the signal given to `work` aborts at that turn, and `turnsAfterAbort`
+ * counts the pauses the work still made before it stopped.
  */
-async function timed<T>(
-  work: () => Promise<T>,
-): Promise<{ outcome: T | unknown; ms: number; longestHoldMs: number }> {
+async function paced<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  abortAtTurn?: number,
+): Promise<{ outcome: T | unknown; turns: number; turnsAfterAbort: number; ms: number }> {
+  const controller = new AbortController();
+  let running = true;
+  let turns = 0;
+  let turnsAfterAbort = 0;
+  const turn = () => {
+    if (!running) return;
+    if (controller.signal.aborted) turnsAfterAbort++;
+    turns++;
+    if (turns === abortAtTurn) controller.abort("cancel");
+    setImmediate(turn);
+  };
+  setImmediate(turn);
   const started = performance.now();
-  let lastTick = started;
-  let longestHoldMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longestHoldMs = Math.max(longestHoldMs, now - lastTick);
-    lastTick = now;
-  }, 1);
   let outcome: T | unknown;
   try {
-    outcome = await work();
+    outcome = await work(controller.signal);
   } catch (error) {
     outcome = error;
+  } finally {
+    running = false;
   }
-  clearInterval(ticker);
-  return { outcome, ms: performance.now() - started, longestHoldMs };
+  return { outcome, turns, turnsAfterAbort, ms: performance.now() - started };
 }
-
-const abortAfter = (ms: number) => {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort("cancel"), ms);
-  return controller.signal;
-};
 
 describe("the paced MLP", () => {
   const mlpSpec = (hidden: number[], training: Record<string, unknown> = {}) =>
@@ -96,17 +103,20 @@ describe("the paced MLP", () => {
     // 3 × 1024 hidden units, one batch of 2000 samples: a step of tens of seconds unpaced
     const data = randomData(createRng(4), 2000, 2, 2);
     const spec = mlpSpec([1024, 1024, 1024], { epochs: 1, batchSize: 2000 });
-    const cancelled = await timed(() =>
-      trainModel(spec, data, createMlpModel(spec, data), { signal: abortAfter(50) }),
+    const cancelled = await paced(
+      (signal) => trainModel(spec, data, createMlpModel(spec, data), { signal }),
+      3,
     );
     expect((cancelled.outcome as { status: string }).status).toBe("cancelled");
-    expect(cancelled.ms).toBeLessThan(1500);
-    expect(cancelled.longestHoldMs).toBeLessThan(500);
+    // the loop turned during the step, and the step stopped at the first pause after the abort
+    expect(cancelled.turnsAfterAbort).toBeLessThanOrEqual(1);
 
     const limited = parseJobSpec({ ...spec, training: { ...spec.training, maxSeconds: 0.1 } });
-    const timedOut = await timed(() => trainModel(limited, data, createMlpModel(limited, data)));
+    const timedOut = await paced(() => trainModel(limited, data, createMlpModel(limited, data)));
     expect((timedOut.outcome as { status: string }).status).toBe("timed-out");
-    expect(timedOut.ms).toBeLessThan(1500);
+    // stopped inside the step: the whole step (tens of seconds in 25 ms chunks) pauses over
+    // a thousand times
+    expect(timedOut.turns).toBeLessThan(100);
   });
 });
 
@@ -139,21 +149,25 @@ describe("the paced Holevo quantity", () => {
   it("lets the event loop run and stops at a cancel", async () => {
     // 14 qubits, 600 rows: over a second of simulation
     const { data, model, weights } = vqc(14, 4, 600);
-    const cancelled = await timed(() => model.holevo!(weights, data.train, abortAfter(50)));
+    const cancelled = await paced((signal) => model.holevo!(weights, data.train, signal), 3);
     expect(cancelled.outcome).toMatchObject({ code: "QPLANE_ERR_RUN_CANCELLED" });
-    expect(cancelled.ms).toBeLessThan(1000);
-    expect(cancelled.longestHoldMs).toBeLessThan(500);
+    expect(cancelled.turnsAfterAbort).toBeLessThanOrEqual(1);
   });
 
   it("pauses inside the 256×256 eigensolves of the largest register it admits", async () => {
     // 16 qubits, readout of 8: per state ρ_R (2^24 multiply-adds) and a 256×256 eigensolve
     // (≈ 0.13 s each), then the mean state's
     const { data, model, weights } = vqc(16, 1, 3, [0, 1, 2, 3, 4, 5, 6, 7]);
-    const whole = await timed(() => model.holevo!(weights, data.train));
+    const whole = await paced(() => model.holevo!(weights, data.train));
     expect(typeof whole.outcome).toBe("number");
-    expect(whole.longestHoldMs).toBeLessThan(150);
-    const cancelled = await timed(() => model.holevo!(weights, data.train, abortAfter(100)));
+    console.log(`paced Holevo, 16 qubits: ${whole.turns} pauses in ${whole.ms.toFixed(0)} ms`);
+    // 4 eigensolves (3 states and the mean), each several chunks of work: at least that
+    // many pauses, which only pauses inside the eigensolves give
+    const chunksPerEigensolve = Math.floor(eigensolveOperations(256) / CHUNK_AMPLITUDE_OPERATIONS);
+    expect(chunksPerEigensolve).toBeGreaterThanOrEqual(2);
+    expect(whole.turns).toBeGreaterThanOrEqual(4 * chunksPerEigensolve);
+    const cancelled = await paced((signal) => model.holevo!(weights, data.train, signal), 2);
     expect(cancelled.outcome).toMatchObject({ code: "QPLANE_ERR_RUN_CANCELLED" });
-    expect(cancelled.ms).toBeLessThan(300);
+    expect(cancelled.turnsAfterAbort).toBeLessThanOrEqual(1);
   });
 });
