@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import type { FastifyRequest } from "fastify";
-import { missingValue } from "../errors/checked.js";
+import { present } from "../errors/checked.js";
 import { EVERYONE, type JobService, type Viewer } from "../jobs/types.js";
 import { type ApiKeyRing, type Identity, requireKey, requireOperator } from "./auth.js";
 import type { ServiceMetrics } from "./metrics.js";
@@ -43,8 +43,7 @@ export function viewerOf(keys: ApiKeyRing, request: FastifyRequest): Viewer {
   const identity = identify(keys, request);
   requireKey(keys, identity);
   if (!keys.enabled || identity.admin) return EVERYONE;
-  if (identity.owner === null) throw missingValue("the API key's owner");
-  return { kind: "owner", owner: identity.owner };
+  return { kind: "owner", owner: present(identity.owner, "the API key's owner") };
 }
 
 /**

@@ -13,9 +13,9 @@ export function missingValue(what: string): QplaneError {
   return new QplaneError("QPLANE_ERR_INTERNAL", `internal: ${what} is missing`);
 }
 
-/** `value`, or QPLANE_ERR_INTERNAL naming `what` when it is undefined. */
-export function present<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw missingValue(what);
+/** `value`, or QPLANE_ERR_INTERNAL naming `what` when it is undefined or null. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw missingValue(what);
   return value;
 }
 

@@ -7,7 +7,7 @@ describe("checked access", () => {
     expect(at([0, 1], 0, "weights")).toBe(0);
     expect(at(new Float64Array([2.5]), 0, "losses")).toBe(2.5);
     expect(required(new Map([["a", ""]]), "a", "label")).toBe("");
-    expect(present(null, "cursor")).toBeNull();
+    expect(present(false, "flag")).toBe(false);
   });
 
   it("names what is missing, the index and the length", () => {
@@ -26,6 +26,7 @@ describe("checked access", () => {
     expect(() => present(undefined, "the job's owner")).toThrowError(
       "internal: the job's owner is missing",
     );
+    expect(() => present(null, "cursor")).toThrowError("internal: cursor is missing");
   });
 
   it("answers an API request with 500 and its message, logged as a fault", () => {
