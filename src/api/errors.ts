@@ -156,7 +156,7 @@ export function classifyError(error: unknown, bodyLimit: number): HttpFailure {
     );
   }
   if (isQplaneError(error)) {
-    // a broken invariant (errors/checked.ts) keeps its message but is logged as a fault
+    // a broken invariant (errors/checked.ts) is a fault: its detail goes to the log only
     const known = failure(error.code, error.message);
     return error.code === INTERNAL_ERROR_CODE ? { ...known, internal: true } : known;
   }

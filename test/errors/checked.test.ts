@@ -29,7 +29,7 @@ describe("checked access", () => {
     expect(() => present(null, "cursor")).toThrowError("internal: cursor is missing");
   });
 
-  it("answers an API request with 500 and its message, logged as a fault", () => {
+  it("is an internal fault to the API: 500, the detail kept for the log", () => {
     expect(classifyError(missingValue("backend local"), 1024)).toEqual({
       statusCode: 500,
       code: "QPLANE_ERR_INTERNAL",
