@@ -12,6 +12,7 @@ import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { buildApp } from "../src/api/app.js";
 import { loadConfig } from "../src/config.js";
+import { present } from "../src/errors/checked.js";
 import { meanStd } from "../src/experiments/aggregate.js";
 import { createExperimentService } from "../src/jobs/experiments.js";
 import { createJobService } from "../src/jobs/service.js";
@@ -137,7 +138,8 @@ async function main(): Promise<void> {
         30_000,
       );
       const record = await service.get(job.id, EVERYONE);
-      overheads.push(Date.parse(record.startedAt!) - Date.parse(record.createdAt));
+      const startedAt = present(record.startedAt, `job ${record.id} startedAt`);
+      overheads.push(Date.parse(startedAt) - Date.parse(record.createdAt));
     }
     console.log(
       `queue overhead (submit → worker start, idle worker, 20 jobs one at a time): median ${median(overheads)} ms, max ${Math.max(...overheads)} ms`,
@@ -191,10 +193,16 @@ async function main(): Promise<void> {
     let exact = true;
     for (const arm of view.arms) {
       const finals = await Promise.all(
-        arm.jobIds.map(async (id) => (await service.metrics(id, EVERYONE)).at(-1)!),
+        arm.jobIds.map(async (id) =>
+          present((await service.metrics(id, EVERYONE)).at(-1), `job ${id}'s last epoch`),
+        ),
       );
       const expected = {
-        finalMetric: meanStd(finals.map((record) => record.testAccuracy!)),
+        finalMetric: meanStd(
+          finals.map((record) =>
+            present(record.testAccuracy, `epoch ${record.epoch} testAccuracy`),
+          ),
+        ),
         finalIxt: meanStd(finals.map((record) => record.ixt)),
         finalIty: meanStd(finals.map((record) => record.ity)),
       };

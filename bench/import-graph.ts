@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
+import { present, required } from "../src/errors/checked.js";
 
 /** The folders whose code is measured (tests are not part of the architecture). */
 export const MEASURED_DIRS = ["src", "providers", "web", "bench"] as const;
@@ -79,23 +80,30 @@ function cyclesOf(nodes: readonly string[], edges: ReadonlyMap<string, readonly 
   const onStack = new Set<string>();
   const cycles: string[][] = [];
   const visit = (node: string): void => {
-    index.set(node, index.size);
-    lowLink.set(node, index.get(node)!);
+    const nodeIndex = index.size;
+    index.set(node, nodeIndex);
+    lowLink.set(node, nodeIndex);
     stack.push(node);
     onStack.add(node);
     for (const next of edges.get(node) ?? []) {
       if (!index.has(next)) {
         visit(next);
-        lowLink.set(node, Math.min(lowLink.get(node)!, lowLink.get(next)!));
+        lowLink.set(
+          node,
+          Math.min(required(lowLink, node, "low link"), required(lowLink, next, "low link")),
+        );
       } else if (onStack.has(next)) {
-        lowLink.set(node, Math.min(lowLink.get(node)!, index.get(next)!));
+        lowLink.set(
+          node,
+          Math.min(required(lowLink, node, "low link"), required(index, next, "visit index")),
+        );
       }
     }
-    if (lowLink.get(node) !== index.get(node)) return;
+    if (lowLink.get(node) !== nodeIndex) return;
     const component: string[] = [];
     let member: string;
     do {
-      member = stack.pop()!;
+      member = present(stack.pop(), "the component's stack");
       onStack.delete(member);
       component.push(member);
     } while (member !== node);

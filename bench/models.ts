@@ -21,6 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { localBackendResolver } from "../src/backends/registry.js";
+import { present, required } from "../src/errors/checked.js";
 import type { FinalMetric } from "../src/experiments/types.js";
 import { runTraining } from "../src/training/run.js";
 import {
@@ -143,16 +144,20 @@ async function main(): Promise<void> {
       model,
       overrides
         .filter((override) => override.model === null || override.model === model)
-        .reduce((spec, override) => mergeFragments(spec, override.fragment), MODELS[model]!),
+        .reduce(
+          (spec, override) => mergeFragments(spec, override.fragment),
+          present(MODELS[model], `model ${model}`),
+        ),
     ]),
   );
+  const specOf = (model: string) => present(modelSpecs[model], `model ${model}`);
 
   const started = performance.now();
   // one short untimed run per model first, so JIT warm-up does not land in the first cell's
   // time per epoch (without it the first VQC run took 36.7 ms/epoch, the second 23.4)
   for (const model of runModels) {
     const warmUp = { dataset: { name: "moons" }, training: { epochs: WARM_UP_EPOCHS } };
-    await runTraining(mergeFragments(modelSpecs[model]!, warmUp), {
+    await runTraining(mergeFragments(specOf(model), warmUp), {
       resolveBackend: localBackendResolver,
     }).catch(() => undefined);
   }
@@ -160,12 +165,15 @@ async function main(): Promise<void> {
   const total = datasetNames.length * runModels.length * seeds;
   let done = 0;
   for (const datasetName of datasetNames) {
-    const entry = DATASETS.find((candidate) => candidate.name === datasetName)!;
+    const entry = present(
+      DATASETS.find((candidate) => candidate.name === datasetName),
+      `dataset ${datasetName}`,
+    );
     const outcomes = new Map<string, RunOutcome[]>();
     for (const model of runModels) {
       const runs: RunOutcome[] = [];
       for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-        const spec = mergeFragments(modelSpecs[model]!, {
+        const spec = mergeFragments(specOf(model), {
           dataset: { ...entry.dataset, seed },
           training: { seed },
         });
@@ -195,7 +203,8 @@ async function main(): Promise<void> {
     }
     const reference = outcomes.get(REFERENCE_MODEL) ?? null;
     for (const model of modelNames) {
-      rows.push(aggregateRow(datasetName, model, entry.metric, outcomes.get(model)!, reference));
+      const runs = required(outcomes, model, "runs of model");
+      rows.push(aggregateRow(datasetName, model, entry.metric, runs, reference));
     }
   }
 
@@ -207,7 +216,7 @@ async function main(): Promise<void> {
       commit: gitCommit(),
       seeds,
       firstSeed,
-      models: Object.fromEntries(modelNames.map((model) => [model, modelSpecs[model]!])),
+      models: Object.fromEntries(modelNames.map((model) => [model, specOf(model)])),
       overrides: overrides.map((override) => override.text),
       elapsedSeconds: (performance.now() - started) / 1000,
     },

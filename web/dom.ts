@@ -27,7 +27,8 @@ export function append(parent: Node, children: readonly Child[]): void {
 
 /** Replaces the main area's content. */
 export function mount(...children: Child[]): HTMLElement {
-  const main = document.getElementById("app")!;
+  const main = document.getElementById("app");
+  if (main === null) throw new Error('dashboard: the page has no element with id "app"');
   main.replaceChildren();
   append(main, children);
   return main;

@@ -1,3 +1,4 @@
+import { present } from "../../src/errors/checked.js";
 /**
  * The design of the controlled feedback benchmark: data sets, models, families, the tuning
  * candidates, and the one experiment submission (`qplane experiment --spec` format) per
@@ -138,7 +139,10 @@ export const GRID_ROLES: ReadonlyArray<{
 ];
 
 const armOf = (role: Role) => {
-  const arm = GRID_ROLES.find((entry) => entry.role === role)!;
+  const arm = present(
+    GRID_ROLES.find((entry) => entry.role === role),
+    `grid role ${role}`,
+  );
   return { "feedback.mode": arm.mode, "training.schedule": arm.schedule };
 };
 

@@ -7,6 +7,7 @@
  */
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { at } from "../../src/errors/checked.js";
 import { meanStd } from "../../src/experiments/aggregate.js";
 import { ITY_TITLE, IXT_TITLE } from "../../src/plots/infoplane.js";
 import { renderSvg, type TopLevelSpec } from "../../src/plots/render.js";
@@ -254,7 +255,7 @@ export function trajectorySpec(experiment: CachedExperiment, title: string): Top
       arm: ROLE_LABELS[role],
       epoch: index + 1,
       ixt,
-      ity: trajectory.ity[index]!,
+      ity: at(trajectory.ity, index, `${role} I(T;Y) trajectory`),
     }));
   });
   const encoding = {

@@ -8,6 +8,7 @@
  * once per version, off the event loop, and its rows checked like the worker checks them).
  */
 import type { FastifyReply } from "fastify";
+import { present } from "../errors/checked.js";
 import { admitSpec } from "../jobs/admission.js";
 import type { ResolvedBackend } from "../training/run.js";
 import type { JobSpec } from "../training/spec.js";
@@ -52,6 +53,9 @@ export function specAdmission(options: ResolvedApiOptions): SpecAdmission {
       summaryOf: (candidate) => options.datasetShapes.summaryOf(candidate, requester),
       // the "known backend" check runs first, so the name is configured
       providerOf: (candidate) =>
-        options.backends.find((entry) => entry.name === candidate.backend.name)!.provider,
+        present(
+          options.backends.find((entry) => entry.name === candidate.backend.name),
+          `backend ${candidate.backend.name}`,
+        ).provider,
     });
 }

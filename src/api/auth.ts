@@ -30,25 +30,32 @@ export function bearerToken(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
+/** A configured key as the ring keeps it: its digest, whose jobs it owns, and its role. */
+interface KeyEntry {
+  readonly digest: Buffer;
+  readonly owner: string;
+  readonly admin: boolean;
+}
+
 export class ApiKeyRing {
-  private readonly digests: readonly Buffer[];
-  private readonly owners: readonly string[];
-  private readonly admins: readonly boolean[];
+  private readonly entries: readonly KeyEntry[];
   /** Whether exactly one key is configured: one tenant, who may see server-wide views. */
   readonly singleTenant: boolean;
 
   /** `adminKeys` are accepted too (a key in both lists is an admin key). */
   constructor(keys: readonly string[], adminKeys: readonly string[] = []) {
     const all = [...new Set([...keys, ...adminKeys])];
-    this.digests = all.map(sha256);
-    this.owners = all.map(ownerOf);
-    this.admins = all.map((key) => adminKeys.includes(key));
+    this.entries = all.map((key) => ({
+      digest: sha256(key),
+      owner: ownerOf(key),
+      admin: adminKeys.includes(key),
+    }));
     this.singleTenant = all.length === 1;
   }
 
   /** Whether requests must carry a key. */
   get enabled(): boolean {
-    return this.digests.length > 0;
+    return this.entries.length > 0;
   }
 
   /** Matches an Authorization header against every key without stopping at the first hit. */
@@ -61,13 +68,13 @@ export class ApiKeyRing {
     const token = bearerToken(header);
     if (token === null) return refused("the Authorization header must be `Bearer <key>`");
     const digest = sha256(token);
-    let found = -1;
-    for (let i = 0; i < this.digests.length; i++) {
-      if (timingSafeEqual(digest, this.digests[i]!) && found < 0) found = i;
+    let found: KeyEntry | null = null;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(digest, entry.digest) && found === null) found = entry;
     }
-    return found < 0
+    return found === null
       ? refused("invalid API key")
-      : { owner: this.owners[found]!, problem: null, admin: this.admins[found]! };
+      : { owner: found.owner, problem: null, admin: found.admin };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import type { FastifyRequest } from "fastify";
+import { present } from "../errors/checked.js";
 import { EVERYONE, type JobService, type Viewer } from "../jobs/types.js";
 import { type ApiKeyRing, type Identity, requireKey, requireOperator } from "./auth.js";
 import type { ServiceMetrics } from "./metrics.js";
@@ -42,7 +43,7 @@ export function viewerOf(keys: ApiKeyRing, request: FastifyRequest): Viewer {
   const identity = identify(keys, request);
   requireKey(keys, identity);
   if (!keys.enabled || identity.admin) return EVERYONE;
-  return { kind: "owner", owner: identity.owner! };
+  return { kind: "owner", owner: present(identity.owner, "the API key's owner") };
 }
 
 /**

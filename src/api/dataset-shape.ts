@@ -12,6 +12,7 @@ import { stat } from "node:fs/promises";
 import { type OffThreadOptions, type OffThreadTask, runOffThread } from "../compute/off-thread.js";
 import type { SpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import {
   type DatasetSummary,
   type PreparedDataShape,
@@ -83,7 +84,7 @@ export class DatasetShapes {
     const { limits } = this;
     let file: { size: number; mtimeMs: number };
     try {
-      file = await stat(spec.dataset.path!);
+      file = await stat(present(spec.dataset.path, "spec.dataset.path"));
     } catch {
       throw new QplaneError("QPLANE_ERR_DATASET", "spec.dataset.path: cannot read the file");
     }

@@ -155,7 +155,11 @@ export function classifyError(error: unknown, bodyLimit: number): HttpFailure {
       error.message,
     );
   }
-  if (isQplaneError(error)) return failure(error.code, error.message);
+  if (isQplaneError(error)) {
+    // a broken invariant (errors/checked.ts) is a fault: its detail goes to the log only
+    const known = failure(error.code, error.message);
+    return error.code === INTERNAL_ERROR_CODE ? { ...known, internal: true } : known;
+  }
   if (error instanceof JsonSyntaxError) return failure("QPLANE_ERR_REQUEST_INVALID", error.message);
   if (isDependencyFailure(error)) {
     return failure("QPLANE_ERR_UNAVAILABLE", "the job store (Redis) is unavailable; retry later");

@@ -16,6 +16,7 @@
  */
 import type { createJsonSchemaTransform } from "fastify-type-provider-zod";
 import type { SpecLimits } from "../config.js";
+import { present } from "../errors/checked.js";
 import { RETRY_AFTER_SECONDS } from "./errors.js";
 import {
   type HeaderDocs,
@@ -81,7 +82,13 @@ export function documentRoute(transform: Transform): Transform {
       const content = route.content as Record<string, JsonObject> | undefined;
       for (const [mediaType, media] of Object.entries(content ?? {})) {
         const { schema: _schema, ...fields } = media;
-        Object.assign((response.content as Record<string, JsonObject>)[mediaType]!, fields);
+        Object.assign(
+          present(
+            (response.content as Record<string, JsonObject>)[mediaType],
+            `response ${status} ${mediaType}`,
+          ),
+          fields,
+        );
       }
     }
     const legacy = LEGACY_QUERY_PARAMETERS[String(input.schema.operationId)] ?? [];

@@ -15,6 +15,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { experimentSubmissionSchema } from "../api/experiment-schemas.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { at, required } from "../errors/checked.js";
 import { armCurves } from "../experiments/aggregate.js";
 import { trainChild } from "../experiments/child-run.js";
 import { deriveReady, resolveArms } from "../experiments/derive.js";
@@ -101,13 +102,14 @@ export async function experimentCommand(
     children.map((child, index) => [`${child.armIndex}/${child.slot}`, index]),
   );
   const childIdOf = (armIndex: number, slot: string): string => {
-    const ordinal = ordinalOf.get(`${armIndex}/${slot}`)!;
-    const child = children[ordinal]!;
-    const arm = planned.arms[armIndex]!;
+    const ordinal = required(ordinalOf, `${armIndex}/${slot}`, "planned child");
+    const child = at(children, ordinal, "planned child");
+    const arm = at(planned.arms, armIndex, "experiment arm");
+    const { control } = arm;
     const sourceIndex =
-      arm.control === undefined
+      control === undefined
         ? armIndex
-        : planned.arms.findIndex((other) => !other.control && other.key === arm.control!.of);
+        : planned.arms.findIndex((other) => !other.control && other.key === control.of);
     return [
       String(ordinal + 1).padStart(3, "0"),
       `-arm${sourceIndex + 1}`,
@@ -168,14 +170,18 @@ export async function experimentCommand(
     for (;;) {
       const derivation = deriveReady(current(), outcomes);
       for (const child of derivation.unrunnable) {
-        launched[child.armIndex]!.unrunnable.push({ slot: child.slot, message: child.message });
+        at(launched, child.armIndex, "launched arm").unrunnable.push({
+          slot: child.slot,
+          message: child.message,
+        });
         await report(childIdOf(child.armIndex, child.slot), child.message);
         progress?.update(++finished);
       }
       for (const child of derivation.ready) {
         const childId = childIdOf(child.armIndex, child.slot);
-        launched[child.armIndex]!.jobIds.push(childId);
-        launched[child.armIndex]!.slots.push(child.slot);
+        const arm = at(launched, child.armIndex, "launched arm");
+        arm.jobIds.push(childId);
+        arm.slots.push(child.slot);
         if (pool === null) {
           await runChild(childId, child.spec);
         } else {
@@ -204,9 +210,9 @@ export async function experimentCommand(
   const ordered: ExperimentRecord = {
     ...record,
     arms: record.arms.map((arm, armIndex) => {
-      const order = (slot: string) => ordinalOf.get(`${armIndex}/${slot}`)!;
+      const order = (slot: string) => required(ordinalOf, `${armIndex}/${slot}`, "planned child");
       const pairs = arm.jobIds
-        .map((jobId, index) => ({ jobId, slot: arm.slots![index]! }))
+        .map((jobId, index) => ({ jobId, slot: at(arm.slots ?? [], index, "launched slot") }))
         .sort((a, b) => order(a.slot) - order(b.slot));
       const unrunnable = [...(arm.unrunnable ?? [])].sort((a, b) => order(a.slot) - order(b.slot));
       const { unrunnable: _unrunnable, ...rest } = arm;

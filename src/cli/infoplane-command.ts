@@ -3,6 +3,7 @@
  * Reads a JSON counts file and prints one JSON line with I(X;T), I(T;Y), H(T), H(Y) in bits.
  */
 import { QplaneError } from "../errors/catalogue.js";
+import { at, required } from "../errors/checked.js";
 import { informationPlaneFromCounts, type ShotEstimator } from "../infoplane/index.js";
 import { readTextFile } from "./read-text-file.js";
 
@@ -109,8 +110,8 @@ export function infoPlaneFromCountsFile(path: string, estimator: ShotEstimator):
     }
   }
   const outcomeIndex = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) {
-    for (const key of rows[i]!.keys) {
+  for (const [i, { keys }] of rows.entries()) {
+    for (const key of keys) {
       if (!bitstrings && !DECIMAL.test(key)) {
         return fail(
           `samples[${i}].counts[${JSON.stringify(key)}]`,
@@ -132,13 +133,13 @@ export function infoPlaneFromCountsFile(path: string, estimator: ShotEstimator):
     typeof a === "number" ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0,
   );
   const classOf = new Map<number | string, number>(names.map((name, j) => [name, j]));
-  const labels = rawLabels.map((label) => classOf.get(label)!);
+  const labels = rawLabels.map((label) => required(classOf, label, "class of a label"));
 
   const outcomes = outcomeIndex.size;
   const table = new Float64Array(rows.length * outcomes);
   rows.forEach(({ keys, values }, i) => {
     keys.forEach((key, j) => {
-      table[i * outcomes + outcomeIndex.get(key)!] = values[j]!;
+      table[i * outcomes + required(outcomeIndex, key, "outcome index")] = at(values, j, "count");
     });
   });
   let point: ReturnType<typeof informationPlaneFromCounts>;

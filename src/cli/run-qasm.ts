@@ -22,6 +22,7 @@ import { type Circuit, withMeasureAll } from "../circuits/ir.js";
 import { rowFromNamedValues } from "../circuits/parameters.js";
 import { parseQasm3Program } from "../circuits/qasm3/index.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { at } from "../errors/checked.js";
 import { parseJsonOrYaml } from "../files/json-or-yaml.js";
 import { bitstringJson } from "./outcomes.js";
 import { readTextFile } from "./read-text-file.js";
@@ -57,7 +58,8 @@ function rowFor(
 ): number[] {
   const byIrName: Record<string, number> = {};
   circuit.parameters.forEach((parameter, column) => {
-    const value = params[parameter.name] ?? params[fileNames[column]!];
+    const value =
+      params[parameter.name] ?? params[at(fileNames, column, "the file's parameter name")];
     if (value !== undefined) byIrName[parameter.name] = value;
   });
   const missing = circuit.parameters
@@ -118,7 +120,9 @@ function load(path: string, options: RunQasmOptions, noise: NoiseModel | undefin
       throw new QplaneError(error.code, `${path}: ${error.message}`);
     throw error;
   }
-  const names = circuit.parameters.map((p, column) => [p.name, fileNames[column]!] as const);
+  const names = circuit.parameters.map(
+    (p, column) => [p.name, at(fileNames, column, "the file's parameter name")] as const,
+  );
   return { path, circuit, names, row: rowFor(path, circuit, fileNames, options.params) };
 }
 

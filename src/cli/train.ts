@@ -8,6 +8,7 @@ import { loadBackends } from "../backends/config.js";
 import { createBackendRegistry } from "../backends/registry.js";
 import { DEFAULT_COST_LIMITS } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import { parseJsonOrYaml, syntaxOf } from "../files/json-or-yaml.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
@@ -214,7 +215,7 @@ export async function trainCommand(
     return;
   }
   if (!options.quiet) {
-    const last = result.records.at(-1)!;
+    const last = present(result.records.at(-1), "the run's last epoch record");
     // the test metric of the selected epoch (training.select), I(X;T) and I(T;Y) of the last
     const selected = result.records.find((r) => r.epoch === result.summary.selectedEpoch) ?? last;
     const at = selected === last ? "" : ` (epoch ${selected.epoch}, best on validation)`;

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parse } from "csv-parse/sync";
 import { QplaneError } from "../errors/catalogue.js";
+import { at, required } from "../errors/checked.js";
 import { systemErrorReason } from "../errors/describe.js";
 import { sortClassNames } from "./natural-order.js";
 import type { Dataset, Task } from "./types.js";
@@ -73,11 +74,24 @@ function cellAt(rowNumber: number, row: CsvRow, value: string): string {
   return `row ${rowNumber}, line ${row.line}: ${JSON.stringify(value)}`;
 }
 
+/** The row's cell at `index`; a row shorter than the header fails naming row and line. */
+function cellOf(field: string, rowNumber: number, row: CsvRow, index: number): string {
+  const cell = row.cells[index];
+  if (cell === undefined) {
+    fail(
+      `${field}: row ${rowNumber}, line ${row.line} has ${row.cells.length} cells, too few for column ${index + 1}`,
+    );
+  }
+  return cell;
+}
+
 export function loadCsv(options: CsvOptions): Dataset {
   const { path, target } = options;
   const field = `dataset.path ${JSON.stringify(basename(path))}`;
   const rows = readRows(path, field);
-  const header = rows[0]!.cells;
+  const headerRow = rows[0];
+  if (headerRow === undefined) fail(`${field}: no header row`);
+  const header = headerRow.cells;
   const columnList = header.map((name) => JSON.stringify(name)).join(", ");
   const seen = new Set<string>();
   for (const name of header) {
@@ -113,14 +127,14 @@ export function loadCsv(options: CsvOptions): Dataset {
   const targetCells: { cell: string; rowNumber: number; row: CsvRow }[] = [];
   let droppedRows = 0;
   for (let r = 1; r < rows.length; r++) {
-    const row = rows[r]!;
+    const row = at(rows, r, "CSV row");
     const used = [targetIndex, ...featureIndices];
     if (used.some((index) => isMissingCell(row.cells[index] ?? ""))) {
       droppedRows++;
       continue;
     }
     featureIndices.forEach((index, f) => {
-      const cell = row.cells[index]!;
+      const cell = cellOf(field, r, row, index);
       const value = parseNumericCell(cell);
       if (value === undefined) {
         const hint = options.features ? "" : "; list the numeric columns in dataset.features";
@@ -130,7 +144,7 @@ export function loadCsv(options: CsvOptions): Dataset {
       }
       values.push(value);
     });
-    targetCells.push({ cell: row.cells[targetIndex]!, rowNumber: r, row });
+    targetCells.push({ cell: cellOf(field, r, row, targetIndex), rowNumber: r, row });
   }
   const samples = targetCells.length;
   if (samples === 0) {
@@ -168,6 +182,6 @@ export function loadCsv(options: CsvOptions): Dataset {
     );
   }
   const indexOf = new Map(classNames.map((name, index) => [name, index]));
-  const labels = Int32Array.from(targetCells, (entry) => indexOf.get(entry.cell)!);
+  const labels = Int32Array.from(targetCells, (entry) => required(indexOf, entry.cell, "class"));
   return { ...base, labels, classNames };
 }

@@ -46,7 +46,8 @@ export function loadIris(): Dataset {
   const labels = new Int32Array(rows.length);
   rows.forEach((row, i) => {
     features.set(row, i * IRIS_FEATURES.length);
-    const label = classNames.indexOf(species[i]!);
+    const name = species[i];
+    const label = name === undefined ? -1 : classNames.indexOf(name);
     if (label < 0 || row.length !== IRIS_FEATURES.length) {
       throw new QplaneError("QPLANE_ERR_DATASET", `dataset.name "iris": malformed row ${i + 1}`);
     }

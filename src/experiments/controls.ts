@@ -63,12 +63,13 @@ export function planControlArms(
     const first = plan.children.find((child) => child.armIndex === armIndex);
     return first !== undefined && first.spec.feedback.mode !== "off" ? [{ arm, armIndex }] : [];
   });
-  if (feedbackArms.length === 0) {
+  const firstFeedbackArm = feedbackArms[0];
+  if (firstFeedbackArm === undefined) {
     throw gridError(
       `controls: ${JSON.stringify(controls)} are derived from feedback arms, but every arm has feedback.mode "off" (vary feedback.mode in the grid or set it in the spec)`,
     );
   }
-  const seeds = plan.children.filter((child) => child.armIndex === feedbackArms[0]!.armIndex);
+  const seeds = plan.children.filter((child) => child.armIndex === firstFeedbackArm.armIndex);
   if (controls.includes("placebo") && seeds.length < 2) {
     throw gridError(
       `controls: "placebo" replays ANOTHER seed's learning-rate trajectory, so the grid needs at least 2 values of ${plan.replicateField} (got ${seeds.length})`,

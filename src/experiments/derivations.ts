@@ -8,6 +8,7 @@
  * candidates are skipped. Never the test split.
  */
 import { QplaneError } from "../errors/catalogue.js";
+import { at, present } from "../errors/checked.js";
 import type { EpochRecord } from "../training/records.js";
 import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
 import { describeGridValue, replicateValues } from "./grid.js";
@@ -82,7 +83,7 @@ export class Derivations {
   jobIdOf(armIndex: number, slot: string): string | undefined {
     let map = this.slotMaps[armIndex];
     if (map === undefined) {
-      const arm = this.record.arms[armIndex]!;
+      const arm = at(this.record.arms, armIndex, "experiment arm");
       map = new Map(arm.jobIds.map((id, i) => [arm.slots?.[i] ?? slotOf(i, null), id]));
       this.slotMaps[armIndex] = map;
     }
@@ -92,7 +93,8 @@ export class Derivations {
   isUnrunnable(armIndex: number, slot: string): boolean {
     let set = this.unrunnableSets[armIndex];
     if (set === undefined) {
-      set = new Set(this.record.arms[armIndex]!.unrunnable?.map((entry) => entry.slot) ?? []);
+      const { unrunnable } = at(this.record.arms, armIndex, "experiment arm");
+      set = new Set(unrunnable?.map((entry) => entry.slot) ?? []);
       this.unrunnableSets[armIndex] = set;
     }
     return set.has(slot);
@@ -129,7 +131,7 @@ export class Derivations {
   }
 
   private select(armIndex: number, replicateIndex: number): Selection {
-    const arm = this.record.arms[armIndex]!;
+    const arm = at(this.record.arms, armIndex, "experiment arm");
     const count = arm.tuning?.candidates.length;
     const indices = count === undefined ? [null] : [...Array(count).keys()];
     const metric = arm.metric === "testR2" ? "validationR2" : "validationAccuracy";
@@ -167,12 +169,18 @@ export class Derivations {
    * refuses it (checkTargetReachable in prepareRun), so the child fails with that message.
    */
   gridSpec(armIndex: number, replicateIndex: number, candidateIndex: number | null): JobSpec {
-    const arm = this.record.arms[armIndex]!;
+    const arm = at(this.record.arms, armIndex, "experiment arm");
     const replicate = this.replicates[replicateIndex] ?? null;
     const candidate = applyValues(this.record.spec, {
       ...arm.values,
       ...replicateValues(replicate, this.record.splitPerSeed ?? false),
-      ...(candidateIndex === null ? {} : arm.tuning!.candidates[candidateIndex]),
+      ...(candidateIndex === null
+        ? {}
+        : at(
+            present(arm.tuning, `tuning of arm ${arm.key}`).candidates,
+            candidateIndex,
+            "tuning candidate",
+          )),
     });
     // a section of the parsed base spec, so mode and target are present
     const feedback = candidate.feedback as { mode: string; target: unknown };

@@ -14,6 +14,8 @@
  * A tuned arm's selected child of a seed is the candidate with the best validation metric
  * (derivations.ts); never the test split.
  */
+
+import { at, present } from "../errors/checked.js";
 import type { JobSpec } from "../training/spec.js";
 import { doseMatchedSpec, placeboDonorIndex, placeboSpec } from "./controls.js";
 import { Derivations } from "./derivations.js";
@@ -54,7 +56,7 @@ function verdictOf(
   candidateIndex: number | null,
 ): SlotVerdict {
   const { record, baselineIndex } = derivations;
-  const arm = record.arms[armIndex]!;
+  const arm = at(record.arms, armIndex, "experiment arm");
   const build = (spec: () => JobSpec): SlotVerdict => {
     try {
       return { kind: "ready", spec: spec() };
@@ -84,7 +86,9 @@ function verdictOf(
   }
   const sourceSpec = () => derivations.gridSpec(sourceIndex, replicateIndex, source.candidateIndex);
   if (control.kind === "dose-matched") {
-    return build(() => doseMatchedSpec(sourceSpec(), source.outcome.summary!));
+    return build(() =>
+      doseMatchedSpec(sourceSpec(), present(source.outcome.summary, "the feedback run's summary")),
+    );
   }
   const donorIndex = placeboDonorIndex(replicateIndex, derivations.replicates.length);
   const donor = derivations.selection(sourceIndex, donorIndex);
@@ -175,7 +179,11 @@ export function resolveArms(
       if (selection.kind !== "selected") return;
       selected.push({
         seed: replicate ?? selection.outcome.seed ?? null,
-        candidate: candidates[selection.candidateIndex!]!,
+        candidate: at(
+          candidates,
+          present(selection.candidateIndex, "the selected candidate's index"),
+          "tuning candidate",
+        ),
         jobId: selection.jobId,
       });
     });

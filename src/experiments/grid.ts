@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { DATASET_INFO } from "../data/index.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { at, present } from "../errors/checked.js";
 import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
 import type {
   ArmIdentity,
@@ -165,7 +166,9 @@ export function combinations(grid: Grid, fields: readonly string[]): Record<stri
   for (const field of fields) {
     const next: Record<string, GridValue>[] = [];
     for (const partial of result) {
-      for (const value of grid[field]!) next.push({ ...partial, [field]: value });
+      for (const value of present(grid[field], `grid.${field}`)) {
+        next.push({ ...partial, [field]: value });
+      }
     }
     result = next;
   }
@@ -190,11 +193,12 @@ export function planExperiment(base: JobSpec, grid: Grid, options: PlanOptions):
   const armFields = fields.filter((field) => field !== REPLICATE_FIELD);
   const replicates = grid[REPLICATE_FIELD] ?? null;
   // the product of the lengths, before anything is built (the replicate axis included)
-  const childCount = fields.reduce((product, field) => product * grid[field]!.length, 1);
+  const sizes = Object.values(grid).map((values) => values.length);
+  const childCount = sizes.reduce((product, size) => product * size, 1);
   if (childCount > options.maxJobs) {
     throw new QplaneError(
       "QPLANE_ERR_LIMIT_EXCEEDED",
-      `grid: ${fields.map((field) => grid[field]!.length).join(" × ")} = ${childCount} jobs, more than the ${options.maxJobs} an experiment may have`,
+      `grid: ${sizes.join(" × ")} = ${childCount} jobs, more than the ${options.maxJobs} an experiment may have`,
     );
   }
   checkGridValues(base, grid);
@@ -228,12 +232,12 @@ export function planExperiment(base: JobSpec, grid: Grid, options: PlanOptions):
       metric ??= finalMetricOf(parsed.data);
       children.push({ armIndex, replicate, spec: parsed.data });
     }
-    arms.push({ key, values, metric: metric! });
+    arms.push({ key, values, metric: present(metric, `metric of arm ${key}`) });
   });
   return {
     arms,
     children,
     replicateField: REPLICATE_FIELD,
-    threshold: options.threshold ?? defaultThreshold(arms[0]!.metric),
+    threshold: options.threshold ?? defaultThreshold(at(arms, 0, "experiment arm").metric),
   };
 }

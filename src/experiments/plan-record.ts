@@ -6,6 +6,7 @@
  * children from the record.
  */
 import { QplaneError } from "../errors/catalogue.js";
+import { at, present } from "../errors/checked.js";
 import { describeSpecIssues, type JobSpec, jobSpecSchema } from "../training/spec.js";
 import { findBaselineArm } from "./comparisons.js";
 import { planControlArms } from "./controls.js";
@@ -128,10 +129,9 @@ function tunedArms(
     if (fields.length === 0) {
       throw gridError(`tune[${j}].candidates: must name at least one spec field`);
     }
-    for (const field of fields) {
+    for (const [field, values] of Object.entries(entry.candidates)) {
       const at = `tune[${j}].candidates.${field}`;
       checkFreeField(field, grid, at);
-      const values = entry.candidates[field]!;
       if (values.length === 0) throw gridError(`${at}: must be a non-empty list of values`);
       values.forEach((value, k) => {
         if (values.findIndex((other) => sameValue(other, value)) !== k) {
@@ -139,10 +139,11 @@ function tunedArms(
         }
       });
     }
-    const count = fields.reduce((product, field) => product * entry.candidates[field]!.length, 1);
+    const sizes = Object.values(entry.candidates).map((values) => values.length);
+    const count = sizes.reduce((product, size) => product * size, 1);
     if (count > MAX_CANDIDATES) {
       throw gridError(
-        `tune[${j}].candidates: ${fields.map((field) => entry.candidates[field]!.length).join(" × ")} = ${count} candidates, more than the ${MAX_CANDIDATES} an arm may try`,
+        `tune[${j}].candidates: ${sizes.join(" × ")} = ${count} candidates, more than the ${MAX_CANDIDATES} an arm may try`,
       );
     }
     const candidates = combinations(entry.candidates, fields);
@@ -150,7 +151,7 @@ function tunedArms(
       const earlier = byArm[armIndex];
       if (earlier !== undefined) {
         throw gridError(
-          `tune[${j}].arm: arm ${arms[armIndex]!.key} is already tuned by tune[${earlier.entryIndex}]`,
+          `tune[${j}].arm: arm ${at(arms, armIndex, "experiment arm").key} is already tuned by tune[${earlier.entryIndex}]`,
         );
       }
       byArm[armIndex] = { entryIndex: j, candidates };
@@ -189,7 +190,7 @@ export function inheritedFields(
       }
     });
     for (const armIndex of matchArms(arms, entry.arm, `inherit[${j}].arm`)) {
-      const key = arms[armIndex]!.key;
+      const key = at(arms, armIndex, "experiment arm").key;
       if (armIndex === baselineIndex) {
         throw gridError(
           `inherit[${j}].arm: matches the baseline arm ${key}, which cannot inherit from itself`,
@@ -271,18 +272,22 @@ export function planExperimentRecord(
     );
   }
   const firstChild = plan.arms.map(
-    (_, armIndex) => plan.children.find((child) => child.armIndex === armIndex)!.spec,
+    (arm, armIndex) =>
+      present(
+        plan.children.find((child) => child.armIndex === armIndex),
+        `first child of arm ${arm.key}`,
+      ).spec,
   );
   // every candidate value alone (naming it), then every combination, on each tuned arm
   plan.arms.forEach((arm, armIndex) => {
     const j = tunedByArm[armIndex]?.entryIndex;
     if (j === undefined) return;
-    if (firstChild[armIndex]!.dataset.validationFraction === 0) {
+    if (at(firstChild, armIndex, "first child spec").dataset.validationFraction === 0) {
       throw gridError(
         `tune[${j}]: arm ${arm.key} has no validation split to choose its candidates on (set dataset.validationFraction > 0)`,
       );
     }
-    for (const [field, values] of Object.entries(tune[j]!.candidates)) {
+    for (const [field, values] of Object.entries(at(tune, j, "tune entry").candidates)) {
       values.forEach((value, k) => {
         parseChild(
           withField(firstChild[armIndex], field, value),
@@ -293,7 +298,7 @@ export function planExperimentRecord(
   });
   const armSpecs = plan.arms.map((arm, armIndex) => {
     const candidates = candidatesByArm[armIndex];
-    if (candidates === undefined) return [firstChild[armIndex]!];
+    if (candidates === undefined) return [at(firstChild, armIndex, "first child spec")];
     return candidates.map((values) =>
       parseChild(
         applyValues(firstChild[armIndex], values),
@@ -308,14 +313,15 @@ export function planExperimentRecord(
       `feedback.target: "baseline" (the baseline run's I(X;T)) needs compare.baseline naming the baseline arm`,
     );
   }
-  if (baselineIndex !== null && targetsOfArm(armSpecs[baselineIndex]!)) {
+  if (baselineIndex !== null && targetsOfArm(at(armSpecs, baselineIndex, "arm specs"))) {
     throw gridError(
-      `feedback.target: the baseline arm ${plan.arms[baselineIndex]!.key} cannot target "baseline" (its own I(X;T)); give it a number, "label-entropy" or "relevance"`,
+      `feedback.target: the baseline arm ${at(plan.arms, baselineIndex, "experiment arm").key} cannot target "baseline" (its own I(X;T)); give it a number, "label-entropy" or "relevance"`,
     );
   }
   const gridArms: ExperimentArm[] = plan.arms.map((arm, armIndex) => {
     const candidates = candidatesByArm[armIndex];
-    const deferred = inheritByArm[armIndex] !== undefined || targetsOfArm(armSpecs[armIndex]!);
+    const deferred =
+      inheritByArm[armIndex] !== undefined || targetsOfArm(at(armSpecs, armIndex, "arm specs"));
     return {
       ...arm,
       jobIds: [],
@@ -347,7 +353,7 @@ export function planExperimentRecord(
       ? {
           compare: {
             baseline: compare.baseline,
-            baselineArm: plan.arms[baselineIndex]!.key,
+            baselineArm: at(plan.arms, baselineIndex, "experiment arm").key,
             thresholdGiven: input.threshold !== undefined,
           },
         }

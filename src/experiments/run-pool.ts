@@ -20,6 +20,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { present } from "../errors/checked.js";
 import type { JobSpec } from "../training/spec.js";
 import type { ChildRunResult, RunFolderTarget } from "./child-run.js";
 
@@ -103,7 +104,7 @@ export function createRunPool(options: RunPoolOptions): RunPool {
     const env = { ...process.env, QPLANE_THREADS: threadsPerRun(size) };
     const slot: Slot = { worker: new Worker(workerUrl, { env }), task: null };
     slot.worker.on("message", (reply: PoolReply) => {
-      const task = slot.task!;
+      const task = present(slot.task, "the worker's task");
       slot.task = null;
       if (reply.ok) task.resolve({ records: reply.records, summary: reply.summary });
       else task.reject(new Error(reply.message));

@@ -1,5 +1,6 @@
 /** What clients see of an experiment: its definition, child status counts and arm aggregates. */
 import { stringify } from "csv-stringify/sync";
+import { at, required } from "../errors/checked.js";
 import { canonicalJson } from "../files/canonical-json.js";
 import {
   aggregateArms,
@@ -93,7 +94,7 @@ export function experimentSummary(
     status: experimentStatus(counts, record.cancelledAt !== undefined),
     grid: record.grid,
     replicateField: record.replicateField,
-    metric: record.arms[0]!.metric,
+    metric: at(record.arms, 0, "experiment arm").metric,
     threshold: record.threshold,
     counts,
     jobIds,
@@ -127,8 +128,9 @@ export function comparisonContext(record: ExperimentRecord): string {
 
 /** Each of these children's slot in the arm (a tuned arm aggregates its selected runs only). */
 function slotsOf(arm: ExperimentArm, jobIds: readonly string[]): string[] {
-  const slotById = new Map(arm.jobIds.map((id, index) => [id, arm.slots![index]!]));
-  return jobIds.map((id) => slotById.get(id)!);
+  const slots = arm.slots ?? [];
+  const slotById = new Map(arm.jobIds.map((id, index) => [id, at(slots, index, "child slot")]));
+  return jobIds.map((id) => required(slotById, id, "child slot"));
 }
 
 export function experimentView(
@@ -141,11 +143,12 @@ export function experimentView(
   return {
     ...experimentSummary(record, statusById),
     arms: aggregateArms(arms, childrenById, record.threshold).map((arm, index) => {
-      const { tuning, deferred, unrunnable, slots } = record.arms[index]!;
+      const recordArm = at(record.arms, index, "experiment arm");
+      const { tuning, deferred, unrunnable, slots } = recordArm;
       const selected = selections[index];
       return {
         ...arm,
-        ...(slots ? { slots: slotsOf(record.arms[index]!, arm.jobIds) } : {}),
+        ...(slots ? { slots: slotsOf(recordArm, arm.jobIds) } : {}),
         ...(tuning ? { tuning } : {}),
         ...(deferred ? { deferred } : {}),
         ...(unrunnable && unrunnable.length > 0 ? { unrunnable } : {}),

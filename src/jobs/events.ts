@@ -144,8 +144,9 @@ export class JobEventHub {
       else scoped = true;
     }
     if (!scoped) return;
-    if (this.owners.has(jobId)) {
-      this.notifyOwner(jobId, this.owners.get(jobId)!, event);
+    const owner = this.owners.get(jobId);
+    if (owner !== undefined) {
+      this.notifyOwner(jobId, owner, event);
       return;
     }
     const waiting = this.awaitingOwner.get(jobId);

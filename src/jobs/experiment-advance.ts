@@ -21,6 +21,7 @@
  */
 import type { Logger } from "pino";
 import { QplaneError } from "../errors/catalogue.js";
+import { at } from "../errors/checked.js";
 import { deriveReady, type ReadyChild } from "../experiments/derive.js";
 import type { ChildOutcome, ExperimentRecord } from "../experiments/types.js";
 import { waitingChildren } from "../experiments/view.js";
@@ -74,7 +75,7 @@ export function childJobOptions(record: ExperimentRecord, child: ReadyChild) {
   return {
     name: childName(
       record.name ?? `experiment ${record.id}`,
-      record.arms[child.armIndex]!.key,
+      at(record.arms, child.armIndex, "experiment arm").key,
       child.replicate,
     ),
     tags: [experimentTag(record.id), ...record.tags],

@@ -14,6 +14,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { at } from "../errors/checked.js";
 import type { UnrunnableChild } from "../experiments/derive.js";
 import { plannedChildren } from "../experiments/slots.js";
 import type { ChildOutcome, ExperimentRecord } from "../experiments/types.js";
@@ -237,8 +238,9 @@ export class ExperimentStorage {
     for (const [index, job] of jobs.entries()) {
       if (job === null) {
         // expired or removed: what derives from it never will
-        outcomes.set(ids[index]!, {
-          id: ids[index]!,
+        const id = at(ids, index, "child job id");
+        outcomes.set(id, {
+          id,
           status: "missing",
           records: [],
           summary: null,

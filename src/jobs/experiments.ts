@@ -32,6 +32,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { at, present } from "../errors/checked.js";
 import { armCurves } from "../experiments/aggregate.js";
 import { deriveReady, resolveArms } from "../experiments/derive.js";
 import { planExperimentRecord } from "../experiments/plan-record.js";
@@ -192,7 +193,7 @@ class RedisExperimentService implements ExperimentService {
         if (!(error instanceof QplaneError)) throw error;
         throw new QplaneError(
           error.code,
-          `grid: arm ${planned.arms[child.armIndex]!.key}: ${error.message}`,
+          `grid: arm ${at(planned.arms, child.armIndex, "experiment arm").key}: ${error.message}`,
         );
       }
     }
@@ -369,7 +370,10 @@ class RedisExperimentService implements ExperimentService {
         }
       }
     }
-    return { experiments, nextCursor: ids.length > limit ? page.at(-1)! : null };
+    return {
+      experiments,
+      nextCursor: ids.length > limit ? present(page.at(-1), "the page's last id") : null,
+    };
   }
 
   async cancel(id: string, viewer: Viewer): Promise<ExperimentView> {

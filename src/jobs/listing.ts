@@ -5,6 +5,7 @@
  * met on the way are removed. The cursor is the only input it refuses (QplaneError).
  */
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import type { JobRecords } from "./records.js";
 import { results } from "./redis.js";
 import type { JobListQuery, JobPage, JobRecord } from "./types.js";
@@ -79,15 +80,14 @@ export class JobListing {
       const candidates = await this.after(index, cursor, chunk);
       const records = await this.records.getMany(candidates.map(([id]) => id));
       const expired: string[] = [];
-      for (let i = 0; i < candidates.length; i++) {
-        const [id, score] = candidates[i]!;
+      for (const [i, [id, score]] of candidates.entries()) {
         const job = records[i];
         if (!job) {
           expired.push(id);
         } else if (matches(job)) {
           if (jobs.length === limit) {
             // one more match exists: the page ends at the previous job
-            return { jobs, nextCursor: encodeCursor(cursor!) };
+            return { jobs, nextCursor: encodeCursor(present(cursor, "the page's last cursor")) };
           }
           jobs.push(job);
         }

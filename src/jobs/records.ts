@@ -67,7 +67,10 @@ export function decodeRecord(hash: Record<string, string>): JobRecord | null {
   // an expired or removed job reads as an empty hash
   if (hash.status === undefined || hash.id === undefined || hash.spec === undefined) return null;
   const record: Record<string, unknown> = {};
-  for (const field of FIELD_ORDER) if (field in hash) record[field] = JSON.parse(hash[field]!);
+  for (const field of FIELD_ORDER) {
+    const text = hash[field];
+    if (text !== undefined) record[field] = JSON.parse(text);
+  }
   for (const [field, text] of Object.entries(hash)) {
     if (!(field in record)) record[field] = JSON.parse(text);
   }

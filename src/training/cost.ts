@@ -32,6 +32,7 @@
  */
 import type { AnsatzSize } from "../circuits/ansatz.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import { adjointChunkRows } from "../gradients/adjoint.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { holevoOperations } from "../infoplane/holevo.js";
@@ -327,7 +328,7 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
 
 /** The MLP, and the linear model as the MLP with no hidden layer (`layers` = the output layer). */
 function mlpCost(layers: readonly MlpLayerLayout[], representation: "output" | "hidden") {
-  const last = layers[layers.length - 1]!;
+  const last = present(layers.at(-1), "the MLP's output layer");
   const weights = last.biasOffset + last.units;
   // T: the last hidden layer's activations, or the outputs, of every evaluated sample
   const representationUnits = representation === "hidden" ? last.inputs : last.units;

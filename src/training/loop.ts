@@ -13,6 +13,7 @@
  * completed epochs' time).
  */
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import { createRng, type Rng, rngFromState } from "../random/rng.js";
 import { shuffleInPlace } from "../random/sampling.js";
 import { compressionPenalty, feedbackReach, resolveTarget, stepScaling } from "./feedback.js";
@@ -268,7 +269,7 @@ export async function trainModel(
       rng,
       signal: stop.signal,
     });
-    const info = measured.information!;
+    const info = present(measured.information, "the evaluation's information estimate");
     target = resolveTarget(feedback.target, labelEntropy, info.ity);
     penalty = compressionPenalty(info.ixt, target, model.representationBits, feedback.normalize);
     firstPenalty ??= penalty;
@@ -375,7 +376,10 @@ export async function trainModel(
       if (!trainEvaluation || !testEvaluation) throw new Error("evaluateSplits: missing results");
       evaluations += trainEvaluation.circuitEvaluations + testEvaluation.circuitEvaluations;
       evaluations += validationEvaluation?.circuitEvaluations ?? 0;
-      const information = (onTrain ? trainEvaluation : testEvaluation).information!;
+      const information = present(
+        (onTrain ? trainEvaluation : testEvaluation).information,
+        "the evaluation's information estimate",
+      );
       const holevo =
         infoPlane.holevo && model.holevo
           ? await model.holevo(weights, onTrain ? data.train : data.test, stop.signal)

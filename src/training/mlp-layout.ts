@@ -3,6 +3,8 @@
  * weight vector, and the cap |R| on I(X;T). Arithmetic on the spec and the data's shape, so
  * the cost model and admission size a network without building it.
  */
+
+import { present } from "../errors/checked.js";
 import type { PreparedData } from "./model.js";
 import type { JobSpec, ModelSpec } from "./spec.js";
 
@@ -68,6 +70,6 @@ export function mlpRepresentationBits(
   data: Pick<PreparedData, "task" | "classes">,
 ): number {
   return config.representation === "hidden"
-    ? config.hidden[config.hidden.length - 1]! * Math.log2(config.bins)
+    ? present(config.hidden.at(-1), "the last hidden layer's width") * Math.log2(config.bins)
     : Math.log2(data.task === "classification" ? data.classes : config.bins);
 }

@@ -46,6 +46,7 @@
  */
 
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import { type BinRange, binnedLayerInformation } from "../infoplane/index.js";
 import { CHUNK_AMPLITUDE_OPERATIONS, type Paced, runPaced, WorkMeter } from "../pacing/pacing.js";
 import type { Rng } from "../random/rng.js";
@@ -121,7 +122,7 @@ class MlpModel implements TrainableModel {
     this.classification = data.task === "classification";
     this.outputs = this.classification ? data.classes : 1;
     this.layers = mlpLayout(data.featureCount, hidden, this.outputs);
-    const last = this.layers[this.layers.length - 1]!;
+    const last = present(this.layers.at(-1), "the MLP's output layer");
     this.weightCount = last.biasOffset + last.units;
     this.bins = bins;
     this.representation = config.representation;
@@ -328,8 +329,10 @@ class MlpModel implements TrainableModel {
     const onHidden = this.representation === "hidden";
     // T per evaluated sample: the last hidden layer's activations or the regression output
     // (binned below), or the class probabilities p(t|x)
-    const source = onHidden ? this.activations[this.activations.length - 1]! : this.output;
-    const units = onHidden ? this.layers[this.layers.length - 1]!.inputs : outputs;
+    const source = onHidden
+      ? present(this.activations.at(-1), "the last hidden layer's activations")
+      : this.output;
+    const units = onHidden ? present(this.layers.at(-1), "the MLP's output layer").inputs : outputs;
     const representation = options.information ? new Float64Array(count * units) : null;
     let loss = 0;
     let correct = 0;

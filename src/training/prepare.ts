@@ -35,6 +35,7 @@ import { balancedCounts, checkSyntheticOptions } from "../data/synthetic.js";
 import type { Dataset, DatasetSplit, Task } from "../data/types.js";
 import { wideClassCounts } from "../data/wide.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import { applyBins, fitEqualFrequencyEdges } from "../infoplane/binning.js";
 import type { DataShape } from "./cost.js";
 import type { PreparedData, PreparedSplit } from "./model.js";
@@ -47,15 +48,16 @@ function prepareSplit(
   binEdges: Float64Array | undefined,
 ): PreparedSplit {
   if (split.task === "classification") {
-    return { samples: split.samples, features, labels: split.labels!, infoLabels: split.labels! };
+    const labels = present(split.labels, "a classification split's labels");
+    return { samples: split.samples, features, labels, infoLabels: labels };
   }
-  const rawTargets = split.targets!;
+  const rawTargets = present(split.targets, "a regression split's targets");
   return {
     samples: split.samples,
     features,
-    targets: targetScaler!.transform(rawTargets),
+    targets: present(targetScaler, "the target scaler").transform(rawTargets),
     rawTargets,
-    infoLabels: applyBins(rawTargets, binEdges!),
+    infoLabels: applyBins(rawTargets, present(binEdges, "the target bin edges")),
   };
 }
 
@@ -116,10 +118,15 @@ export function prepareData(spec: JobSpec): PreparedData {
   const targetScaler = regression ? fitTargetScaler(train) : undefined;
   const bins = spec.infoPlane.bins;
   // bin edges from the training targets only (train binned by them = equalFrequencyBins(train))
-  const binEdges = regression ? fitEqualFrequencyEdges(train.targets!, bins) : undefined;
+  const binEdges = regression
+    ? fitEqualFrequencyEdges(present(train.targets, "the training targets"), bins)
+    : undefined;
   const prepare = (split: Dataset) =>
     prepareSplit(split, scaler.transform(split.features), targetScaler, binEdges);
-  const classes = dataset.task === "classification" ? dataset.classNames!.length : bins;
+  const classes =
+    dataset.task === "classification"
+      ? present(dataset.classNames, "the dataset's class names").length
+      : bins;
   return {
     task: dataset.task,
     featureCount: train.featureNames.length,
@@ -167,8 +174,10 @@ export function summarizeDataset(spec: JobSpec): DatasetSummary {
         groups: [loaded.samples],
       };
     }
-    const groups = new Array<number>(loaded.classNames!.length).fill(0);
-    for (const label of loaded.labels!) groups[label]!++;
+    const groups = new Array<number>(
+      present(loaded.classNames, "the dataset's class names").length,
+    ).fill(0);
+    for (const label of present(loaded.labels, "the dataset's labels")) groups[label]!++;
     return {
       task: "classification",
       featureCount: loaded.featureNames.length,
@@ -176,8 +185,11 @@ export function summarizeDataset(spec: JobSpec): DatasetSummary {
       groups,
     };
   }
-  const info = DATASET_INFO.find((entry) => entry.name === dataset.name)!;
-  const task: Task = info.task!;
+  const info = present(
+    DATASET_INFO.find((entry) => entry.name === dataset.name),
+    `dataset ${dataset.name}`,
+  );
+  const task: Task = present(info.task, `the task of dataset ${dataset.name}`);
   const classes = task === "classification" ? (info.classes ?? dataset.classes) : 1;
   checkSyntheticOptions(dataset.name, dataset, classes);
   // `wide` redraws a few labels (labelNoise), so its strata are counted from its label stream

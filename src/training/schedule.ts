@@ -1,3 +1,4 @@
+import { at, present } from "../errors/checked.js";
 /**
  * Learning-rate schedules (`training.schedule`): the multiplier of η₀ at each optimisation
  * step, a pure function of the step's position in the run, so a resumed run recomputes the
@@ -84,8 +85,12 @@ export function scheduleFactor(settings: ScheduleSettings, position: StepPositio
       return gamma ** Math.floor(position.epoch / every);
     }
     case "replay": {
-      const replay = settings.replay!;
-      return replay[Math.min(position.step, replay.length - 1)]!;
+      const replay = present(settings.replay, "the replayed learning-rate factors");
+      return at(
+        replay,
+        Math.min(position.step, replay.length - 1),
+        "replayed learning-rate factor",
+      );
     }
   }
 }

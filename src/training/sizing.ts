@@ -11,6 +11,7 @@ import { ansatzSize } from "../circuits/ansatz.js";
 import { type Circuit, isParameterAngle } from "../circuits/ir.js";
 import { GENERATED_DATASETS } from "../data/index.js";
 import { testCount, validationCount } from "../data/split.js";
+import { present } from "../errors/checked.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
@@ -188,7 +189,10 @@ export function trainLabelEntropyOf(spec: JobSpec, summary: DatasetSummary): num
   if (summary.task === "classification") return pluginEntropyBits(summary.groups.map(trainRows));
   if (!GENERATED_DATASETS.has(spec.dataset.name)) return null;
   return pluginEntropyBits(
-    equalFrequencyBinCounts(trainRows(summary.groups[0]!), spec.infoPlane.bins),
+    equalFrequencyBinCounts(
+      trainRows(present(summary.groups[0], "the dataset's row count")),
+      spec.infoPlane.bins,
+    ),
   );
 }
 

@@ -33,6 +33,7 @@ import {
 import type { Circuit } from "../circuits/ir.js";
 import type { ParameterMatrix } from "../circuits/parameters.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { present } from "../errors/checked.js";
 import {
   type BatchObjective,
   chooseGradientMethod,
@@ -287,7 +288,7 @@ class VqcModel implements TrainableModel {
   ): Promise<Evaluation> {
     const request = { split, indices, information: options.information };
     const [evaluation] = await this.evaluateSplits(weights, [request], options);
-    return evaluation!;
+    return present(evaluation, "the split's evaluation");
   }
 
   /**
@@ -302,20 +303,20 @@ class VqcModel implements TrainableModel {
     options: Omit<EvaluateOptions, "information">,
   ): Promise<Evaluation[]> {
     const { config } = this;
-    const parts = requests.map(({ split, indices }) => {
+    const parts = requests.map((request) => {
+      const { split, indices } = request;
       const samples = indices ?? Int32Array.from({ length: split.samples }, (_, i) => i);
-      return { samples, rows: this.rows(split, samples, weights) };
+      return { request, samples, rows: this.rows(split, samples, weights) };
     });
     const rows = concatenateRows(parts.map((part) => part.rows));
     const result = await this.run(config.circuit, rows, config.shots, options.rng, options.signal);
     const evaluations: Evaluation[] = [];
     let firstRow = 0;
-    for (let i = 0; i < requests.length; i++) {
-      const { samples, rows: splitRows } = parts[i]!;
+    for (const { request, samples, rows: splitRows } of parts) {
       const splitResult = resultRows(result, firstRow, samples.length);
       firstRow += samples.length;
       evaluations.push(
-        await this.score(weights, requests[i]!, samples, splitRows, splitResult, options),
+        await this.score(weights, request, samples, splitRows, splitResult, options),
       );
     }
     return evaluations;

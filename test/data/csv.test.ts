@@ -113,6 +113,14 @@ describe("csv datasets", () => {
     expect(errorOf(() => loadCsv({ path: ragged, target: "y" })).message).toBe(
       'dataset.path "ragged.csv": malformed CSV (Invalid Record Length: expect 2, got 3 on line 2)',
     );
+    // a row shorter than the header, in the target's column: refused, never read past its end
+    const short = join(dir, "short.csv");
+    writeFileSync(short, "a,b,y\n1,2,x\n3,z\n5,6,w\n");
+    expect(errorOf(() => loadCsv({ path: short, target: "y" }))).toEqual({
+      code: "QPLANE_ERR_DATASET",
+      message:
+        'dataset.path "short.csv": malformed CSV (Invalid Record Length: expect 3, got 2 on line 3)',
+    });
     expect(errorOf(() => loadCsv({ path: dir, target: "y" })).message).toMatch(
       /cannot read file \(EISDIR\)/,
     );

@@ -134,10 +134,21 @@ export class InfoPlaneChart {
     this.frames.request();
   }
 
+  /** Trajectory `index`; an index past the tracks the chart was made with is a caller's bug. */
+  private trackAt(index: number) {
+    const track = this.tracks[index];
+    if (track === undefined) {
+      throw new RangeError(
+        `infoplane chart: no trajectory ${index} (it has ${this.tracks.length})`,
+      );
+    }
+    return track;
+  }
+
   /** Adds a point to trajectory `index`; epochs without both values are skipped. */
   append(index: number, epoch: number, ixt: number | null, ity: number | null): void {
     if (ixt === null || ity === null || !Number.isFinite(ixt) || !Number.isFinite(ity)) return;
-    const track = this.tracks[index]!;
+    const track = this.trackAt(index);
     track.xs.push(ixt);
     track.ys.push(ity);
     track.epochs.push(epoch);
@@ -150,7 +161,7 @@ export class InfoPlaneChart {
     index: number,
     points: readonly { epoch: number; ixt: number | null; ity: number | null }[],
   ): void {
-    const track = this.tracks[index]!;
+    const track = this.trackAt(index);
     track.xs.length = 0;
     track.ys.length = 0;
     track.epochs.length = 0;

@@ -137,11 +137,9 @@ export class LineChart {
 
   /** Replaces every column (the experiment page refreshes whole curves). */
   replace(columns: readonly (readonly (number | null)[])[]): void {
-    for (let i = 0; i < this.columns.length; i++) {
-      const target = this.columns[i]!;
+    for (const [i, target] of this.columns.entries()) {
       target.length = 0;
-      const source = columns[i] ?? [];
-      for (let j = 0; j < source.length; j++) target.push(source[j]!);
+      for (const value of columns[i] ?? []) target.push(value);
     }
     this.frames.request();
   }

@@ -4,7 +4,9 @@ import type uPlot from "uplot";
 export function fitWidth(plot: uPlot, container: HTMLElement, height: number): () => void {
   let width = 0;
   const observer = new ResizeObserver((entries) => {
-    const next = Math.floor(entries[0]!.contentRect.width);
+    const entry = entries[0];
+    if (entry === undefined) return;
+    const next = Math.floor(entry.contentRect.width);
     if (next > 0 && next !== width) {
       width = next;
       plot.setSize({ width, height });

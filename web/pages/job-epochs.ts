@@ -258,7 +258,7 @@ export class EpochViews {
   }
 
   get lastEpoch(): number {
-    return this.records.length === 0 ? 0 : this.records[this.records.length - 1]!.epoch;
+    return this.records.at(-1)?.epoch ?? 0;
   }
 
   append(record: EpochRecord): void {

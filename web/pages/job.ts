@@ -129,7 +129,9 @@ export function jobPage(id: string): JobPage {
     showTiming(job);
     steering.textContent = steeringText(job.summary);
     showError(job);
-    views = new EpochViews(epochsRoot, job.spec.training.epochs);
+    // the closures below use the views through this constant, which the type knows is set
+    const epochViews = new EpochViews(epochsRoot, job.spec.training.epochs);
+    views = epochViews;
 
     cancel.addEventListener("click", () => {
       cancelling = true;
@@ -157,14 +159,16 @@ export function jobPage(id: string): JobPage {
     const catchUp = (): Promise<void> => {
       catchingUp ??= (async () => {
         try {
-          const since = views!.lastEpoch;
+          const since = epochViews.lastEpoch;
           const { metrics } = await apiJson<{ metrics: EpochRecord[] }>(
             `${path}/metrics?sinceEpoch=${since}`,
             {
               signal: controller.signal,
             },
           );
-          for (const record of metrics) if (record.epoch > views!.lastEpoch) views!.append(record);
+          for (const record of metrics) {
+            if (record.epoch > epochViews.lastEpoch) epochViews.append(record);
+          }
         } finally {
           catchingUp = null;
         }
@@ -180,9 +184,9 @@ export function jobPage(id: string): JobPage {
         pending.push(record);
         return;
       }
-      const last = views!.lastEpoch;
+      const last = epochViews.lastEpoch;
       if (record.epoch <= last) return;
-      if (record.epoch === last + 1) views!.append(record);
+      if (record.epoch === last + 1) epochViews.append(record);
       else void catchUp();
     };
     const refresh = () =>

@@ -25,6 +25,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { QplaneError } from "../../errors/catalogue.js";
+import { required } from "../../errors/checked.js";
 import { type JobEvent, type JobRecord, TERMINAL_JOB_STATUSES } from "../../jobs/types.js";
 import { clientKey, viewerOf } from "../context.js";
 import { errorResponse, jobEventStreamSchema, jobParamsSchema } from "../schemas.js";
@@ -100,7 +101,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     return () => {
       if (released) return;
       released = true;
-      const left = streamsByClient.get(client)! - 1;
+      const left = required(streamsByClient, client, "open stream count") - 1;
       if (left === 0) streamsByClient.delete(client);
       else streamsByClient.set(client, left);
     };

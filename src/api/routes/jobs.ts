@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Provider } from "../../../providers/types.js";
 import { QplaneError } from "../../errors/catalogue.js";
+import { present } from "../../errors/checked.js";
 import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
@@ -74,7 +75,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
 
   /** The plan of a spec admitted for `requester` on its backend (nothing is run or queued). */
   async function plan(spec: JobSpec, requester: Requester) {
-    const backend = options.backends.find((candidate) => candidate.name === spec.backend.name)!;
+    const backend = present(
+      options.backends.find((candidate) => candidate.name === spec.backend.name),
+      `backend ${spec.backend.name}`,
+    );
     if (backend.provider.estimate === undefined) {
       throw new QplaneError(
         "QPLANE_ERR_SPEC_INVALID",
