@@ -52,6 +52,8 @@ export interface NoisyLocalProviderOptions {
 }
 
 export class NoisyLocalProvider implements Provider {
+  /** Simulated here under noise: priced by the density matrix or trajectories. */
+  readonly noisySimulation = true as const;
   private readonly options: NoisyLocalProviderOptions;
   private readonly preparedCircuits = new WeakMap<Circuit, Promise<Circuit>>();
 

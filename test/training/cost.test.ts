@@ -12,13 +12,13 @@ import {
 } from "../../src/infoplane/holevo.js";
 import {
   ansatzCircuitShape,
-  checkJobCost,
   forwardOperations,
   MLP_OPERATIONS_PER_MULTIPLY_ADD,
   SAMPLE_OVERHEAD_OPERATIONS,
   STEP_OVERHEAD_OPERATIONS,
   type VqcCostShape,
 } from "../../src/training/cost.js";
+import { checkJobCost } from "../../src/training/cost-limits.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
 import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
