@@ -20,6 +20,7 @@ import type { Circuit } from "../../src/circuits/ir.js";
 import { MATRIX2_SIZE } from "../../src/circuits/matrices.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { DENSITY_MAX_QUBITS, noisyMethod } from "../../src/pacing/work-units.js";
 import { createRng } from "../../src/random/rng.js";
 import {
   allocateDensityMatrix,
@@ -31,7 +32,6 @@ import {
 import { applyDepolarizing2, applyOneQubitNoise } from "./noise-channels.js";
 import type { NoiseModel } from "./noise-model.js";
 import { type NoisePlan, resolveNoise } from "./noise-plan.js";
-import { DENSITY_MAX_QUBITS, noisyMethod } from "../../src/pacing/work-units.js";
 import { type Paced, runToEnd, WorkMeter } from "./pacing.js";
 import { bindRow, compileProgram, type Program } from "./program.js";
 import { applyReadoutError, clbitConfusion } from "./readout-noise.js";

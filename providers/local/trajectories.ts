@@ -38,10 +38,10 @@
  */
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import { CHECKPOINT_BYTES } from "../../src/pacing/work-units.js";
 import { createRng } from "../../src/random/rng.js";
 import type { NoiseModel } from "./noise-model.js";
 import { type NoisePlan, resolveNoise } from "./noise-plan.js";
-import { CHECKPOINT_BYTES } from "../../src/pacing/work-units.js";
 import { type Paced, runToEnd, type WorkMeter } from "./pacing.js";
 import { bindRow, compileProgram, type Program } from "./program.js";
 import { clbitConfusion } from "./readout-noise.js";

@@ -60,8 +60,8 @@ export function trajectoryRowOperations(qubits: number, gates: number, shots: nu
 /**
  * The noisy simulator's choice, by cost: exact probabilities (shots 0) need the density
  * matrix; beyond DENSITY_MAX_QUBITS only trajectories exist; otherwise the cheaper of the two
- * per row, the density matrix on a tie. The density matrix wins when 4·2ⁿ ≤ 1.5 + shots
- * (e.g. 4 qubits from 31 shots, 8 from 511, 12 from 8191). A function of the circuit's size
+ * per row, the density matrix on a tie: 4·4ⁿ ≤ (3 + 2·shots)·2ⁿ, i.e. shots ≥ 2ⁿ⁺¹ − 1.5
+ * (4 qubits from 31 shots, 8 from 511, 12 from 8191). A function of the circuit's size
  * and the shots only, so a seed gives the same counts on every run.
  */
 export function noisyMethod(qubits: number, gates: number, shots: number): NoisyMethod {

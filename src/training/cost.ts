@@ -21,7 +21,8 @@
  *   rate is the run's time on one core (`bench/admission.ts` prints estimate / real). On a
  *   remote backend (IBM, Braket) the device runs the circuits: a row costs this process its
  *   parameter values and outcome distribution (columns + outcomes operations).
- * - **peak memory** of the largest step or evaluation, as the local simulator lays it out:
+ * - **peak memory** of the largest step or evaluation (an epoch's splits are evaluated in one
+ *   call), as the local simulator lays it out (a twin: its density matrix or trajectory states):
  *   the call's parameter matrix (rows × columns Float64), its outcome probabilities (and
  *   counts), per-row gradients (adjoint: per chunk of rows) or the parameter-shift
  *   Jacobian, and the statevectors kept alive (re/im Float64Array, 16 bytes per amplitude:
@@ -466,14 +467,14 @@ export function estimateJobCost(input: CostInput): JobCost {
     data.featureCount *
     FLOAT64_BYTES *
     FEATURE_COPIES;
-  const largestCall = Math.max(
-    fullStep.bytes,
-    lastStep.bytes,
-    trainEvaluation.bytes,
-    testEvaluation.bytes,
-    validationEvaluation.bytes,
-    probe.bytes,
-  );
+  // an epoch's evaluations are one provider call over every split's rows (`row-batches.ts`),
+  // then infoPlane.split's representation run when it has its own: both results alive
+  const informedRows = onTrain ? data.train.samples : data.test.samples;
+  const evaluationBytes =
+    parts.evaluation(data.train.samples + data.test.samples + validationSamples, false).bytes +
+    parts.evaluation(informedRows, true).bytes -
+    parts.evaluation(informedRows, false).bytes;
+  const largestCall = Math.max(fullStep.bytes, lastStep.bytes, evaluationBytes, probe.bytes);
   return {
     amplitudeOperations,
     peakMemoryBytes: dataBytes + parts.workspaceBytes + largestCall,
