@@ -123,7 +123,7 @@ export async function predictFirstEpoch(input: PredictionInput): Promise<Predict
   if (work > maxWork) {
     return {
       ...priced,
-      skipped: `the first epoch on the twin and on the noiseless simulator is priced at ${work.toExponential(2)} amplitude-operations, over the prediction budget of ${maxWork.toExponential(2)} (about ${seconds} s of one core)`,
+      skipped: `the first epoch on the twin and on the noiseless simulator is priced at ${work.toExponential(2)} amplitude-operations, over the prediction budget of ${maxWork.toExponential(2)} (about ${Number(seconds.toPrecision(2))} s of one core)`,
     };
   }
   const status = await within(noise.twin.provider.status(), input.calibrationWaitMs);
