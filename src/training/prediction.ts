@@ -13,6 +13,7 @@
  * host), reported as skipped too. Which backend's noise, and the noiseless simulator, are
  * the composition root's to give (src/backends/registry.ts).
  */
+import { QplaneError } from "../errors/catalogue.js";
 import { SIMULATOR_OPERATIONS_PER_SECOND } from "./cost.js";
 import { trainModel } from "./loop.js";
 import type { PreparedData } from "./model.js";
@@ -149,7 +150,15 @@ export async function predictFirstEpoch(input: PredictionInput): Promise<Predict
       ? outcomeOf(record, data.task)
       : null;
   };
-  const noisy = await firstEpoch(noise.twin);
+  let noisy: EpochOutcome | null;
+  try {
+    noisy = await firstEpoch(noise.twin);
+  } catch (error) {
+    // what the twin cannot run (a circuit larger than the device) is the plan's to show, not
+    // a failed request
+    if (!(error instanceof QplaneError)) throw error;
+    return { ...priced, skipped: `the twin cannot run it: ${error.message}` };
+  }
   const clean = noisy === null ? null : await firstEpoch(noiseless);
   if (noisy === null || clean === null) {
     return {

@@ -159,6 +159,19 @@ describe("a hardware backend's prediction", () => {
     expect(propertyFetches() - before).toBe(1);
   });
 
+  it("is skipped, with the twin's error, when the device cannot hold the circuit", async () => {
+    const registry = createBackendRegistry([ibm()], { IBM_CLOUD_API_KEY: FAKE_API_KEY });
+    const prediction = await predict(
+      { ...HARDWARE, model: { qubits: 4, layers: 1 } },
+      registry.predictionOf("fake-ibm")!,
+    );
+    // qubit 3 of the fixture is faulty
+    expect(prediction.skipped).toBe(
+      "the twin cannot run it: circuit needs 4 qubits but the target has 3 usable qubits",
+    );
+    expect(prediction.noisy).toBeUndefined();
+  });
+
   it("prefers a twin configured for the device; noiseless simulators have none", () => {
     const registry = createBackendRegistry(
       [
