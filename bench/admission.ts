@@ -31,12 +31,12 @@ import { createJobService } from "../src/jobs/service.js";
 import { createRng } from "../src/random/rng.js";
 import {
   ansatzCircuitShape,
-  checkJobCost,
   forwardOperations,
   MLP_OPERATIONS_PER_MULTIPLY_ADD,
   SIMULATOR_OPERATIONS_PER_SECOND,
   shotOperations,
 } from "../src/training/cost.js";
+import { checkJobCost } from "../src/training/cost-limits.js";
 import { createMlpModel } from "../src/training/mlp-model.js";
 import { prepareData } from "../src/training/prepare.js";
 import { runTraining } from "../src/training/run.js";

@@ -147,6 +147,12 @@ export interface Provider {
   readonly derivatives?: DerivativesCapability;
   /** Final statevectors of circuits, simulated in this process. */
   readonly statevectors?: StatevectorsCapability;
+  /**
+   * Circuits are simulated in this process under a noise model, by the density matrix or
+   * seeded trajectories (`noisyMethod`, src/pacing/work-units.ts): what the cost model prices
+   * a row of this provider by (a twin, the noisy local simulator).
+   */
+  readonly noisySimulation?: true;
   /** The ISA circuit this provider would run for `circuit`, with its layout and depth. */
   transpile?(circuit: Circuit): Promise<TranspileResult>;
 }
@@ -224,6 +230,17 @@ export function supportsStatevectors<P extends object>(
   provider: P,
 ): provider is P & { readonly statevectors: StatevectorsCapability } {
   return (provider as OptionalMembers).statevectors !== undefined;
+}
+
+/** How a provider runs circuits, as the cost model prices them (`src/training/cost.ts`). */
+export type SimulationKind = "statevector" | "noisy" | "remote";
+
+/** Statevector (local simulator), noisy (twin) or remote (a device or a remote simulator). */
+export function simulationKindOf(
+  provider: Pick<Provider, "statevectors" | "noisySimulation">,
+): SimulationKind {
+  if (supportsStatevectors(provider)) return "statevector";
+  return provider.noisySimulation === true ? "noisy" : "remote";
 }
 
 /** Whether the provider reports the ISA circuit it would run. */

@@ -15,7 +15,8 @@ import { type BackendConfig, loadBackends } from "./backends/config.js";
 import { GENERATED_DATASETS } from "./data/index.js";
 import { QplaneError } from "./errors/catalogue.js";
 import { LOG_FORMATS, type LogFormat } from "./logging/format.js";
-import { type CostLimits, SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
+import { SIMULATOR_OPERATIONS_PER_SECOND } from "./training/cost.js";
+import type { CostLimits } from "./training/cost-limits.js";
 import { type JobSpec, MAX_TIME_LIMIT_SECONDS } from "./training/spec.js";
 
 export const ROLES = ["api", "worker", "all"] as const;

@@ -99,7 +99,7 @@ export interface paths {
     put?: never;
     /**
      * Plan a training job without queuing it
-     * @description Takes the body of `POST /v1/jobs` and checks it the same way (spec, server limits, estimated compute), then returns the run's plan instead of queuing it: submissions per epoch, total shots, estimated cost from the backend's price table, amplitude-operations and peak memory (on IBM also the transpiled depth and two-qubit gates). A spec over its own budget (`backend.maxCost`, `backend.maxShots`) is refused with 400 QPLANE_ERR_BUDGET_EXCEEDED naming the field.
+     * @description Takes the body of `POST /v1/jobs` and checks it the same way (spec, server limits, estimated compute), then returns the run's plan instead of queuing it: submissions per epoch, total shots, estimated cost from the backend's price table, amplitude-operations and peak memory (on IBM also the transpiled depth and two-qubit gates). A spec over its own budget (`backend.maxCost`, `backend.maxShots`) is refused with 400 QPLANE_ERR_BUDGET_EXCEEDED naming the field. On a twin or hardware backend, `prediction` runs the first epoch in-process on the device's twin and on the noiseless simulator (same spec and seed) and reports both epochs' I(X;T), I(T;Y) and test metric; over its budget (about 2 s of one core, priced by the cost model) it is `skipped` with the reason instead.
      */
     post: operations["dryRunJob"];
     delete?: never;
@@ -499,9 +499,22 @@ export interface components {
       /** @description Default: `0`. */
       validationFraction?: number;
     };
-    /** @description The plan of a run; nothing was queued. */
+    /** @description The plan of a run, and on a twin or device the predicted first epoch; nothing was queued. */
     DryRun: {
       plan: components["schemas"]["RunPlan"];
+      prediction?: components["schemas"]["Prediction"];
+    };
+    /** @description The first epoch's information plane and test metric. */
+    EpochOutcome: {
+      /** @description I(T;Y) in bits after the first epoch. */
+      ity: number;
+      /** @description I(X;T) in bits after the first epoch (on `infoPlane.split`). */
+      ixt: number;
+      testMetric: {
+        /** @enum {string} */
+        name: "testAccuracy" | "testMse";
+        value: number;
+      };
     };
     /** @description One epoch of training: the same record as the CLI's metrics.json. */
     EpochRecord: {
@@ -1305,6 +1318,25 @@ export interface components {
        * @enum {string}
        */
       scaling?: "robust" | "minmax";
+    };
+    /** @description The first epoch run in-process under the device's noise and without it; present on twin and hardware backends. */
+    Prediction: {
+      /** @description Both first epochs (twin and noiseless) as the cost model prices them. */
+      amplitudeOperations?: number;
+      /** @description The prediction's budget: about 2 s of one core for a dry run. */
+      maxAmplitudeOperations: number;
+      /** @description `twin`: the twin backend named (the spec's, or one configured for the device); `calibration`: a twin of the device's own calibration (cached, refreshed hourly). */
+      noise: {
+        backend: string;
+        /** @enum {string} */
+        source: "twin" | "calibration";
+      };
+      /** @description The same first epoch (same spec and seed) on the noiseless simulator. */
+      noiseless?: components["schemas"]["EpochOutcome"];
+      /** @description The first epoch on the twin. */
+      noisy?: components["schemas"]["EpochOutcome"];
+      /** @description Why nothing was run: over the budget, no calibration, a classical model, CSV data. */
+      skipped?: string;
     };
     /** @description Prometheus text exposition format (version 0.0.4). */
     PrometheusText: string;

@@ -6,8 +6,9 @@
  * simulator's.
  *
  * Exact density matrices cost 16·4ⁿ bytes, so they are limited to DENSITY_MAX_QUBITS
- * (12 qubits: 256 MiB). Shots of larger noisy circuits come from seeded quantum trajectories
- * (trajectories.ts: 16·2ⁿ bytes, up to the statevector simulator's limit); exact
+ * (12 qubits: 256 MiB). Shots of larger noisy circuits, and of smaller ones when few shots
+ * make them cheaper (`noisyMethod`), come from seeded quantum trajectories (trajectories.ts:
+ * 16·2ⁿ bytes, up to the statevector simulator's limit); exact
  * probabilities (shots = 0) of such circuits are refused. Idle qubits do not decay: noise
  * acts only on the qubits of a gate, for its duration (no scheduling of idle time).
  *
@@ -19,6 +20,7 @@ import type { Circuit } from "../../src/circuits/ir.js";
 import { MATRIX2_SIZE } from "../../src/circuits/matrices.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { DENSITY_MAX_QUBITS, noisyMethod } from "../../src/pacing/work-units.js";
 import { createRng } from "../../src/random/rng.js";
 import {
   allocateDensityMatrix,
@@ -46,8 +48,8 @@ import {
 import { buildOutcomeMap } from "./statevector.js";
 import { operationOfEachGate, pacedTrajectoryCounts } from "./trajectories.js";
 
-/** Largest circuit the density-matrix simulator accepts: 4^12 complex entries = 256 MiB. */
-export const DENSITY_MAX_QUBITS = 12;
+// the density matrix's limit and the density-or-trajectories rule are the cost model's too
+export { DENSITY_MAX_QUBITS };
 
 /**
  * Refuses a circuit the density matrix cannot hold: exact probabilities (shots = 0) only
@@ -148,8 +150,10 @@ export function* pacedNoisyProbabilities(
 
 /**
  * Seeded noisy shot counts of the classical register for every parameter row: sampled from
- * the exact density-matrix probabilities up to DENSITY_MAX_QUBITS, by quantum trajectories
- * above (trajectories.ts; `options.maxQubits` bounds those, default 24).
+ * the exact density-matrix probabilities, or by quantum trajectories (trajectories.ts;
+ * `options.maxQubits` bounds those, default 24), whichever costs less (`noisyMethod`:
+ * trajectories always above DENSITY_MAX_QUBITS). The choice depends only on the circuit's
+ * size and the shots, so a seed always gives the same counts.
  */
 export function noisyCounts(
   circuit: Circuit,
@@ -175,7 +179,7 @@ export function* pacedNoisyCounts(
   sampling: SamplingOptions,
   options: SimulatorOptions = {},
 ): Paced<RegisterCounts> {
-  if (circuit.numQubits > DENSITY_MAX_QUBITS) {
+  if (noisyMethod(circuit.numQubits, circuit.gates.length, sampling.shots) === "trajectories") {
     return yield* pacedTrajectoryCounts(circuit, rows, model, sampling, options);
   }
   checkShots(sampling.shots, options.maxShots);

@@ -2,8 +2,8 @@
  * A noisy local simulator behind the provider interface: the circuit runs under a fixed
  * noise model (noise-model.ts), as a device's twin would. Exact probabilities (shots = 0) come
  * from the density matrix and exist up to DENSITY_MAX_QUBITS (12); shots come from the density
- * matrix up to that limit and from seeded quantum trajectories above it, up to `maxQubits`
- * (density-simulator.ts, trajectories.ts). Runs are paced like LocalProvider's: the event loop
+ * matrix or seeded quantum trajectories, whichever costs less (`noisyMethod`; trajectories
+ * alone above that limit, up to `maxQubits`; density-simulator.ts, trajectories.ts). Runs are paced like LocalProvider's: the event loop
  * gets a turn between chunks of work (within a row when rows are large), and a run stops with
  * QPLANE_ERR_RUN_CANCELLED at the first pause after `config.signal` aborts.
  *
@@ -52,6 +52,8 @@ export interface NoisyLocalProviderOptions {
 }
 
 export class NoisyLocalProvider implements Provider {
+  /** Simulated here under noise: priced by the density matrix or trajectories. */
+  readonly noisySimulation = true as const;
   private readonly options: NoisyLocalProviderOptions;
   private readonly preparedCircuits = new WeakMap<Circuit, Promise<Circuit>>();
 

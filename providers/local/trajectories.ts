@@ -1,6 +1,7 @@
 /**
  * Seeded quantum-trajectory (Monte-Carlo wavefunction) sampling of noisy circuits: the noisy
- * simulator's shots beyond the density-matrix limit (DENSITY_MAX_QUBITS, density-simulator.ts).
+ * simulator's shots beyond the density-matrix limit (DENSITY_MAX_QUBITS), and below it when they
+ * cost less than the density matrix (`noisyMethod`, src/pacing/work-units.ts).
  * A trajectory evolves one statevector through the unfused program with the statevector
  * kernels (kernels.ts) and, after every gate, draws one outcome of each of the gate's noise
  * channels from the same NoisePlan as the density matrix (noise-plan.ts):
@@ -37,6 +38,7 @@
  */
 import type { Circuit } from "../../src/circuits/ir.js";
 import { type ParameterRowsInput, toParameterMatrix } from "../../src/circuits/parameters.js";
+import { CHECKPOINT_BYTES } from "../../src/pacing/work-units.js";
 import { createRng } from "../../src/random/rng.js";
 import type { NoiseModel } from "./noise-model.js";
 import { type NoisePlan, resolveNoise } from "./noise-plan.js";
@@ -95,12 +97,9 @@ export function hasGateNoise(plan: NoisePlan): boolean {
   );
 }
 
-/**
- * Bytes of statevector checkpoints kept along the no-event path (below): at 14 qubits (256 KiB
- * a state) one every 4 gates of a 250-gate circuit, at 16 every 16 (a shot replays 7 of 250
- * gates on average); at 20+ qubits only |0⟩'s.
- */
-export const CHECKPOINT_BYTES = 16 * 2 ** 20;
+// CHECKPOINT_BYTES (work-units.ts, where the cost model reads it too): at 14 qubits (256 KiB a
+// state) one checkpoint every 4 gates of a 250-gate circuit, at 16 every 16 (a shot replays 7
+// of 250 gates on average); at 20+ qubits only |0⟩'s.
 
 /**
  * The no-event path of one bound row: the trajectory whose every noise draw picks the

@@ -82,6 +82,8 @@ function untranspiled(circuit: Circuit): TranspileResult {
 }
 
 export class TwinProvider implements Provider {
+  /** Simulated here under noise: priced by the density matrix or trajectories. */
+  readonly noisySimulation = true as const;
   private readonly states = new WeakMap<LoadedCalibration, CalibrationState>();
 
   constructor(private readonly options: TwinProviderOptions) {}

@@ -15,6 +15,7 @@ import {
 import type { ExperimentService } from "../jobs/experiment-types.js";
 import type { JobService } from "../jobs/types.js";
 import type { RedactingLoggerOptions } from "../logging/redaction.js";
+import type { PredictionNoise } from "../training/prediction.js";
 import { DatasetShapes } from "./dataset-shape.js";
 import type { ServiceMetrics } from "./metrics.js";
 
@@ -46,12 +47,22 @@ export interface ApiBackend {
    */
   readonly provider: Pick<Provider, "capabilities" | "status"> &
     Partial<
-      Pick<Provider, "estimate" | "estimateCounts" | "derivatives" | "statevectors" | "transpile">
+      Pick<
+        Provider,
+        | "estimate"
+        | "estimateCounts"
+        | "derivatives"
+        | "statevectors"
+        | "noisySimulation"
+        | "transpile"
+      >
     >;
   /** Whether it gives exact probabilities. @defaultValue from its capabilities */
   readonly exactProbabilities?: boolean;
   /** Its configuration as `GET /v1/backends` shows it (no credentials, no endpoints). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** A twin or device: the noise a dry run's prediction runs under (`src/training/prediction.ts`). */
+  readonly prediction?: PredictionNoise;
 }
 
 /** Logging of the API: level, destination and extra secrets to erase. */

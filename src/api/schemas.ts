@@ -224,10 +224,50 @@ export const runPlanSchema = named(
   "What a run would submit and cost, computed without running anything.",
 );
 
+const epochOutcomeSchema = named(
+  "EpochOutcome",
+  z.object({
+    ixt: doc(z.number(), "I(X;T) in bits after the first epoch (on `infoPlane.split`)."),
+    ity: doc(z.number(), "I(T;Y) in bits after the first epoch."),
+    testMetric: z.object({ name: z.enum(["testAccuracy", "testMse"]), value: z.number() }),
+  }),
+  "The first epoch's information plane and test metric.",
+);
+
+export const predictionSchema = named(
+  "Prediction",
+  z.object({
+    noise: doc(
+      z.object({ source: z.enum(["twin", "calibration"]), backend: z.string() }),
+      "`twin`: the twin backend named (the spec's, or one configured for the device); " +
+        "`calibration`: a twin of the device's own calibration (cached, refreshed hourly).",
+    ),
+    maxAmplitudeOperations: doc(
+      z.number(),
+      "The prediction's budget: about 2 s of one core for a dry run.",
+    ),
+    amplitudeOperations: doc(
+      z.number().optional(),
+      "Both first epochs (twin and noiseless) as the cost model prices them.",
+    ),
+    noisy: doc(epochOutcomeSchema.optional(), "The first epoch on the twin."),
+    noiseless: doc(
+      epochOutcomeSchema.optional(),
+      "The same first epoch (same spec and seed) on the noiseless simulator.",
+    ),
+    skipped: doc(
+      z.string().optional(),
+      "Why nothing was run: over the budget, no calibration, a classical model, CSV data.",
+    ),
+  }),
+  "The first epoch run in-process under the device's noise and without it; present on twin " +
+    "and hardware backends.",
+);
+
 export const dryRunSchema = named(
   "DryRun",
-  z.object({ plan: runPlanSchema }),
-  "The plan of a run; nothing was queued.",
+  z.object({ plan: runPlanSchema, prediction: predictionSchema.optional() }),
+  "The plan of a run, and on a twin or device the predicted first epoch; nothing was queued.",
 );
 
 export const replayedSchema = named(

@@ -9,6 +9,7 @@ import type { TranspilingIbmProvider } from "../../providers/ibm/transpiling-pro
 import { LocalProvider } from "../../providers/local/provider.js";
 import type { Provider, RunScope } from "../../providers/types.js";
 import { QplaneError } from "../errors/catalogue.js";
+import type { PredictionNoise } from "../training/prediction.js";
 import type { BackendResolver, ResolvedBackend } from "../training/run.js";
 import { type BackendConfig, descriptorFor } from "./descriptors.js";
 import { createTwin } from "./twins.js";
@@ -17,6 +18,8 @@ export interface NamedProvider extends ResolvedBackend {
   readonly name: string;
   /** The entry's settings for `GET /v1/backends`: endpoint overrides left out. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** The noise its predictions run under (`predictionNoiseOf`); absent on noiseless simulators. */
+  readonly prediction?: PredictionNoise;
 }
 
 /** Not for clients to see, whatever the provider: what the entry is (shown apart). */
@@ -38,6 +41,39 @@ function visibleSettings(config: BackendConfig): Record<string, unknown> {
 export interface BackendRegistry {
   readonly backends: readonly NamedProvider[];
   readonly resolve: BackendResolver;
+  /** The noise predictions on the named backend run under (`predictionNoiseOf`), if any. */
+  readonly predictionOf: (name: string) => PredictionNoise | undefined;
+}
+
+/**
+ * The noise a prediction on `config` runs under (`src/training/prediction.ts`): a twin's own;
+ * for a device, a twin configured for it (`noise.fromBackend` naming it), else a twin of its
+ * live calibration, fetched on first use and refreshed hourly like a configured one (so
+ * repeated dry runs fetch once). Noiseless simulators have none.
+ */
+function predictionNoiseOf(
+  config: BackendConfig,
+  configs: readonly BackendConfig[],
+  resolved: ReadonlyMap<string, ResolvedBackend>,
+  env: ProviderEnv,
+): PredictionNoise | undefined {
+  if (config.provider === "local") {
+    return config.noise === undefined
+      ? undefined
+      : { source: "twin", backend: config.name, twin: resolved.get(config.name)! };
+  }
+  if (config.provider !== "ibm" && config.provider !== "braket") return undefined;
+  const configured = configs.find(
+    (entry) => entry.provider === "local" && entry.noise?.fromBackend === config.name,
+  );
+  if (configured !== undefined) {
+    return { source: "twin", backend: configured.name, twin: resolved.get(configured.name)! };
+  }
+  const twin = createTwin(
+    { name: config.name, provider: "local", noise: { fromBackend: config.name } },
+    { configs, env },
+  );
+  return { source: "calibration", backend: config.name, twin };
 }
 
 /**
@@ -124,12 +160,20 @@ export function createBackendRegistry(
   const resolved = new Map(
     configs.map((config) => [config.name, createProvider(config, env, configs)]),
   );
+  const predictions = new Map(
+    configs.map((config) => [config.name, predictionNoiseOf(config, configs, resolved, env)]),
+  );
   return {
-    backends: configs.map((config) => ({
-      name: config.name,
-      ...resolved.get(config.name)!,
-      settings: visibleSettings(config),
-    })),
+    backends: configs.map((config) => {
+      const prediction = predictions.get(config.name);
+      return {
+        name: config.name,
+        ...resolved.get(config.name)!,
+        settings: visibleSettings(config),
+        ...(prediction ? { prediction } : {}),
+      };
+    }),
+    predictionOf: (name) => predictions.get(name),
     resolve: (name) => {
       const backend = resolved.get(name);
       if (backend === undefined) {

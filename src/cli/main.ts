@@ -9,9 +9,10 @@ import { MAX_POOL_SIZE } from "../experiments/run-pool.js";
 import { calibrationCommand } from "./calibration.js";
 import { registerCircuitCommand } from "./circuit.js";
 import { runEngineCheck } from "./engine-check.js";
+import { estimateCommand } from "./estimate.js";
 import { experimentCommand } from "./experiment.js";
 import { infoPlaneFromCountsFile } from "./infoplane-command.js";
-import { estimateCommand, TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
+import { TRAIN_FLAGS, type TrainFlags, trainCommand } from "./train.js";
 
 /** The demo run: moons, 4 qubits, learning-rate feedback towards I* = H(Y). */
 const DEMO_FLAGS: TrainFlags = { dataset: "moons", epochs: "30", feedback: "lr", alpha: "1" };

@@ -5,19 +5,16 @@
  */
 import { dirname, resolve } from "node:path";
 import { loadBackends } from "../backends/config.js";
-import { createBackendRegistry } from "../backends/registry.js";
-import { DEFAULT_COST_LIMITS } from "../config.js";
+import { type BackendRegistry, createBackendRegistry } from "../backends/registry.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { present } from "../errors/checked.js";
 import { parseJsonOrYaml, syntaxOf } from "../files/json-or-yaml.js";
 import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, writeRunFolder } from "../runs/run-folder.js";
-import { checkJobCost, SIMULATOR_OPERATIONS_PER_SECOND } from "../training/cost.js";
 import type { TrainingEvent } from "../training/loop.js";
-import { checkBudget, planRun, type RunPlan } from "../training/plan.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
-import { type BackendResolver, preparePlan, runTraining } from "../training/run.js";
-import { type JobSpec, parseJobSpec } from "../training/spec.js";
+import { type BackendResolver, runTraining } from "../training/run.js";
+import { parseJobSpec } from "../training/spec.js";
 import { readTextFile } from "./read-text-file.js";
 
 /** Flag name → spec path, and how its text becomes a value. */
@@ -226,96 +223,10 @@ export async function trainCommand(
 }
 
 /** The backends a CLI run may name: local, local-noisy and those of QPLANE_BACKENDS. */
+export function cliBackendRegistry(): BackendRegistry {
+  return createBackendRegistry(loadBackends(process.env.QPLANE_BACKENDS));
+}
+
 export function cliBackendResolver(): BackendResolver {
-  return createBackendRegistry(loadBackends(process.env.QPLANE_BACKENDS)).resolve;
-}
-
-export interface EstimateCommandOptions {
-  readonly specPath?: string;
-  readonly flags: TrainFlags;
-  /** Resolves `backend.name`. @defaultValue the backends of QPLANE_BACKENDS (local always) */
-  readonly resolveBackend?: BackendResolver;
-  /** One JSON line instead of the readable summary. @defaultValue false */
-  readonly json?: boolean;
-}
-
-const count = (value: number) => value.toLocaleString("en-US");
-
-/** The plan in a few lines a person reads before paying for hardware time. */
-export function describePlan(spec: JobSpec, plan: RunPlan): string {
-  const lines = [
-    `plan for ${spec.dataset.name} on backend "${spec.backend.name}" (${spec.training.gradient} gradients, ${spec.backend.shots === 0 ? "exact probabilities" : `${count(spec.backend.shots)} shots per circuit`}):`,
-    `  per epoch:  ${count(plan.submissionsPerEpoch)} submissions (${plan.stepsPerEpoch} optimisation steps), ${count(plan.circuitsPerEpoch)} circuits, ${count(plan.shotsPerEpoch)} shots, $${plan.costPerEpochUsd.toFixed(2)}`,
-    `  total:      ${count(plan.totalSubmissions)} submissions over ${plan.epochs} epochs, ${count(plan.totalCircuits)} circuits, ${count(plan.totalShots)} shots`,
-    `  est. cost:  $${plan.estimatedCostUsd.toFixed(2)} (backend price table)`,
-    `  compute:    ${plan.amplitudeOperations.toExponential(2)} amplitude-operations (about ${describeSeconds(plan.amplitudeOperations / SIMULATOR_OPERATIONS_PER_SECOND)} on one core of the local simulator), peak memory ${describeBytes(plan.peakMemoryBytes)}`,
-  ];
-  const service = serviceVerdict(plan);
-  if (service !== null) lines.push(`  service:    ${service}`);
-  if (plan.transpiled !== undefined) {
-    const { depth, twoQubitGates, swaps, layout } = plan.transpiled;
-    lines.push(
-      `  transpiled: depth ${depth}, ${twoQubitGates} two-qubit gates, ${swaps ?? 0} SWAPs${swaps ? " (forced by the coupling map)" : ""}, layout [${layout.join(", ")}]`,
-    );
-  }
-  const budget = [
-    spec.backend.maxCost === undefined ? null : `maxCost $${spec.backend.maxCost}`,
-    spec.backend.maxShots === undefined ? null : `maxShots ${count(spec.backend.maxShots)}`,
-  ].filter((part) => part !== null);
-  if (budget.length > 0) lines.push(`  budget:     within ${budget.join(", ")}`);
-  return `${lines.join("\n")}\n`;
-}
-
-function describeSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds.toPrecision(2)} s`;
-  if (seconds < 3600) return `${(seconds / 60).toPrecision(2)} min`;
-  if (seconds < 86_400 * 365) return `${(seconds / 3600).toPrecision(2)} h`;
-  return `${(seconds / (86_400 * 365)).toExponential(1)} years`;
-}
-
-function describeBytes(bytes: number): string {
-  const kib = bytes / 1024;
-  if (kib < 1024) return `${kib.toFixed(1)} KiB`;
-  return kib < 1024 ** 2 ? `${(kib / 1024).toFixed(1)} MiB` : `${(kib / 1024 ** 2).toFixed(1)} GiB`;
-}
-
-/**
- * Whether the service would admit the run at its default per-job limits. `qplane train`
- * never refuses a run on its cost (the machine is the user's own); this says what a server
- * with default limits would answer.
- */
-function serviceVerdict(plan: RunPlan): string | null {
-  try {
-    checkJobCost(
-      {
-        amplitudeOperations: plan.amplitudeOperations,
-        peakMemoryBytes: plan.peakMemoryBytes,
-        drivers: plan.costDrivers,
-      },
-      DEFAULT_COST_LIMITS,
-    );
-    return null;
-  } catch (error) {
-    if (!(error instanceof QplaneError)) throw error;
-    return `a server with default limits refuses it (422 ${error.code}): ${error.message}`;
-  }
-}
-
-/**
- * `qplane estimate`: the run's plan (submissions per epoch, shots, estimated cost,
- * amplitude-operations and peak memory; on IBM the transpiled depth, two-qubit gates and
- * forced SWAPs), readable or as one JSON line, without running it or generating its data.
- * A spec over its budget is refused as the run itself would be.
- */
-export async function estimateCommand(
-  options: EstimateCommandOptions,
-  write: (text: string) => void,
-): Promise<void> {
-  const specInput = specFromFlags(options.specPath, options.flags);
-  const resolveBackend = options.resolveBackend ?? cliBackendResolver();
-  const spec = parseJobSpec(specInput);
-  const backend = resolveBackend(spec.backend.name);
-  const plan = await planRun(preparePlan(spec, backend), backend.provider);
-  checkBudget(spec, plan);
-  write(options.json ? `${JSON.stringify(plan)}\n` : describePlan(spec, plan));
+  return cliBackendRegistry().resolve;
 }

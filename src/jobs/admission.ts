@@ -14,7 +14,7 @@
 import type { Provider } from "../../providers/types.js";
 import { type CostLimits, checkDatasetRows, checkSpecLimits, type SpecLimits } from "../config.js";
 import { QplaneError } from "../errors/catalogue.js";
-import { checkJobCost } from "../training/cost.js";
+import { checkJobCost } from "../training/cost-limits.js";
 import {
   type DatasetSummary,
   type PreparedDataShape,
@@ -40,7 +40,7 @@ export interface AdmissionContext {
    * The provider of the spec's backend: its capabilities say whether the workers simulate its
    * circuits (counted in the cost) or a remote device runs them.
    */
-  readonly providerOf: (spec: JobSpec) => Pick<Provider, "statevectors">;
+  readonly providerOf: (spec: JobSpec) => Pick<Provider, "statevectors" | "noisySimulation">;
 }
 
 /** A spec on its way through the pipeline, with its data's shape once known. */

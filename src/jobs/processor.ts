@@ -27,7 +27,7 @@ import type { Logger } from "pino";
 import { localBackendResolver } from "../backends/registry.js";
 import { checkDatasetRows, type Limits } from "../config.js";
 import { isQplaneError } from "../errors/catalogue.js";
-import { checkJobCost } from "../training/cost.js";
+import { checkJobCost } from "../training/cost-limits.js";
 import type { TrainingEvent } from "../training/loop.js";
 import { trainModel } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";

@@ -21,7 +21,8 @@
  *   rate is the run's time on one core (`bench/admission.ts` prints estimate / real). On a
  *   remote backend (IBM, Braket) the device runs the circuits: a row costs this process its
  *   parameter values and outcome distribution (columns + outcomes operations).
- * - **peak memory** of the largest step or evaluation, as the local simulator lays it out:
+ * - **peak memory** of the largest step or evaluation (an epoch's splits are evaluated in one
+ *   call), as the local simulator lays it out (a twin: its density matrix or trajectory states):
  *   the call's parameter matrix (rows × columns Float64), its outcome probabilities (and
  *   counts), per-row gradients (adjoint: per chunk of rows) or the parameter-shift
  *   Jacobian, and the statevectors kept alive (re/im Float64Array, 16 bytes per amplitude:
@@ -30,13 +31,20 @@
  *
  * Submissions, shots and USD stay with the provider's own `estimate` (`plan.ts`).
  */
+import type { SimulationKind } from "../../providers/types.js";
 import type { AnsatzSize } from "../circuits/ansatz.js";
-import { QplaneError } from "../errors/catalogue.js";
 import { present } from "../errors/checked.js";
 import { adjointChunkRows } from "../gradients/adjoint.js";
 import { shiftsPerOccurrence } from "../gradients/parameter-shift.js";
 import { holevoOperations } from "../infoplane/holevo.js";
-import { DEFAULT_SNAPSHOT_BUDGET_BYTES, shotOperations } from "../pacing/work-units.js";
+import {
+  DEFAULT_SNAPSHOT_BUDGET_BYTES,
+  densityRowOperations,
+  noisyMethod,
+  noisyStateBytes,
+  shotOperations,
+  trajectoryRowOperations,
+} from "../pacing/work-units.js";
 import type { MlpLayerLayout } from "./mlp-layout.js";
 import type { ProviderRunShape } from "./model.js";
 import type { JobSpec } from "./spec.js";
@@ -129,11 +137,12 @@ export interface VqcCostShape
   /** null: the model circuit's evaluation also gives the representation. */
   readonly representation: CircuitShape | null;
   /**
-   * The backend simulates statevectors in this process (its provider offers `statevectors`:
-   * the local simulator). A remote backend runs the circuits itself: this process only
-   * builds the rows and reads the results back.
+   * How the backend runs circuits (`simulationKindOf`): statevectors in this process (the
+   * local simulator), a density matrix or trajectories in this process (a twin: `noisyMethod`
+   * picks per call, by cost), or remotely (this process only builds the rows and reads the
+   * results back).
    */
-  readonly simulated: boolean;
+  readonly simulation: SimulationKind;
   /**
    * `encoding: "linear"`: multiply-adds of one row's encoding angles φ = W·x + b (angles ×
    * features), charged like the MLP's: once per row built (every evaluated row, each SPSA
@@ -196,6 +205,35 @@ export function forwardOperations(circuit: Pick<CircuitShape, "qubits" | "gates"
   return (circuit.gates + 1) * (2 ** circuit.qubits + GATE_OVERHEAD_AMPLITUDES);
 }
 
+/**
+ * Amplitude-operations of one row on a noisy simulator (a twin), by the method it will use
+ * (`noisyMethod`): the density matrix's 4 passes over 4ⁿ entries per gate, or the shots'
+ * trajectories and the row's no-event path over 2ⁿ amplitudes; plus the fixed per-gate
+ * overhead and the readout, as {@link forwardOperations}. Trajectories draw their shots
+ * themselves, so the sampler's per-shot cost is only charged beside the density matrix (the
+ * caller adds it for both: a bound).
+ */
+export function noisyRowOperations(
+  circuit: Pick<CircuitShape, "qubits" | "gates">,
+  shots: number,
+): number {
+  const { qubits, gates } = circuit;
+  const work =
+    noisyMethod(qubits, gates, shots) === "density"
+      ? densityRowOperations(qubits, gates)
+      : trajectoryRowOperations(qubits, gates, shots);
+  return work + (gates + 1) * GATE_OVERHEAD_AMPLITUDES + 2 ** qubits;
+}
+
+/** Bytes of state one noisy call of the circuit keeps alive (`noisyStateBytes`). */
+export function noisyCallBytes(
+  circuit: Pick<CircuitShape, "qubits" | "gates">,
+  shots: number,
+): number {
+  const { qubits, gates } = circuit;
+  return noisyStateBytes(qubits, gates, noisyMethod(qubits, gates, shots));
+}
+
 // the sampler owns its weight (the simulator paces by it); the cost model charges it per shot
 export { shotOperations };
 
@@ -215,7 +253,8 @@ interface Part {
 
 function vqcCost(input: CostInput, model: VqcCostShape) {
   const { spec, data } = input;
-  const { circuit, representation, shots, informationShots, gradient, simulated } = model;
+  const { circuit, representation, shots, informationShots, gradient, simulation } = model;
+  const simulated = simulation === "statevector";
   const size = circuitSize(circuit);
   // the classical encoding map of one row (linear encoding; 0 for fixed)
   const encoding = model.encodingMultiplyAdds * MLP_OPERATIONS_PER_MULTIPLY_ADD;
@@ -226,6 +265,13 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
   // is always simulated here
   let workspaceBytes = Math.max(statesOf(circuit), spec.infoPlane.holevo ? stateBytes : 0);
   workspaceBytes += statesOf(representation);
+  // a noisy call allocates its ρ (or trajectory states) and frees it: the largest one counts
+  if (simulation === "noisy") {
+    workspaceBytes += Math.max(
+      noisyCallBytes(circuit, shots),
+      representation === null ? 0 : noisyCallBytes(representation, informationShots),
+    );
+  }
   // the linear encoding's W (angles × features), counted once as the MLP counts its weights
   workspaceBytes += model.encodingMultiplyAdds * FLOAT64_BYTES;
 
@@ -240,9 +286,11 @@ function vqcCost(input: CostInput, model: VqcCostShape) {
     columns = shape.columns,
   ) => {
     const outcomes = 2 ** shape.clbits;
-    const perRow = simulated
-      ? forwardOperations(shape) + callShots * shotOperations(shape.clbits)
-      : columns + outcomes;
+    const perRow =
+      simulation === "remote"
+        ? columns + outcomes
+        : (simulated ? forwardOperations(shape) : noisyRowOperations(shape, callShots)) +
+          callShots * shotOperations(shape.clbits);
     const resultBytes = rows * outcomes * (FLOAT64_BYTES + (callShots > 0 ? UINT32_BYTES : 0));
     return {
       operations: rows * perRow,
@@ -420,68 +468,17 @@ export function estimateJobCost(input: CostInput): JobCost {
     data.featureCount *
     FLOAT64_BYTES *
     FEATURE_COPIES;
-  const largestCall = Math.max(
-    fullStep.bytes,
-    lastStep.bytes,
-    trainEvaluation.bytes,
-    testEvaluation.bytes,
-    validationEvaluation.bytes,
-    probe.bytes,
-  );
+  // an epoch's evaluations are one provider call over every split's rows (`row-batches.ts`),
+  // then infoPlane.split's representation run when it has its own: both results alive
+  const informedRows = onTrain ? data.train.samples : data.test.samples;
+  const evaluationBytes =
+    parts.evaluation(data.train.samples + data.test.samples + validationSamples, false).bytes +
+    parts.evaluation(informedRows, true).bytes -
+    parts.evaluation(informedRows, false).bytes;
+  const largestCall = Math.max(fullStep.bytes, lastStep.bytes, evaluationBytes, probe.bytes);
   return {
     amplitudeOperations,
     peakMemoryBytes: dataBytes + parts.workspaceBytes + largestCall,
     drivers: driversOf(input),
   };
-}
-
-const MIB = 1024 * 1024;
-
-/** `1.23e+15` for large counts, plain digits for small ones. */
-function formatCount(value: number): string {
-  return value < 1e6 ? String(value) : value.toExponential(2);
-}
-
-function formatDrivers(drivers: CostDrivers): string {
-  return Object.entries(drivers)
-    .map(([field, value]) => `${field}=${value}`)
-    .join(", ");
-}
-
-/**
- * Limits on one job's compute, checked on its estimated cost (`src/training/cost.ts`) by the
- * API, the job service and the worker before training (QPLANE_ERR_JOB_TOO_LARGE).
- */
-export interface CostLimits {
-  /**
-   * Amplitude-operations one job may plan. @defaultValue one hour of one core at the
-   * simulator's measured rate, 3600 × SIMULATOR_OPERATIONS_PER_SECOND (`QPLANE_MAX_JOB_WORK`)
-   */
-  readonly maxJobWork: number;
-  /** Peak memory one job may plan, in MiB. @defaultValue 4096 (`QPLANE_MAX_JOB_MEMORY_MB`) */
-  readonly maxJobMemoryMb: number;
-}
-
-/**
- * Refuses a job whose estimated work or peak memory is over the server's limits with
- * QPLANE_ERR_JOB_TOO_LARGE, naming the estimate, the limit and the fields that drive it.
- */
-export function checkJobCost(cost: JobCost, limits: CostLimits): void {
-  const problems: string[] = [];
-  if (cost.amplitudeOperations > limits.maxJobWork) {
-    problems.push(
-      `estimated work ${formatCount(cost.amplitudeOperations)} amplitude-operations is over this server's limit of ${formatCount(limits.maxJobWork)} (QPLANE_MAX_JOB_WORK)`,
-    );
-  }
-  const memoryMb = cost.peakMemoryBytes / MIB;
-  if (memoryMb > limits.maxJobMemoryMb) {
-    problems.push(
-      `estimated peak memory ${memoryMb < 10 ? memoryMb.toFixed(1) : Math.round(memoryMb)} MiB is over this server's limit of ${limits.maxJobMemoryMb} MiB (QPLANE_MAX_JOB_MEMORY_MB)`,
-    );
-  }
-  if (problems.length === 0) return;
-  throw new QplaneError(
-    "QPLANE_ERR_JOB_TOO_LARGE",
-    `spec: the job is too large: ${problems.join("; ")}; driven by ${formatDrivers(cost.drivers)}`,
-  );
 }

@@ -64,7 +64,7 @@ export interface PlanInput {
   readonly data: PreparedDataShape;
   readonly model: Pick<TrainableModel, "runShape">;
   /** The backend's provider: its capabilities shape the compute cost (`sizing.ts`). */
-  readonly provider: Pick<Provider, "statevectors">;
+  readonly provider: Pick<Provider, "statevectors" | "noisySimulation">;
 }
 
 interface CallCost {

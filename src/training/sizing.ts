@@ -6,7 +6,7 @@
  * of the training labels and |R|, so the API refuses an unreachable feedback target
  * (`admitFeedbackTarget`) before anything is queued.
  */
-import { type Provider, supportsStatevectors } from "../../providers/types.js";
+import { type Provider, simulationKindOf } from "../../providers/types.js";
 import { ansatzSize } from "../circuits/ansatz.js";
 import { type Circuit, isParameterAngle } from "../circuits/ir.js";
 import { GENERATED_DATASETS } from "../data/index.js";
@@ -17,12 +17,11 @@ import { pluginEntropyBits } from "../infoplane/entropy.js";
 import {
   ansatzCircuitShape,
   type CircuitShape,
-  type CostLimits,
-  checkJobCost,
   estimateJobCost,
   type JobCost,
   type ModelCostShape,
 } from "./cost.js";
+import { type CostLimits, checkJobCost } from "./cost-limits.js";
 import { checkTargetReachable } from "./feedback.js";
 import { hiddenWidthsOf, mlpLayoutFor, mlpRepresentationBits } from "./mlp-layout.js";
 import { type DatasetSummary, type PreparedDataShape, prepareDataShape } from "./prepare.js";
@@ -71,7 +70,7 @@ export function circuitShapeOf(circuit: Circuit): CircuitShape {
 export function modelCostShape(
   spec: JobSpec,
   data: PreparedDataShape,
-  provider: Pick<Provider, "statevectors">,
+  provider: Pick<Provider, "statevectors" | "noisySimulation">,
 ): ModelCostShape {
   const { model, backend, training } = spec;
   // the linear model is priced as the MLP with no hidden layer
@@ -91,7 +90,7 @@ export function modelCostShape(
       shots: backend.shots,
       informationShots: informationShotsOf(spec),
       gradient: training.gradient,
-      simulated: supportsStatevectors(provider),
+      simulation: simulationKindOf(provider),
       encodingMultiplyAdds: 0,
     };
   }
@@ -121,7 +120,7 @@ export function modelCostShape(
     shots: backend.shots,
     informationShots,
     gradient: training.gradient,
-    simulated: supportsStatevectors(provider),
+    simulation: simulationKindOf(provider),
     encodingMultiplyAdds: size.encodingAngles * data.featureCount,
   };
 }
@@ -129,7 +128,7 @@ export function modelCostShape(
 /** The cost of a spec's run; `data` defaults to its shape, computed without generating it. */
 export function jobCostOf(
   spec: JobSpec,
-  provider: Pick<Provider, "statevectors">,
+  provider: Pick<Provider, "statevectors" | "noisySimulation">,
   data: PreparedDataShape = prepareDataShape(spec),
 ): JobCost {
   return estimateJobCost({ spec, data, model: modelCostShape(spec, data, provider) });
@@ -144,7 +143,7 @@ export function jobCostOf(
 export function admitJobCost(
   spec: JobSpec,
   limits: CostLimits,
-  provider: Pick<Provider, "statevectors">,
+  provider: Pick<Provider, "statevectors" | "noisySimulation">,
 ): JobCost | null {
   if (spec.dataset.name === "csv") return null;
   const cost = jobCostOf(spec, provider);

@@ -259,9 +259,9 @@ describe("qplane estimate", () => {
       // (3 operations per multiply-add); per epoch 2·111 SPSA rows and 111 + 39 evaluated
       // rows, and the overheads of 7 steps and 2·111 + 39 samples (100 000 and 4000 each)
       amplitudeOperations: 30 * (372 * (3680 + 100 * 30 + 48 * 3) + 7 * 100_000 + 261 * 4000),
-      // features ×2 copies, one 4-qubit state, W (48 Float64), and the train split's
-      // evaluation (111 rows of 36 columns: 12 φ + 24 θ, 4 outcome probabilities and counts)
-      peakMemoryBytes: 150 * 4 * 8 * 2 + 16 * 16 + 48 * 8 + 111 * 36 * 8 + 111 * 4 * 12,
+      // features ×2 copies, one 4-qubit state, W (48 Float64), and the epoch's one evaluation
+      // of both splits (150 rows of 36 columns: 12 φ + 24 θ, 4 outcome probabilities and counts)
+      peakMemoryBytes: 150 * 4 * 8 * 2 + 16 * 16 + 48 * 8 + 150 * 36 * 8 + 150 * 4 * 12,
       costDrivers: {
         "model.qubits": 4,
         "model.layers": 3,
@@ -295,7 +295,7 @@ describe("qplane estimate", () => {
         "  per epoch:  8 submissions (7 optimisation steps), 372 circuits, 37,200 shots, $0.00",
         "  total:      240 submissions over 30 epochs, 11,160 circuits, 1,116,000 shots",
         "  est. cost:  $0.00 (backend price table)",
-        "  compute:    1.28e+8 amplitude-operations (about 0.11 s on one core of the local simulator), peak memory 46.4 KiB",
+        "  compute:    1.28e+8 amplitude-operations (about 0.11 s on one core of the local simulator), peak memory 59.2 KiB",
         "  budget:     within maxShots 2,000,000",
         "",
       ].join("\n"),

@@ -12,13 +12,13 @@ import {
 } from "../../src/infoplane/holevo.js";
 import {
   ansatzCircuitShape,
-  checkJobCost,
   forwardOperations,
   MLP_OPERATIONS_PER_MULTIPLY_ADD,
   SAMPLE_OVERHEAD_OPERATIONS,
   STEP_OVERHEAD_OPERATIONS,
   type VqcCostShape,
 } from "../../src/training/cost.js";
+import { checkJobCost } from "../../src/training/cost-limits.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
 import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
@@ -55,9 +55,10 @@ describe("the cost model", () => {
     expect(cost.amplitudeOperations).toBe(2 * ((6 * 4 + 8) * FORWARD + OVERHEAD));
     expect(cost.amplitudeOperations).toBe(546_816);
     // features (8 × 2 Float64, raw and scaled) 256 B; state, λ and 4 snapshots of 4
-    // amplitudes × 16 B = 384 B; the largest call is either the batch of 4 (matrix 4 × 6 × 8,
-    // probabilities 4 × 2 × 8, gradients 4 × 4 × 8) or the train split (6 × 6 × 8 + 6 × 2 × 8)
-    expect(cost.peakMemoryBytes).toBe(256 + 384 + 384);
+    // amplitudes × 16 B = 384 B; the largest call is the epoch's one evaluation of all 8 rows
+    // (matrix 8 × 6 × 8, probabilities 8 × 2 × 8 = 512 B), over the batch of 4 (matrix
+    // 4 × 6 × 8, probabilities 4 × 2 × 8, gradients 4 × 4 × 8 = 384 B)
+    expect(cost.peakMemoryBytes).toBe(256 + 384 + 512);
     expect(cost.drivers).toEqual({
       "model.qubits": 2,
       "model.layers": 1,
@@ -76,9 +77,10 @@ describe("the cost model", () => {
     expect(cost.amplitudeOperations).toBe(
       2 * ((6 * 4 + 8) * FORWARD + (2 * 6 + 8) * 4 * MLP_OPERATIONS_PER_MULTIPLY_ADD + OVERHEAD),
     );
-    // features 256 B; state, λ and 6 snapshots of 64 B = 512 B; W 4 × 8 B; the batch of 4:
-    // matrix 4 × 6 × 8, probabilities 4 × 2 × 8, gradients 4 × 6 × 8
-    expect(cost.peakMemoryBytes).toBe(256 + 512 + 32 + 192 + 64 + 192);
+    // features 256 B; state, λ and 6 snapshots of 64 B = 512 B; W 4 × 8 B; the joined
+    // evaluation of 8 rows (matrix 8 × 6 × 8, probabilities 8 × 2 × 8 = 512 B) over the batch
+    // of 4 (matrix 4 × 6 × 8, probabilities 4 × 2 × 8, gradients 4 × 6 × 8 = 448 B)
+    expect(cost.peakMemoryBytes).toBe(256 + 512 + 32 + 384 + 128);
   });
 
   it("prices parameter-shift by hand: (shifts + 1) rows per sample, plus the shots' sampling", () => {

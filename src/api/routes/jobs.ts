@@ -4,12 +4,20 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Provider } from "../../../providers/types.js";
+import { localBackendResolver } from "../../backends/registry.js";
 import { QplaneError } from "../../errors/catalogue.js";
 import { present } from "../../errors/checked.js";
 import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
+import {
+  CALIBRATION_WAIT_MS,
+  DRY_RUN_PREDICTION_SECONDS,
+  predictFirstEpoch,
+  predictionWork,
+} from "../../training/prediction.js";
+import { prepareData } from "../../training/prepare.js";
 import { preparePlan } from "../../training/run.js";
 import { checkSingleRunSpec, type JobSpec } from "../../training/spec.js";
 import { requesterOf, resolveAvailability, specAdmission } from "../admission.js";
@@ -73,8 +81,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, options } = app.qplane;
   const admit = specAdmission(options);
 
-  /** The plan of a spec admitted for `requester` on its backend (nothing is run or queued). */
-  async function plan(spec: JobSpec, requester: Requester) {
+  /**
+   * The plan of a spec admitted for `requester` on its backend (nothing is queued), and on a
+   * twin or device the first epoch predicted within the dry run's small budget.
+   */
+  async function dryRun(spec: JobSpec, requester: Requester) {
     const backend = present(
       options.backends.find((candidate) => candidate.name === spec.backend.name),
       `backend ${spec.backend.name}`,
@@ -88,14 +99,28 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     // planning only estimates (and asks IBM's transpiler) from the data's shape: no data is
     // generated and the model never runs here
     const provider = backend.provider as Provider;
+    const dataShape = await options.datasetShapes.of(spec, requester);
     const prepared = preparePlan(
       spec,
       { provider, ...(await resolveAvailability(backend)) },
-      await options.datasetShapes.of(spec, requester),
+      dataShape,
     );
-    const result = await planRun(prepared, provider);
-    checkBudget(spec, result);
-    return result;
+    const plan = await planRun(prepared, provider);
+    checkBudget(spec, plan);
+    if (backend.prediction === undefined) return { plan };
+    const csv = spec.dataset.name === "csv";
+    const prediction = await predictFirstEpoch({
+      spec,
+      noise: backend.prediction,
+      noiseless: localBackendResolver("local"),
+      dataShape,
+      // the API sizes a CSV file (DatasetShapes) but reads its rows only in the worker
+      prepareData: csv ? undefined : prepareData,
+      unavailableData: "a dry run does not read CSV files (qplane estimate predicts on them)",
+      maxWork: predictionWork(DRY_RUN_PREDICTION_SECONDS),
+      calibrationWaitMs: CALIBRATION_WAIT_MS,
+    });
+    return { plan, prediction };
   }
 
   /** A submission's spec after the server's checks (limits, backend, compute estimate). */
@@ -153,7 +178,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       if (request.query.dryRun === "true") {
         // the pre-`/v1/dry-runs` form: its body is not the route's documented 200, so it
         // is checked against its own schema and serialised here
-        const body = dryRunSchema.parse({ plan: await plan(spec, requester) });
+        const body = dryRunSchema.parse(await dryRun(spec, requester));
         return reply
           .code(200)
           .type("application/json; charset=utf-8")
@@ -185,7 +210,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           "per epoch, total shots, estimated cost from the backend's price table, " +
           "amplitude-operations and peak memory (on IBM also the transpiled depth and " +
           "two-qubit gates). A spec over its own budget (`backend.maxCost`, " +
-          "`backend.maxShots`) is refused with 400 QPLANE_ERR_BUDGET_EXCEEDED naming the field.",
+          "`backend.maxShots`) is refused with 400 QPLANE_ERR_BUDGET_EXCEEDED naming the field. " +
+          "On a twin or hardware backend, `prediction` runs the first epoch in-process on the " +
+          "device's twin and on the noiseless simulator (same spec and seed) and reports both " +
+          "epochs' I(X;T), I(T;Y) and test metric; over its budget (about 2 s of one core, " +
+          "priced by the cost model) it is `skipped` with the reason instead.",
         tags: ["jobs"],
         security: SECURITY,
         body: jobSubmissionSchema,
@@ -200,7 +229,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const requester = requesterOf(identify(keys, request).owner, reply);
       const spec = await admitted(request.body, requester);
-      return { plan: await plan(spec, requester) };
+      return dryRun(spec, requester);
     },
   );
 

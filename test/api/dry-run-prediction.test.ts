@@ -1,0 +1,101 @@
+/**
+ * `POST /v1/dry-runs` (and the legacy `?dryRun=true`) on a twin: the plan and the predicted
+ * first epoch under the twin's noise beside the noiseless simulator's; over the dry run's
+ * budget the prediction is skipped with its reason. Noiseless backends have none.
+ */
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseNoiseModel } from "../../providers/local/noise-model.js";
+import { NoisyLocalProvider } from "../../providers/local/noisy-provider.js";
+import { localBackendResolver } from "../../src/backends/registry.js";
+import type { ResolvedBackend } from "../../src/training/run.js";
+import { testApp } from "./helpers.js";
+
+const twin: ResolvedBackend = {
+  provider: new NoisyLocalProvider({
+    device: "strong",
+    noise: parseNoiseModel({ depolarizing: { default: 0.3 } }),
+  }),
+  exactProbabilities: true,
+};
+
+const SMALL = {
+  dataset: { name: "moons", samples: 40, seed: 3 },
+  model: { qubits: 2, layers: 2 },
+  training: { epochs: 5, gradient: "spsa", seed: 5 },
+  backend: { name: "strong-twin", shots: 0 },
+};
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  ({ app } = await testApp({
+    backends: [
+      { name: "local", provider: localBackendResolver("local").provider },
+      {
+        name: "strong-twin",
+        ...twin,
+        prediction: { source: "twin", backend: "strong-twin", twin },
+      },
+    ],
+  }));
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe("a dry run's prediction", () => {
+  it("runs the first epoch on the twin and on the noiseless simulator, same spec and seed", async () => {
+    const response = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: SMALL });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(Object.keys(body)).toEqual(["plan", "prediction"]);
+    expect(body.prediction).toEqual({
+      noise: { source: "twin", backend: "strong-twin" },
+      maxAmplitudeOperations: 2.4e9,
+      amplitudeOperations: 1_252_800,
+      noisy: {
+        ixt: 0.0000358448562643217,
+        ity: 5.3355874163837795e-8,
+        testMetric: { name: "testAccuracy", value: 0.4 },
+      },
+      noiseless: {
+        ixt: 0.11748900507523526,
+        ity: 0.009969423996012665,
+        testMetric: { name: "testAccuracy", value: 0.4 },
+      },
+    });
+    expect(body.plan).toMatchObject({ epochs: 5, estimatedCostUsd: 0 });
+    const legacy = await app.inject({
+      method: "POST",
+      url: "/v1/jobs?dryRun=true",
+      payload: SMALL,
+    });
+    expect(legacy.json()).toEqual(body);
+  });
+
+  it("is skipped with its reason over the dry run's budget (2 s of one core)", async () => {
+    const large = {
+      ...SMALL,
+      dataset: { name: "moons", samples: 200, seed: 3 },
+      model: { qubits: 8, layers: 4 },
+    };
+    const response = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: large });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().prediction).toEqual({
+      noise: { source: "twin", backend: "strong-twin" },
+      maxAmplitudeOperations: 2.4e9,
+      amplitudeOperations: 16_282_048_000,
+      skipped:
+        "the first epoch on the twin and on the noiseless simulator is priced at 1.63e+10 amplitude-operations, over the prediction budget of 2.40e+9 (about 2 s of one core)",
+    });
+  });
+
+  it("is absent on a noiseless simulator", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/dry-runs",
+      payload: { ...SMALL, backend: { name: "local", shots: 0 } },
+    });
+    expect(Object.keys(response.json())).toEqual(["plan"]);
+  });
+});
