@@ -1,19 +1,14 @@
 import type { FastifyInstance } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planRun } from "../../src/training/plan.js";
 import { prepareRun } from "../local-backend.js";
 import type { FakeJobService } from "./fake-job-service.js";
-import { spec, testApp } from "./helpers.js";
+import { spec, useTestApp } from "./helpers.js";
 
 let app: FastifyInstance;
 let service: FakeJobService;
 
-beforeEach(async () => {
-  ({ app, service } = await testApp());
-});
-afterEach(async () => {
-  await app.close();
-});
+useTestApp((built) => ({ app, service } = built));
 
 describe("POST /v1/jobs?dryRun=true", () => {
   it("returns the run's plan (200) and queues nothing", async () => {
