@@ -4,9 +4,7 @@ import type { FakeIbmServer } from "./fake-server.js";
 import { isaCircuit, providerFor, useFreshFakeIbm } from "./helpers.js";
 
 let fake: FakeIbmServer;
-useFreshFakeIbm((started) => {
-  fake = started;
-});
+useFreshFakeIbm((started) => (fake = started));
 
 const rows = [[0.1, 0.2, 0.3]];
 

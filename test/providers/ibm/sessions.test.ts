@@ -14,9 +14,7 @@ import {
 } from "./helpers.js";
 
 let fake: FakeIbmServer;
-useFreshFakeIbm((started) => {
-  fake = started;
-});
+useFreshFakeIbm((started) => (fake = started));
 
 const rows = ISA_ROWS.slice(0, 2);
 
