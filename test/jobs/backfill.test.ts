@@ -10,15 +10,10 @@ import { newJobId } from "../../src/jobs/ids.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobRecord, type Viewer } from "../../src/jobs/types.js";
 import { startWorker } from "../../src/jobs/worker.js";
-import { parseJobSpec } from "../../src/training/spec.js";
 import { useRealServer } from "../helpers/real-server.js";
-import { deleteKeysUnder, silentLogger, waitFor } from "./helpers.js";
+import { deleteKeysUnder, silentLogger, tinyJobSpec, waitFor } from "./helpers.js";
 
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 1 },
-});
+const SPEC = tinyJobSpec(1);
 const ALICE: Viewer = { kind: "owner", owner: "alice-hash" };
 const BOB: Viewer = { kind: "owner", owner: "bob-hash" };
 

@@ -23,21 +23,17 @@ import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
-import { parseJobSpec } from "../../src/training/spec.js";
 import {
   connect,
   deleteKeysUnder,
   silentLogger,
   testConfig,
   testPrefix,
+  tinyJobSpec,
   waitFor,
 } from "./helpers.js";
 
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 2 },
-});
+const SPEC = tinyJobSpec(2);
 
 /** Two arms (feedback off, lr) × two seeds, and both controls of the lr arm: 8 children, 4 derived. */
 const WITH_CONTROLS: ExperimentSubmission = {

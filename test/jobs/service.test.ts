@@ -19,15 +19,12 @@ import {
   silentLogger,
   testConfig,
   testPrefix,
+  tinyJobSpec,
   waitFor,
   withoutTimes,
 } from "./helpers.js";
 
-const TINY = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 3 },
-});
+const TINY = tinyJobSpec(3);
 /** Minutes of training unless cancelled: epochs of seconds, steps of ~10 ms. */
 const LONG = parseJobSpec({
   dataset: { name: "moons", samples: 4000 },
