@@ -92,14 +92,16 @@ function checkpoint(records: EpochRecord[]): TrainingCheckpoint {
   };
 }
 
+/** The ids of every page of `query`, `limit` a page, from `from` (at most 100 pages). */
 async function listAll(
   query: { status?: JobStatus; tag?: string; backend?: string },
   limit: number,
+  from: JobStore = store,
 ) {
   const pages: string[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.list({ ...query, limit, cursor });
+    const page = await from.list({ ...query, limit, cursor });
     pages.push(page.jobs.map((job) => job.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined && pages.length < 100);
@@ -130,16 +132,8 @@ describe("JobStore", () => {
         jobs.push(job);
       }
       const newestFirst = jobs.map((job) => job.id).reverse();
-      const pages = async (query: object, limit: number) => {
-        const out: string[][] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listing.list({ ...query, limit, cursor });
-          out.push(page.jobs.map((job) => job.id));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor !== undefined);
-        return out;
-      };
+      const pages = (query: Parameters<typeof listAll>[0], limit: number) =>
+        listAll(query, limit, listing);
       const all = await pages({}, 10);
       expect(all.map((page) => page.length)).toEqual([10, 10, 5]);
       expect(all.flat()).toEqual(newestFirst);
