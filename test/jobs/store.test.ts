@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
+import { queuedJobRecord } from "../../src/jobs/queued-record.js";
 import { JobStore } from "../../src/jobs/store.js";
 import type { JobRecord, JobStatus } from "../../src/jobs/types.js";
 import type { TrainingCheckpoint } from "../../src/training/loop.js";
@@ -36,24 +37,14 @@ function newJob(
     training: { epochs: 3 },
     backend: { name: options.backend ?? "local" },
   });
-  return {
+  return queuedJobRecord({
     id,
-    status: "queued",
+    spec,
     name: `job ${id}`,
     tags: options.tags ?? [],
-    spec,
-    progress: { epoch: 0, epochs: 3 },
-    etaSeconds: null,
-    latest: null,
-    summary: null,
-    error: null,
-    createdAt: new Date(at).toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    cancelRequested: false,
-    attempts: 0,
     owner: options.owner ?? null,
-  };
+    createdAt: new Date(at).toISOString(),
+  });
 }
 
 async function created(options?: Parameters<typeof newJob>[0]): Promise<JobRecord> {
