@@ -76,26 +76,18 @@ function predictionNoiseOf(
   return { source: "calibration", backend: config.name, twin };
 }
 
-/**
- * Builds the provider on first use, so a backend whose credentials are missing does not stop
- * the server from starting: the jobs that name it fail with the provider's clear message.
- */
-function lazyProvider(create: () => Provider): Provider {
-  let provider: Provider | undefined;
-  const get = () => {
-    provider ??= create();
-    return provider;
-  };
+/** The Provider calls, each passed on to `target()` when it is made. */
+function forwardedProvider(target: () => Provider): Provider {
   return {
-    capabilities: async () => get().capabilities(),
-    status: async () => get().status(),
-    run: async (circuit, rows, config) => get().run(circuit, rows, config),
-    estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
+    capabilities: async () => target().capabilities(),
+    status: async () => target().status(),
+    run: async (circuit, rows, config) => target().run(circuit, rows, config),
+    estimate: async (circuit, shape, config) => target().estimate(circuit, shape, config),
   };
 }
 
 /**
- * A run scope opened on first use, like `lazyProvider`: preparing a run (or planning one)
+ * A run scope opened on first use, like the provider itself: preparing a run (or planning one)
  * must not build a provider whose credentials may be missing. Closing an unused scope is a
  * no-op.
  */
@@ -108,10 +100,7 @@ function lazyRunScope(
     return scope;
   };
   return {
-    capabilities: async () => get().capabilities(),
-    status: async () => get().status(),
-    run: async (circuit, rows, config) => get().run(circuit, rows, config),
-    estimate: async (circuit, shape, config) => get().estimate(circuit, shape, config),
+    ...forwardedProvider(get),
     transpile: async (circuit) => get().transpile(circuit),
     close: async (outcome) => scope?.close(outcome),
   };
@@ -131,6 +120,8 @@ function createProvider(
   if (!descriptor.createOnFirstUse) {
     return { provider: descriptor.create(config, env), ...availability };
   }
+  // built on first use, so a backend whose credentials are missing does not stop the server
+  // from starting: the jobs that name it fail with the provider's clear message
   let created: DescribedProvider | undefined;
   const get = () => {
     created ??= descriptor.create(config, env);
@@ -139,7 +130,7 @@ function createProvider(
   // what the descriptor declares is forwarded without building the provider
   const { transpile, runScopes } = descriptor.offers;
   const provider: Provider = {
-    ...lazyProvider(get),
+    ...forwardedProvider(get),
     ...(transpile ? { transpile: async (circuit) => get().transpile!(circuit) } : {}),
     ...(runScopes
       ? {

@@ -36,6 +36,7 @@ import {
 } from "./job-errors.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
+import { queuedJobRecord } from "./queued-record.js";
 import {
   closeRedis,
   createRedis,
@@ -172,24 +173,8 @@ class RedisJobService implements JobService {
     owner: string | null,
     id: string = newJobId(),
   ): Promise<JobRecord> {
-    const job: JobRecord = {
-      id,
-      status: "queued",
-      name,
-      tags,
-      spec,
-      progress: { epoch: 0, epochs: spec.training.epochs },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
-      createdAt: new Date(jobIdTime(id)).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner,
-    };
+    const createdAt = new Date(jobIdTime(id)).toISOString();
+    const job = queuedJobRecord({ id, spec, name, tags, owner, createdAt });
     const limit = this.config.limits.maxConcurrentJobsPerKey;
     const created = await this.store.create(job, owner === null ? null : limit);
     if (!created.ok) {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeJobService } from "./fake-job-service.js";
-import { submit, testApp } from "./helpers.js";
+import { submit, useTestApp } from "./helpers.js";
 
 const FIXTURE = readFileSync(
   new URL("../fixtures/circuits/qiskit-vqc.qasm", import.meta.url),
@@ -17,12 +17,7 @@ const circuitSpec = (model: Record<string, unknown>) => ({
 let app: FastifyInstance;
 let service: FakeJobService;
 
-beforeEach(async () => {
-  ({ app, service } = await testApp());
-});
-afterEach(async () => {
-  await app.close();
-});
+useTestApp((built) => ({ app, service } = built));
 
 describe("model.kind: circuit over HTTP", () => {
   it("plans an inline program (dry run) and GET shows the program in the spec", async () => {

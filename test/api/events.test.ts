@@ -1,6 +1,6 @@
 import { get, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeJobService } from "./fake-job-service.js";
 import { sampleEpoch } from "./fake-job-service.js";
@@ -39,6 +39,27 @@ afterEach(async () => {
   await app.close();
 });
 
+/**
+ * Opens the job's event stream (injected) and waits until the app has subscribed it to the job;
+ * `response` settles when the stream ends.
+ */
+async function subscribedStream(
+  id: string,
+): Promise<{ response: Promise<LightMyRequestResponse> }> {
+  const response = app.inject({ url: `/v1/jobs/${id}/events` });
+  await until(() => service.subscriberCount(id) === 1);
+  return { response };
+}
+
+/** The job's event stream over a real connection: the app listens on a loopback port. */
+async function streamOverHttp(id: string): Promise<IncomingMessage> {
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = app.server.address() as AddressInfo;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: `/v1/jobs/${id}/events` }, resolve).on("error", reject);
+  });
+}
+
 describe("GET /v1/jobs/:id/events", () => {
   it("sends the current status and ends at once for a finished job", async () => {
     ({ app, service } = await testApp());
@@ -59,8 +80,7 @@ describe("GET /v1/jobs/:id/events", () => {
   it("streams status, progress and metric events in order and ends at completion", async () => {
     ({ app, service } = await testApp());
     const id = await submit(app);
-    const streamed = app.inject({ url: `/v1/jobs/${id}/events` });
-    await until(() => service.subscriberCount(id) === 1);
+    const { response: streamed } = await subscribedStream(id);
     service.start(id);
     service.epoch(id);
     service.epoch(id, sampleEpoch(2, { ixt: Number.NaN }));
@@ -96,8 +116,7 @@ describe("GET /v1/jobs/:id/events", () => {
   it("ends the stream when the job is cancelled", async () => {
     ({ app, service } = await testApp());
     const id = await submit(app);
-    const streamed = app.inject({ url: `/v1/jobs/${id}/events` });
-    await until(() => service.subscriberCount(id) === 1);
+    const { response: streamed } = await subscribedStream(id);
     await app.inject({ method: "POST", url: `/v1/jobs/${id}/cancel` });
     const events = parseSse((await streamed).body);
     expect(events.map((event) => (event.data as { status: string }).status)).toEqual([
@@ -110,12 +129,7 @@ describe("GET /v1/jobs/:id/events", () => {
     ({ app, service } = await testApp({ sseHeartbeatMs: 20 }));
     const id = await submit(app);
     service.start(id);
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = app.server.address() as AddressInfo;
-
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      get({ host: "127.0.0.1", port, path: `/v1/jobs/${id}/events` }, resolve).on("error", reject);
-    });
+    const response = await streamOverHttp(id);
     expect(response.statusCode).toBe(200);
     let text = "";
     response.setEncoding("utf8");
@@ -138,11 +152,7 @@ describe("GET /v1/jobs/:id/events", () => {
   it("ends open streams when the app closes, so shutdown does not wait for clients", async () => {
     ({ app, service } = await testApp());
     const id = await submit(app);
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = app.server.address() as AddressInfo;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      get({ host: "127.0.0.1", port, path: `/v1/jobs/${id}/events` }, resolve).on("error", reject);
-    });
+    const response = await streamOverHttp(id);
     const ended = new Promise<void>((resolve) => response.on("end", resolve).resume());
     await until(() => service.subscriberCount(id) === 1);
     const started = Date.now();

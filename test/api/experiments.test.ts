@@ -81,6 +81,17 @@ describe("experiments API over the job system", () => {
       ? app.inject({ method: "POST", url, headers: AUTH })
       : app.inject({ method: "POST", url, headers: AUTH, payload });
   const get = (url: string) => app.inject({ method: "GET", url, headers: AUTH });
+  /** The experiment's view once it has completed, read every 200 ms. */
+  const completedExperiment = (id: string, what: string, timeoutMs: number) =>
+    waitFor(
+      async () => {
+        const view = (await get(`/v1/experiments/${id}`)).json();
+        return view.status === "completed" ? view : undefined;
+      },
+      what,
+      timeoutMs,
+      200,
+    );
 
   it("refuses bad grids with a 400 naming the field, and queues nothing", async () => {
     const cases: [object, RegExp][] = [
@@ -262,15 +273,7 @@ describe("experiments API over the job system", () => {
       await startWorker(config, { logger: silentLogger }),
       await startWorker(config, { logger: silentLogger }),
     );
-    const done = await waitFor(
-      async () => {
-        const view = (await get(`/v1/experiments/${created.id}`)).json();
-        return view.status === "completed" ? view : undefined;
-      },
-      "the experiment to complete",
-      120_000,
-      200,
-    );
+    const done = await completedExperiment(created.id, "the experiment to complete", 120_000);
     const elapsedMs = Date.now() - started;
     console.info(`experiment of 30 tiny jobs on 2 workers: ${elapsedMs} ms`);
     expect(done.counts).toMatchObject({ completed: 30 });
@@ -427,15 +430,7 @@ describe("experiments API over the job system", () => {
       baselineArm: "feedback.mode=off",
     });
     expect(submitted.json().comparisons).toEqual([]);
-    const done = await waitFor(
-      async () => {
-        const view = (await get(`/v1/experiments/${id}`)).json();
-        return view.status === "completed" ? view : undefined;
-      },
-      "the compared experiment to complete",
-      60_000,
-      200,
-    );
+    const done = await completedExperiment(id, "the compared experiment to complete", 60_000);
     expect(done.comparisons.map((c: { metric: string; n: number }) => [c.metric, c.n])).toEqual([
       ["testAccuracy", 3],
       ["stepsToThreshold", 3],
@@ -509,14 +504,10 @@ describe("experiments API over the job system", () => {
       2, 2, 0, 0,
     ]);
     // reading the experiment queues the controls once their feedback runs have finished
-    const done = await waitFor(
-      async () => {
-        const view = (await get(`/v1/experiments/${created.id}`)).json();
-        return view.status === "completed" ? view : undefined;
-      },
+    const done = await completedExperiment(
+      created.id,
       "the experiment with controls to complete",
       90_000,
-      200,
     );
     expect(done.counts).toEqual({
       queued: 0,
@@ -590,15 +581,7 @@ describe("experiments API over the job system", () => {
       candidates: [{ "training.learningRate": 0.02 }, { "training.learningRate": 0.3 }],
     });
     expect(created.arms[1]).toMatchObject({ deferred: true, jobIds: [] });
-    const done = await waitFor(
-      async () => {
-        const view = (await get(`/v1/experiments/${created.id}`)).json();
-        return view.status === "completed" ? view : undefined;
-      },
-      "the tuned experiment to complete",
-      90_000,
-      200,
-    );
+    const done = await completedExperiment(created.id, "the tuned experiment to complete", 90_000);
     expect(done.counts).toMatchObject({ completed: 6, waiting: 0, unrunnable: 0 });
     expect(done.arms[1].slots).toEqual(["r0", "r1"]);
     const children = (await get(`/v1/jobs?tag=experiment:${created.id}&limit=10`)).json().jobs;

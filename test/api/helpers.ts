@@ -1,6 +1,7 @@
 /** Building an app over the fake service, and the bodies tests send. */
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
+import { afterEach, beforeEach } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import type { ApiOptions } from "../../src/api/options.js";
 import { FakeJobService, type FakeJobServiceOptions } from "./fake-job-service.js";
@@ -29,6 +30,21 @@ export async function testApp(
     ...options,
   });
   return { app, service };
+}
+
+/**
+ * Registers a beforeEach that builds a fresh default `testApp()` and hands it to `use` (so a
+ * file keeps its own `app` and `service` bindings), and an afterEach that closes it.
+ */
+export function useTestApp(use: (built: TestApp) => void): void {
+  let built: TestApp | undefined;
+  beforeEach(async () => {
+    built = await testApp();
+    use(built);
+  });
+  afterEach(async () => {
+    await built?.app.close();
+  });
 }
 
 /** A small valid submission. */

@@ -1,18 +1,13 @@
 import type { FastifyInstance } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { METRICS_CSV_COLUMNS } from "../../src/runs/run-folder.js";
 import { type FakeJobService, sampleEpoch } from "./fake-job-service.js";
-import { spec, submit, testApp } from "./helpers.js";
+import { spec, submit, useTestApp } from "./helpers.js";
 
 let app: FastifyInstance;
 let service: FakeJobService;
 
-beforeEach(async () => {
-  ({ app, service } = await testApp());
-});
-afterEach(async () => {
-  await app.close();
-});
+useTestApp((built) => ({ app, service } = built));
 
 describe("POST /v1/jobs", () => {
   it("queues the spec with every default applied: 202, {id, status}, Location", async () => {

@@ -8,14 +8,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/api/app.js";
-import type { ExperimentService } from "../../src/jobs/experiment-types.js";
-import { createExperimentService } from "../../src/jobs/experiments.js";
-import { createJobService } from "../../src/jobs/service.js";
-import { EVERYONE, type JobService } from "../../src/jobs/types.js";
-import { connect, deleteKeysUnder, silentLogger, testConfig, testPrefix } from "../jobs/helpers.js";
+import { EVERYONE } from "../../src/jobs/types.js";
+import { useRealServer } from "../helpers/real-server.js";
 import { testApp } from "./helpers.js";
 
 const unreachable = (hy: string, bits: string) =>
@@ -85,37 +80,20 @@ describe("POST /v1/jobs refuses an unreachable label-entropy target before queui
 });
 
 describe("POST /v1/experiments admits every child's feedback target", () => {
-  const prefix = testPrefix("register-admission");
-  const config = testConfig(prefix);
   const KEY = "register-admission-key-0123456789";
   const headers = { authorization: `Bearer ${KEY}` };
-  let redis: Redis;
-  let jobs: JobService;
-  let experiments: ExperimentService;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    redis = connect();
-    jobs = createJobService({ config, logger: silentLogger });
-    experiments = createExperimentService({ config, jobs, logger: silentLogger });
-    app = await buildApp({
+  const server = useRealServer("register-admission", {
+    app: ({ jobs, experiments, config }) => ({
       service: jobs,
       experiments,
       apiKeys: [KEY],
       log: false,
       limits: { ...config.limits, rateLimitPerMinute: 0 },
-    });
-  });
-  afterAll(async () => {
-    await app.close();
-    await experiments.close();
-    await jobs.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
+    }),
   });
 
   const post = (payload: object) =>
-    app.inject({ method: "POST", url: "/v1/experiments", headers, payload });
+    server.app.inject({ method: "POST", url: "/v1/experiments", headers, payload });
 
   it("refuses the arm whose register cannot carry H(Y), naming the arm; queues nothing", async () => {
     const response = await post({
@@ -126,7 +104,7 @@ describe("POST /v1/experiments admits every child's feedback target", () => {
     expect(response.json().error.message).toBe(
       `grid: arm infoPlane.register=[0]: ${unreachable("1.585", "1.000")}`,
     );
-    expect((await jobs.list({ limit: 100 }, EVERYONE)).jobs).toHaveLength(0);
+    expect((await server.jobs.list({ limit: 100 }, EVERYONE)).jobs).toHaveLength(0);
   });
 
   it("queues one child per register arm, keyed readably", async () => {
@@ -135,7 +113,7 @@ describe("POST /v1/experiments admits every child's feedback target", () => {
       grid: { "infoPlane.register": ["readout", "all", [0, 1]] },
     });
     expect(response.statusCode).toBe(202);
-    const view = await app.inject({
+    const view = await server.app.inject({
       method: "GET",
       url: `/v1/experiments/${response.json().id}`,
       headers,
@@ -150,7 +128,7 @@ describe("POST /v1/experiments admits every child's feedback target", () => {
     const registers = await Promise.all(
       view.json().arms.map(async (arm: { jobIds: string[] }) => {
         expect(arm.jobIds).toHaveLength(1);
-        return (await jobs.get(arm.jobIds[0]!, EVERYONE)).spec.infoPlane.register;
+        return (await server.jobs.get(arm.jobIds[0]!, EVERYONE)).spec.infoPlane.register;
       }),
     );
     expect(registers).toEqual(["readout", "all", [0, 1]]);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Assert, MatchesTraining } from "../../src/api/record-schemas.js";
 import { epochRecordSchema } from "../../src/api/record-schemas.js";
 import { epochView } from "../../src/api/views.js";
-import type { EpochRecord } from "../../src/training/records.js";
+import { fillerRecord } from "../helpers/records.js";
 
 interface Trained {
   readonly loss: number;
@@ -40,27 +40,17 @@ describe("the compile-time link of wire schemas to training's types", () => {
 
 describe("the epoch record on the wire", () => {
   it("carries every field of a training record, a non-finite value as null", () => {
-    const record: EpochRecord = {
-      epoch: 2,
+    const record = fillerRecord(2, {
       trainLoss: Number.NaN,
       testLoss: 0.5,
       learningRate: 0.05,
       ixt: 1.5,
       ity: 0.75,
-      hy: 1,
       ht: 2,
-      saturated: false,
-      compressionPenalty: 0,
-      compressionTarget: null,
-      alpha: 1,
-      estimator: "exact",
-      shots: 0,
       circuitEvaluations: 10,
       submissions: 2,
-      shotsUsed: 0,
-      estimatedCostUsd: 0,
       elapsedMs: Number.POSITIVE_INFINITY,
-    };
+    });
     const wire = epochRecordSchema.parse(JSON.parse(JSON.stringify(epochView(record))));
     expect(wire).toEqual({ ...record, trainLoss: null, elapsedMs: null });
   });

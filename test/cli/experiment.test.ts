@@ -28,9 +28,45 @@ const BASE = {
   training: { epochs: 3 },
 };
 
+/** lr against the baseline off, with both controls, over `seeds` (2 epochs, fixed encoding). */
+function controlledExperiment(seeds: number[]) {
+  return {
+    spec: {
+      ...BASE,
+      model: { ...BASE.model, encoding: "fixed", scaling: "minmax", classMap: "modulo" },
+      training: { epochs: 2, schedule: "constant" },
+    },
+    grid: { "feedback.mode": ["off", "lr"], "training.seed": seeds },
+    threshold: { metric: "testAccuracy", value: 0.7 },
+    compare: { baseline: { "feedback.mode": "off" } },
+    controls: ["dose-matched", "placebo"],
+  };
+}
+
 /** stderr without the unreachable-target warnings (short feedback runs rarely reach it). */
 function withoutReachabilityWarnings(stderr: string): string {
   return stderr.replace(/^warning: arm .* the feedback target was unreachable .*\n/gm, "");
+}
+
+/**
+ * `qplane experiment --spec FILE --runs-dir <a fresh folder> …flags` for a spec it must refuse:
+ * it fails, prints nothing on stdout and leaves the folder empty. Returns stderr.
+ */
+function refusedExperiment(specFile: string, ...flags: string[]): string {
+  const runsDir = mkdtempSync(join(tmpdir(), "qplane-experiment-bad-"));
+  const { code, stdout, stderr } = qplane(
+    "experiment",
+    "--spec",
+    specFile,
+    "--runs-dir",
+    runsDir,
+    ...flags,
+  );
+  expect(code).not.toBe(0);
+  expect(stdout).toBe("");
+  expect(existsSync(runsDir)).toBe(true);
+  expect(readdir(runsDir)).toEqual([]);
+  return stderr;
 }
 
 function experimentFile(name: string, body: unknown): string {
@@ -170,36 +206,13 @@ describe("qplane experiment", () => {
       ],
     ];
     for (const [body, message] of cases) {
-      const runsDir = mkdtempSync(join(tmpdir(), "qplane-experiment-bad-"));
-      const { code, stdout, stderr } = qplane(
-        "experiment",
-        "--spec",
-        experimentFile("bad.json", body),
-        "--runs-dir",
-        runsDir,
-        "--max-jobs",
-        "2",
-      );
-      expect(code).not.toBe(0);
-      expect(stdout).toBe("");
+      const stderr = refusedExperiment(experimentFile("bad.json", body), "--max-jobs", "2");
       expect(stderr.replace(/^qplane: error: (--spec \S+: )?/, "")).toBe(`${message}\n`);
-      expect(existsSync(join(runsDir))).toBe(true);
-      expect(readdir(runsDir)).toEqual([]);
     }
   });
 
   it("compares every arm and its controls with the baseline, paired by seed", () => {
-    const spec = experimentFile("controls.json", {
-      spec: {
-        ...BASE,
-        model: { ...BASE.model, encoding: "fixed", scaling: "minmax", classMap: "modulo" },
-        training: { epochs: 2, schedule: "constant" },
-      },
-      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3] },
-      threshold: { metric: "testAccuracy", value: 0.7 },
-      compare: { baseline: { "feedback.mode": "off" } },
-      controls: ["dose-matched", "placebo"],
-    });
+    const spec = experimentFile("controls.json", controlledExperiment([1, 2, 3]));
     const { code, stdout, stderr } = runExperiment(spec, "--json");
     expect(withoutReachabilityWarnings(stderr)).toBe("");
     expect(code).toBe(0);
@@ -323,18 +336,8 @@ describe("qplane experiment", () => {
       ],
     ];
     for (const [body, message] of cases) {
-      const runsDir = mkdtempSync(join(tmpdir(), "qplane-experiment-bad-"));
-      const { code, stdout, stderr } = qplane(
-        "experiment",
-        "--spec",
-        experimentFile("bad-compare.json", body),
-        "--runs-dir",
-        runsDir,
-      );
-      expect(code).not.toBe(0);
-      expect(stdout).toBe("");
+      const stderr = refusedExperiment(experimentFile("bad-compare.json", body));
       expect(stderr.replace(/^qplane: error: (--spec \S+: )?/, "")).toBe(`${message}\n`);
-      expect(readdir(runsDir)).toEqual([]);
     }
   });
 });
@@ -347,17 +350,7 @@ describe("qplane experiment --parallel", () => {
     );
 
   it("gives the same experiment, children and comparisons on 2 worker threads as serially", () => {
-    const spec = experimentFile("parallel.json", {
-      spec: {
-        ...BASE,
-        model: { ...BASE.model, encoding: "fixed", scaling: "minmax", classMap: "modulo" },
-        training: { epochs: 2, schedule: "constant" },
-      },
-      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2, 3, 4] },
-      threshold: { metric: "testAccuracy", value: 0.7 },
-      compare: { baseline: { "feedback.mode": "off" } },
-      controls: ["dose-matched", "placebo"],
-    });
+    const spec = experimentFile("parallel.json", controlledExperiment([1, 2, 3, 4]));
     const dirs = ["1", "2"].map((parallel) => {
       const { code, stdout, stderr } = qplane(
         "experiment",
@@ -445,22 +438,9 @@ describe("qplane experiment --parallel", () => {
       ["257", '--parallel must be an integer ≤ 256, got "257"'],
     ];
     for (const [value, message] of cases) {
-      const runsDir = mkdtempSync(join(tmpdir(), "qplane-parallel-bad-"));
-      const { code, stdout, stderr } = qplane(
-        "experiment",
-        "--spec",
-        spec,
-        "--runs-dir",
-        runsDir,
-        "--parallel",
-        value,
-      );
-      expect(code).not.toBe(0);
-      expect(stdout).toBe("");
-      expect(stderr).toBe(
+      expect(refusedExperiment(spec, "--parallel", value)).toBe(
         `qplane: error: option '--parallel <n>' argument '${value}' is invalid. ${message}\n`,
       );
-      expect(readdir(runsDir)).toEqual([]);
     }
   });
 });

@@ -2,23 +2,16 @@
  * `qplane train --register`: readout, all or a comma list of qubits; an unreachable
  * label-entropy target on the chosen register is refused before any training.
  */
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdir } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
 import { specFromFlags, trainCommand } from "../../src/cli/train.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { errorOf } from "../helpers/errors.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 describe("qplane train --register", () => {
-  let runsDir: string;
-  beforeAll(async () => {
-    runsDir = await mkdtemp(join(tmpdir(), "qplane-train-register-"));
-  });
-  afterAll(async () => {
-    await rm(runsDir, { recursive: true, force: true });
-  });
+  const runs = useTempDir("qplane-train-register-");
 
   it("reads readout, all and a comma list (bit order as written)", () => {
     const register = (text: string) =>
@@ -42,13 +35,13 @@ describe("qplane train --register", () => {
     const flags = { dataset: "iris", feedback: "lr", register: "0", epochs: "1" };
     let thrown: unknown;
     try {
-      await trainCommand({ flags, runsDir, json: true, quiet: true }, () => {});
+      await trainCommand({ flags, runsDir: runs.path, json: true, quiet: true }, () => {});
     } catch (error) {
       thrown = error;
     }
     expect(isQplaneError(thrown) && thrown.message).toBe(
       'spec.feedback.target: "label-entropy" is unreachable: H(Y) of the training labels is 1.585 bits, but the representation register carries at most 1.000 bits (I(X;T) ≤ |R|), so L_comp could never fall; choose a number of bits ≤ 1.000, a larger register (infoPlane.register "all", more readout qubits, or fewer infoPlane.bins for a regression target), or set feedback.allowUnreachableTarget to true',
     );
-    expect(await readdir(runsDir)).toEqual([]);
+    expect(await readdir(runs.path)).toEqual([]);
   });
 });

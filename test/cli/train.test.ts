@@ -69,26 +69,9 @@ describe("qplane train", () => {
       specPath,
       "dataset:\n  name: sine\n  samples: 60\ntraining:\n  epochs: 5\n  seed: 7\nfeedback:\n  mode: lr\n",
     );
-    const first = qplane(
-      "train",
-      "--spec",
-      specPath,
-      "--epochs",
-      "2",
-      "--json",
-      "--runs-dir",
-      runsDir,
-    );
-    const again = qplane(
-      "train",
-      "--spec",
-      specPath,
-      "--epochs",
-      "2",
-      "--json",
-      "--runs-dir",
-      runsDir,
-    );
+    const args = ["train", "--spec", specPath, "--epochs", "2", "--json", "--runs-dir", runsDir];
+    const first = qplane(...args);
+    const again = qplane(...args);
     expect(first.code).toBe(0);
     const a = JSON.parse(first.stdout) as {
       metrics: { testMse: number; learningRate: number; elapsedMs: number }[];

@@ -3,14 +3,14 @@
  * readable keys, a bad list names its grid entry, and a tiny experiment runs every arm
  * in-process (`qplane experiment`), each child measuring T on its own register.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { experimentCommand } from "../../src/cli/experiment.js";
 import { planExperiment } from "../../src/experiments/grid.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { errorOf } from "../helpers/errors.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const BASE = {
   dataset: { name: "moons", samples: 40 },
@@ -20,13 +20,7 @@ const BASE = {
 const GRID = { "infoPlane.register": ["readout", "all", [0, 1]] };
 
 describe("a grid over infoPlane.register", () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "qplane-register-grid-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = useTempDir("qplane-register-grid-");
 
   it("plans one arm per register, keyed readably, each child with its register", () => {
     const plan = planExperiment(parseJobSpec(BASE), GRID, { maxJobs: 10 });
@@ -61,11 +55,11 @@ describe("a grid over infoPlane.register", () => {
   });
 
   it("runs every arm in-process; T on more qubits carries more I(X;T)", async () => {
-    const specPath = join(dir, "register.json");
+    const specPath = join(scratch.path, "register.json");
     await writeFile(specPath, JSON.stringify({ spec: BASE, grid: GRID }));
     let output = "";
     await experimentCommand(
-      { specPath, runsDir: dir, json: true, quiet: true, parallel: 1 },
+      { specPath, runsDir: scratch.path, json: true, quiet: true, parallel: 1 },
       (text) => {
         output += text;
       },

@@ -102,3 +102,12 @@ export function rowFor(circuit: Circuit, seed: number): number[] {
     return (state / 4294967296) * 6 - 3;
   });
 }
+
+/** A random circuit with a row of parameter values for it (`rowFor` a random seed). */
+export function circuitWithRow(
+  options: RandomCircuitOptions = {},
+): fc.Arbitrary<{ readonly circuit: Circuit; readonly row: number[] }> {
+  return fc
+    .tuple(circuitArbitrary(options), fc.integer())
+    .map(([circuit, seed]) => ({ circuit, row: rowFor(circuit, seed) }));
+}

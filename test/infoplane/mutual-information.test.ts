@@ -8,6 +8,7 @@ import {
 import {
   conditionalTable,
   countTable,
+  expectPlaneNear,
   flatten,
   H2,
   permutation,
@@ -150,10 +151,7 @@ describe("information plane from exact conditionals: properties", () => {
         const m = rows[0]!.length;
         const point = informationPlane(flatten(rows), m, labels, { classes });
         const reference = textbookPlane(rows, labels, classes);
-        expect(Math.abs(point.ixt - reference.ixt)).toBeLessThan(1e-12);
-        expect(Math.abs(point.ity - reference.ity)).toBeLessThan(1e-12);
-        expect(Math.abs(point.ht - reference.ht)).toBeLessThan(1e-12);
-        expect(Math.abs(point.hy - reference.hy)).toBeLessThan(1e-12);
+        expectPlaneNear(point, reference);
       }),
       { numRuns: 300 },
     );
@@ -215,9 +213,7 @@ describe("information plane from exact conditionals: properties", () => {
           const permuted = rows.map((row) => perm.map((t) => row[t]!));
           const a = informationPlane(flatten(rows), m, labels, { classes });
           const b = informationPlane(flatten(permuted), m, labels, { classes });
-          expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(1e-12);
-          expect(Math.abs(a.ity - b.ity)).toBeLessThan(1e-12);
-          expect(Math.abs(a.ht - b.ht)).toBeLessThan(1e-12);
+          expectPlaneNear(a, b, ["ixt", "ity", "ht"]);
           expect(b.hy).toBe(a.hy);
         },
       ),
@@ -244,10 +240,7 @@ describe("information plane from exact conditionals: properties", () => {
             rowPerm.map((i) => classPerm[labels[i]!]!),
             { classes },
           );
-          expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(1e-12);
-          expect(Math.abs(a.ity - b.ity)).toBeLessThan(1e-12);
-          expect(Math.abs(a.ht - b.ht)).toBeLessThan(1e-12);
-          expect(Math.abs(a.hy - b.hy)).toBeLessThan(1e-12);
+          expectPlaneNear(a, b);
         },
       ),
       { numRuns: 200 },
@@ -325,9 +318,7 @@ describe("information plane from shot counts", () => {
           return row.map((v) => v / s);
         });
         const reference = textbookPlane(frequencies, labels, classes);
-        expect(Math.abs(point.ixt - reference.ixt)).toBeLessThan(1e-12);
-        expect(Math.abs(point.ity - reference.ity)).toBeLessThan(1e-12);
-        expect(Math.abs(point.ht - reference.ht)).toBeLessThan(1e-12);
+        expectPlaneNear(point, reference, ["ixt", "ity", "ht"]);
         expect(point.shots).toBe(rows.flat().reduce((a, b) => a + b, 0));
         expect(point.ity).toBeGreaterThanOrEqual(0);
         expect(point.ity).toBeLessThanOrEqual(point.ixt);

@@ -4,6 +4,7 @@
  * −Σ p log2 p. Also random tables and states for property tests.
  */
 import fc from "fast-check";
+import { expect } from "vitest";
 
 export function textbookEntropy(p: readonly number[]): number {
   return p.reduce((h, v) => (v > 0 ? h - v * Math.log2(v) : h), 0);
@@ -47,6 +48,19 @@ export function textbookPlane(
   };
 }
 
+type PlaneField = "ixt" | "ity" | "ht" | "hy";
+
+/** Expects each of `fields` of `actual` within 1e-12 of `expected`'s. */
+export function expectPlaneNear(
+  actual: Readonly<Record<PlaneField, number>>,
+  expected: Readonly<Record<PlaneField, number>>,
+  fields: readonly PlaneField[] = ["ixt", "ity", "ht", "hy"],
+): void {
+  for (const field of fields) {
+    expect(Math.abs(actual[field] - expected[field]), field).toBeLessThan(1e-12);
+  }
+}
+
 export function flatten(rows: readonly (readonly number[])[]): Float64Array {
   return Float64Array.from(rows.flat());
 }
@@ -57,91 +71,69 @@ export interface RandomTable {
   readonly classes: number;
 }
 
+/** N rows of M `cell`s, each row passed through `finish`, with N labels in 0..C−1. */
+function labelledRows(
+  sizes: { maxSamples: number; maxOutcomes: number; maxClasses: number },
+  cell: fc.Arbitrary<number>,
+  finish: (row: number[]) => number[],
+): fc.Arbitrary<RandomTable> {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: sizes.maxSamples }),
+      m: fc.integer({ min: 1, max: sizes.maxOutcomes }),
+      classes: fc.integer({ min: 1, max: sizes.maxClasses }),
+    })
+    .chain(({ n, m, classes }) =>
+      fc.record({
+        rows: fc.array(fc.array(cell, { minLength: m, maxLength: m }), {
+          minLength: n,
+          maxLength: n,
+        }),
+        labels: fc.array(fc.integer({ min: 0, max: classes - 1 }), {
+          minLength: n,
+          maxLength: n,
+        }),
+        classes: fc.constant(classes),
+      }),
+    )
+    .map(({ rows, labels, classes }) => ({ rows: rows.map(finish), labels, classes }));
+}
+
+/** The first outcome certain: what an empty row stands for. */
+const firstOutcome = (row: number[]) => row.map((_, t) => (t === 0 ? 1 : 0));
+
 /** A random N×M row-stochastic table (often sparse) with labels in 0..C−1. */
 export function conditionalTable(
   options: { maxSamples?: number; maxOutcomes?: number; maxClasses?: number } = {},
 ): fc.Arbitrary<RandomTable> {
   const { maxSamples = 12, maxOutcomes = 8, maxClasses = 4 } = options;
-  return fc
-    .record({
-      n: fc.integer({ min: 1, max: maxSamples }),
-      m: fc.integer({ min: 1, max: maxOutcomes }),
-      classes: fc.integer({ min: 1, max: maxClasses }),
-    })
-    .chain(({ n, m, classes }) =>
-      fc.record({
-        rows: fc.array(
-          fc.array(
-            fc.oneof(
-              { weight: 1, arbitrary: fc.constant(0) },
-              {
-                weight: 3,
-                // subnormals would make the textbook reference divide 0 by 0
-                arbitrary: fc
-                  .double({ min: 0, max: 1, noNaN: true })
-                  .map((v) => (v < 2.2250738585072014e-308 ? 0 : v)),
-              },
-              { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }) },
-            ),
-            { minLength: m, maxLength: m },
-          ),
-          { minLength: n, maxLength: n },
-        ),
-        labels: fc.array(fc.integer({ min: 0, max: classes - 1 }), {
-          minLength: n,
-          maxLength: n,
-        }),
-        classes: fc.constant(classes),
-      }),
-    )
-    .map(({ rows, labels, classes }) => ({
-      rows: rows.map((row) => {
-        const sum = row.reduce((s, v) => s + v, 0);
-        if (sum === 0) return row.map((_, t) => (t === 0 ? 1 : 0));
-        return row.map((v) => v / sum);
-      }),
-      labels,
-      classes,
-    }));
+  const cell = fc.oneof(
+    { weight: 1, arbitrary: fc.constant(0) },
+    {
+      weight: 3,
+      // subnormals would make the textbook reference divide 0 by 0
+      arbitrary: fc
+        .double({ min: 0, max: 1, noNaN: true })
+        .map((v) => (v < 2.2250738585072014e-308 ? 0 : v)),
+    },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }) },
+  );
+  return labelledRows({ maxSamples, maxOutcomes, maxClasses }, cell, (row) => {
+    const sum = row.reduce((s, v) => s + v, 0);
+    return sum === 0 ? firstOutcome(row) : row.map((v) => v / sum);
+  });
 }
 
-export interface RandomCounts {
-  readonly rows: number[][];
-  readonly labels: number[];
-  readonly classes: number;
-}
+/** Shot counts: a table of the same shape. */
+export type RandomCounts = RandomTable;
 
 /** A random N×M table of shot counts, every row with at least one shot. */
 export function countTable(): fc.Arbitrary<RandomCounts> {
-  return fc
-    .record({
-      n: fc.integer({ min: 1, max: 10 }),
-      m: fc.integer({ min: 1, max: 8 }),
-      classes: fc.integer({ min: 1, max: 4 }),
-    })
-    .chain(({ n, m, classes }) =>
-      fc.record({
-        rows: fc.array(
-          fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 })), {
-            minLength: m,
-            maxLength: m,
-          }),
-          { minLength: n, maxLength: n },
-        ),
-        labels: fc.array(fc.integer({ min: 0, max: classes - 1 }), {
-          minLength: n,
-          maxLength: n,
-        }),
-        classes: fc.constant(classes),
-      }),
-    )
-    .map(({ rows, labels, classes }) => ({
-      rows: rows.map((row) =>
-        row.every((v) => v === 0) ? row.map((_, t) => (t === 0 ? 1 : 0)) : row,
-      ),
-      labels,
-      classes,
-    }));
+  return labelledRows(
+    { maxSamples: 10, maxOutcomes: 8, maxClasses: 4 },
+    fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 })),
+    (row) => (row.every((v) => v === 0) ? firstOutcome(row) : row),
+  );
 }
 
 /** A random permutation of 0..n−1 as an arbitrary. */

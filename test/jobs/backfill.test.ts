@@ -7,18 +7,14 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ExperimentRecord } from "../../src/experiments/types.js";
 import { backfillOwnerIndexes, OWNER_INDEXES_MIGRATION } from "../../src/jobs/backfill.js";
 import { newJobId } from "../../src/jobs/ids.js";
+import { queuedJobRecord } from "../../src/jobs/queued-record.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobRecord, type Viewer } from "../../src/jobs/types.js";
 import { startWorker } from "../../src/jobs/worker.js";
-import { parseJobSpec } from "../../src/training/spec.js";
 import { useRealServer } from "../helpers/real-server.js";
-import { deleteKeysUnder, silentLogger, waitFor } from "./helpers.js";
+import { deleteKeysUnder, silentLogger, tinyJobSpec, waitFor } from "./helpers.js";
 
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 1 },
-});
+const SPEC = tinyJobSpec(1);
 const ALICE: Viewer = { kind: "owner", owner: "alice-hash" };
 const BOB: Viewer = { kind: "owner", owner: "bob-hash" };
 
@@ -35,24 +31,8 @@ describe("owner-index backfill", () => {
   /** A finished job as the store held it before tenancy: in every index but its owner's. */
   async function oldJob(owner: string | null): Promise<JobRecord> {
     const id = newJobId(tick());
-    const job: JobRecord = {
-      id,
-      status: "queued",
-      name: null,
-      tags: [],
-      spec: SPEC,
-      progress: { epoch: 0, epochs: 1 },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
-      createdAt: new Date(clock).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner,
-    };
+    const createdAt = new Date(clock).toISOString();
+    const job = queuedJobRecord({ id, spec: SPEC, name: null, tags: [], owner, createdAt });
     await store.create(job);
     // finished, so that a worker started by a test leaves it alone
     await store.transition(job, ["queued"], "completed", { finishedAt: job.createdAt });

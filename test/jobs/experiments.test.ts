@@ -23,21 +23,17 @@ import { createExperimentService } from "../../src/jobs/experiments.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
-import { parseJobSpec } from "../../src/training/spec.js";
 import {
   connect,
   deleteKeysUnder,
   silentLogger,
   testConfig,
   testPrefix,
+  tinyJobSpec,
   waitFor,
 } from "./helpers.js";
 
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 2 },
-});
+const SPEC = tinyJobSpec(2);
 
 /** Two arms (feedback off, lr) × two seeds, and both controls of the lr arm: 8 children, 4 derived. */
 const WITH_CONTROLS: ExperimentSubmission = {
@@ -71,17 +67,31 @@ describe("experiment children derived from finished runs", () => {
     redis.disconnect();
   });
 
-  /** The experiment once its grid children (not the derived ones) have all completed. */
-  const gridCompleted = (id: string, count: number) =>
+  /** The experiment's view (read with `admit`) once `reached` holds for it, within a minute. */
+  const experimentWhen = (
+    id: string,
+    reached: (view: ExperimentView) => boolean,
+    what: string,
+    admit?: ChildAdmission,
+  ) =>
     waitFor(
       async () => {
-        const view = await experiments.get(id, EVERYONE);
-        return view.counts.completed === count ? view : undefined;
+        const view = await experiments.get(id, EVERYONE, admit);
+        return reached(view) ? view : undefined;
       },
-      `the grid children of ${id} to complete`,
+      what,
       60_000,
       50,
     );
+  /** The experiment once its grid children (not the derived ones) have all completed. */
+  const gridCompleted = (id: string, count: number) =>
+    experimentWhen(
+      id,
+      (view) => view.counts.completed === count,
+      `the grid children of ${id} to complete`,
+    );
+  const completed = (view: ExperimentView) => view.status === "completed";
+  const finished = (view: ExperimentView) => view.status !== "running";
   const children = async (id: string) =>
     (await jobs.list({ tag: `experiment:${id}`, limit: 100 }, EVERYONE)).jobs;
   const armKeys = (view: ExperimentView) => view.arms.map((arm) => arm.key);
@@ -228,15 +238,7 @@ describe("experiment children derived from finished runs", () => {
     expect(await experiments.deferred()).toEqual([]);
 
     // the controls' specs derive from their seed's feedback run (controls.ts)
-    const done = await waitFor(
-      async () => {
-        const current = await experiments.get(experiment.id, EVERYONE);
-        return current.status === "completed" ? current : undefined;
-      },
-      "the controls to complete",
-      60_000,
-      50,
-    );
+    const done = await experimentWhen(experiment.id, completed, "the controls to complete");
     // jobIds[i] is the child of slots[i]: seed order
     for (const arm of done.arms) expect(arm.slots).toEqual(["r0", "r1"]);
     for (const [index, sourceId] of done.arms[1]!.jobIds.entries()) {
@@ -290,14 +292,11 @@ describe("experiment children derived from finished runs", () => {
       unrunnable: 2,
       waiting: 0,
     });
-    const done = await waitFor(
-      async () => {
-        const current = await experiments.get(experiment.id, EVERYONE, refusePlacebo);
-        return current.status === "running" ? undefined : current;
-      },
+    const done = await experimentWhen(
+      experiment.id,
+      finished,
       "the experiment to finish",
-      60_000,
-      50,
+      refusePlacebo,
     );
     // two slots can never run: the experiment did not complete
     expect(done.status).toBe("failed");
@@ -369,15 +368,7 @@ describe("experiment children derived from finished runs", () => {
         message: `a job with another spec was already queued for this slot: Idempotency-Key: already used for job ${squatter.id} with a different request body`,
       },
     ]);
-    const done = await waitFor(
-      async () => {
-        const current = await experiments.get(experiment.id, EVERYONE);
-        return current.status === "running" ? undefined : current;
-      },
-      "the experiment to finish",
-      60_000,
-      50,
-    );
+    const done = await experimentWhen(experiment.id, finished, "the experiment to finish");
     expect(done.status).toBe("failed");
     expect(done.counts).toMatchObject({ completed: 7, failed: 0, waiting: 0, unrunnable: 1 });
   }, 120_000);
@@ -392,14 +383,10 @@ describe("experiment children derived from finished runs", () => {
     try {
       const { experiment } = await experiments.submit(WITH_CONTROLS, { owner: "owner-a" });
       // read without admission: only the driver queues the controls
-      const done = await waitFor(
-        async () => {
-          const current = await experiments.get(experiment.id, EVERYONE);
-          return current.status === "completed" ? current : undefined;
-        },
+      const done = await experimentWhen(
+        experiment.id,
+        completed,
         "the driver to finish the experiment",
-        60_000,
-        50,
       );
       expect(done.counts).toMatchObject({ completed: 8, waiting: 0 });
       expect(await experiments.deferred()).toEqual([]);

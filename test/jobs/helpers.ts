@@ -9,6 +9,7 @@ import {
   type JobService,
   TERMINAL_JOB_STATUSES,
 } from "../../src/jobs/types.js";
+import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -21,6 +22,15 @@ export function testPrefix(name: string): string {
 
 export function testConfig(prefix: string, env: Record<string, string> = {}): Config {
   return loadConfig({ REDIS_URL, QPLANE_KEY_PREFIX: prefix, LOG_LEVEL: "silent", ...env });
+}
+
+/** A job small enough to run in well under a second an epoch: 40 moons rows, 2 qubits, 1 layer. */
+export function tinyJobSpec(epochs: number): JobSpec {
+  return parseJobSpec({
+    dataset: { name: "moons", samples: 40 },
+    model: { qubits: 2, layers: 1 },
+    training: { epochs },
+  });
 }
 
 export function connect(): Redis {

@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
+import { queuedJobRecord } from "../../src/jobs/queued-record.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { JobStore } from "../../src/jobs/store.js";
 import { EVERYONE, type JobEvent, type JobRecord, type JobService } from "../../src/jobs/types.js";
@@ -19,15 +20,12 @@ import {
   silentLogger,
   testConfig,
   testPrefix,
+  tinyJobSpec,
   waitFor,
   withoutTimes,
 } from "./helpers.js";
 
-const TINY = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 3 },
-});
+const TINY = tinyJobSpec(3);
 /** Minutes of training unless cancelled: epochs of seconds, steps of ~10 ms. */
 const LONG = parseJobSpec({
   dataset: { name: "moons", samples: 4000 },
@@ -53,6 +51,14 @@ describe("job service with an in-process worker", () => {
   const startedWorker = async () => {
     worker ??= await startWorker(config, { logger: silentLogger });
     return worker;
+  };
+  /** The job of `spec` (run by the in-process worker) once it has failed at its first attempt. */
+  const failedAtFirstAttempt = async (spec: JobSpec) => {
+    await startedWorker();
+    const { job } = await service.submit(spec);
+    const done = await jobFinished(service, job.id);
+    expect(done).toMatchObject({ status: "failed", attempts: 1 });
+    return done;
   };
 
   beforeAll(() => {
@@ -280,25 +286,15 @@ describe("job service with an in-process worker", () => {
     const handle = await startedWorker();
     const store = new JobStore(redis, { prefix, retentionSeconds: config.retentionSeconds });
     const id = newJobId();
-    const orphan: JobRecord = {
+    const orphan = queuedJobRecord({
       id,
-      status: "queued",
+      spec: TINY,
       name: null,
       tags: [],
-      spec: TINY,
-      progress: { epoch: 0, epochs: 3 },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
+      owner: null,
       // long ago: not a submission still on its way to the queue
       createdAt: new Date(Date.now() - 120_000).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner: null,
-    };
+    });
     await store.create(orphan);
     await sleep(200);
     expect((await service.get(id, EVERYONE)).status).toBe("queued");
@@ -307,49 +303,36 @@ describe("job service with an in-process worker", () => {
   });
 
   it("keeps the error of a failed job, without retrying it", async () => {
-    await startedWorker();
-    const { job } = await service.submit(
+    const done = await failedAtFirstAttempt(
       parseJobSpec({ dataset: { name: "csv", path: "/nonexistent/qplane.csv", target: "y" } }),
     );
-    const done = await jobFinished(service, job.id);
-    expect(done).toMatchObject({
-      status: "failed",
-      attempts: 1,
-      error: {
-        code: "QPLANE_ERR_DATASET",
-        message: 'dataset.path "qplane.csv": cannot read file (ENOENT)',
-      },
+    expect(done.error).toMatchObject({
+      code: "QPLANE_ERR_DATASET",
+      message: 'dataset.path "qplane.csv": cannot read file (ENOENT)',
     });
   });
 
   it("fails a job over its budget before its first submission, naming the field and numbers", async () => {
-    await startedWorker();
-    const { job } = await service.submit(
+    const done = await failedAtFirstAttempt(
       parseJobSpec({
         ...TINY,
         training: { ...TINY.training, gradient: "spsa" },
         backend: { name: "local", shots: 100, maxShots: 100 },
       }),
     );
-    const done = await jobFinished(service, job.id);
-    expect(done).toMatchObject({
-      status: "failed",
-      attempts: 1,
-      error: {
-        code: "QPLANE_ERR_BUDGET_EXCEEDED",
-        message: expect.stringMatching(
-          /^spec\.backend\.maxShots: the run plans \d+ shots, over the limit of 100$/,
-        ),
-      },
+    expect(done.error).toMatchObject({
+      code: "QPLANE_ERR_BUDGET_EXCEEDED",
+      message: expect.stringMatching(
+        /^spec\.backend\.maxShots: the run plans \d+ shots, over the limit of 100$/,
+      ),
     });
-    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
+    expect(await service.metrics(done.id, EVERYONE)).toEqual([]);
   });
 
   it("fails a job whose label-entropy target the register cannot carry, naming feedback.target", async () => {
     // the admission path knows only the data's shape, which bounds H(Y) from above: the
     // refusal needs the labels, so the worker gives it when it prepares the run
-    await startedWorker();
-    const { job } = await service.submit(
+    const done = await failedAtFirstAttempt(
       parseJobSpec({
         dataset: { name: "sine", samples: 40 },
         model: { qubits: 2, layers: 1, encoding: "fixed", scaling: "minmax" },
@@ -357,18 +340,13 @@ describe("job service with an in-process worker", () => {
         feedback: { mode: "lr", target: "label-entropy" },
       }),
     );
-    const done = await jobFinished(service, job.id);
-    expect(done).toMatchObject({
-      status: "failed",
-      attempts: 1,
-      error: {
-        code: "QPLANE_ERR_SPEC_INVALID",
-        message: expect.stringMatching(
-          /^spec\.feedback\.target: "label-entropy" is unreachable: H\(Y\) of the training labels is 2\.990 bits, but the representation register carries at most 2\.000 bits/,
-        ),
-      },
+    expect(done.error).toMatchObject({
+      code: "QPLANE_ERR_SPEC_INVALID",
+      message: expect.stringMatching(
+        /^spec\.feedback\.target: "label-entropy" is unreachable: H\(Y\) of the training labels is 2\.990 bits, but the representation register carries at most 2\.000 bits/,
+      ),
     });
-    expect(await service.metrics(job.id, EVERYONE)).toEqual([]);
+    expect(await service.metrics(done.id, EVERYONE)).toEqual([]);
   });
 
   it("answers unknown and malformed ids with JOB_NOT_FOUND", async () => {

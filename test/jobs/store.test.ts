@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
+import { queuedJobRecord } from "../../src/jobs/queued-record.js";
 import { JobStore } from "../../src/jobs/store.js";
 import type { JobRecord, JobStatus } from "../../src/jobs/types.js";
 import type { TrainingCheckpoint } from "../../src/training/loop.js";
@@ -36,24 +37,14 @@ function newJob(
     training: { epochs: 3 },
     backend: { name: options.backend ?? "local" },
   });
-  return {
+  return queuedJobRecord({
     id,
-    status: "queued",
+    spec,
     name: `job ${id}`,
     tags: options.tags ?? [],
-    spec,
-    progress: { epoch: 0, epochs: 3 },
-    etaSeconds: null,
-    latest: null,
-    summary: null,
-    error: null,
-    createdAt: new Date(at).toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    cancelRequested: false,
-    attempts: 0,
     owner: options.owner ?? null,
-  };
+    createdAt: new Date(at).toISOString(),
+  });
 }
 
 async function created(options?: Parameters<typeof newJob>[0]): Promise<JobRecord> {
@@ -92,14 +83,16 @@ function checkpoint(records: EpochRecord[]): TrainingCheckpoint {
   };
 }
 
+/** The ids of every page of `query`, `limit` a page, from `from` (at most 100 pages). */
 async function listAll(
   query: { status?: JobStatus; tag?: string; backend?: string },
   limit: number,
+  from: JobStore = store,
 ) {
   const pages: string[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.list({ ...query, limit, cursor });
+    const page = await from.list({ ...query, limit, cursor });
     pages.push(page.jobs.map((job) => job.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined && pages.length < 100);
@@ -130,16 +123,8 @@ describe("JobStore", () => {
         jobs.push(job);
       }
       const newestFirst = jobs.map((job) => job.id).reverse();
-      const pages = async (query: object, limit: number) => {
-        const out: string[][] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listing.list({ ...query, limit, cursor });
-          out.push(page.jobs.map((job) => job.id));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor !== undefined);
-        return out;
-      };
+      const pages = (query: Parameters<typeof listAll>[0], limit: number) =>
+        listAll(query, limit, listing);
       const all = await pages({}, 10);
       expect(all.map((page) => page.length)).toEqual([10, 10, 5]);
       expect(all.flat()).toEqual(newestFirst);

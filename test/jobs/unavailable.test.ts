@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
 import { createJobService } from "../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../src/jobs/types.js";
-import { parseJobSpec } from "../../src/training/spec.js";
 import { closedPort } from "../helpers/closed-port.js";
 import { RedisProxy } from "../helpers/redis-proxy.js";
 import {
@@ -18,14 +17,11 @@ import {
   silentLogger,
   testConfig,
   testPrefix,
+  tinyJobSpec,
   waitFor,
 } from "./helpers.js";
 
-const TINY = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2 },
-  training: { epochs: 1 },
-});
+const TINY = tinyJobSpec(1);
 
 async function timed(
   operation: () => Promise<unknown>,

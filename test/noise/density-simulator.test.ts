@@ -10,7 +10,7 @@ import { exactProbabilities } from "../../providers/local/simulator.js";
 import { type Circuit, CircuitBuilder, input, weight } from "../../src/circuits/ir.js";
 import { hermitianEigenvalues, mutualInformationXT } from "../../src/infoplane/index.js";
 import { ghz } from "../fixtures/circuits/ghz.js";
-import { circuitArbitrary, rowFor } from "../helpers/random-circuits.js";
+import { circuitWithRow, rowFor } from "../helpers/random-circuits.js";
 import { referenceDensityMatrix, referenceProbabilities } from "./dense-density-reference.js";
 import { noisyCircuitArbitrary } from "./noise-arbitrary.js";
 
@@ -163,20 +163,15 @@ describe("noisy simulator against an independent dense Kraus reference", () => {
 
   it("equals the statevector simulator's |ψ|² to 1e-12 without noise", () => {
     fc.assert(
-      fc.property(
-        circuitArbitrary({ maxQubits: 6, maxGates: 30 }),
-        fc.integer(),
-        (circuit, seed) => {
-          const row = rowFor(circuit, seed);
-          const expected = exactProbabilities(circuit, [row]).values;
-          expectClose(noisyProbabilities(circuit, [row], NOISELESS).values, expected, 1e-12);
-          expectClose(
-            noisyProbabilities(circuit, [row], parseNoiseModel({})).values,
-            expected,
-            1e-12,
-          );
-        },
-      ),
+      fc.property(circuitWithRow({ maxQubits: 6, maxGates: 30 }), ({ circuit, row }) => {
+        const expected = exactProbabilities(circuit, [row]).values;
+        expectClose(noisyProbabilities(circuit, [row], NOISELESS).values, expected, 1e-12);
+        expectClose(
+          noisyProbabilities(circuit, [row], parseNoiseModel({})).values,
+          expected,
+          1e-12,
+        );
+      }),
       { seed: 99, numRuns: 60 },
     );
   });

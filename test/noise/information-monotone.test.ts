@@ -52,66 +52,58 @@ function information(circuit: Circuit, inputs: readonly number[], document: unkn
 
 /** Fixed noise on the other gates (no durations: only the final ids relax). */
 const GATE_DEPOLARIZING = { cx: 0.05, ry: 0.02, u3: 0.01 };
-const pair = (a: number, b: number) => (a <= b ? [a, b] : [b, a]);
+
+/**
+ * Expects I(X;T) under `noiseAt` of the stronger of two random strengths never above (beyond
+ * 1e-12) I(X;T) under the weaker, on random ensembles. `strongerWhen`: which way strength grows.
+ */
+function expectNeverIncreases(
+  noiseAt: (strength: number) => unknown,
+  strength: fc.Arbitrary<number>,
+  strongerWhen: "higher" | "lower",
+  seed: number,
+): void {
+  fc.assert(
+    fc.property(ensembleArbitrary, strength, strength, ({ inputs, finals, pairs }, a, b) => {
+      const circuit = ensembleCircuit(finals, pairs);
+      const [low, high] = a <= b ? [a, b] : [b, a];
+      const [weak, strong] = strongerWhen === "higher" ? [low, high] : [high, low];
+      expect(information(circuit, inputs, noiseAt(strong))).toBeLessThanOrEqual(
+        information(circuit, inputs, noiseAt(weak)) + 1e-12,
+      );
+    }),
+    { seed, numRuns: 60 },
+  );
+}
 
 describe("I(X;T) under a stronger noise channel", () => {
   it("never increases with the depolarizing probability (readout and relaxation fixed)", () => {
-    const depolarizedAt = (circuit: Circuit, inputs: readonly number[], p: number) =>
-      information(circuit, inputs, {
-        depolarizing: { ...GATE_DEPOLARIZING, id: p },
-        thermalRelaxation: {
-          t1Ns: [80, 100, 120],
-          t2Ns: [60, 150, 90],
-          gateDurationsNs: { id: WAIT_NS },
-        },
-        readout: [
-          [0.02, 0.05],
-          [0.03, 0.01],
-          [0.0, 0.04],
-        ],
-      });
-    fc.assert(
-      fc.property(
-        ensembleArbitrary,
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        ({ inputs, finals, pairs }, pa, pb) => {
-          const circuit = ensembleCircuit(finals, pairs);
-          const [weak, strong] = pair(pa, pb);
-          expect(depolarizedAt(circuit, inputs, strong!)).toBeLessThanOrEqual(
-            depolarizedAt(circuit, inputs, weak!) + 1e-12,
-          );
-        },
-      ),
-      { seed: 14, numRuns: 60 },
-    );
+    const depolarizedAt = (p: number) => ({
+      depolarizing: { ...GATE_DEPOLARIZING, id: p },
+      thermalRelaxation: {
+        t1Ns: [80, 100, 120],
+        t2Ns: [60, 150, 90],
+        gateDurationsNs: { id: WAIT_NS },
+      },
+      readout: [
+        [0.02, 0.05],
+        [0.03, 0.01],
+        [0.0, 0.04],
+      ],
+    });
+    expectNeverIncreases(depolarizedAt, fc.double({ min: 0, max: 1, noNaN: true }), "higher", 14);
   });
 
   it("never increases when T1 (and T2 with it) shrinks", () => {
-    const relaxedAt = (circuit: Circuit, inputs: readonly number[], scale: number) =>
-      information(circuit, inputs, {
-        depolarizing: { ...GATE_DEPOLARIZING, id: 0.01 },
-        thermalRelaxation: {
-          t1Ns: [80, 100, 120].map((t1) => scale * t1),
-          t2Ns: [60, 150, 90].map((t2) => scale * t2),
-          gateDurationsNs: { id: WAIT_NS },
-        },
-      });
-    fc.assert(
-      fc.property(
-        ensembleArbitrary,
-        fc.double({ min: 0.02, max: 50, noNaN: true }),
-        fc.double({ min: 0.02, max: 50, noNaN: true }),
-        ({ inputs, finals, pairs }, sa, sb) => {
-          const circuit = ensembleCircuit(finals, pairs);
-          const [shorter, longer] = pair(sa, sb);
-          expect(relaxedAt(circuit, inputs, shorter!)).toBeLessThanOrEqual(
-            relaxedAt(circuit, inputs, longer!) + 1e-12,
-          );
-        },
-      ),
-      { seed: 41, numRuns: 60 },
-    );
+    const relaxedAt = (scale: number) => ({
+      depolarizing: { ...GATE_DEPOLARIZING, id: 0.01 },
+      thermalRelaxation: {
+        t1Ns: [80, 100, 120].map((t1) => scale * t1),
+        t2Ns: [60, 150, 90].map((t2) => scale * t2),
+        gateDurationsNs: { id: WAIT_NS },
+      },
+    });
+    expectNeverIncreases(relaxedAt, fc.double({ min: 0.02, max: 50, noNaN: true }), "lower", 41);
   });
 
   it("falls from its noiseless value to 0 at the strongest channels (the checks can fail)", () => {

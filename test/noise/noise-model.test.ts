@@ -2,20 +2,9 @@ import { describe, expect, it } from "vitest";
 import { DENSITY_MAX_QUBITS, noisyProbabilities } from "../../providers/local/density-simulator.js";
 import { parseNoiseModel } from "../../providers/local/noise-model.js";
 import { CircuitBuilder } from "../../src/circuits/ir.js";
-import { isQplaneError } from "../../src/errors/catalogue.js";
+import { errorOf } from "../helpers/errors.js";
 
-/** The error code and message `run` throws. */
-function failure(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isQplaneError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("did not throw");
-}
-
-const noise = (document: unknown) => failure(() => parseNoiseModel(document));
+const noise = (document: unknown) => errorOf(() => parseNoiseModel(document));
 
 describe("noise-model files", () => {
   it("fills the per-gate tables of the issue's minimal file", () => {
@@ -83,7 +72,7 @@ describe("noise-model files", () => {
         [0.1, 0.1],
       ],
     });
-    expect(failure(() => noisyProbabilities(circuit, [], model))).toEqual({
+    expect(errorOf(() => noisyProbabilities(circuit, [], model))).toEqual({
       code: "QPLANE_ERR_SIM_NOISE",
       message: "noise.readout has 2 entries; the circuit has 3 qubits (one entry per qubit)",
     });
@@ -92,7 +81,7 @@ describe("noise-model files", () => {
   it("refuses circuits over the density-matrix qubit limit before allocating", () => {
     expect(DENSITY_MAX_QUBITS).toBe(12);
     const circuit = new CircuitBuilder(13).add("x", [12]).measureAll().build();
-    expect(failure(() => noisyProbabilities(circuit, [], parseNoiseModel({})))).toEqual({
+    expect(errorOf(() => noisyProbabilities(circuit, [], parseNoiseModel({})))).toEqual({
       code: "QPLANE_ERR_SIM_TOO_MANY_QUBITS",
       message:
         "numQubits 13 exceeds the noisy (density-matrix) simulator's limit of 12 qubits (16·4^n bytes of state: 256 MiB at 12) for exact probabilities (shots = 0); shots ≥ 1 sample larger circuits by quantum trajectories",

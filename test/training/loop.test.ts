@@ -237,14 +237,14 @@ describe("learning-rate schedules in the training loop", () => {
 
   it("rebuilds the dose and reachability from the records of a checkpoint that lacks them", async () => {
     const full = await trainModel(scheduled("sgd", "lr", { epochs: 6 }), data, quadraticModel());
-    const checkpoints: TrainingCheckpoint[] = [];
-    await trainModel(scheduled("sgd", "lr", { epochs: 3 }), data, quadraticModel(), {
-      onEvent: (event) => {
-        if (event.type === "checkpoint") checkpoints.push(event.checkpoint);
-      },
-    });
-    const { penalty, target } = checkpoints[2]!.feedback;
-    const old = { ...checkpoints[2]!, feedback: { penalty, target } }; // as stored before
+    // a completed run hands back its last epoch checkpoint
+    const { checkpoint } = await trainModel(
+      scheduled("sgd", "lr", { epochs: 3 }),
+      data,
+      quadraticModel(),
+    );
+    const { penalty, target } = checkpoint.feedback;
+    const old = { ...checkpoint, feedback: { penalty, target } }; // as stored before
     const resumed = await trainModel(
       scheduled("sgd", "lr", { epochs: 6 }),
       data,

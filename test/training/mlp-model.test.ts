@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/random/rng.js";
+import { createRng, type Rng } from "../../src/random/rng.js";
 import { mlpLayout } from "../../src/training/mlp-layout.js";
 import { createMlpModel } from "../../src/training/mlp-model.js";
 import type { PreparedSplit } from "../../src/training/model.js";
@@ -109,45 +109,34 @@ describe("MLP loss and gradient", () => {
     expect(evaluation.information).toBeUndefined();
   });
 
-  it("matches central finite differences: 3-class classification (random weights, batches)", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
-        fc.integer({ min: 1, max: 9 }),
-        async (seed, features, hidden, batchSize) => {
-          const rng = createRng(seed);
-          const data = randomClassification(rng, 12, features, 3);
-          const model = createMlpModel(mlpSpec(hidden), data);
-          const weights = uniform(rng, model.weightCount, 1.2);
-          const batch = randomBatch(rng, 12, batchSize);
-          expect(await gradientCheck(model, weights, data.train, batch)).toBeLessThanOrEqual(0);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  });
-
-  it("matches central finite differences: regression (random weights, batches)", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
-        fc.integer({ min: 1, max: 9 }),
-        async (seed, features, hidden, batchSize) => {
-          const rng = createRng(seed);
-          const data = randomRegression(rng, 12, features);
-          const model = createMlpModel(mlpSpec(hidden), data);
-          const weights = uniform(rng, model.weightCount, 1.2);
-          const batch = randomBatch(rng, 12, batchSize);
-          expect(await gradientCheck(model, weights, data.train, batch)).toBeLessThanOrEqual(0);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  });
+  it.each([
+    [
+      "3-class classification",
+      (rng: Rng, features: number) => randomClassification(rng, 12, features, 3),
+    ],
+    ["regression", (rng: Rng, features: number) => randomRegression(rng, 12, features)],
+  ] as const)(
+    "matches central finite differences: %s (random weights, batches)",
+    async (_, randomData) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 2 ** 31 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
+          fc.integer({ min: 1, max: 9 }),
+          async (seed, features, hidden, batchSize) => {
+            const rng = createRng(seed);
+            const data = randomData(rng, features);
+            const model = createMlpModel(mlpSpec(hidden), data);
+            const weights = uniform(rng, model.weightCount, 1.2);
+            const batch = randomBatch(rng, 12, batchSize);
+            expect(await gradientCheck(model, weights, data.train, batch)).toBeLessThanOrEqual(0);
+          },
+        ),
+        { numRuns: 8 },
+      );
+    },
+  );
 
   it("matches finite differences through four hidden layers", async () => {
     const rng = createRng(99);

@@ -10,11 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { trainCommand } from "../../src/cli/train.js";
 import { isQplaneError } from "../../src/errors/catalogue.js";
-import {
-  effectiveTimeLimit,
-  type TrainingCheckpoint,
-  trainModel,
-} from "../../src/training/loop.js";
+import { effectiveTimeLimit, trainModel } from "../../src/training/loop.js";
 import { evaluateEachSplit, type TrainableModel } from "../../src/training/model.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { ALTERNATING_DATA } from "../helpers/prepared-data.js";
@@ -101,13 +97,9 @@ describe("the training time limit", () => {
   });
 
   it("counts the training time of earlier runs of the same job (the checkpoint's elapsedMs)", async () => {
-    let checkpoint: TrainingCheckpoint | undefined;
-    await trainModel(spec({ epochs: 2 }), data, model(), {
-      onEvent: (event) => {
-        if (event.type === "checkpoint") checkpoint = event.checkpoint;
-      },
-    });
-    const resumeFrom = { ...checkpoint!, elapsedMs: 60_000 };
+    // a completed run hands back its last epoch checkpoint
+    const { checkpoint } = await trainModel(spec({ epochs: 2 }), data, model());
+    const resumeFrom = { ...checkpoint, elapsedMs: 60_000 };
     let steps = 0;
     const result = await trainModel(spec({ epochs: 6 }), data, model(), {
       resumeFrom,
@@ -132,15 +124,10 @@ describe("the training time limit", () => {
   });
 
   it("counts the time earlier runs spent in partial epochs (timeUsedMs), not only the checkpoint's", async () => {
-    let checkpoint: TrainingCheckpoint | undefined;
-    await trainModel(spec({ epochs: 2 }), data, model(), {
-      onEvent: (event) => {
-        if (event.type === "checkpoint") checkpoint = event.checkpoint;
-      },
-    });
+    const { checkpoint } = await trainModel(spec({ epochs: 2 }), data, model());
     // the completed epochs took 1 s, but requeued runs spent 59.9 s in an epoch never finished;
     // this run's first step does not end by itself
-    const resumeFrom = { ...checkpoint!, elapsedMs: 1000 };
+    const resumeFrom = { ...checkpoint, elapsedMs: 1000 };
     const started = performance.now();
     const result = await trainModel(spec({ epochs: 6 }), data, model(0), {
       resumeFrom,
@@ -154,7 +141,7 @@ describe("the training time limit", () => {
     expect(performance.now() - started).toBeLessThan(2000);
     // a timeUsedMs below the checkpoint's elapsedMs does not lower it
     const below = await trainModel(spec({ epochs: 6 }), data, model(), {
-      resumeFrom: { ...checkpoint!, elapsedMs: 60_000 },
+      resumeFrom: { ...checkpoint, elapsedMs: 60_000 },
       timeLimit: SERVER_CAP,
       timeUsedMs: 10,
     });

@@ -14,14 +14,10 @@ import {
   type Viewer,
 } from "../../../src/jobs/types.js";
 import { type JobSpec, parseJobSpec } from "../../../src/training/spec.js";
-import { waitFor } from "../helpers.js";
+import { tinyJobSpec, waitFor } from "../helpers.js";
 import { CONTRACT_JOBS_PER_KEY, type ContractHarness, HARNESSES } from "./harnesses.js";
 
-const SPEC = parseJobSpec({
-  dataset: { name: "moons", samples: 40 },
-  model: { qubits: 2, layers: 1 },
-  training: { epochs: 3 },
-});
+const SPEC = tinyJobSpec(3);
 const OTHER_BACKEND_SPEC = parseJobSpec({ ...SPEC, backend: { name: "local-noisy" } });
 
 /** An owner (API key hash) no other test uses. */

@@ -1,13 +1,10 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../../../providers/ibm/client.js";
-import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
-import { isaCircuit, providerFor } from "./helpers.js";
+import type { FakeIbmServer } from "./fake-server.js";
+import { isaCircuit, providerFor, useFreshFakeIbm } from "./helpers.js";
 
 let fake: FakeIbmServer;
-beforeEach(async () => {
-  fake = await startFakeIbm();
-  return () => fake.close(); // a fresh fake for every test
-});
+useFreshFakeIbm((started) => (fake = started));
 
 const rows = [[0.1, 0.2, 0.3]];
 

@@ -1,3 +1,4 @@
+import { beforeEach } from "vitest";
 import { IamTokenSource } from "../../../providers/ibm/auth.js";
 import { IbmRuntimeClient } from "../../../providers/ibm/client.js";
 import { IbmProvider, type IbmProviderOptions } from "../../../providers/ibm/provider.js";
@@ -17,6 +18,15 @@ export const FAST_RETRY = {
   maxDelayMs: 5,
   rateLimitMinDelayMs: 5,
 } as const;
+
+/** Registers a beforeEach that starts a fresh fake for each test, hands it to `use`, closes it after. */
+export function useFreshFakeIbm(use: (fake: FakeIbmServer) => void): void {
+  beforeEach(async () => {
+    const fake = await startFakeIbm();
+    use(fake);
+    return () => fake.close();
+  });
+}
 
 export function providerFor(
   fake: FakeIbmServer,

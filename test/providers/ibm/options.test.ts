@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { samplesPerRow } from "../../../providers/ibm/sampler-options.js";
 import { CircuitBuilder, weight } from "../../../src/circuits/ir.js";
 import { emitQasm3 } from "../../../src/circuits/qasm3/emit.js";
-import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
+import type { FakeIbmServer } from "./fake-server.js";
 import {
   clientFor,
   fakeIbmBackend,
@@ -10,13 +10,11 @@ import {
   providerFor,
   registryWithFakeIbmKey,
   samplerJobPosts,
+  useFreshFakeIbm,
 } from "./helpers.js";
 
 let fake: FakeIbmServer;
-beforeEach(async () => {
-  fake = await startFakeIbm();
-  return () => fake.close(); // a fresh fake for every test
-});
+useFreshFakeIbm((started) => (fake = started));
 
 const jobPosts = () => samplerJobPosts(fake);
 

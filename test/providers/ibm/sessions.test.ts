@@ -1,21 +1,20 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunOutcome, RunScope } from "../../../providers/types.js";
 import { emitQasm3 } from "../../../src/circuits/qasm3/emit.js";
 import type { TrainingResult } from "../../../src/training/loop.js";
 import { type PreparedRun, withinRunScope } from "../../../src/training/run.js";
+import { FAKE_SESSION_CLOSED, FAKE_SESSION_NOT_FOUND, type FakeIbmServer } from "./fake-server.js";
 import {
-  FAKE_SESSION_CLOSED,
-  FAKE_SESSION_NOT_FOUND,
-  type FakeIbmServer,
-  startFakeIbm,
-} from "./fake-server.js";
-import { clientFor, ISA_ROWS, isaCircuit, providerFor, samplerJobPosts } from "./helpers.js";
+  clientFor,
+  ISA_ROWS,
+  isaCircuit,
+  providerFor,
+  samplerJobPosts,
+  useFreshFakeIbm,
+} from "./helpers.js";
 
 let fake: FakeIbmServer;
-beforeEach(async () => {
-  fake = await startFakeIbm();
-  return () => fake.close(); // a fresh fake for every test
-});
+useFreshFakeIbm((started) => (fake = started));
 
 const rows = ISA_ROWS.slice(0, 2);
 

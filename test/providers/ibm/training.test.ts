@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BackendRegistry, createBackendRegistry } from "../../../src/backends/registry.js";
 import { planRun } from "../../../src/training/plan.js";
 import { prepareRun, runTraining } from "../../../src/training/run.js";
+import { expectWithinShotNoise, trainBesideLocal } from "../../helpers/beside-local.js";
 import { type FakeIbmServer, startFakeIbm } from "./fake-server.js";
 import { fakeIbmBackend, registryWithFakeIbmKey, samplerJobPosts, withFakeIbm } from "./helpers.js";
 
@@ -35,15 +36,13 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     const posts = () =>
       fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/jobs")).length;
     const plan = await planRun(prepareRun(fixed, registry.resolve));
-    const before = posts();
     const jobsBefore = samplerJobPosts(fake).length;
     expect(plan.totalSubmissions).toBeGreaterThan(0);
-    const ibm = await runTraining(fixed, { resolveBackend: registry.resolve });
-    const submitted = posts() - before;
-    const local = await runTraining(
-      { ...fixed, backend: { name: "local", shots: 400 } },
-      { resolveBackend: registry.resolve },
-    );
+    const {
+      remote: ibm,
+      submitted,
+      local,
+    } = await trainBesideLocal(fixed, registry.resolve, posts);
 
     expect(ibm.result.status).toBe("completed");
     const stepsPerEpoch = Math.ceil(ibm.data.train.samples / 16);
@@ -84,11 +83,7 @@ describe("training on a (fake) IBM Quantum device named in configuration", () =>
     expect(plan.transpiled!.depth).toBeGreaterThan(1);
     expect(plan.transpiled!.layout).toHaveLength(2);
     expect(plan.transpiled!.swaps).toBeUndefined();
-    const a = ibm.result.records.at(-1)!;
-    const b = local.result.records.at(-1)!;
-    expect(a.shots).toBe(400);
-    expect(Math.abs(a.testLoss - b.testLoss)).toBeLessThan(0.15);
-    expect(Math.abs(a.ixt - b.ixt)).toBeLessThan(0.15);
+    expectWithinShotNoise(ibm, local, 400);
   });
 
   it.each(["parameter-shift", "spsa"] as const)(

@@ -10,7 +10,7 @@ import { CircuitBuilder, createCircuit, weight } from "../../../src/circuits/ir.
 import { gateMatrix } from "../../../src/circuits/matrices.js";
 import { isQplaneError } from "../../../src/errors/catalogue.js";
 import { denseProbabilities, denseStatevector } from "../../helpers/dense-reference.js";
-import { circuitArbitrary, rowFor } from "../../helpers/random-circuits.js";
+import { circuitWithRow } from "../../helpers/random-circuits.js";
 
 function expectClose(
   actual: ArrayLike<number>,
@@ -28,19 +28,14 @@ function expectClose(
 describe("statevector kernels", () => {
   it("match the dense reference on random circuits over every gate", () => {
     fc.assert(
-      fc.property(
-        circuitArbitrary({ maxQubits: 6, maxGates: 30 }),
-        fc.integer(),
-        (circuit, seed) => {
-          const row = rowFor(circuit, seed);
-          const fast = finalStatevector(circuit, row);
-          const reference = denseStatevector(circuit, row);
-          expectClose(fast.re, reference.re);
-          expectClose(fast.im, reference.im);
-          const probabilities = exactProbabilities(circuit, [row]).values;
-          expectClose(probabilities, denseProbabilities(circuit, row));
-        },
-      ),
+      fc.property(circuitWithRow({ maxQubits: 6, maxGates: 30 }), ({ circuit, row }) => {
+        const fast = finalStatevector(circuit, row);
+        const reference = denseStatevector(circuit, row);
+        expectClose(fast.re, reference.re);
+        expectClose(fast.im, reference.im);
+        const probabilities = exactProbabilities(circuit, [row]).values;
+        expectClose(probabilities, denseProbabilities(circuit, row));
+      }),
       { numRuns: 300 },
     );
   });

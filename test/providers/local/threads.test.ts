@@ -31,7 +31,7 @@ import { createRng } from "../../../src/random/rng.js";
 import type { EpochRecord } from "../../../src/training/records.js";
 import type * as TrainingModule from "../../../src/training/run.js";
 import type { JobSpec } from "../../../src/training/spec.js";
-import { circuitArbitrary, rowFor } from "../../helpers/random-circuits.js";
+import { circuitWithRow } from "../../helpers/random-circuits.js";
 
 const dist = (path: string) => new URL(`../../../dist/${path}`, import.meta.url).href;
 const simulator = (await import(dist("providers/local/simulator.js"))) as typeof SimulatorModule;
@@ -203,10 +203,8 @@ describe("simulator threads", () => {
   it("split random circuits over every gate kind identically", () => {
     fc.assert(
       fc.property(
-        circuitArbitrary({ minQubits: 14, maxQubits: 15, maxGates: 40, scramble: true }),
-        fc.integer(),
-        (circuit, seed) => {
-          const row = rowFor(circuit, seed);
+        circuitWithRow({ minQubits: 14, maxQubits: 15, maxGates: 40, scramble: true }),
+        ({ circuit, row }) => {
           const reference = sourceSimulator.finalStatevector(circuit, row);
           for (const threads of [2, 3]) {
             settings.setThreadCount(threads);
