@@ -28,7 +28,7 @@ import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import {
-  checkStatusFilter,
+  checkListQuery,
   jobNotFound,
   notCancellable,
   notRemovable,
@@ -44,6 +44,7 @@ import {
   waitForReady,
   withTimeout,
 } from "./redis.js";
+import { specHashOf } from "./spec-hash.js";
 import { JobStore } from "./store.js";
 import {
   canSee,
@@ -189,6 +190,7 @@ class RedisJobService implements JobService {
       cancelRequested: false,
       attempts: 0,
       owner,
+      specHash: specHashOf(spec),
     };
     const limit = this.config.limits.maxConcurrentJobsPerKey;
     const created = await this.store.create(job, owner === null ? null : limit);
@@ -214,7 +216,7 @@ class RedisJobService implements JobService {
   }
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
-    checkStatusFilter(query.status);
+    checkListQuery(query);
     return this.guarded(() =>
       this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
     );

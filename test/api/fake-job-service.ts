@@ -15,7 +15,7 @@ import { admitSpec } from "../../src/jobs/admission.js";
 import { canonicalJson } from "../../src/jobs/hashing.js";
 import { assertJobId, newJobId } from "../../src/jobs/ids.js";
 import {
-  checkStatusFilter,
+  checkListQuery,
   idempotencyConflict,
   jobNotFound,
   notCancellable,
@@ -23,6 +23,7 @@ import {
   tooManyJobs,
 } from "../../src/jobs/job-errors.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "../../src/jobs/job-rules.js";
+import { specHashOf } from "../../src/jobs/spec-hash.js";
 import {
   canSee,
   EVERYONE,
@@ -192,6 +193,7 @@ export class FakeJobService implements JobService {
       cancelRequested: false,
       attempts: 0,
       owner,
+      specHash: specHashOf(spec),
     };
     this.jobs.set(id, { record, metrics: [] });
     if (scope !== null) this.idempotency.set(scope, { id, fingerprint });
@@ -207,7 +209,7 @@ export class FakeJobService implements JobService {
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
     this.guard();
-    checkStatusFilter(query.status);
+    checkListQuery(query);
     let after: string | null = null;
     if (query.cursor !== undefined) {
       after = Buffer.from(query.cursor, "base64url").toString("utf8");
@@ -225,6 +227,7 @@ export class FakeJobService implements JobService {
           (query.status === undefined || job.status === query.status) &&
           (query.tag === undefined || job.tags.includes(query.tag)) &&
           (query.backend === undefined || job.spec.backend.name === query.backend) &&
+          (query.specHash === undefined || job.specHash === query.specHash) &&
           canSee(viewer, job.owner) &&
           (after === null || job.id < after),
       )

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../../src/jobs/ids.js";
+import { specHashOf } from "../../src/jobs/spec-hash.js";
 import { JobStore } from "../../src/jobs/store.js";
 import type { JobRecord, JobStatus } from "../../src/jobs/types.js";
 import type { TrainingCheckpoint } from "../../src/training/loop.js";
@@ -53,6 +54,7 @@ function newJob(
     cancelRequested: false,
     attempts: 0,
     owner: options.owner ?? null,
+    specHash: specHashOf(spec),
   };
 }
 
@@ -404,6 +406,9 @@ describe("JobStore", () => {
       expect(await redis.zrange(short.keys.jobs, 0, "-1")).toEqual([kept.id]);
       expect(await redis.zrange(short.keys.tag("x"), 0, "-1")).toEqual([kept.id]);
       expect(await redis.zrange(short.keys.ownerJobs("owner-sweep"), 0, "-1")).toEqual([kept.id]);
+      // the two differ in backend only: one spec hash, whose index keeps the unexpired job
+      expect(gone.specHash).toBe(kept.specHash);
+      expect(await redis.zrange(short.keys.specJobs(kept.specHash!), 0, "-1")).toEqual([kept.id]);
       expect(await redis.exists(short.keys.backend("ibm-test"), short.keys.expiring)).toBe(0);
     } finally {
       await deleteKeysUnder(redis, local);
