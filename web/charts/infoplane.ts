@@ -30,6 +30,8 @@ export interface InfoPlaneOptions {
   /** Epochs the run will have, for the colour scale (grows if exceeded). */
   readonly epochs: number;
   readonly height?: number;
+  /** Shown under the plot, above the values table (the job page's colour bar). */
+  readonly caption?: HTMLElement;
   /** Also show the drawn values as a table (collapsed until opened). @defaultValue false */
   readonly valuesTable?: boolean;
 }
@@ -129,6 +131,7 @@ export class InfoPlaneChart {
       this.element,
     );
     this.stopResize = fitWidth(this.plot, parent, height);
+    if (options.caption !== undefined) this.element.append(options.caption);
     this.values = options.valuesTable ? new InfoPlaneValues(this.element, this.tracks) : null;
   }
 

@@ -192,9 +192,9 @@ class EpochPanels {
         { label: "comparison", color: COMPARISON_COLOR, marker: "square" },
       ],
       epochs,
+      caption: legend,
       valuesTable: true,
     });
-    plane.append(legend);
     this.loss = new LineChart(curves, {
       title: "Loss",
       yLabel: "loss",
