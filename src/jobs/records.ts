@@ -15,6 +15,7 @@ import { JOB_STATUSES, type JobStatus, TERMINAL_JOB_STATUSES } from "./job-rules
 import { JobKeys } from "./keys.js";
 import { results } from "./redis.js";
 import { ADD_TRAINING_TIME, CREATE_JOB, RECORD_EPOCH, TRANSITION_JOB } from "./scripts.js";
+import { specHashOf } from "./spec-hash.js";
 import type { JobRecord } from "./types.js";
 
 export interface JobStoreOptions {
@@ -63,6 +64,32 @@ const FIELD_ORDER: readonly (keyof JobRecord)[] = [
   "specHash",
   "spec",
 ];
+
+/** A job as submitted: queued, nothing run yet, its spec hash taken now (spec-hash.ts). */
+export function queuedRecord(
+  fields: Pick<JobRecord, "id" | "name" | "tags" | "spec" | "owner" | "createdAt">,
+): JobRecord {
+  const { id, name, tags, spec, owner, createdAt } = fields;
+  return {
+    id,
+    status: "queued",
+    name,
+    tags,
+    spec,
+    progress: { epoch: 0, epochs: spec.training.epochs },
+    etaSeconds: null,
+    latest: null,
+    summary: null,
+    error: null,
+    createdAt,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: false,
+    attempts: 0,
+    owner,
+    specHash: specHashOf(spec),
+  };
+}
 
 export function decodeRecord(hash: Record<string, string>): JobRecord | null {
   // an expired or removed job reads as an empty hash

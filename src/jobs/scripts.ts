@@ -168,3 +168,22 @@ for i = 1, #KEYS, 2 do
 end
 return added
 `);
+
+/**
+ * Gives jobs stored before spec hashes their hash and its index entry, each only while its
+ * record exists and has none (a job removed meanwhile must not come back into a listing).
+ * KEYS: pairs of (record, spec-hash index). ARGV: triples of (score, id, JSON-encoded hash),
+ * in the same order. Returns how many jobs it changed.
+ */
+export const SET_SPEC_HASH = new LuaScript(`
+local changed = 0
+for i = 1, #KEYS, 2 do
+  local at = (i - 1) / 2 * 3
+  if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('HEXISTS', KEYS[i], 'specHash') == 0 then
+    redis.call('HSET', KEYS[i], 'specHash', ARGV[at + 3])
+    redis.call('ZADD', KEYS[i + 1], 'NX', ARGV[at + 1], ARGV[at + 2])
+    changed = changed + 1
+  end
+end
+return changed
+`);

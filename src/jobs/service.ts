@@ -36,6 +36,7 @@ import {
 } from "./job-errors.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "./job-rules.js";
 import { createTrainingQueue, enqueueTraining, type TrainingQueue } from "./queue.js";
+import { queuedRecord } from "./records.js";
 import {
   closeRedis,
   createRedis,
@@ -44,7 +45,6 @@ import {
   waitForReady,
   withTimeout,
 } from "./redis.js";
-import { specHashOf } from "./spec-hash.js";
 import { JobStore } from "./store.js";
 import {
   canSee,
@@ -173,25 +173,8 @@ class RedisJobService implements JobService {
     owner: string | null,
     id: string = newJobId(),
   ): Promise<JobRecord> {
-    const job: JobRecord = {
-      id,
-      status: "queued",
-      name,
-      tags,
-      spec,
-      progress: { epoch: 0, epochs: spec.training.epochs },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
-      createdAt: new Date(jobIdTime(id)).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner,
-      specHash: specHashOf(spec),
-    };
+    const createdAt = new Date(jobIdTime(id)).toISOString();
+    const job = queuedRecord({ id, name, tags, spec, owner, createdAt });
     const limit = this.config.limits.maxConcurrentJobsPerKey;
     const created = await this.store.create(job, owner === null ? null : limit);
     if (!created.ok) {

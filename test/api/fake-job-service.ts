@@ -23,7 +23,7 @@ import {
   tooManyJobs,
 } from "../../src/jobs/job-errors.js";
 import { checkIdempotencyKey, checkJobName, checkJobTags } from "../../src/jobs/job-rules.js";
-import { specHashOf } from "../../src/jobs/spec-hash.js";
+import { queuedRecord } from "../../src/jobs/records.js";
 import {
   canSee,
   EVERYONE,
@@ -176,25 +176,7 @@ export class FakeJobService implements JobService {
     }
     const createdAt = this.now();
     const id = newJobId(this.clock);
-    const record: Mutable<JobRecord> = {
-      id,
-      status: "queued",
-      name,
-      tags,
-      spec,
-      progress: { epoch: 0, epochs: spec.training.epochs },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
-      createdAt,
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner,
-      specHash: specHashOf(spec),
-    };
+    const record: Mutable<JobRecord> = queuedRecord({ id, name, tags, spec, owner, createdAt });
     this.jobs.set(id, { record, metrics: [] });
     if (scope !== null) this.idempotency.set(scope, { id, fingerprint });
     this.submitted.push({ spec, options });

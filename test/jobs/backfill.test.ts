@@ -12,6 +12,7 @@ import { EVERYONE, type JobRecord, type Viewer } from "../../src/jobs/types.js";
 import { startWorker } from "../../src/jobs/worker.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { useRealServer } from "../helpers/real-server.js";
+import { queuedJobRecord } from "../helpers/records.js";
 import { deleteKeysUnder, silentLogger, waitFor } from "./helpers.js";
 
 const SPEC = parseJobSpec({
@@ -34,25 +35,8 @@ describe("owner-index backfill", () => {
 
   /** A finished job as the store held it before tenancy: in every index but its owner's. */
   async function oldJob(owner: string | null): Promise<JobRecord> {
-    const id = newJobId(tick());
-    const job: JobRecord = {
-      id,
-      status: "queued",
-      name: null,
-      tags: [],
-      spec: SPEC,
-      progress: { epoch: 0, epochs: 1 },
-      etaSeconds: null,
-      latest: null,
-      summary: null,
-      error: null,
-      createdAt: new Date(clock).toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      cancelRequested: false,
-      attempts: 0,
-      owner,
-    };
+    const job = queuedJobRecord(SPEC, tick(), { owner });
+    const { id } = job;
     await store.create(job);
     // finished, so that a worker started by a test leaves it alone
     await store.transition(job, ["queued"], "completed", { finishedAt: job.createdAt });

@@ -155,7 +155,8 @@ export class RunOverlay {
 
   private renderLegend(): void {
     if (this.chosen === null) {
-      this.legend.replaceChildren();
+      // nothing overlaid: the main run's epochs leave the (empty) legend alone
+      if (this.legend.firstChild !== null) this.legend.replaceChildren();
       return;
     }
     const { run, status } = this.chosen;
