@@ -23,11 +23,10 @@ interface JobPage {
 }
 
 /** How a run is named in the list, the legend and the chart's values table. */
-export const runLabel = (run: Pick<JobView, "id" | "spec">) =>
-  `${run.spec.backend.name} · ${run.id}`;
+const runLabel = (run: Pick<JobView, "id" | "spec">) => `${run.spec.backend.name} · ${run.id}`;
 
 /** The last epoch's test metric: "final" once the run has all its epochs. */
-export function resultText(records: readonly EpochRecord[], epochs: number): string {
+function resultText(records: readonly EpochRecord[], epochs: number): string {
   const last = records.at(-1);
   if (last === undefined) return "no epoch yet";
   const metric = testMetricText(last);
