@@ -39,6 +39,7 @@ function syntheticJob(index: number) {
     finishedAt: null,
     cancelRequested: false,
     attempts: 1,
+    specHash: null,
     spec: {
       dataset: { name: index % 2 === 0 ? "moons" : "iris" },
       model: { qubits: 4, layers: 2 },

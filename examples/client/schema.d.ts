@@ -1018,6 +1018,8 @@ export interface components {
         epochs: number;
       };
       spec: components["schemas"]["JobSpec"];
+      /** @description Hash of the spec without `backend.name` and the budgets: equal for runs of the same training on different backends (a device and its twin); list them with `GET /v1/jobs?specHash=`. Null for jobs submitted before it existed. */
+      specHash: string | null;
       startedAt: string | null;
       status: components["schemas"]["JobStatus"];
       summary: components["schemas"]["RunSummary"] | null;
@@ -2784,6 +2786,8 @@ export interface operations {
         tag?: string;
         /** @description Only jobs on this backend. */
         backend?: string;
+        /** @description Only runs of this spec, on any backend: the `specHash` of a job lists it with its twin and device runs. */
+        specHash?: string;
         /** @description `nextCursor` of the previous page. */
         cursor?: string;
         /** @description Jobs per page (1-100, default 20). */

@@ -15,6 +15,7 @@ import {
   jobTagsSchema,
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from "../jobs/job-rules.js";
+import { SPEC_HASH_PATTERN, SPEC_HASH_RULE } from "../jobs/spec-hash.js";
 import {
   backendSpecSchema,
   DATASET_NAMES,
@@ -116,6 +117,14 @@ export const listQuerySchema = z.strictObject({
     z.string().regex(BACKEND_NAME_PATTERN, { message: "must be a backend name" }).optional(),
     "Only jobs on this backend.",
   ),
+  specHash: doc(
+    z
+      .string()
+      .regex(SPEC_HASH_PATTERN, { message: `must be ${SPEC_HASH_RULE}` })
+      .optional(),
+    "Only runs of this spec, on any backend: the `specHash` of a job lists it with its twin " +
+      "and device runs.",
+  ),
   cursor: doc(
     z.string().regex(CURSOR_PATTERN, { message: "must be a cursor from `nextCursor`" }).optional(),
     "`nextCursor` of the previous page.",
@@ -159,6 +168,12 @@ export const jobSchema = named(
     finishedAt: z.string().nullable(),
     cancelRequested: z.boolean(),
     attempts: doc(z.number().int(), "Times a worker started or resumed the job."),
+    specHash: doc(
+      z.string().nullable(),
+      "Hash of the spec without `backend.name` and the budgets: equal for runs of the same " +
+        "training on different backends (a device and its twin); list them with " +
+        "`GET /v1/jobs?specHash=`. Null for jobs submitted before it existed.",
+    ),
     spec: jobSpecSchema,
   }),
 );

@@ -36,6 +36,7 @@ export function jobView(job: JobRecord): JobView {
     finishedAt: job.finishedAt,
     cancelRequested: job.cancelRequested,
     attempts: job.attempts,
+    specHash: job.specHash ?? null,
     spec: job.spec,
   };
 }

@@ -20,7 +20,7 @@ import { DELETE_IF_EQUAL, INDEX_IF_EXISTS } from "./scripts.js";
 export const OWNER_INDEXES_MIGRATION = "owner-indexes";
 
 /** Index entries per ZSCAN and per script call. */
-const BATCH_SIZE = 200;
+export const BATCH_SIZE = 200;
 /** A walk longer than this lets another worker start one too (harmless: it is idempotent). */
 const LOCK_SECONDS = 300;
 
@@ -84,32 +84,47 @@ async function walk(
   return added;
 }
 
+/**
+ * Runs migration `name` unless it is done or another worker is running it (then null): the
+ * marker in `<p>:migrations` and the lock described above. `work` must be idempotent.
+ */
+export async function migrateOnce<T>(
+  redis: Redis,
+  keys: JobKeys,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T | null> {
+  if (await redis.hexists(keys.migrations, name)) return null;
+  const lock = keys.migrationLock(name);
+  const token = randomUUID();
+  if ((await redis.set(lock, token, "EX", LOCK_SECONDS, "NX")) !== "OK") return null;
+  try {
+    const result = await work();
+    await redis.hset(keys.migrations, name, new Date().toISOString());
+    return result;
+  } finally {
+    // unreleased (Redis away), the lock expires by itself; the walk's own error matters more
+    await DELETE_IF_EQUAL.run(redis, [lock], [token]).catch(() => {});
+  }
+}
+
 /** Indexes earlier jobs and experiments under their owners, once per deployment (see above). */
 export async function backfillOwnerIndexes(redis: Redis, keys: JobKeys): Promise<BackfillResult> {
-  const skipped = { ran: false, jobs: 0, experiments: 0 };
-  if (await redis.hexists(keys.migrations, OWNER_INDEXES_MIGRATION)) return skipped;
-  const lock = keys.migrationLock(OWNER_INDEXES_MIGRATION);
-  const token = randomUUID();
-  if ((await redis.set(lock, token, "EX", LOCK_SECONDS, "NX")) !== "OK") return skipped;
-  try {
-    const jobs = await walk(
+  const counts = await migrateOnce(redis, keys, OWNER_INDEXES_MIGRATION, async () => ({
+    jobs: await walk(
       redis,
       keys.jobs,
       jobOwners(keys),
       (id) => keys.job(id),
       (owner) => keys.ownerJobs(owner),
-    );
-    const experiments = await walk(
+    ),
+    experiments: await walk(
       redis,
       keys.experiments,
       experimentOwners(keys),
       (id) => keys.experiment(id),
       (owner) => keys.ownerExperiments(owner),
-    );
-    await redis.hset(keys.migrations, OWNER_INDEXES_MIGRATION, new Date().toISOString());
-    return { ran: true, jobs, experiments };
-  } finally {
-    // unreleased (Redis away), the lock expires by itself; the walk's own error matters more
-    await DELETE_IF_EQUAL.run(redis, [lock], [token]).catch(() => {});
-  }
+    ),
+  }));
+  return counts === null ? { ran: false, jobs: 0, experiments: 0 } : { ran: true, ...counts };
 }

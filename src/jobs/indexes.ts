@@ -14,44 +14,58 @@ export function creationScore(job: Pick<JobRecord, "createdAt">): number {
   return Date.parse(job.createdAt);
 }
 
-/** The sweeper's note of a finished job's index entries (all immutable once finished). */
-export function expiringMember(job: JobRecord, status: JobStatus): string {
-  return JSON.stringify([job.id, status, job.spec.backend.name, job.tags, job.owner]);
-}
-
-/** A note read back by the sweeper. */
-export interface ExpiringEntry {
-  readonly member: string;
+/** What a job is listed under, besides its status: all immutable once it is created. */
+export interface IndexedJob {
   readonly id: string;
-  readonly status: JobStatus;
   readonly backend: string;
   readonly tags: readonly string[];
   readonly owner: string | null;
+  /** Null for records stored before spec hashes. */
+  readonly specHash: string | null;
+}
+
+export function indexedJob(job: JobRecord): IndexedJob {
+  return {
+    id: job.id,
+    backend: job.spec.backend.name,
+    tags: job.tags,
+    owner: job.owner,
+    specHash: job.specHash ?? null,
+  };
+}
+
+/** The sweeper's note of a finished job's index entries (all immutable once finished). */
+export function expiringMember(job: JobRecord, status: JobStatus): string {
+  const { id, backend, tags, owner, specHash } = indexedJob(job);
+  return JSON.stringify([id, status, backend, tags, owner, specHash]);
+}
+
+/** A note read back by the sweeper. */
+export interface ExpiringEntry extends IndexedJob {
+  readonly member: string;
+  readonly status: JobStatus;
 }
 
 export function parseExpiringMember(member: string): ExpiringEntry {
-  // members written before tenancy have no owner (nor an owner index entry)
-  const [id, status, backend, tags, owner = null] = JSON.parse(member) as [
+  // members written before tenancy have no owner (nor an owner index entry), those written
+  // before spec hashes no spec hash
+  const [id, status, backend, tags, owner = null, specHash = null] = JSON.parse(member) as [
     string,
     JobStatus,
     string,
     string[],
     (string | null)?,
+    (string | null)?,
   ];
-  return { member, id, status, backend, tags, owner };
+  return { member, id, status, backend, tags, owner, specHash };
 }
 
 /** Queues, on `multi`, the removal of a job from every listing index. */
-export function unindex(
-  multi: ChainableCommander,
-  keys: JobKeys,
-  id: string,
-  backend: string,
-  tags: readonly string[],
-  owner: string | null,
-): void {
-  multi.zrem(keys.jobs, id).zrem(keys.backend(backend), id);
+export function unindex(multi: ChainableCommander, keys: JobKeys, job: IndexedJob): void {
+  const { id, owner, specHash } = job;
+  multi.zrem(keys.jobs, id).zrem(keys.backend(job.backend), id);
   if (owner !== null) multi.zrem(keys.ownerJobs(owner), id);
+  if (specHash !== null) multi.zrem(keys.specJobs(specHash), id);
   for (const status of JOB_STATUSES) multi.zrem(keys.status(status), id);
-  for (const tag of tags) multi.zrem(keys.tag(tag), id);
+  for (const tag of job.tags) multi.zrem(keys.tag(tag), id);
 }

@@ -5,6 +5,8 @@
  */
 import { QplaneError } from "../errors/catalogue.js";
 import { JOB_STATUSES, type JobStatus } from "./job-rules.js";
+import { SPEC_HASH_PATTERN, SPEC_HASH_RULE } from "./spec-hash.js";
+import type { JobListQuery } from "./types.js";
 
 /** Also what another owner's job answers: the two must not be told apart. */
 export const jobNotFound = (id: string) =>
@@ -34,12 +36,19 @@ export const idempotencyConflict = (jobId: string) =>
     `Idempotency-Key: already used for job ${jobId} with a different request body`,
   );
 
-/** A listing's status filter, checked. */
-export function checkStatusFilter(status: JobStatus | undefined): void {
+/** A listing's filters that the type alone does not hold to their rule, checked. */
+export function checkListQuery(query: Pick<JobListQuery, "status" | "specHash">): void {
+  const { status, specHash } = query;
   if (status !== undefined && !JOB_STATUSES.includes(status)) {
     throw new QplaneError(
       "QPLANE_ERR_REQUEST_INVALID",
       `status: must be one of ${JOB_STATUSES.join(", ")}`,
+    );
+  }
+  if (specHash !== undefined && !SPEC_HASH_PATTERN.test(specHash)) {
+    throw new QplaneError(
+      "QPLANE_ERR_REQUEST_INVALID",
+      `specHash: ${JSON.stringify(specHash)} is not a spec hash (${SPEC_HASH_RULE})`,
     );
   }
 }

@@ -10,6 +10,7 @@
  * | `<p>:jobs:status:<status>`      | zset   | ids by status, same scores                         |
  * | `<p>:jobs:tag:<tag>`            | zset   | ids by tag (URI-encoded), same scores               |
  * | `<p>:jobs:backend:<name>`       | zset   | ids by backend name, same scores                   |
+ * | `<p>:jobs:spec:<specHash>`      | zset   | ids by spec hash (spec-hash.ts), same scores        |
  * | `<p>:jobs:expiring`             | zset   | finished jobs' index entries, scored by expiry (ms) |
  * | `<p>:owner:<owner>:active`      | zset   | an API key's unfinished job ids (per-key limit)     |
  * | `<p>:owner:<owner>:jobs`        | zset   | an API key's job ids, scored as `<p>:jobs` (its listing) |
@@ -60,6 +61,11 @@ export class JobKeys {
 
   backend(name: string): string {
     return `${this.prefix}:jobs:backend:${encodeURIComponent(name)}`;
+  }
+
+  /** Runs of one spec on any backend. */
+  specJobs(specHash: string): string {
+    return `${this.prefix}:jobs:spec:${specHash}`;
   }
 
   get expiring(): string {

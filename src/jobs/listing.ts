@@ -1,5 +1,5 @@
 /**
- * Listing jobs newest first, a page at a time, by status, tag, backend and owner: the
+ * Listing jobs newest first, a page at a time, by status, tag, backend, spec hash and owner: the
  * smallest matching index (indexes.ts) is walked from an opaque cursor (the last job shown:
  * its creation score and id), records are read in chunks, and index entries of expired jobs
  * met on the way are removed. The cursor is the only input it refuses (QplaneError).
@@ -65,12 +65,14 @@ export class JobListing {
       ...(query.status ? [k.status(query.status)] : []),
       ...(query.tag !== undefined ? [k.tag(query.tag)] : []),
       ...(query.backend !== undefined ? [k.backend(query.backend)] : []),
+      ...(query.specHash !== undefined ? [k.specJobs(query.specHash)] : []),
       ...(onlyOwner !== undefined ? [k.ownerJobs(onlyOwner)] : []),
     ]);
     const matches = (job: JobRecord) =>
       (!query.status || job.status === query.status) &&
       (query.tag === undefined || job.tags.includes(query.tag)) &&
       (query.backend === undefined || job.spec.backend.name === query.backend) &&
+      (query.specHash === undefined || job.specHash === query.specHash) &&
       (onlyOwner === undefined || job.owner === onlyOwner);
 
     let cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);

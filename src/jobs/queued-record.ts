@@ -1,4 +1,5 @@
 import type { JobSpec } from "../training/spec.js";
+import { specHashOf } from "./spec-hash.js";
 import type { JobRecord } from "./types.js";
 
 /** What a submission decides about a new job; every other field of its record starts empty. */
@@ -12,7 +13,10 @@ export interface NewJob {
   readonly createdAt: string;
 }
 
-/** The record of a job just submitted: queued, no epoch done, no results, never started. */
+/**
+ * The record of a job just submitted: queued, no epoch done, no results, never started; its
+ * spec hash taken now (spec-hash.ts).
+ */
 export function queuedJobRecord(job: NewJob): JobRecord {
   return {
     id: job.id,
@@ -31,5 +35,6 @@ export function queuedJobRecord(job: NewJob): JobRecord {
     cancelRequested: false,
     attempts: 0,
     owner: job.owner,
+    specHash: specHashOf(job.spec),
   };
 }

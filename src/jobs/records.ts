@@ -10,7 +10,7 @@
 import type { Redis } from "ioredis";
 import type { TrainingCheckpoint } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
-import { creationScore, expiringMember, unindex } from "./indexes.js";
+import { creationScore, expiringMember, indexedJob, unindex } from "./indexes.js";
 import { JOB_STATUSES, type JobStatus, TERMINAL_JOB_STATUSES } from "./job-rules.js";
 import { JobKeys } from "./keys.js";
 import { results } from "./redis.js";
@@ -60,6 +60,7 @@ const FIELD_ORDER: readonly (keyof JobRecord)[] = [
   "attempts",
   "trainingMsUsed",
   "owner",
+  "specHash",
   "spec",
 ];
 
@@ -121,8 +122,10 @@ export class JobRecords {
       k.status("queued"),
       k.backend(job.spec.backend.name),
       ownerKey,
-      // without an owner the script writes no owner index; the key is only a placeholder
+      // without an owner (a spec hash) the script writes no owner (spec) index; the key is
+      // only a placeholder
       job.owner === null ? k.jobs : k.ownerJobs(job.owner),
+      job.specHash === undefined ? k.jobs : k.specJobs(job.specHash),
       ...job.tags.map((tag) => k.tag(tag)),
       ...owned.map((id) => k.job(id)),
     ];
@@ -133,6 +136,7 @@ export class JobRecords {
       job.tags.length,
       owned.length,
       job.owner === null ? "0" : "1",
+      job.specHash === undefined ? "0" : "1",
       ...owned,
       ...encodeFields({ ...job, status: "queued" }),
     ];
@@ -280,7 +284,7 @@ export class JobRecords {
       .multi()
       .del(k.job(job.id), k.metrics(job.id), k.checkpoint(job.id))
       .zrem(k.owner(job.owner), job.id);
-    unindex(multi, k, job.id, job.spec.backend.name, job.tags, job.owner);
+    unindex(multi, k, indexedJob(job));
     if (TERMINAL_JOB_STATUSES.has(job.status)) {
       multi.zrem(k.expiring, expiringMember(job, job.status));
     }

@@ -31,10 +31,11 @@ export class LuaScript {
 /**
  * Creates a job record and its index entries, enforcing the owner's limit of unfinished jobs.
  * KEYS: 1 record, 2 all-jobs index, 3 queued index, 4 backend index, 5 owner's active set,
- *       6 owner's job index, 7.. tag indexes (nTags), then the records of the owner's active
- *       jobs (nOwned).
+ *       6 owner's job index, 7 spec-hash index, 8.. tag indexes (nTags), then the records of
+ *       the owner's active jobs (nOwned).
  * ARGV: 1 id, 2 score (creation ms), 3 limit (-1: none), 4 nTags, 5 nOwned, 6 '1' when the job
- *       has an owner, 7.. ids of the owner's active jobs (nOwned), then field/value pairs.
+ *       has an owner, 7 '1' when it has a spec hash, 8.. ids of the owner's active jobs
+ *       (nOwned), then field/value pairs.
  * Returns {"ok"}, {"exists"} or {"limit", count}.
  */
 export const CREATE_JOB = new LuaScript(`
@@ -44,9 +45,9 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
 if limit >= 0 then
   -- forget active-set members whose job finished or is gone
   for i = 1, nOwned do
-    local status = redis.call('HGET', KEYS[6 + nTags + i], 'status')
+    local status = redis.call('HGET', KEYS[7 + nTags + i], 'status')
     if (not status) or status == '"completed"' or status == '"failed"' or status == '"cancelled"' then
-      redis.call('ZREM', KEYS[5], ARGV[6 + i])
+      redis.call('ZREM', KEYS[5], ARGV[7 + i])
     end
   end
   local active = redis.call('ZCARD', KEYS[5])
@@ -54,13 +55,14 @@ if limit >= 0 then
   redis.call('ZADD', KEYS[5], score, id)
 end
 local fields = {}
-for i = 7 + nOwned, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 8 + nOwned, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('ZADD', KEYS[2], score, id)
 redis.call('ZADD', KEYS[3], score, id)
 redis.call('ZADD', KEYS[4], score, id)
 if ARGV[6] == '1' then redis.call('ZADD', KEYS[6], score, id) end
-for i = 1, nTags do redis.call('ZADD', KEYS[6 + i], score, id) end
+if ARGV[7] == '1' then redis.call('ZADD', KEYS[7], score, id) end
+for i = 1, nTags do redis.call('ZADD', KEYS[7 + i], score, id) end
 return {'ok'}
 `);
 
@@ -165,4 +167,23 @@ for i = 1, #KEYS, 2 do
   end
 end
 return added
+`);
+
+/**
+ * Gives jobs stored before spec hashes their hash and its index entry, each only while its
+ * record exists and has none (a job removed meanwhile must not come back into a listing).
+ * KEYS: pairs of (record, spec-hash index). ARGV: triples of (score, id, JSON-encoded hash),
+ * in the same order. Returns how many jobs it changed.
+ */
+export const SET_SPEC_HASH = new LuaScript(`
+local changed = 0
+for i = 1, #KEYS, 2 do
+  local at = (i - 1) / 2 * 3
+  if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('HEXISTS', KEYS[i], 'specHash') == 0 then
+    redis.call('HSET', KEYS[i], 'specHash', ARGV[at + 3])
+    redis.call('ZADD', KEYS[i + 1], 'NX', ARGV[at + 1], ARGV[at + 2])
+    changed = changed + 1
+  end
+end
+return changed
 `);

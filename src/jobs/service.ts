@@ -28,7 +28,7 @@ import { JobEventHub } from "./events.js";
 import { countLiveWorkers } from "./heartbeat.js";
 import { assertJobId, jobIdTime, newJobId } from "./ids.js";
 import {
-  checkStatusFilter,
+  checkListQuery,
   jobNotFound,
   notCancellable,
   notRemovable,
@@ -199,7 +199,7 @@ class RedisJobService implements JobService {
   }
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
-    checkStatusFilter(query.status);
+    checkListQuery(query);
     return this.guarded(() =>
       this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
     );

@@ -29,7 +29,7 @@ export async function sweepExpired(
   entries.forEach((entry, i) => {
     // a record outliving its score (clock skew between hosts) waits for a later sweep
     if (exists[i]) return;
-    unindex(multi, k, entry.id, entry.backend, entry.tags, entry.owner);
+    unindex(multi, k, entry);
     multi.zrem(k.expiring, entry.member);
     swept++;
   });

@@ -48,6 +48,11 @@ export interface JobRecord {
   readonly trainingMsUsed?: number;
   /** Which API key submitted the job (a hash, never the key), for per-key limits and tenancy. */
   readonly owner: string | null;
+  /**
+   * The spec's hash without where it runs (spec-hash.ts): equal for a run and its twin.
+   * Absent on records stored before it existed (they are listed under no spec hash).
+   */
+  readonly specHash?: string;
 }
 
 /**
@@ -86,6 +91,8 @@ export interface JobListQuery {
   readonly status?: JobStatus;
   readonly tag?: string;
   readonly backend?: string;
+  /** Only runs of this spec on any backend (JobRecord.specHash). */
+  readonly specHash?: string;
   /** Opaque cursor from a previous page. */
   readonly cursor?: string;
   readonly limit: number;

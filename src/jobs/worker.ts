@@ -40,6 +40,7 @@ import {
   untilConnected,
   withTimeout,
 } from "./redis.js";
+import { backfillSpecHashes } from "./spec-hash-backfill.js";
 import { JobStore } from "./store.js";
 import { TERMINAL_JOB_STATUSES } from "./types.js";
 
@@ -178,10 +179,12 @@ export async function startWorker(
     }
   }
 
-  /** The owner-index backfill; one HEXISTS once it is done (see backfill.ts). */
+  /** The upgrade backfills; one HEXISTS each once done (backfill.ts, spec-hash-backfill.ts). */
   async function backfill(): Promise<void> {
     const result = await backfillOwnerIndexes(storeRedis, store.keys);
     if (result.ran) logger.info(result, "earlier jobs and experiments indexed under their owners");
+    const hashed = await backfillSpecHashes(storeRedis, store.keys);
+    if (hashed.ran) logger.info(hashed, "earlier jobs given their spec hash");
   }
 
   const orphanAge = options.orphanAgeMs ?? 60_000;
@@ -218,7 +221,7 @@ export async function startWorker(
   );
   // in the background: an upgraded store's first backfill must not delay taking jobs
   backfill().catch((error) =>
-    logger.warn({ err: error }, "owner-index backfill failed; retried at the next maintenance"),
+    logger.warn({ err: error }, "backfill failed; retried at the next maintenance"),
   );
 
   let closing: Promise<void> | null = null;

@@ -15,7 +15,7 @@ import { admitSpec } from "../../src/jobs/admission.js";
 import { canonicalJson } from "../../src/jobs/hashing.js";
 import { assertJobId, newJobId } from "../../src/jobs/ids.js";
 import {
-  checkStatusFilter,
+  checkListQuery,
   idempotencyConflict,
   jobNotFound,
   notCancellable,
@@ -191,7 +191,7 @@ export class FakeJobService implements JobService {
 
   async list(query: JobListQuery, viewer: Viewer): Promise<JobPage> {
     this.guard();
-    checkStatusFilter(query.status);
+    checkListQuery(query);
     let after: string | null = null;
     if (query.cursor !== undefined) {
       after = Buffer.from(query.cursor, "base64url").toString("utf8");
@@ -209,6 +209,7 @@ export class FakeJobService implements JobService {
           (query.status === undefined || job.status === query.status) &&
           (query.tag === undefined || job.tags.includes(query.tag)) &&
           (query.backend === undefined || job.spec.backend.name === query.backend) &&
+          (query.specHash === undefined || job.specHash === query.specHash) &&
           canSee(viewer, job.owner) &&
           (after === null || job.id < after),
       )

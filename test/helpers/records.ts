@@ -1,4 +1,8 @@
+import { newJobId } from "../../src/jobs/ids.js";
+import { queuedJobRecord } from "../../src/jobs/queued-record.js";
+import type { JobRecord } from "../../src/jobs/types.js";
 import type { EpochRecord } from "../../src/training/records.js";
+import type { JobSpec } from "../../src/training/spec.js";
 
 /** An epoch record with neutral filler in every field a test does not set. */
 export function fillerRecord(epoch: number, fields: Partial<EpochRecord> = {}): EpochRecord {
@@ -24,4 +28,25 @@ export function fillerRecord(epoch: number, fields: Partial<EpochRecord> = {}): 
     elapsedMs: 1,
     ...fields,
   };
+}
+
+/**
+ * A queued job record created at `atMs` (its id from that time) as the store held it before
+ * spec hashes (none), `fields` on top.
+ */
+export function unhashedJobRecord(
+  spec: JobSpec,
+  atMs: number,
+  fields: Partial<JobRecord> = {},
+): JobRecord {
+  const createdAt = new Date(atMs).toISOString();
+  const { specHash: _none, ...record } = queuedJobRecord({
+    id: newJobId(atMs),
+    name: null,
+    tags: [],
+    spec,
+    owner: null,
+    createdAt,
+  });
+  return { ...record, ...fields };
 }

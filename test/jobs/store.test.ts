@@ -389,6 +389,9 @@ describe("JobStore", () => {
       expect(await redis.zrange(short.keys.jobs, 0, "-1")).toEqual([kept.id]);
       expect(await redis.zrange(short.keys.tag("x"), 0, "-1")).toEqual([kept.id]);
       expect(await redis.zrange(short.keys.ownerJobs("owner-sweep"), 0, "-1")).toEqual([kept.id]);
+      // the two differ in backend only: one spec hash, whose index keeps the unexpired job
+      expect(gone.specHash).toBe(kept.specHash);
+      expect(await redis.zrange(short.keys.specJobs(kept.specHash!), 0, "-1")).toEqual([kept.id]);
       expect(await redis.exists(short.keys.backend("ibm-test"), short.keys.expiring)).toBe(0);
     } finally {
       await deleteKeysUnder(redis, local);

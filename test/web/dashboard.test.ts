@@ -9,32 +9,20 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM_PATH,
-  hasChromium,
-  type LaunchedChromium,
-  launchChromium,
-} from "../../bench/chromium.js";
+import { type LaunchedChromium, launchChromium } from "../../bench/chromium.js";
 import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
 import { buildDashboard } from "../../web/build.mjs";
 import { type ForestComparison, forestPlotSvg, pairCountText } from "../../web/charts/forest.js";
 import { fixed, meanStd, percent, significant } from "../../web/format.js";
+import { ARTIFACTS, chromiumFor, enterKey, pageErrorsOf } from "../helpers/dashboard-browser.js";
 import { useRealServer } from "../helpers/real-server.js";
 import { waitFor } from "../jobs/helpers.js";
 
-const chromiumPresent = hasChromium();
-if (!chromiumPresent) {
-  console.warn(
-    `test/web/dashboard.test.ts SKIPPED: ${CHROMIUM_PATH} is absent. Install Debian's Chromium ` +
-      "(apt-get install -y chromium; .ci/run does this) to run the dashboard browser test.",
-  );
-}
+const chromiumPresent = chromiumFor("test/web/dashboard.test.ts");
 
 const API_KEY = "dashboard-test-key-5f0c2a9e1b7d";
 const EPOCHS = 12;
-const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
 interface ApiEpoch {
   readonly epoch: number;
@@ -88,14 +76,6 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     await browser?.close();
   }, 60_000);
 
-  async function enterKey(page: Page): Promise<void> {
-    const input = page.locator("#key-input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(API_KEY);
-    await input.press("Enter");
-    await input.waitFor({ state: "hidden" });
-  }
-
   it("serves the dashboard shell at / and the client routes, hidden from OpenAPI", async () => {
     for (const path of ["/", "/jobs/job_x", "/experiments", "/experiments/exp_x"]) {
       const response = await fetch(`${server.base}${path}`);
@@ -133,16 +113,9 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     });
 
     const page = await browser.context.newPage();
-    const pageErrors: string[] = [];
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      // the first API request is refused (no key yet): that 401 is what opens the key prompt
-      if (message.type() === "error" && !message.text().includes("status of 401")) {
-        pageErrors.push(`${message.text()} (${message.location().url})`);
-      }
-    });
+    const pageErrors = pageErrorsOf(page);
     await page.goto(`${server.base}/jobs/${id}`);
-    await enterKey(page);
+    await enterKey(page, API_KEY);
     await page.locator(".page-head .badge", { hasText: "queued" }).waitFor();
     // only now does anything run: every epoch reaches the page through its event stream
     await server.startWorker();
@@ -292,7 +265,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
 
     const page = await browser.context.newPage();
     await page.goto(`${server.base}/experiments/${id}`);
-    await enterKey(page);
+    await enterKey(page, API_KEY);
     // 2 arms × 4 epochs of mean trajectories
     await page.locator('figure.infoplane[data-points="8"]').waitFor({ timeout: 30_000 });
     const text = (stat: Stat) => `${stat.mean!.toFixed(4)} ± ${stat.std!.toFixed(4)}`;
@@ -370,7 +343,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     await page.locator("#key-input").fill("not-the-key-0123456789");
     await page.locator("#key-input").press("Enter");
     await page.locator("#key-reason", { hasText: "The key was refused" }).waitFor();
-    await enterKey(page);
+    await enterKey(page, API_KEY);
     await page.locator("h1", { hasText: "Jobs" }).waitFor();
     await page.locator("tr[data-job]").first().waitFor();
     // minutes of training unless cancelled

@@ -55,3 +55,6 @@ export function withAlpha(hex: string, alpha: number): string {
   const value = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(value >> 16) & 255},${(value >> 8) & 255},${value & 255},${alpha})`;
 }
+
+/** A run overlaid on another's information plane (vermillion: far from every viridis stop). */
+export const COMPARISON_COLOR = seriesColor(4);

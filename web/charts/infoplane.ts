@@ -6,18 +6,22 @@
  *
  * Appends push onto the column arrays uPlot holds and redraw at most once per animation frame.
  * The container's `data-points` attribute is the number of points drawn by the last redraw
- * (what the browser test waits on).
+ * (what the browser test waits on). With `valuesTable`, the figure also holds the drawn values
+ * as a table (infoplane-values.ts) for screen readers and tests.
  */
 import uPlot from "uplot";
 import { FrameBatcher } from "../frame.js";
 import { tickValues } from "./axes.js";
 import { epochColor } from "./colors.js";
+import { InfoPlaneValues, type TrackValues } from "./infoplane-values.js";
 import { fitWidth, initialWidth } from "./size.js";
 
 export interface Trajectory {
   readonly label: string;
   /** Fixed colour, or null to colour each point by its epoch (viridis). */
   readonly color: string | null;
+  /** Point shape (overlaid runs differ in shape as well as colour). @defaultValue "circle" */
+  readonly marker?: "circle" | "square";
 }
 
 export interface InfoPlaneOptions {
@@ -26,13 +30,19 @@ export interface InfoPlaneOptions {
   /** Epochs the run will have, for the colour scale (grows if exceeded). */
   readonly epochs: number;
   readonly height?: number;
+  /** Shown under the plot, above the values table (the job page's colour bar). */
+  readonly caption?: HTMLElement;
+  /** Also show the drawn values as a table (collapsed until opened). @defaultValue false */
+  readonly valuesTable?: boolean;
 }
 
-interface Track {
+interface Track extends TrackValues {
   readonly xs: number[];
   readonly ys: number[];
   readonly epochs: number[];
   readonly color: string | null;
+  readonly marker: "circle" | "square";
+  label: string;
 }
 
 /** Padded [min, max] of a scale's data, widened to include `also` (I* on the x axis). */
@@ -61,6 +71,7 @@ export class InfoPlaneChart {
   private epochs: number;
   private readonly frames = new FrameBatcher(() => this.plot.setData(this.data));
   private readonly stopResize: () => void;
+  private readonly values: InfoPlaneValues | null;
 
   constructor(parent: HTMLElement, options: InfoPlaneOptions) {
     this.element = document.createElement("figure");
@@ -73,6 +84,8 @@ export class InfoPlaneChart {
       ys: [],
       epochs: [],
       color: trajectory.color,
+      marker: trajectory.marker ?? "circle",
+      label: trajectory.label,
     }));
     this.data = [
       null,
@@ -118,6 +131,8 @@ export class InfoPlaneChart {
       this.element,
     );
     this.stopResize = fitWidth(this.plot, parent, height);
+    if (options.caption !== undefined) this.element.append(options.caption);
+    this.values = options.valuesTable ? new InfoPlaneValues(this.element, this.tracks) : null;
   }
 
   /** Points currently held (drawn by the next frame). */
@@ -169,6 +184,14 @@ export class InfoPlaneChart {
     this.frames.request();
   }
 
+  /** Renames trajectory `index` (in the values table; the page's legend is its own). */
+  relabel(index: number, label: string): void {
+    const track = this.tracks[index];
+    if (track === undefined || track.label === label) return;
+    track.label = label;
+    this.frames.request();
+  }
+
   /** Draws pending appends now (instead of on the next frame). */
   flush(): void {
     this.frames.flush();
@@ -217,15 +240,18 @@ export class InfoPlaneChart {
       for (let i = 0; i < n; i++) {
         const x = u.valToPos(track.xs[i]!, "x", true);
         const y = u.valToPos(track.ys[i]!, "y", true);
+        const r = i === n - 1 ? radius * 1.5 : radius;
         ctx.fillStyle = track.color ?? epochColor(track.epochs[i]!, this.epochs);
         ctx.beginPath();
-        ctx.arc(x, y, i === n - 1 ? radius * 1.5 : radius, 0, 2 * Math.PI);
+        if (track.marker === "square") ctx.rect(x - r, y - r, 2 * r, 2 * r);
+        else ctx.arc(x, y, r, 0, 2 * Math.PI);
         ctx.fill();
       }
       drawn += n;
     }
     ctx.restore();
     this.element.dataset.points = String(drawn);
+    this.values?.render();
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@
  * opens on a finished job, and as the bench's baseline).
  */
 
-import { VIRIDIS_GRADIENT } from "../charts/colors.js";
+import { COMPARISON_COLOR, VIRIDIS_GRADIENT } from "../charts/colors.js";
 import { InfoPlaneChart } from "../charts/infoplane.js";
 import { LineChart } from "../charts/line.js";
 import { h } from "../dom.js";
@@ -23,6 +23,16 @@ const taskOf = (record: EpochRecord): Task =>
     : "regression";
 
 type Column = TableColumn<EpochRecord>;
+
+/** Another run overlaid on the information plane (job-overlay.ts), and its epochs so far. */
+export interface Comparison {
+  /** The trajectories' names in the chart's values table. */
+  readonly mainLabel: string;
+  readonly label: string;
+  readonly records: readonly EpochRecord[];
+}
+
+const MAIN_LABEL = "this run";
 
 const count = (value: number | undefined) => (value === undefined ? "–" : integer(value));
 
@@ -176,10 +186,15 @@ class EpochPanels {
     );
     this.infoPlane = new InfoPlaneChart(plane, {
       title: "Information plane",
-      trajectories: [{ label: "trajectory", color: null }],
+      trajectories: [
+        { label: MAIN_LABEL, color: null },
+        // empty until a run is chosen to compare with
+        { label: "comparison", color: COMPARISON_COLOR, marker: "square" },
+      ],
       epochs,
+      caption: legend,
+      valuesTable: true,
     });
-    plane.append(legend);
     this.loss = new LineChart(curves, {
       title: "Loss",
       yLabel: "loss",
@@ -232,6 +247,17 @@ class EpochPanels {
     this.usage.add(record);
   }
 
+  /** Shows `comparison` as the second trajectory (null: none). */
+  showComparison(comparison: Comparison | null): void {
+    this.infoPlane.relabel(0, comparison?.mainLabel ?? MAIN_LABEL);
+    if (comparison !== null) this.infoPlane.relabel(1, comparison.label);
+    this.infoPlane.replace(1, comparison?.records ?? []);
+  }
+
+  appendComparison(record: EpochRecord): void {
+    this.infoPlane.append(1, record.epoch, record.ixt, record.ity);
+  }
+
   flush(): void {
     for (const view of this.views) view.flush();
     this.usage.render();
@@ -249,6 +275,9 @@ export class EpochViews {
   private readonly usageFrame = new FrameBatcher(() => this.panels?.usage.render());
   /** Records shown, oldest first (kept for a rebuild). */
   readonly records: EpochRecord[] = [];
+  /** The run overlaid on the information plane, kept across rebuilds. */
+  private comparison: (Comparison & { readonly records: EpochRecord[] }) | null = null;
+  private readonly appendListeners = new Set<(record: EpochRecord) => void>();
 
   constructor(
     private readonly root: HTMLElement,
@@ -261,6 +290,31 @@ export class EpochViews {
     return this.records.at(-1)?.epoch ?? 0;
   }
 
+  /** The overlaid run's epochs so far (empty without one). */
+  get comparisonRecords(): readonly EpochRecord[] {
+    return this.comparison?.records ?? [];
+  }
+
+  /** Overlays another run's trajectory on the information plane; null removes it. */
+  compareWith(comparison: Comparison | null): void {
+    this.comparison =
+      comparison === null ? null : { ...comparison, records: [...comparison.records] };
+    this.panels?.showComparison(this.comparison);
+  }
+
+  /** Adds the overlaid run's next epoch. */
+  appendComparison(record: EpochRecord): void {
+    if (this.comparison === null) return;
+    this.comparison.records.push(record);
+    this.panels?.appendComparison(record);
+  }
+
+  /** Calls `listener` with every record appended from now on; returns its removal. */
+  onAppend(listener: (record: EpochRecord) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
   append(record: EpochRecord): void {
     if (this.panels === null) {
       this.root.replaceChildren();
@@ -270,10 +324,12 @@ export class EpochViews {
         Math.max(this.epochs, record.epoch),
         record.validationLoss !== undefined,
       );
+      if (this.comparison !== null) this.panels.showComparison(this.comparison);
     }
     this.records.push(record);
     this.panels.append(record);
     this.usageFrame.request();
+    for (const listener of this.appendListeners) listener(record);
   }
 
   /** Draws what is pending now rather than at the next frame. */

@@ -1,24 +1,16 @@
 /**
- * One job: header (status, progress, cancel, CSV), the live epoch views, and the spec.
- *
- * Live updates: the event stream is opened first; once it is open the metrics so far are
- * fetched (`?sinceEpoch=` the last shown), so no epoch falls between the two. Metric events
- * for epochs already shown are ignored; one that skips ahead triggers the same catch-up.
+ * One job: header (status, progress, cancel, CSV), the live epoch views (followed through
+ * epoch-follow.ts), the comparison with a run of the same spec (job-overlay.ts), and the spec.
  */
 import { apiJson, download, post } from "../api.js";
 import { errorBox, h, mount } from "../dom.js";
+import { followEpochs } from "../epoch-follow.js";
 import { significant, when } from "../format.js";
-import { liveStream } from "../live.js";
 import type { Page } from "../router.js";
-import {
-  type EpochRecord,
-  type JobEvent,
-  type JobView,
-  type RunSummaryView,
-  TERMINAL_STATUSES,
-} from "../types.js";
+import { type JobView, type RunSummaryView, TERMINAL_STATUSES } from "../types.js";
 import { loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
 import { EpochViews } from "./job-epochs.js";
+import { RunOverlay } from "./job-overlay.js";
 
 export interface JobPage extends Page {
   /** The epoch views, for the bench (append one record / rebuild from scratch). */
@@ -54,6 +46,7 @@ export function jobPage(id: string): JobPage {
   const path = `/v1/jobs/${encodeURIComponent(id)}`;
   let views: EpochViews | null = null;
   let stream: { stop(): void } | null = null;
+  let overlay: RunOverlay | null = null;
   const main = mount(h("p", { class: "muted" }, `Loading job ${id}…`));
 
   const open = (job: JobView) => {
@@ -70,6 +63,7 @@ export function jobPage(id: string): JobPage {
     const timing = h("p", { class: "muted small" });
     const steering = h("p", { class: "small", "data-role": "steering" });
     const epochsRoot = h("div", { class: "epochs" });
+    const overlayRoot = h("section", { class: "panel compare", "data-role": "compare" });
     const showTiming = (current: JobView) => {
       const eta =
         current.etaSeconds !== null && !TERMINAL_STATUSES.has(current.status)
@@ -117,6 +111,7 @@ export function jobPage(id: string): JobPage {
       timing,
       steering,
       notice,
+      overlayRoot,
       epochsRoot,
       h(
         "details",
@@ -129,7 +124,6 @@ export function jobPage(id: string): JobPage {
     showTiming(job);
     steering.textContent = steeringText(job.summary);
     showError(job);
-    // the closures below use the views through this constant, which the type knows is set
     const epochViews = new EpochViews(epochsRoot, job.spec.training.epochs);
     views = epochViews;
 
@@ -153,42 +147,6 @@ export function jobPage(id: string): JobPage {
       );
     });
 
-    /** Fetches the epochs after the last shown; one at a time, events wait in `pending`. */
-    let catchingUp: Promise<void> | null = null;
-    const pending: EpochRecord[] = [];
-    const catchUp = (): Promise<void> => {
-      catchingUp ??= (async () => {
-        try {
-          const since = epochViews.lastEpoch;
-          const { metrics } = await apiJson<{ metrics: EpochRecord[] }>(
-            `${path}/metrics?sinceEpoch=${since}`,
-            {
-              signal: controller.signal,
-            },
-          );
-          for (const record of metrics) {
-            if (record.epoch > epochViews.lastEpoch) epochViews.append(record);
-          }
-        } finally {
-          catchingUp = null;
-        }
-        const held = pending.splice(0);
-        for (const record of held) addRecord(record);
-      })().catch((error: unknown) => {
-        if (!controller.signal.aborted) notice.replaceChildren(errorBox(error));
-      });
-      return catchingUp;
-    };
-    const addRecord = (record: EpochRecord) => {
-      if (catchingUp !== null) {
-        pending.push(record);
-        return;
-      }
-      const last = epochViews.lastEpoch;
-      if (record.epoch <= last) return;
-      if (record.epoch === last + 1) epochViews.append(record);
-      else void catchUp();
-    };
     const refresh = () =>
       apiJson<JobView>(path, { signal: controller.signal })
         .then((current) => {
@@ -200,14 +158,12 @@ export function jobPage(id: string): JobPage {
         })
         .catch(() => {});
 
-    stream = liveStream<JobEvent>({
-      path: `${path}/events`,
-      onOpen: () => void catchUp(),
+    stream = followEpochs({
+      path,
+      signal: controller.signal,
+      lastEpoch: () => epochViews.lastEpoch,
+      append: (record) => epochViews.append(record),
       onEvent: (event) => {
-        if (event.type === "metric") {
-          addRecord(event.record);
-          return undefined;
-        }
         if (event.type === "progress") {
           const done = event.step >= event.stepsPerEpoch ? event.epoch : event.epoch - 1;
           progress.set(
@@ -215,17 +171,15 @@ export function jobPage(id: string): JobPage {
             event.epochs,
             event.step < event.stepsPerEpoch ? event.step / event.stepsPerEpoch : 0,
           );
-          return undefined;
+          return;
         }
         setStatus(event.status);
-        if (!TERMINAL_STATUSES.has(event.status)) return undefined;
-        // the stream ends here: pick up the final record state (times, error, last epochs)
-        void refresh();
-        void catchUp();
-        return "done";
+        // the stream ends here: pick up the final record state (times, error)
+        if (TERMINAL_STATUSES.has(event.status)) void refresh();
       },
       onError: (error) => notice.replaceChildren(errorBox(error)),
     });
+    overlay = new RunOverlay(overlayRoot, job, epochViews, controller.signal);
   };
 
   apiJson<JobView>(path, { signal: controller.signal })
@@ -244,6 +198,7 @@ export function jobPage(id: string): JobPage {
     dispose() {
       controller.abort();
       stream?.stop();
+      overlay?.dispose();
       views?.dispose();
     },
   };

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobIdTime } from "../../../src/jobs/ids.js";
+import { specHashOf } from "../../../src/jobs/spec-hash.js";
 import {
   EVERYONE,
   type JobEvent,
@@ -62,6 +63,7 @@ describe.each(HARNESSES)("JobService contract: $name", (factory) => {
       cancelRequested: false,
       attempts: 0,
       owner,
+      specHash: specHashOf(SPEC),
     } satisfies JobRecord);
     expect(await service.get(job.id, ownerViewer(owner))).toStrictEqual(job);
     expect(await service.metrics(job.id, ownerViewer(owner))).toEqual([]);
@@ -234,6 +236,34 @@ describe.each(HARNESSES)("JobService contract: $name", (factory) => {
     await expect(service.cancel(running.id, viewer)).rejects.toMatchObject({
       code: "QPLANE_ERR_JOB_STATE",
       message: `job ${running.id} is completed; only queued or running jobs can be cancelled`,
+    });
+  });
+
+  it("lists the runs of one spec on any backend by its spec hash, the owner's only", async () => {
+    const owner = freshOwner("spec-hash");
+    const viewer = ownerViewer(owner);
+    const device = (await service.submit(OTHER_BACKEND_SPEC, { owner })).job;
+    const twin = (await service.submit(SPEC, { owner })).job;
+    const otherSeed = parseJobSpec({ ...SPEC, training: { ...SPEC.training, seed: 99 } });
+    const other = (await service.submit(otherSeed, { owner })).job;
+    const theirs = (await service.submit(SPEC, { owner: freshOwner("spec-hash-b") })).job;
+    expect(device.specHash).toBe(twin.specHash);
+    expect(other.specHash).not.toBe(twin.specHash);
+    const idsOf = async (query: Parameters<JobService["list"]>[0], as: Viewer = viewer) =>
+      (await service.list(query, as)).jobs.map((job) => job.id);
+    expect(await idsOf({ limit: 10, specHash: twin.specHash! })).toEqual([twin.id, device.id]);
+    expect(await idsOf({ limit: 1, specHash: twin.specHash! })).toEqual([twin.id]);
+    expect(await idsOf({ limit: 10, specHash: other.specHash! })).toEqual([other.id]);
+    expect(await idsOf({ limit: 10, specHash: twin.specHash!, backend: "local-noisy" })).toEqual([
+      device.id,
+    ]);
+    // another owner's run of the same spec is listed to that owner (and admins) only
+    const all = await idsOf({ limit: 1000, specHash: twin.specHash! }, EVERYONE);
+    expect(all).toEqual(expect.arrayContaining([theirs.id, twin.id, device.id]));
+    expect(all).not.toContain(other.id);
+    await expect(service.list({ limit: 10, specHash: "ABC" }, viewer)).rejects.toMatchObject({
+      code: "QPLANE_ERR_REQUEST_INVALID",
+      message: 'specHash: "ABC" is not a spec hash (64 lowercase hex digits, a job\'s `specHash`)',
     });
   });
 
