@@ -83,7 +83,12 @@ describe("spec text → lines", () => {
     expect(issuesOf(EXPERIMENT, grid, "")).toEqual([
       { line: 6, path: "grid.feedback.mode[1]", message: grid },
     ]);
-    const renamed = issuesOf(EXPERIMENT, "spec.feedback.mode: bad (got 1)", "", () => "grid.feedback.mode[0]");
+    const renamed = issuesOf(
+      EXPERIMENT,
+      "spec.feedback.mode: bad (got 1)",
+      "",
+      () => "grid.feedback.mode[0]",
+    );
     expect(renamed).toEqual([
       { line: 5, path: "grid.feedback.mode[0]", message: "spec.feedback.mode: bad (got 1)" },
     ]);

@@ -17,7 +17,7 @@ import {
   type RunSummaryView,
   TERMINAL_STATUSES,
 } from "../types.js";
-import { loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
+import { actionLink, loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
 import { EpochViews } from "./job-epochs.js";
 
 export interface JobPage extends Page {
@@ -105,7 +105,13 @@ export function jobPage(id: string): JobPage {
           h("div", { class: "mono muted small" }, job.id),
         ),
         h("div", { class: "head-status" }, badge, progress.element),
-        h("div", { class: "actions" }, csv, cancel),
+        h(
+          "div",
+          { class: "actions" },
+          actionLink(`/jobs/new?from=${encodeURIComponent(job.id)}`, "Clone", "clone"),
+          csv,
+          cancel,
+        ),
       ),
       h(
         "p",

@@ -1,0 +1,302 @@
+/**
+ * Starting work from the dashboard, in Chromium against the real server (one server, one
+ * browser, no worker: nothing here needs a run to progress). New job: a refused field's
+ * message appears at its line with the server's exact text; fixed, the dry-run plan shows
+ * the API's numbers; a double-clicked Submit creates one job and lands on its page. Clone
+ * from that page gives the editor that spec. A program's error lands on the program's line.
+ * New experiment: a refused grid value at its line, the arms' plan, submit, Clone.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  CHROMIUM_PATH,
+  hasChromium,
+  type LaunchedChromium,
+  launchChromium,
+} from "../../bench/chromium.js";
+import { buildDashboard } from "../../web/build.mjs";
+import { useRealServer } from "../helpers/real-server.js";
+
+const chromiumPresent = hasChromium();
+if (!chromiumPresent) {
+  console.warn(
+    `test/web/editor.test.ts SKIPPED: ${CHROMIUM_PATH} is absent (apt-get install -y chromium).`,
+  );
+}
+
+const API_KEY = "editor-test-key-8c41e07d2b95";
+const ARTIFACTS = join(process.cwd(), "test-artifacts");
+/** Unique per run: the shared Redis may hold other runs' jobs under other prefixes anyway. */
+const TAG = `editor-${process.pid}`;
+
+describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", () => {
+  let browser: LaunchedChromium;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const server = useRealServer("editor", {
+    app: ({ jobs, experiments }) => ({
+      service: jobs,
+      experiments,
+      apiKeys: [API_KEY],
+      log: false,
+      limits: { rateLimitPerMinute: 0 },
+    }),
+    hookTimeoutMs: 60_000,
+  });
+
+  /** The API's answer to `init` at `path`: status and JSON body. */
+  const call = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${server.base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const dryRun = (body: unknown) =>
+    call("/v1/dry-runs", { method: "POST", body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    // the bundle under test is this checkout's web/ (global setup rebuilds it when stale)
+    await buildDashboard();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      // the first API request is refused (no key yet): that 401 opens the key prompt;
+      // the editor's refused dry runs are 400s by design
+      const text = message.text();
+      if (message.type() === "error" && !/status of (401|400)/.test(text)) pageErrors.push(text);
+    });
+    await page.goto(`${server.base}/jobs/new`);
+    const input = page.locator("#key-input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(API_KEY);
+    await input.press("Enter");
+    await input.waitFor({ state: "hidden" });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  }, 60_000);
+
+  const editor = () => page.locator("textarea.editor-input");
+  const lineMessages = (line: number) =>
+    page.locator(`.editor-line[data-line="${line}"] .line-message`).allTextContents();
+  const marked = () =>
+    page
+      .locator(".editor-line.marked")
+      .evaluateAll((lines) => lines.map((l) => l.getAttribute("data-line")));
+  const issueList = () => page.locator('[data-role="issues"] li').allTextContents();
+  const planValue = (field: string) => page.locator(`[data-plan="${field}"]`).textContent();
+  /** Replaces the editor's text as typing would (an input event), then waits for the check. */
+  const type = async (text: string) => {
+    await editor().fill(text);
+    await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
+  };
+
+  const jobYaml = (epochs: number) =>
+    [
+      "name: editor job",
+      `tags: [${TAG}]`,
+      "dataset:",
+      "  name: moons",
+      "  samples: 40",
+      "model:",
+      "  qubits: 2",
+      "  layers: 1",
+      "training:",
+      `  epochs: ${epochs}`,
+      "  gradient: parameter-shift",
+      "backend:",
+      "  name: local",
+      "  shots: 100",
+      "",
+    ].join("\n");
+
+  let jobId = "";
+
+  it("marks a refused field at its line, shows the plan once fixed, and submits once", async () => {
+    await editor().waitFor();
+    await type(jobYaml(0));
+    const refused = await dryRun(parse(jobYaml(0)));
+    expect(refused.status).toBe(400);
+    const message = (refused.body.error as { message: string }).message;
+    expect(message).toBe("spec.training.epochs: Too small: expected number to be >=1 (got 0)");
+    await page.locator(".editor-line.marked").waitFor();
+    expect(await marked()).toEqual(["10"]);
+    expect(await lineMessages(10)).toEqual([message]);
+    expect(await issueList()).toEqual([`Line 10: ${message}`]);
+    expect(await editor().getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator('[data-action="submit"]').isDisabled()).toBe(true);
+
+    await type(jobYaml(3));
+    await page.locator('[data-plan="totalSubmissions"]').waitFor();
+    expect(await marked()).toEqual([]);
+    expect(await issueList()).toEqual([]);
+    // the API's plan: 40 moons rows → 2 steps of 16; parameter-shift at 100 shots
+    const { body } = await dryRun(parse(jobYaml(3)));
+    expect(body.plan).toMatchObject({
+      stepsPerEpoch: 2,
+      submissionsPerEpoch: 3,
+      totalSubmissions: 9,
+      shotsPerEpoch: 43_000,
+      totalShots: 129_000,
+      estimatedCostUsd: 0,
+    });
+    expect(await planValue("epochs")).toBe("3 × 2 steps");
+    expect(await planValue("totalSubmissions")).toBe("9 (3 per epoch)");
+    expect(await planValue("totalShots")).toBe("129,000 (43,000 per epoch)");
+    expect(await planValue("totalCircuits")).toBe("1,290");
+    expect(await planValue("estimatedCostUsd")).toBe("$0.0000");
+    expect(await planValue("transpiled")).toBe("–");
+
+    const submit = page.locator('[data-action="submit"]');
+    expect(await submit.isDisabled()).toBe(false);
+    const submissions: (string | null)[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/v1/jobs") {
+        submissions.push(request.headers()["idempotency-key"] ?? null);
+      }
+    });
+    await submit.dblclick();
+    await page.waitForURL(/\/jobs\/[0-9A-Z]{26}$/);
+    jobId = new URL(page.url()).pathname.split("/").pop()!;
+    await page.locator(".page-head h1", { hasText: "editor job" }).waitFor();
+    const listed = await call(`/v1/jobs?tag=${TAG}`);
+    const jobs = listed.body.jobs as { id: string; spec: { training: { epochs: number } } }[];
+    expect(jobs.map((job) => job.id)).toEqual([jobId]);
+    expect(jobs[0]!.spec.training.epochs).toBe(3);
+    // the button is disabled by the first click; the key would make a repeat a replay anyway
+    expect(submissions).toHaveLength(1);
+    expect(submissions[0]).toMatch(/^dashboard-[0-9a-f]{32}$/);
+  }, 60_000);
+
+  it("clones a job: the editor holds its spec, which passes the check", async () => {
+    await page.locator('[data-action="clone"]').click();
+    await page.waitForURL(`${server.base}/jobs/new?from=${jobId}`);
+    await page.locator('[data-role="check-status"]', { hasText: "ready" }).waitFor();
+    const job = (await call(`/v1/jobs/${jobId}`)).body as {
+      name: string;
+      tags: string[];
+      spec: Record<string, unknown>;
+    };
+    expect(parse(await editor().inputValue())).toEqual({
+      name: job.name,
+      tags: job.tags,
+      ...job.spec,
+    });
+    expect(await planValue("epochs")).toMatch(/^3 × /);
+  }, 30_000);
+
+  it("places a program's error on the program's line", async () => {
+    await page.locator('select[name="template"]').selectOption("iris-program");
+    await page.locator('[data-role="check-status"]', { hasText: "ready" }).waitFor();
+    const text = await editor().inputValue();
+    const broken = text.replace("cx q[1], q[2];", "foo q[1], q[2];");
+    const lines = broken.split("\n");
+    const fooLine = lines.findIndex((line) => line.includes("foo q[1]")) + 1;
+    await type(broken);
+    const { body } = await dryRun(parse(broken));
+    const message = (body.error as { message: string }).message;
+    expect(message).toMatch(/^spec\.model\.qasm: line \d+, column 1: /);
+    await page.locator(".editor-line.marked").waitFor();
+    expect(await marked()).toEqual([String(fooLine)]);
+    expect(await lineMessages(fooLine)).toEqual([message]);
+  }, 30_000);
+
+  const experimentYaml = (mode: string) =>
+    [
+      "name: editor sweep",
+      `tags: [${TAG}]`,
+      "spec:",
+      "  dataset: { name: moons, samples: 40 }",
+      "  model: { qubits: 2, layers: 1 }",
+      "  training: { epochs: 2 }",
+      "grid:",
+      "  feedback.mode:",
+      '    - "off"',
+      `    - ${mode}`,
+      "  training.seed: [1, 2]",
+      "compare:",
+      '  baseline: { feedback.mode: "off" }',
+      "",
+    ].join("\n");
+
+  it("New experiment: a refused grid value at its line, the arms' plan, submit, clone", async () => {
+    await page.goto(`${server.base}/experiments/new`);
+    // a new page load: the key is still in this tab's session storage
+    await editor().waitFor();
+    await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
+    await type(experimentYaml("sideways"));
+    // the second arm's child, as the editor dry-runs it
+    const child = {
+      dataset: { name: "moons", samples: 40 },
+      model: { qubits: 2, layers: 1 },
+      training: { epochs: 2, seed: 1 },
+      feedback: { mode: "sideways" },
+    };
+    const refused = await dryRun(child);
+    const message = (refused.body.error as { message: string }).message;
+    expect(message).toMatch(/^spec\.feedback\.mode: /);
+    await page.locator(".editor-line.marked").waitFor();
+    expect(await marked()).toEqual(["10"]);
+    expect(await lineMessages(10)).toEqual([message]);
+
+    await type(experimentYaml("lr"));
+    await page.locator('table[data-table="plan"]').waitFor();
+    // per arm: 2 seeds × its child's plan (lr adds an information-plane probe per epoch)
+    const plans: Record<string, number>[] = [];
+    for (const mode of ["off", "lr"]) {
+      const { body } = await dryRun({ ...child, feedback: { mode } });
+      plans.push(body.plan as Record<string, number>);
+    }
+    expect(plans.map((plan) => [plan.totalSubmissions, plan.totalShots])).toEqual([
+      [2, 0],
+      [4, 0],
+    ]);
+    const rows = await page
+      .locator('table[data-table="plan"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ["feedback.mode=off", "2", "4", "0", "$0.0000", "–"],
+      ["feedback.mode=lr", "2", "8", "0", "$0.0000", "–"],
+      ["total", "4", "12", "0", "$0.0000", ""],
+    ]);
+
+    await page.locator('[data-action="submit"]').click();
+    await page.waitForURL(/\/experiments\/[0-9A-Z]{26}$/);
+    const id = new URL(page.url()).pathname.split("/").pop()!;
+    await page.locator(".page-head h1", { hasText: "editor sweep" }).waitFor();
+    const experiment = (await call(`/v1/experiments/${id}`)).body as {
+      grid: unknown;
+      jobIds: string[];
+    };
+    expect(experiment.grid).toEqual({ "feedback.mode": ["off", "lr"], "training.seed": [1, 2] });
+    expect(experiment.jobIds).toHaveLength(4);
+
+    await page.locator('[data-action="clone"]').click();
+    await page.waitForURL(`${server.base}/experiments/new?from=${id}`);
+    await page.locator('[data-role="check-status"]', { hasText: "ready" }).waitFor();
+    const first = (await call(`/v1/jobs/${experiment.jobIds[0]}`)).body as {
+      spec: Record<string, unknown>;
+    };
+    expect(parse(await editor().inputValue())).toEqual({
+      name: "editor sweep",
+      tags: [TAG],
+      spec: first.spec,
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      threshold: { metric: "testAccuracy", value: 0.9 },
+      compare: { baseline: { "feedback.mode": "off" } },
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, "dashboard-new-experiment.png"),
+      fullPage: true,
+    });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
