@@ -1,5 +1,6 @@
 /**
- * One job: header (status, progress, cancel, CSV), the live epoch views, and the spec.
+ * One job: header (status, progress, clone, cancel, CSV), the live epoch views, the spec and
+ * its circuit.
  *
  * Live updates: the event stream is opened first; once it is open the metrics so far are
  * fetched (`?sinceEpoch=` the last shown), so no epoch falls between the two. Metric events
@@ -18,6 +19,7 @@ import {
   TERMINAL_STATUSES,
 } from "../types.js";
 import { actionLink, loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
+import { jobCircuitPanel } from "./job-circuit.js";
 import { EpochViews } from "./job-epochs.js";
 
 export interface JobPage extends Page {
@@ -130,6 +132,7 @@ export function jobPage(id: string): JobPage {
         h("summary", {}, "Spec"),
         h("pre", {}, JSON.stringify(job.spec, null, 2)),
       ),
+      jobCircuitPanel(job.id, controller.signal),
     );
     setStatus(job.status);
     showTiming(job);
