@@ -1,7 +1,12 @@
 /** A submission body as the editor's starting text when cloning: YAML under a comment. */
 import { stringify } from "yaml";
 
-export function specText(body: Record<string, unknown>, source: string): string {
-  // long programs stay block scalars (one QASM line per line) rather than folded strings
-  return `# Cloned from ${source}.\n${stringify(body, { lineWidth: 0 })}`;
+/** `note`: what the clone is of, one comment line per line. */
+export function specText(body: Record<string, unknown>, note: string): string {
+  const comment = note
+    .split("\n")
+    .map((line) => `# ${line}\n`)
+    .join("");
+  // lineWidth 0: long values stay on their line, never folded
+  return `${comment}${stringify(body, { lineWidth: 0 })}`;
 }

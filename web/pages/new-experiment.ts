@@ -168,7 +168,7 @@ export function newExperimentPage(from: string | null): Page {
           initial: async () =>
             specText(
               await experimentSubmissionOf(from),
-              `experiment ${from} (base spec: its first child's; tune, inherit and splitPerSeed are not in the API's view)`,
+              `Cloned from experiment ${from}. The base spec is its first child's (the grid sets\nits own fields); tune, inherit and splitPerSeed are not in the API's view: add them again.`,
             ),
         }),
     check: checkExperiment,

@@ -29,7 +29,7 @@ export function newJobPage(from: string | null): Page {
     templates: JOB_TEMPLATES,
     ...(from === null
       ? {}
-      : { initial: async () => specText(await jobSubmissionOf(from), `job ${from}`) }),
+      : { initial: async () => specText(await jobSubmissionOf(from), `Cloned from job ${from}.`) }),
     check: async (body, _text, signal) => {
       const { plan } = await postJson<{ plan: RunPlan }>("/v1/dry-runs", body, { signal });
       return { plan: runPlanView(plan) };
