@@ -17,8 +17,14 @@ import {
   type LaunchedChromium,
   launchChromium,
 } from "../../bench/chromium.js";
+import { defaultBackends } from "../../src/api/options.js";
+import { type BackendRegistry, localBackendResolver } from "../../src/backends/registry.js";
+import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { buildDashboard } from "../../web/build.mjs";
 import { useRealServer } from "../helpers/real-server.js";
+import { jobFinished, silentLogger } from "../jobs/helpers.js";
+import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
+import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
 const chromiumPresent = hasChromium();
 if (!chromiumPresent) {
@@ -36,6 +42,15 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
   let browser: LaunchedChromium;
   let page: Page;
   const pageErrors: string[] = [];
+  // a fake IBM Runtime behind backend "ibm-batch": the plan's transpiled depth, the sent program
+  let fake: FakeIbmServer;
+  let ibm: BackendRegistry;
+  let worker: WorkerHandle | undefined;
+
+  beforeAll(async () => {
+    fake = await startFakeIbm({ queuedPolls: 0, runningPolls: 0 });
+    ibm = registryWithFakeIbmKey(fake, [fakeIbmBackend(fake, "ibm-batch")]);
+  });
 
   const server = useRealServer("editor", {
     app: ({ jobs, experiments }) => ({
@@ -44,6 +59,10 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
       apiKeys: [API_KEY],
       log: false,
       limits: { rateLimitPerMinute: 0 },
+      backends: [
+        ...defaultBackends(),
+        { name: "ibm-batch", provider: ibm.resolve("ibm-batch").provider },
+      ],
     }),
     hookTimeoutMs: 60_000,
   });
@@ -81,6 +100,8 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
 
   afterAll(async () => {
     await browser?.close();
+    await worker?.close();
+    await fake?.close();
   }, 60_000);
 
   const editor = () => page.locator("textarea.editor-input");
@@ -118,6 +139,7 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     ].join("\n");
 
   let jobId = "";
+  let ibmJobId = "";
 
   it("marks a refused field at its line, shows the plan once fixed, and submits once", async () => {
     await editor().waitFor();
@@ -299,4 +321,73 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     });
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it("on IBM the plan shows the transpiled circuit", async () => {
+    await page.goto(`${server.base}/jobs/new`);
+    await editor().waitFor();
+    await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
+    const yaml = [
+      "name: editor ibm",
+      `tags: [${TAG}]`,
+      "dataset: { name: moons, samples: 24 }",
+      "model: { qubits: 2, layers: 1, encoding: fixed }",
+      "training: { epochs: 1, batchSize: 24, gradient: parameter-shift }",
+      "backend: { name: ibm-batch, shots: 100 }",
+      "",
+    ].join("\n");
+    await type(yaml);
+    await page.locator('[data-plan="transpiled"]').waitFor();
+    const { body } = await dryRun(parse(yaml));
+    const { transpiled } = body.plan as { transpiled: { depth: number; twoQubitGates: number } };
+    expect(transpiled.twoQubitGates).toBe(1);
+    expect(await planValue("transpiled")).toBe(`depth ${transpiled.depth} · 1 two-qubit gates`);
+    await page.locator('[data-action="submit"]').click();
+    await page.waitForURL(/\/jobs\/[0-9A-Z]{26}$/);
+    ibmJobId = new URL(page.url()).pathname.split("/").pop()!;
+  }, 30_000);
+
+  /** The circuit panel's text for `program` once opened (a `pre`, or the reason there is none). */
+  const circuitText = async (program: string) => {
+    const section = page.locator(`[data-panel="circuit"] [data-program="${program}"]`);
+    await section.locator("pre, [data-role=no-program]").waitFor();
+    return section.locator("pre, [data-role=no-program]").textContent();
+  };
+  const qasm = async (path: string) => {
+    const response = await fetch(`${server.base}${path}`, {
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it.skip("shows a job's program and, on IBM, the program its run sent", async () => {
+    // everything queued so far runs now; the IBM job on the fake Runtime
+    worker = await startWorker(server.config, {
+      logger: silentLogger,
+      resolveBackend: (name) =>
+        name === "ibm-batch" ? ibm.resolve(name) : localBackendResolver(name),
+    });
+    const done = await jobFinished(server.jobs, ibmJobId, 60_000);
+    expect(done.status).toBe("completed");
+    await page.reload();
+    await page.locator('[data-panel="circuit"] summary').click();
+    const model = await qasm(`/v1/jobs/${ibmJobId}/circuit.qasm`);
+    const sent = await qasm(`/v1/jobs/${ibmJobId}/circuit.qasm?program=sent`);
+    expect([model.status, sent.status]).toEqual([200, 200]);
+    expect(model.text).toContain("cx q[0], q[1];");
+    expect(sent.text).toContain("ecr $");
+    expect(await circuitText("model")).toBe(model.text);
+    expect(await circuitText("sent")).toBe(sent.text);
+
+    // a local job: its program, and the server's reason why nothing was transpiled
+    await page.goto(`${server.base}/jobs/${jobId}`);
+    await page.locator('[data-panel="circuit"] summary').click();
+    const local = await qasm(`/v1/jobs/${jobId}/circuit.qasm`);
+    expect(await circuitText("model")).toBe(local.text);
+    const none = await qasm(`/v1/jobs/${jobId}/circuit.qasm?program=sent`);
+    expect(none.status).toBe(404);
+    expect(await circuitText("sent")).toBe(
+      (JSON.parse(none.text) as { error: { message: string } }).error.message,
+    );
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });
