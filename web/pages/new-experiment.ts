@@ -7,12 +7,12 @@
  * its refusals are shown at their fields too.
  */
 import { apiJson, postJson } from "../api.js";
+import { specText } from "../clone-text.js";
 import { type ArmPlan, armPlansView } from "../plan-view.js";
 import type { Page } from "../router.js";
 import type { SpecIssue } from "../spec-locate.js";
 import { EXPERIMENT_TEMPLATES } from "../spec-templates.js";
 import { type ExperimentView, type JobView, REPLICATE_FIELD, type RunPlan } from "../types.js";
-import { specText } from "./clone.js";
 import { type CheckOutcome, issuesOfError, specEditorPage } from "./spec-editor.js";
 
 /** More arms than this are not dry-run one by one (the submission still checks them all). */

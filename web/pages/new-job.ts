@@ -3,11 +3,11 @@
  * checked by `POST /v1/dry-runs` (the same body, answered with the run's plan).
  */
 import { apiJson, postJson } from "../api.js";
+import { specText } from "../clone-text.js";
 import { runPlanView } from "../plan-view.js";
 import type { Page } from "../router.js";
 import { JOB_TEMPLATES } from "../spec-templates.js";
 import type { JobView, RunPlan } from "../types.js";
-import { specText } from "./clone.js";
 import { specEditorPage } from "./spec-editor.js";
 
 /** A job's submission body as the editor starts a clone from it: name, tags, then its spec. */
