@@ -51,6 +51,7 @@ export class CodeEditor {
       this.backdrop.scrollLeft = this.textarea.scrollLeft;
     });
     this.list.addEventListener("click", (event) => {
+      // the "Line n" button (keyboard and mouse alike) moves the cursor to that line
       const item = (event.target as Element).closest<HTMLElement>("li[data-line]");
       if (item) this.focusLine(Number(item.dataset.line));
     });
@@ -75,7 +76,10 @@ export class CodeEditor {
         return h(
           "li",
           { class: "error", "data-line": line },
-          line === null ? "" : h("span", { class: "issue-line" }, `Line ${line}: `),
+          line === null
+            ? ""
+            : h("button", { type: "button", class: "issue-line link" }, `Line ${line}`),
+          line === null ? "" : ": ",
           h("span", { class: "issue-message" }, issue.message),
         );
       }),

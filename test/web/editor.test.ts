@@ -152,6 +152,18 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     expect(await marked()).toEqual(["10"]);
     expect(await lineMessages(10)).toEqual([message]);
     expect(await issueList()).toEqual([`Line 10: ${message}`]);
+    // the listed line takes the cursor there
+    await page.locator('[data-role="issues"] button', { hasText: "Line 10" }).click();
+    expect(
+      await editor().evaluate((element) => {
+        const area = element as unknown as {
+          value: string;
+          selectionStart: number;
+          selectionEnd: number;
+        };
+        return area.value.slice(area.selectionStart, area.selectionEnd);
+      }),
+    ).toBe("  epochs: 0");
     expect(await editor().getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator('[data-action="submit"]').isDisabled()).toBe(true);
 
