@@ -16,6 +16,8 @@ export class CodeEditor {
   private readonly backdrop: HTMLElement;
   private readonly list: HTMLUListElement;
   private issues: readonly SpecIssue[] = [];
+  /** Each backdrop line's text and marks as last drawn (what `render` compares against). */
+  private drawn: string[] = [];
 
   constructor(label: string, onInput: () => void) {
     const listId = `editor-issues-${++editors}`;
@@ -92,6 +94,12 @@ export class CodeEditor {
     return Math.min(Math.max(1, line), this.textarea.value.split("\n").length);
   }
 
+  /**
+   * Redraws the backdrop's lines that changed: those between the unchanged first and last
+   * lines (a keystroke changes one line; a pasted block, a few), so a long program costs no
+   * more per keystroke than a short one. Line numbers are a CSS counter; a marked line also
+   * carries its number as `data-line`, so a mark is redrawn when its line moves.
+   */
   private render(): void {
     const byLine = new Map<number, string[]>();
     for (const issue of this.issues) {
@@ -99,17 +107,41 @@ export class CodeEditor {
       if (line === null) continue;
       byLine.set(line, [...(byLine.get(line) ?? []), issue.message]);
     }
-    this.backdrop.replaceChildren(
-      ...this.textarea.value.split("\n").map((text, index) => {
-        const messages = byLine.get(index + 1);
-        return h(
+    const lines = this.textarea.value.split("\n").map((text, index) => {
+      const messages = byLine.get(index + 1) ?? [];
+      return {
+        text,
+        messages,
+        key: messages.length === 0 ? text : `${index}\0${text}\0${messages.join("\0")}`,
+      };
+    });
+    const old = this.drawn;
+    let start = 0;
+    while (start < old.length && start < lines.length && old[start] === lines[start]?.key) start++;
+    let end = 0;
+    while (
+      end < old.length - start &&
+      end < lines.length - start &&
+      old[old.length - 1 - end] === lines[lines.length - 1 - end]?.key
+    )
+      end++;
+    const children = this.backdrop.children;
+    for (let i = old.length - end - 1; i >= start; i--) children[i]?.remove();
+    const before = children[start] ?? null;
+    const fresh = lines
+      .slice(start, lines.length - end)
+      .map(({ text, messages }, offset) =>
+        h(
           "div",
-          { class: messages ? "editor-line marked" : "editor-line", "data-line": index + 1 },
+          messages.length > 0
+            ? { class: "editor-line marked", "data-line": start + offset + 1 }
+            : { class: "editor-line" },
           h("span", { class: "line-text" }, text),
-          ...(messages ?? []).map((message) => h("span", { class: "line-message" }, message)),
-        );
-      }),
-    );
+          ...messages.map((message) => h("span", { class: "line-message" }, message)),
+        ),
+      );
+    for (const line of fresh) this.backdrop.insertBefore(line, before);
+    this.drawn = lines.map((line) => line.key);
     this.backdrop.scrollTop = this.textarea.scrollTop;
   }
 

@@ -247,6 +247,16 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     await page.locator(".editor-line.marked").waitFor();
     expect(await marked()).toEqual([String(fooLine)]);
     expect(await lineMessages(fooLine)).toEqual([message]);
+
+    // typing a line above it: the backdrop redraws what changed and the mark moves down with it
+    await editor().focus();
+    await editor().press("Control+Home");
+    await page.keyboard.type("# typed\n");
+    await page.locator(`.editor-line.marked[data-line="${fooLine + 1}"]`).waitFor();
+    expect(await marked()).toEqual([String(fooLine + 1)]);
+    expect(await page.locator(".editor-backdrop .line-text").allTextContents()).toEqual(
+      (await editor().inputValue()).split("\n"),
+    );
   }, 30_000);
 
   const experimentYaml = (mode: string) =>
