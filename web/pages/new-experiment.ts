@@ -18,8 +18,9 @@ import { type CheckOutcome, issuesOfError, specEditorPage } from "./spec-editor.
 /** More arms than this are not dry-run one by one (the submission still checks them all). */
 const MAX_CHECKED_ARMS = 24;
 
-type GridValue = unknown;
-type Grid = Record<string, GridValue[]>;
+/** The API's grid: spec field → values (as `GET /v1/experiments/:id` shows it). */
+type Grid = ExperimentView["grid"];
+type GridValue = Grid[string][number];
 
 interface Arm {
   readonly key: string;
@@ -49,7 +50,7 @@ function armsOf(grid: Grid): Arm[] {
 }
 
 /** One child of `arm` as a job body: the base spec with the arm's `section.field` values. */
-function childBody(base: Record<string, unknown>, arm: Arm, seed: GridValue): object {
+function childBody(base: Record<string, unknown>, arm: Arm, seed: GridValue | undefined): object {
   const body = structuredClone(base) as Record<string, Record<string, unknown> | undefined>;
   const values: [string, GridValue][] = [...arm.values].map(([field, [value]]) => [field, value]);
   if (seed !== undefined) values.push([REPLICATE_FIELD, seed]);
