@@ -8,7 +8,9 @@
  *   against rebuilding all 50 rows;
  * - the job page appending 2,000 epochs one at a time (charts, table row, usage): ms per
  *   appended epoch, against rendering all 2,000 from scratch; and the frame interval while one
- *   epoch arrives per frame at 1,700-2,000 epochs.
+ *   epoch arrives per frame at 1,700-2,000 epochs;
+ * - the New job editor: ms per keystroke (the backdrop of line numbers and marks redrawn, with
+ *   layout) in a 2,000-line spec, against the same keystroke in a plain textarea.
  *
  *   npm run bench:dashboard
  */
@@ -253,6 +255,51 @@ async function jobPage(page: Page, base: string): Promise<void> {
   );
 }
 
+const EDITOR_LINES = 2_000;
+
+async function editorPage(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/jobs/new`);
+  await page.locator("textarea.editor-input").waitFor();
+  const result = (await page.evaluate(`(async () => {
+    ${SETTLE}
+    const program = Array.from({ length: ${EDITOR_LINES} }, (_, i) => "    ry(theta_" + i + ") q[" + (i % 4) + "];").join("\\n");
+    const text = "dataset:\\n  name: iris\\nmodel:\\n  kind: circuit\\n  qasm: |\\n" + program + "\\n";
+    const editor = document.querySelector("textarea.editor-input");
+    // the baseline: the same textarea (class, no wrapping) without the editor's backdrop
+    const plain = document.createElement("textarea");
+    plain.className = editor.className;
+    plain.setAttribute("wrap", "off");
+    document.body.append(plain);
+    const keystrokes = (area) => {
+      area.value = text;
+      area.dispatchEvent(new Event("input"));
+      const times = [];
+      return (async () => {
+        // typing in the middle of the program: one character inserted, as a keystroke does
+        const at = Math.floor(text.length / 2);
+        for (let i = 0; i < 200; i++) {
+          const start = performance.now();
+          area.setRangeText("x", at + i, at + i, "end");
+          area.dispatchEvent(new Event("input"));
+          document.body.offsetHeight;
+          times.push(performance.now() - start);
+          if (i % 20 === 0) await settle();
+        }
+        return times;
+      })();
+    };
+    const inEditor = await keystrokes(editor);
+    const inPlain = await keystrokes(plain);
+    plain.remove();
+    return { inEditor, inPlain, lines: document.querySelectorAll(".editor-line").length };
+  })()`)) as { inEditor: number[]; inPlain: number[]; lines: number };
+  const editor = stats(result.inEditor);
+  const plain = stats(result.inPlain);
+  console.log(
+    `editor: keystroke, ${result.lines} lines   median ${ms(editor.p50)}  p95 ${ms(editor.p95)}  (${(editor.p50 / plain.p50).toFixed(1)}× a plain textarea's ${ms(plain.p50)}; 200 keystrokes)`,
+  );
+}
+
 async function main(): Promise<void> {
   if (!hasChromium()) {
     console.error(`${CHROMIUM_PATH} is absent: apt-get install -y chromium`);
@@ -272,6 +319,7 @@ async function main(): Promise<void> {
       await page.route("**/v1/**", fakeApi);
       await jobPage(page, base);
       await jobList(page);
+      await editorPage(page, base);
     } finally {
       await browser.close();
     }

@@ -100,6 +100,20 @@ export function post<T>(path: string): Promise<T> {
   return apiJson<T>(path, { method: "POST" });
 }
 
+/** POSTs `body` as JSON (with any extra headers, e.g. an Idempotency-Key). */
+export function postJson<T>(
+  path: string,
+  body: unknown,
+  init: { readonly headers?: Record<string, string>; readonly signal?: AbortSignal } = {},
+): Promise<T> {
+  return apiJson<T>(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...init.headers },
+    body: JSON.stringify(body),
+    ...(init.signal === undefined ? {} : { signal: init.signal }),
+  });
+}
+
 /** Downloads an authenticated resource: fetched with the key, saved through a blob link. */
 export async function download(path: string, filename: string): Promise<void> {
   const blob = await (await api(path)).blob();

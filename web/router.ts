@@ -1,6 +1,7 @@
 /**
  * Client-side routes (the server answers each with index.html): `/` job list, `/jobs/:id`,
- * `/experiments`, `/experiments/:id`. Links marked `data-link` navigate without a reload.
+ * `/experiments`, `/experiments/:id`, and the editors `/jobs/new`, `/experiments/new`
+ * (`?from=<id>` clones). Links marked `data-link` navigate without a reload.
  * The current page is exposed as `window.qplaneDashboard.page` for the browser test and the
  * bench (it holds nothing secret).
  */
@@ -10,6 +11,8 @@ import { experimentPage } from "./pages/experiment.js";
 import { experimentListPage } from "./pages/experiment-list.js";
 import { jobPage } from "./pages/job.js";
 import { jobListPage } from "./pages/job-list.js";
+import { newExperimentPage } from "./pages/new-experiment.js";
+import { newJobPage } from "./pages/new-job.js";
 
 export interface Page {
   dispose(): void;
@@ -23,8 +26,13 @@ declare global {
 
 type Route = readonly [RegExp, (match: RegExpMatchArray) => Page];
 
+/** `?from=<id>` of an editor's URL: what to clone. */
+const cloneSource = () => new URLSearchParams(location.search).get("from");
+
 const ROUTES: readonly Route[] = [
   [/^\/$/, () => jobListPage()],
+  [/^\/jobs\/new$/, () => newJobPage(cloneSource())],
+  [/^\/experiments\/new$/, () => newExperimentPage(cloneSource())],
   [/^\/jobs\/([^/]+)$/, (match) => jobPage(decodeURIComponent(match[1]!))],
   [/^\/experiments\/?$/, () => experimentListPage()],
   [/^\/experiments\/([^/]+)$/, (match) => experimentPage(decodeURIComponent(match[1]!))],

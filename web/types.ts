@@ -10,6 +10,7 @@ import type {
   experimentCurvesSchema,
   experimentSchema,
   experimentSummarySchema,
+  REPLICATE_FIELD as SERVER_REPLICATE_FIELD,
 } from "../src/api/experiment-schemas.js";
 import type {
   Assert,
@@ -19,7 +20,7 @@ import type {
   RunSummaryView,
   Same,
 } from "../src/api/record-schemas.js";
-import type { JobView } from "../src/api/schemas.js";
+import type { JobView, runPlanSchema } from "../src/api/schemas.js";
 
 export type { JobView, RunSummaryView };
 export type JobStatus = JobStatusView;
@@ -54,3 +55,15 @@ export type ExperimentSummary = z.output<typeof experimentSummarySchema>;
 export type ArmView = ExperimentView["arms"][number];
 export type ArmCurves = z.output<typeof experimentCurvesSchema>["arms"][number];
 export type MeanStd = ArmCurves["epochs"][number]["ixt"];
+
+/** What a run would submit and cost (`POST /v1/dry-runs`). */
+export type RunPlan = z.output<typeof runPlanSchema>;
+
+/**
+ * The grid field whose values are an experiment's seeds (aggregated within an arm, not an
+ * arm of their own): the server's REPLICATE_FIELD, checked equal by the typecheck.
+ */
+export const REPLICATE_FIELD = "training.seed";
+export type ReplicateFieldSame = Assert<
+  Same<typeof REPLICATE_FIELD, typeof SERVER_REPLICATE_FIELD>
+>;

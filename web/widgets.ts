@@ -58,3 +58,8 @@ export function loadFailure(
     h("a", { href: back.href, "data-link": true }, back.label),
   ];
 }
+
+/** A link styled as a button that navigates within the dashboard (New job, Clone). */
+export function actionLink(href: string, label: string, action: string): HTMLAnchorElement {
+  return h("a", { class: "button", href, "data-link": true, "data-action": action }, label);
+}

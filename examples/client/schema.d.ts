@@ -265,6 +265,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/jobs/{id}/circuit.qasm": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The job's circuit as OpenQASM 3
+     * @description `program=model` (default): the model's program — a `model.kind: circuit` model's own text, or the built-in ansatz exactly as `qplane circuit --spec` prints it (features `input float[64] x<j>`, weights under their qplane names, T's bits `c[i]`). `program=sent`: the transpiled (ISA) program the job's run first submitted on a transpiling backend (IBM), byte for byte as sent (device basis gates on physical qubits `$j`). Text/plain, UTF-8.
+     */
+    get: operations["getJobCircuit"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/jobs/{id}/curves.svg": {
     parameters: {
       query?: never;
@@ -1321,6 +1341,8 @@ export interface components {
        */
       scaling?: "robust" | "minmax";
     };
+    /** @description An OpenQASM 3 program (served as text/plain; charset=utf-8). */
+    OpenQasm3Program: string;
     /** @description The first epoch run in-process under the device's noise and without it; present on twin and hardware backends. */
     Prediction: {
       /** @description Both first epochs (twin and noiseless) as the cost model prices them. */
@@ -3425,6 +3447,129 @@ export interface operations {
       };
       /** @description The job already finished. */
       409: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Rate limited; see Retry-After. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The job store (Redis) is unavailable or the server is shutting down; see Retry-After. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getJobCircuit: {
+    parameters: {
+      query?: {
+        /** @description `model` (default): the model's program — a `kind: circuit` model's own, or the built-in ansatz as `qplane circuit` prints it. `sent`: the transpiled (ISA) program the job's run first submitted on a transpiling backend (IBM), as it was sent. */
+        program?: "model" | "sent";
+      };
+      header?: never;
+      path: {
+        /** @description Job id (ULID-style: 26 characters of Crockford base 32, ordered by creation time). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The OpenQASM 3 program. */
+      200: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "text/plain": components["schemas"]["OpenQasm3Program"];
+        };
+      };
+      /** @description Bad input; the message names the field. */
+      400: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid API key (when keys are configured). */
+      401: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such job (QPLANE_ERR_JOB_NOT_FOUND); a classical model without a circuit (QPLANE_ERR_JOB_NO_CIRCUIT); or, for `program=sent`, no transpiled program kept (QPLANE_ERR_JOB_NOT_TRANSPILED: the backend does not transpile, the run has not submitted yet, or the program was over 1 MiB). */
+      404: {
         headers: {
           /** @description Requests allowed per minute (when the server rate-limits). */
           "X-RateLimit-Limit"?: number;

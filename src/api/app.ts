@@ -37,6 +37,7 @@ import { ServiceMetrics } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
 import { type ApiOptions, type ResolvedApiOptions, resolveApiOptions } from "./options.js";
 import { catalogRoutes } from "./routes/catalog.js";
+import { circuitRoutes } from "./routes/circuit.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { eventRoutes } from "./routes/events.js";
 import { experimentRoutes } from "./routes/experiments.js";
@@ -185,6 +186,7 @@ export async function buildApp(input: ApiOptions): Promise<FastifyInstance> {
     async (v1) => {
       v1.addHook("preParsing", authHook(context.keys));
       await v1.register(jobRoutes);
+      await v1.register(circuitRoutes);
       await v1.register(eventRoutes);
       await v1.register(catalogRoutes);
       await v1.register(experimentRoutes);

@@ -14,6 +14,9 @@ import {
   queryInteger,
 } from "./schemas.js";
 
+/** The grid's replicate axis, re-exported for the dashboard's typecheck (web/types.ts). */
+export { REPLICATE_FIELD } from "../experiments/grid.js";
+
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const gridValueSchema = z.union([scalar, z.array(scalar)]);
 

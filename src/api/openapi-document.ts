@@ -29,6 +29,7 @@ function documentOnlyService(): JobService {
     get: unavailable,
     list: unavailable,
     metrics: unavailable,
+    sentProgram: unavailable,
     cancel: unavailable,
     remove: unavailable,
     subscribe: unavailable,

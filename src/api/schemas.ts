@@ -316,6 +316,24 @@ export const metricsCsvSchema = named(
 
 export const svgImageSchema = named("SvgImage", z.string(), "An SVG image.");
 
+/** Which program `GET /v1/jobs/:id/circuit.qasm` serves. */
+export const CIRCUIT_PROGRAMS = ["model", "sent"] as const;
+
+export const circuitQuerySchema = z.strictObject({
+  program: doc(
+    z.enum(CIRCUIT_PROGRAMS).default("model"),
+    "`model` (default): the model's program — a `kind: circuit` model's own, or the built-in " +
+      "ansatz as `qplane circuit` prints it. `sent`: the transpiled (ISA) program the job's run " +
+      "first submitted on a transpiling backend (IBM), as it was sent.",
+  ),
+});
+
+export const openQasmTextSchema = named(
+  "OpenQasm3Program",
+  z.string(),
+  "An OpenQASM 3 program (served as text/plain; charset=utf-8).",
+);
+
 export const prometheusTextSchema = named(
   "PrometheusText",
   z.string(),

@@ -6,37 +6,23 @@
  * the same circuit.
  */
 import type { Command } from "commander";
-import { emitQasm3 } from "../circuits/qasm3/index.js";
 import { QplaneError } from "../errors/catalogue.js";
+import { modelProgramText } from "../training/model-qasm.js";
 import { prepareDataShape } from "../training/prepare.js";
 import { parseJobSpec } from "../training/spec.js";
-import { buildVqcCircuits } from "../training/vqc-circuits.js";
 import { readSpecFile } from "./train.js";
 
 /** The OpenQASM 3 program of a job spec's model (the spec as read, before defaults). */
 export function modelCircuitProgram(specInput: unknown): string {
   const spec = parseJobSpec(specInput);
-  const { model } = spec;
-  // a circuit model's circuit is its program, already OpenQASM 3
-  if (model.kind === "circuit" && model.qasm !== undefined) return model.qasm;
-  if (model.kind !== "vqc") {
+  const text = modelProgramText(spec, prepareDataShape(spec));
+  if (text === null) {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.kind: "${model.kind}" is a classical model without a circuit; qplane circuit prints the circuit of model.kind "vqc"`,
+      `spec.model.kind: "${spec.model.kind}" is a classical model without a circuit; qplane circuit prints the circuit of model.kind "vqc"`,
     );
   }
-  const data = prepareDataShape(spec);
-  // the circuit training runs, with its readout register
-  const { circuit, readoutQubits: readout } = buildVqcCircuits(spec, data);
-  const comments = [
-    `qplane model: vqc, ${model.qubits} qubits, ${model.layers} layer(s), entangler ${model.entangler} (${model.entanglingGate}), encoding ${model.encoding}`,
-    `dataset ${spec.dataset.name}: ${data.featureCount} feature(s) after model.scaling / model.reduce`,
-    model.encoding === "fixed"
-      ? `input x<j> receives feature j; the other inputs are trainable weights`
-      : `phi_<l>_<q> are set per sample by qplane's trained linear encoding; as a model program they are plain weights`,
-    `readout: c[i] = bit i of T's outcome (qubits ${readout.join(", ")})`,
-  ];
-  return emitQasm3(circuit, { parameterNames: "ir", comments });
+  return text;
 }
 
 /** Registers `qplane circuit` on the CLI program. */

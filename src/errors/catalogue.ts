@@ -74,6 +74,17 @@ export const ERROR_CATALOGUE = {
     summary: "the run's planned cost or shots exceed the job's budget",
   },
   QPLANE_ERR_JOB_NOT_FOUND: { httpStatus: 404, retryable: false, summary: "no such job" },
+  QPLANE_ERR_JOB_NO_CIRCUIT: {
+    httpStatus: 404,
+    retryable: false,
+    summary: "the job's model is classical (mlp, linear) and has no circuit",
+  },
+  QPLANE_ERR_JOB_NOT_TRANSPILED: {
+    httpStatus: 404,
+    retryable: false,
+    summary:
+      "no transpiled program is kept for the job: its backend runs circuits as written, it has not submitted yet, or the program was over the size kept",
+  },
   QPLANE_ERR_EXPERIMENT_NOT_FOUND: {
     httpStatus: 404,
     retryable: false,

@@ -6,6 +6,7 @@
  * | `<p>:job:<id>`                  | hash   | the JobRecord, one JSON-encoded field per property |
  * | `<p>:job:<id>:metrics`          | list   | JSON EpochRecords; index i holds epoch i + 1        |
  * | `<p>:job:<id>:checkpoint`       | string | JSON TrainingCheckpoint of the last epoch (records omitted: they are the metrics list) |
+ * | `<p>:job:<id>:sent-program`     | string | JSON SentProgram: the ISA program the run first submitted (transpiling backends) |
  * | `<p>:jobs`                      | zset   | every job id, scored by creation time (ms)          |
  * | `<p>:jobs:status:<status>`      | zset   | ids by status, same scores                         |
  * | `<p>:jobs:tag:<tag>`            | zset   | ids by tag (URI-encoded), same scores               |
@@ -26,8 +27,8 @@
  * | channel `<p>:events:<id>`       | pubsub | JobEvents of one job                               |
  * | channel `<p>:cancel`            | pubsub | ids of jobs whose cancel was asked for             |
  *
- * BullMQ's own keys live under `<p>:<p>-training:*`. Finished jobs' record, metrics and
- * checkpoint carry a TTL (QPLANE_RETENTION_SECONDS); index entries of expired jobs are
+ * BullMQ's own keys live under `<p>:<p>-training:*`. Finished jobs' record, metrics,
+ * checkpoint and sent program carry a TTL (QPLANE_RETENTION_SECONDS); index entries of expired jobs are
  * removed by the sweeper (`<p>:jobs:expiring`) and, lazily, by listing.
  */
 import type { JobStatus } from "./types.js";
@@ -45,6 +46,10 @@ export class JobKeys {
 
   checkpoint(id: string): string {
     return `${this.prefix}:job:${id}:checkpoint`;
+  }
+
+  sentProgram(id: string): string {
+    return `${this.prefix}:job:${id}:sent-program`;
   }
 
   get jobs(): string {

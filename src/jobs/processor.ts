@@ -213,7 +213,16 @@ export function createTrainingProcessor(deps: ProcessorDependencies) {
     try {
       const resumeFrom = (await store.loadCheckpoint(id)) ?? undefined;
       log.info({ attempt, resumeFromEpoch: resumeFrom?.epoch ?? 0 }, "training started");
-      const prepared = prepareRun(job.spec, resolveBackend);
+      // the ISA program of the first submission on IBM, for circuit.qasm?program=sent; the
+      // job keeps its first run's (store.ts); advisory, like events: a failed write is logged
+      const prepared = prepareRun(job.spec, resolveBackend, {
+        onFirstSentProgram: (program) =>
+          store
+            .recordSentProgram(id, program)
+            .catch((error: unknown) =>
+              log.warn({ err: error }, "could not keep the job's sent program"),
+            ),
+      });
       const { spec, data, model } = prepared;
       checkDatasetRows(
         data.train.samples + data.test.samples + (data.validation?.samples ?? 0),

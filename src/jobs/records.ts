@@ -10,11 +10,18 @@
 import type { Redis } from "ioredis";
 import type { TrainingCheckpoint } from "../training/loop.js";
 import type { EpochRecord } from "../training/records.js";
+import type { SentProgram } from "../training/sent-program.js";
 import { creationScore, expiringMember, indexedJob, unindex } from "./indexes.js";
 import { JOB_STATUSES, type JobStatus, TERMINAL_JOB_STATUSES } from "./job-rules.js";
 import { JobKeys } from "./keys.js";
 import { results } from "./redis.js";
-import { ADD_TRAINING_TIME, CREATE_JOB, RECORD_EPOCH, TRANSITION_JOB } from "./scripts.js";
+import {
+  ADD_TRAINING_TIME,
+  CREATE_JOB,
+  RECORD_EPOCH,
+  RECORD_SENT_PROGRAM,
+  TRANSITION_JOB,
+} from "./scripts.js";
 import type { JobRecord } from "./types.js";
 
 export interface JobStoreOptions {
@@ -184,6 +191,7 @@ export class JobRecords {
       k.checkpoint(job.id),
       k.expiring,
       k.owner(job.owner),
+      k.sentProgram(job.id),
     ];
     const args = [
       job.id,
@@ -241,6 +249,21 @@ export class JobRecords {
     await ADD_TRAINING_TIME.run(this.redis, [this.keys.job(id)], [String(ms)]);
   }
 
+  /** Keeps the program a running job's run submitted, unless an earlier run kept one. */
+  async recordSentProgram(id: string, program: SentProgram): Promise<void> {
+    await RECORD_SENT_PROGRAM.run(
+      this.redis,
+      [this.keys.job(id), this.keys.sentProgram(id)],
+      [JSON.stringify(program)],
+    );
+  }
+
+  /** The program a job's run submitted, or null when none was recorded. */
+  async sentProgram(id: string): Promise<SentProgram | null> {
+    const text = await this.redis.get(this.keys.sentProgram(id));
+    return text === null ? null : (JSON.parse(text) as SentProgram);
+  }
+
   /**
    * The last checkpoint with its records rebuilt from the metrics list, or null (none, or
    * the two disagree — they are written together, so only tampering gets there).
@@ -282,7 +305,7 @@ export class JobRecords {
     const k = this.keys;
     const multi = this.redis
       .multi()
-      .del(k.job(job.id), k.metrics(job.id), k.checkpoint(job.id))
+      .del(k.job(job.id), k.metrics(job.id), k.checkpoint(job.id), k.sentProgram(job.id))
       .zrem(k.owner(job.owner), job.id);
     unindex(multi, k, indexedJob(job));
     if (TERMINAL_JOB_STATUSES.has(job.status)) {

@@ -72,7 +72,7 @@ return {'ok'}
  * reservation, starts the retention TTL on the job's keys and schedules its index entries
  * for the sweeper.
  * KEYS: 1 record, 2-6 status indexes (queued, running, completed, failed, cancelled),
- *       7 metrics, 8 checkpoint, 9 expiring index, 10 owner's active set.
+ *       7 metrics, 8 checkpoint, 9 expiring index, 10 owner's active set, 11 sent program.
  * ARGV: 1 id, 2 allowed current statuses (space-separated), 3 new status ('' keeps it),
  *       4 score, 5 retention seconds, 6 expiring member, 7 expiring score,
  *       8 '1' to count an attempt, 9.. field/value pairs.
@@ -100,7 +100,7 @@ if #fields > 0 then redis.call('HSET', KEYS[1], unpack(fields)) end
 if ARGV[8] == '1' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
 if target == 'completed' or target == 'failed' or target == 'cancelled' then
   redis.call('ZREM', KEYS[10], ARGV[1])
-  for _, key in ipairs({KEYS[1], KEYS[7], KEYS[8]}) do redis.call('EXPIRE', key, ARGV[5]) end
+  for _, key in ipairs({KEYS[1], KEYS[7], KEYS[8], KEYS[11]}) do redis.call('EXPIRE', key, ARGV[5]) end
   redis.call('ZADD', KEYS[9], ARGV[7], ARGV[6])
 end
 return {'ok', redis.call('HGET', KEYS[1], 'attempts'), redis.call('HGET', KEYS[1], 'cancelRequested')}
@@ -145,6 +145,17 @@ return {'ok', redis.call('HGET', KEYS[1], 'cancelRequested')}
 export const ADD_TRAINING_TIME = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'status') ~= '"running"' then return false end
 return redis.call('HINCRBY', KEYS[1], 'trainingMsUsed', ARGV[1])
+`);
+
+/**
+ * Stores a run's sent program once (the first run that submits keeps it), only while the
+ * job is running: a removed or finished job must not get a stray key without a TTL.
+ * KEYS: 1 record, 2 sent program. ARGV: 1 JSON SentProgram. Returns 1 when stored.
+ */
+export const RECORD_SENT_PROGRAM = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'status') ~= '"running"' then return 0 end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX') then return 1 end
+return 0
 `);
 
 /** Deletes KEYS[1] only if it still holds ARGV[1] (releasing a claim that is ours). */

@@ -22,6 +22,7 @@ import {
 import type { Config } from "../config.js";
 import { createRedactingLogger } from "../logging/redaction.js";
 import type { EpochRecord } from "../training/records.js";
+import type { SentProgram } from "../training/sent-program.js";
 import { type JobSpec, parseJobSpec } from "../training/spec.js";
 import { type AdmissionContext, admitSpec } from "./admission.js";
 import { JobEventHub } from "./events.js";
@@ -203,6 +204,14 @@ class RedisJobService implements JobService {
     return this.guarded(() =>
       this.store.list(query, viewer.kind === "owner" ? viewer.owner : undefined),
     );
+  }
+
+  async sentProgram(id: string, viewer: Viewer): Promise<SentProgram | null> {
+    assertJobId(id);
+    return this.guarded(async () => {
+      await this.require(id, viewer);
+      return this.store.sentProgram(id);
+    });
   }
 
   async metrics(id: string, viewer: Viewer, sinceEpoch?: number): Promise<readonly EpochRecord[]> {

@@ -4,6 +4,7 @@
  */
 import type { TrainingCheckpoint } from "../training/loop.js";
 import type { EpochRecord, RunSummary } from "../training/records.js";
+import type { SentProgram } from "../training/sent-program.js";
 import type { JobSpec } from "../training/spec.js";
 
 import type { JobStatus } from "./job-rules.js";
@@ -140,6 +141,11 @@ export interface JobService {
   list(query: JobListQuery, viewer: Viewer): Promise<JobPage>;
   /** Per-epoch records with epoch > sinceEpoch (all when omitted). */
   metrics(id: string, viewer: Viewer, sinceEpoch?: number): Promise<readonly EpochRecord[]>;
+  /**
+   * The ISA program the job's run first submitted on a transpiling backend (IBM), or null
+   * when none was recorded (the backend runs circuits as written, or nothing was submitted yet).
+   */
+  sentProgram(id: string, viewer: Viewer): Promise<SentProgram | null>;
   /** Stops a queued or running job (within about a second, even mid-step); terminal → 409. */
   cancel(id: string, viewer: Viewer): Promise<JobRecord>;
   /** Removes a finished job and its data; unfinished → 409. */

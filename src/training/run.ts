@@ -12,6 +12,7 @@ import { createMlpModel } from "./mlp-model.js";
 import type { PreparedData, TrainableModel } from "./model.js";
 import { checkBudget, hasBudget, type PlanInput, planRun, type RunPlan } from "./plan.js";
 import { type PreparedDataShape, prepareData, prepareDataShape } from "./prepare.js";
+import { reportingFirstSubmission, type SentProgramListener } from "./sent-program.js";
 import { isVqcKind, type JobSpec, parseJobSpec } from "./spec.js";
 import { buildVqcCircuits, informationShotsOf, type VqcCircuits } from "./vqc-circuits.js";
 import { checkVqcBackend, createVqcModel } from "./vqc-model.js";
@@ -48,8 +49,18 @@ export interface PreparedRun {
   readonly scope?: RunScope;
 }
 
+/** What a caller of {@link prepareRun} hears of the run's submissions. */
+export interface RunHooks {
+  /** On a transpiling backend (IBM), the ISA program of the run's first submission. */
+  readonly onFirstSentProgram?: SentProgramListener;
+}
+
 /** Validates the spec and builds everything a run needs, before any training compute. */
-export function prepareRun(specInput: unknown, resolveBackend: BackendResolver): PreparedRun {
+export function prepareRun(
+  specInput: unknown,
+  resolveBackend: BackendResolver,
+  hooks: RunHooks = {},
+): PreparedRun {
   const spec = parseJobSpec(specInput);
   const backend = resolveBackend(spec.backend.name);
   const data = prepareData(spec);
@@ -57,9 +68,17 @@ export function prepareRun(specInput: unknown, resolveBackend: BackendResolver):
   // nothing until the model's first submission
   const classical = !isVqcKind(spec.model.kind);
   const scope = classical ? undefined : backend.provider.openRunScope?.();
+  const submitter =
+    hooks.onFirstSentProgram === undefined
+      ? (scope ?? backend.provider)
+      : reportingFirstSubmission(
+          scope ?? backend.provider,
+          backend.provider,
+          hooks.onFirstSentProgram,
+        );
   const model = classical
     ? createMlpModel(spec, data)
-    : createVqcModel(spec, data, scope ?? backend.provider, backend.exactProbabilities);
+    : createVqcModel(spec, data, submitter, backend.exactProbabilities);
   // the data are known here: refuse an I* the register cannot carry before any compute
   checkTargetReachable(
     spec.feedback,

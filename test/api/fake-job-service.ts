@@ -41,6 +41,7 @@ import {
   type Viewer,
 } from "../../src/jobs/types.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
+import type { SentProgram } from "../../src/training/sent-program.js";
 import { type JobSpec, parseJobSpec } from "../../src/training/spec.js";
 import { fillerRecord } from "../helpers/records.js";
 
@@ -49,6 +50,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 interface Entry {
   record: Mutable<JobRecord>;
   metrics: EpochRecord[];
+  /** What the worker keeps when the run first submits on a transpiling backend. */
+  sent?: SentProgram;
 }
 
 export interface FakeJobServiceOptions {
@@ -226,6 +229,11 @@ export class FakeJobService implements JobService {
     return metrics.filter((record) => sinceEpoch === undefined || record.epoch > sinceEpoch);
   }
 
+  async sentProgram(id: string, viewer: Viewer): Promise<SentProgram | null> {
+    this.guard();
+    return this.entry(id, viewer).sent ?? null;
+  }
+
   async cancel(id: string, viewer: Viewer): Promise<JobRecord> {
     this.guard();
     const entry = this.entry(id, viewer);
@@ -309,6 +317,12 @@ export class FakeJobService implements JobService {
   }
 
   /** Records one epoch: progress and metric events, latest, progress and ETA updated. */
+  /** The worker kept the program its run sent (the first one only, as the store does). */
+  sent(id: string, program: SentProgram): void {
+    const entry = this.entry(id, EVERYONE);
+    entry.sent ??= program;
+  }
+
   epoch(
     id: string,
     record: EpochRecord = sampleEpoch(this.entry(id, EVERYONE).metrics.length + 1),

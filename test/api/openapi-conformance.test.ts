@@ -497,6 +497,7 @@ describe("the server against its OpenAPI document", () => {
       ["GET /v1/jobs/{id}/metrics", "/metrics"],
       ["GET /v1/jobs/{id}/infoplane.svg", "/infoplane.svg"],
       ["GET /v1/jobs/{id}/curves.svg", "/curves.svg"],
+      ["GET /v1/jobs/{id}/circuit.qasm", "/circuit.qasm"],
     ] as const) {
       expect((await c.send(operation, `${jobPath(jobId)}${suffix}`)).status, operation).toBe(200);
       expect((await c.send(operation, `${jobPath(unknownId)}${suffix}`)).status, operation).toBe(
@@ -516,6 +517,14 @@ describe("the server against its OpenAPI document", () => {
     expect(
       (await c.send("GET /v1/jobs/{id}/metrics", `${jobPath(jobId)}/metrics?format=xml`)).status,
     ).toBe(400);
+    expect(
+      (
+        await c.send(
+          "GET /v1/jobs/{id}/circuit.qasm",
+          `${jobPath(jobId)}/circuit.qasm?program=sent`,
+        )
+      ).status,
+    ).toBe(404);
 
     const stream = await c.stream(
       "GET /v1/jobs/{id}/events",

@@ -77,6 +77,7 @@ describe("the OpenAPI document", () => {
       "/v1/jobs",
       "/v1/jobs/{id}",
       "/v1/jobs/{id}/cancel",
+      "/v1/jobs/{id}/circuit.qasm",
       "/v1/jobs/{id}/curves.svg",
       "/v1/jobs/{id}/events",
       "/v1/jobs/{id}/infoplane.svg",

@@ -24,6 +24,7 @@ describe("API keys", () => {
       ["GET", "/v1/jobs"],
       ["GET", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F"],
       ["GET", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F/metrics"],
+      ["GET", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F/circuit.qasm"],
       ["GET", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F/events"],
       ["POST", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F/cancel"],
       ["DELETE", "/v1/jobs/01JGFJJZZ8R6KSXNFH4AEYB48F"],

@@ -346,24 +346,36 @@ describe("JobStore", () => {
     expect(await redis.exists(store.keys.job(gone))).toBe(0);
   });
 
+  it("keeps a running job's first sent program only, and none for a job not running", async () => {
+    const job = await created();
+    await store.recordSentProgram(job.id, { qasm: "queued\n" }); // not running: not kept
+    expect(await store.sentProgram(job.id)).toBeNull();
+    await store.transition(job, ["queued"], "running", {}, { countAttempt: true });
+    await store.recordSentProgram(job.id, { qasm: "first\n" });
+    await store.recordSentProgram(job.id, { omittedChars: 2_000_000 }); // a resumed run
+    expect(await store.sentProgram(job.id)).toEqual({ qasm: "first\n" });
+    const gone = newJobId();
+    await store.recordSentProgram(gone, { qasm: "stray\n" });
+    expect(await redis.exists(store.keys.sentProgram(gone))).toBe(0);
+  });
+
   it("starts the retention TTL on every key of a finished job", async () => {
     const job = await created({ tags: ["ttl"] });
     await store.transition(job, ["queued"], "running", {}, { countAttempt: true });
     const record = epochRecord(1);
     await store.recordEpoch(job.id, 1, record, checkpoint([record]), {});
-    for (const key of [
+    await store.recordSentProgram(job.id, { qasm: "OPENQASM 3.0;\n" });
+    const keys = [
       store.keys.job(job.id),
       store.keys.metrics(job.id),
       store.keys.checkpoint(job.id),
-    ]) {
+      store.keys.sentProgram(job.id),
+    ];
+    for (const key of keys) {
       expect(await redis.ttl(key)).toBe(-1);
     }
     await store.transition(job, ["running"], "completed", { finishedAt: new Date().toISOString() });
-    for (const key of [
-      store.keys.job(job.id),
-      store.keys.metrics(job.id),
-      store.keys.checkpoint(job.id),
-    ]) {
+    for (const key of keys) {
       const ttl = await redis.ttl(key);
       expect(ttl).toBeGreaterThan(3590);
       expect(ttl).toBeLessThanOrEqual(3600);
@@ -403,6 +415,7 @@ describe("JobStore", () => {
     await store.transition(job, ["queued"], "running", {}, { countAttempt: true });
     const record = epochRecord(1);
     await store.recordEpoch(job.id, 1, record, checkpoint([record]), {});
+    await store.recordSentProgram(job.id, { qasm: "OPENQASM 3.0;\n" });
     await store.transition(job, ["running"], "completed");
     const finished = (await store.get(job.id))!;
     await store.remove(finished);

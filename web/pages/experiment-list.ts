@@ -4,7 +4,7 @@ import { errorBox, h, mount } from "../dom.js";
 import { when } from "../format.js";
 import type { Page } from "../router.js";
 import { type ExperimentSummary, JOB_STATUSES, TERMINAL_STATUSES } from "../types.js";
-import { statusBadge } from "../widgets.js";
+import { actionLink, statusBadge } from "../widgets.js";
 
 const REFRESH_MS = 5_000;
 
@@ -14,7 +14,12 @@ export function experimentListPage(): Page {
   const message = h("div");
   const more = h("button", { type: "button", class: "quiet", hidden: true }, "Load more");
   mount(
-    h("h1", {}, "Experiments"),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Experiments"),
+      h("div", { class: "actions" }, actionLink("/experiments/new", "New experiment", "new")),
+    ),
     message,
     h(
       "table",

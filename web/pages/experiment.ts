@@ -18,7 +18,7 @@ import {
   type MeanStd,
   TERMINAL_STATUSES,
 } from "../types.js";
-import { loadFailure, setStatusBadge, statusBadge } from "../widgets.js";
+import { actionLink, loadFailure, setStatusBadge, statusBadge } from "../widgets.js";
 import { ComparisonsPanel } from "./experiment-comparisons.js";
 
 /** The counts shown beside the status: the children's statuses, then the slots not launched. */
@@ -137,7 +137,17 @@ export function experimentPage(id: string): Page {
           h("div", { class: "mono muted small" }, experiment.id),
         ),
         h("div", { class: "head-status" }, badge, counts),
-        h("div", { class: "actions" }, csv, cancel),
+        h(
+          "div",
+          { class: "actions" },
+          actionLink(
+            `/experiments/new?from=${encodeURIComponent(experiment.id)}`,
+            "Clone",
+            "clone",
+          ),
+          csv,
+          cancel,
+        ),
       ),
       h(
         "p",

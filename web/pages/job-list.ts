@@ -10,7 +10,13 @@ import { when } from "../format.js";
 import { liveStream } from "../live.js";
 import type { Page } from "../router.js";
 import { JOB_STATUSES, type JobEvent, type JobView } from "../types.js";
-import { ProgressBar, setStatusBadge, statusBadge, testMetricText } from "../widgets.js";
+import {
+  actionLink,
+  ProgressBar,
+  setStatusBadge,
+  statusBadge,
+  testMetricText,
+} from "../widgets.js";
 
 const PAGE_SIZE = 100;
 const POLL_MS = 5_000;
@@ -139,7 +145,12 @@ export function jobListPage(): JobListPage {
   const message = h("div");
   const more = h("button", { type: "button", class: "quiet", hidden: true }, "Load more");
   mount(
-    h("h1", {}, "Jobs"),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Jobs"),
+      h("div", { class: "actions" }, actionLink("/jobs/new", "New job", "new")),
+    ),
     h(
       "form",
       { class: "filters", role: "search" },

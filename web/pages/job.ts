@@ -1,6 +1,7 @@
 /**
- * One job: header (status, progress, cancel, CSV), the live epoch views (followed through
- * epoch-follow.ts), the comparison with a run of the same spec (job-overlay.ts), and the spec.
+ * One job: header (status, progress, clone, cancel, CSV), the live epoch views (followed
+ * through epoch-follow.ts), the comparison with a run of the same spec (job-overlay.ts), the
+ * spec and its circuit (job-circuit.ts).
  */
 import { apiJson, download, post } from "../api.js";
 import { errorBox, h, mount } from "../dom.js";
@@ -8,7 +9,8 @@ import { followEpochs } from "../epoch-follow.js";
 import { significant, when } from "../format.js";
 import type { Page } from "../router.js";
 import { type JobView, type RunSummaryView, TERMINAL_STATUSES } from "../types.js";
-import { loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
+import { actionLink, loadFailure, ProgressBar, setStatusBadge, statusBadge } from "../widgets.js";
+import { jobCircuitPanel } from "./job-circuit.js";
 import { EpochViews } from "./job-epochs.js";
 import { RunOverlay } from "./job-overlay.js";
 
@@ -99,7 +101,13 @@ export function jobPage(id: string): JobPage {
           h("div", { class: "mono muted small" }, job.id),
         ),
         h("div", { class: "head-status" }, badge, progress.element),
-        h("div", { class: "actions" }, csv, cancel),
+        h(
+          "div",
+          { class: "actions" },
+          actionLink(`/jobs/new?from=${encodeURIComponent(job.id)}`, "Clone", "clone"),
+          csv,
+          cancel,
+        ),
       ),
       h(
         "p",
@@ -119,6 +127,7 @@ export function jobPage(id: string): JobPage {
         h("summary", {}, "Spec"),
         h("pre", {}, JSON.stringify(job.spec, null, 2)),
       ),
+      jobCircuitPanel(job.id, controller.signal),
     );
     setStatus(job.status);
     showTiming(job);

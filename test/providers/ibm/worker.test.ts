@@ -1,9 +1,14 @@
 /**
  * The job worker on a (fake) IBM backend in batch mode: each job's training run has its own
  * session, closed when the run ends — gracefully when it completed, at once when cancelled.
+ * The transpiled program a job sent is kept when the run first submits and served by
+ * GET /v1/jobs/:id/circuit.qasm?program=sent — byte for byte the OpenQASM 3 of the Sampler
+ * PUBs, in the device's basis (rz, sx, x, ecr) on physical qubits.
  */
+import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../../src/api/app.js";
 import { createJobService } from "../../../src/jobs/service.js";
 import { EVERYONE, type JobService } from "../../../src/jobs/types.js";
 import { startWorker, type WorkerHandle } from "../../../src/jobs/worker.js";
@@ -26,6 +31,7 @@ let fake: FakeIbmServer;
 let redis: Redis;
 let service: JobService;
 let worker: WorkerHandle;
+let app: FastifyInstance;
 
 const spec = parseJobSpec({
   dataset: { name: "moons", samples: 40 },
@@ -43,9 +49,15 @@ beforeAll(async () => {
   redis = connect();
   service = createJobService({ config, logger: silentLogger });
   worker = await startWorker(config, { logger: silentLogger, resolveBackend: registry.resolve });
+  app = await buildApp({
+    service,
+    log: false,
+    backends: [{ name: "ibm-batch", provider: registry.resolve("ibm-batch").provider }],
+  });
 });
 
 afterAll(async () => {
+  await app?.close();
   await worker?.close();
   await service?.close();
   await deleteKeysUnder(redis, prefix);
@@ -103,5 +115,65 @@ describe("worker runs on an IBM backend in batch mode", () => {
       ),
     });
     expect(fake.jobs.size).toBe(jobsBefore);
+  });
+});
+
+/** The OpenQASM text of the first PUB of a fake IBM job's request body. */
+function firstPubText(body: unknown): string {
+  const pubs = (body as { params: { pubs: [string, unknown, number][] } }).params.pubs;
+  const [pub] = pubs;
+  if (pub === undefined) throw new Error("the Sampler job has no PUB");
+  return pub[0];
+}
+
+describe("the program sent on IBM", () => {
+  it("is kept when the run first submits and served by circuit.qasm?program=sent", async () => {
+    fake.queuedPolls = 1; // the cancel test above left its jobs queued for good
+    const jobsBefore = fake.jobs.size;
+    const { job } = await service.submit(
+      parseJobSpec({
+        dataset: { name: "moons", samples: 24 },
+        model: { qubits: 2, layers: 1, encoding: "fixed" },
+        training: { epochs: 1, batchSize: 24, gradient: "parameter-shift" },
+        backend: { name: "ibm-batch", shots: 100 },
+      }),
+    );
+    const done = await jobFinished(service, job.id, 60_000);
+    expect(done.status).toBe("completed");
+    const [first] = [...fake.jobs.values()].slice(jobsBefore);
+    if (first === undefined) throw new Error("no Sampler job was submitted");
+    const sentText = firstPubText(first.body);
+
+    const kept = await service.sentProgram(job.id, EVERYONE);
+    expect(kept).toEqual({ qasm: sentText });
+
+    const response = await app.inject({ url: `/v1/jobs/${job.id}/circuit.qasm?program=sent` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(response.body).toBe(sentText);
+
+    // the device's basis on physical qubits, the parameters under qplane's binding names
+    const lines = response.body.trimEnd().split("\n");
+    expect(lines.slice(0, 2)).toEqual(["OPENQASM 3.0;", 'include "stdgates.inc";']);
+    const gateLines = lines.filter((line) => /^[a-z]+(\(.*\))? \$\d+(, \$\d+)*;$/.test(line));
+    const gates = new Set(gateLines.map((line) => /^[a-z]+/.exec(line)![0]));
+    expect([...gates].every((gate) => ["rz", "sx", "x", "ecr"].includes(gate))).toBe(true);
+    expect(gates.has("ecr")).toBe(true);
+    expect(gates.has("sx")).toBe(true);
+    expect(lines.filter((line) => line.startsWith("input float[64] "))).toEqual([
+      "input float[64] d00_x0;",
+      "input float[64] d01_x1;",
+      // parameter-shift's first submission: one weight column per weight occurrence
+      "input float[64] w02_occurrence0;",
+      "input float[64] w03_occurrence1;",
+      "input float[64] w04_occurrence2;",
+      "input float[64] w05_occurrence3;",
+    ]);
+    expect(lines.filter((line) => line.includes("measure"))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^c\[0\] = measure \$\d+;$/);
+
+    // the model's program is still the logical circuit
+    const model = await app.inject({ url: `/v1/jobs/${job.id}/circuit.qasm` });
+    expect(model.body).toContain("cx q[0], q[1];");
   });
 });
