@@ -66,10 +66,40 @@ export interface PredictionInput {
   readonly unavailableData?: string;
   readonly maxWork: number;
   readonly calibrationWaitMs: number;
+  /** Shared by a server's requests: how many predictions may run at once. */
+  readonly slots?: PredictionSlots;
+}
+
+/** A count of predictions running at once in one process (each holds up to its budget). */
+export interface PredictionSlots {
+  readonly limit: number;
+  /** True when a slot was free and is now held. */
+  tryAcquire(): boolean;
+  release(): void;
+}
+
+export function createPredictionSlots(limit: number): PredictionSlots {
+  let held = 0;
+  return {
+    limit,
+    tryAcquire: () => {
+      if (held >= limit) return false;
+      held++;
+      return true;
+    },
+    release: () => {
+      held--;
+    },
+  };
 }
 
 /** Budgets of a dry run (synchronous, on the API's event loop) and of `qplane estimate`. */
 export const DRY_RUN_PREDICTION_SECONDS = 2;
+/**
+ * Dry-run predictions one API process runs at once: each is paced but holds up to its budget
+ * of one core, so concurrent dry runs beyond this are answered with the plan and a skip.
+ */
+export const DRY_RUN_CONCURRENT_PREDICTIONS = 1;
 export const ESTIMATE_PREDICTION_SECONDS = 20;
 /** How long a prediction waits for the twin's calibration (a first fetch, usually). */
 export const CALIBRATION_WAIT_MS = 10_000;
@@ -139,7 +169,28 @@ export async function predictFirstEpoch(input: PredictionInput): Promise<Predict
   if (input.prepareData === undefined) {
     return { ...priced, skipped: input.unavailableData ?? "the data are not available here" };
   }
-  const data = input.prepareData(first);
+  if (input.slots !== undefined && !input.slots.tryAcquire()) {
+    return {
+      ...priced,
+      skipped: `${input.slots.limit} prediction${input.slots.limit === 1 ? " is" : "s are"} already running on this server; try again in a few seconds`,
+    };
+  }
+  try {
+    return await runBoth(first, input.prepareData(first), input, priced, seconds);
+  } finally {
+    input.slots?.release();
+  }
+}
+
+/** Both first epochs, twin first; skipped when either runs over the time cap. */
+async function runBoth(
+  first: JobSpec,
+  data: PreparedData,
+  input: PredictionInput,
+  priced: Prediction,
+  seconds: number,
+): Promise<Prediction> {
+  const { noise, noiseless } = input;
   const timeLimit = { seconds: TIME_CAP_FACTOR * seconds, setBy: "the prediction's time cap" };
   /** The first epoch on one backend; null when it ran over the time cap. */
   const firstEpoch = async (backend: ResolvedBackend): Promise<EpochOutcome | null> => {

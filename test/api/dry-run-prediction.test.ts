@@ -90,6 +90,37 @@ describe("a dry run's prediction", () => {
     });
   });
 
+  it("runs one at a time: a concurrent dry run gets its plan and the prediction skipped", async () => {
+    // large enough to pause (several chunks of work), so the second request arrives meanwhile
+    const paused = {
+      ...SMALL,
+      dataset: { name: "moons", samples: 120, seed: 3 },
+      model: { qubits: 5, layers: 2 },
+    };
+    const [first, second] = await Promise.all(
+      [0, 1].map(() => app.inject({ method: "POST", url: "/v1/dry-runs", payload: paused })),
+    );
+    const ran = first?.json().prediction;
+    expect(Object.keys(ran)).toEqual([
+      "noise",
+      "maxAmplitudeOperations",
+      "amplitudeOperations",
+      "noisy",
+      "noiseless",
+    ]);
+    expect(second?.statusCode).toBe(200);
+    expect(second?.json().plan).toEqual(first?.json().plan);
+    expect(second?.json().prediction).toEqual({
+      noise: { source: "twin", backend: "strong-twin" },
+      maxAmplitudeOperations: 2.4e9,
+      amplitudeOperations: ran.amplitudeOperations,
+      skipped: "1 prediction is already running on this server; try again in a few seconds",
+    });
+    // the slot is free again once the first is answered
+    const after = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: paused });
+    expect(after.json().prediction).toEqual(ran);
+  });
+
   it("is absent on a noiseless simulator", async () => {
     const response = await app.inject({
       method: "POST",

@@ -13,6 +13,8 @@ import { metricsCsv } from "../../runs/run-folder.js";
 import { checkBudget, planRun } from "../../training/plan.js";
 import {
   CALIBRATION_WAIT_MS,
+  createPredictionSlots,
+  DRY_RUN_CONCURRENT_PREDICTIONS,
   DRY_RUN_PREDICTION_SECONDS,
   predictFirstEpoch,
   predictionWork,
@@ -80,6 +82,7 @@ const svgResponse = (description: string) => ({
 export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   const { service, keys, options } = app.qplane;
   const admit = specAdmission(options);
+  const predictionSlots = createPredictionSlots(DRY_RUN_CONCURRENT_PREDICTIONS);
 
   /**
    * The plan of a spec admitted for `requester` on its backend (nothing is queued), and on a
@@ -119,6 +122,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       unavailableData: "a dry run does not read CSV files (qplane estimate predicts on them)",
       maxWork: predictionWork(DRY_RUN_PREDICTION_SECONDS),
       calibrationWaitMs: CALIBRATION_WAIT_MS,
+      slots: predictionSlots,
     });
     return { plan, prediction };
   }
