@@ -1224,6 +1224,9 @@ export interface components {
        *     ]
        */
       hidden: number[];
+      initialWeights?: {
+        [key: string]: number;
+      };
       /**
        * @default vqc
        * @enum {string}
@@ -1292,6 +1295,9 @@ export interface components {
           };
       /** @description Default: `[8]`. */
       hidden?: number[];
+      initialWeights?: {
+        [key: string]: number;
+      };
       /**
        * @description Default: `"vqc"`.
        * @enum {string}

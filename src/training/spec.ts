@@ -49,6 +49,11 @@ export const modelSpecSchema = z
       .optional(),
     /** `circuit`: the measured bits forming the readout register, bit 0 first (default: every measured bit). */
     readoutBits: z.array(z.string().min(1).max(200)).min(1).max(16).optional(),
+    /**
+     * `circuit`: initial values of weights by input name (radians); every weight not named
+     * starts where the seeded initialiser puts it without this field (docs/circuits.md).
+     */
+    initialWeights: z.record(z.string().min(1).max(200), finite()).optional(),
     layers: integer(1, 200).default(3),
     reupload: z.boolean().default(true),
     entangler: z.enum(["linear", "ring", "full"]).default("linear"),
@@ -156,6 +161,7 @@ function circuitProblems(
     qasmFile?: string | undefined;
     featureInputs?: unknown;
     readoutBits?: unknown;
+    initialWeights?: unknown;
     qubits: number;
   },
   context: z.RefinementCtx,
@@ -169,7 +175,7 @@ function circuitProblems(
     );
   }
   if (model.kind !== "circuit") {
-    for (const field of ["qasm", "featureInputs", "readoutBits"] as const) {
+    for (const field of ["qasm", "featureInputs", "readoutBits", "initialWeights"] as const) {
       if (model[field] !== undefined) issue(field, `only applies to model.kind "circuit"`);
     }
     return;

@@ -69,4 +69,32 @@ describe("model.kind: circuit over HTTP", () => {
     expect(moons.json().error.message).toMatch(/spec\.model\.qasm: .*input x2 names feature 2/);
     expect(service.submitted).toHaveLength(0);
   });
+
+  it("refuses model.initialWeights naming no weight, or a non-finite value, before queueing", async () => {
+    const unknown = await app.inject({
+      method: "POST",
+      url: "/v1/jobs",
+      payload: circuitSpec({ qasm: FIXTURE, initialWeights: { theta_0: 0.1, phi: 2 } }),
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toEqual({
+      code: "QPLANE_ERR_SPEC_INVALID",
+      message:
+        "spec.model.initialWeights.phi: the program declares no input phi (got 2; weights: theta_0, theta_1, theta_2, theta_3, theta_4, theta_5, theta_6, theta_7, … (16 in all))",
+    });
+    const text = await app.inject({
+      method: "POST",
+      url: "/v1/jobs",
+      payload: circuitSpec({ qasm: FIXTURE, initialWeights: { theta_0: "big" } }),
+    });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().error.message).toBe(
+      'spec.model.initialWeights.theta_0: Invalid input: expected number, received string (got "big")',
+    );
+    expect(service.submitted).toHaveLength(0);
+
+    const id = await submit(app, circuitSpec({ qasm: FIXTURE, initialWeights: { theta_3: -0.5 } }));
+    const job = (await app.inject({ url: `/v1/jobs/${id}` })).json();
+    expect(job.spec.model.initialWeights).toEqual({ theta_3: -0.5 });
+  });
 });
