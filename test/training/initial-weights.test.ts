@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { QplaneError } from "../../src/errors/catalogue.js";
 import { createRng } from "../../src/random/rng.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { parseJobSpec } from "../../src/training/spec.js";
+import { errorOf } from "../helpers/errors.js";
 import { prepareRun, runTraining } from "../local-backend.js";
 
 const FIXTURE = readFileSync(
@@ -28,14 +28,10 @@ const NAMES = Array.from({ length: 16 }, (_, k) => `theta_${k}`);
 const withoutTimes = (records: readonly EpochRecord[]) =>
   records.map(({ elapsedMs: _, ...rest }) => rest);
 
+/** `code: message` of the QplaneError `action` throws. */
 function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(QplaneError);
-    return `${(error as QplaneError).code}: ${(error as Error).message}`;
-  }
-  throw new Error("expected a refusal");
+  const { code, message } = errorOf(action);
+  return `${code}: ${message}`;
 }
 
 describe("model.initialWeights", () => {
