@@ -25,6 +25,9 @@ import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./sched
  */
 export const MAX_TIME_LIMIT_SECONDS = 2_000_000;
 
+/** `model.qubits` when not given (a circuit model's must equal its program's: 4 fits a 4-qubit one). */
+const DEFAULT_QUBITS = 4;
+
 export const modelSpecSchema = z
   .strictObject({
     /**
@@ -35,7 +38,7 @@ export const modelSpecSchema = z
      */
     kind: z.enum(["vqc", "mlp", "linear", "circuit"]).default("vqc"),
     /** `vqc`: qubits of the ansatz; `circuit`: must equal the program's qubit count. */
-    qubits: integer(1, 24).default(4),
+    qubits: integer(1, 24).default(DEFAULT_QUBITS),
     /** `circuit`: the model program, OpenQASM 3 text (inline; the CLI reads `qasmFile` into it). */
     qasm: z.string().min(1).max(MAX_QASM_CHARS).optional(),
     /** `circuit`, CLI only: a file holding the program; refused anywhere else (give `qasm`). */
@@ -199,7 +202,7 @@ function circuitProblems(
   if (model.qubits !== declared) {
     issue(
       "qubits",
-      `the program declares ${declared} qubit(s); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
+      `the program declares ${declared} qubit(s) but model.qubits is ${model.qubits} (${DEFAULT_QUBITS} when not given); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
     );
   }
 }
