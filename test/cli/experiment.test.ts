@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +133,52 @@ describe("qplane experiment", () => {
     expect(saved.curves[0].epochs.map((epoch: { n: number }) => epoch.n)).toEqual([3, 3, 3]);
   }, 60_000);
 
+  it("grids over a circuit model: the base program and the arms' programs read from files", async () => {
+    const fixture = readFileSync(
+      new URL("../fixtures/circuits/qiskit-vqc.qasm", import.meta.url),
+      "utf8",
+    );
+    const cz = fixture.replace("cx q[0], q[1];", "cz q[0], q[1];");
+    writeFileSync(join(work, "vqc.qasm"), fixture);
+    writeFileSync(join(work, "vqc-cz.qasm"), cz);
+    const base = {
+      dataset: { name: "iris" },
+      model: { kind: "circuit", qasmFile: "vqc.qasm" },
+      training: { epochs: 1, batchSize: 32 },
+    };
+    const spec = experimentFile("circuit-grid.json", {
+      spec: base,
+      grid: {
+        "model.qasmFile": ["vqc.qasm", "vqc-cz.qasm"],
+        "training.gradient": ["adjoint", "spsa"],
+        "training.seed": [1],
+      },
+    });
+    const { code, stdout, stderr } = runExperiment(spec, "--json");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { dir, experiment } = JSON.parse(stdout.trim()) as {
+      dir: string;
+      experiment: { counts: { completed: number }; arms: { key: string; finalMetric: unknown }[] };
+    };
+    expect(experiment.counts.completed).toBe(4);
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
+    expect(experiment.arms.map((arm) => arm.key)).toEqual([
+      `model.qasm=sha256:${sha(fixture)}, training.gradient=adjoint`,
+      `model.qasm=sha256:${sha(fixture)}, training.gradient=spsa`,
+      `model.qasm=sha256:${sha(cz)}, training.gradient=adjoint`,
+      `model.qasm=sha256:${sha(cz)}, training.gradient=spsa`,
+    ]);
+    // each child's spec.json carries its program, and its numbers are the in-process run's
+    const child = JSON.parse(readFileSync(join(dir, "003-arm3-seed1", "spec.json"), "utf8"));
+    expect(child.model).toMatchObject({ kind: "circuit", qasm: cz, qubits: 4 });
+    expect(child.training).toMatchObject({ gradient: "adjoint", seed: 1 });
+    const { result } = await runTraining(child);
+    expect(experiment.arms[2]!.finalMetric).toEqual(
+      meanStd([result.records.at(-1)!.testAccuracy!]),
+    );
+  }, 120_000);
+
   it("prints the aggregate table for people", () => {
     const spec = experimentFile(
       "seeds.yaml",
@@ -158,7 +205,7 @@ describe("qplane experiment", () => {
       ],
       [
         { spec: BASE, grid: { "model.depth": [1] } },
-        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.qasm, model.qasmFile, model.featureInputs, model.readoutBits, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
+        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.qasm, model.qasmFile, model.featureInputs, model.readoutBits, model.initialWeights, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
       ],
       [
         { spec: { ...BASE, training: { epochs: "ten" } }, grid: { "training.seed": [1] } },
