@@ -1,28 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { meanStd, stepsToExperimentThreshold } from "../../src/experiments/aggregate.js";
 import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { runTraining } from "../local-backend.js";
+import { experimentCli } from "./experiment-cli.js";
 
-const bin = fileURLToPath(new URL("../../bin/qplane.js", import.meta.url));
-
-function qplane(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const work = mkdtempSync(join(tmpdir(), "qplane-experiment-"));
-
-/** `qplane experiment --spec FILE --runs-dir <work> …flags`. */
-function runExperiment(specFile: string, ...flags: string[]) {
-  return qplane("experiment", "--spec", specFile, "--runs-dir", work, ...flags);
-}
+const { qplane, runExperiment, experimentFile } = experimentCli("qplane-experiment-");
 const BASE = {
   dataset: { name: "moons", samples: 40 },
   model: { qubits: 2, layers: 1 },
@@ -32,12 +19,6 @@ const BASE = {
 /** stderr without the unreachable-target warnings (short feedback runs rarely reach it). */
 function withoutReachabilityWarnings(stderr: string): string {
   return stderr.replace(/^warning: arm .* the feedback target was unreachable .*\n/gm, "");
-}
-
-function experimentFile(name: string, body: unknown): string {
-  const path = join(work, name);
-  writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));
-  return path;
 }
 
 describe("qplane experiment", () => {
@@ -132,52 +113,6 @@ describe("qplane experiment", () => {
     expect(saved.curves).toHaveLength(2);
     expect(saved.curves[0].epochs.map((epoch: { n: number }) => epoch.n)).toEqual([3, 3, 3]);
   }, 60_000);
-
-  it("grids over a circuit model: the base program and the arms' programs read from files", async () => {
-    const fixture = readFileSync(
-      new URL("../fixtures/circuits/qiskit-vqc.qasm", import.meta.url),
-      "utf8",
-    );
-    const cz = fixture.replace("cx q[0], q[1];", "cz q[0], q[1];");
-    writeFileSync(join(work, "vqc.qasm"), fixture);
-    writeFileSync(join(work, "vqc-cz.qasm"), cz);
-    const base = {
-      dataset: { name: "iris" },
-      model: { kind: "circuit", qasmFile: "vqc.qasm" },
-      training: { epochs: 1, batchSize: 32 },
-    };
-    const spec = experimentFile("circuit-grid.json", {
-      spec: base,
-      grid: {
-        "model.qasmFile": ["vqc.qasm", "vqc-cz.qasm"],
-        "training.gradient": ["adjoint", "spsa"],
-        "training.seed": [1],
-      },
-    });
-    const { code, stdout, stderr } = runExperiment(spec, "--json");
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    const { dir, experiment } = JSON.parse(stdout.trim()) as {
-      dir: string;
-      experiment: { counts: { completed: number }; arms: { key: string; finalMetric: unknown }[] };
-    };
-    expect(experiment.counts.completed).toBe(4);
-    const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
-    expect(experiment.arms.map((arm) => arm.key)).toEqual([
-      `model.qasm=sha256:${sha(fixture)}, training.gradient=adjoint`,
-      `model.qasm=sha256:${sha(fixture)}, training.gradient=spsa`,
-      `model.qasm=sha256:${sha(cz)}, training.gradient=adjoint`,
-      `model.qasm=sha256:${sha(cz)}, training.gradient=spsa`,
-    ]);
-    // each child's spec.json carries its program, and its numbers are the in-process run's
-    const child = JSON.parse(readFileSync(join(dir, "003-arm3-seed1", "spec.json"), "utf8"));
-    expect(child.model).toMatchObject({ kind: "circuit", qasm: cz, qubits: 4 });
-    expect(child.training).toMatchObject({ gradient: "adjoint", seed: 1 });
-    const { result } = await runTraining(child);
-    expect(experiment.arms[2]!.finalMetric).toEqual(
-      meanStd([result.records.at(-1)!.testAccuracy!]),
-    );
-  }, 120_000);
 
   it("prints the aggregate table for people", () => {
     const spec = experimentFile(
