@@ -1239,6 +1239,9 @@ export interface components {
        *     ]
        */
       hidden: number[];
+      initialWeights?: {
+        [key: string]: number;
+      };
       /**
        * @default vqc
        * @enum {string}
@@ -1307,6 +1310,9 @@ export interface components {
           };
       /** @description Default: `[8]`. */
       hidden?: number[];
+      initialWeights?: {
+        [key: string]: number;
+      };
       /**
        * @description Default: `"vqc"`.
        * @enum {string}

@@ -33,7 +33,7 @@ import { createProgressReporter } from "../runs/progress.js";
 import { newRunId, type RunArtifacts } from "../runs/run-folder.js";
 import type { BackendResolver } from "../training/run.js";
 import { describeSpecIssues, type JobSpec } from "../training/spec.js";
-import { cliBackendResolver, readSpecFile } from "./train.js";
+import { cliBackendResolver, readProgramFile, readSpecFile, withProgramRead } from "./train.js";
 
 export interface ExperimentCommandOptions {
   readonly specPath: string;
@@ -62,13 +62,47 @@ export interface ExperimentCommandOptions {
   readonly childArtifacts?: RunArtifacts;
 }
 
+/**
+ * The programs an experiment file names by file, read as `qplane train` reads them: the base
+ * spec's `model.qasmFile`, and a grid over `model.qasmFile` (one file per arm, relative to
+ * the file), which becomes the grid over `model.qasm` the API takes (arms keyed by the
+ * program's hash: `armKeyText`).
+ */
+function withExperimentPrograms(
+  input: Record<string, unknown>,
+  specPath: string,
+): Record<string, unknown> {
+  const { spec, grid } = input;
+  const read = { ...input };
+  if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) {
+    read.spec = withProgramRead(spec as Record<string, unknown>, specPath, "spec.model");
+  }
+  if (grid === null || typeof grid !== "object" || Array.isArray(grid)) return read;
+  const { "model.qasmFile": files, ...rest } = grid as Record<string, unknown>;
+  if (files === undefined) return read;
+  if (rest["model.qasm"] !== undefined || !Array.isArray(files)) {
+    throw new QplaneError(
+      "QPLANE_ERR_GRID_INVALID",
+      `grid.model.qasmFile: must be a list of OpenQASM 3 files, and the grid may not also vary model.qasm`,
+    );
+  }
+  const programs = files.map((file, index) =>
+    readProgramFile(file, specPath, `grid.model.qasmFile[${index}]`),
+  );
+  // in place: the first field varies slowest
+  const fields = Object.entries(grid).map(([field, values]) =>
+    field === "model.qasmFile" ? ["model.qasm", programs] : [field, values],
+  );
+  return { ...read, grid: Object.fromEntries(fields) };
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export async function experimentCommand(
   options: ExperimentCommandOptions,
   write: (text: string) => void,
 ): Promise<void> {
-  const input = readSpecFile(options.specPath);
+  const input = withExperimentPrograms(readSpecFile(options.specPath), options.specPath);
   const parsed = experimentSubmissionSchema.safeParse(input);
   if (!parsed.success) {
     throw new QplaneError(

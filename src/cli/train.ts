@@ -101,26 +101,36 @@ export function readSpecFile(path: string): Record<string, unknown> {
  * relative path is the spec file's neighbour), so the run folder and every later parse of
  * the spec carry the program itself. The spec schema refuses `qasmFile` anywhere else.
  */
-function withProgramRead(spec: Record<string, unknown>, specPath: string): Record<string, unknown> {
+export function withProgramRead(
+  spec: Record<string, unknown>,
+  specPath: string,
+  field = "spec.model",
+): Record<string, unknown> {
   const model = spec.model;
   if (model === null || typeof model !== "object" || Array.isArray(model)) return spec;
   const { qasmFile, ...rest } = model as Record<string, unknown>;
   if (qasmFile === undefined) return spec;
-  if (typeof qasmFile !== "string" || qasmFile === "") {
-    throw new QplaneError(
-      "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.qasmFile: must be the path of an OpenQASM 3 file (got ${JSON.stringify(qasmFile)})`,
-    );
-  }
   if (rest.qasm !== undefined) {
     throw new QplaneError(
       "QPLANE_ERR_SPEC_INVALID",
-      `spec.model.qasmFile: give the program either inline (model.qasm) or as a file, not both`,
+      `${field}.qasmFile: give the program either inline (model.qasm) or as a file, not both`,
     );
   }
-  const file = resolve(dirname(specPath), qasmFile);
-  const qasm = readTextFile(file, `spec.model.qasmFile ${qasmFile}`);
-  return { ...spec, model: { ...rest, qasm } };
+  return {
+    ...spec,
+    model: { ...rest, qasm: readProgramFile(qasmFile, specPath, `${field}.qasmFile`) },
+  };
+}
+
+/** The program in `qasmFile` (relative to the spec file), named `field` in refusals. */
+export function readProgramFile(qasmFile: unknown, specPath: string, field: string): string {
+  if (typeof qasmFile !== "string" || qasmFile === "") {
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `${field}: must be the path of an OpenQASM 3 file (got ${JSON.stringify(qasmFile)})`,
+    );
+  }
+  return readTextFile(resolve(dirname(specPath), qasmFile), `${field} ${qasmFile}`);
 }
 
 /** The spec a user asked for: the file (if any) with the flags applied on top. */

@@ -5,6 +5,7 @@
  * and the number of children is checked as the product of the list lengths before any
  * combination is built: a 2.6 KB body naming 10⁸ points is refused in microseconds.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { DATASET_INFO } from "../data/index.js";
 import { QplaneError } from "../errors/catalogue.js";
@@ -175,9 +176,20 @@ export function combinations(grid: Grid, fields: readonly string[]): Record<stri
   return result;
 }
 
+/**
+ * A string value as an arm key shows it: as written, or — a program text (`model.qasm`),
+ * anything with a line break or over 80 characters — `sha256:` and the first 12 hex digits
+ * of its SHA-256, short enough for views, tables and CSV, and unique in practice.
+ */
+export function armKeyText(value: string): string {
+  if (value.length <= 80 && !value.includes("\n")) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+
 function armKey(values: Readonly<Record<string, GridValue>>): string {
   const parts = Object.entries(values).map(
-    ([field, value]) => `${field}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+    ([field, value]) =>
+      `${field}=${typeof value === "string" ? armKeyText(value) : JSON.stringify(value)}`,
   );
   return parts.length === 0 ? "all" : parts.join(", ");
 }

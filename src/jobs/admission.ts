@@ -22,7 +22,7 @@ import {
 } from "../training/prepare.js";
 import { admitFeedbackTarget, admitJobCost, jobCostOf } from "../training/sizing.js";
 import { isVqcKind, type JobSpec } from "../training/spec.js";
-import { vqcReadoutQubits } from "../training/vqc-circuits.js";
+import { buildVqcCircuits, vqcReadoutQubits } from "../training/vqc-circuits.js";
 
 /** What a caller of the pipeline knows; every field but `providerOf` is optional. */
 export interface AdmissionContext {
@@ -86,7 +86,10 @@ export const ADMISSION_CHECKS: readonly { readonly name: string; readonly check:
       if (summaryOf === undefined) return undefined;
       const summary = await summaryOf(spec);
       const data = shapeOfSummary(spec, summary);
-      if (isVqcKind(spec.model.kind)) vqcReadoutQubits(spec, data);
+      // a program's rules (feature inputs, readout bits, initial weights) are its circuits';
+      // the built-in ansatz is only built by the cost check (50 000 gates take ~100 ms)
+      if (spec.model.kind === "circuit") buildVqcCircuits(spec, data);
+      else if (isVqcKind(spec.model.kind)) vqcReadoutQubits(spec, data);
       // H(Y) is arithmetic on the summary: an unreachable I* is refused here, not by the worker
       admitFeedbackTarget(spec, summary, data);
       return { spec, data };

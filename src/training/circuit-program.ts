@@ -67,6 +67,36 @@ export function modelProgramOf(
 }
 
 /**
+ * `model.initialWeights` as [weight index, value] pairs (index k: the k-th weight in
+ * declaration order), refusing a name that is not one of the program's weights.
+ */
+export function initialWeightEntries(
+  model: Pick<ModelSpec, "initialWeights">,
+  program: ModelProgram,
+): (readonly [number, number])[] {
+  return Object.entries(model.initialWeights ?? {}).map(([name, value]) => {
+    const k = program.weightNames.indexOf(name);
+    if (k >= 0) return [k, value] as const;
+    const j = program.featureInputNames.indexOf(name);
+    const why =
+      j >= 0
+        ? `input ${name} receives feature ${j}; only weights take initial values`
+        : `the program declares no input ${name}`;
+    throw new QplaneError(
+      "QPLANE_ERR_SPEC_INVALID",
+      `spec.model.initialWeights.${name}: ${why} (got ${value}; weights: ${weightList(program.weightNames)})`,
+    );
+  });
+}
+
+/** The weights' names for a message: the first 8, then how many more. */
+function weightList(names: readonly string[]): string {
+  if (names.length === 0) return "none";
+  const shown = names.slice(0, 8).join(", ");
+  return names.length > 8 ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+/**
  * The program as the VQC runs it: parameter columns [feature 0 … F−1, weights in declaration
  * order] (the fixed encoding's row layout) and clbit i = bit i of the readout register.
  */

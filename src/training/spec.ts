@@ -25,6 +25,9 @@ import { MAX_REPLAY_STEPS, SCHEDULE_NAMES, scheduleFieldProblems } from "./sched
  */
 export const MAX_TIME_LIMIT_SECONDS = 2_000_000;
 
+/** `model.qubits` when not given (a circuit model's must equal its program's: 4 fits a 4-qubit one). */
+const DEFAULT_QUBITS = 4;
+
 export const modelSpecSchema = z
   .strictObject({
     /**
@@ -35,7 +38,7 @@ export const modelSpecSchema = z
      */
     kind: z.enum(["vqc", "mlp", "linear", "circuit"]).default("vqc"),
     /** `vqc`: qubits of the ansatz; `circuit`: must equal the program's qubit count. */
-    qubits: integer(1, 24).default(4),
+    qubits: integer(1, 24).default(DEFAULT_QUBITS),
     /** `circuit`: the model program, OpenQASM 3 text (inline; the CLI reads `qasmFile` into it). */
     qasm: z.string().min(1).max(MAX_QASM_CHARS).optional(),
     /** `circuit`, CLI only: a file holding the program; refused anywhere else (give `qasm`). */
@@ -49,6 +52,11 @@ export const modelSpecSchema = z
       .optional(),
     /** `circuit`: the measured bits forming the readout register, bit 0 first (default: every measured bit). */
     readoutBits: z.array(z.string().min(1).max(200)).min(1).max(16).optional(),
+    /**
+     * `circuit`: initial values of weights by input name (radians); every weight not named
+     * starts where the seeded initialiser puts it without this field (docs/circuits.md).
+     */
+    initialWeights: z.record(z.string().min(1).max(200), finite()).optional(),
     layers: integer(1, 200).default(3),
     reupload: z.boolean().default(true),
     entangler: z.enum(["linear", "ring", "full"]).default("linear"),
@@ -156,6 +164,7 @@ function circuitProblems(
     qasmFile?: string | undefined;
     featureInputs?: unknown;
     readoutBits?: unknown;
+    initialWeights?: unknown;
     qubits: number;
   },
   context: z.RefinementCtx,
@@ -169,7 +178,7 @@ function circuitProblems(
     );
   }
   if (model.kind !== "circuit") {
-    for (const field of ["qasm", "featureInputs", "readoutBits"] as const) {
+    for (const field of ["qasm", "featureInputs", "readoutBits", "initialWeights"] as const) {
       if (model[field] !== undefined) issue(field, `only applies to model.kind "circuit"`);
     }
     return;
@@ -193,7 +202,7 @@ function circuitProblems(
   if (model.qubits !== declared) {
     issue(
       "qubits",
-      `the program declares ${declared} qubit(s); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
+      `the program declares ${declared} qubit(s) but model.qubits is ${model.qubits} (${DEFAULT_QUBITS} when not given); a circuit model's qubits are its program's: set model.qubits to ${declared}`,
     );
   }
 }

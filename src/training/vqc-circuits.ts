@@ -9,7 +9,7 @@ import { buildAnsatz, type Encoding, readoutQubitsForClasses } from "../circuits
 import { type Circuit, withMeasured } from "../circuits/ir.js";
 import { QplaneError } from "../errors/catalogue.js";
 import { MAX_HOLEVO_REGISTER_QUBITS } from "../infoplane/holevo.js";
-import { modelProgramOf, programCircuit } from "./circuit-program.js";
+import { initialWeightEntries, modelProgramOf, programCircuit } from "./circuit-program.js";
 import type { PreparedData } from "./model.js";
 import { REGRESSION_READOUT_QUBITS } from "./readout.js";
 import type { JobSpec } from "./spec.js";
@@ -28,6 +28,8 @@ export interface VqcCircuits {
   readonly encodingAngles: number;
   readonly variationalWeights: number;
   readonly readoutQubits: readonly number[];
+  /** `model.initialWeights` of a circuit model: [index among θ, value] (none for the ansatz). */
+  readonly fixedWeights: readonly (readonly [number, number])[];
 }
 
 /**
@@ -62,6 +64,7 @@ export function buildVqcCircuits(
     encodingAngles,
     variationalWeights: ansatz.weightNames.length,
     readoutQubits,
+    fixedWeights: [],
   };
 }
 
@@ -74,7 +77,8 @@ function programCircuits(
   data: Pick<PreparedData, "task" | "classes" | "featureCount">,
 ): VqcCircuits {
   const readoutQubits = vqcReadoutQubits(spec, data);
-  const circuit = programCircuit(modelProgramOf(spec.model, data.featureCount));
+  const program = modelProgramOf(spec.model, data.featureCount);
+  const circuit = programCircuit(program);
   const tQubits = representationQubits(spec, readoutQubits);
   const weights = circuit.parameters.length - data.featureCount;
   return {
@@ -86,6 +90,8 @@ function programCircuits(
     encodingAngles: 0,
     variationalWeights: weights,
     readoutQubits,
+    // the weight columns follow the features in declaration order (programCircuit)
+    fixedWeights: initialWeightEntries(spec.model, program),
   };
 }
 

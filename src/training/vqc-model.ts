@@ -79,6 +79,8 @@ interface VqcConfig {
   readonly encodingAngles: number;
   /** θ: the ansatz's variational weights, the model's first weights. */
   readonly variationalWeights: number;
+  /** θ entries given by `model.initialWeights`: [index, value]. */
+  readonly fixedWeights: readonly (readonly [number, number])[];
   /** Classification: which outcomes vote for which class. */
   readonly classMap: ClassMap | null;
   readonly shots: number;
@@ -137,8 +139,11 @@ class VqcModel implements TrainableModel {
 
   initialWeights(rng: Rng): Float64Array {
     const weights = new Float64Array(this.weightCount);
-    const { variationalWeights, encodingAngles, initScale, data, circuit } = this.config;
+    const { variationalWeights, fixedWeights, encodingAngles, initScale, data, circuit } =
+      this.config;
     for (let k = 0; k < variationalWeights; k++) weights[k] = (2 * rng.nextFloat() - 1) * initScale;
+    // every weight is still drawn, so the unnamed ones are where they would be without them
+    for (const [k, value] of fixedWeights) weights[k] = value;
     // the fixed map's first pass: angle (l, q) reads feature q
     const features = data.featureCount;
     for (let a = 0; a < encodingAngles; a++) {

@@ -3,6 +3,8 @@
  * of 30 tiny jobs completes and its aggregate table equals what the children's own metrics
  * give; bad grids queue nothing; CSV, curves, cancel and the all-jobs event stream.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
@@ -172,6 +174,53 @@ describe("experiments API over the job system", () => {
     expect(child.spec.training.seed).toBe(2);
     await post(`/v1/experiments/${response.json().id}/cancel`);
     for (const id of response.json().jobIds) await jobs.remove(id, EVERYONE);
+  });
+
+  it("grids over a circuit model: gradients × seeds and program alternatives, keyed by hash", async () => {
+    const fixture = readFileSync(
+      new URL("../fixtures/circuits/qiskit-vqc.qasm", import.meta.url),
+      "utf8",
+    );
+    const cz = fixture.replace("cx q[0], q[1];", "cz q[0], q[1];");
+    const spec = {
+      dataset: { name: "iris" },
+      model: { kind: "circuit", qasm: fixture },
+      training: { epochs: 1 },
+    };
+    const response = await post("/v1/experiments", {
+      spec,
+      grid: {
+        "model.qasm": [fixture, cz],
+        "training.gradient": ["adjoint", "parameter-shift"],
+        "training.seed": [1, 2],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id, jobIds } = response.json() as { id: string; jobIds: string[] };
+    expect(jobIds).toHaveLength(8);
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
+    const view = (await get(`/v1/experiments/${id}`)).json();
+    expect(view.arms.map((arm: { key: string }) => arm.key)).toEqual([
+      `model.qasm=sha256:${sha(fixture)}, training.gradient=adjoint`,
+      `model.qasm=sha256:${sha(fixture)}, training.gradient=parameter-shift`,
+      `model.qasm=sha256:${sha(cz)}, training.gradient=adjoint`,
+      `model.qasm=sha256:${sha(cz)}, training.gradient=parameter-shift`,
+    ]);
+    const last = (await get(`/v1/jobs/${jobIds[7]}`)).json();
+    expect(last.spec.model).toMatchObject({ kind: "circuit", qasm: cz, qubits: 4 });
+    expect(last.spec.training).toMatchObject({ gradient: "parameter-shift", seed: 2 });
+    await post(`/v1/experiments/${id}/cancel`);
+    for (const jobId of jobIds) await jobs.remove(jobId, EVERYONE);
+
+    // a program file is the CLI's: the API names the grid entry
+    const file = await post("/v1/experiments", {
+      spec,
+      grid: { "model.qasmFile": ["vqc.qasm"] },
+    });
+    expect(file.statusCode).toBe(400);
+    expect(file.json().error.message).toMatch(
+      /^grid\.model\.qasmFile\[0\] = "vqc\.qasm": spec\.model\.qasmFile: only the CLI reads a program file/,
+    );
   });
 
   it("needs the API key, and never answers a malformed body with a 5xx", async () => {

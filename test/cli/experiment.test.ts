@@ -1,27 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { meanStd, stepsToExperimentThreshold } from "../../src/experiments/aggregate.js";
 import { holmAdjust } from "../../src/experiments/statistics.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { runTraining } from "../local-backend.js";
+import { experimentCli } from "./experiment-cli.js";
 
-const bin = fileURLToPath(new URL("../../bin/qplane.js", import.meta.url));
-
-function qplane(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const work = mkdtempSync(join(tmpdir(), "qplane-experiment-"));
-
-/** `qplane experiment --spec FILE --runs-dir <work> …flags`. */
-function runExperiment(specFile: string, ...flags: string[]) {
-  return qplane("experiment", "--spec", specFile, "--runs-dir", work, ...flags);
-}
+const { qplane, runExperiment, experimentFile } = experimentCli("qplane-experiment-");
 const BASE = {
   dataset: { name: "moons", samples: 40 },
   model: { qubits: 2, layers: 1 },
@@ -67,12 +55,6 @@ function refusedExperiment(specFile: string, ...flags: string[]): string {
   expect(existsSync(runsDir)).toBe(true);
   expect(readdir(runsDir)).toEqual([]);
   return stderr;
-}
-
-function experimentFile(name: string, body: unknown): string {
-  const path = join(work, name);
-  writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));
-  return path;
 }
 
 describe("qplane experiment", () => {
@@ -194,7 +176,7 @@ describe("qplane experiment", () => {
       ],
       [
         { spec: BASE, grid: { "model.depth": [1] } },
-        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.qasm, model.qasmFile, model.featureInputs, model.readoutBits, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
+        "grid.model.depth: unknown spec field (model has model.kind, model.qubits, model.qasm, model.qasmFile, model.featureInputs, model.readoutBits, model.initialWeights, model.layers, model.reupload, model.entangler, model.entanglingGate, model.readout, model.encoding, model.encodingScale, model.scaling, model.reduce, model.components, model.classMap, model.representation, model.hidden, model.bins, model.l2)",
       ],
       [
         { spec: { ...BASE, training: { epochs: "ten" } }, grid: { "training.seed": [1] } },

@@ -1,6 +1,13 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { GRID_FIELDS, planExperiment, REPLICATE_FIELD } from "../../src/experiments/grid.js";
+import {
+  armKeyText,
+  GRID_FIELDS,
+  planExperiment,
+  REPLICATE_FIELD,
+} from "../../src/experiments/grid.js";
 import { parseJobSpec } from "../../src/training/spec.js";
 import { errorOf } from "../helpers/errors.js";
 
@@ -222,6 +229,67 @@ describe("splitPerSeed", () => {
       code: "QPLANE_ERR_GRID_INVALID",
       message:
         "splitPerSeed: each seed sets dataset.seed itself, so the grid may not vary dataset.seed too",
+    });
+  });
+});
+
+describe("planExperiment over a circuit model (model.kind: circuit)", () => {
+  const FIXTURE = readFileSync(
+    new URL("../fixtures/circuits/qiskit-vqc.qasm", import.meta.url),
+    "utf8",
+  );
+  // the same program with the last entangler as cz: another model of the same shape
+  const CZ = FIXTURE.replace(/cx q\[2\], q\[3\];(?![\s\S]*cx q\[2\], q\[3\];)/, "cz q[2], q[3];");
+  const CIRCUIT = parseJobSpec({
+    dataset: { name: "iris", samples: 150 },
+    model: { kind: "circuit", qasm: FIXTURE, initialWeights: { theta_0: 0.1 } },
+    training: { epochs: 2 },
+  });
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
+
+  it("varies training.gradient and seeds; every child keeps the program and its settings", () => {
+    const plan = planExperiment(
+      CIRCUIT,
+      { "training.gradient": ["adjoint", "parameter-shift"], "training.seed": [1, 2] },
+      { maxJobs: 10 },
+    );
+    expect(plan.arms.map((arm) => arm.key)).toEqual([
+      "training.gradient=adjoint",
+      "training.gradient=parameter-shift",
+    ]);
+    expect(
+      plan.children.map((child) => [child.spec.training.gradient, child.spec.training.seed]),
+    ).toEqual([
+      ["adjoint", 1],
+      ["adjoint", 2],
+      ["parameter-shift", 1],
+      ["parameter-shift", 2],
+    ]);
+    for (const { spec } of plan.children) {
+      expect(spec.model).toEqual(CIRCUIT.model);
+    }
+  });
+
+  it("varies model.qasm: one arm per program, keyed by the program's hash", () => {
+    expect(CZ).not.toBe(FIXTURE);
+    const plan = planExperiment(CIRCUIT, { "model.qasm": [FIXTURE, CZ] }, { maxJobs: 10 });
+    expect(plan.arms.map((arm) => arm.key)).toEqual([
+      `model.qasm=sha256:${sha(FIXTURE)}`,
+      `model.qasm=sha256:${sha(CZ)}`,
+    ]);
+    expect(plan.children.map((child) => child.spec.model.qasm)).toEqual([FIXTURE, CZ]);
+    expect(armKeyText("cx")).toBe("cx");
+  });
+
+  it("refuses a program alternative that does not fit the base spec, naming the grid entry", () => {
+    const wide = FIXTURE.replace("qubit[4] q;", "qubit[5] q;");
+    const error = errorOf(() =>
+      planExperiment(CIRCUIT, { "model.qasm": [FIXTURE, wide] }, { maxJobs: 10 }),
+    );
+    expect(error).toEqual({
+      code: "QPLANE_ERR_GRID_INVALID",
+      // the value as messages quote grid values: JSON cut at 60 characters
+      message: `grid.model.qasm[1] = ${JSON.stringify(wide).slice(0, 57)}...: spec.model.qubits: the program declares 5 qubit(s) but model.qubits is 4 (4 when not given); a circuit model's qubits are its program's: set model.qubits to 5 (got 4)`,
     });
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { modelCircuitProgram } from "../../src/cli/circuit.js";
 import { readSpecFile } from "../../src/cli/train.js";
 import { QplaneError } from "../../src/errors/catalogue.js";
+import { writeRunFolder } from "../../src/runs/run-folder.js";
 import type { EpochRecord } from "../../src/training/records.js";
 import { jobCostOf } from "../../src/training/sizing.js";
 import { parseJobSpec } from "../../src/training/spec.js";
@@ -115,9 +116,33 @@ describe("model.kind: circuit", () => {
       message(() =>
         parseJobSpec({ dataset: iris, model: { kind: "circuit", qasm: FIXTURE, qubits: 5 } }),
       ),
-    ).toMatch(
-      /spec\.model\.qubits: the program declares 4 qubit\(s\); .*set model\.qubits to 4 \(got 5\)/,
+    ).toBe(
+      "QPLANE_ERR_SPEC_INVALID: spec.model.qubits: the program declares 4 qubit(s) but model.qubits is 5 (4 when not given); a circuit model's qubits are its program's: set model.qubits to 4 (got 5)",
     );
+  });
+
+  it("the run folder's spec.json is the parsed spec, which parses back to itself", async () => {
+    const { spec, result } = await runTraining({
+      dataset: { name: "iris", samples: 60 },
+      model: { kind: "circuit", qasm: FIXTURE, initialWeights: { theta_2: 0.5 } },
+      training: { epochs: 1 },
+    });
+    const folder = await writeRunFolder(mkdtempSync(join(tmpdir(), "qplane-circuit-run-")), {
+      id: "circuit-run",
+      spec,
+      records: result.records,
+      summary: result.summary,
+      artifacts: "metrics",
+    });
+    const written = JSON.parse(readFileSync(join(folder, "spec.json"), "utf8"));
+    expect(written.model).toMatchObject({
+      kind: "circuit",
+      qasm: FIXTURE,
+      qubits: 4,
+      initialWeights: { theta_2: 0.5 },
+    });
+    expect(parseJobSpec(written)).toEqual(spec);
+    expect(modelCircuitProgram(written)).toBe(FIXTURE);
   });
 
   it("refuses too many qubits with the declaration's position", () => {
