@@ -173,3 +173,26 @@ export function stopWorkers(workers: readonly PoolWorker[]): void {
     worker.takeFailure();
   }
 }
+
+/** The pool's worker `index`, started by an earlier run (test hooks). */
+function startedWorker(index: number): PoolWorker {
+  const worker = pool?.workers[index];
+  if (worker === undefined) throw new Error(`no simulator worker ${index} has started`);
+  return worker;
+}
+
+/** Hooks for the thread tests: a started worker fails as a fault would. */
+export const poolTestHooks = {
+  /** Worker `index` exits with `code` when it takes its next task. */
+  exitOnNextTask(index: number, code: number): void {
+    startedWorker(index).exitOnNextTask(code);
+  },
+  /** Worker `index`'s thread is stopped without running JavaScript (as out of memory). */
+  terminate(index: number): void {
+    void startedWorker(index).terminate();
+  },
+  /** Whether worker `index`'s thread runs, as seen without a turn of the event loop. */
+  alive(index: number): boolean {
+    return startedWorker(index).alive;
+  },
+};
