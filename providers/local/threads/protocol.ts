@@ -5,7 +5,10 @@
  * worker's MessagePort, then bumps REQUEST and wakes it (Atomics.notify); the worker, parked in
  * Atomics.wait on REQUEST, takes every queued task with receiveMessageOnPort, runs them, stores
  * REQUEST's value into DONE and wakes the caller. No event loop is involved on either side, so
- * a synchronous caller (runToEnd) can hand out work and wait for it.
+ * a synchronous caller (runToEnd) can hand out work and wait for it. Either side spins briefly
+ * ({@link SPINS_BEFORE_SLEEP}) before it sleeps. Tasks over rows share a row counter instead
+ * of fixed shares (row-counter.ts), and the caller of such a task waits for the rows, not for
+ * DONE.
  */
 import type { Circuit } from "../../../src/circuits/ir.js";
 
