@@ -191,6 +191,10 @@ export const poolTestHooks = {
   terminate(index: number): void {
     void startedWorker(index).terminate();
   },
+  /** Whether the event loop has seen worker `index`'s thread start. */
+  online(index: number): boolean {
+    return startedWorker(index).online;
+  },
   /** Whether worker `index`'s thread runs, as seen without a turn of the event loop. */
   alive(index: number): boolean {
     return startedWorker(index).alive;

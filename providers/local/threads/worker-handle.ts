@@ -92,6 +92,12 @@ export class PoolWorker {
     return undefined;
   }
 
+  /** True once the event loop has seen the thread start: from then on a stop is seen. */
+  get online(): boolean {
+    const { idle, active } = this.worker.performance.eventLoopUtilization();
+    return idle !== 0 || active !== 0;
+  }
+
   /** False once the thread has ended; the pool then replaces it. */
   get alive(): boolean {
     return this.endedReason() === undefined;

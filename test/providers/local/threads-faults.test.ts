@@ -72,7 +72,10 @@ describe("a simulator thread that ends", () => {
       simulator.exactProbabilities(blocksCircuit, blocksRows).values,
       blocksReference,
     );
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the thread comes online
+    // the thread comes online (a loaded machine may take a while to start it)
+    for (let waitedMs = 0; !pool.poolTestHooks.online(0) && waitedMs < 10_000; waitedMs += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pool.poolTestHooks.online(0)).toBe(true);
     pool.poolTestHooks.terminate(0);
     // from here on synchronous: Node's exit event cannot be delivered
     let waitedMs = 0;
