@@ -195,6 +195,7 @@ function threadWorkloads(): ThreadWorkload[] {
     forward(12, 64, "batch"),
     adjoint(8, 64),
     adjoint(8, 500),
+    adjoint(14, 8), // each thread with its own states (the memory budget)
     forward(16, 1, "single"),
     forward(20, 1, "single"),
   ];

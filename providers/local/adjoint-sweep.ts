@@ -123,6 +123,16 @@ export function buffersFor(program: Program, snapshotBudgetBytes: number): Adjoi
   return found;
 }
 
+/** Drops `program`'s buffers (a worker thread done with a large state). */
+export function forgetBuffers(program: Program): void {
+  buffers.delete(program);
+}
+
+/** Bytes of a thread's states for one row: the state, λ and the saved states. */
+export function rowStateBytes(b: AdjointBuffers, dim: number): number {
+  return (2 + (b.snapshots?.length ?? 0)) * dim * 16;
+}
+
 /**
  * The forward pass, saving the input state of every weight operation when snapshotting:
  * into `snapshots` (b.snapshots, or a row's own set when threads/adjoint-rows.ts keeps
@@ -333,4 +343,21 @@ export function seedProbabilityLambda(
       lambda.im[i] = weight * im[i]!;
     }
   }
+}
+
+/**
+ * λ = Z_qubit·ψ (ψ in `state`), the seed of the backward sweep for ⟨Z⟩ on `qubit`; returns
+ * ⟨Z⟩, summed in index order.
+ */
+export function seedExpectationZ(state: Statevector, qubit: number, lambda: Statevector): number {
+  const { re, im } = state;
+  const mask = 1 << qubit;
+  let expectation = 0;
+  for (let i = 0; i < re.length; i++) {
+    const sign = (i & mask) === 0 ? 1 : -1;
+    lambda.re[i] = sign * re[i]!;
+    lambda.im[i] = sign * im[i]!;
+    expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
+  }
+  return expectation;
 }

@@ -9,10 +9,10 @@
  * Outcome probabilities are handled through their vector–Jacobian product: with
  * cotangent g over register outcomes, Σ_t g_t ∂p_t/∂θ = ∂⟨O⟩/∂θ for O = Σ_t g_t Π_t.
  *
- * One row's work is adjoint-sweep.ts's. Probability gradients of a large enough batch below
- * 14 qubits are shared with the simulator's worker threads (threads/adjoint-rows.ts), the
- * cotangent function still called on this thread in row order; the numbers are the same on
- * any thread count.
+ * One row's work is adjoint-sweep.ts's. The rows of a large enough batch are shared with the
+ * simulator's worker threads (threads/adjoint-rows.ts), as many as their states' memory
+ * budget allows (threads/shard.ts), the cotangent function still called on this thread in row
+ * order; the numbers are the same on any thread count.
  */
 import type { Circuit } from "../../src/circuits/ir.js";
 import {
@@ -27,6 +27,8 @@ import {
   backwardSweep,
   buffersFor,
   forwardSaving,
+  rowStateBytes,
+  seedExpectationZ,
   seedProbabilityLambda,
 } from "./adjoint-sweep.js";
 import { type Paced, runToEnd, type WorkMeter } from "./pacing.js";
@@ -35,10 +37,14 @@ import { applyReadoutError, clbitConfusion } from "./readout-noise.js";
 import type { SimulatorOptions } from "./simulator.js";
 import { claimWorkspace, meterFor, releaseWorkspace, workspaceFor } from "./simulator.js";
 import { registerProbabilities, type Statevector } from "./statevector.js";
-import { pacedAdjointByRows } from "./threads/adjoint-rows.js";
+import {
+  pacedAdjointByRows,
+  type RowObservable,
+  type ShardedGradients,
+} from "./threads/adjoint-rows.js";
 import { claimThreads, releaseThreads } from "./threads/pool.js";
 import { threadCount } from "./threads/settings.js";
-import { adjointMode } from "./threads/shard.js";
+import { adjointThreads } from "./threads/shard.js";
 
 // shared with the cost model (src/pacing/work-units.ts)
 export { DEFAULT_SNAPSHOT_BUDGET_BYTES };
@@ -87,6 +93,41 @@ function* adjointRows(
   }
 }
 
+/**
+ * The rows of `matrix` shared with the simulator's worker threads (threads/adjoint-rows.ts),
+ * or null when the batch is too small, the states' memory leaves no worker, or the pool is
+ * held: then the caller runs the rows on its own thread.
+ */
+function* pacedThreadedRows(
+  circuit: Circuit,
+  matrix: ParameterMatrix,
+  options: AdjointOptions,
+  observable: RowObservable,
+  meter: WorkMeter,
+): Paced<ShardedGradients | null> {
+  const { program } = workspaceFor(circuit, options);
+  const budget = options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES;
+  const bytes = rowStateBytes(buffersFor(program, budget), program.dim);
+  const threads = adjointThreads(program, matrix.rows, threadCount(), bytes);
+  const pool = threads > 1 ? claimThreads() : null;
+  if (pool === null) return null;
+  const workspace = claimWorkspace(circuit, options);
+  try {
+    const fuse = options.fuseGates ?? true;
+    return yield* pacedAdjointByRows(
+      { pool, circuit, fuse, ...workspace },
+      threads,
+      budget,
+      matrix,
+      observable,
+      meter,
+    );
+  } finally {
+    releaseThreads(pool);
+    releaseWorkspace(workspace);
+  }
+}
+
 // the capability's types (providers/types.ts), which this module implements
 export type { CotangentFunction, ProbabilityGradients };
 
@@ -114,7 +155,7 @@ export function* pacedAdjointProbabilityGradients(
   options: AdjointOptions = {},
   meter: WorkMeter = meterFor(options),
 ): Paced<ProbabilityGradients> {
-  const { outcomes, program } = workspaceFor(circuit, options);
+  const { outcomes } = workspaceFor(circuit, options);
   const confusion = options.readoutError
     ? clbitConfusion(circuit, options.readoutError)
     : undefined;
@@ -131,29 +172,24 @@ export function* pacedAdjointProbabilityGradients(
     if (confusion) applyReadoutError(confusion, cotangent, 0, true);
     return cotangent;
   };
-  const pool = adjointMode(program, matrix.rows, threadCount()) === "rows" ? claimThreads() : null;
-  if (pool !== null) {
-    const workspace = claimWorkspace(circuit, options);
-    try {
-      const budget = options.snapshotBudgetBytes ?? DEFAULT_SNAPSHOT_BUDGET_BYTES;
-      const result = yield* pacedAdjointByRows(
-        { pool, circuit, fuse: options.fuseGates ?? true, ...workspace },
-        budget,
-        matrix,
-        (row, values, cotangents) => {
-          cotangents.set(rowCotangent(row, values), row * outcomeCount);
-        },
-        meter,
-      );
-      return {
-        probabilities: { rows: matrix.rows, outcomeCount, values: result.values },
-        weightCount: result.weightCount,
-        gradients: result.gradients,
-      };
-    } finally {
-      releaseThreads(pool);
-      releaseWorkspace(workspace);
-    }
+  const threaded = yield* pacedThreadedRows(
+    circuit,
+    matrix,
+    options,
+    {
+      kind: "cotangent",
+      cotangentOf: (row, values, cotangents) => {
+        cotangents.set(rowCotangent(row, values), row * outcomeCount);
+      },
+    },
+    meter,
+  );
+  if (threaded !== null) {
+    return {
+      probabilities: { rows: matrix.rows, outcomeCount, values: threaded.values },
+      weightCount: threaded.weightCount,
+      gradients: threaded.gradients,
+    };
   }
   const values = new Float64Array(matrix.rows * outcomeCount);
   const result = yield* adjointRows(
@@ -195,25 +231,21 @@ export function adjointExpectationZ(
     );
   }
   const matrix = toParameterMatrix(circuit, rows);
+  const meter = meterFor(options);
+  const threaded = runToEnd(
+    pacedThreadedRows(circuit, matrix, options, { kind: "z", qubit }, meter),
+  );
+  if (threaded !== null) return threaded;
   const values = new Float64Array(matrix.rows);
-  const mask = 1 << qubit;
   const result = runToEnd(
     adjointRows(
       circuit,
       matrix,
       options,
       (row, state, lambda) => {
-        const { re, im } = state;
-        let expectation = 0;
-        for (let i = 0; i < re.length; i++) {
-          const sign = (i & mask) === 0 ? 1 : -1;
-          lambda.re[i] = sign * re[i]!;
-          lambda.im[i] = sign * im[i]!;
-          expectation += sign * (re[i]! * re[i]! + im[i]! * im[i]!);
-        }
-        values[row] = expectation;
+        values[row] = seedExpectationZ(state, qubit, lambda);
       },
-      meterFor(options),
+      meter,
     ),
   );
   return { values, weightCount: result.weightCount, gradients: result.gradients };

@@ -31,6 +31,7 @@ import {
 } from "./statevector.js";
 import { pacedForwardByBlocks } from "./threads/blocks.js";
 import { claimThreads, releaseThreads, type ThreadPool } from "./threads/pool.js";
+import { rowsInOrder } from "./threads/row-counter.js";
 import { forwardRows, pacedForwardByRows } from "./threads/rows.js";
 import { threadCount } from "./threads/settings.js";
 import { forwardMode } from "./threads/shard.js";
@@ -212,7 +213,18 @@ export function* pacedExactProbabilities(
     } else {
       values = new Float64Array(matrix.rows * outcomeCount);
       const { values: params, cols } = matrix;
-      yield* forwardRows(program, state, outcomes, params, cols, 0, matrix.rows, values, meter);
+      const source = rowsInOrder();
+      yield* forwardRows(
+        program,
+        state,
+        outcomes,
+        params,
+        cols,
+        matrix.rows,
+        values,
+        meter,
+        source,
+      );
     }
     if (confusion) {
       for (let row = 0; row < matrix.rows; row++)

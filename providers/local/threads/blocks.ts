@@ -77,10 +77,12 @@ export function applySegmentToBlocks(
   const { blockDim } = plan;
   for (let block = from; block < to; block++) {
     const start = block * blockDim;
-    const blockRe = re.subarray(start, start + blockDim);
-    const blockIm = im.subarray(start, start + blockDim);
+    const amplitudes = {
+      re: re.subarray(start, start + blockDim),
+      im: im.subarray(start, start + blockDim),
+    };
     for (let op = plan.segmentStart[segment]!; op < plan.segmentStart[segment + 1]!; op++)
-      applyOpOn(program, op, blockRe, blockIm, blockDim, matrices, program.matrixOffset[op]!);
+      applyOpOn(program, op, amplitudes, blockDim, matrices, program.matrixOffset[op]!);
   }
 }
 

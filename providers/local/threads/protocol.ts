@@ -5,7 +5,10 @@
  * worker's MessagePort, then bumps REQUEST and wakes it (Atomics.notify); the worker, parked in
  * Atomics.wait on REQUEST, takes every queued task with receiveMessageOnPort, runs them, stores
  * REQUEST's value into DONE and wakes the caller. No event loop is involved on either side, so
- * a synchronous caller (runToEnd) can hand out work and wait for it.
+ * a synchronous caller (runToEnd) can hand out work and wait for it. Either side spins briefly
+ * ({@link SPINS_BEFORE_SLEEP}) before it sleeps. Tasks over rows share a row counter instead
+ * of fixed shares (row-counter.ts), and the caller of such a task waits for the rows, not for
+ * DONE.
  */
 import type { Circuit } from "../../../src/circuits/ir.js";
 
@@ -16,7 +19,28 @@ export const DONE = 1;
 export const CANCEL = 2;
 /** 1 while a task failed; the failure is on the port. */
 export const FAILED = 3;
-export const CONTROL_WORDS = 4;
+/**
+ * Set by the worker as its thread ends (process.exit, an uncaught error), with its exit code
+ * in EXIT_CODE, so that a caller blocked in Atomics.wait sees it without an event loop turn.
+ */
+export const EXITED = 4;
+export const EXIT_CODE = 5;
+/** Test hook: non-zero makes the worker exit with this code when it takes its next task. */
+export const EXIT_ON_TASK = 6;
+export const CONTROL_WORDS = 7;
+
+/**
+ * Atomics.load polls a thread makes before it sleeps in Atomics.wait (≈ 7 ns each on the
+ * 2-core VM: about 50 µs). Waking a sleeping thread costs 20–100 µs there, more than most
+ * gaps between two tasks of one run (a worker's next segment or row, a caller's last row).
+ */
+export const SPINS_BEFORE_SLEEP = 8000;
+
+/** Words of a run's shared row counter (rows.ts): threads take rows one at a time. */
+export const NEXT_ROW = 0;
+/** Rows whose results are written; the run is over when it reaches the row count. */
+export const ROWS_FINISHED = 1;
+export const ROW_COUNTER_WORDS = 2;
 
 /** A circuit as a worker knows it: sent once, then named by id (`forget`: ids it may drop). */
 export interface CircuitRef {
@@ -27,38 +51,46 @@ export interface CircuitRef {
   readonly fuse: boolean;
 }
 
-/** Rows [from, to) of a parameter matrix in shared memory. */
-interface RowShard {
+/**
+ * The rows of a parameter matrix in shared memory, taken one at a time from `counter`
+ * (NEXT_ROW, ROWS_FINISHED) by the calling thread and the workers alike.
+ */
+interface SharedRows {
   readonly circuit: CircuitRef;
   readonly params: Float64Array;
   readonly cols: number;
-  readonly from: number;
-  readonly to: number;
+  readonly rows: number;
+  readonly counter: Int32Array;
 }
 
-/** Forward pass and register probabilities of each row into `out` (row-major). */
-export interface ForwardRowsTask extends RowShard {
+/** Forward pass and register probabilities of each row taken into `out` (row-major). */
+export interface ForwardRowsTask extends SharedRows {
   readonly kind: "forward-rows";
   readonly out: Float64Array;
 }
 
 /**
- * Adjoint gradients of rows thread, thread + threads, … (threads/adjoint-rows.ts): per row,
- * probabilities into `values`, READY in `rowState`, wait for SERVED, then the sweep.
+ * The observable a row's backward sweep differentiates. `cotangent`: the register
+ * probabilities' vector–Jacobian product, with a cotangent the calling thread writes per row
+ * (values: probabilities, rowState: PENDING → READY → SERVED, adjoint-rows.ts). `z`: ⟨Z⟩ on
+ * one qubit, which each thread seeds itself (values: ⟨Z⟩ per row).
  */
-export interface AdjointRowsTask {
+export type AdjointObservable =
+  | {
+      readonly kind: "cotangent";
+      readonly values: Float64Array;
+      readonly cotangents: Float64Array;
+      readonly rowState: Int32Array;
+    }
+  | { readonly kind: "z"; readonly qubit: number; readonly values: Float64Array };
+
+/** Adjoint gradients of each row taken (threads/adjoint-rows.ts), into `gradients`. */
+export interface AdjointRowsTask extends SharedRows {
   readonly kind: "adjoint-rows";
-  readonly circuit: CircuitRef;
-  readonly params: Float64Array;
-  readonly cols: number;
-  readonly rows: number;
-  readonly thread: number;
-  readonly threads: number;
   readonly snapshotBudgetBytes: number;
-  readonly values: Float64Array;
-  readonly cotangents: Float64Array;
+  /** Row-major rows × weightCount, zero on entry. */
   readonly gradients: Float64Array;
-  readonly rowState: Int32Array;
+  readonly observable: AdjointObservable;
 }
 
 /** One row of an amplitude-split forward pass: the shared state and the bound matrices. */

@@ -1,8 +1,8 @@
 /**
- * Forward passes sharded by rows: the calling thread and each worker simulate a contiguous
- * range of the parameter rows on their own state, writing register probabilities into one
- * shared output. A row's numbers come from {@link forwardRows} on every thread, so the output
- * is the same for any thread count.
+ * Forward passes sharded by rows: the calling thread and each worker take rows one at a time
+ * (row-counter.ts), simulate them on their own state and write register probabilities into
+ * one shared output. A row's numbers come from {@link forwardRows} on every thread, so the
+ * output is the same for any thread count.
  */
 import type { Circuit } from "../../../src/circuits/ir.js";
 import type { ParameterMatrix } from "../../../src/circuits/parameters.js";
@@ -14,15 +14,13 @@ import {
   runForwardPaced,
   type Statevector,
 } from "../statevector.js";
-import { awaitWorkers, type PoolWorker, stopWorkers, type ThreadPool } from "./pool.js";
-import { shardRange } from "./shard.js";
-
-/** Never stop early (the calling thread's shard: its run stops by returning the generator). */
-export const NEVER_CANCELLED = (): boolean => false;
+import { type PoolWorker, stopWorkers, type ThreadPool } from "./pool.js";
+import { ROW_COUNTER_WORDS } from "./protocol.js";
+import { awaitRows, NEVER_CANCELLED, type RowSource, sharedRows } from "./row-counter.js";
 
 /**
- * Rows [from, to): bind, forward pass, register probabilities into out[row · outcomeCount..).
- * `cancelled` is checked between rows.
+ * The rows of `source` (of `rows`): bind, forward pass, register probabilities into
+ * out[row · outcomeCount..).
  */
 export function* forwardRows(
   program: Program,
@@ -30,16 +28,16 @@ export function* forwardRows(
   outcomes: OutcomeMap,
   params: Float64Array,
   cols: number,
-  from: number,
-  to: number,
+  rows: number,
   out: Float64Array,
   meter: WorkMeter,
-  cancelled: () => boolean = NEVER_CANCELLED,
+  source: RowSource,
 ): Paced<void> {
-  for (let row = from; row < to && !cancelled(); row++) {
+  for (let row = source.next(); row < rows; row = source.next()) {
     bindRow(program, params, cols, row);
     yield* runForwardPaced(program, state, meter);
     registerProbabilities(outcomes, state, out, row * outcomes.outcomeCount);
+    source.finished();
   }
 }
 
@@ -50,15 +48,31 @@ export function sharedParameters(pool: ThreadPool, matrix: ParameterMatrix): Flo
   return params;
 }
 
+/** A run's shared row counter, reset (no row taken, none finished). */
+export function rowCounter(pool: ThreadPool): Int32Array {
+  return pool.sharedInt("rowCounter", ROW_COUNTER_WORDS).fill(0);
+}
+
+/** The workers worth posting `rows` rows to: one row at least for each, the caller's too. */
+export function workersFor(pool: ThreadPool, rows: number): PoolWorker[] {
+  return pool.workers.slice(0, Math.max(0, rows - 1));
+}
+
 /**
- * Runs `work` (the calling thread's shard, then the wait for `workers`); if it ends early (a
- * cancelled run, an error), stops the workers before the shared buffers can be reused.
+ * Runs `work` (the calling thread's rows of `counter`), then waits until all `rows` rows are
+ * finished; if it ends early (a cancelled run, an error), stops the workers before the shared
+ * buffers can be reused.
  */
-export function* withWorkers<T>(workers: readonly PoolWorker[], work: Paced<T>): Paced<T> {
+export function* withWorkers<T>(
+  workers: readonly PoolWorker[],
+  counter: Int32Array,
+  rows: number,
+  work: Paced<T>,
+): Paced<T> {
   let finished = false;
   try {
     const result = yield* work;
-    yield* awaitWorkers(workers);
+    yield* awaitRows(counter, rows, workers);
     finished = true;
     return result;
   } finally {
@@ -81,8 +95,8 @@ export interface ShardedRun {
 }
 
 /**
- * Register probabilities of every row of `matrix` (row-major, a fresh array), rows sharded
- * over the pool's workers and the calling thread ({@link ShardedRun}).
+ * Register probabilities of every row of `matrix` (row-major, a fresh array), rows shared
+ * by the pool's workers and the calling thread ({@link ShardedRun}).
  */
 export function* pacedForwardByRows(
   run: ShardedRun,
@@ -90,29 +104,21 @@ export function* pacedForwardByRows(
   meter: WorkMeter,
 ): Paced<Float64Array> {
   const { pool, circuit, fuse, program, state, outcomes } = run;
-  const threads = pool.workers.length + 1;
   const { rows, cols } = matrix;
   const params = sharedParameters(pool, matrix);
   const out = pool.shared("out", rows * outcomes.outcomeCount);
-  const used: PoolWorker[] = [];
-  pool.workers.forEach((worker, k) => {
-    const [from, to] = shardRange(rows, threads, k + 1);
-    if (from === to) return;
-    worker.post({
-      kind: "forward-rows",
-      circuit: worker.ref(circuit, fuse),
-      params,
-      cols,
-      from,
-      to,
-      out,
-    });
-    used.push(worker);
-  });
-  const [, mainTo] = shardRange(rows, threads, 0);
+  const counter = rowCounter(pool);
+  const used = workersFor(pool, rows);
+  for (const worker of used) {
+    const ref = worker.ref(circuit, fuse);
+    worker.post({ kind: "forward-rows", circuit: ref, params, cols, rows, counter, out });
+  }
+  const source = sharedRows(counter, NEVER_CANCELLED);
   yield* withWorkers(
     used,
-    forwardRows(program, state, outcomes, params, cols, 0, mainTo, out, meter),
+    counter,
+    rows,
+    forwardRows(program, state, outcomes, params, cols, rows, out, meter, source),
   );
   return out.slice();
 }

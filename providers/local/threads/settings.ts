@@ -30,6 +30,16 @@ export const MIN_PARALLEL_AMPLITUDE_OPERATIONS = 2 ** 18;
  */
 export const AMPLITUDE_SPLIT_MIN_QUBITS = 14;
 
+/**
+ * Memory the workers of one adjoint gradient pass may hold for their rows' states (each its
+ * own state, λ and saved states: (2 + saved states) × 16 · 2^qubits bytes; the saved states stay
+ * within the snapshot budget, 64 MiB by default): at 22 qubits a worker needs 128 MiB (state
+ * and λ; the saved states exceed the budget), so two workers may join; at 24 qubits 512 MiB,
+ * so the pass stays on the calling thread. Workers free states of 14 qubits and more after
+ * the pass.
+ */
+export const ADJOINT_THREADS_MEMORY_BYTES = 256 * 2 ** 20;
+
 /** Parses a `QPLANE_THREADS` value: unset or empty → `cores`; else an integer in 1..256. */
 export function parseThreadCount(value: string | undefined, cores: number): number {
   if (value === undefined || value.trim() === "") return Math.max(1, Math.min(cores, MAX_THREADS));

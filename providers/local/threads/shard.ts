@@ -1,14 +1,19 @@
 /**
- * How one call's work is shared out: which mode (rows or amplitude blocks) and which part
- * each thread takes. Thread 0 is the calling thread; parts are contiguous and fixed by the
- * counts alone, so a run is reproducible whatever finishes first.
+ * How one call's work is shared out: which mode (rows or amplitude blocks), how many threads,
+ * and which blocks each thread takes (thread 0 is the calling thread; rows are taken one at a
+ * time instead, row-counter.ts). Which thread computes a row or a block never changes its
+ * numbers, so a run is reproducible whatever finishes first.
  */
 import type { Program } from "../program.js";
-import { AMPLITUDE_SPLIT_MIN_QUBITS, MIN_PARALLEL_AMPLITUDE_OPERATIONS } from "./settings.js";
+import {
+  ADJOINT_THREADS_MEMORY_BYTES,
+  AMPLITUDE_SPLIT_MIN_QUBITS,
+  MIN_PARALLEL_AMPLITUDE_OPERATIONS,
+} from "./settings.js";
 
 /**
- * serial: the calling thread alone. rows: each thread simulates a contiguous range of the
- * parameter rows on its own state. blocks: rows one after another, each gate pass split
+ * serial: the calling thread alone. rows: each thread simulates rows taken one at a time
+ * on its own state. blocks: rows one after another, each gate pass split
  * across threads by amplitude blocks of one shared state (blocks.ts).
  */
 export type ParallelMode = "serial" | "rows" | "blocks";
@@ -23,18 +28,23 @@ export function forwardMode(program: Program, rows: number, threads: number): Pa
 }
 
 /**
- * The mode of an adjoint gradient pass: rows, below the amplitude-split size only (a large
- * state's backward sweep sums over every amplitude, which split across threads would not be
- * summed in a fixed order; and a state per thread would multiply its memory).
+ * Threads for an adjoint gradient pass of `rows` rows of `program` (1: the calling thread
+ * alone): rows are shared between threads, each with its own states for a row
+ * (`rowStateBytes`: state, λ and saved states), so besides the calling thread's, as many
+ * workers as {@link ADJOINT_THREADS_MEMORY_BYTES} holds (a row's backward sweep sums over
+ * every amplitude, which split by amplitude blocks would not sum in a fixed order).
  */
-export function adjointMode(program: Program, rows: number, threads: number): ParallelMode {
-  if (program.numQubits >= AMPLITUDE_SPLIT_MIN_QUBITS) return "serial";
+export function adjointThreads(
+  program: Program,
+  rows: number,
+  threads: number,
+  rowStateBytes: number,
+): number {
   // the backward sweep costs about twice the forward pass
-  return threads > 1 &&
-    rows >= 2 &&
-    3 * rows * program.opCount * program.dim >= MIN_PARALLEL_AMPLITUDE_OPERATIONS
-    ? "rows"
-    : "serial";
+  if (threads <= 1 || rows < 2) return 1;
+  if (3 * rows * program.opCount * program.dim < MIN_PARALLEL_AMPLITUDE_OPERATIONS) return 1;
+  const workers = Math.floor(ADJOINT_THREADS_MEMORY_BYTES / rowStateBytes);
+  return Math.max(1, Math.min(threads, rows, 1 + workers));
 }
 
 /** Thread `thread`'s part [from, to) of `count` items shared by `threads` threads. */

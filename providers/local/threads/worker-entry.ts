@@ -1,12 +1,12 @@
 /**
  * A pooled simulator thread (pool.ts): parks in Atomics.wait until the caller bumps REQUEST,
- * runs every task queued on its port (protocol.ts), publishes DONE, and parks again. It keeps
- * the circuits it was sent compiled, and between the two phases of an adjoint block the
- * states of its rows.
+ * runs every task queued on its port (protocol.ts), publishes DONE, spins briefly for the
+ * next request (a run's next segment or call usually follows within microseconds) and parks
+ * again. It keeps the circuits it was sent compiled, with their states below 14 qubits.
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { Circuit } from "../../../src/circuits/ir.js";
-import { buffersFor } from "../adjoint-sweep.js";
+import { buffersFor, forgetBuffers } from "../adjoint-sweep.js";
 import { runToEnd, WorkMeter } from "../pacing.js";
 import { compileProgram, type Program } from "../program.js";
 import {
@@ -15,20 +15,33 @@ import {
   type OutcomeMap,
   type Statevector,
 } from "../statevector.js";
-import { adjointRow, workerAwaitServed } from "./adjoint-rows.js";
+import { adjointRows, nothingToServe, workerAwaitServed } from "./adjoint-rows.js";
 import { applySegmentToBlocks, type BlockPlan, blockPlan } from "./blocks.js";
 import {
   CANCEL,
   type CircuitRef,
   DONE,
+  EXIT_CODE,
+  EXIT_ON_TASK,
+  EXITED,
   FAILED,
   REQUEST,
+  SPINS_BEFORE_SLEEP,
   type Task,
   type TaskFailure,
 } from "./protocol.js";
+import { sharedRows } from "./row-counter.js";
 import { forwardRows } from "./rows.js";
+import { AMPLITUDE_SPLIT_MIN_QUBITS } from "./settings.js";
 
 const { control, port } = workerData as { control: Int32Array; port: MessagePort };
+
+// a caller blocked in Atomics.wait cannot see the `exit` event: tell it here (worker-handle.ts)
+process.on("exit", (code) => {
+  Atomics.store(control, EXIT_CODE, code);
+  Atomics.store(control, EXITED, 1);
+  Atomics.notify(control, DONE);
+});
 
 interface Compiled {
   readonly program: Program;
@@ -67,6 +80,13 @@ function stateOf(compiled: Compiled): Statevector {
   return compiled.state;
 }
 
+/** Frees a large state and its adjoint buffers after a task (kept below 14 qubits). */
+function releaseLarge(compiled: Compiled): void {
+  if (compiled.program.numQubits < AMPLITUDE_SPLIT_MIN_QUBITS) return;
+  compiled.state = undefined;
+  forgetBuffers(compiled.program);
+}
+
 /** The row of an amplitude-split pass being computed (set by bind-blocks). */
 let blocks:
   | {
@@ -85,31 +105,26 @@ function run(task: Task): void {
     case "forward-rows": {
       const compiled = compiledFor(task.circuit);
       const { program, outcomes } = compiled;
-      runToEnd(
-        forwardRows(
-          program,
-          stateOf(compiled),
-          outcomes,
-          task.params,
-          task.cols,
-          task.from,
-          task.to,
-          task.out,
-          meter,
-          cancelled,
-        ),
-      );
+      const { params, cols, rows, out } = task;
+      const source = sharedRows(task.counter, cancelled);
+      const state = stateOf(compiled);
+      runToEnd(forwardRows(program, state, outcomes, params, cols, rows, out, meter, source));
       return;
     }
     case "adjoint-rows": {
       const compiled = compiledFor(task.circuit);
       const { program, outcomes } = compiled;
       const b = buffersFor(program, task.snapshotBudgetBytes);
-      const state = stateOf(compiled);
-      const { rowState } = task;
-      for (let row = task.thread; row < task.rows && !cancelled(); row += task.threads) {
-        const served = () => workerAwaitServed(rowState, row, cancelled);
-        if (!runToEnd(adjointRow(program, outcomes, b, state, task, row, meter, served))) return;
+      const source = sharedRows(task.counter, cancelled);
+      const served =
+        task.observable.kind === "cotangent"
+          ? workerAwaitServed(task.observable.rowState, cancelled)
+          : nothingToServe;
+      try {
+        const state = stateOf(compiled);
+        runToEnd(adjointRows(program, outcomes, b, state, task, source, meter, served));
+      } finally {
+        releaseLarge(compiled);
       }
       return;
     }
@@ -136,13 +151,13 @@ function run(task: Task): void {
   }
 }
 
-let seen = 0;
-for (;;) {
-  Atomics.wait(control, REQUEST, seen);
-  seen = Atomics.load(control, REQUEST);
+/** Runs every task queued on the port; a failure is reported, the rest still run. */
+function runQueued(): void {
   for (;;) {
     const received = receiveMessageOnPort(port);
-    if (received === undefined) break;
+    if (received === undefined) return;
+    const exitCode = Atomics.load(control, EXIT_ON_TASK);
+    if (exitCode !== 0) process.exit(exitCode);
     try {
       run(received.message as Task);
     } catch (error) {
@@ -151,6 +166,15 @@ for (;;) {
       Atomics.store(control, FAILED, 1);
     }
   }
+}
+
+let seen = 0;
+for (;;) {
+  for (let spin = 0; spin < SPINS_BEFORE_SLEEP; spin++)
+    if (Atomics.load(control, REQUEST) !== seen) break;
+  Atomics.wait(control, REQUEST, seen);
+  seen = Atomics.load(control, REQUEST);
+  runQueued();
   Atomics.store(control, DONE, seen);
   Atomics.notify(control, DONE);
 }

@@ -1,9 +1,7 @@
 /**
  * The simulator's worker threads (providers/local/threads): every entry point gives the same
- * numbers, bit for bit, on 1, 2 and 3 threads, and the same as the single-threaded sources.
- * Threads need the compiled worker entry, so these tests import the compiled modules from dist/
- * (vitest's global setup builds it); the TypeScript sources, which never start threads, are
- * the single-threaded reference.
+ * numbers, bit for bit, on 1, 2 and 3 threads, and the same as the single-threaded sources
+ * (test/helpers/simulator-threads.ts: the compiled modules, which start threads).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,18 +10,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import type * as AdjointModule from "../../../providers/local/adjoint.js";
-import type * as PacingModule from "../../../providers/local/pacing.js";
 import type * as ProviderModule from "../../../providers/local/provider.js";
-import type * as SimulatorModule from "../../../providers/local/simulator.js";
 import * as sourceSimulator from "../../../providers/local/simulator.js";
-import type * as PoolModule from "../../../providers/local/threads/pool.js";
-import type * as SettingsModule from "../../../providers/local/threads/settings.js";
 import * as sourceSettings from "../../../providers/local/threads/settings.js";
 import type * as RegistryModule from "../../../src/backends/registry.js";
-import { buildAnsatz } from "../../../src/circuits/ansatz.js";
-import type { Circuit } from "../../../src/circuits/ir.js";
-import type { ParameterMatrix } from "../../../src/circuits/parameters.js";
 import { isQplaneError } from "../../../src/errors/catalogue.js";
 import { createRunPool, threadsPerRun } from "../../../src/experiments/run-pool.js";
 import type * as ShiftModule from "../../../src/gradients/parameter-shift.js";
@@ -32,57 +22,26 @@ import type { EpochRecord } from "../../../src/training/records.js";
 import type * as TrainingModule from "../../../src/training/run.js";
 import type { JobSpec } from "../../../src/training/spec.js";
 import { circuitWithRow } from "../../helpers/random-circuits.js";
+import {
+  adjoint,
+  dist,
+  expectIdentical,
+  matrixFor,
+  onThreads,
+  pacing,
+  pool,
+  settings,
+  simulator,
+  THREAD_COUNTS,
+  workload,
+} from "../../helpers/simulator-threads.js";
 
-const dist = (path: string) => new URL(`../../../dist/${path}`, import.meta.url).href;
-const simulator = (await import(dist("providers/local/simulator.js"))) as typeof SimulatorModule;
-const adjoint = (await import(dist("providers/local/adjoint.js"))) as typeof AdjointModule;
-const pacing = (await import(dist("providers/local/pacing.js"))) as typeof PacingModule;
 const provider = (await import(dist("providers/local/provider.js"))) as typeof ProviderModule;
-const settings = (await import(
-  dist("providers/local/threads/settings.js")
-)) as typeof SettingsModule;
-const pool = (await import(dist("providers/local/threads/pool.js"))) as typeof PoolModule;
 const shift = (await import(dist("src/gradients/parameter-shift.js"))) as typeof ShiftModule;
 const training = (await import(dist("src/training/run.js"))) as typeof TrainingModule;
 const registry = (await import(dist("src/backends/registry.js"))) as typeof RegistryModule;
 
-const THREAD_COUNTS = [1, 2, 3];
-
 afterEach(() => settings.setThreadCount(undefined));
-
-/** The benchmark workload: re-uploading ansatz, CNOT chain, every qubit measured. */
-function workload(qubits: number, layers = 3): Circuit {
-  const readoutQubits = Array.from({ length: qubits }, (_, q) => q);
-  return buildAnsatz({ qubits, layers, readoutQubits }).circuit;
-}
-
-/** `rows` distinct, irregular parameter rows. */
-function matrixFor(circuit: Circuit, rows: number, salt = 0): ParameterMatrix {
-  const cols = circuit.parameters.length;
-  const values = Float64Array.from(
-    { length: rows * cols },
-    (_, k) => 2 * Math.sin(0.37 * k + salt),
-  );
-  return { rows, cols, values };
-}
-
-/** `run` on each thread count, with how many tasks went to worker threads. */
-function onThreads<T>(run: () => T): { result: T; tasks: number }[] {
-  return THREAD_COUNTS.map((threads) => {
-    settings.setThreadCount(threads);
-    const before = pool.postedTaskCount();
-    const result = run();
-    return { result, tasks: pool.postedTaskCount() - before };
-  });
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`index ${i}: ${actual[i]} vs ${expected[i]} (must be bit-identical)`);
-  }
-}
 
 describe("simulator threads", () => {
   it("compute forward probabilities of a batch identically on 1, 2 and 3 threads", () => {
