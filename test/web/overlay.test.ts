@@ -90,10 +90,10 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     const twin = await submit(app, TWIN, headers);
     await submit(app, OTHER, headers);
     service.start(device);
-    DEVICE_EPOCHS.forEach((values, i) => epoch(device, i, values));
+    for (const [i, values] of DEVICE_EPOCHS.entries()) epoch(device, i, values);
     service.complete(device);
     service.start(twin);
-    TWIN_EPOCHS.slice(0, 2).forEach((values, i) => epoch(twin, i, values));
+    for (const [i, values] of TWIN_EPOCHS.slice(0, 2).entries()) epoch(twin, i, values);
 
     const page = await browser.context.newPage();
     const pageErrors = pageErrorsOf(page);
@@ -139,7 +139,7 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     ]);
 
     // the twin's last epochs and its end reach the overlay through its event stream
-    TWIN_EPOCHS.slice(2).forEach((values, i) => epoch(twin, i + 2, values));
+    for (const [i, values] of TWIN_EPOCHS.slice(2).entries()) epoch(twin, i + 2, values);
     service.complete(twin);
     await page.locator(`figure.infoplane[data-points="${2 * EPOCHS}"]`).waitFor();
     await legend.filter({ hasText: "(completed)" }).waitFor();
