@@ -20,9 +20,12 @@ export function strongTwin(): ResolvedBackend {
   };
 }
 
+/** Where a prediction on backend "strong-twin" says its noise comes from. */
+const STRONG_TWIN_SOURCE: Prediction["noise"] = { source: "twin", backend: "strong-twin" };
+
 /** `twin` as the prediction noise of backend "strong-twin". */
 export function strongTwinNoise(twin: ResolvedBackend = strongTwin()): PredictionNoise {
-  return { source: "twin", backend: "strong-twin", twin };
+  return { ...STRONG_TWIN_SOURCE, twin };
 }
 
 /** 40 moons rows on 2 qubits × 2 layers, 5 SPSA epochs, exact probabilities on "strong-twin". */
@@ -39,7 +42,8 @@ export type EpochValues = readonly [ixt: number, ity: number, testAccuracy: numb
 /** The budget and the priced work of a prediction, in amplitude-operations. */
 export interface PredictionWork {
   readonly max: number;
-  readonly priced: number;
+  /** Absent when the prediction was skipped before pricing. */
+  readonly priced?: number;
 }
 
 /** A prediction's noisy and noiseless first epochs. */
@@ -51,7 +55,7 @@ export interface FirstEpochs {
 /** The prediction that ran on `noise` within `work`: its noisy and its noiseless first epoch. */
 export function ranPrediction(
   noise: Prediction["noise"],
-  work: PredictionWork,
+  work: Required<PredictionWork>,
   { noisy, noiseless }: FirstEpochs,
 ): Prediction {
   const outcome = ([ixt, ity, value]: EpochValues) => ({
@@ -68,13 +72,23 @@ export function ranPrediction(
   };
 }
 
+/** A prediction on "strong-twin" within `work` that ran nothing, for the reason `skipped`. */
+export function skippedOnStrongTwin(work: PredictionWork, skipped: string): Prediction {
+  return {
+    noise: STRONG_TWIN_SOURCE,
+    maxAmplitudeOperations: work.max,
+    ...(work.priced === undefined ? {} : { amplitudeOperations: work.priced }),
+    skipped,
+  };
+}
+
 /**
  * SMALL_SPEC's prediction on the strong twin within `maxAmplitudeOperations`: p = 0.3 on each
  * of the 2-qubit circuit's gates leaves the readout almost uniform.
  */
 export function strongTwinPrediction(maxAmplitudeOperations: number): Prediction {
   return ranPrediction(
-    { source: "twin", backend: "strong-twin" },
+    STRONG_TWIN_SOURCE,
     { max: maxAmplitudeOperations, priced: 1_252_800 },
     {
       noisy: [0.0000358448562643217, 5.3355874163837795e-8, 0.4],

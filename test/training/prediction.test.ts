@@ -19,6 +19,7 @@ import { IBM_PROPERTIES, TWIN_DEVICE } from "../fixtures/calibration/ibm.js";
 import {
   ranPrediction,
   SMALL_SPEC as SMALL,
+  skippedOnStrongTwin,
   strongTwinNoise,
   strongTwinPrediction,
 } from "../helpers/prediction.js";
@@ -64,22 +65,22 @@ describe("predictFirstEpoch", () => {
 
   it("is skipped, naming the priced work and the budget, when over its budget", async () => {
     const prediction = await predict(SMALL, STRONG, 1e6);
-    expect(prediction).toEqual({
-      noise: { source: "twin", backend: "strong-twin" },
-      maxAmplitudeOperations: 1e6,
-      amplitudeOperations: 1_252_800,
-      skipped:
+    expect(prediction).toEqual(
+      skippedOnStrongTwin(
+        { max: 1e6, priced: 1_252_800 },
         "the first epoch on the twin and on the noiseless simulator is priced at 1.25e+6 amplitude-operations, over the prediction budget of 1.00e+6 (about 0.00083 s of one core)",
-    });
+      ),
+    );
   });
 
   it("is skipped for a classical model, which runs no circuit", async () => {
     const prediction = await predict({ ...SMALL, model: { kind: "mlp", hidden: [4] } }, STRONG);
-    expect(prediction).toEqual({
-      noise: { source: "twin", backend: "strong-twin" },
-      maxAmplitudeOperations: 2.4e10,
-      skipped: 'model.kind "mlp" runs no circuit, so a device\'s noise does not change it',
-    });
+    expect(prediction).toEqual(
+      skippedOnStrongTwin(
+        { max: 2.4e10 },
+        'model.kind "mlp" runs no circuit, so a device\'s noise does not change it',
+      ),
+    );
   });
 });
 
