@@ -5,37 +5,24 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNoiseModel } from "../../providers/local/noise-model.js";
-import { NoisyLocalProvider } from "../../providers/local/noisy-provider.js";
 import { localBackendResolver } from "../../src/backends/registry.js";
-import type { ResolvedBackend } from "../../src/training/run.js";
+import {
+  SMALL_SPEC as SMALL,
+  skippedOnStrongTwin,
+  strongTwin,
+  strongTwinNoise,
+  strongTwinPrediction,
+} from "../helpers/prediction.js";
 import { testApp } from "./helpers.js";
 
-const twin: ResolvedBackend = {
-  provider: new NoisyLocalProvider({
-    device: "strong",
-    noise: parseNoiseModel({ depolarizing: { default: 0.3 } }),
-  }),
-  exactProbabilities: true,
-};
-
-const SMALL = {
-  dataset: { name: "moons", samples: 40, seed: 3 },
-  model: { qubits: 2, layers: 2 },
-  training: { epochs: 5, gradient: "spsa", seed: 5 },
-  backend: { name: "strong-twin", shots: 0 },
-};
+const twin = strongTwin();
 
 let app: FastifyInstance;
 beforeAll(async () => {
   ({ app } = await testApp({
     backends: [
       { name: "local", provider: localBackendResolver("local").provider },
-      {
-        name: "strong-twin",
-        ...twin,
-        prediction: { source: "twin", backend: "strong-twin", twin },
-      },
+      { name: "strong-twin", ...twin, prediction: strongTwinNoise(twin) },
     ],
   }));
 });
@@ -49,21 +36,7 @@ describe("a dry run's prediction", () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(Object.keys(body)).toEqual(["plan", "prediction"]);
-    expect(body.prediction).toEqual({
-      noise: { source: "twin", backend: "strong-twin" },
-      maxAmplitudeOperations: 2.4e9,
-      amplitudeOperations: 1_252_800,
-      noisy: {
-        ixt: 0.0000358448562643217,
-        ity: 5.3355874163837795e-8,
-        testMetric: { name: "testAccuracy", value: 0.4 },
-      },
-      noiseless: {
-        ixt: 0.11748900507523526,
-        ity: 0.009969423996012665,
-        testMetric: { name: "testAccuracy", value: 0.4 },
-      },
-    });
+    expect(body.prediction).toEqual(strongTwinPrediction(2.4e9));
     expect(body.plan).toMatchObject({ epochs: 5, estimatedCostUsd: 0 });
     const legacy = await app.inject({
       method: "POST",
@@ -81,13 +54,12 @@ describe("a dry run's prediction", () => {
     };
     const response = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: large });
     expect(response.statusCode).toBe(200);
-    expect(response.json().prediction).toEqual({
-      noise: { source: "twin", backend: "strong-twin" },
-      maxAmplitudeOperations: 2.4e9,
-      amplitudeOperations: 16_282_048_000,
-      skipped:
+    expect(response.json().prediction).toEqual(
+      skippedOnStrongTwin(
+        { max: 2.4e9, priced: 16_282_048_000 },
         "the first epoch on the twin and on the noiseless simulator is priced at 1.63e+10 amplitude-operations, over the prediction budget of 2.40e+9 (about 2 s of one core)",
-    });
+      ),
+    );
   });
 
   it("runs one at a time: a concurrent dry run gets its plan and the prediction skipped", async () => {
@@ -110,12 +82,12 @@ describe("a dry run's prediction", () => {
     ]);
     expect(second?.statusCode).toBe(200);
     expect(second?.json().plan).toEqual(first?.json().plan);
-    expect(second?.json().prediction).toEqual({
-      noise: { source: "twin", backend: "strong-twin" },
-      maxAmplitudeOperations: 2.4e9,
-      amplitudeOperations: ran.amplitudeOperations,
-      skipped: "1 prediction is already running on this server; try again in a few seconds",
-    });
+    expect(second?.json().prediction).toEqual(
+      skippedOnStrongTwin(
+        { max: 2.4e9, priced: ran.amplitudeOperations },
+        "1 prediction is already running on this server; try again in a few seconds",
+      ),
+    );
     // the slot is free again once the first is answered
     const after = await app.inject({ method: "POST", url: "/v1/dry-runs", payload: paused });
     expect(after.json().prediction).toEqual(ran);

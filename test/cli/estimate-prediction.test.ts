@@ -11,6 +11,7 @@ import { loadBackends } from "../../src/backends/config.js";
 import { createBackendRegistry } from "../../src/backends/registry.js";
 import { estimateCommand } from "../../src/cli/estimate.js";
 import { ibmSnapshot } from "../fixtures/calibration/ibm.js";
+import { ranPrediction } from "../helpers/prediction.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qplane-estimate-twin-"));
 writeCalibrationFile(join(dir, "fake_twin.json"), ibmSnapshot());
@@ -61,21 +62,16 @@ describe("qplane estimate on a twin", () => {
 
   it("adds it to the --json plan", async () => {
     const plan = JSON.parse(await estimate(true));
-    expect(plan.prediction).toEqual({
-      noise: { source: "twin", backend: "twin-file" },
-      maxAmplitudeOperations: 2.4e10,
-      amplitudeOperations: 2_092_800,
-      noisy: {
-        ixt: 0.053583689783750256,
-        ity: 0.0037092657558997874,
-        testMetric: { name: "testAccuracy", value: 0.2 },
-      },
-      noiseless: {
-        ixt: 0.05894256211902704,
-        ity: 0.004214096847484196,
-        testMetric: { name: "testAccuracy", value: 0.2 },
-      },
-    });
+    expect(plan.prediction).toEqual(
+      ranPrediction(
+        { source: "twin", backend: "twin-file" },
+        { max: 2.4e10, priced: 2_092_800 },
+        {
+          noisy: [0.053583689783750256, 0.0037092657558997874, 0.2],
+          noiseless: [0.05894256211902704, 0.004214096847484196, 0.2],
+        },
+      ),
+    );
     expect(plan.epochs).toBe(5);
   });
 });

@@ -11,6 +11,7 @@ import type { ChildOutcome, ExperimentRecord } from "../../src/experiments/types
 import { experimentCsv, experimentMarkdown, experimentView } from "../../src/experiments/view.js";
 import type { EpochRecord, RunSummary } from "../../src/training/records.js";
 import { fillerRecord } from "../helpers/records.js";
+import { statusCounts } from "../helpers/status-counts.js";
 
 function record(epoch: number, fields: Partial<EpochRecord>): EpochRecord {
   return fillerRecord(epoch, {
@@ -170,16 +171,7 @@ describe("aggregateArms and experimentView", () => {
 
   it("counts statuses (a child with no record is missing) and derives the experiment's", () => {
     const view = experimentView(experiment, children);
-    expect(view.counts).toEqual({
-      queued: 0,
-      running: 1,
-      completed: 3,
-      failed: 1,
-      cancelled: 0,
-      missing: 1,
-      waiting: 0,
-      unrunnable: 0,
-    });
+    expect(view.counts).toEqual(statusCounts({ running: 1, completed: 3, failed: 1, missing: 1 }));
     expect(view.status).toBe("running");
     expect(view.jobIds).toEqual(["a1", "a2", "a3", "b1", "b2", "b3"]);
     expect(view.metric).toBe("testAccuracy");
@@ -216,16 +208,8 @@ describe("aggregateArms and experimentView", () => {
       ],
     };
     const view = experimentView(partial, done);
-    expect(view.counts).toEqual({
-      queued: 0,
-      running: 0,
-      completed: 3,
-      failed: 0,
-      cancelled: 0,
-      missing: 0,
-      waiting: 2, // 6 planned − 3 launched − 1 unrunnable
-      unrunnable: 1,
-    });
+    // waiting: 6 planned − 3 launched − 1 unrunnable
+    expect(view.counts).toEqual(statusCounts({ completed: 3, waiting: 2, unrunnable: 1 }));
     expect(view.status).toBe("running");
     expect(view.arms.map((arm) => [arm.jobIds, arm.slots])).toEqual([
       [

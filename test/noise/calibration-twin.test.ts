@@ -35,6 +35,7 @@ import {
   type FakeIbmServer,
   startFakeIbm,
 } from "../providers/ibm/fake-server.js";
+import { fakeIbmBackend, propertyFetches } from "../providers/ibm/helpers.js";
 
 const snapshot = ibmSnapshot();
 
@@ -212,22 +213,13 @@ describe("a live twin of the fake IBM service", () => {
 
   const configs = () =>
     [
-      {
-        name: "fake-ibm",
-        provider: "ibm" as const,
-        device: "fake_twin",
-        instanceCrn: FAKE_CRN,
-        baseUrl: fake.baseUrl,
-        iamUrl: fake.iamUrl,
-      },
+      fakeIbmBackend(fake, "fake-ibm"),
       {
         name: "fake-ibm-twin",
         provider: "local" as const,
         noise: { fromBackend: "fake-ibm", refreshMinutes: 1 },
       },
     ] as const;
-  const propertyFetches = () =>
-    fake.requests.filter((request) => request.path.endsWith("/properties")).length;
 
   it("fetches at most once per refresh interval and keeps the last snapshot when a refresh fails", async () => {
     let clock = 1_000_000;
@@ -239,13 +231,13 @@ describe("a live twin of the fake IBM service", () => {
       warn: (message) => warnings.push(message),
       now: () => clock,
     }).provider;
-    const before = propertyFetches();
+    const before = propertyFetches(fake);
     const first = await probabilities(twin.run(circuit, rows, { shots: 0 }));
-    expect(propertyFetches() - before).toBe(1);
+    expect(propertyFetches(fake) - before).toBe(1);
     // within the minute: no fetch
     clock += 59_000;
     expect(await probabilities(twin.run(circuit, rows, { shots: 0 }))).toEqual(first);
-    expect(propertyFetches() - before).toBe(1);
+    expect(propertyFetches(fake) - before).toBe(1);
     // the minute has passed, and the calibration is now unreadable: kept, and logged
     clock += 2_000;
     const good = fake.properties;
@@ -257,7 +249,7 @@ describe("a live twin of the fake IBM service", () => {
     } finally {
       fake.properties = good;
     }
-    expect(propertyFetches() - before).toBe(2);
+    expect(propertyFetches(fake) - before).toBe(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
       /^calibration refresh of fake_twin failed \(IBM properties: qubit 0: T1 has unknown unit "fortnights".*\); keeping the snapshot fetched at /,
@@ -265,10 +257,10 @@ describe("a live twin of the fake IBM service", () => {
     // a failed refresh counts: the next fetch waits for the next interval
     clock += 30_000;
     await twin.run(circuit, rows, { shots: 0 });
-    expect(propertyFetches() - before).toBe(2);
+    expect(propertyFetches(fake) - before).toBe(2);
     clock += 31_000;
     await twin.run(circuit, rows, { shots: 0 });
-    expect(propertyFetches() - before).toBe(3);
+    expect(propertyFetches(fake) - before).toBe(3);
   });
 });
 

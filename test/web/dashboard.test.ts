@@ -7,7 +7,7 @@
  * equals GET /v1/jobs/:id/metrics, the usage sums, the CSV download, the job list row.
  * A screenshot goes to test-artifacts/ (gitignored).
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedChromium, launchChromium } from "../../bench/chromium.js";
@@ -15,8 +15,13 @@ import { defaultDashboardRoot } from "../../src/api/routes/dashboard.js";
 import { buildDashboard } from "../../web/build.mjs";
 import { type ForestComparison, forestPlotSvg, pairCountText } from "../../web/charts/forest.js";
 import { fixed, meanStd, percent, significant } from "../../web/format.js";
-import { ARTIFACTS, chromiumFor, enterKey, pageErrorsOf } from "../helpers/dashboard-browser.js";
-import { useRealServer } from "../helpers/real-server.js";
+import {
+  chromiumFor,
+  enterKey,
+  openWithKey,
+  screenshot,
+  useDashboardServer,
+} from "../helpers/dashboard-browser.js";
 import { waitFor } from "../jobs/helpers.js";
 
 const chromiumPresent = chromiumFor("test/web/dashboard.test.ts");
@@ -57,16 +62,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     }
   }, 60_000);
 
-  const server = useRealServer("dashboard", {
-    app: ({ jobs, experiments }) => ({
-      service: jobs,
-      experiments,
-      apiKeys: [API_KEY],
-      log: false,
-      limits: { rateLimitPerMinute: 0 },
-    }),
-    hookTimeoutMs: 60_000,
-  });
+  const server = useDashboardServer("dashboard", API_KEY);
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -112,10 +108,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       feedback: { mode: "loss" },
     });
 
-    const page = await browser.context.newPage();
-    const pageErrors = pageErrorsOf(page);
-    await page.goto(`${server.base}/jobs/${id}`);
-    await enterKey(page, API_KEY);
+    const { page, pageErrors } = await openWithKey(browser, `${server.base}/jobs/${id}`, API_KEY);
     await page.locator(".page-head .badge", { hasText: "queued" }).waitFor();
     // only now does anything run: every epoch reaches the page through its event stream
     await server.startWorker();
@@ -181,8 +174,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     expect(csv).toBe(await (await call(`/v1/jobs/${id}/metrics?format=csv`)).text());
     expect(await page.locator('[data-action="cancel"]').isDisabled()).toBe(true);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-job.png"), fullPage: true });
+    await screenshot(page, "dashboard-job");
 
     // the list, reached through the nav link (the key is kept in the tab's session storage)
     await page.locator("header nav a", { hasText: "Jobs" }).click();
@@ -194,7 +186,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       `acc ${((last.testAccuracy as number) * 100).toFixed(1)}%`,
     );
     expect(await row.locator(".progress-label").textContent()).toBe(`${EPOCHS} / ${EPOCHS}`);
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-jobs.png") });
+    await screenshot(page, "dashboard-jobs", { fullPage: false });
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);
@@ -263,9 +255,7 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
     expect(view.arms[0]!.feedbackUnreachable).toBeUndefined();
     expect(view.arms[1]!.feedbackUnreachable).toMatchObject({ of: 2 });
 
-    const page = await browser.context.newPage();
-    await page.goto(`${server.base}/experiments/${id}`);
-    await enterKey(page, API_KEY);
+    const { page } = await openWithKey(browser, `${server.base}/experiments/${id}`, API_KEY);
     // 2 arms × 4 epochs of mean trajectories
     await page.locator('figure.infoplane[data-points="8"]').waitFor({ timeout: 30_000 });
     const text = (stat: Stat) => `${stat.mean!.toFixed(4)} ± ${stat.std!.toFixed(4)}`;
@@ -324,14 +314,13 @@ describe.skipIf(!chromiumPresent)("dashboard in Chromium against the real server
       ]);
     }
     expect(await page.locator(".page-head .badge").textContent()).toBe("completed");
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-experiment.png"), fullPage: true });
+    await screenshot(page, "dashboard-experiment");
 
     await page.locator("header nav a", { hasText: "Experiments" }).click();
     await page.locator(`tr[data-experiment="${id}"] .badge`, { hasText: "completed" }).waitFor();
     const listed = await page.locator(`tr[data-experiment="${id}"] td`).allTextContents();
     expect(listed.slice(1, 4)).toEqual(["completed", "2", "4 / 4"]);
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-experiments.png") });
+    await screenshot(page, "dashboard-experiments", { fullPage: false });
     await page.close();
   }, 150_000);
 

@@ -9,42 +9,34 @@
  * page's circuit view shows the program and the ISA program the run sent, as the API serves
  * them.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  CHROMIUM_PATH,
-  hasChromium,
-  type LaunchedChromium,
-  launchChromium,
-} from "../../bench/chromium.js";
+import { type LaunchedChromium, launchChromium } from "../../bench/chromium.js";
 import { defaultBackends } from "../../src/api/options.js";
 import { type BackendRegistry, localBackendResolver } from "../../src/backends/registry.js";
 import { startWorker, type WorkerHandle } from "../../src/jobs/worker.js";
 import { buildDashboard } from "../../web/build.mjs";
-import { useRealServer } from "../helpers/real-server.js";
+import {
+  chromiumFor,
+  openWithKey,
+  screenshot,
+  useDashboardServer,
+} from "../helpers/dashboard-browser.js";
 import { jobFinished, silentLogger } from "../jobs/helpers.js";
 import { type FakeIbmServer, startFakeIbm } from "../providers/ibm/fake-server.js";
 import { fakeIbmBackend, registryWithFakeIbmKey } from "../providers/ibm/helpers.js";
 
-const chromiumPresent = hasChromium();
-if (!chromiumPresent) {
-  console.warn(
-    `test/web/editor.test.ts SKIPPED: ${CHROMIUM_PATH} is absent (apt-get install -y chromium).`,
-  );
-}
+const chromiumPresent = chromiumFor("test/web/editor.test.ts");
 
 const API_KEY = "editor-test-key-8c41e07d2b95";
-const ARTIFACTS = join(process.cwd(), "test-artifacts");
 /** Unique per run: the shared Redis may hold other runs' jobs under other prefixes anyway. */
 const TAG = `editor-${process.pid}`;
 
 describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", () => {
   let browser: LaunchedChromium;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   // a fake IBM Runtime behind backend "ibm-batch": the plan's transpiled depth, the sent program
   let fake: FakeIbmServer;
   let ibm: BackendRegistry;
@@ -55,20 +47,12 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     ibm = registryWithFakeIbmKey(fake, [fakeIbmBackend(fake, "ibm-batch")]);
   });
 
-  const server = useRealServer("editor", {
-    app: ({ jobs, experiments }) => ({
-      service: jobs,
-      experiments,
-      apiKeys: [API_KEY],
-      log: false,
-      limits: { rateLimitPerMinute: 0 },
-      backends: [
-        ...defaultBackends(),
-        { name: "ibm-batch", provider: ibm.resolve("ibm-batch").provider },
-      ],
-    }),
-    hookTimeoutMs: 60_000,
-  });
+  const server = useDashboardServer("editor", API_KEY, () => ({
+    backends: [
+      ...defaultBackends(),
+      { name: "ibm-batch", provider: ibm.resolve("ibm-batch").provider },
+    ],
+  }));
 
   /** The API's answer to `init` at `path`: status and JSON body. */
   const call = async (path: string, init: RequestInit = {}) => {
@@ -85,24 +69,21 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     // the bundle under test is this checkout's web/ (global setup rebuilds it when stale)
     await buildDashboard();
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      // the first API request is refused (no key yet): that 401 opens the key prompt; the
-      // editor's refused dry runs are 400s by design, and so is a local job's 404 for the
-      // program it never sent
-      const text = message.text();
-      const expected =
-        /status of (401|400)/.test(text) ||
-        (/status of 404/.test(text) && message.location().url.endsWith("?program=sent"));
-      if (message.type() === "error" && !expected) pageErrors.push(text);
-    });
-    await page.goto(`${server.base}/jobs/new`);
-    const input = page.locator("#key-input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(API_KEY);
-    await input.press("Enter");
-    await input.waitFor({ state: "hidden" });
+    // the first API request is refused (no key yet): that 401 opens the key prompt; the
+    // editor's refused dry runs are 400s by design, and so is a local job's 404 for the
+    // program it never sent
+    ({ page, pageErrors } = await openWithKey(
+      browser,
+      `${server.base}/jobs/new`,
+      API_KEY,
+      (message) => {
+        const text = message.text();
+        return (
+          /status of (401|400)/.test(text) ||
+          (/status of 404/.test(text) && message.location().url.endsWith("?program=sent"))
+        );
+      },
+    ));
   }, 90_000);
 
   afterAll(async () => {
@@ -126,24 +107,22 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
   };
 
-  const jobYaml = (epochs: number) =>
-    [
-      "name: editor job",
-      `tags: [${TAG}]`,
-      "dataset:",
-      "  name: moons",
-      "  samples: 40",
-      "model:",
-      "  qubits: 2",
-      "  layers: 1",
-      "training:",
-      `  epochs: ${epochs}`,
-      "  gradient: parameter-shift",
-      "backend:",
-      "  name: local",
-      "  shots: 100",
-      "",
-    ].join("\n");
+  /** A job's spec as typed, `epochs` at line 10. */
+  const jobYaml = (epochs: number) => `name: editor job
+tags: [${TAG}]
+dataset:
+  name: moons
+  samples: 40
+model:
+  qubits: 2
+  layers: 1
+training:
+  epochs: ${epochs}
+  gradient: parameter-shift
+backend:
+  name: local
+  shots: 100
+`;
 
   let jobId = "";
   let ibmJobId = "";
@@ -259,23 +238,21 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     );
   }, 30_000);
 
-  const experimentYaml = (mode: string) =>
-    [
-      "name: editor sweep",
-      `tags: [${TAG}]`,
-      "spec:",
-      "  dataset: { name: moons, samples: 40 }",
-      "  model: { qubits: 2, layers: 1 }",
-      "  training: { epochs: 2 }",
-      "grid:",
-      "  feedback.mode:",
-      '    - "off"',
-      `    - ${mode}`,
-      "  training.seed: [1, 2]",
-      "compare:",
-      '  baseline: { feedback.mode: "off" }',
-      "",
-    ].join("\n");
+  /** An experiment as typed, the grid's second feedback.mode (`mode`) at line 10. */
+  const experimentYaml = (mode: string) => `name: editor sweep
+tags: [${TAG}]
+spec:
+  dataset: { name: moons, samples: 40 }
+  model: { qubits: 2, layers: 1 }
+  training: { epochs: 2 }
+grid:
+  feedback.mode:
+    - "off"
+    - ${mode}
+  training.seed: [1, 2]
+compare:
+  baseline: { feedback.mode: "off" }
+`;
 
   it("New experiment: a refused grid value at its line, the arms' plan, submit, clone", async () => {
     await page.goto(`${server.base}/experiments/new`);
@@ -343,11 +320,7 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
       threshold: { metric: "testAccuracy", value: 0.9 },
       compare: { baseline: { "feedback.mode": "off" } },
     });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({
-      path: join(ARTIFACTS, "dashboard-new-experiment.png"),
-      fullPage: true,
-    });
+    await screenshot(page, "dashboard-new-experiment");
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
@@ -355,15 +328,13 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     await page.goto(`${server.base}/jobs/new`);
     await editor().waitFor();
     await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
-    const yaml = [
-      "name: editor ibm",
-      `tags: [${TAG}]`,
-      "dataset: { name: moons, samples: 24 }",
-      "model: { qubits: 2, layers: 1, encoding: fixed }",
-      "training: { epochs: 1, batchSize: 24, gradient: parameter-shift }",
-      "backend: { name: ibm-batch, shots: 100 }",
-      "",
-    ].join("\n");
+    const yaml = `name: editor ibm
+tags: [${TAG}]
+dataset: { name: moons, samples: 24 }
+model: { qubits: 2, layers: 1, encoding: fixed }
+training: { epochs: 1, batchSize: 24, gradient: parameter-shift }
+backend: { name: ibm-batch, shots: 100 }
+`;
     await type(yaml);
     await page.locator('[data-plan="transpiled"]').waitFor();
     const { body } = await dryRun(parse(yaml));
@@ -406,8 +377,7 @@ describe.skipIf(!chromiumPresent)("the dashboard's spec editors in Chromium", ()
     expect(sent.text).toContain("ecr $");
     expect(await circuitText("model")).toBe(model.text);
     expect(await circuitText("sent")).toBe(sent.text);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-job-circuit.png"), fullPage: true });
+    await screenshot(page, "dashboard-job-circuit");
 
     // a local job: its program, and the server's reason why nothing was transpiled
     await page.goto(`${server.base}/jobs/${jobId}`);

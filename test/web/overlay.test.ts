@@ -6,8 +6,6 @@
  * table holds both series' exact values, the legend names each run with its test metric, and
  * the twin's later epochs arrive live.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +14,7 @@ import { buildApp } from "../../src/api/app.js";
 import { localBackendResolver } from "../../src/backends/registry.js";
 import { FakeJobService, sampleEpoch } from "../api/fake-job-service.js";
 import { spec, submit, TEST_LIMITS } from "../api/helpers.js";
-import { ARTIFACTS, chromiumFor, enterKey, pageErrorsOf } from "../helpers/dashboard-browser.js";
+import { chromiumFor, openWithKey, screenshot } from "../helpers/dashboard-browser.js";
 import { listen } from "../security/http.js";
 
 const chromiumPresent = chromiumFor("test/web/overlay.test.ts");
@@ -29,19 +27,17 @@ const TWIN = spec({ training, backend: { name: "ibm-fake-twin", shots: 200 } });
 /** Another spec (other shots): never offered for comparison. */
 const OTHER = spec({ training, backend: { name: "ibm-fake-twin", shots: 100 } });
 
-/** Each run's epochs: I(X;T), I(T;Y) and the test accuracy. */
-const DEVICE_EPOCHS = [
-  [0.5, 0.1, 0.6],
-  [0.75, 0.2, 0.65],
-  [1, 0.3, 0.7],
-  [1.25, 0.4, 0.75],
-] as const;
-const TWIN_EPOCHS = [
-  [0.55, 0.08, 0.55],
-  [0.8125, 0.16, 0.6],
-  [1.0625, 0.24, 0.62],
-  [1.3, 0.3125, 0.64],
-] as const;
+/** An epoch's I(X;T), I(T;Y) and test accuracy. */
+type EpochValues = readonly [ixt: number, ity: number, testAccuracy: number];
+/** Epoch by epoch: the device run's values, then its twin's. */
+const EPOCH_VALUES: readonly (readonly [...EpochValues, ...EpochValues])[] = [
+  [0.5, 0.1, 0.6, 0.55, 0.08, 0.55],
+  [0.75, 0.2, 0.65, 0.8125, 0.16, 0.6],
+  [1, 0.3, 0.7, 1.0625, 0.24, 0.62],
+  [1.25, 0.4, 0.75, 1.3, 0.3125, 0.64],
+];
+const DEVICE_EPOCHS = EPOCH_VALUES.map(([ixt, ity, acc]): EpochValues => [ixt, ity, acc]);
+const TWIN_EPOCHS = EPOCH_VALUES.map(([, , , ixt, ity, acc]): EpochValues => [ixt, ity, acc]);
 
 describe.skipIf(!chromiumPresent)("comparing a run with its twin on the information plane", () => {
   let browser: LaunchedChromium;
@@ -60,7 +56,6 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
       backends: ["local", "ibm-fake", "ibm-fake-twin"].map((name) => ({ name, provider })),
     });
     base = await listen(app);
-    mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
   }, 60_000);
 
@@ -69,11 +64,12 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     await app?.close();
   }, 60_000);
 
-  const epoch = (id: string, index: number, values: readonly [number, number, number]) =>
-    service.epoch(
-      id,
-      sampleEpoch(index + 1, { ixt: values[0], ity: values[1], testAccuracy: values[2] }),
-    );
+  /** Writes `epochs` of run `id`, numbered from `first`. */
+  const writeEpochs = (id: string, epochs: readonly EpochValues[], first = 1) => {
+    epochs.forEach(([ixt, ity, testAccuracy], i) => {
+      service.epoch(id, sampleEpoch(first + i, { ixt, ity, testAccuracy }));
+    });
+  };
 
   /** The chart's values table, one [run, epoch, I(X;T), I(T;Y)] per row. */
   const valueRows = (page: Page) =>
@@ -82,23 +78,20 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
       .evaluateAll((rows) =>
         rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent)),
       );
-  const expectedRows = (label: string, epochs: readonly (readonly number[])[]) =>
-    epochs.map(([ixt, ity], i) => [label, String(i + 1), ixt!.toFixed(4), ity!.toFixed(4)]);
+  const expectedRows = (label: string, epochs: readonly EpochValues[]) =>
+    epochs.map(([ixt, ity], i) => [label, String(i + 1), ixt.toFixed(4), ity.toFixed(4)]);
 
   it("overlays the twin chosen on the device run's page, live, with a legend naming both", async () => {
     const device = await submit(app, DEVICE, headers);
     const twin = await submit(app, TWIN, headers);
     await submit(app, OTHER, headers);
     service.start(device);
-    for (const [i, values] of DEVICE_EPOCHS.entries()) epoch(device, i, values);
+    writeEpochs(device, DEVICE_EPOCHS);
     service.complete(device);
     service.start(twin);
-    for (const [i, values] of TWIN_EPOCHS.slice(0, 2).entries()) epoch(twin, i, values);
+    writeEpochs(twin, TWIN_EPOCHS.slice(0, 2));
 
-    const page = await browser.context.newPage();
-    const pageErrors = pageErrorsOf(page);
-    await page.goto(`${base}/jobs/${device}`);
-    await enterKey(page, API_KEY);
+    const { page, pageErrors } = await openWithKey(browser, `${base}/jobs/${device}`, API_KEY);
     await page.locator(`figure.infoplane[data-points="${EPOCHS}"]`).waitFor();
 
     const compare = page.locator('[data-role="compare"]');
@@ -139,7 +132,7 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     ]);
 
     // the twin's last epochs and its end reach the overlay through its event stream
-    for (const [i, values] of TWIN_EPOCHS.slice(2).entries()) epoch(twin, i + 2, values);
+    writeEpochs(twin, TWIN_EPOCHS.slice(2), 3);
     service.complete(twin);
     await page.locator(`figure.infoplane[data-points="${2 * EPOCHS}"]`).waitFor();
     await legend.filter({ hasText: "(completed)" }).waitFor();
@@ -167,7 +160,7 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     ]);
     await select.selectOption(device);
     await page.locator(`figure.infoplane[data-points="${2 * EPOCHS}"]`).waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, "dashboard-overlay.png"), fullPage: true });
+    await screenshot(page, "dashboard-overlay");
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);

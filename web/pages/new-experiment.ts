@@ -13,7 +13,8 @@ import type { Page } from "../router.js";
 import type { SpecIssue } from "../spec-locate.js";
 import { EXPERIMENT_TEMPLATES } from "../spec-templates.js";
 import { type ExperimentView, type JobView, REPLICATE_FIELD, type RunPlan } from "../types.js";
-import { type CheckOutcome, issuesOfError, specEditorPage } from "./spec-editor.js";
+import { newSubmissionPage, type SubmissionKind } from "./new-submission.js";
+import { type CheckOutcome, issuesOfError } from "./spec-editor.js";
 
 /** More arms than this are not dry-run one by one (the submission still checks them all). */
 const MAX_CHECKED_ARMS = 24;
@@ -156,22 +157,19 @@ async function experimentSubmissionOf(id: string): Promise<Record<string, unknow
   };
 }
 
+const EXPERIMENT: SubmissionKind = {
+  noun: "experiment",
+  collection: "experiments",
+  prefix: "",
+  templates: EXPERIMENT_TEMPLATES,
+  cloneText: async (id) =>
+    specText(
+      await experimentSubmissionOf(id),
+      `Cloned from experiment ${id}. The base spec is its first child's (the grid sets\nits own fields); tune, inherit and splitPerSeed are not in the API's view: add them again.`,
+    ),
+  check: checkExperiment,
+};
+
 export function newExperimentPage(from: string | null): Page {
-  return specEditorPage({
-    title: from === null ? "New experiment" : "New experiment (clone)",
-    submitPath: "/v1/experiments",
-    pageOf: (id) => `/experiments/${encodeURIComponent(id)}`,
-    prefix: "",
-    templates: EXPERIMENT_TEMPLATES,
-    ...(from === null
-      ? {}
-      : {
-          initial: async () =>
-            specText(
-              await experimentSubmissionOf(from),
-              `Cloned from experiment ${from}. The base spec is its first child's (the grid sets\nits own fields); tune, inherit and splitPerSeed are not in the API's view: add them again.`,
-            ),
-        }),
-    check: checkExperiment,
-  });
+  return newSubmissionPage(EXPERIMENT, from);
 }

@@ -8,7 +8,7 @@ import { runPlanView } from "../plan-view.js";
 import type { Page } from "../router.js";
 import { JOB_TEMPLATES } from "../spec-templates.js";
 import type { JobView, RunPlan } from "../types.js";
-import { specEditorPage } from "./spec-editor.js";
+import { newSubmissionPage, type SubmissionKind } from "./new-submission.js";
 
 /** A job's submission body as the editor starts a clone from it: name, tags, then its spec. */
 export async function jobSubmissionOf(id: string): Promise<Record<string, unknown>> {
@@ -20,19 +20,18 @@ export async function jobSubmissionOf(id: string): Promise<Record<string, unknow
   };
 }
 
+const JOB: SubmissionKind = {
+  noun: "job",
+  collection: "jobs",
+  prefix: "spec",
+  templates: JOB_TEMPLATES,
+  cloneText: async (id) => specText(await jobSubmissionOf(id), `Cloned from job ${id}.`),
+  check: async (body, _text, signal) => {
+    const { plan } = await postJson<{ plan: RunPlan }>("/v1/dry-runs", body, { signal });
+    return { plan: runPlanView(plan) };
+  },
+};
+
 export function newJobPage(from: string | null): Page {
-  return specEditorPage({
-    title: from === null ? "New job" : "New job (clone)",
-    submitPath: "/v1/jobs",
-    pageOf: (id) => `/jobs/${encodeURIComponent(id)}`,
-    prefix: "spec",
-    templates: JOB_TEMPLATES,
-    ...(from === null
-      ? {}
-      : { initial: async () => specText(await jobSubmissionOf(from), `Cloned from job ${from}.`) }),
-    check: async (body, _text, signal) => {
-      const { plan } = await postJson<{ plan: RunPlan }>("/v1/dry-runs", body, { signal });
-      return { plan: runPlanView(plan) };
-    },
-  });
+  return newSubmissionPage(JOB, from);
 }

@@ -125,3 +125,8 @@ export const ISA_ROWS: readonly number[][] = [
 export function samplerJobPosts(fake: FakeIbmServer): RecordedRequest[] {
   return fake.apiRequests("POST").filter((r) => r.path === "/api/v1/jobs");
 }
+
+/** How many calibration fetches (`GET …/properties`) the fake has answered so far. */
+export function propertyFetches(fake: FakeIbmServer): number {
+  return fake.requests.filter((request) => request.path.endsWith("/properties")).length;
+}

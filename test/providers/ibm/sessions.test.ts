@@ -23,6 +23,16 @@ const sessionRequests = () =>
     .filter((r) => r.path.startsWith("/api/v1/sessions"))
     .map((r) => ({ method: r.method, path: r.path, body: r.body, status: r.status }));
 const jobPosts = () => samplerJobPosts(fake);
+/** A session request as `sessionRequests()` lists it. */
+const sessionRequest = (method: string, path: string, body: unknown, status: number) => ({
+  method,
+  path,
+  body,
+  status,
+});
+/** The request that opens a session in `mode` on the fake's device, for `maxTtl` seconds at most. */
+const openSession = (mode: string, maxTtl: number) =>
+  sessionRequest("POST", "/api/v1/sessions", { mode, backend: "fake_lagos", max_ttl: maxTtl }, 200);
 
 describe("IBM execution modes: one session per run scope", () => {
   it("batch: the first submission opens one session, every job carries its id, a completed run closes it gracefully", async () => {
@@ -54,18 +64,8 @@ describe("IBM execution modes: one session per run scope", () => {
     await scope.close("completed");
     await scope.close("completed"); // idempotent
     expect(sessionRequests()).toEqual([
-      {
-        method: "POST",
-        path: "/api/v1/sessions",
-        body: { mode: "batch", backend: "fake_lagos", max_ttl: 28_800 },
-        status: 200,
-      },
-      {
-        method: "PATCH",
-        path: `/api/v1/sessions/${session!.id}`,
-        body: { accepting_jobs: false },
-        status: 204,
-      },
+      openSession("batch", 28_800),
+      sessionRequest("PATCH", `/api/v1/sessions/${session!.id}`, { accepting_jobs: false }, 204),
     ]);
     expect(session).toMatchObject({ acceptingJobs: false, closed: false });
     await expect(scope.run(isaCircuit, rows, { shots: 20 })).rejects.toThrow(
@@ -82,18 +82,8 @@ describe("IBM execution modes: one session per run scope", () => {
     const [session] = [...fake.sessions.values()];
     await scope.close("cancelled");
     expect(sessionRequests()).toEqual([
-      {
-        method: "POST",
-        path: "/api/v1/sessions",
-        body: { mode: "dedicated", backend: "fake_lagos", max_ttl: 3600 },
-        status: 200,
-      },
-      {
-        method: "DELETE",
-        path: `/api/v1/sessions/${session!.id}/close`,
-        body: undefined,
-        status: 204,
-      },
+      openSession("dedicated", 3600),
+      sessionRequest("DELETE", `/api/v1/sessions/${session!.id}/close`, undefined, 204),
     ]);
     expect(session).toMatchObject({ mode: "dedicated", closed: true });
     // the fake cancels what the session had pending; the handle sees it
