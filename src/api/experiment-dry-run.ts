@@ -4,46 +4,16 @@
  * Children derived from finished runs (controls, inherit, a feedback.target baseline) have no
  * spec yet: they are counted as `waiting`, unplanned.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { at } from "../errors/checked.js";
 import { replicatesOf } from "../experiments/slots.js";
 import type { ArmIdentity } from "../experiments/types.js";
 import type { ExperimentPlan } from "../jobs/experiment-types.js";
 import type { RunPlan } from "../training/plan.js";
-import { valuesSchema } from "./experiment-schemas.js";
-import { doc, named, runPlanSchema } from "./schemas.js";
+import type { experimentDryRunSchema } from "./experiment-schemas.js";
 
-const totalsSchema = z.object({
-  runs: doc(z.number().int(), "Children planned in all, derived ones included."),
-  planned: doc(z.number().int(), "Children queued at submission: the sums are over these."),
-  waiting: doc(z.number().int(), "Children derived from finished runs later: not planned yet."),
-  submissions: z.number().int(),
-  circuits: z.number().int(),
-  shots: z.number().int(),
-  estimatedCostUsd: z.number(),
-  amplitudeOperations: z.number(),
-  peakMemoryBytes: doc(z.number(), "The largest child's."),
-});
-type Totals = z.output<typeof totalsSchema>;
+type Totals = z.output<typeof experimentDryRunSchema>["totals"];
 
-export const experimentDryRunSchema = named(
-  "ExperimentDryRun",
-  z.object({
-    arms: z.array(
-      z.object({
-        key: z.string(),
-        values: valuesSchema,
-        plan: doc(
-          runPlanSchema.nullable(),
-          "The arm's first planned child's run plan (null when all its children wait).",
-        ),
-        totals: totalsSchema,
-      }),
-    ),
-    totals: totalsSchema,
-  }),
-  "An experiment's plan per arm and in total; nothing was queued.",
-);
 /** The route's body (the schema's, with the record's readonly grid values). */
 export interface ExperimentDryRun {
   readonly arms: readonly {

@@ -12,6 +12,7 @@ import {
   METRICS_FORMATS,
   named,
   queryInteger,
+  runPlanSchema,
 } from "./schemas.js";
 
 /** The grid's replicate axis, re-exported for the dashboard's typecheck (web/types.ts). */
@@ -404,4 +405,35 @@ export const experimentCurvesSchema = named(
   }),
   "Per arm, per epoch: mean ± std across the arm's children of the learning and " +
     "information-plane curves.",
+);
+
+const dryRunTotalsSchema = z.object({
+  runs: doc(z.number().int(), "Children planned in all, derived ones included."),
+  planned: doc(z.number().int(), "Children queued at submission: the sums are over these."),
+  waiting: doc(z.number().int(), "Children derived from finished runs later: not planned yet."),
+  submissions: z.number().int(),
+  circuits: z.number().int(),
+  shots: z.number().int(),
+  estimatedCostUsd: z.number(),
+  amplitudeOperations: z.number(),
+  peakMemoryBytes: doc(z.number(), "The largest child's."),
+});
+
+export const experimentDryRunSchema = named(
+  "ExperimentDryRun",
+  z.object({
+    arms: z.array(
+      z.object({
+        key: z.string(),
+        values: valuesSchema,
+        plan: doc(
+          runPlanSchema.nullable(),
+          "The arm's first planned child's run plan (null when all its children wait).",
+        ),
+        totals: dryRunTotalsSchema,
+      }),
+    ),
+    totals: dryRunTotalsSchema,
+  }),
+  "An experiment's plan per arm and in total; nothing was queued.",
 );

@@ -17,10 +17,11 @@ import type {
 import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import { planAdmitted } from "../dry-run.js";
-import { experimentDryRun, experimentDryRunSchema } from "../experiment-dry-run.js";
+import { experimentDryRun } from "../experiment-dry-run.js";
 import {
   experimentCsvSchema,
   experimentCurvesSchema,
+  experimentDryRunSchema,
   experimentListQuerySchema,
   experimentPageSchema,
   experimentParamsSchema,
