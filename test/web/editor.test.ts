@@ -5,7 +5,8 @@
  * the dry-run plan shows the API's numbers; a double-clicked Submit creates one job (with an
  * Idempotency-Key) and lands on its page. Clone from that page gives the editor that spec. A
  * program's error lands on the program's line. New experiment: a refused grid value at its
- * line, the arms' plan, submit, Clone. On IBM: the plan's transpiled depth, and the job
+ * line, the server's per-arm plan (`POST /v1/experiments/dry-runs`), submit, Clone with
+ * tune and inherit, whose Submit defines the same experiment. On IBM: the plan's transpiled depth, and the job
  * page's circuit view shows the program and the ISA program the run sent, as the API serves
  * them.
  */

@@ -1,6 +1,7 @@
 /**
- * `/v1/experiments…`: submit a grid of child jobs, read status counts and arm aggregates
- * (JSON or CSV), per-epoch curves per arm, list, cancel. Reading one experiment (or its
+ * `/v1/experiments…`: submit a grid of child jobs (or dry-run it: the same checks, the plans,
+ * nothing queued), read status counts and arm aggregates (JSON or CSV), per-epoch curves per
+ * arm, list, cancel. Reading one experiment (or its
  * curves) first queues the children that became derivable (controls, tuned and inheriting
  * arms: src/jobs/experiment-advance.ts), checked by the same admission as a submission's; the
  * API process's driver (src/jobs/experiment-driver.ts) does so too, unread.
