@@ -1,10 +1,11 @@
 /**
  * A dry run's plan (`POST /v1/dry-runs`) as the editors show it: one run's submissions, shots,
- * cost and (on IBM) transpiled depth; an experiment's per arm, times its seeds, and in total.
+ * cost and (on IBM) transpiled depth; an experiment's (`POST /v1/experiments/dry-runs`) per
+ * arm and in total.
  */
 import { h } from "./dom.js";
 import { integer, significant, usd } from "./format.js";
-import type { RunPlan } from "./types.js";
+import type { ExperimentDryRun, RunPlan } from "./types.js";
 
 /** "depth 14 · 3 two-qubit gates · 1 SWAP" of an IBM plan; "–" elsewhere. */
 export function transpiledText(plan: RunPlan): string {
@@ -45,24 +46,24 @@ export function runPlanView(plan: RunPlan): HTMLElement {
   );
 }
 
-export interface ArmPlan {
-  readonly key: string;
-  /** Children of the arm: its seeds (1 without a replicate axis). */
-  readonly runs: number;
-  readonly plan: RunPlan;
-}
+type PlanTotals = ExperimentDryRun["totals"];
 
-/** An experiment's arms (one run's plan × its runs) and their total. */
-export function armPlansView(arms: readonly ArmPlan[]): HTMLElement {
-  const total = { runs: 0, submissions: 0, shots: 0, cost: 0 };
-  for (const arm of arms) {
-    total.runs += arm.runs;
-    total.submissions += arm.runs * arm.plan.totalSubmissions;
-    total.shots += arm.runs * arm.plan.totalShots;
-    total.cost += arm.runs * arm.plan.estimatedCostUsd;
-  }
-  const cells = (values: readonly string[]) =>
-    values.map((value) => h("td", { class: "num" }, value));
+/** "4" or "4 (2 later)": children in all, and those derived from finished runs (unplanned). */
+const runsText = (totals: PlanTotals) =>
+  totals.waiting === 0
+    ? integer(totals.runs)
+    : `${integer(totals.runs)} (${integer(totals.waiting)} later)`;
+
+/** An experiment's arms (the sums over their planned children) and the total, as the API gave them. */
+export function armPlansView(dryRun: ExperimentDryRun): HTMLElement {
+  const cells = (totals: PlanTotals, transpiled: string) =>
+    [
+      runsText(totals),
+      integer(totals.submissions),
+      integer(totals.shots),
+      usd(totals.estimatedCostUsd),
+      transpiled,
+    ].map((value) => h("td", { class: "num" }, value));
   return h(
     "table",
     { class: "plan-arms", "data-table": "plan" },
@@ -80,31 +81,19 @@ export function armPlansView(arms: readonly ArmPlan[]): HTMLElement {
     h(
       "tbody",
       {},
-      ...arms.map((arm) =>
+      ...dryRun.arms.map((arm) =>
         h(
           "tr",
           { "data-arm": arm.key },
           h("td", {}, arm.key),
-          ...cells([
-            integer(arm.runs),
-            integer(arm.runs * arm.plan.totalSubmissions),
-            integer(arm.runs * arm.plan.totalShots),
-            usd(arm.runs * arm.plan.estimatedCostUsd),
-            transpiledText(arm.plan),
-          ]),
+          ...cells(arm.totals, arm.plan === null ? "–" : transpiledText(arm.plan)),
         ),
       ),
       h(
         "tr",
         { "data-arm": "total", class: "total" },
         h("td", {}, "total"),
-        ...cells([
-          integer(total.runs),
-          integer(total.submissions),
-          integer(total.shots),
-          usd(total.cost),
-          "",
-        ]),
+        ...cells(dryRun.totals, ""),
       ),
     ),
   );

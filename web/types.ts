@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import type {
   experimentCurvesSchema,
+  experimentDryRunSchema,
   experimentSchema,
   experimentSummarySchema,
   REPLICATE_FIELD as SERVER_REPLICATE_FIELD,
@@ -58,6 +59,8 @@ export type MeanStd = ArmCurves["epochs"][number]["ixt"];
 
 /** What a run would submit and cost (`POST /v1/dry-runs`). */
 export type RunPlan = z.output<typeof runPlanSchema>;
+/** An experiment's plan per arm and in total (`POST /v1/experiments/dry-runs`). */
+export type ExperimentDryRun = z.output<typeof experimentDryRunSchema>;
 
 /**
  * The grid field whose values are an experiment's seeds (aggregated within an arm, not an

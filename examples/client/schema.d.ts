@@ -149,6 +149,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/experiments/dry-runs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Plan an experiment without queuing it
+     * @description Takes the body of `POST /v1/experiments` and checks it the same way (grid, compare, controls, tune, inherit, every child queued at submission against the server's limits and backends; the same 400s naming the field, e.g. `grid.feedback.mode[1]`, and 422s naming the arm), except the API key's job slots. Returns per arm and in total the children (`runs`), the run plans of those queued at submission (`planned`: submissions, circuits, shots, estimated cost, amplitude-operations, peak memory) and those that would derive from finished runs (`waiting`: controls, inherit, feedback.target baseline), which have no plan yet. Bounded by QPLANE_MAX_EXPERIMENT_JOBS; nothing is queued, no first epoch is predicted.
+     */
+    post: operations["dryRunExperiment"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/experiments/{id}": {
     parameters: {
       query?: never;
@@ -630,6 +650,8 @@ export interface components {
         waiting: number;
       };
       createdAt: string;
+      /** @description The body it was submitted with minus `name` and `tags` (defaults applied to the spec; the default threshold given explicitly unless `compare` had none): submitting it again defines the same experiment. Null for experiments stored before it was kept. */
+      definition: components["schemas"]["ExperimentDefinition"] | null;
       grid: {
         [key: string]: (
           | (string | number | boolean | null)
@@ -781,13 +803,112 @@ export interface components {
         };
       }[];
     };
+    /** @description What defines an experiment: a base spec, a grid of field values, an optional threshold, comparison, controls, tuning and inheritance. */
+    ExperimentDefinition: {
+      /** @description The baseline arm: every other arm (controls included) is compared with it, paired by training.seed, in `comparisons`. */
+      compare?: {
+        /** @description Grid field → value naming exactly one arm (e.g. `{"feedback.mode": "off"}`). */
+        baseline: {
+          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+        };
+      };
+      /** @description Controls derived per seed from every arm with feedback on, once its run finished: `dose-matched` = feedback off at that run's mean effective learning rate (constant); `placebo` = feedback off replaying another seed's learning-rate trajectory (training.schedule `replay`). They appear as arms `<arm> / <control>`, queued as their feedback runs finish. */
+      controls?: ("dose-matched" | "placebo")[];
+      /** @description Spec field (`section.field`) → values to try. `training.seed` is the replicate axis: arms are the combinations of the other fields, and an arm's seeds are aggregated. One child job per grid point, at most QPLANE_MAX_EXPERIMENT_JOBS. */
+      grid: {
+        [key: string]: (
+          | (string | number | boolean | null)
+          | (string | number | boolean | null)[]
+        )[];
+      };
+      /** @description Per seed, the matched arms' children take these fields from the baseline arm's selected child (e.g. its tuned training.learningRate); they run once it finished. Needs `compare`. */
+      inherit?: {
+        /** @description Grid field → value: every matching arm (not the baseline) inherits. */
+        arm: {
+          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+        };
+        /** @description Spec fields (not grid fields, not dataset fields) taken from the baseline arm's selected run of the same seed. */
+        fields: string[];
+      }[];
+      spec: components["schemas"]["JobSpec"];
+      /** @description true: each `training.seed` replicate also sets dataset.seed, so a seed draws its own train/validation/test split as well as its initialisation (arms still share each seed's split: pairs are by seed), and the statistics cover split variation too. Default false: every seed trains on the base spec's split. */
+      splitPerSeed?: boolean;
+      /** @description What each arm's `stepsToThreshold` counts (≥ for accuracy and R², ≤ for losses and MSE): optimisation steps until the metric reaches it on the validation split (else the training split; never the test split: `testAccuracy` means accuracy there), runs that never reach it censored at their budget. Default: the arm's final metric ≥ 0.9. With `compare`, a given threshold is also compared in `comparisons`. */
+      threshold?: {
+        /** @enum {string} */
+        metric:
+          | "testAccuracy"
+          | "trainAccuracy"
+          | "testR2"
+          | "testMse"
+          | "trainMse"
+          | "testLoss"
+          | "trainLoss";
+        value: number;
+      };
+      /** @description Tuned arms: per seed, one child per candidate; once all finished, the one with the best validation accuracy (R² for regression) at its selected epoch is the arm's run for that seed (ties: lower validation loss, then the earlier candidate). Needs dataset.validationFraction > 0. Never chosen on the test split. */
+      tune?: {
+        /** @description Grid field → value: every arm matching all of them is tuned (at least one). */
+        arm: {
+          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+        };
+        /** @description Spec field (not a grid field, not a dataset field: those define the data and its split) → values; the candidates are their product (first field slowest), at most 64 per arm. */
+        candidates: {
+          [key: string]: (
+            | (string | number | boolean | null)
+            | (string | number | boolean | null)[]
+          )[];
+        };
+      }[];
+    };
+    /** @description An experiment's plan per arm and in total; nothing was queued. */
+    ExperimentDryRun: {
+      arms: {
+        key: string;
+        /** @description The arm's first planned child's run plan (null when all its children wait). */
+        plan: components["schemas"]["RunPlan"] | null;
+        totals: {
+          amplitudeOperations: number;
+          circuits: number;
+          estimatedCostUsd: number;
+          /** @description The largest child's. */
+          peakMemoryBytes: number;
+          /** @description Children queued at submission: the sums are over these. */
+          planned: number;
+          /** @description Children planned in all, derived ones included. */
+          runs: number;
+          shots: number;
+          submissions: number;
+          /** @description Children derived from finished runs later: not planned yet. */
+          waiting: number;
+        };
+        values: {
+          [key: string]: (string | number | boolean | null) | (string | number | boolean | null)[];
+        };
+      }[];
+      totals: {
+        amplitudeOperations: number;
+        circuits: number;
+        estimatedCostUsd: number;
+        /** @description The largest child's. */
+        peakMemoryBytes: number;
+        /** @description Children queued at submission: the sums are over these. */
+        planned: number;
+        /** @description Children planned in all, derived ones included. */
+        runs: number;
+        shots: number;
+        submissions: number;
+        /** @description Children derived from finished runs later: not planned yet. */
+        waiting: number;
+      };
+    };
     /** @description One page of experiments, newest first. */
     ExperimentPage: {
       experiments: components["schemas"]["ExperimentSummary"][];
       /** @description Pass as `cursor` for the next page; null on the last. */
       nextCursor: string | null;
     };
-    /** @description An experiment: a base spec, a grid of field values and an optional threshold. */
+    /** @description An experiment's definition plus optional `name` and `tags`. */
     ExperimentSubmissionInput: {
       /** @description The baseline arm: every other arm (controls included) is compared with it, paired by training.seed, in `comparisons`. */
       compare?: {
@@ -2334,6 +2455,161 @@ export interface operations {
       };
       /** @description `Idempotency-Key` reused with a different body. */
       409: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Body larger than the configured limit. */
+      413: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Body is not application/json. */
+      415: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit. */
+      422: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Rate limited; see Retry-After. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The job store (Redis) is unavailable or the server is shutting down; see Retry-After. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          "Retry-After": number;
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  dryRunExperiment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExperimentSubmissionInput"];
+      };
+    };
+    responses: {
+      /** @description The experiment's plan; nothing was queued. */
+      200: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExperimentDryRun"];
+        };
+      };
+      /** @description Bad input; the message names the field. */
+      400: {
+        headers: {
+          /** @description Requests allowed per minute (when the server rate-limits). */
+          "X-RateLimit-Limit"?: number;
+          /** @description Requests left in the current minute (when the server rate-limits). */
+          "X-RateLimit-Remaining"?: number;
+          /** @description Seconds until the budget is renewed (when the server rate-limits). */
+          "X-RateLimit-Reset"?: number;
+          /** @description This request's id, as the server's log lines name it. */
+          "X-Request-Id": string;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Missing or invalid API key (when keys are configured). */
+      401: {
         headers: {
           /** @description Requests allowed per minute (when the server rate-limits). */
           "X-RateLimit-Limit"?: number;

@@ -12,6 +12,7 @@ import {
   METRICS_FORMATS,
   named,
   queryInteger,
+  runPlanSchema,
 } from "./schemas.js";
 
 /** The grid's replicate axis, re-exported for the dashboard's typecheck (web/types.ts). */
@@ -20,10 +21,10 @@ export { REPLICATE_FIELD } from "../experiments/grid.js";
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const gridValueSchema = z.union([scalar, z.array(scalar)]);
 
-export const experimentSubmissionSchema = named(
-  "ExperimentSubmission",
+/** What defines an experiment: a submission's body minus its labels (and a view's `definition`). */
+export const experimentDefinitionSchema = named(
+  "ExperimentDefinition",
   z.strictObject({
-    ...labelFields,
     spec: doc(jobSpecSchema, "The base spec every child starts from."),
     grid: doc(
       z.record(
@@ -121,7 +122,14 @@ export const experimentSubmissionSchema = named(
         "Default false: every seed trains on the base spec's split.",
     ),
   }),
-  "An experiment: a base spec, a grid of field values and an optional threshold.",
+  "What defines an experiment: a base spec, a grid of field values, an optional threshold, " +
+    "comparison, controls, tuning and inheritance.",
+);
+
+export const experimentSubmissionSchema = named(
+  "ExperimentSubmission",
+  experimentDefinitionSchema.extend(labelFields),
+  "An experiment's definition plus optional `name` and `tags`.",
 );
 
 export const experimentIdSchema = doc(
@@ -153,7 +161,8 @@ const statSchema = named(
   }),
   "Mean ± standard deviation over the children that have the value.",
 );
-const valuesSchema = z.record(z.string(), gridValueSchema);
+/** An arm's grid values: field → value. */
+export const valuesSchema = z.record(z.string(), gridValueSchema);
 const controlSchema = doc(
   z
     .object({ kind: z.enum(CONTROL_NAMES), of: doc(z.string(), "The feedback arm's key.") })
@@ -269,6 +278,12 @@ export const experimentSchema = named(
     createdAt: z.string(),
     // an experiment moves through the same statuses as its jobs
     status: z.enum(JOB_STATUSES),
+    definition: doc(
+      experimentDefinitionSchema.nullable(),
+      "The body it was submitted with minus `name` and `tags` (defaults applied to the spec; " +
+        "the default threshold given explicitly unless `compare` had none): submitting it " +
+        "again defines the same experiment. Null for experiments stored before it was kept.",
+    ),
     grid: z.record(z.string(), z.array(gridValueSchema)),
     replicateField: z.string(),
     metric: finalMetricSchema,
@@ -331,7 +346,7 @@ export const experimentSchema = named(
 
 export const experimentSummarySchema = named(
   "ExperimentSummary",
-  experimentSchema.extend({
+  experimentSchema.omit({ definition: true }).extend({
     arms: z.array(
       z.object({
         key: z.string(),
@@ -390,4 +405,35 @@ export const experimentCurvesSchema = named(
   }),
   "Per arm, per epoch: mean ± std across the arm's children of the learning and " +
     "information-plane curves.",
+);
+
+const dryRunTotalsSchema = z.object({
+  runs: doc(z.number().int(), "Children planned in all, derived ones included."),
+  planned: doc(z.number().int(), "Children queued at submission: the sums are over these."),
+  waiting: doc(z.number().int(), "Children derived from finished runs later: not planned yet."),
+  submissions: z.number().int(),
+  circuits: z.number().int(),
+  shots: z.number().int(),
+  estimatedCostUsd: z.number(),
+  amplitudeOperations: z.number(),
+  peakMemoryBytes: doc(z.number(), "The largest child's."),
+});
+
+export const experimentDryRunSchema = named(
+  "ExperimentDryRun",
+  z.object({
+    arms: z.array(
+      z.object({
+        key: z.string(),
+        values: valuesSchema,
+        plan: doc(
+          runPlanSchema.nullable(),
+          "The arm's first planned child's run plan (null when all its children wait).",
+        ),
+        totals: dryRunTotalsSchema,
+      }),
+    ),
+    totals: dryRunTotalsSchema,
+  }),
+  "An experiment's plan per arm and in total; nothing was queued.",
 );

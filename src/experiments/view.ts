@@ -12,6 +12,7 @@ import {
 } from "./aggregate.js";
 import { type ArmComparison, compareArms } from "./comparisons.js";
 import { resolveArms } from "./derive.js";
+import type { ExperimentDefinition } from "./plan-record.js";
 import { plannedChildCount } from "./slots.js";
 import type {
   ArmAggregate,
@@ -55,8 +56,36 @@ export interface ArmProgress extends ExperimentArm {
   readonly completed: number;
 }
 
+/** What was submitted, name and tags aside: the body `POST /v1/experiments` takes minus those. */
+export type SubmittedDefinition = Omit<
+  ExperimentDefinition,
+  "id" | "name" | "tags" | "createdAt" | "owner"
+>;
+
+/**
+ * The record's definition as submitted (null for records stored before they kept the base
+ * spec). The threshold is left out only where leaving it out changes nothing but its being
+ * compared: a `compare` submitted without one.
+ */
+export function submittedDefinition(record: ExperimentRecord): SubmittedDefinition | null {
+  const { spec, grid, threshold, compare, controls, tune, inherit, splitPerSeed } = record;
+  if (spec === undefined) return null;
+  return {
+    spec,
+    grid,
+    ...(compare?.thresholdGiven === false ? {} : { threshold }),
+    ...(compare ? { compare: { baseline: compare.baseline } } : {}),
+    ...(controls ? { controls } : {}),
+    ...(tune ? { tune } : {}),
+    ...(inherit ? { inherit } : {}),
+    ...(splitPerSeed ? { splitPerSeed } : {}),
+  };
+}
+
 /** One experiment in full: the summary with an aggregate row per arm. */
 export interface ExperimentView extends Omit<ExperimentSummary, "arms"> {
+  /** To clone it: submitting this (with a name and tags) defines the same experiment. */
+  readonly definition: SubmittedDefinition | null;
   readonly arms: readonly ArmAggregate[];
   /** Every non-baseline arm against the baseline (with `compare` only; see comparisons.ts). */
   readonly comparisons?: readonly ArmComparison[];
@@ -142,6 +171,7 @@ export function experimentView(
   const { arms, selections } = resolveArms(record, childrenById);
   return {
     ...experimentSummary(record, statusById),
+    definition: submittedDefinition(record),
     arms: aggregateArms(arms, childrenById, record.threshold).map((arm, index) => {
       const recordArm = at(record.arms, index, "experiment arm");
       const { tuning, deferred, unrunnable, slots } = recordArm;

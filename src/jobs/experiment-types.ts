@@ -81,11 +81,28 @@ export interface ExperimentPage {
   readonly nextCursor: string | null;
 }
 
+/** A submission planned and admitted, nothing queued (`POST /v1/experiments/dry-runs`). */
+export interface ExperimentPlan {
+  /** The record as submission would store it, before any child is launched. */
+  readonly record: ExperimentRecord;
+  /** The children queued at submission, admitted; derived ones (counts.waiting) are not. */
+  readonly ready: readonly {
+    readonly armIndex: number;
+    readonly slot: string;
+    readonly spec: JobSpec;
+  }[];
+}
+
 export interface ExperimentService {
   submit(
     submission: ExperimentSubmission,
     options?: ExperimentSubmitOptions,
   ): Promise<ExperimentSubmitResult>;
+  /** Every check of `submit` except the job slots; plans and admits, queues nothing. */
+  plan(
+    submission: ExperimentSubmission,
+    options?: ExperimentSubmitOptions,
+  ): Promise<ExperimentPlan>;
   /** With `admit`, advances the experiment first when it has children still to derive. */
   get(id: string, viewer: Viewer, admit?: ChildAdmission): Promise<ExperimentView>;
   /** Per arm, per epoch mean ± std of the learning and information-plane curves. */

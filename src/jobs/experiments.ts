@@ -61,6 +61,7 @@ import type {
   AdvanceResult,
   ChildAdmission,
   ExperimentPage,
+  ExperimentPlan,
   ExperimentService,
   ExperimentServiceOptions,
   ExperimentSubmission,
@@ -147,11 +148,30 @@ class RedisExperimentService implements ExperimentService {
     }
   }
 
-  private async create(
+  async plan(
+    submission: ExperimentSubmission,
+    options: ExperimentSubmitOptions = {},
+  ): Promise<ExperimentPlan> {
+    const { planned, ready, specs } = await this.admitted(submission, options, newJobId());
+    return {
+      record: planned,
+      ready: ready.map((child, index) => ({
+        armIndex: child.armIndex,
+        slot: child.slot,
+        spec: at(specs, index, "admitted child"),
+      })),
+    };
+  }
+
+  /**
+   * A submission's record planned and its children ready at submission admitted (the base
+   * spec first): every check of `submit` but the job slots, nothing queued.
+   */
+  private async admitted(
     submission: ExperimentSubmission,
     options: ExperimentSubmitOptions,
     id: string,
-  ): Promise<ExperimentView> {
+  ) {
     const tags = submission.tags ?? [];
     if (tags.length >= MAX_TAGS) {
       throw new QplaneError(
@@ -162,14 +182,13 @@ class RedisExperimentService implements ExperimentService {
     // its children's jobs carry its name and tags: refuse them here, not at the first child
     checkJobName(submission.name);
     checkJobTags(tags);
-    const owner = options.owner ?? null;
     const planned = planExperimentRecord(
       {
         id,
         name: submission.name ?? null,
         tags,
         createdAt: new Date(jobIdTime(id)).toISOString(),
-        owner,
+        owner: options.owner ?? null,
         spec: submission.spec,
         grid: submission.grid,
         threshold: submission.threshold,
@@ -197,6 +216,16 @@ class RedisExperimentService implements ExperimentService {
         );
       }
     }
+    return { planned, ready, unrunnable, specs };
+  }
+
+  private async create(
+    submission: ExperimentSubmission,
+    options: ExperimentSubmitOptions,
+    id: string,
+  ): Promise<ExperimentView> {
+    const owner = options.owner ?? null;
+    const { planned, ready, unrunnable, specs } = await this.admitted(submission, options, id);
     const needed = plannedChildCount(planned);
     await this.checkJobSlots(owner, needed, ready.length);
 

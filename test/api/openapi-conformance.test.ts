@@ -618,6 +618,18 @@ describe("the server against its OpenAPI document", () => {
       (await c.send("POST /v1/experiments", "/v1/experiments", { body: experimentBody, key: null }))
         .status,
     ).toBe(401);
+    const dryRunPath = "/v1/experiments/dry-runs";
+    const experimentDryRun = "POST /v1/experiments/dry-runs";
+    expect((await c.send(experimentDryRun, dryRunPath, { body: experimentBody })).status).toBe(200);
+    for (const [body, status] of [
+      [{ spec: TINY_SPEC, grid: {} }, 400],
+      [{ spec: HUGE_SPEC, grid: { "training.seed": [1, 2] } }, 422],
+    ] as const) {
+      expect((await c.send(experimentDryRun, dryRunPath, { body })).status).toBe(status);
+    }
+    expect(
+      (await c.send(experimentDryRun, dryRunPath, { body: experimentBody, key: null })).status,
+    ).toBe(401);
     await finished(experimentPath, "GET /v1/experiments/{id}");
 
     expect((await c.send("GET /v1/experiments", "/v1/experiments")).status).toBe(200);

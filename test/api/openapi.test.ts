@@ -71,6 +71,7 @@ describe("the OpenAPI document", () => {
       "/v1/dry-runs",
       "/v1/events",
       "/v1/experiments",
+      "/v1/experiments/dry-runs",
       "/v1/experiments/{id}",
       "/v1/experiments/{id}/cancel",
       "/v1/experiments/{id}/curves",

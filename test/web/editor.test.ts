@@ -5,7 +5,8 @@
  * the dry-run plan shows the API's numbers; a double-clicked Submit creates one job (with an
  * Idempotency-Key) and lands on its page. Clone from that page gives the editor that spec. A
  * program's error lands on the program's line. New experiment: a refused grid value at its
- * line, the arms' plan, submit, Clone. On IBM: the plan's transpiled depth, and the job
+ * line, the server's per-arm plan (`POST /v1/experiments/dry-runs`), submit, Clone with
+ * tune and inherit, whose Submit defines the same experiment. On IBM: the plan's transpiled depth, and the job
  * page's circuit view shows the program and the ISA program the run sent, as the API serves
  * them.
  */
@@ -242,7 +243,7 @@ backend:
   const experimentYaml = (mode: string) => `name: editor sweep
 tags: [${TAG}]
 spec:
-  dataset: { name: moons, samples: 40 }
+  dataset: { name: moons, samples: 40, validationFraction: 0.25 }
   model: { qubits: 2, layers: 1 }
   training: { epochs: 2 }
 grid:
@@ -252,47 +253,51 @@ grid:
   training.seed: [1, 2]
 compare:
   baseline: { feedback.mode: "off" }
+tune:
+  - arm: { feedback.mode: "off" }
+    candidates: { training.learningRate: [0.02, 0.3] }
+inherit:
+  - arm: { feedback.mode: lr }
+    fields: [training.learningRate]
 `;
+  const experimentDryRun = (yaml: string) =>
+    call("/v1/experiments/dry-runs", { method: "POST", body: JSON.stringify(parse(yaml)) });
+  const planRows = () =>
+    page
+      .locator('table[data-table="plan"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
 
-  it("New experiment: a refused grid value at its line, the arms' plan, submit, clone", async () => {
+  it("New experiment: a refused grid value at its line, the server's plan, submit, a full clone", async () => {
     await page.goto(`${server.base}/experiments/new`);
     // a new page load: the key is still in this tab's session storage
     await editor().waitFor();
     await page.locator('[data-role="check-status"]', { hasText: /problem|ready/ }).waitFor();
     await type(experimentYaml("sideways"));
-    // the second arm's child, as the editor dry-runs it
-    const child = {
-      dataset: { name: "moons", samples: 40 },
-      model: { qubits: 2, layers: 1 },
-      training: { epochs: 2, seed: 1 },
-      feedback: { mode: "sideways" },
-    };
-    const refused = await dryRun(child);
+    const refused = await experimentDryRun(experimentYaml("sideways"));
     const message = (refused.body.error as { message: string }).message;
-    expect(message).toMatch(/^spec\.feedback\.mode: /);
+    expect(refused.status).toBe(400);
+    expect(message).toMatch(/^grid\.feedback\.mode\[1\] = "sideways": spec\.feedback\.mode: /);
     await page.locator(".editor-line.marked").waitFor();
     expect(await marked()).toEqual(["10"]);
     expect(await lineMessages(10)).toEqual([message]);
 
     await type(experimentYaml("lr"));
     await page.locator('table[data-table="plan"]').waitFor();
-    // per arm: 2 seeds × its child's plan (lr adds an information-plane probe per epoch)
-    const plans: Record<string, number>[] = [];
-    for (const mode of ["off", "lr"]) {
-      const { body } = await dryRun({ ...child, feedback: { mode } });
-      plans.push(body.plan as Record<string, number>);
-    }
-    expect(plans.map((plan) => [plan.totalSubmissions, plan.totalShots])).toEqual([
-      [2, 0],
-      [4, 0],
+    // the server's plan: the tuned arm's 2 seeds × 2 candidates now, the inheriting arm's 2
+    // children once the tuned runs finish (not planned yet)
+    const { body: plan } = await experimentDryRun(experimentYaml("lr"));
+    const arms = plan.arms as { key: string; totals: Record<string, number> }[];
+    expect(arms.map((arm) => [arm.key, arm.totals.runs, arm.totals.waiting])).toEqual([
+      ["feedback.mode=off", 4, 0],
+      ["feedback.mode=lr", 2, 2],
     ]);
-    const rows = await page
-      .locator('table[data-table="plan"] tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-    expect(rows).toEqual([
-      ["feedback.mode=off", "2", "4", "0", "$0.0000", "–"],
-      ["feedback.mode=lr", "2", "8", "0", "$0.0000", "–"],
-      ["total", "4", "12", "0", "$0.0000", ""],
+    expect(plan.totals).toMatchObject({ runs: 6, planned: 4, waiting: 2, shots: 0 });
+    const submissions = (plan.totals as { submissions: number }).submissions;
+    expect(submissions).toBe(8);
+    expect(await planRows()).toEqual([
+      ["feedback.mode=off", "4", "8", "0", "$0.0000", "–"],
+      ["feedback.mode=lr", "2 (2 later)", "0", "0", "$0.0000", "–"],
+      ["total", "6 (2 later)", "8", "0", "$0.0000", ""],
     ]);
 
     await page.locator('[data-action="submit"]').click();
@@ -300,29 +305,43 @@ compare:
     const id = new URL(page.url()).pathname.split("/").pop()!;
     await page.locator(".page-head h1", { hasText: "editor sweep" }).waitFor();
     const experiment = (await call(`/v1/experiments/${id}`)).body as {
-      grid: unknown;
-      jobIds: string[];
+      definition: Record<string, unknown>;
     };
-    expect(experiment.grid).toEqual({ "feedback.mode": ["off", "lr"], "training.seed": [1, 2] });
-    expect(experiment.jobIds).toHaveLength(4);
+    expect(experiment.definition).toMatchObject({
+      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
+      tune: [
+        { arm: { "feedback.mode": "off" }, candidates: { "training.learningRate": [0.02, 0.3] } },
+      ],
+      inherit: [{ arm: { "feedback.mode": "lr" }, fields: ["training.learningRate"] }],
+    });
 
+    // its children free their job slots for the clone's (the key may have 10 unfinished)
+    await call(`/v1/experiments/${id}/cancel`, { method: "POST", body: "{}" });
+    // Clone → Check → Submit: the same definition, tune and inherit included
     await page.locator('[data-action="clone"]').click();
     await page.waitForURL(`${server.base}/experiments/new?from=${id}`);
     await page.locator('[data-role="check-status"]', { hasText: "ready" }).waitFor();
-    const first = (await call(`/v1/jobs/${experiment.jobIds[0]}`)).body as {
-      spec: Record<string, unknown>;
-    };
     expect(parse(await editor().inputValue())).toEqual({
       name: "editor sweep",
       tags: [TAG],
-      spec: first.spec,
-      grid: { "feedback.mode": ["off", "lr"], "training.seed": [1, 2] },
-      threshold: { metric: "testAccuracy", value: 0.9 },
-      compare: { baseline: { "feedback.mode": "off" } },
+      ...experiment.definition,
     });
+    expect(await planRows()).toEqual([
+      ["feedback.mode=off", "4", "8", "0", "$0.0000", "–"],
+      ["feedback.mode=lr", "2 (2 later)", "0", "0", "$0.0000", "–"],
+      ["total", "6 (2 later)", "8", "0", "$0.0000", ""],
+    ]);
     await screenshot(page, "dashboard-new-experiment");
+    await page.locator('[data-action="submit"]').click();
+    await page.waitForURL(
+      (url) => /\/experiments\/[0-9A-Z]{26}$/.test(url.pathname) && !url.pathname.endsWith(id),
+    );
+    const cloneId = new URL(page.url()).pathname.split("/").pop()!;
+    const clone = (await call(`/v1/experiments/${cloneId}`)).body;
+    expect(clone.definition).toEqual(experiment.definition);
+    await call(`/v1/experiments/${cloneId}/cancel`, { method: "POST", body: "{}" });
     expect(pageErrors).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it("on IBM the plan shows the transpiled circuit", async () => {
     await page.goto(`${server.base}/jobs/new`);

@@ -108,6 +108,11 @@ describe.skipIf(!chromiumPresent)("comparing a run with its twin on the informat
     await select.selectOption(twin);
     await page.locator(`figure.infoplane[data-points="${EPOCHS + 2}"]`).waitFor();
     await page.locator("figure.infoplane details.plane-values summary").click();
+    // the rows are built on the toggle event, a task after the click
+    await page
+      .locator('table[data-table="infoplane-values"] tbody tr')
+      .nth(EPOCHS + 1)
+      .waitFor({ state: "attached" });
     const deviceLabel = `ibm-fake · ${device}`;
     const twinLabel = `ibm-fake-twin · ${twin}`;
     expect(await valueRows(page)).toEqual([

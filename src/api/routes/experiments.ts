@@ -1,6 +1,7 @@
 /**
- * `/v1/experiments…`: submit a grid of child jobs, read status counts and arm aggregates
- * (JSON or CSV), per-epoch curves per arm, list, cancel. Reading one experiment (or its
+ * `/v1/experiments…`: submit a grid of child jobs (or dry-run it: the same checks, the plans,
+ * nothing queued), read status counts and arm aggregates (JSON or CSV), per-epoch curves per
+ * arm, list, cancel. Reading one experiment (or its
  * curves) first queues the children that became derivable (controls, tuned and inheriting
  * arms: src/jobs/experiment-advance.ts), checked by the same admission as a submission's; the
  * API process's driver (src/jobs/experiment-driver.ts) does so too, unread.
@@ -9,12 +10,19 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import { QplaneError } from "../../errors/catalogue.js";
 import { type ExperimentView, experimentCsv } from "../../experiments/view.js";
-import type { ChildAdmission, ExperimentService } from "../../jobs/experiment-types.js";
+import type {
+  ChildAdmission,
+  ExperimentService,
+  ExperimentSubmission,
+} from "../../jobs/experiment-types.js";
 import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
+import { planAdmitted } from "../dry-run.js";
+import { experimentDryRun } from "../experiment-dry-run.js";
 import {
   experimentCsvSchema,
   experimentCurvesSchema,
+  experimentDryRunSchema,
   experimentListQuerySchema,
   experimentPageSchema,
   experimentParamsSchema,
@@ -39,6 +47,12 @@ const SECURITY = [{ bearerAuth: [] }];
 type ExperimentBody = z.output<typeof experimentSchema>;
 const body = (view: ExperimentView) => view as unknown as ExperimentBody;
 const withExperiment = { ...commonErrors, 404: errorResponse("No such experiment.") };
+
+/** The service's submission from a body (the schema's defaults applied). */
+function submissionOf(input: z.output<typeof experimentSubmissionSchema>): ExperimentSubmission {
+  const { name, tags, ...definition } = input;
+  return { ...definition, name: name ?? null, tags: tags ?? [] };
+}
 
 export const experimentLocation = (id: string) => `/v1/experiments/${encodeURIComponent(id)}`;
 
@@ -113,25 +127,12 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, tags, spec, grid, threshold, compare, controls, tune, inherit, splitPerSeed } =
-        request.body;
       const { owner } = identify(keys, request);
       const requester = requesterOf(owner, reply);
       const { created, experiment } = await experiments().submit(
         // the service admits the base spec and every child exactly once (admission rewrites a
         // CSV path to its resolved form, which a second admission would refuse)
-        {
-          name: name ?? null,
-          tags: tags ?? [],
-          spec,
-          grid,
-          threshold,
-          compare,
-          controls,
-          tune,
-          inherit,
-          splitPerSeed,
-        },
+        submissionOf(request.body),
         {
           owner,
           admit: (child) => admit(child, requester),
@@ -142,6 +143,51 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (created) return reply.code(202).send(body(experiment));
       reply.header("idempotent-replayed", "true");
       return reply.code(200).send(body(experiment));
+    },
+  );
+
+  app.post(
+    "/experiments/dry-runs",
+    {
+      schema: {
+        operationId: "dryRunExperiment",
+        summary: "Plan an experiment without queuing it",
+        description:
+          "Takes the body of `POST /v1/experiments` and checks it the same way (grid, compare, " +
+          "controls, tune, inherit, every child queued at submission against the server's " +
+          "limits and backends; the same 400s naming the field, e.g. `grid.feedback.mode[1]`, " +
+          "and 422s naming the arm), except the API key's job slots. Returns per arm and in " +
+          "total the children (`runs`), the run plans of those queued at submission " +
+          "(`planned`: submissions, circuits, shots, estimated cost, amplitude-operations, " +
+          "peak memory) and those that would derive from finished runs (`waiting`: controls, " +
+          "inherit, feedback.target baseline), which have no plan yet. Bounded by " +
+          "QPLANE_MAX_EXPERIMENT_JOBS; nothing is queued, no first epoch is predicted.",
+        tags: ["experiments"],
+        security: SECURITY,
+        body: experimentSubmissionSchema,
+        response: {
+          200: jsonResponse("The experiment's plan; nothing was queued.", experimentDryRunSchema),
+          ...commonErrors,
+          ...bodyErrors,
+          422: errorResponse(
+            "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { owner } = identify(keys, request);
+      const requester = requesterOf(owner, reply);
+      const planned = await experiments().plan(submissionOf(request.body), {
+        owner,
+        admit: (child) => admit(child, requester),
+      });
+      const plans = [];
+      // one at a time: the plans share the server's admission with everyone else's requests
+      for (const child of planned.ready) {
+        plans.push((await planAdmitted(options, child.spec, requester)).plan);
+      }
+      return experimentDryRun(planned, plans) as unknown as z.output<typeof experimentDryRunSchema>;
     },
   );
 

@@ -3,14 +3,10 @@
  * Server-Sent Events live in `events.ts`.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Provider } from "../../../providers/types.js";
 import { localBackendResolver } from "../../backends/registry.js";
-import { QplaneError } from "../../errors/catalogue.js";
-import { present } from "../../errors/checked.js";
 import { curvesSvg } from "../../plots/curves.js";
 import { infoPlaneSvg } from "../../plots/infoplane.js";
 import { metricsCsv } from "../../runs/run-folder.js";
-import { checkBudget, planRun } from "../../training/plan.js";
 import {
   CALIBRATION_WAIT_MS,
   createPredictionSlots,
@@ -20,11 +16,11 @@ import {
   predictionWork,
 } from "../../training/prediction.js";
 import { prepareData } from "../../training/prepare.js";
-import { preparePlan } from "../../training/run.js";
 import { checkSingleRunSpec, type JobSpec } from "../../training/spec.js";
-import { requesterOf, resolveAvailability, specAdmission } from "../admission.js";
+import { requesterOf, specAdmission } from "../admission.js";
 import { identify, viewerOf } from "../context.js";
 import type { Requester } from "../dataset-shape.js";
+import { planAdmitted } from "../dry-run.js";
 import {
   jsonOrCsvResponse,
   jsonResponse,
@@ -89,27 +85,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
    * twin or device the first epoch predicted within the dry run's small budget.
    */
   async function dryRun(spec: JobSpec, requester: Requester) {
-    const backend = present(
-      options.backends.find((candidate) => candidate.name === spec.backend.name),
-      `backend ${spec.backend.name}`,
-    );
-    if (backend.provider.estimate === undefined) {
-      throw new QplaneError(
-        "QPLANE_ERR_SPEC_INVALID",
-        `spec.backend.name: backend "${backend.name}" cannot estimate runs`,
-      );
-    }
-    // planning only estimates (and asks IBM's transpiler) from the data's shape: no data is
-    // generated and the model never runs here
-    const provider = backend.provider as Provider;
-    const dataShape = await options.datasetShapes.of(spec, requester);
-    const prepared = preparePlan(
-      spec,
-      { provider, ...(await resolveAvailability(backend)) },
-      dataShape,
-    );
-    const plan = await planRun(prepared, provider);
-    checkBudget(spec, plan);
+    const { plan, backend, dataShape } = await planAdmitted(options, spec, requester);
     if (backend.prediction === undefined) return { plan };
     const csv = spec.dataset.name === "csv";
     const prediction = await predictFirstEpoch({
