@@ -43,7 +43,7 @@ export const BUILTIN_GATES: ReadonlyMap<string, BuiltinGate> = new Map<string, B
 
 /**
  * Definitions of further standard gates in terms of IR gates. Each is exact unless
- * marked; all are checked against their matrices in test/circuits/qasm3-parse.test.ts.
+ * marked; all are checked against their matrices in test/circuits/qasm3-parse-gates.test.ts.
  */
 export const PRELUDE_SOURCE = `
 // exact: H·Sdg·H = √X†
