@@ -24,7 +24,7 @@ const MAXIMAL = {
 const MAXIMAL_FIELDS =
   "driven by model.qubits=20, model.layers=200, model.entangler=full, dataset.samples=100000, " +
   "training.batchSize=100000, training.epochs=1000, training.gradient=adjoint";
-// with the default linear encoding 250 gates a layer: 2.10e19 (derived in test/training/cost.test.ts)
+// with the default linear encoding 250 gates a layer: 2.10e19 (derived in test/training/cost-check.test.ts)
 const TOO_LARGE =
   /^spec: the job is too large: estimated work 2\.10e\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); /;
 

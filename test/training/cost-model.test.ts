@@ -1,10 +1,7 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { WorkMeter } from "../../providers/local/pacing.js";
-import { exactProbabilities } from "../../providers/local/simulator.js";
+import { describe, expect, it } from "vitest";
 import { ansatzSize, buildAnsatz } from "../../src/circuits/ansatz.js";
 import { isParameterAngle } from "../../src/circuits/ir.js";
-import { DEFAULT_COST_LIMITS } from "../../src/config.js";
 import {
   EIGENSOLVE_OPERATIONS_PER_CUBE as EIG,
   MAX_HOLEVO_REGISTER_QUBITS,
@@ -15,38 +12,15 @@ import {
   forwardOperations,
   MLP_OPERATIONS_PER_MULTIPLY_ADD,
   SAMPLE_OVERHEAD_OPERATIONS,
-  STEP_OVERHEAD_OPERATIONS,
   type VqcCostShape,
 } from "../../src/training/cost.js";
-import { checkJobCost } from "../../src/training/cost-limits.js";
 import { planRun } from "../../src/training/plan.js";
 import { prepareData, prepareDataShape } from "../../src/training/prepare.js";
 import { jobCostOf, modelCostShape } from "../../src/training/sizing.js";
 import { type JobSpecInput, parseJobSpec } from "../../src/training/spec.js";
 import { shapeOfPrepared } from "../helpers/prepared-data.js";
-import { LOCAL_PROVIDER, prepareRun, REMOTE_PROVIDER, runTraining } from "../local-backend.js";
-
-/**
- * moons, 8 samples: 6 train and 2 test (one of each class). 2 qubits, 1 layer: 2 encoding
- * rotations, 2 × (ry, rz), 1 CX = 7 gates; 1 readout qubit; columns 2 inputs + 4 weights
- * (the fixed encoding, priced by hand below; the linear encoding has its own test).
- * One row's forward pass: (7 + 1) · (2² + 64) = 544 amplitude-operations.
- */
-const TINY: JobSpecInput = {
-  dataset: { name: "moons", samples: 8 },
-  model: { qubits: 2, layers: 1, encoding: "fixed" },
-  training: { epochs: 2, batchSize: 4 },
-};
-const FORWARD = 544;
-/** Per epoch: 2 steps (batches of 4 and 2), 6 stepped and 6 + 2 evaluated samples. */
-const OVERHEAD = 2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS;
-/** One shot from 2 outcomes (1 clbit): 12 + 9 · 1; from 4 outcomes: 12 + 9 · 2. */
-const SHOT_1_BIT = 21;
-const SHOT_2_BITS = 30;
-
-function costOf(input: JobSpecInput) {
-  return jobCostOf(parseJobSpec(input), LOCAL_PROVIDER);
-}
+import { LOCAL_PROVIDER, prepareRun, REMOTE_PROVIDER } from "../local-backend.js";
+import { costOf, FORWARD, OVERHEAD, SHOT_1_BIT, SHOT_2_BITS, TINY } from "./cost-fixtures.js";
 
 describe("the cost model", () => {
   it("prices an adjoint run by hand: 4 forward passes per training row, 1 per evaluated row", () => {
@@ -347,190 +321,5 @@ describe("the cost model", () => {
       ),
       { numRuns: 300 },
     );
-  });
-});
-
-/**
- * A VQC run's metered amplitude-operations, beside those of one forward pass of its circuit
- * (`oneRow`), with its spec, data and cost shape.
- */
-async function meteredVqcRun(input: JobSpecInput) {
-  const prepared = prepareRun(input);
-  const { spec, data } = prepared;
-  const circuit = prepared.model.runShape!.circuit;
-  const oneRow = await metered(() =>
-    exactProbabilities(circuit, [new Array(circuit.parameters.length).fill(0.3)]),
-  );
-  const run = await metered(() => runTraining(input));
-  const shape = modelCostShape(spec, data, LOCAL_PROVIDER);
-  if (shape.kind !== "vqc") throw new Error("a VQC spec");
-  return { spec, data, shape, oneRow, run };
-}
-
-/** Amplitude-operations the simulator's pacing meters are charged while `work` runs. */
-async function metered(work: () => unknown): Promise<number> {
-  let charged = 0;
-  const spend = WorkMeter.prototype.spend;
-  vi.spyOn(WorkMeter.prototype, "spend").mockImplementation(function (this: WorkMeter, n) {
-    charged += n;
-    return spend.call(this, n);
-  });
-  try {
-    await work();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return charged;
-}
-
-/** moons, 8 samples (6 train, 2 test), batches of 4 (2 steps an epoch), no feedback. */
-const SMALL = { name: "moons", samples: 8 } as const;
-
-describe("the cost model against what the simulator does", () => {
-  afterEach(() => vi.restoreAllMocks());
-
-  /**
-   * The meter counts one state pass per fused operation (no per-gate overhead), so one row
-   * costs the meter less than `forwardOperations`; but the number of forward-pass
-   * equivalents (work ÷ one row's work) of a whole run must be the model's.
-   */
-  it.each([
-    // fixed encoding; adjoint: per epoch 6 training rows × 4 passes + 8 evaluated rows
-    ["adjoint, 8 qubits × 2", { qubits: 8, layers: 2, encoding: "fixed" }, { epochs: 1 }, 32],
-    [
-      "adjoint, 10 qubits × 3, 2 epochs",
-      { qubits: 10, layers: 3, encoding: "fixed" },
-      { epochs: 2 },
-      64,
-    ],
-    [
-      "full entangler",
-      { qubits: 8, layers: 2, entangler: "full", encoding: "fixed" },
-      { epochs: 1 },
-      32,
-    ],
-    // 32 weights × 2 shifts + 1 rows per training sample
-    [
-      "parameter-shift",
-      { qubits: 8, layers: 2, encoding: "fixed" },
-      { gradient: "parameter-shift", epochs: 1 },
-      6 * 65 + 8,
-    ],
-    // per epoch 2 rows per training sample + 8 evaluated
-    [
-      "SPSA",
-      { qubits: 8, layers: 2, encoding: "fixed" },
-      { gradient: "spsa", epochs: 2 },
-      2 * (12 + 8),
-    ],
-    // linear encoding: one ry(φ) per qubit and layer, and the φ are weights (16 more)
-    ["adjoint, linear encoding", { qubits: 8, layers: 2, encoding: "linear" }, { epochs: 1 }, 32],
-    [
-      "parameter-shift, linear encoding",
-      { qubits: 8, layers: 2, encoding: "linear" },
-      { gradient: "parameter-shift", epochs: 1 },
-      6 * 97 + 8,
-    ],
-    [
-      "SPSA, linear encoding, no re-uploading",
-      { qubits: 8, layers: 2, encoding: "linear", reupload: false },
-      { gradient: "spsa", epochs: 2 },
-      2 * (12 + 8),
-    ],
-  ] as const)(
-    "counts the forward passes a real run makes (%s)",
-    async (_, model, training, passes) => {
-      const input = { dataset: SMALL, model, training: { ...training, batchSize: 4 } };
-      const { spec, data, shape, oneRow, run } = await meteredVqcRun(input);
-      expect(shape.encodingMultiplyAdds).toBe(
-        spec.model.encoding === "linear" ? (spec.model.reupload ? 16 : 8) * data.featureCount : 0,
-      );
-      // 2 steps and 6 + 6 + 2 samples an epoch; linear encoding: the classical φ = W·x + b of
-      // 20 rows an epoch (6 stepped twice: φ and the chain rule, or SPSA's two points; 8
-      // evaluated), which the simulator's meter does not see
-      const encoding = 20 * shape.encodingMultiplyAdds * MLP_OPERATIONS_PER_MULTIPLY_ADD;
-      const overhead =
-        spec.training.epochs *
-        (2 * STEP_OVERHEAD_OPERATIONS + 14 * SAMPLE_OVERHEAD_OPERATIONS + encoding);
-      const modelled =
-        (jobCostOf(spec, LOCAL_PROVIDER).amplitudeOperations - overhead) /
-        forwardOperations(shape.circuit);
-      expect(modelled).toBe(passes);
-      expect(run / oneRow).toBe(passes);
-    },
-  );
-
-  it("counts the validation split's evaluation as a real run makes it", async () => {
-    // moons 8: per class 4 rows → 1 test, 1 validation, 2 training; batches of 4: 1 step an
-    // epoch; per epoch 4 training rows × 4 passes + 4 + 2 + 2 evaluated rows = 24 passes
-    const input = {
-      dataset: { ...SMALL, validationFraction: 0.25 },
-      model: { qubits: 8, layers: 2, encoding: "fixed" },
-      training: { epochs: 2, batchSize: 4 },
-    } as const;
-    const { spec, data, shape, oneRow, run } = await meteredVqcRun(input);
-    expect([data.train.samples, data.test.samples, data.validation?.samples]).toEqual([4, 2, 2]);
-    const overhead = 2 * (STEP_OVERHEAD_OPERATIONS + 12 * SAMPLE_OVERHEAD_OPERATIONS);
-    const modelled =
-      (jobCostOf(spec, LOCAL_PROVIDER).amplitudeOperations - overhead) /
-      forwardOperations(shape.circuit);
-    expect(modelled).toBe(2 * 24);
-    expect(run / oneRow).toBe(2 * 24);
-  });
-
-  it.each([
-    ["1 readout qubit, 1000 shots", [0], 1000],
-    ["3 readout qubits, 300 shots", [0, 1, 2], 300],
-  ] as const)("charges shots as the sampler charges them (%s)", async (_, readout, shots) => {
-    const exact = {
-      dataset: SMALL,
-      model: { qubits: 4, readout },
-      training: { gradient: "spsa", epochs: 1, batchSize: 4 },
-    } as const;
-    const sampled = { ...exact, backend: { shots } };
-    const modelled =
-      jobCostOf(parseJobSpec(sampled), LOCAL_PROVIDER).amplitudeOperations -
-      jobCostOf(parseJobSpec(exact), LOCAL_PROVIDER).amplitudeOperations;
-    const charged =
-      (await metered(() => runTraining(sampled))) - (await metered(() => runTraining(exact)));
-    // the sampler also charges each row's cumulative sums (one per outcome)
-    expect(Math.abs(charged - modelled) / modelled).toBeLessThan(0.01);
-  });
-});
-
-describe("checkJobCost", () => {
-  it("refuses work over the limit naming the estimate, the limit and the driving fields", () => {
-    const cost = costOf(TINY);
-    expect(() => checkJobCost(cost, { maxJobWork: 540_000, maxJobMemoryMb: 1 })).toThrow(
-      expect.objectContaining({
-        code: "QPLANE_ERR_JOB_TOO_LARGE",
-        httpStatus: 422,
-        message:
-          "spec: the job is too large: estimated work 546816 amplitude-operations is over this " +
-          "server's limit of 540000 (QPLANE_MAX_JOB_WORK); driven by model.qubits=2, " +
-          "model.layers=1, model.entangler=linear, dataset.samples=8, training.batchSize=4, " +
-          "training.epochs=2, training.gradient=adjoint",
-      }),
-    );
-    expect(() => checkJobCost(cost, { maxJobWork: 546_816, maxJobMemoryMb: 1 })).not.toThrow();
-  });
-
-  it("refuses the issue's maximal spec on both counts at the default limits", () => {
-    // the default linear encoding: 20 ry(φ) + 20 × (ry, rz) + 190 cx = 250 gates a layer,
-    // 50 000 in all; (50 000 + 1)·(2²⁰ + 64) per row × (4 · 75 000 + 100 000) rows an epoch
-    // × 1000 epochs = 2.097e19 (the W·x + b and overheads are below the third digit)
-    const cost = costOf({
-      dataset: { name: "moons", samples: 100_000 },
-      model: { qubits: 20, layers: 200, entangler: "full" },
-      training: { batchSize: 100_000, epochs: 1000 },
-    });
-    expect(() => checkJobCost(cost, DEFAULT_COST_LIMITS)).toThrow(
-      /^spec: the job is too large: estimated work 2\.10e\+19 amplitude-operations is over this server's limit of 4\.32e\+12 \(QPLANE_MAX_JOB_WORK\); estimated peak memory \d+ MiB is over this server's limit of 4096 MiB \(QPLANE_MAX_JOB_MEMORY_MB\); driven by model\.qubits=20, model\.layers=200, model\.entangler=full, dataset\.samples=100000, training\.batchSize=100000, training\.epochs=1000, training\.gradient=adjoint$/,
-    );
-  });
-
-  it("admits the default spec on 100 000 samples at the default limits", () => {
-    const cost = costOf({ dataset: { name: "moons", samples: 100_000 } });
-    expect(() => checkJobCost(cost, DEFAULT_COST_LIMITS)).not.toThrow();
   });
 });
