@@ -9,8 +9,8 @@
  * user agents with BraketSchemas ≥ 1.8.0; CreateQuantumTask's required fields and sizes,
  * `action` a JSON string of a program or program set, program-set inputs all lists of one
  * length, at most `maximumExecutables`, `shots` divisible by the executables, gates within
- * the device's supportedOperations (ValidationException with `reason`); idempotent
- * `clientToken`. Tasks go QUEUED → RUNNING → COMPLETED over polls; the program is run
+ * the device's supportedOperations (ValidationException with `reason`; fake-create-task.ts);
+ * idempotent `clientToken`. Tasks go QUEUED → RUNNING → COMPLETED over polls; the program is run
  * (fake-programs.ts) with qplane's own parser and simulator (seeded) and `results.json`
  * written in Braket's result schema; program-set results inline or in Braket's S3 path
  * layout, per `programSetResults` (see `ProgramSetResultLayout`). Cancel: CANCELLING, then
@@ -26,7 +26,8 @@
  * GetQuantumTask, and "lost" create responses (the task is made, the reply is a 500).
  */
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
-import { checkQubits, gatesOf, ValidationError, writeTaskResults } from "./fake-programs.js";
+import { checkedAction, createTaskRequestOf } from "./fake-create-task.js";
+import { ValidationError, writeTaskResults } from "./fake-programs.js";
 
 export interface FakeDevice {
   readonly arn: string;
@@ -360,97 +361,11 @@ export class FakeBraket {
   }
 
   private createTask(body: Record<string, unknown>): FakeTask {
-    const fail = (message: string): never => {
-      throw new ValidationError(message, "InvalidInput");
-    };
-    const str = (name: string, min: number, max: number): string => {
-      const value = body[name];
-      if (typeof value !== "string" || value.length < min || value.length > max)
-        fail(`${name} must be a string of ${min}..${max} characters`);
-      return value as string;
-    };
-    const clientToken = str("clientToken", 1, 64);
-    const deviceArn = str("deviceArn", 1, 256);
-    const bucket = str("outputS3Bucket", 3, 63);
-    const prefix = str("outputS3KeyPrefix", 1, 1024);
-    const actionText = str("action", 1, 1_000_000);
-    const shots = typeof body.shots === "number" ? body.shots : Number.NaN;
-    if (!Number.isInteger(shots) || shots < 0) fail("shots must be an integer >= 0");
+    const request = createTaskRequestOf(body);
+    const { clientToken, deviceArn, bucket, prefix, shots } = request;
     const existing = [...this.tasks.values()].find((t) => t.clientToken === clientToken);
     if (existing) return existing;
-    const device = this.devices.get(deviceArn);
-    if (!device) throw new ValidationError(`Device ${deviceArn} does not exist`, "InvalidInput");
-    let action: Record<string, unknown>;
-    try {
-      action = JSON.parse(actionText) as Record<string, unknown>;
-    } catch {
-      return fail("action is not valid JSON");
-    }
-    const header = action.braketSchemaHeader as { name?: string } | undefined;
-    const programs = header?.name === "braket.ir.openqasm.program_set" ? action.programs : [action];
-    if (header?.name === "braket.ir.openqasm.program_set" && !device.programSet)
-      fail(`Device ${deviceArn} does not support program sets`);
-    if (
-      header?.name !== "braket.ir.openqasm.program_set" &&
-      header?.name !== "braket.ir.openqasm.program"
-    )
-      fail(`unsupported action ${header?.name}`);
-    if (!Array.isArray(programs) || programs.length === 0)
-      fail("programs must be a non-empty list");
-    const isSet = header?.name === "braket.ir.openqasm.program_set";
-    let executables = 0;
-    (programs as Record<string, unknown>[]).forEach((program, programIndex) => {
-      const source = program.source;
-      if (typeof source !== "string") fail(`program ${programIndex}: source missing`);
-      for (const gate of gatesOf(source as string)) {
-        if (!device.supportedOperations.includes(gate))
-          throw new ValidationError(
-            `Gate '${gate}' is not supported by device ${device.name}`,
-            "UnsupportedOperation",
-          );
-      }
-      checkQubits(device, source as string, fail);
-      const inputs = (program.inputs ?? {}) as Record<string, unknown>;
-      const values = Object.values(inputs);
-      if (!isSet) {
-        executables += 1;
-        return;
-      }
-      if (values.some((v) => !Array.isArray(v))) {
-        throw new ValidationError("Program set validation failed", "ProgramSetValidationFailed", [
-          { programIndex, inputsIndex: 0, errors: ["every inputs value must be a list"] },
-        ]);
-      }
-      const lengths = new Set(values.map((v) => (v as unknown[]).length));
-      if (lengths.size > 1) {
-        throw new ValidationError("Program set validation failed", "ProgramSetValidationFailed", [
-          { programIndex, inputsIndex: 0, errors: ["inputs lists differ in length"] },
-        ]);
-      }
-      executables += values.length === 0 ? 1 : (values[0] as unknown[]).length;
-    });
-    const range = device.shotsRange ?? [1, 100_000];
-    if (!isSet && ((shots as number) < range[0] || (shots as number) > range[1]))
-      fail(
-        `shots ${shots} are outside the shotsRange [${range[0]}, ${range[1]}] of ${device.name}`,
-      );
-    if (
-      shots === 0 &&
-      !/^#pragma braket result /m.test(String((programs as { source?: string }[])[0]?.source))
-    )
-      fail("shots=0 requires result types (#pragma braket result ...)");
-    if (isSet) {
-      if (shots < (device.programSet!.minimumTotalShots ?? 0))
-        fail(`shots ${shots} are below minimumTotalShots ${device.programSet!.minimumTotalShots}`);
-      if (executables > device.programSet!.maximumExecutables)
-        fail(
-          `${executables} executables exceed maximumExecutables ${device.programSet!.maximumExecutables}`,
-        );
-      if (shots > device.programSet!.maximumTotalShots)
-        fail(`shots ${shots} exceed maximumTotalShots ${device.programSet!.maximumTotalShots}`);
-      if ((shots as number) % executables !== 0)
-        fail(`shots ${shots} are not divisible by the ${executables} executables`);
-    }
+    const action = checkedAction(this.devices.get(deviceArn), request);
     const id = `task-${++this.counter}`;
     const task: FakeTask = {
       arn: `arn:aws:braket:us-east-1:123456789012:quantum-task/${id}`,
