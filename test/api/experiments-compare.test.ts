@@ -7,7 +7,7 @@ import { statusCounts } from "../helpers/status-counts.js";
 import { silentLogger } from "../jobs/helpers.js";
 import { TINY_SPEC, useExperimentsApi } from "./experiments-api.js";
 
-describe("experiments API over the job system: comparisons", () => {
+describe("experiments API over the job system", () => {
   const { config, state, workers, post, get, completedExperiment } =
     useExperimentsApi("experiments-compare");
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import type { EpochRecord } from "../../src/training/records.js";
 import { silentLogger, waitFor } from "../jobs/helpers.js";
 import { AUTH, type StatJson, TINY_SPEC, useExperimentsApi } from "./experiments-api.js";
 
-describe("experiments API over the job system: a grid on workers", () => {
+describe("experiments API over the job system", () => {
   const { prefix, config, state, workers, post, get, completedExperiment } =
     useExperimentsApi("experiments-grid");
 

@@ -8,7 +8,7 @@ import { EVERYONE } from "../../src/jobs/types.js";
 import { keysUnder } from "../jobs/helpers.js";
 import { TINY_SPEC, useExperimentsApi } from "./experiments-api.js";
 
-describe("experiments API over the job system: submission", () => {
+describe("experiments API over the job system", () => {
   const { prefix, state, post, get } = useExperimentsApi("experiments-submission");
 
   it("refuses bad grids with a 400 naming the field, and queues nothing", async () => {
