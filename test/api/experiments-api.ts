@@ -21,7 +21,7 @@ import {
   waitFor,
 } from "../jobs/helpers.js";
 
-export const KEY = "experiments-test-key-0123456789";
+const KEY = "experiments-test-key-0123456789";
 export const AUTH = { authorization: `Bearer ${KEY}` };
 export const TINY_SPEC = {
   dataset: { name: "moons", samples: 40 },
