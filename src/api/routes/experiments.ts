@@ -47,6 +47,10 @@ const SECURITY = [{ bearerAuth: [] }];
 type ExperimentBody = z.output<typeof experimentSchema>;
 const body = (view: ExperimentView) => view as unknown as ExperimentBody;
 const withExperiment = { ...commonErrors, 404: errorResponse("No such experiment.") };
+/** Submission and dry run refuse the same experiments: one child over the per-job limit. */
+const childTooLarge = errorResponse(
+  "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
+);
 
 /** The service's submission from a body (the schema's defaults applied). */
 function submissionOf(input: z.output<typeof experimentSubmissionSchema>): ExperimentSubmission {
@@ -120,9 +124,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           ...commonErrors,
           409: errorResponse("`Idempotency-Key` reused with a different body."),
           ...bodyErrors,
-          422: errorResponse(
-            "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
-          ),
+          422: childTooLarge,
         },
       },
     },
@@ -169,9 +171,7 @@ export const experimentRoutes: FastifyPluginAsyncZod = async (app) => {
           200: jsonResponse("The experiment's plan; nothing was queued.", experimentDryRunSchema),
           ...commonErrors,
           ...bodyErrors,
-          422: errorResponse(
-            "QPLANE_ERR_JOB_TOO_LARGE: a child's estimated work or peak memory is over this server's per-job limit.",
-          ),
+          422: childTooLarge,
         },
       },
     },
